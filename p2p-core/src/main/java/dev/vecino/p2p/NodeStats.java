@@ -1,0 +1,43 @@
+package dev.vecino.p2p;
+
+import java.util.Map;
+
+/**
+ * Node-wide counters, a snapshot taken by {@link PeerNode#stats()}.
+ *
+ * @param connections connections currently established (handshake done)
+ * @param handshaking connections opened but not yet through the handshake
+ * @param accepted inbound TCP connections accepted since start
+ * @param established connections that completed the handshake since start
+ * @param rejected connections refused or dropped before or at the handshake, by reason
+ * @param messagesIn messages received
+ * @param messagesOut messages written
+ * @param bytesIn bytes received
+ * @param bytesOut bytes written
+ */
+public record NodeStats(
+    int connections,
+    int handshaking,
+    long accepted,
+    long established,
+    Map<DisconnectReason.Kind, Long> rejected,
+    long messagesIn,
+    long messagesOut,
+    long bytesIn,
+    long bytesOut) {
+
+  /** Copies the map so the snapshot stays immutable. */
+  public NodeStats {
+    rejected = Map.copyOf(rejected);
+  }
+
+  /**
+   * Returns the number of connections rejected for one reason.
+   *
+   * @param kind the reason
+   * @return the count, 0 if none
+   */
+  public long rejected(DisconnectReason.Kind kind) {
+    return rejected.getOrDefault(kind, 0L);
+  }
+}

@@ -1,0 +1,86 @@
+package dev.vecino.p2p;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A live handle to a peer: its accessors read the current state and counters.
+ *
+ * <p>A handle stays valid after the peer disconnects ({@link #state()} is then
+ * {@link PeerState#CLOSED}); use {@link #snapshot()} for a consistent immutable view.
+ *
+ * <p><b>Thread safety:</b> every method may be called from any thread.
+ */
+public interface Peer {
+
+  /**
+   * Returns the peer's id, from its HELLO.
+   *
+   * @return the id
+   */
+  PeerId id();
+
+  /**
+   * Returns the display name the peer announced.
+   *
+   * @return the name
+   */
+  String name();
+
+  /**
+   * Returns the local alias set with {@link PeerNode#setAlias(PeerId, String)}, if any.
+   *
+   * @return the alias
+   */
+  Optional<String> alias();
+
+  /**
+   * Returns the address of the other end of the connection.
+   *
+   * @return the remote socket address
+   */
+  InetSocketAddress remoteAddress();
+
+  /**
+   * Returns the port the peer listens on (from its HELLO), or 0 if it did not say.
+   *
+   * @return the listening port
+   */
+  int listenPort();
+
+  /**
+   * Returns who opened the connection.
+   *
+   * @return the direction
+   */
+  Direction direction();
+
+  /**
+   * Returns the connection's current state.
+   *
+   * @return the state
+   */
+  PeerState state();
+
+  /**
+   * Returns when the handshake completed.
+   *
+   * @return the instant
+   */
+  Instant connectedSince();
+
+  /**
+   * Returns the bytes waiting in this peer's outbound queue right now.
+   *
+   * @return queued bytes
+   */
+  long queuedBytes();
+
+  /**
+   * Returns an immutable snapshot of this peer.
+   *
+   * @return the snapshot
+   */
+  PeerInfo snapshot();
+}

@@ -1,0 +1,71 @@
+package dev.vecino.p2p;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An immutable snapshot of a peer, for listing. Take a new one for fresh numbers.
+ *
+ * @param id the peer's id
+ * @param name the peer's display name, as it announced it
+ * @param alias the local alias given with {@link PeerNode#setAlias}, or null
+ * @param remoteAddress the address of the other end of the connection
+ * @param listenPort the port the peer listens on (from its HELLO), or 0 if unknown
+ * @param direction who opened the connection
+ * @param state the connection state when the snapshot was taken
+ * @param connectedSince when the handshake completed
+ * @param messagesIn messages received
+ * @param messagesOut messages written to the socket
+ * @param bytesIn bytes received, framing included
+ * @param bytesOut bytes written, framing included
+ * @param queuedBytes bytes waiting in the outbound queue
+ */
+public record PeerInfo(
+    PeerId id,
+    String name,
+    String alias,
+    InetSocketAddress remoteAddress,
+    int listenPort,
+    Direction direction,
+    PeerState state,
+    Instant connectedSince,
+    long messagesIn,
+    long messagesOut,
+    long bytesIn,
+    long bytesOut,
+    long queuedBytes) {
+
+  /**
+   * Validates the components.
+   *
+   * @throws NullPointerException if a component other than {@code alias} is null
+   */
+  public PeerInfo {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(remoteAddress, "remoteAddress");
+    Objects.requireNonNull(direction, "direction");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(connectedSince, "connectedSince");
+  }
+
+  /**
+   * Returns the alias if one is set.
+   *
+   * @return the alias
+   */
+  public Optional<String> aliasIfSet() {
+    return Optional.ofNullable(alias);
+  }
+
+  /**
+   * Returns the alias if set, else the name: what a user interface shows.
+   *
+   * @return a non-null label
+   */
+  public String label() {
+    return alias != null ? alias : name;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.vecino.p2p;
+
+/**
+ * Receives a node's peer events. Every method has an empty default, so implement only what
+ * you need.
+ *
+ * <p><b>Threads:</b> by default every method runs on the node's callback executor, never on an
+ * I/O thread; events of one peer arrive one at a time and in order (connected, messages,
+ * disconnected), even with a multi-threaded executor. In direct mode
+ * ({@link PeerNodeBuilder#directCallbacks(boolean)}) they run on the I/O thread that owns the
+ * peer's connection: return quickly and never block there.
+ *
+ * <p>An exception thrown by a listener is logged and does not affect the connection.
+ */
+public interface PeerListener {
+
+  /**
+   * A peer completed the handshake.
+   *
+   * @param peer the new peer
+   */
+  default void onConnected(Peer peer) {}
+
+  /**
+   * A message arrived.
+   *
+   * @param message the message; it owns its payload and may be kept
+   */
+  default void onMessage(Message message) {}
+
+  /**
+   * A peer's connection ended. Sent once per {@link #onConnected}.
+   *
+   * @param peer the peer, now {@link PeerState#CLOSED}
+   * @param reason why it ended
+   */
+  default void onDisconnected(Peer peer, DisconnectReason reason) {}
+}

@@ -1,0 +1,288 @@
+package dev.vecino.p2p;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A Vecino node: listens for peers, connects to peers, and exchanges messages with them.
+ *
+ * <p>Build one with {@link #builder()}, {@link #start()} it, and {@link #close()} it when done
+ * (it is {@link AutoCloseable}):
+ *
+ * <pre>{@code
+ * try (PeerNode node = PeerNode.builder()
+ *     .name("ana")
+ *     .port(0)
+ *     .onMessage(m -> System.out.println(m.sender().name() + ": " + m.text()))
+ *     .build()
+ *     .start()) {
+ *   Peer bob = node.connect("127.0.0.1", 9999).join();
+ *   node.send(bob, "hola").join();
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads:</b> a node runs a fixed number of I/O threads ({@code vecino-io-<id>}) and,
+ * unless given an executor, one callback thread ({@code vecino-callback-<id>}); it never
+ * starts a thread per connection. Listener callbacks and future completions run on the
+ * callback executor, never on an I/O thread, unless direct mode is on.
+ *
+ * <p><b>Delivery:</b> per connection, messages arrive in the order sent, at most once. A
+ * message queued when its connection ends is dropped, and its {@code send} future fails with
+ * {@link PeerDisconnectedException}.
+ *
+ * <p><b>Thread safety:</b> every method may be called from any thread.
+ */
+public interface PeerNode extends AutoCloseable {
+
+  /** The group a node joins unless told otherwise. */
+  String DEFAULT_GROUP = "vecino";
+
+  /**
+   * Returns a builder with every option at its default.
+   *
+   * @return a new builder
+   */
+  static PeerNodeBuilder builder() {
+    return new PeerNodeBuilder();
+  }
+
+  /**
+   * Binds the listening socket and starts the I/O threads. Returns this node for chaining.
+   *
+   * @return this node
+   * @throws ConfigurationException if the address cannot be bound (the message names it)
+   * @throws IllegalStateException if the node was already started or closed
+   */
+  PeerNode start();
+
+  /**
+   * Returns this node's identity.
+   *
+   * @return the id and name
+   */
+  Identity identity();
+
+  /**
+   * Returns this node's group.
+   *
+   * @return the group name
+   */
+  String group();
+
+  /**
+   * Returns the address the node listens on, with the actual port when port 0 was asked for.
+   *
+   * @return the bound address
+   * @throws IllegalStateException if the node is not started or does not listen
+   */
+  InetSocketAddress localAddress();
+
+  /**
+   * Connects to a peer and completes after the handshake.
+   *
+   * <p>The future fails with {@link PeerUnreachableException} (refused),
+   * {@link ConnectTimeoutException}, {@link NotAPeerException}, {@link OtherGroupException},
+   * {@link SelfConnectionException}, {@link UnsupportedVersionException} or
+   * {@link NodeClosedException}. If the peer is already connected (same id, whatever the
+   * address), it completes with the existing peer and no second connection remains.
+   *
+   * @param host a host name or address literal
+   * @param port the peer's port
+   * @return the peer, once connected
+   */
+  CompletableFuture<Peer> connect(String host, int port);
+
+  /**
+   * Connects to a peer; see {@link #connect(String, int)}.
+   *
+   * @param address the peer's address
+   * @return the peer, once connected
+   */
+  CompletableFuture<Peer> connect(InetSocketAddress address);
+
+  /**
+   * Returns a snapshot of every connected peer, in connection order.
+   *
+   * @return an immutable list
+   */
+  List<PeerInfo> peers();
+
+  /**
+   * Returns the live handle of a connected peer.
+   *
+   * @param id the peer's id
+   * @return the peer, if connected
+   */
+  Optional<Peer> peer(PeerId id);
+
+  /**
+   * Returns the live handles of every connected peer, in connection order.
+   *
+   * @return an immutable list
+   */
+  List<Peer> connectedPeers();
+
+  /**
+   * Sets or clears the local alias of a peer. Aliases are kept by id, so they survive
+   * reconnects; they are never sent over the wire.
+   *
+   * @param id the peer's id (need not be connected)
+   * @param alias the alias, or null to clear it
+   * @throws IllegalArgumentException if the alias is empty or has control characters
+   */
+  void setAlias(PeerId id, String alias);
+
+  /**
+   * Returns every alias set, by peer id.
+   *
+   * @return an immutable map
+   */
+  Map<PeerId, String> aliases();
+
+  /**
+   * Queues a message and completes when it has been written to the socket.
+   *
+   * <p>The payload is copied before this method returns. The future fails with
+   * {@link QueueFullException} if the peer's queue is full, with
+   * {@link PeerDisconnectedException} if the peer is gone or goes before the write, and with
+   * {@link NodeClosedException} after {@link #close()}.
+   *
+   * @param peer the peer
+   * @param kind the message kind
+   * @param payload the payload; the caller may reuse the array at once
+   * @return completes once written
+   */
+  CompletableFuture<Void> send(Peer peer, MessageKind kind, byte[] payload);
+
+  /**
+   * Sends binary bytes; see {@link #send(Peer, MessageKind, byte[])}.
+   *
+   * @param peer the peer
+   * @param payload the payload
+   * @return completes once written
+   */
+  default CompletableFuture<Void> send(Peer peer, byte[] payload) {
+    return send(peer, MessageKind.BINARY, payload);
+  }
+
+  /**
+   * Sends UTF-8 text; see {@link #send(Peer, MessageKind, byte[])}.
+   *
+   * @param peer the peer
+   * @param text the text
+   * @return completes once written
+   */
+  CompletableFuture<Void> send(Peer peer, String text);
+
+  /**
+   * Sends a call: text the receiver shows prominently; see
+   * {@link #send(Peer, MessageKind, byte[])}.
+   *
+   * @param peer the peer
+   * @param text the text (may be empty)
+   * @return completes once written
+   */
+  CompletableFuture<Void> call(Peer peer, String text);
+
+  /**
+   * Queues a binary message without allocating, for hot paths.
+   *
+   * @param peer the peer
+   * @param payload the payload; copied before return
+   * @return {@link SendStatus#OK}, {@link SendStatus#QUEUE_FULL} or {@link SendStatus#CLOSED}
+   */
+  SendStatus trySend(Peer peer, byte[] payload);
+
+  /**
+   * Queues a message from an array slice without allocating.
+   *
+   * @param peer the peer
+   * @param kind the message kind
+   * @param payload the array
+   * @param offset the first byte
+   * @param length the number of bytes
+   * @return the status; see {@link #trySend(Peer, byte[])}
+   * @throws IndexOutOfBoundsException if the slice is outside the array
+   */
+  SendStatus trySend(Peer peer, MessageKind kind, byte[] payload, int offset, int length);
+
+  /**
+   * Queues a binary message from a buffer without allocating. Reads position to limit and
+   * does not move them.
+   *
+   * @param peer the peer
+   * @param payload the payload; copied before return
+   * @return the status; see {@link #trySend(Peer, byte[])}
+   */
+  SendStatus trySend(Peer peer, ByteBuffer payload);
+
+  /**
+   * Queues a message to every connected peer.
+   *
+   * @param kind the message kind
+   * @param payload the payload; copied before return
+   * @return the status for each peer
+   */
+  BroadcastResult broadcast(MessageKind kind, byte[] payload);
+
+  /**
+   * Queues a binary message to every connected peer.
+   *
+   * @param payload the payload
+   * @return the status for each peer
+   */
+  default BroadcastResult broadcast(byte[] payload) {
+    return broadcast(MessageKind.BINARY, payload);
+  }
+
+  /**
+   * Queues UTF-8 text to every connected peer.
+   *
+   * @param text the text
+   * @return the status for each peer
+   */
+  BroadcastResult broadcast(String text);
+
+  /**
+   * Closes one peer's connection: flushes what is queued, sends BYE, then closes. The peer's
+   * {@code onDisconnected} reason is {@link DisconnectReason.Kind#CLOSED_LOCALLY}.
+   *
+   * @param peer the peer
+   * @return completes when the connection is closed
+   */
+  CompletableFuture<Void> disconnect(Peer peer);
+
+  /**
+   * Closes every peer's connection, as {@link #disconnect(Peer)} does.
+   *
+   * @return completes when all are closed
+   */
+  CompletableFuture<Void> disconnectAll();
+
+  /**
+   * Returns node-wide counters.
+   *
+   * @return a snapshot
+   */
+  NodeStats stats();
+
+  /**
+   * Returns whether the node is started and not closed.
+   *
+   * @return true while running
+   */
+  boolean isRunning();
+
+  /**
+   * Closes the node: stops accepting, flushes queued messages and sends BYE to every peer (up
+   * to the close timeout), closes every connection, fails pending futures with
+   * {@link NodeClosedException}, and stops every thread it started. Idempotent; returns when
+   * done.
+   */
+  @Override
+  void close();
+}

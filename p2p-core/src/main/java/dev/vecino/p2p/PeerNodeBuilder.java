@@ -1,0 +1,412 @@
+package dev.vecino.p2p;
+
+import dev.vecino.p2p.codec.Codec;
+import dev.vecino.p2p.discovery.Discovery;
+import dev.vecino.p2p.internal.Node;
+import dev.vecino.p2p.internal.NodeConfig;
+import dev.vecino.p2p.transport.NioTransport;
+import dev.vecino.p2p.transport.TransportFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * Configures a {@link PeerNode}. Every option has a default; {@link #build()} validates them
+ * all and names the first bad one.
+ *
+ * <table>
+ *   <caption>Options and defaults</caption>
+ *   <tr><th>option</th><th>default</th></tr>
+ *   <tr><td>{@link #identity(Identity)} / {@link #name(String)} / {@link #id(PeerId)}</td>
+ *       <td>random id, name {@code node-<short id>}</td></tr>
+ *   <tr><td>{@link #group(String)}</td><td>{@code "vecino"}</td></tr>
+ *   <tr><td>{@link #bindAddress(String)}</td><td>{@code 0.0.0.0} (all IPv4 addresses)</td></tr>
+ *   <tr><td>{@link #port(int)}</td><td>0 (any free port; see {@link PeerNode#localAddress()})</td></tr>
+ *   <tr><td>{@link #listen(boolean)}</td><td>true</td></tr>
+ *   <tr><td>{@link #backlog(int)}</td><td>1024</td></tr>
+ *   <tr><td>{@link #ioThreads(int)}</td><td>1</td></tr>
+ *   <tr><td>{@link #transport(TransportFactory)}</td><td>{@link NioTransport}</td></tr>
+ *   <tr><td>{@link #codec(Codec)}</td><td>{@link Codec#framed()}</td></tr>
+ *   <tr><td>{@link #discovery(Discovery)}</td><td>none</td></tr>
+ *   <tr><td>{@link #callbackExecutor(Executor)}</td><td>one {@code vecino-callback-<id>} thread</td></tr>
+ *   <tr><td>{@link #directCallbacks(boolean)}</td><td>false</td></tr>
+ *   <tr><td>{@link #connectTimeout(Duration)}</td><td>5 s</td></tr>
+ *   <tr><td>{@link #handshakeTimeout(Duration)}</td><td>5 s</td></tr>
+ *   <tr><td>{@link #closeTimeout(Duration)}</td><td>2 s</td></tr>
+ *   <tr><td>{@link #maxFrameSize(int)}</td><td>16 MiB</td></tr>
+ *   <tr><td>{@link #maxQueuedBytes(int)}</td><td>4 MiB per peer</td></tr>
+ * </table>
+ *
+ * <p><b>Thread safety:</b> not thread-safe; configure on one thread.
+ */
+public final class PeerNodeBuilder {
+
+  /** Default accept backlog: far above the JDK's 50, so a burst of connects is not dropped. */
+  public static final int DEFAULT_BACKLOG = 1024;
+  /** Default maximum frame size (type byte plus body), 16 MiB. */
+  public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
+  /** Default bound of each peer's outbound queue, 4 MiB. */
+  public static final int DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+
+  private PeerId id;
+  private String name;
+  private String group = PeerNode.DEFAULT_GROUP;
+  private InetAddress bindAddress;
+  private int port = 0;
+  private boolean listen = true;
+  private int backlog = DEFAULT_BACKLOG;
+  private int ioThreads = 1;
+  private TransportFactory transport = NioTransport.factory();
+  private Codec codec = Codec.framed();
+  private Discovery discovery;
+  private Executor callbackExecutor;
+  private boolean directCallbacks;
+  private Duration connectTimeout = Duration.ofSeconds(5);
+  private Duration handshakeTimeout = Duration.ofSeconds(5);
+  private Duration closeTimeout = Duration.ofSeconds(2);
+  private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+  private int maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+  private final List<PeerListener> listeners = new ArrayList<>();
+  private final Map<PeerId, String> aliases = new HashMap<>();
+
+  PeerNodeBuilder() {}
+
+  /**
+   * Sets the node's id and name together (e.g. from {@link Identity#loadOrCreate}).
+   *
+   * @param identity the identity
+   * @return this builder
+   */
+  public PeerNodeBuilder identity(Identity identity) {
+    Objects.requireNonNull(identity, "identity");
+    this.id = identity.id();
+    this.name = identity.name();
+    return this;
+  }
+
+  /**
+   * Sets the node's id. Default: random.
+   *
+   * @param id the id
+   * @return this builder
+   */
+  public PeerNodeBuilder id(PeerId id) {
+    this.id = Objects.requireNonNull(id, "id");
+    return this;
+  }
+
+  /**
+   * Sets the display name announced to peers (1 to 255 UTF-8 bytes). Default:
+   * {@code node-<short id>}.
+   *
+   * @param name the name
+   * @return this builder
+   */
+  public PeerNodeBuilder name(String name) {
+    this.name = Objects.requireNonNull(name, "name");
+    return this;
+  }
+
+  /**
+   * Sets the group. Nodes of different groups refuse each other, so unrelated applications
+   * can share a port range. Default {@value PeerNode#DEFAULT_GROUP}.
+   *
+   * @param group 1 to 255 UTF-8 bytes
+   * @return this builder
+   */
+  public PeerNodeBuilder group(String group) {
+    this.group = Objects.requireNonNull(group, "group");
+    return this;
+  }
+
+  /**
+   * Sets the address to listen on. Default: all IPv4 addresses ({@code 0.0.0.0}).
+   *
+   * @param address the local address
+   * @return this builder
+   */
+  public PeerNodeBuilder bindAddress(InetAddress address) {
+    this.bindAddress = Objects.requireNonNull(address, "address");
+    return this;
+  }
+
+  /**
+   * Sets the address to listen on, as a literal or host name.
+   *
+   * @param host e.g. {@code "127.0.0.1"}
+   * @return this builder
+   * @throws IllegalArgumentException if the host cannot be resolved
+   */
+  public PeerNodeBuilder bindAddress(String host) {
+    Objects.requireNonNull(host, "host");
+    try {
+      this.bindAddress = InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("unknown bind address: " + host, e);
+    }
+    return this;
+  }
+
+  /**
+   * Sets the port to listen on; 0 picks a free one. Default 0.
+   *
+   * @param port 0 to 65535
+   * @return this builder
+   */
+  public PeerNodeBuilder port(int port) {
+    this.port = port;
+    return this;
+  }
+
+  /**
+   * Sets whether the node listens at all. A node that does not listen can still connect out.
+   * Default true.
+   *
+   * @param listen false for an outbound-only node
+   * @return this builder
+   */
+  public PeerNodeBuilder listen(boolean listen) {
+    this.listen = listen;
+    return this;
+  }
+
+  /**
+   * Sets the accept backlog. Default {@value #DEFAULT_BACKLOG}.
+   *
+   * @param backlog at least 1
+   * @return this builder
+   */
+  public PeerNodeBuilder backlog(int backlog) {
+    this.backlog = backlog;
+    return this;
+  }
+
+  /**
+   * Sets the number of I/O threads; each connection is owned by one. Default 1.
+   *
+   * @param ioThreads 1 to 64
+   * @return this builder
+   */
+  public PeerNodeBuilder ioThreads(int ioThreads) {
+    this.ioThreads = ioThreads;
+    return this;
+  }
+
+  /**
+   * Sets the transport. Default {@link NioTransport#factory()}.
+   *
+   * @param transport creates the node's transport at start
+   * @return this builder
+   */
+  public PeerNodeBuilder transport(TransportFactory transport) {
+    this.transport = Objects.requireNonNull(transport, "transport");
+    return this;
+  }
+
+  /**
+   * Sets the wire codec. Default {@link Codec#framed()}.
+   *
+   * @param codec the codec
+   * @return this builder
+   */
+  public PeerNodeBuilder codec(Codec codec) {
+    this.codec = Objects.requireNonNull(codec, "codec");
+    return this;
+  }
+
+  /**
+   * Sets where {@code discover()} finds candidate peers. Default: none.
+   *
+   * @param discovery the discovery
+   * @return this builder
+   */
+  public PeerNodeBuilder discovery(Discovery discovery) {
+    this.discovery = Objects.requireNonNull(discovery, "discovery");
+    return this;
+  }
+
+  /**
+   * Sets the executor for listener callbacks and future completions. Events of one peer stay
+   * serialized and ordered even on a multi-threaded executor. The node does not shut a given
+   * executor down. Default: one {@code vecino-callback-<id>} thread owned by the node.
+   *
+   * @param executor the executor
+   * @return this builder
+   */
+  public PeerNodeBuilder callbackExecutor(Executor executor) {
+    this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+    return this;
+  }
+
+  /**
+   * Runs listener callbacks on the I/O thread (lowest latency). Callbacks must then return
+   * quickly and never block. Default false.
+   *
+   * @param direct true for direct mode
+   * @return this builder
+   */
+  public PeerNodeBuilder directCallbacks(boolean direct) {
+    this.directCallbacks = direct;
+    return this;
+  }
+
+  /**
+   * Adds a listener; listeners are called in the order added.
+   *
+   * @param listener the listener
+   * @return this builder
+   */
+  public PeerNodeBuilder listener(PeerListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /**
+   * Adds a listener for messages only.
+   *
+   * @param onMessage called for each message
+   * @return this builder
+   */
+  public PeerNodeBuilder onMessage(Consumer<Message> onMessage) {
+    Objects.requireNonNull(onMessage, "onMessage");
+    return listener(new PeerListener() {
+      @Override
+      public void onMessage(Message message) {
+        onMessage.accept(message);
+      }
+    });
+  }
+
+  /**
+   * Sets initial aliases (e.g. loaded from a file), by peer id.
+   *
+   * @param aliases the aliases
+   * @return this builder
+   */
+  public PeerNodeBuilder aliases(Map<PeerId, String> aliases) {
+    this.aliases.putAll(Objects.requireNonNull(aliases, "aliases"));
+    return this;
+  }
+
+  /**
+   * Sets how long a TCP connect may take. Default 5 s.
+   *
+   * @param timeout positive
+   * @return this builder
+   */
+  public PeerNodeBuilder connectTimeout(Duration timeout) {
+    this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /**
+   * Sets how long the HELLO exchange may take after the TCP connection opens; a connection
+   * that has not completed it by then is closed ("handshake timeout"). Default 5 s.
+   *
+   * @param timeout positive
+   * @return this builder
+   */
+  public PeerNodeBuilder handshakeTimeout(Duration timeout) {
+    this.handshakeTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /**
+   * Sets how long {@link PeerNode#close()} and {@code disconnect} wait for queued messages
+   * and BYE to be written before closing hard. Default 2 s.
+   *
+   * @param timeout zero or positive
+   * @return this builder
+   */
+  public PeerNodeBuilder closeTimeout(Duration timeout) {
+    this.closeTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /**
+   * Sets the largest frame accepted or sent (type byte plus payload). A peer that declares a
+   * larger frame is disconnected before anything is allocated for it. Default 16 MiB.
+   *
+   * @param bytes 64 to 1 GiB
+   * @return this builder
+   */
+  public PeerNodeBuilder maxFrameSize(int bytes) {
+    this.maxFrameSize = bytes;
+    return this;
+  }
+
+  /**
+   * Sets the bound of each peer's outbound queue, in bytes (framing included). A send that
+   * would pass it is refused ({@link SendStatus#QUEUE_FULL}). Default 4 MiB.
+   *
+   * @param bytes at least 1024
+   * @return this builder
+   */
+  public PeerNodeBuilder maxQueuedBytes(int bytes) {
+    this.maxQueuedBytes = bytes;
+    return this;
+  }
+
+  /**
+   * Validates the options and creates the node (not yet started).
+   *
+   * @return a new node
+   * @throws IllegalArgumentException naming the first invalid option
+   */
+  public PeerNode build() {
+    PeerId nodeId = id != null ? id : PeerId.random();
+    String nodeName = name != null ? name : "node-" + nodeId.shortId();
+    Identity identity = new Identity(nodeId, nodeName);
+    Identity.checkName(group, "group");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535: " + port);
+    }
+    if (backlog < 1) {
+      throw new IllegalArgumentException("backlog must be at least 1: " + backlog);
+    }
+    if (ioThreads < 1 || ioThreads > 64) {
+      throw new IllegalArgumentException("ioThreads must be 1..64: " + ioThreads);
+    }
+    requirePositive(connectTimeout, "connectTimeout");
+    requirePositive(handshakeTimeout, "handshakeTimeout");
+    if (closeTimeout.isNegative()) {
+      throw new IllegalArgumentException("closeTimeout must not be negative: " + closeTimeout);
+    }
+    if (maxFrameSize < 64 || maxFrameSize > (1 << 30)) {
+      throw new IllegalArgumentException("maxFrameSize must be 64..1073741824: " + maxFrameSize);
+    }
+    if (maxQueuedBytes < 1024) {
+      throw new IllegalArgumentException("maxQueuedBytes must be at least 1024: " + maxQueuedBytes);
+    }
+    aliases.forEach((k, v) -> Identity.checkName(v, "alias"));
+    InetSocketAddress bind = new InetSocketAddress(
+        bindAddress != null ? bindAddress : anyIpv4(), port);
+    NodeConfig config = new NodeConfig(identity, group, bind, listen, backlog, ioThreads,
+        transport, codec, discovery, callbackExecutor, directCallbacks,
+        connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes,
+        List.copyOf(listeners), Map.copyOf(aliases));
+    return new Node(config);
+  }
+
+  private static InetAddress anyIpv4() {
+    try {
+      return InetAddress.getByAddress(new byte[4]);
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void requirePositive(Duration d, String what) {
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive: " + d);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.vecino.p2p.codec;
+
+/**
+ * A frame declared (or, for delimiter-based codecs, reached) a length above the limit. Thrown
+ * before anything is allocated for the frame.
+ */
+public class FrameTooLongException extends CodecException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final long length;
+  private final int limit;
+
+  /**
+   * Creates the exception.
+   *
+   * @param length the declared or reached length
+   * @param limit the maximum allowed
+   */
+  public FrameTooLongException(long length, int limit) {
+    super("frame length " + length + " exceeds the limit of " + limit + " bytes");
+    this.length = length;
+    this.limit = limit;
+  }
+
+  /**
+   * Returns the declared or reached length.
+   *
+   * @return the length in bytes
+   */
+  public long length() {
+    return length;
+  }
+
+  /**
+   * Returns the limit that was exceeded.
+   *
+   * @return the limit in bytes
+   */
+  public int limit() {
+    return limit;
+  }
+}

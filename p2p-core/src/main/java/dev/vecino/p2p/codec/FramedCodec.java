@@ -1,0 +1,135 @@
+package dev.vecino.p2p.codec;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The default wire format: each frame is a 4-byte big-endian length, then a type byte, then
+ * the body. The length counts the type byte and the body, so the smallest frame has length 1.
+ *
+ * <pre>
+ * +----------------+--------+------------------+
+ * | length (u32be) | type   | body             |
+ * |                | (u8)   | (length - 1 B)   |
+ * +----------------+--------+------------------+
+ * </pre>
+ *
+ * <p>The decoder checks a declared length against the session's maximum before it waits for
+ * or allocates anything, so a stranger's {@code "GET / HTTP/1.1"} (read as length
+ * 0x47455420) is rejected at once. Zero-length frames and unknown types are protocol errors.
+ * Decoding allocates nothing.
+ *
+ * <p><b>Thread safety:</b> the codec and its sessions hold no mutable state; any thread may
+ * encode.
+ */
+public final class FramedCodec implements Codec {
+
+  /** Bytes before the body: the length and the type. */
+  public static final int HEADER_LENGTH = 5;
+
+  static final FramedCodec INSTANCE = new FramedCodec();
+
+  private FramedCodec() {}
+
+  @Override
+  public String name() {
+    return "framed";
+  }
+
+  @Override
+  public boolean handshake() {
+    return true;
+  }
+
+  @Override
+  public CodecSession newSession(SessionInfo info) {
+    return new Session(info.maxFrameSize());
+  }
+
+  /**
+   * Returns a stand-alone session with the given frame limit, for tools and tests that frame
+   * bytes outside a node.
+   *
+   * @param maxFrameSize the largest accepted length field (type byte plus body)
+   * @return a new session
+   */
+  public static CodecSession session(int maxFrameSize) {
+    if (maxFrameSize <= 0) {
+      throw new IllegalArgumentException("maxFrameSize must be positive: " + maxFrameSize);
+    }
+    return new Session(maxFrameSize);
+  }
+
+  @Override
+  public String toString() {
+    return "FramedCodec";
+  }
+
+  private static final class Session implements CodecSession {
+    private final int maxFrameSize;
+
+    Session(int maxFrameSize) {
+      this.maxFrameSize = maxFrameSize;
+    }
+
+    @Override
+    public int decode(ByteBuffer in, FrameSink sink) throws CodecException {
+      int pos = in.position();
+      int limit = in.limit();
+      while (limit - pos >= 4) {
+        long length = in.getInt(pos) & 0xFFFF_FFFFL;
+        if (length > maxFrameSize) {
+          in.position(pos);
+          throw new FrameTooLongException(length, maxFrameSize);
+        }
+        if (length == 0) {
+          in.position(pos);
+          throw new CodecException("frame with length 0 (no type byte)");
+        }
+        int total = 4 + (int) length;
+        if (limit - pos < total) {
+          in.position(pos);
+          return total;
+        }
+        int code = in.get(pos + 4) & 0xFF;
+        FrameType type = FrameType.fromCode(code);
+        if (type == null) {
+          in.position(pos);
+          throw new CodecException(String.format("unknown frame type 0x%02x", code));
+        }
+        // Advance before the callback so a sink that throws leaves a consistent position.
+        in.position(pos + total);
+        sink.onFrame(type, in, pos + HEADER_LENGTH, total - HEADER_LENGTH);
+        pos = in.position();
+      }
+      in.position(pos);
+      return 4;
+    }
+
+    @Override
+    public int encodedLength(FrameType type, int payloadLength) {
+      return HEADER_LENGTH + payloadLength;
+    }
+
+    @Override
+    public void encode(FrameType type, ByteBuffer payload, ByteBuffer out) throws CodecException {
+      int n = payload.remaining();
+      checkLength(n);
+      out.putInt(n + 1).put((byte) type.code());
+      out.put(out.position(), payload, payload.position(), n);
+      out.position(out.position() + n);
+    }
+
+    @Override
+    public void encode(FrameType type, byte[] payload, int offset, int length, ByteBuffer out)
+        throws CodecException {
+      checkLength(length);
+      out.putInt(length + 1).put((byte) type.code()).put(payload, offset, length);
+    }
+
+    private void checkLength(int n) throws FrameTooLongException {
+      if ((long) n + 1 > maxFrameSize) {
+        throw new FrameTooLongException((long) n + 1, maxFrameSize);
+      }
+    }
+  }
+}

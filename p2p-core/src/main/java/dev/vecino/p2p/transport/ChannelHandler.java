@@ -1,0 +1,37 @@
+package dev.vecino.p2p.transport;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Receives one channel's events; every method runs on the channel's {@link EventLoop} thread,
+ * one at a time. A method that throws gets its channel closed by the transport.
+ */
+public interface ChannelHandler {
+
+  /**
+   * The channel is open (connected or accepted). The first event.
+   *
+   * @param channel the channel
+   */
+  void onOpen(Channel channel);
+
+  /**
+   * Bytes arrived.
+   *
+   * @param data the bytes, position to limit; owned by the transport and valid only during the
+   *     call: consume or copy them
+   */
+  void onRead(ByteBuffer data);
+
+  /** The socket can take more bytes after {@link Channel#requestWritable()}. */
+  void onWritable();
+
+  /**
+   * The channel closed, or a connect failed. The last event; sent exactly once.
+   *
+   * @param cause null for a local close; an {@link java.io.EOFException} for an orderly close
+   *     by the other side; otherwise the failure (refused, timed out, reset)
+   */
+  void onClosed(IOException cause);
+}

@@ -1,0 +1,13 @@
+/**
+ * Vecino core: peer-to-peer messaging on a local network.
+ *
+ * <p>Start with {@link dev.vecino.p2p.PeerNode#builder()}.
+ */
+module dev.vecino.p2p {
+  requires org.slf4j;
+
+  exports dev.vecino.p2p;
+  exports dev.vecino.p2p.codec;
+  exports dev.vecino.p2p.transport;
+  exports dev.vecino.p2p.discovery;
+}
