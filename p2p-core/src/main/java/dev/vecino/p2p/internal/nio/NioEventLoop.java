@@ -1,0 +1,323 @@
+package dev.vecino.p2p.internal.nio;
+
+import dev.vecino.p2p.transport.ChannelHandler;
+import dev.vecino.p2p.transport.EventLoop;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One selector and the thread that owns it: runs I/O readiness, tasks and timers.
+ *
+ * <p><b>Thread safety:</b> {@link #execute}, {@link #schedule}, {@link #connect},
+ * {@link #shutdown} may be called from any thread; everything else runs on the loop thread.
+ */
+public final class NioEventLoop implements EventLoop, Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(NioEventLoop.class);
+
+  /** Read buffer per loop: large reads mean fewer system calls under load. */
+  private static final int READ_BUFFER_SIZE = 256 * 1024;
+  /** Reads per channel per pass, so one busy peer cannot starve the others. */
+  private static final int MAX_READS_PER_PASS = 16;
+  private static final long MAX_SELECT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final String name;
+  private final Selector selector;
+  private final Thread thread;
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  /** True while a wake-up is pending or the loop is awake: senders then skip {@code wakeup()}. */
+  private final AtomicBoolean awake = new AtomicBoolean(true);
+  private final PriorityQueue<TimerTask> timers = new PriorityQueue<>();
+  private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+  private volatile boolean running = true;
+  private long timerSequence;
+
+  public NioEventLoop(String name) {
+    this.name = name;
+    try {
+      this.selector = Selector.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open selector", e);
+    }
+    this.thread = new Thread(this, name);
+    this.thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    tasks.offer(task);
+    if (Thread.currentThread() != thread && awake.compareAndSet(false, true)) {
+      selector.wakeup();
+    }
+  }
+
+  @Override
+  public boolean inEventLoop() {
+    return Thread.currentThread() == thread;
+  }
+
+  @Override
+  public Timer schedule(Runnable task, long delay, TimeUnit unit) {
+    TimerTask t = new TimerTask(task, System.nanoTime() + unit.toNanos(delay));
+    if (inEventLoop()) {
+      addTimer(t);
+    } else {
+      execute(() -> addTimer(t));
+    }
+    return t;
+  }
+
+  private void addTimer(TimerTask t) {
+    t.sequence = timerSequence++;
+    timers.add(t);
+  }
+
+  Selector selector() {
+    return selector;
+  }
+
+  /** Opens a non-blocking connection; the handler hears the result on this loop. */
+  public void connect(InetSocketAddress remote, InetSocketAddress localBind, long timeoutNanos, ChannelHandler handler) {
+    execute(() -> doConnect(remote, localBind, timeoutNanos, handler));
+  }
+
+  private void doConnect(InetSocketAddress remote, InetSocketAddress localBind, long timeoutNanos, ChannelHandler handler) {
+    SocketChannel ch = null;
+    try {
+      if (!running) {
+        throw new ClosedChannelException();
+      }
+      if (remote.isUnresolved()) {
+        throw new ConnectException("cannot resolve " + remote.getHostString());
+      }
+      ch = SocketChannel.open();
+      ch.configureBlocking(false);
+      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      if (localBind != null) {
+        ch.bind(localBind);
+      }
+      NioChannel nc = new NioChannel(this, ch, handler, remote);
+      if (ch.connect(remote)) {
+        nc.register(SelectionKey.OP_READ);
+        nc.opened();
+      } else {
+        nc.register(SelectionKey.OP_CONNECT);
+        nc.connectTimer = schedule(() -> nc.connectTimedOut(timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
+      }
+    } catch (IOException | UnresolvedAddressException | SecurityException e) {
+      closeQuietly(ch);
+      handler.onClosed(asConnectFailure(e, remote));
+    }
+  }
+
+  static IOException asConnectFailure(Exception e, InetSocketAddress remote) {
+    if (e instanceof ConnectException || e instanceof SocketTimeoutException) {
+      return (IOException) e;
+    }
+    ConnectException ce = new ConnectException(
+        "cannot connect to " + remote + ": " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+    ce.initCause(e);
+    return ce;
+  }
+
+  static SocketTimeoutException connectTimeout(long timeoutNanos) {
+    return new SocketTimeoutException("connect timed out after " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (running) {
+        awake.set(false);
+        long timeout = nanosToNextTimer();
+        if (!tasks.isEmpty() || timeout <= 0) {
+          selector.selectNow();
+        } else {
+          selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeout + 999_999)));
+        }
+        awake.set(true);
+        processSelectedKeys();
+        runTasks();
+        runTimers();
+      }
+    } catch (Throwable t) {
+      log.error("{}: I/O loop died", name, t);
+    } finally {
+      closeAll();
+    }
+  }
+
+  private long nanosToNextTimer() {
+    TimerTask t = timers.peek();
+    while (t != null && t.cancelled) {
+      timers.poll();
+      t = timers.peek();
+    }
+    return t == null ? MAX_SELECT_NANOS : Math.min(MAX_SELECT_NANOS, t.deadline - System.nanoTime());
+  }
+
+  private void processSelectedKeys() {
+    Set<SelectionKey> keys = selector.selectedKeys();
+    if (keys.isEmpty()) {
+      return;
+    }
+    for (SelectionKey key : keys) {
+      Object a = key.attachment();
+      try {
+        int ready = key.readyOps();
+        if (a instanceof NioChannel c) {
+          if ((ready & SelectionKey.OP_CONNECT) != 0) {
+            c.finishConnect();
+            continue;
+          }
+          if ((ready & SelectionKey.OP_READ) != 0) {
+            c.read(readBuffer, MAX_READS_PER_PASS);
+          }
+          if ((ready & SelectionKey.OP_WRITE) != 0 && key.isValid()) {
+            c.writable();
+          }
+        } else if (a instanceof NioServer s) {
+          s.acceptReady();
+        }
+      } catch (CancelledKeyException e) {
+        // The channel was closed while its readiness was being handled: nothing left to do.
+      }
+    }
+    keys.clear();
+  }
+
+  private void runTasks() {
+    // Bounded: tasks that enqueue tasks run on the next pass, after I/O.
+    int n = tasks.size();
+    for (int i = 0; i < n; i++) {
+      Runnable task = tasks.poll();
+      if (task == null) {
+        break;
+      }
+      safeRun(task);
+    }
+  }
+
+  private void runTimers() {
+    if (timers.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    TimerTask t;
+    while ((t = timers.peek()) != null && (t.cancelled || t.deadline - now <= 0)) {
+      timers.poll();
+      if (!t.cancelled) {
+        t.cancelled = true;
+        safeRun(t.task);
+      }
+    }
+  }
+
+  private void safeRun(Runnable task) {
+    try {
+      task.run();
+    } catch (Throwable e) {
+      log.warn("{}: task failed", name, e);
+    }
+  }
+
+  public void shutdown() {
+    running = false;
+    selector.wakeup();
+  }
+
+  public void awaitTermination(Duration timeout) {
+    if (inEventLoop()) {
+      return;
+    }
+    try {
+      thread.join(timeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      log.warn("{}: I/O thread did not stop within {}", name, timeout);
+    }
+  }
+
+  private void closeAll() {
+    for (SelectionKey key : selector.keys()) {
+      Object a = key.attachment();
+      if (a instanceof NioChannel c) {
+        c.closeNow(new ClosedChannelException());
+      } else if (a instanceof NioServer s) {
+        s.close();
+      }
+    }
+    Runnable task;
+    while ((task = tasks.poll()) != null) {
+      safeRun(task);
+    }
+    try {
+      selector.close();
+    } catch (IOException e) {
+      log.debug("{}: closing selector failed", name, e);
+    }
+  }
+
+  static void closeQuietly(java.nio.channels.Channel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        // Closing a channel that failed already: there is nothing more to report.
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+
+  private static final class TimerTask implements Timer, Comparable<TimerTask> {
+    final Runnable task;
+    final long deadline;
+    long sequence;
+    volatile boolean cancelled;
+
+    TimerTask(Runnable task, long deadline) {
+      this.task = task;
+      this.deadline = deadline;
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
+    }
+
+    @Override
+    public int compareTo(TimerTask o) {
+      int c = Long.compare(deadline - o.deadline, 0);
+      return c != 0 ? c : Long.compare(sequence, o.sequence);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.vecino.p2p.internal.nio;
+
+import dev.vecino.p2p.transport.Acceptor;
+import dev.vecino.p2p.transport.ChannelHandler;
+import dev.vecino.p2p.transport.Listener;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A listening socket registered with one loop; accepted channels are spread over the loops. */
+public final class NioServer implements Listener {
+
+  private static final Logger log = LoggerFactory.getLogger(NioServer.class);
+  private static final int MAX_ACCEPTS_PER_PASS = 256;
+
+  private final NioEventLoop loop;
+  private final Supplier<NioEventLoop> loops;
+  private final ServerSocketChannel server;
+  private final Acceptor acceptor;
+  private final InetSocketAddress local;
+  private SelectionKey key;
+  private volatile boolean open = true;
+
+  private NioServer(NioEventLoop loop, Supplier<NioEventLoop> loops, ServerSocketChannel server,
+      Acceptor acceptor) throws IOException {
+    this.loop = loop;
+    this.loops = loops;
+    this.server = server;
+    this.acceptor = acceptor;
+    this.local = (InetSocketAddress) server.getLocalAddress();
+  }
+
+  /** Binds and registers; blocks until the loop has registered the socket. */
+  public static NioServer open(NioEventLoop loop, Supplier<NioEventLoop> loops, InetSocketAddress bind,
+      int backlog, Acceptor acceptor) throws IOException {
+    ServerSocketChannel ssc = ServerSocketChannel.open();
+    try {
+      ssc.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      ssc.bind(bind, backlog);
+      ssc.configureBlocking(false);
+      NioServer s = new NioServer(loop, loops, ssc, acceptor);
+      CompletableFuture<Void> registered = new CompletableFuture<>();
+      loop.execute(() -> {
+        try {
+          s.key = ssc.register(loop.selector(), SelectionKey.OP_ACCEPT, s);
+          registered.complete(null);
+        } catch (IOException | RuntimeException e) {
+          registered.completeExceptionally(e);
+        }
+      });
+      try {
+        registered.get();
+      } catch (ExecutionException e) {
+        throw new IOException("cannot register listener on " + bind, e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while registering listener on " + bind, e);
+      }
+      return s;
+    } catch (IOException | RuntimeException e) {
+      ssc.close();
+      throw e;
+    }
+  }
+
+  void acceptReady() {
+    for (int i = 0; i < MAX_ACCEPTS_PER_PASS && open; i++) {
+      SocketChannel ch;
+      try {
+        ch = server.accept();
+      } catch (IOException e) {
+        // Typically "too many open files": keep the listener, try again on the next pass.
+        log.warn("accept on {} failed: {}", local, e.toString());
+        return;
+      }
+      if (ch == null) {
+        return;
+      }
+      InetSocketAddress remote;
+      try {
+        ch.configureBlocking(false);
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        remote = (InetSocketAddress) ch.getRemoteAddress();
+      } catch (IOException e) {
+        log.debug("accepted connection failed at once: {}", e.toString());
+        NioEventLoop.closeQuietly(ch);
+        continue;
+      }
+      ChannelHandler handler = acceptor.accept(remote);
+      if (handler == null) {
+        NioEventLoop.closeQuietly(ch);
+        continue;
+      }
+      NioEventLoop target = loops.get();
+      if (target == loop) {
+        register(target, ch, handler, remote);
+      } else {
+        target.execute(() -> register(target, ch, handler, remote));
+      }
+    }
+  }
+
+  private static void register(NioEventLoop target, SocketChannel ch, ChannelHandler handler, InetSocketAddress remote) {
+    NioChannel nc = new NioChannel(target, ch, handler, remote);
+    try {
+      nc.register(SelectionKey.OP_READ);
+    } catch (IOException e) {
+      nc.closeNow(e);
+      return;
+    }
+    nc.opened();
+  }
+
+  @Override
+  public InetSocketAddress localAddress() {
+    return local;
+  }
+
+  @Override
+  public void close() {
+    open = false;
+    if (loop.inEventLoop()) {
+      closeNow();
+    } else {
+      loop.execute(this::closeNow);
+    }
+  }
+
+  private void closeNow() {
+    if (key != null) {
+      key.cancel();
+    }
+    NioEventLoop.closeQuietly(server);
+  }
+}

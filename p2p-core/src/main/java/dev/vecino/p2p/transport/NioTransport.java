@@ -1,0 +1,89 @@
+package dev.vecino.p2p.transport;
+
+import dev.vecino.p2p.internal.nio.NioEventLoop;
+import dev.vecino.p2p.internal.nio.NioServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The default transport: plain TCP over {@link java.nio.channels.Selector}s, one selector per
+ * I/O thread, with TCP_NODELAY on every connection.
+ *
+ * <p>Each I/O thread ({@code vecino-io-<node>}, suffixed {@code -N} when there are several)
+ * owns the channels registered with it; new connections are spread round-robin. Cross-thread
+ * tasks wake a loop only when it sleeps and no wake-up is already pending.
+ *
+ * <p><b>Thread safety:</b> every method may be called from any thread.
+ */
+public final class NioTransport implements Transport {
+
+  private final NioEventLoop[] loops;
+  private final AtomicInteger next = new AtomicInteger();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private NioTransport(TransportConfig config) {
+    loops = new NioEventLoop[config.ioThreads()];
+    for (int i = 0; i < loops.length; i++) {
+      String name = "vecino-io-" + config.threadNameSuffix() + (loops.length > 1 ? "-" + i : "");
+      loops[i] = new NioEventLoop(name);
+    }
+    for (NioEventLoop loop : loops) {
+      loop.start();
+    }
+  }
+
+  /**
+   * Returns a factory of NIO transports.
+   *
+   * @return the factory
+   */
+  public static TransportFactory factory() {
+    return NioTransport::new;
+  }
+
+  @Override
+  public Listener listen(InetSocketAddress local, int backlog, Acceptor acceptor) throws IOException {
+    Objects.requireNonNull(local, "local");
+    Objects.requireNonNull(acceptor, "acceptor");
+    return NioServer.open(loops[0], this::nextLoop, local, backlog, acceptor);
+  }
+
+  @Override
+  public void connect(InetSocketAddress remote, InetSocketAddress localBind, Duration timeout, ChannelHandler handler) {
+    Objects.requireNonNull(remote, "remote");
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(handler, "handler");
+    nextLoop().connect(remote, localBind, timeout.toNanos(), handler);
+  }
+
+  @Override
+  public EventLoop nextEventLoop() {
+    return nextLoop();
+  }
+
+  private NioEventLoop nextLoop() {
+    return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (NioEventLoop loop : loops) {
+      loop.shutdown();
+    }
+    for (NioEventLoop loop : loops) {
+      loop.awaitTermination(Duration.ofSeconds(10));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NioTransport{ioThreads=" + loops.length + "}";
+  }
+}
