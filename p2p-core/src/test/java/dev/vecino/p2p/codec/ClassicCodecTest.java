@@ -8,15 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.p2p.Direction;
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class ClassicCodecTest {
@@ -152,27 +147,5 @@ class ClassicCodecTest {
     String name = ClassicCodec.greetingName(big, 0, big.length).orElseThrow();
     assertTrue(name.getBytes(UTF_8).length <= 255);
     assertEquals(127, name.length());
-  }
-
-  @Property
-  void anyBytesUnderAnySplitDecodeToTheSameBytesInOrder(
-      @ForAll @Size(max = 3000) byte[] data,
-      @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 3000) Integer> cuts) throws Exception {
-    // Plain text only (no call marker in random bytes of this size is practically certain;
-    // filter it anyway): the decoder never throws, loses nothing, and respects 1024.
-    if (new String(data, UTF_8).contains(ClassicCodec.CALL_MARKER)) {
-      return;
-    }
-    CodecSession s = inbound();
-    Collected c = Collected.feed(s, data, cuts.stream().mapToInt(Integer::intValue).toArray());
-    ByteArrayOutputStream joined = new ByteArrayOutputStream();
-    for (Collected.Frame f : c.frames) {
-      assertTrue(f.body().length <= ClassicCodec.CHUNK_SIZE);
-      joined.writeBytes(f.body());
-    }
-    byte[] got = joined.toByteArray();
-    // At most an incomplete trailing character (3 bytes) is still held back.
-    assertTrue(data.length - got.length <= 3);
-    assertArrayEquals(java.util.Arrays.copyOf(data, got.length), got);
   }
 }
