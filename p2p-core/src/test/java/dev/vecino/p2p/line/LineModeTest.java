@@ -114,4 +114,25 @@ class LineModeTest {
       }
     }
   }
+
+  @Test
+  void announcedConnectionsDoNotHoldPendingHandshakeSlots() throws Exception {
+    List<Socket> clients = new java.util.ArrayList<>();
+    try (PeerNode ana = PeerNode.builder().name("ana").bindAddress("127.0.0.1").codec(Codec.line())
+        .maxPendingHandshakes(4, 2).onMessage(got::add).build().start()) {
+      for (int i = 0; i < 6; i++) {
+        Socket nc = new Socket();
+        clients.add(nc);
+        nc.connect(ana.localAddress());
+        nc.getOutputStream().write(("n" + i + "\n").getBytes(UTF_8));
+        int n = i + 1;
+        Await.until("line " + n, () -> got.size() == n);
+      }
+      assertEquals(6, ana.peers().size());
+    } finally {
+      for (Socket s : clients) {
+        s.close();
+      }
+    }
+  }
 }
