@@ -1,0 +1,78 @@
+package dev.vecino.consumer;
+
+import static dev.vecino.consumer.Consumers.coreJar;
+import static dev.vecino.consumer.Consumers.path;
+import static dev.vecino.consumer.Consumers.slf4jApiJar;
+import static dev.vecino.consumer.Consumers.slf4jSimpleJar;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** p2p-core's module descriptor, proved by a tiny modular application built against the jar. */
+@Timeout(120)
+class ModularConsumerIT {
+
+  @Test
+  void jarCarriesAnExplicitModuleExportingOnlyTheApiAndSpis() {
+    Set<ModuleReference> found = ModuleFinder.of(coreJar()).findAll();
+    assertEquals(1, found.size(), found::toString);
+    ModuleDescriptor descriptor = found.iterator().next().descriptor();
+    assertEquals("dev.vecino.p2p", descriptor.name());
+    assertFalse(descriptor.isAutomatic(), "p2p-core must ship module-info.class, not an automatic name");
+    Set<String> exports = descriptor.exports().stream()
+        .map(e -> e.source() + (e.isQualified() ? " to " + e.targets() : ""))
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(new TreeSet<>(List.of("dev.vecino.p2p", "dev.vecino.p2p.codec",
+        "dev.vecino.p2p.discovery", "dev.vecino.p2p.transport")), exports);
+    assertTrue(descriptor.opens().isEmpty(), "nothing is opened for reflection: " + descriptor.opens());
+    Set<String> requires = descriptor.requires().stream()
+        .map(ModuleDescriptor.Requires::name)
+        .filter(n -> !n.equals("java.base"))
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(Set.of("org.slf4j"), requires, "p2p-core needs nothing but the SLF4J API");
+  }
+
+  @Test
+  void modularApplicationCompilesAndRunsOnTheModulePath() throws Exception {
+    Path work = Consumers.scratch("modular");
+    Path classes = work.resolve("classes");
+    Consumers.Compilation compiled = Consumers.compile(Consumers.sources("modular"), classes,
+        List.of("--module-path", path(coreJar(), slf4jApiJar())));
+    assertTrue(compiled.success(), compiled.diagnostics());
+
+    // slf4j-simple is on the module path but required by nobody: service binding must find it.
+    Consumers.Run run = Consumers.java(work, List.of(
+        "--module-path", path(classes, coreJar(), slf4jApiJar(), slf4jSimpleJar()),
+        "--module", "demo.modular/demo.modular.Main"));
+
+    assertEquals(0, run.exitCode(), run.describe());
+    assertTrue(run.out().contains("received 'hola from a module' from ana"), run.describe());
+    assertTrue(run.out().contains("core module: dev.vecino.p2p (explicit)"), run.describe());
+    assertTrue(run.out().contains("consumer module: demo.modular"), run.describe());
+    assertTrue(run.out().contains("internal exported: false"), run.describe());
+    assertTrue(run.err().contains(": started, group 'vecino', listening on 127.0.0.1:"),
+        "Vecino's INFO log should reach slf4j-simple on the module path\n" + run.describe());
+    assertFalse(run.err().contains("No SLF4J providers"), run.describe());
+  }
+
+  @Test
+  void internalPackageIsInvisibleToModules() throws Exception {
+    Path work = Consumers.scratch("sneaky");
+    Consumers.Compilation compiled = Consumers.compile(Consumers.sources("sneaky"), work.resolve("classes"),
+        List.of("--module-path", path(coreJar(), slf4jApiJar())));
+    assertFalse(compiled.success(), "a module must not compile against dev.vecino.p2p.internal");
+    assertTrue(compiled.diagnostics().contains("package dev.vecino.p2p.internal is declared in module dev.vecino.p2p, which does not export it"),
+        compiled.diagnostics());
+  }
+}
