@@ -38,9 +38,9 @@ class ModularConsumerIT {
     assertTrue(descriptor.opens().isEmpty(), "nothing is opened for reflection: " + descriptor.opens());
     Set<String> requires = descriptor.requires().stream()
         .map(ModuleDescriptor.Requires::name)
-        .filter(n -> !n.equals("java.base"))
+        .filter(n -> !n.startsWith("java.") && !n.startsWith("jdk."))
         .collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(Set.of("org.slf4j"), requires, "p2p-core needs nothing but the SLF4J API");
+    assertEquals(Set.of("org.slf4j"), requires, "beyond the JDK, p2p-core needs nothing but the SLF4J API");
   }
 
   @Test
@@ -72,7 +72,8 @@ class ModularConsumerIT {
     Consumers.Compilation compiled = Consumers.compile(Consumers.sources("sneaky"), work.resolve("classes"),
         List.of("--module-path", path(coreJar(), slf4jApiJar())));
     assertFalse(compiled.success(), "a module must not compile against dev.vecino.p2p.internal");
-    assertTrue(compiled.diagnostics().contains("package dev.vecino.p2p.internal is declared in module dev.vecino.p2p, which does not export it"),
+    // javac: "package dev.vecino.p2p.internal is not visible (... which does not export it)".
+    assertTrue(compiled.diagnostics().contains("package dev.vecino.p2p.internal is not visible"),
         compiled.diagnostics());
   }
 }

@@ -18,6 +18,11 @@ import java.util.Properties;
  * <p>An identity can be saved to and loaded from a small properties file, so a node keeps its
  * id across restarts and the aliases other nodes gave it stay attached to it.
  *
+ * <pre>{@code
+ * Identity me = Identity.loadOrCreate(Path.of(System.getProperty("user.home"), ".vecino", "id"), "ana");
+ * PeerNode node = PeerNode.builder().identity(me).build().start();
+ * }</pre>
+ *
  * @param id the node's id
  * @param name the display name, 1 to {@value #MAX_NAME_BYTES} bytes of UTF-8, no control
  *     characters

@@ -10,6 +10,17 @@ import java.util.Objects;
  *
  * <p>The message owns its payload; {@link #payload()} gives a read-only view and
  * {@link #bytes()} a copy, so a listener may keep the message as long as it likes.
+ *
+ * <pre>{@code
+ * void onMessage(Message m) {
+ *   switch (m.kind()) {
+ *     case TEXT, CALL -> show(m.sender().name(), m.text());
+ *     case BINARY -> decode(m.payload());   // read-only view, no copy
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p><b>Thread safety:</b> immutable; may be shared between threads.
  */
 public final class Message {
 

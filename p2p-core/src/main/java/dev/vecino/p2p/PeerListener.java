@@ -11,6 +11,29 @@ package dev.vecino.p2p;
  * peer's connection: return quickly and never block there.
  *
  * <p>An exception thrown by a listener is logged and does not affect the connection.
+ *
+ * <pre>{@code
+ * PeerNode node = PeerNode.builder()
+ *     .listener(new PeerListener() {
+ *       @Override
+ *       public void onConnected(Peer peer) {
+ *         System.out.println(peer.name() + " joined from " + peer.remoteAddress());
+ *       }
+ *
+ *       @Override
+ *       public void onMessage(Message message) {
+ *         if (message.kind() == MessageKind.CALL) {
+ *           System.out.println(message.sender().name() + " is calling: " + message.text());
+ *         }
+ *       }
+ *
+ *       @Override
+ *       public void onDisconnected(Peer peer, DisconnectReason reason) {
+ *         System.out.println(peer.name() + " left: " + reason);
+ *       }
+ *     })
+ *     .build();
+ * }</pre>
  */
 public interface PeerListener {
 

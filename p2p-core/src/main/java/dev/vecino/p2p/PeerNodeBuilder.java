@@ -22,6 +22,20 @@ import java.util.function.Consumer;
  * Configures a {@link PeerNode}. Every option has a default; {@link #build()} validates them
  * all and names the first bad one.
  *
+ * <pre>{@code
+ * PeerNode node = PeerNode.builder()
+ *     .identity(Identity.loadOrCreate(Path.of("vecino-id.properties"), "ana"))
+ *     .group("my-app")                        // nodes of other groups are refused
+ *     .port(9999)
+ *     .listener(new PeerListener() {
+ *       @Override public void onConnected(Peer peer) { System.out.println("+ " + peer.name()); }
+ *       @Override public void onMessage(Message m) { System.out.println(m.text()); }
+ *     })
+ *     .heartbeatInterval(Duration.ofSeconds(2)) // drop silent peers after 6 s
+ *     .build()
+ *     .start();
+ * }</pre>
+ *
  * <table>
  *   <caption>Options and defaults</caption>
  *   <tr><th>option</th><th>default</th></tr>

@@ -12,6 +12,15 @@ import java.util.Objects;
  * and scripts, and the {@linkplain #classic() classic} codec for the original Python LAN
  * chat; {@link #byName} picks one by name for command lines. A custom codec plugs in through
  * {@code PeerNode.builder().codec(...)}.
+ *
+ * <pre>{@code
+ * // A node that `nc 127.0.0.1 9999` can talk to: one line per message, no handshake.
+ * PeerNode node = PeerNode.builder()
+ *     .codec(Codec.line())
+ *     .bindAddress("127.0.0.1").port(9999)
+ *     .onMessage(m -> System.out.println(m.sender().name() + ": " + m.text()))
+ *     .build().start();
+ * }</pre>
  */
 public interface Codec {
 
