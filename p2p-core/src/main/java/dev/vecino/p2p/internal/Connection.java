@@ -151,10 +151,37 @@ final class Connection implements ChannelHandler, FrameSink {
       node.writabilityChanged(handle, false);
       status = Outbound.OK;
     }
-    if (status == Outbound.OK && o.takeFlushRequest()) {
-      channel.eventLoop().execute(flushTask);
+    if (status == Outbound.OK) {
+      EventLoop loop = channel.eventLoop();
+      int turn = o.acquire(!loop.inEventLoop());
+      if (turn == Outbound.INLINE) {
+        flushInline(o);
+      } else if (turn == Outbound.SCHEDULE) {
+        loop.execute(flushTask);
+      }
     }
     return status;
+  }
+
+  /** Writes from the sender's thread, which holds the write turn; hands the rest to the I/O thread. */
+  private void flushInline(Outbound o) {
+    int result;
+    try {
+      result = o.flushInline(channel, written);
+    } catch (IOException e) {
+      // The I/O thread meets the same error on its next write and closes with the reason.
+      result = Outbound.MORE;
+    }
+    if (!written.isEmpty()) {
+      node.completeSends(handle, written);
+      written.clear();
+    }
+    if (o.takeBecameWritable() && handle != null) {
+      node.writabilityChanged(handle, true);
+    }
+    if (result != Outbound.DRAINED) {
+      channel.eventLoop().execute(flushTask);
+    }
   }
 
   /**
@@ -181,7 +208,9 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     loop.execute(() -> {
       o.admit();
-      flush();
+      if (o.takeFlushRequest()) {
+        flush();
+      }
     });
     return true;
   }
