@@ -100,6 +100,7 @@ final class Consumers {
   static Run java(Path workDir, List<String> args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-XX:TieredStopAtLevel=1"); // short-lived: C1 only starts faster
     command.addAll(args);
     Path out = workDir.resolve("stdout.txt");
     Path err = workDir.resolve("stderr.txt");
