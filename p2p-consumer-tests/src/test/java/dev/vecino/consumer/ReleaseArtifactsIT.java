@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -41,7 +44,7 @@ class ReleaseArtifactsIT {
     assertTrue(javadoc.stream().anyMatch(e -> e.endsWith("dev/vecino/p2p/codec/Codec.html")), "javadoc jar lacks the codec SPI");
     assertTrue(javadoc.stream().noneMatch(e -> e.contains("/internal/")), "javadoc must not document internal packages");
     try (ZipFile zip = new ZipFile(sibling("javadoc").toFile())) {
-      String index = new String(zip.getInputStream(zip.getEntry("index.html")).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String index = new String(zip.getInputStream(zip.getEntry("index.html")).readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(index.contains("Mental model"), "the overview page (src/main/javadoc/overview.html) is missing from index.html");
     }
   }
@@ -101,6 +104,23 @@ class ReleaseArtifactsIT {
     Element properties = children(example, "properties").get(0);
     assertEquals(VERSION, text(properties, "vecino.version"),
         "examples/embedding/pom.xml should build against this version when run by hand");
+  }
+
+  @Test
+  void readmeSnippetsUseThisVersion() throws Exception {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    Matcher maven = Pattern
+        .compile("<artifactId>(p2p-[a-z-]+)</artifactId>\\s*<version>([^<]+)</version>").matcher(readme);
+    Matcher gradle = Pattern
+        .compile("\"dev\\.vecino:(p2p-[a-z-]+):([^\"]+)\"").matcher(readme);
+    int found = 0;
+    for (Matcher m : List.of(maven, gradle)) {
+      while (m.find()) {
+        found++;
+        assertEquals(VERSION, m.group(2), "README shows " + m.group(1) + " at another version");
+      }
+    }
+    assertTrue(found >= 3, "expected Maven and Gradle snippets in the README, found " + found);
   }
 
   private static void assertCentralMetadata(String what, Element project) {
