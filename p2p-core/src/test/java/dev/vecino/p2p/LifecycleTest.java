@@ -118,6 +118,9 @@ class LifecycleTest {
       ConfigurationException e = assertThrows(ConfigurationException.class, b::start);
       assertTrue(e.getMessage().contains("127.0.0.1:" + a.localAddress().getPort()), e.getMessage());
       Nodes.assertNoThreadsOf(b);
+      long start = System.nanoTime();
+      b.close(); // after a failed start: returns at once
+      assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "close after a failed start must not wait");
     }
   }
 

@@ -142,6 +142,7 @@ public final class Node implements PeerNode {
         lifecycle.set(Lifecycle.CLOSED);
         transport.close();
         shutdownCallbacks();
+        terminated.complete(null);
         throw new ConfigurationException("cannot listen on " + format(config.bindAddress()) + ": " + e.getMessage(), e);
       }
     }
