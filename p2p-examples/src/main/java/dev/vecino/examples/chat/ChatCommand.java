@@ -163,7 +163,8 @@ public final class ChatCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       console.println("error: " + Errors.startFailure(e, bind, port));
       debug(e);
-      node.close();
+      // start() released what it took; close() would wait for a termination that a failed
+      // start never signals (reported to core), so it is not called here.
       return Main.EXIT_FAILURE;
     }
     nodeRef.set(node);
