@@ -26,6 +26,15 @@ public interface Console extends AutoCloseable {
   void println(String line);
 
   /**
+   * Redraws a transient status line in place (a progress bar) on a terminal; elsewhere does
+   * nothing, and the caller prints milestones with {@link #println} instead. Call only from
+   * the input thread while no line is being read; finish with {@link #println}.
+   *
+   * @param line the status, shorter than the terminal is wide
+   */
+  void progress(String line);
+
+  /**
    * Rings the terminal bell; does nothing when not on a terminal.
    */
   void bell();

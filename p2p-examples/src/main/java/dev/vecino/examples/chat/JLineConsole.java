@@ -88,6 +88,12 @@ public final class JLineConsole implements Console {
   }
 
   @Override
+  public void progress(String line) {
+    terminal.writer().print("\r" + line + "\u001b[K");
+    terminal.flush();
+  }
+
+  @Override
   public void bell() {
     terminal.puts(org.jline.utils.InfoCmp.Capability.bell);
     terminal.flush();

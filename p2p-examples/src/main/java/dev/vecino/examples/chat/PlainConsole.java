@@ -48,6 +48,11 @@ public final class PlainConsole implements Console {
   }
 
   @Override
+  public void progress(String line) {
+    // Not a terminal: no in-place redraw; callers print milestones as lines.
+  }
+
+  @Override
   public void bell() {
     // No terminal, no bell: a BEL byte in a log or pipe is noise.
   }
