@@ -111,9 +111,13 @@ public final class ChatCommand implements Callable<Integer> {
     }
     Path dir = configDir != null ? configDir : Defaults.configDir();
     Identity identity;
+    String displayName = name != null ? name : Defaults.userAtHost();
+    boolean shared;
     try {
-      identity = Identity.loadOrCreate(dir.resolve("identity.properties"),
-          name != null ? name : Defaults.userAtHost());
+      shared = !ConfigLock.acquire(dir);
+      identity = shared
+          ? Identity.random(displayName)
+          : Identity.loadOrCreate(dir.resolve("identity.properties"), displayName);
     } catch (IllegalArgumentException e) {
       return usage("bad --name or identity file: " + e.getMessage());
     } catch (UncheckedIOException e) {
@@ -136,6 +140,10 @@ public final class ChatCommand implements Callable<Integer> {
         : new PlainConsole(new BufferedReader(new InputStreamReader(System.in,
             StandardCharsets.UTF_8)), out);
     try (console) {
+      if (shared) {
+        console.println("note: another chat uses " + dir + "; this one runs with a temporary id"
+            + " (give it its own --config-dir to keep one)");
+      }
       return run(identity, aliases, console, color, nodeRef);
     }
   }

@@ -62,6 +62,10 @@ public final class EchoClientCommand implements Callable<Integer> {
       description = "Payload bytes per message (default: ${DEFAULT-VALUE}).")
   private int size;
 
+  @Option(names = "--warmup", paramLabel = "N", defaultValue = "1000",
+      description = "Messages sent first and not measured (default: ${DEFAULT-VALUE}).")
+  private int warmup;
+
   @Option(names = "--rate", paramLabel = "R/s", converter = RateConverter.class,
       description = "Send R messages per second on a fixed schedule (default: closed loop).")
   private Integer rate;
@@ -78,8 +82,9 @@ public final class EchoClientCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (count < 1 || size < 0 || size > 16 * 1024 * 1024 - 64) {
-      err.println(spec.qualifiedName() + ": --count must be at least 1 and --size 0..16 MiB");
+    if (count < 1 || warmup < 0 || size < 0 || size > 16 * 1024 * 1024 - 64) {
+      err.println(spec.qualifiedName()
+          + ": --count must be at least 1, --warmup at least 0, --size 0..16 MiB");
       err.println("Try '" + spec.qualifiedName() + " --help' for more information.");
       return Main.EXIT_USAGE;
     }
@@ -90,7 +95,7 @@ public final class EchoClientCommand implements Callable<Integer> {
       err.println("error: bad address '" + target + "': unknown host");
       return Main.EXIT_FAILURE;
     }
-    EchoRun run = new EchoRun(count, size, rate == null ? 0 : rate);
+    EchoRun run = new EchoRun(count, warmup, size, rate == null ? 0 : rate);
     try (PeerNode node = PeerNode.builder().name("echo-client").listen(false)
         .listener(run).build().start()) {
       Peer peer;
@@ -100,7 +105,8 @@ public final class EchoClientCommand implements Callable<Integer> {
         err.println("error: cannot connect to " + target + ": " + Errors.connectFailure(e));
         return Main.EXIT_FAILURE;
       }
-      out.println("echo-client: " + count + " messages of " + size + " bytes to " + target + ", "
+      out.println("echo-client: " + count + " messages of " + size + " bytes to " + target
+          + (warmup > 0 ? " after " + warmup + " warm-up" : "") + ", "
           + (rate == null ? "closed loop (one in flight)"
               : "open loop at " + rate + "/s (corrected for coordinated omission)"));
       String failure = run.execute(node, peer, timeout);

@@ -23,7 +23,11 @@ import org.HdrHistogram.Histogram;
  */
 final class EchoRun implements PeerListener {
 
+  /** Messages measured. */
   private final int count;
+  /** Messages sent first and not measured, so the JIT and caches are warm. */
+  private final int warmup;
+  private final int total;
   private final int rate;
   private final byte[] payload;
   /** Start time of message i: actual send time (closed loop) or intended time (open loop). */
@@ -35,17 +39,20 @@ final class EchoRun implements PeerListener {
   private volatile String failure;
   private int received;
   private long firstSend;
+  private long measureStart;
   private volatile long deadline;
   private volatile long lastReceive;
 
-  EchoRun(int count, int size, int rate) {
+  EchoRun(int count, int warmup, int size, int rate) {
     this.count = count;
+    this.warmup = warmup;
+    this.total = warmup + count;
     this.rate = rate;
     this.payload = new byte[size];
     for (int i = 0; i < size; i++) {
       payload[i] = (byte) ('a' + i % 26);
     }
-    this.starts = new AtomicLongArray(count);
+    this.starts = new AtomicLongArray(total);
   }
 
   /**
@@ -65,7 +72,7 @@ final class EchoRun implements PeerListener {
       }
     } else {
       long interval = TimeUnit.SECONDS.toNanos(1) / rate;
-      for (int i = 0; i < count; i++) {
+      for (int i = 0; i < total; i++) {
         long intended = firstSend + i * interval;
         long wait;
         while ((wait = intended - System.nanoTime()) > 0) {
@@ -90,13 +97,13 @@ final class EchoRun implements PeerListener {
   }
 
   long elapsedNanos() {
-    return lastReceive - firstSend;
+    return lastReceive - measureStart;
   }
 
   @Override
   public void onMessage(Message m) {
     long now = System.nanoTime();
-    if (received >= count) {
+    if (received >= total) {
       return;
     }
     int i = received++;
@@ -104,9 +111,14 @@ final class EchoRun implements PeerListener {
       fail("echo " + i + " has " + m.size() + " bytes, sent " + payload.length);
       return;
     }
-    histogram.recordValue(Math.min(Math.max(now - starts.get(i), 0),
-        histogram.getHighestTrackableValue()));
-    if (received == count) {
+    if (i == warmup) {
+      measureStart = starts.get(i);
+    }
+    if (i >= warmup) {
+      histogram.recordValue(Math.min(Math.max(now - starts.get(i), 0),
+          histogram.getHighestTrackableValue()));
+    }
+    if (received == total) {
       lastReceive = now;
       done.countDown();
     } else if (rate == 0) {
@@ -117,8 +129,8 @@ final class EchoRun implements PeerListener {
 
   @Override
   public void onDisconnected(Peer p, dev.vecino.p2p.DisconnectReason reason) {
-    if (received < count) {
-      fail("echo server went away after " + received + " of " + count + " echoes (" + reason + ")");
+    if (received < total) {
+      fail("echo server went away after " + received + " of " + total + " echoes (" + reason + ")");
     }
   }
 

@@ -155,6 +155,17 @@ class ChatIT {
     }
   }
 
+  @Test
+  void aSecondChatOnTheSameConfigDirGetsATemporaryId() throws Exception {
+    Path shared = tmp.resolve("shared");
+    try (VecinoProcess ana = VecinoProcess.chat("ana", shared);
+         VecinoProcess bob = VecinoProcess.chat("bob", shared)) {
+      bob.awaitOut("note: another chat uses " + shared);
+      bob.send("/connect " + ana.address());
+      ana.awaitOut("+ bob joined");
+    }
+  }
+
   static String between(String s, String start, String end) {
     int i = s.indexOf(start) + start.length();
     return s.substring(i, s.indexOf(end, i));
