@@ -65,6 +65,8 @@ final class Connection implements ChannelHandler, FrameSink {
   private final List<CompletableFuture<Void>> written = new ArrayList<>();
 
   private volatile long messagesIn;
+  /** Whether this connection counts against the node's pending-handshake limits. */
+  boolean countedAsPending;
   private volatile long bytesIn;
   volatile long lastHeardNanos = System.nanoTime();
 
@@ -104,6 +106,12 @@ final class Connection implements ChannelHandler, FrameSink {
     return o == null ? 0 : o.bytes();
   }
 
+  /** Converts the monotonic last-heard time to wall-clock time. Any thread. */
+  java.time.Instant lastHeard() {
+    long ago = System.nanoTime() - lastHeardNanos;
+    return java.time.Instant.now().minusNanos(Math.max(0, ago));
+  }
+
   long queuedBytes() {
     Outbound o = outbound;
     return o == null ? 0 : o.queuedBytes();
@@ -132,10 +140,48 @@ final class Connection implements ChannelHandler, FrameSink {
     } catch (CodecException e) {
       throw new IllegalArgumentException("cannot encode " + type + " frame: " + e.getMessage(), e);
     }
+    if (status == Outbound.OK_UNWRITABLE) {
+      node.writabilityChanged(handle, false);
+      status = Outbound.OK;
+    }
     if (status == Outbound.OK && o.takeFlushRequest()) {
       channel.eventLoop().execute(flushTask);
     }
     return status;
+  }
+
+  /**
+   * Parks a send until the queue has room or {@code timeoutNanos} pass (then the future
+   * fails with {@link dev.vecino.p2p.QueueFullException}). Any thread.
+   *
+   * @return false if it could not be parked (closed, or the parked bytes are at the bound)
+   */
+  boolean park(FrameType type, byte[] payload, CompletableFuture<Void> future, long timeoutNanos) {
+    Outbound o = outbound;
+    if (o == null || state != PeerState.CONNECTED) {
+      return false;
+    }
+    Outbound.Parked p = new Outbound.Parked(type, payload, future);
+    EventLoop loop = channel.eventLoop();
+    p.timer = loop.schedule(() -> {
+      if (o.unpark(p)) {
+        node.failQueueTimeout(p.future, this, timeoutNanos);
+      }
+    }, timeoutNanos, TimeUnit.NANOSECONDS);
+    if (!o.park(p)) {
+      p.timer.cancel();
+      return false;
+    }
+    loop.execute(() -> {
+      o.admit();
+      flush();
+    });
+    return true;
+  }
+
+  boolean isWritable() {
+    Outbound o = outbound;
+    return o == null || !o.isUnwritable();
   }
 
   /** Queues a control frame, ignoring the bound. I/O thread. */
@@ -163,7 +209,8 @@ final class Connection implements ChannelHandler, FrameSink {
     SessionInfo full = new SessionInfo(direction, channel.localAddress(), remote,
         node.identity().name(), node.config().maxFrameSize());
     this.encoder = node.config().codec().newSession(full);
-    this.outbound = new Outbound(encoder, node.config().maxQueuedBytes());
+    this.outbound = new Outbound(encoder, node.config().maxQueuedBytes(),
+        node.config().lowWatermark(), node.config().highWatermark());
     if (!node.track(this)) {
       // The node closed while this connection was opening.
       closeReason = DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closed");
@@ -353,10 +400,75 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     this.decoder = encoder;
     state = PeerState.CONNECTED;
+    node.handshakeEnded(this);
+    startTimers();
   }
 
   void attachWithoutHandshake(PeerHandle handle) {
     this.handle = handle;
+    startTimers();
+  }
+
+  private long lastIdleMessages = -1;
+  private long idleSinceNanos;
+  private EventLoop.Timer heartbeatTimer;
+
+  /** Starts heartbeats and the idle check, whichever are configured. I/O thread. */
+  private void startTimers() {
+    long interval = node.config().heartbeatInterval().toNanos();
+    long idle = node.config().idleTimeout().toNanos();
+    boolean pings = interval > 0 && encoder.supports(FrameType.PING) && node.config().codec().handshake();
+    long period = pings ? interval : 0;
+    if (idle > 0) {
+      period = period == 0 ? Math.max(idle / 4, TimeUnit.MILLISECONDS.toNanos(10)) : Math.min(period, Math.max(idle / 4, TimeUnit.MILLISECONDS.toNanos(10)));
+    }
+    if (period > 0) {
+      idleSinceNanos = System.nanoTime();
+      long p = period;
+      heartbeatTimer = channel.eventLoop().schedule(() -> tick(p, pings ? interval : 0, idle), p, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void tick(long period, long interval, long idle) {
+    if (state != PeerState.CONNECTED) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (interval > 0) {
+      long silent = now - lastHeardNanos;
+      if (silent > 3 * interval) {
+        timedOut("nothing heard for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (heartbeat every "
+            + TimeUnit.NANOSECONDS.toMillis(interval) + " ms)");
+        return;
+      }
+      if (now - lastPingNanos >= interval - period / 10) {
+        lastPingNanos = now;
+        sendControl(FrameType.PING, new byte[0], false);
+      }
+    }
+    if (idle > 0) {
+      long messages = messagesIn + messagesOut();
+      if (messages != lastIdleMessages) {
+        lastIdleMessages = messages;
+        idleSinceNanos = now;
+      } else if (now - idleSinceNanos >= idle) {
+        log.debug("{}: closing idle connection to {}", node.logName(), remote);
+        close(DisconnectReason.of(Kind.TIMED_OUT, "idle for " + TimeUnit.NANOSECONDS.toMillis(now - idleSinceNanos) + " ms"), true);
+        return;
+      }
+    }
+    heartbeatTimer = channel.eventLoop().schedule(() -> tick(period, interval, idle), period, TimeUnit.NANOSECONDS);
+  }
+
+  private long lastPingNanos;
+
+  private void timedOut(String detail) {
+    log.warn("{}: peer at {} timed out: {}", node.logName(), remote, detail);
+    if (closeReason == null) {
+      closeReason = DisconnectReason.of(Kind.TIMED_OUT, detail);
+    }
+    // The peer does not answer: no BYE, no flush; a reset frees both sides at once.
+    channel.abort();
   }
 
   PeerHandle handle() {
@@ -402,6 +514,9 @@ final class Connection implements ChannelHandler, FrameSink {
     if (!written.isEmpty()) {
       node.completeSends(handle, written);
       written.clear();
+    }
+    if (outbound.takeBecameWritable() && handle != null) {
+      node.writabilityChanged(handle, true);
     }
     if (result == Outbound.DRAINED) {
       if (shutdownAfterFlush && !outputShut && outbound.isEmpty()) {
@@ -493,8 +608,12 @@ final class Connection implements ChannelHandler, FrameSink {
     boolean wasOpened = channel != null;
     PeerState before = state;
     state = PeerState.CLOSED;
+    node.handshakeEnded(this);
     if (handshakeTimer != null) {
       handshakeTimer.cancel();
+    }
+    if (heartbeatTimer != null) {
+      heartbeatTimer.cancel();
     }
     if (closeTimer != null) {
       closeTimer.cancel();

@@ -86,6 +86,8 @@ public final class Node implements PeerNode {
   private final AtomicLong peerSequence = new AtomicLong();
   private final NodeCounters counters = new NodeCounters();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private final java.util.concurrent.atomic.AtomicInteger pendingHandshakes = new java.util.concurrent.atomic.AtomicInteger();
+  private final Map<java.net.InetAddress, Integer> pendingByAddress = new ConcurrentHashMap<>();
 
   private Transport transport;
   private Listener listener;
@@ -276,7 +278,34 @@ public final class Node implements PeerNode {
       return null;
     }
     counters.accepted.increment();
-    return new Connection(this, Direction.INBOUND, remote, null);
+    String refusal = null;
+    if (connections.size() >= config.maxConnections()) {
+      refusal = "connection limit of " + config.maxConnections() + " reached";
+    } else if (pendingHandshakes.get() >= config.maxPendingHandshakes()) {
+      refusal = "pending handshake limit of " + config.maxPendingHandshakes() + " reached";
+    } else if (pendingByAddress.getOrDefault(remote.getAddress(), 0) >= config.maxPendingHandshakesPerAddress()) {
+      refusal = "pending handshake limit of " + config.maxPendingHandshakesPerAddress() + " per address reached";
+    }
+    if (refusal != null) {
+      counters.reject(Kind.LIMIT_EXCEEDED);
+      // Per connection at DEBUG: a flood must not flood the log too; the count is in stats().
+      log.debug("{}: refused connection from {}: {}", logName, format(remote), refusal);
+      return null;
+    }
+    Connection c = new Connection(this, Direction.INBOUND, remote, null);
+    c.countedAsPending = true;
+    pendingHandshakes.incrementAndGet();
+    pendingByAddress.merge(remote.getAddress(), 1, Integer::sum);
+    return c;
+  }
+
+  /** A connection left the handshake (done or closed): release its pending-handshake slot. I/O thread. */
+  void handshakeEnded(Connection c) {
+    if (c.countedAsPending) {
+      c.countedAsPending = false;
+      pendingHandshakes.decrementAndGet();
+      pendingByAddress.computeIfPresent(c.target.getAddress(), (k, v) -> v <= 1 ? null : v - 1);
+    }
   }
 
   @Override
@@ -297,6 +326,11 @@ public final class Node implements PeerNode {
     Objects.requireNonNull(address, "address");
     if (!isRunning()) {
       return CompletableFuture.failedFuture(closedException());
+    }
+    if (connections.size() >= config.maxConnections()) {
+      counters.reject(Kind.LIMIT_EXCEEDED);
+      return CompletableFuture.failedFuture(new PeerUnreachableException("cannot connect to " + format(address)
+          + ": connection limit of " + config.maxConnections() + " reached"));
     }
     CompletableFuture<Peer> future = new CompletableFuture<>();
     Connection c = new Connection(this, Direction.OUTBOUND, address, future);
@@ -594,6 +628,23 @@ public final class Node implements PeerNode {
     runCallback(() -> f.completeExceptionally(e));
   }
 
+  void failQueueTimeout(CompletableFuture<Void> f, Connection c, long timeoutNanos) {
+    QueueFullException e = new QueueFullException("outbound queue to " + format(c.remoteAddress())
+        + " stayed full for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+    runCallback(() -> f.completeExceptionally(e));
+  }
+
+  void writabilityChanged(PeerHandle h, boolean writable) {
+    if (h == null) {
+      return;
+    }
+    fire(h, () -> {
+      for (PeerListener l : config.listeners()) {
+        l.onWritabilityChanged(h, writable);
+      }
+    });
+  }
+
   // ---- peers and aliases ----
 
   @Override
@@ -680,11 +731,21 @@ public final class Node implements PeerNode {
 
   @Override
   public CompletableFuture<Void> send(Peer peer, MessageKind kind, byte[] payload) {
+    return send(peer, kind, payload, config.sendTimeout());
+  }
+
+  @Override
+  public CompletableFuture<Void> send(Peer peer, MessageKind kind, byte[] payload, java.time.Duration queueTimeout) {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(payload, "payload");
+    Objects.requireNonNull(queueTimeout, "queueTimeout");
     Connection c = connectionOf(peer);
     CompletableFuture<Void> f = new CompletableFuture<>();
     int s = c.send(frameType(kind), payload, 0, payload.length, null, f);
+    if (s == Outbound.FULL && queueTimeout.toNanos() > 0
+        && c.park(frameType(kind), payload.clone(), f, queueTimeout.toNanos())) {
+      return f;
+    }
     if (s == Outbound.FULL) {
       return CompletableFuture.failedFuture(new QueueFullException("outbound queue to " + describe(peer)
           + " is full (" + c.queuedBytes() + " bytes queued, limit " + config.maxQueuedBytes() + ")"));
