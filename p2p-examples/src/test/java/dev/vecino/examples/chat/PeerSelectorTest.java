@@ -18,7 +18,7 @@ class PeerSelectorTest {
   static PeerInfo peer(String hexPrefix, String name, String alias) {
     PeerId id = PeerId.parse((hexPrefix + "0".repeat(32)).substring(0, 32));
     return new PeerInfo(id, name, alias, new InetSocketAddress("127.0.0.1", 9999), 9999,
-        Direction.OUTBOUND, PeerState.CONNECTED, Instant.EPOCH, 0, 0, 0, 0, 0);
+        Direction.OUTBOUND, PeerState.CONNECTED, Instant.EPOCH, 0, 0, 0, 0, 0, Instant.EPOCH);
   }
 
   private final PeerInfo bob = peer("b0b", "bob", null);
