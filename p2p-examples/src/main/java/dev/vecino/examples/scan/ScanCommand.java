@@ -4,6 +4,7 @@ import dev.vecino.examples.Main;
 import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Defaults;
+import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.p2p.PeerNode;
 import java.io.PrintWriter;
@@ -21,8 +22,9 @@ import picocli.CommandLine.Spec;
  * {@code vecino scan <targets> [--port 9999] [--timeout 500ms] [--json]}: probes the targets,
  * verifies peers by handshake, prints one line (or JSON object) per peer and a summary.
  *
- * <p>Needs the range-scan API of p2p-core (issue 4). Until it is on the core's main line this
- * command says so and exits 1; it never reports made-up results.
+ * <p>Needs the range-scan API of p2p-core (issue 4), reached through {@link Scanner}. Until it
+ * is on the core's main line this command says so and exits 1; it never reports made-up
+ * results.
  */
 @Command(
     name = "scan",
@@ -65,10 +67,42 @@ public final class ScanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
-    // TODO(#4): run node.scan(targets, ports) once the range-scan API lands in p2p-core.
-    err.println("error: scanning is not available in this build: p2p-core has no range-scan "
-        + "API yet (issue #4)");
-    return Main.EXIT_FAILURE;
+    return run(Scanner.available(), spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /** Runs the scan with the given scanner; tests pass a scripted one. */
+  int run(Scanner scanner, PrintWriter out, PrintWriter err) {
+    if (timeout.isZero()) {
+      err.println(spec.qualifiedName() + ": --timeout must be positive");
+      err.println("Try '" + spec.qualifiedName() + " --help' for more information.");
+      return Main.EXIT_USAGE;
+    }
+    try (PeerNode node = PeerNode.builder().group(group).listen(false).build().start()) {
+      Scanner.Job job;
+      try {
+        job = scanner.start(node, new Scanner.Request(String.join(",", targets), ports, timeout,
+            false), (done, total, peers) -> { });
+      } catch (IllegalArgumentException e) {
+        err.println(spec.qualifiedName() + ": " + e.getMessage());
+        err.println("Try '" + spec.qualifiedName() + " --help' for more information.");
+        return Main.EXIT_USAGE;
+      } catch (UnsupportedOperationException e) {
+        err.println("error: " + e.getMessage());
+        return Main.EXIT_FAILURE;
+      }
+      Scanner.Outcome outcome;
+      try {
+        outcome = job.result().join();
+      } catch (java.util.concurrent.CompletionException e) {
+        err.println("error: scan failed: " + Errors.describe(e));
+        return Main.EXIT_FAILURE;
+      }
+      for (Scanner.Found f : outcome.found()) {
+        out.println(json ? ScanOutput.json(f) : ScanOutput.text(f));
+      }
+      out.println(json ? ScanOutput.summaryJson(outcome) : ScanOutput.summaryText(outcome));
+      out.flush();
+      return 0;
+    }
   }
 }
