@@ -37,9 +37,11 @@ final class ChatActions {
   private final AliasStore aliases;
   private final Duration connectWait;
   private final Duration sendWait = Duration.ofSeconds(10);
+  private final java.util.function.Consumer<Throwable> debug;
 
   ChatActions(PeerNode node, Console console, ChatFormat format, AliasStore aliases,
-      Duration connectWait) {
+      Duration connectWait, java.util.function.Consumer<Throwable> debug) {
+    this.debug = debug;
     this.node = node;
     this.console = console;
     this.format = format;
@@ -72,6 +74,7 @@ final class ChatActions {
       }
     } catch (ExecutionException | TimeoutException e) {
       error("cannot connect to " + hp + ": " + Errors.connectFailure(e));
+      debug.accept(e);
     }
   }
 
@@ -112,6 +115,7 @@ final class ChatActions {
       console.println(format.event("you to " + ChatFormat.label(peer.get()) + ": " + text));
     } catch (ExecutionException | TimeoutException e) {
       error("not sent to " + ChatFormat.label(peer.get()) + ": " + Errors.describe(e));
+      debug.accept(e);
     }
   }
 
@@ -127,6 +131,7 @@ final class ChatActions {
           + (text.isEmpty() ? "" : ": " + text)));
     } catch (ExecutionException | TimeoutException e) {
       error("call to " + ChatFormat.label(peer.get()) + " failed: " + Errors.describe(e));
+      debug.accept(e);
     }
   }
 

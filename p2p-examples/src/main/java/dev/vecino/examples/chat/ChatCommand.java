@@ -180,7 +180,7 @@ public final class ChatCommand implements Callable<Integer> {
         LocalAddresses.reachable(node.localAddress())));
     Duration connectWait = connectTimeout.plusSeconds(10);
     ChatSession session = new ChatSession(node, console, format,
-        new ChatActions(node, console, format, aliases, connectWait),
+        new ChatActions(node, console, format, aliases, connectWait, this::debug),
         new ChatScan(node, console, format, dev.vecino.examples.scan.Scanner.available()));
     Thread hook = new Thread(session::shutdown, "vecino-chat-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
