@@ -36,6 +36,12 @@ final class Connection implements ChannelHandler, FrameSink {
 
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
+  /**
+   * Codecs without a handshake: how long a silent new connection stays unannounced. A probe
+   * (connect, then close without a word) closes within it and never shows up as a peer.
+   */
+  static final long ANNOUNCE_GRACE_MILLIS = 300;
+
   final Node node;
   final Direction direction;
   /** For outbound connections: completes with the peer after the handshake. */
@@ -54,6 +60,7 @@ final class Connection implements ChannelHandler, FrameSink {
   private PeerHandle handle;
   private EventLoop.Timer handshakeTimer;
   private EventLoop.Timer closeTimer;
+  private EventLoop.Timer announceTimer;
   private ByteBuffer cumulation;
   private DisconnectReason closeReason;
   private boolean shutdownAfterFlush;
@@ -224,7 +231,10 @@ final class Connection implements ChannelHandler, FrameSink {
     if (!node.config().codec().handshake()) {
       this.decoder = encoder;
       state = PeerState.CONNECTED;
-      node.registerWithoutHandshake(this);
+      // Announced when the other side first says something (the classic greeting names it),
+      // or once it has stayed open a moment: a scanner's probe never becomes a peer.
+      announceTimer = channel.eventLoop().schedule(() -> announce(null), ANNOUNCE_GRACE_MILLIS,
+          TimeUnit.MILLISECONDS);
       return;
     }
     // Until the handshake is done, accept only a small HELLO: a stranger cannot make us buffer.
@@ -307,7 +317,14 @@ final class Connection implements ChannelHandler, FrameSink {
   public void onFrame(FrameType type, ByteBuffer buf, int offset, int length) throws CodecException {
     switch (state) {
       case HANDSHAKING -> onHandshakeFrame(type, buf, offset, length);
-      case CONNECTED, CLOSING -> onDataFrame(type, buf, offset, length);
+      case CONNECTED, CLOSING -> {
+        if (handle == null) {
+          announce(null);
+        }
+        if (handle != null) {
+          onDataFrame(type, buf, offset, length);
+        }
+      }
       default -> {
         // CLOSED: the rest of the read is discarded.
       }
@@ -318,7 +335,22 @@ final class Connection implements ChannelHandler, FrameSink {
   public void onRemoteName(String name) {
     if (handle != null) {
       handle.rename(name);
+    } else {
+      announce(name);
     }
+  }
+
+  /** Codecs without a handshake: registers the peer, named {@code name} or its address. */
+  private void announce(String name) {
+    if (handle != null || state != PeerState.CONNECTED || node.config().codec().handshake()) {
+      return;
+    }
+    if (announceTimer != null) {
+      announceTimer.cancel();
+    }
+    // Announced: it no longer holds a pending-handshake slot (a probe does until it closes).
+    node.handshakeEnded(this);
+    node.registerWithoutHandshake(this, name);
   }
 
   private void onDataFrame(FrameType type, ByteBuffer buf, int offset, int length) throws CodecException {
@@ -618,6 +650,9 @@ final class Connection implements ChannelHandler, FrameSink {
     if (closeTimer != null) {
       closeTimer.cancel();
     }
+    if (announceTimer != null) {
+      announceTimer.cancel();
+    }
     DisconnectReason reason = closeReason != null ? closeReason : reasonFrom(cause);
     if (outbound != null) {
       outbound.close().forEach(f -> node.failSend(f, this));
@@ -632,6 +667,12 @@ final class Connection implements ChannelHandler, FrameSink {
       }
       failConnect(closeReason != null ? closeReason : DisconnectReason.of(Kind.NOT_A_PEER,
           "connection closed during the handshake (" + reason + ")"));
+    } else if (handle == null && !node.config().codec().handshake()) {
+      // Closed before it said a word or was announced: a scanner's probe, not an error.
+      log.debug("{}: {} connection {} closed without a word (a probe?): {}", node.logName(),
+          direction, remote, reason);
+      failConnect(reason.kind() == Kind.CLOSED_LOCALLY ? reason : DisconnectReason.of(Kind.NOT_A_PEER,
+          "closed the connection before saying anything (" + reason + ")"));
     }
     node.closed(this, reason);
     closedFuture.complete(null);

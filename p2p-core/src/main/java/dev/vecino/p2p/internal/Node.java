@@ -32,7 +32,10 @@ import dev.vecino.p2p.transport.Listener;
 import dev.vecino.p2p.transport.Transport;
 import dev.vecino.p2p.transport.TransportConfig;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -327,6 +330,13 @@ public final class Node implements PeerNode {
     if (!isRunning()) {
       return CompletableFuture.failedFuture(closedException());
     }
+    if (!config.codec().handshake() && isOwnListenAddress(address)) {
+      // Without a handshake there is no id to recognise ourselves by: compare addresses.
+      counters.reject(Kind.SELF_CONNECTION);
+      return CompletableFuture.failedFuture(new SelfConnectionException(format(address)
+          + " is this node's own listening address",
+          DisconnectReason.of(Kind.SELF_CONNECTION, format(address) + " is this node")));
+    }
     if (connections.size() >= config.maxConnections()) {
       counters.reject(Kind.LIMIT_EXCEEDED);
       return CompletableFuture.failedFuture(new PeerUnreachableException("cannot connect to " + format(address)
@@ -340,6 +350,31 @@ public final class Node implements PeerNode {
 
   private NodeClosedException closedException() {
     return new NodeClosedException("node " + logName + " is " + (lifecycle.get() == Lifecycle.NEW ? "not started" : "closed"));
+  }
+
+  /**
+   * Returns whether {@code a} reaches this node's own listener: same port, and the bound
+   * address itself or, when bound to all addresses, any loopback or local interface address.
+   */
+  private boolean isOwnListenAddress(InetSocketAddress a) {
+    Listener l = listener;
+    if (l == null || a.getPort() != l.localAddress().getPort()) {
+      return false;
+    }
+    InetAddress bound = l.localAddress().getAddress();
+    InetAddress target = a.getAddress();
+    if (!bound.isAnyLocalAddress()) {
+      return bound.equals(target);
+    }
+    if (target.isAnyLocalAddress() || target.isLoopbackAddress()) {
+      return true;
+    }
+    try {
+      return NetworkInterface.getByInetAddress(target) != null;
+    } catch (SocketException e) {
+      log.debug("{}: cannot tell whether {} is local: {}", logName, target, e.toString());
+      return false;
+    }
   }
 
   boolean track(Connection c) {
@@ -461,13 +496,17 @@ public final class Node implements PeerNode {
     return !freshOpener.equals(oldOpener) && freshOpener.compareTo(oldOpener) < 0;
   }
 
-  /** Codecs without a handshake: the peer's identity is its address. I/O thread. */
-  void registerWithoutHandshake(Connection c) {
+  /**
+   * Codecs without a handshake: the peer's identity is its address; its name is {@code name}
+   * (the classic greeting) or, when null, the address. I/O thread.
+   */
+  void registerWithoutHandshake(Connection c, String name) {
     InetSocketAddress a = c.remoteAddress();
     String key = a.getAddress().getHostAddress() + ":" + a.getPort();
     UUID u = UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
     PeerId id = new PeerId(u.getMostSignificantBits(), u.getLeastSignificantBits());
-    PeerHandle handle = new PeerHandle(this, id, key, 0, peerSequence.incrementAndGet(), c);
+    PeerHandle handle = new PeerHandle(this, id, name != null ? name : key, 0,
+        peerSequence.incrementAndGet(), c);
     synchronized (registryLock) {
       peers.put(id, handle);
     }
