@@ -45,8 +45,12 @@ public final class ChatCommand implements Callable<Integer> {
 
   /** The wire codecs the chat can speak. */
   public enum CodecChoice {
-    /** Length-prefixed frames: the Vecino protocol. */
-    framed
+    /** Length-prefixed frames with the HELLO handshake: the Vecino protocol. */
+    framed,
+    /** One UTF-8 text line per message, no handshake: talk to {@code nc} and scripts. */
+    line,
+    /** The original Python LAN chat's wire format. */
+    classic
   }
 
   @Spec
@@ -81,7 +85,8 @@ public final class ChatCommand implements Callable<Integer> {
   private String scan;
 
   @Option(names = "--codec", paramLabel = "CODEC", defaultValue = "framed",
-      description = "Wire codec: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+      description = "Wire codec: framed (Vecino), line (nc, scripts), classic (the original "
+          + "LAN chat) (default: ${DEFAULT-VALUE}).")
   private CodecChoice codec;
 
   @Option(names = "--config-dir", paramLabel = "DIR",
@@ -198,9 +203,7 @@ public final class ChatCommand implements Callable<Integer> {
   }
 
   private Codec codec() {
-    return switch (codec) {
-      case framed -> Codec.framed();
-    };
+    return Codec.byName(codec.name());
   }
 
   private static List<String> peerWords(PeerNode node) {

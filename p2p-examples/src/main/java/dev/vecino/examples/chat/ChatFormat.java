@@ -80,8 +80,11 @@ public final class ChatFormat {
       case INBOUND -> "inbound";
       case OUTBOUND -> "outbound";
     };
-    return event(paint("32", "+ " + label(peer)) + " joined from "
-        + address(peer.remoteAddress()) + " (" + dir + ", id " + peer.id().shortId() + ")");
+    String where = address(peer.remoteAddress());
+    // Codecs without a handshake name a peer by its address: do not say it twice.
+    String from = label(peer).equals(where) ? "" : " from " + where;
+    return event(paint("32", "+ " + label(peer)) + " joined" + from
+        + " (" + dir + ", id " + peer.id().shortId() + ")");
   }
 
   /**

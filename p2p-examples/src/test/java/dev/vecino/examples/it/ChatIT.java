@@ -166,6 +166,21 @@ class ChatIT {
     }
   }
 
+  @Test
+  void lineCodecChatsWithAPlainSocketClient() throws Exception {
+    try (VecinoProcess ana = VecinoProcess.chat("ana", tmp.resolve("ana"), "--codec", "line");
+         java.net.Socket nc = new java.net.Socket("127.0.0.1", ana.port())) {
+      nc.setSoTimeout((int) VecinoProcess.WAIT.toMillis());
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+          nc.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      nc.getOutputStream().write("hola desde nc, ¿me oyes?\n".getBytes(
+          java.nio.charset.StandardCharsets.UTF_8));
+      ana.awaitOut(":" + nc.getLocalPort() + ": hola desde nc, ¿me oyes?");
+      ana.send("sí, te oigo");
+      assertEquals("sí, te oigo", in.readLine());
+    }
+  }
+
   static String between(String s, String start, String end) {
     int i = s.indexOf(start) + start.length();
     return s.substring(i, s.indexOf(end, i));
