@@ -5,6 +5,7 @@ import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.HostPort;
+import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.p2p.MessageKind;
 import dev.vecino.p2p.Peer;
@@ -83,8 +84,7 @@ final class SendCommand implements Callable<Integer> {
       return Main.EXIT_FAILURE;
     }
     if (timeout.isZero()) {
-      err.println(spec.qualifiedName() + ": --timeout must be positive");
-      return Main.EXIT_USAGE;
+      return Usage.error(spec, "--timeout must be positive");
     }
     InetSocketAddress address;
     try {

@@ -6,6 +6,7 @@ import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.HostPort;
+import dev.vecino.examples.cli.Usage;
 import dev.vecino.p2p.Identity;
 import dev.vecino.p2p.PeerInfo;
 import dev.vecino.p2p.PeerNode;
@@ -224,10 +225,7 @@ public final class ChatCommand implements Callable<Integer> {
   }
 
   private int usage(String message) {
-    PrintWriter err = spec.commandLine().getErr();
-    err.println(spec.qualifiedName() + ": " + message);
-    err.println("Try '" + spec.qualifiedName() + " --help' for more information.");
-    return Main.EXIT_USAGE;
+    return Usage.error(spec, message);
   }
 
   private void debug(Throwable e) {

@@ -5,6 +5,7 @@ import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.HostPort;
+import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerNode;
@@ -83,10 +84,8 @@ public final class EchoClientCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (count < 1 || warmup < 0 || size < 0 || size > 16 * 1024 * 1024 - 64) {
-      err.println(spec.qualifiedName()
-          + ": --count must be at least 1, --warmup at least 0, --size 0..16 MiB");
-      err.println("Try '" + spec.qualifiedName() + " --help' for more information.");
-      return Main.EXIT_USAGE;
+      return Usage.error(spec,
+          "--count must be at least 1, --warmup at least 0, --size 0..16 MiB");
     }
     InetSocketAddress address;
     try {

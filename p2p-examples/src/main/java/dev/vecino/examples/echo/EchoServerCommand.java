@@ -4,6 +4,7 @@ import dev.vecino.examples.Main;
 import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
+import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.Message;
@@ -78,8 +79,7 @@ public final class EchoServerCommand implements Callable<Integer> {
       node = PeerNode.builder().name(name).group(group).bindAddress(bind).port(port)
           .listener(echo).build();
     } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return Usage.error(spec, e.getMessage());
     }
     echo.node = node;
     try {

@@ -5,6 +5,7 @@ import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
+import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.p2p.PeerNode;
 import java.io.PrintWriter;
@@ -73,9 +74,7 @@ public final class ScanCommand implements Callable<Integer> {
   /** Runs the scan with the given scanner; tests pass a scripted one. */
   int run(Scanner scanner, PrintWriter out, PrintWriter err) {
     if (timeout.isZero()) {
-      err.println(spec.qualifiedName() + ": --timeout must be positive");
-      err.println("Try '" + spec.qualifiedName() + " --help' for more information.");
-      return Main.EXIT_USAGE;
+      return Usage.error(spec, "--timeout must be positive");
     }
     try (PeerNode node = PeerNode.builder().group(group).listen(false).build().start()) {
       Scanner.Job job;
@@ -83,9 +82,7 @@ public final class ScanCommand implements Callable<Integer> {
         job = scanner.start(node, new Scanner.Request(String.join(",", targets), ports, timeout,
             false), (done, total, peers) -> { });
       } catch (IllegalArgumentException e) {
-        err.println(spec.qualifiedName() + ": " + e.getMessage());
-        err.println("Try '" + spec.qualifiedName() + " --help' for more information.");
-        return Main.EXIT_USAGE;
+        return Usage.error(spec, e.getMessage());
       } catch (UnsupportedOperationException e) {
         err.println("error: " + e.getMessage());
         return Main.EXIT_FAILURE;
