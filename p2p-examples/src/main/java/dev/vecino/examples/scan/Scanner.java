@@ -10,9 +10,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What the scan commands ({@code vecino scan}, the chat's {@code /scan}) need from a range
  * scan. It is a seam: the commands and their output are written against it, and one adapter
- * maps it onto p2p-core's range-scan API ({@code node.scan(targets, ports)}, issue 4). Until
- * that API is on the core's main line, {@link #available()} returns a scanner that refuses
- * with a clear message; nothing ever reports made-up results.
+ * ({@code CoreScanner}) maps it onto p2p-core's range-scan API ({@code node.scan(targets,
+ * ports, options)}, issue 4). The build compiles that adapter only when the core has the API
+ * (profile {@code scan-core}); otherwise (profile {@code scan-missing}) {@link #available()}
+ * returns a scanner that refuses with a clear message. Nothing ever reports made-up results.
  */
 public interface Scanner {
 
@@ -22,7 +23,7 @@ public interface Scanner {
    * @return the scanner
    */
   static Scanner available() {
-    return Unavailable.INSTANCE;
+    return ScannerChoice.scanner();
   }
 
   /**

@@ -43,4 +43,21 @@ class ScanIT {
       }
     }
   }
+
+  @Test
+  void chatScanListsWhatAnsweredAndConnectsToThePeersFound() throws Exception {
+    try (VecinoProcess ana = VecinoProcess.chat("ana", tmp.resolve("ana"));
+         VecinoProcess bob = VecinoProcess.chat("bob", tmp.resolve("bob"))) {
+      bob.send("/scan 127.0.0.1-4 --port " + ana.port());
+      String line = bob.awaitOut(l -> l.contains("] scan done in ")
+          || l.contains("scanning is not available in this build"));
+      Assumptions.assumeFalse(line.contains("not available"), "this build has no range-scan API yet");
+      bob.awaitOut("] scanning 127.0.0.1-4");
+      bob.awaitOut("] found 127.0.0.1:" + ana.port() + "  ana  ");
+      bob.awaitOut(l -> l.matches(".*] scan done in \\d+ ms: 4 probed, 1 open, 1 peer"));
+      ana.awaitOut("+ bob joined");
+      bob.send("/peers");
+      bob.awaitOut(l -> l.startsWith("1  ana ["));
+    }
+  }
 }
