@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The chat's operations on the node: connect, send, call, alias, disconnect, list. Each one
@@ -37,10 +38,10 @@ final class ChatActions {
   private final AliasStore aliases;
   private final Duration connectWait;
   private final Duration sendWait = Duration.ofSeconds(10);
-  private final java.util.function.Consumer<Throwable> debug;
+  private final Consumer<Throwable> debug;
 
   ChatActions(PeerNode node, Console console, ChatFormat format, AliasStore aliases,
-      Duration connectWait, java.util.function.Consumer<Throwable> debug) {
+      Duration connectWait, Consumer<Throwable> debug) {
     this.debug = debug;
     this.node = node;
     this.console = console;

@@ -7,6 +7,8 @@ import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.HostPort;
 import dev.vecino.examples.cli.Usage;
+import dev.vecino.examples.cli.VersionProvider;
+import dev.vecino.examples.scan.Scanner;
 import dev.vecino.p2p.Identity;
 import dev.vecino.p2p.PeerInfo;
 import dev.vecino.p2p.PeerNode;
@@ -37,7 +39,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "chat",
     mixinStandardHelpOptions = true,
-    versionProvider = dev.vecino.examples.cli.VersionProvider.class,
+    versionProvider = VersionProvider.class,
     description = {
         "Chat with peers on your LAN. Type a menu number, a /command, or text to send to all.",
         "Start-up prints: listening on <address>:<port> as <name> (id <short id>)"
@@ -187,7 +189,7 @@ public final class ChatCommand implements Callable<Integer> {
     Duration connectWait = connectTimeout.plusSeconds(10);
     ChatSession session = new ChatSession(node, console, format,
         new ChatActions(node, console, format, aliases, connectWait, this::debug),
-        new ChatScan(node, console, format, dev.vecino.examples.scan.Scanner.available()));
+        new ChatScan(node, console, format, Scanner.available()));
     Thread hook = new Thread(session::shutdown, "vecino-chat-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {

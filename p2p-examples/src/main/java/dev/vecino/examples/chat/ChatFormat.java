@@ -1,5 +1,6 @@
 package dev.vecino.examples.chat;
 
+import dev.vecino.p2p.Direction;
 import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.Identity;
 import dev.vecino.p2p.Peer;
@@ -158,12 +159,12 @@ public final class ChatFormat {
       PeerInfo p = peers.get(i);
       String who = p.alias() != null ? p.alias() + " (" + p.name() + ")" : p.name();
       String addr = address(p.remoteAddress());
-      if (p.direction() == dev.vecino.p2p.Direction.INBOUND && p.listenPort() > 0) {
+      if (p.direction() == Direction.INBOUND && p.listenPort() > 0) {
         addr += " (listens on " + p.listenPort() + ")";
       }
       rows.add(new String[] {
           String.valueOf(i + 1), who + " [" + p.id().shortId() + "]", addr,
-          p.direction() == dev.vecino.p2p.Direction.INBOUND ? "in" : "out",
+          p.direction() == Direction.INBOUND ? "in" : "out",
           time(p.connectedSince()) + " (" + ago(Duration.between(p.connectedSince(), now)) + ")",
           String.valueOf(p.messagesIn()), String.valueOf(p.messagesOut())});
     }

@@ -3,7 +3,9 @@ package dev.vecino.examples.chat;
 import dev.vecino.examples.cli.HostPort;
 import dev.vecino.p2p.PeerNode;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One run of the chat: prints the start-up line and the menu, then reads lines until
@@ -135,8 +137,8 @@ public final class ChatSession {
           t -> ask("message: ").ifPresent(text -> actions.direct(t, text)));
       case 4 -> actions.peers();
       case 5 -> {
-        java.util.Optional<String> targets = ask("targets (empty for your own subnets): ");
-        java.util.Optional<String> ports = targets.flatMap(t -> ask("port (empty for "
+        Optional<String> targets = ask("targets (empty for your own subnets): ");
+        Optional<String> ports = targets.flatMap(t -> ask("port (empty for "
             + node.localAddress().getPort() + "): "));
         ports.ifPresent(p -> scan.scan(targets.get().isBlank() ? null : targets.get().strip(),
             p.isBlank() ? null : p.strip()));
@@ -160,7 +162,7 @@ public final class ChatSession {
     }
   }
 
-  private void withPeer(String prompt, java.util.function.Consumer<String> then) {
+  private void withPeer(String prompt, Consumer<String> then) {
     if (node.peers().isEmpty()) {
       console.println(format.error("no peers connected (item 1 connects to one)"));
       return;
@@ -170,12 +172,12 @@ public final class ChatSession {
   }
 
   /** Asks a question; end of input means leave, so the answer is then empty. */
-  private java.util.Optional<String> ask(String prompt) {
+  private Optional<String> ask(String prompt) {
     String answer = console.readLine(prompt);
     if (answer == null) {
       quit = true;
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(answer);
+    return Optional.of(answer);
   }
 }

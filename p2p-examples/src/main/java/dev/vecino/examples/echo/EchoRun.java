@@ -1,5 +1,6 @@
 package dev.vecino.examples.echo;
 
+import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.Message;
 import dev.vecino.p2p.MessageKind;
 import dev.vecino.p2p.Peer;
@@ -128,7 +129,7 @@ final class EchoRun implements PeerListener {
   }
 
   @Override
-  public void onDisconnected(Peer p, dev.vecino.p2p.DisconnectReason reason) {
+  public void onDisconnected(Peer p, DisconnectReason reason) {
     if (received < total) {
       fail("echo server went away after " + received + " of " + total + " echoes (" + reason + ")");
     }
