@@ -43,6 +43,8 @@ final class Connection implements ChannelHandler, FrameSink {
   /** Completes when the channel is closed and every event is out. */
   final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
   final InetSocketAddress target;
+  /** Set for a scan probe (issue 4): reports its outcome and closes quietly; else null. */
+  final Probe probe;
   private final Runnable flushTask = this::flush;
 
   private Channel channel;
@@ -67,11 +69,17 @@ final class Connection implements ChannelHandler, FrameSink {
   volatile long lastHeardNanos = System.nanoTime();
 
   Connection(Node node, Direction direction, InetSocketAddress target, CompletableFuture<Peer> connectFuture) {
+    this(node, direction, target, connectFuture, null);
+  }
+
+  Connection(Node node, Direction direction, InetSocketAddress target, CompletableFuture<Peer> connectFuture,
+      Probe probe) {
     this.node = node;
     this.direction = direction;
     this.target = target;
     this.remote = target;
     this.connectFuture = connectFuture;
+    this.probe = probe;
   }
 
   // ---- accessors (any thread) ----
@@ -155,9 +163,22 @@ final class Connection implements ChannelHandler, FrameSink {
   // ---- channel events (I/O thread) ----
 
   @Override
+  public void onConnecting(Channel channel) {
+    if (probe != null) {
+      probe.connecting(channel);
+    }
+  }
+
+  @Override
   public void onOpen(Channel channel) {
     this.channel = channel;
     this.remote = channel.remoteAddress();
+    if (probe != null) {
+      probe.opened(channel);
+      if (!channel.isOpen()) {
+        return;
+      }
+    }
     SessionInfo full = new SessionInfo(direction, channel.localAddress(), remote,
         node.identity().name(), node.config().maxFrameSize());
     this.encoder = node.config().codec().newSession(full);
@@ -183,7 +204,7 @@ final class Connection implements ChannelHandler, FrameSink {
         remote, node.identity().name(), Math.min(Hello.MAX_HELLO_FRAME, node.config().maxFrameSize())));
     state = PeerState.HANDSHAKING;
     handshakeTimer = channel.eventLoop().schedule(this::handshakeTimedOut,
-        node.config().handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        probe != null ? probe.helloWaitNanos : node.config().handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
     if (direction == Direction.INBOUND) {
       // The acceptor speaks first, so a scanner can verify us without sending a byte.
       sendControl(FrameType.HELLO, node.localHello(), false);
@@ -345,6 +366,9 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     this.decoder = encoder;
     state = PeerState.CONNECTED;
+    if (probe != null) {
+      probe.handedOver();
+    }
   }
 
   void attachWithoutHandshake(PeerHandle handle) {
@@ -448,9 +472,12 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     if (bye && (handshakeBye || connectedBye) && channel.isOpen()) {
       sendControl(FrameType.BYE, Bye.encode(reason), true);
-      shutdownAfterFlush = true;
+      // A probe does not half-close: the other side closes first on our BYE, so the
+      // TIME_WAIT of a scan lands there, one per peer, not thousands on the scanner.
+      boolean lingerForPeer = probe != null && handshakeBye;
+      shutdownAfterFlush = !lingerForPeer;
       closeTimer = channel.eventLoop().schedule(channel::close,
-          node.config().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+          lingerForPeer ? probe.lingerNanos : node.config().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
       flush();
     } else {
       outbound.close().forEach(f -> node.failSend(f, this));
@@ -497,8 +524,13 @@ final class Connection implements ChannelHandler, FrameSink {
       outbound.release();
     }
     cumulation = null;
+    if (probe != null && !probe.isHandedOver()) {
+      probe.closed(wasOpened, cause);
+    }
     if (!wasOpened) {
-      node.connectFailed(this, cause);
+      if (connectFuture != null) {
+        node.connectFailed(this, cause);
+      }
     } else if (before == PeerState.HANDSHAKING || before == PeerState.CONNECTING) {
       if (closeReason == null) {
         node.rejected(this, DisconnectReason.of(Kind.NOT_A_PEER, reason.toString()));

@@ -22,11 +22,19 @@ import dev.vecino.p2p.PeerListener;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.PeerUnreachableException;
 import dev.vecino.p2p.QueueFullException;
+import dev.vecino.p2p.ScanHandle;
+import dev.vecino.p2p.ScanOptions;
+import dev.vecino.p2p.ScanStatus;
 import dev.vecino.p2p.SelfConnectionException;
 import dev.vecino.p2p.SendStatus;
 import dev.vecino.p2p.UnsupportedVersionException;
 import dev.vecino.p2p.VecinoException;
 import dev.vecino.p2p.codec.FrameType;
+import dev.vecino.p2p.discovery.Discovery;
+import dev.vecino.p2p.discovery.Ports;
+import dev.vecino.p2p.discovery.RangeScanDiscovery;
+import dev.vecino.p2p.discovery.Targets;
+import dev.vecino.p2p.internal.scan.ScanRun;
 import dev.vecino.p2p.transport.ChannelHandler;
 import dev.vecino.p2p.transport.Listener;
 import dev.vecino.p2p.transport.Transport;
@@ -34,6 +42,7 @@ import dev.vecino.p2p.transport.TransportConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -86,6 +95,7 @@ public final class Node implements PeerNode {
   private final AtomicLong peerSequence = new AtomicLong();
   private final NodeCounters counters = new NodeCounters();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private final Set<ScanRun> scans = ConcurrentHashMap.newKeySet();
 
   private Transport transport;
   private Listener listener;
@@ -179,6 +189,9 @@ public final class Node implements PeerNode {
     try {
       if (listener != null) {
         listener.close();
+      }
+      for (ScanRun s : scans) {
+        s.nodeClosed();
       }
       List<CompletableFuture<Void>> closing = new ArrayList<>();
       DisconnectReason reason = DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closing");
@@ -320,18 +333,27 @@ public final class Node implements PeerNode {
   void onHello(Connection c, Hello hello) {
     String who = "'" + hello.name() + "' (" + hello.id().shortId() + ") at " + format(c.remoteAddress());
     if (localHelloRecord.negotiate(hello) < 0) {
+      probeOutcome(c, ScanStatus.INCOMPATIBLE, hello, false);
       c.handshakeFailed(DisconnectReason.of(Kind.VERSION_UNSUPPORTED, "protocol version "
           + hello.minVersion() + ".." + hello.maxVersion() + " unsupported; this node speaks "
           + Hello.MIN_VERSION + ".." + Hello.VERSION), true);
       return;
     }
     if (hello.id().equals(identity.id())) {
+      probeOutcome(c, ScanStatus.SELF, hello, false);
       c.handshakeFailed(DisconnectReason.of(Kind.SELF_CONNECTION, format(c.remoteAddress()) + " is this node"), true);
       return;
     }
     if (!hello.group().equals(config.group())) {
+      probeOutcome(c, ScanStatus.OTHER_GROUP, hello, false);
       c.handshakeFailed(DisconnectReason.of(Kind.OTHER_GROUP, who + " is in group '" + hello.group()
           + "', this node in '" + config.group() + "'"), true);
+      return;
+    }
+    if (c.probe != null && !c.probe.keep) {
+      // A verified peer, but the scan only looks: say BYE ("probe"), the peer closes first.
+      probeOutcome(c, ScanStatus.PEER, hello, !peers.containsKey(hello.id()));
+      c.close(DisconnectReason.of(Kind.CLOSED_LOCALLY, "probe"), true);
       return;
     }
     PeerHandle existing;
@@ -361,6 +383,7 @@ public final class Node implements PeerNode {
     if (handle == null) {
       // Keep the existing connection; this one goes, and its connect future gets the peer.
       c.replaced = true;
+      probeOutcome(c, ScanStatus.PEER, hello, false);
       if (c.connectFuture != null) {
         completeConnect(existing, c.connectFuture);
       }
@@ -369,6 +392,7 @@ public final class Node implements PeerNode {
       c.close(DisconnectReason.of(Kind.DUPLICATE, "already connected"), true);
       return;
     }
+    probeOutcome(c, ScanStatus.PEER, hello, isNew);
     c.handshakeDone(handle, c.direction == Direction.OUTBOUND);
     if (loser != null) {
       log.debug("{}: simultaneous connect with {}: keeping the connection opened by the lower id", logName, who);
@@ -425,6 +449,11 @@ public final class Node implements PeerNode {
   }
 
   void rejected(Connection c, DisconnectReason reason) {
+    if (c.probe != null) {
+      // Scan probes meet strangers by design: the scan report counts them, not the node.
+      log.debug("{}: probe of {}: {}", logName, format(c.remoteAddress()), reason);
+      return;
+    }
     counters.reject(reason.kind());
     if (reason.kind() == Kind.CLOSED_LOCALLY) {
       return;
@@ -707,6 +736,70 @@ public final class Node implements PeerNode {
       all.add(disconnect(h));
     }
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+  }
+
+  // ---- scanning (issue 4) ----
+
+  @Override
+  public ScanHandle scan(Targets targets, Ports ports, ScanOptions options) {
+    Objects.requireNonNull(targets, "targets");
+    Objects.requireNonNull(ports, "ports");
+    Objects.requireNonNull(options, "options");
+    Targets t = targets.minus(options.exclude()).requireAtMost(options.maxAddresses());
+    return scan(RangeScanDiscovery.of(t, ports), options);
+  }
+
+  @Override
+  public ScanHandle discover(ScanOptions options) {
+    Objects.requireNonNull(options, "options");
+    Discovery d = config.discovery();
+    if (d == null) {
+      if (listener == null) {
+        throw new IllegalStateException("node " + logName + " does not listen: discover() scans the node's own "
+            + "port; use scan(targets, ports) instead");
+      }
+      Targets own = Targets.localSubnets().minus(options.exclude()).requireAtMost(options.maxAddresses());
+      log.info("{}: discovering peers on port {} in {}", logName, listener.localAddress().getPort(), own.describe());
+      d = RangeScanDiscovery.of(own);
+    }
+    return scan(d, options);
+  }
+
+  @Override
+  public ScanHandle scan(Discovery discovery, ScanOptions options) {
+    Objects.requireNonNull(discovery, "discovery");
+    Objects.requireNonNull(options, "options");
+    if (!isRunning()) {
+      throw new IllegalStateException("node " + logName + " is " + lifecycle.get().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (discovery instanceof RangeScanDiscovery r) {
+      r.targets().requireAtMost(options.maxAddresses());
+    }
+    int port = listener != null ? listener.localAddress().getPort() : 0;
+    java.util.concurrent.Executor events = config.directCallbacks() ? Runnable::run : newSerialExecutor()::submit;
+    ScanRun[] self = new ScanRun[1];
+    ScanRun run = new ScanRun(logName, discovery, port, options, transport.nextEventLoop(), events, this::probe,
+        () -> scans.remove(self[0]));
+    self[0] = run;
+    scans.add(run);
+    run.start();
+    return run;
+  }
+
+  /** Starts a scan probe through the ordinary connection and handshake code; false if closing. */
+  private boolean probe(Probe p) {
+    if (!isRunning()) {
+      return false;
+    }
+    Connection c = new Connection(this, Direction.OUTBOUND, p.target, null, p);
+    transport.connect(p.target, null, Duration.ofNanos(p.connectTimeoutNanos), c);
+    return true;
+  }
+
+  private static void probeOutcome(Connection c, ScanStatus status, Hello hello, boolean newPeer) {
+    if (c.probe != null) {
+      c.probe.outcome(status, hello, newPeer);
+    }
   }
 
   // ---- stats ----
