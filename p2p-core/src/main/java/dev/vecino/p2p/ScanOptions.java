@@ -34,8 +34,9 @@ public final class ScanOptions {
   /** The default limit on the number of addresses in one scan. */
   public static final long DEFAULT_MAX_ADDRESSES = 65_536;
 
-  private static final ScanOptions DEFAULTS = new Builder().build();
   private static final ScanListener NO_LISTENER = new ScanListener() {};
+  /** Declared after {@link #NO_LISTENER}, which the builder reads. */
+  private static final ScanOptions DEFAULTS = new Builder().build();
 
   private final int window;
   private final Duration timeout;
