@@ -30,6 +30,8 @@ public record Identity(PeerId id, String name) {
   /**
    * Validates the components.
    *
+   * @param id see the record component
+   * @param name see the record component
    * @throws IllegalArgumentException if the name is empty, too long or has control characters
    */
   public Identity {

@@ -62,6 +62,8 @@ final class Connection implements ChannelHandler, FrameSink {
   private boolean outputShut;
   /** Set when another connection to the same peer won; this one closes without events. */
   volatile boolean replaced;
+  /** Set when the peer said BYE(duplicate): it keeps another connection, which should arrive. */
+  volatile boolean remoteKeptOther;
   private final List<CompletableFuture<Void>> written = new ArrayList<>();
 
   private volatile long messagesIn;
@@ -319,6 +321,9 @@ final class Connection implements ChannelHandler, FrameSink {
         if (closeReason == null) {
           closeReason = reason;
         }
+        if (kind == Kind.DUPLICATE) {
+          remoteKeptOther = true;
+        }
         log.debug("{}: {} said BYE: {}", node.logName(), remote, reason);
         // Nothing follows a BYE: close now; the other side has half-closed already.
         channel.close();
@@ -343,6 +348,9 @@ final class Connection implements ChannelHandler, FrameSink {
           text);
       // A scanner's probe, a duplicate or a self connection: ordinary, not an error.
       log.debug("{}: {} said BYE during the handshake: {}", node.logName(), remote, reason);
+      if (kind == Kind.OTHER_GROUP || kind == Kind.VERSION_UNSUPPORTED) {
+        node.rejected(this, reason);
+      }
       closeReason = reason;
       failConnect(reason);
       channel.close();

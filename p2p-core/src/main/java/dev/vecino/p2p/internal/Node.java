@@ -366,7 +366,12 @@ public final class Node implements PeerNode {
         return;
       }
       existing = peers.get(hello.id());
-      if (existing == null || existing.connection.isClosingOrClosed()) {
+      if (existing != null && existing.connection.remoteKeptOther) {
+        // The peer dropped our connection as a duplicate: this is the one it kept.
+        loser = null;
+        existing.connection = c;
+        handle = existing;
+      } else if (existing == null || existing.connection.isClosingOrClosed()) {
         handle = new PeerHandle(this, hello.id(), hello.name(), hello.listenPort(),
             peerSequence.incrementAndGet(), c);
         peers.put(hello.id(), handle);
@@ -381,22 +386,35 @@ public final class Node implements PeerNode {
       }
     }
     if (handle == null) {
-      // Keep the existing connection; this one goes, and its connect future gets the peer.
+      // Keep the existing connection; its connect future gets the peer.
       c.replaced = true;
       probeOutcome(c, ScanStatus.PEER, hello, false);
       if (c.connectFuture != null) {
         completeConnect(existing, c.connectFuture);
       }
-      log.debug("{}: dropping duplicate connection to {}", logName, who);
       counters.reject(Kind.DUPLICATE);
-      c.close(DisconnectReason.of(Kind.DUPLICATE, "already connected"), true);
+      if (c.direction == Direction.INBOUND && existing.connection.direction == Direction.OUTBOUND) {
+        // We opened the winner; the peer registered this one and closes it once it sees ours.
+        log.debug("{}: simultaneous connect with {}: waiting for the peer to drop its connection", logName, who);
+        c.handshakeDone(existing, false);
+        standby(c);
+      } else {
+        log.debug("{}: dropping duplicate connection to {}", logName, who);
+        c.close(DisconnectReason.of(Kind.DUPLICATE, "already connected"), true);
+      }
       return;
     }
     probeOutcome(c, ScanStatus.PEER, hello, isNew);
     c.handshakeDone(handle, c.direction == Direction.OUTBOUND);
     if (loser != null) {
       log.debug("{}: simultaneous connect with {}: keeping the connection opened by the lower id", logName, who);
-      loser.closeAsync(DisconnectReason.of(Kind.DUPLICATE, "simultaneous connect resolved"), true);
+      if (c.direction == Direction.INBOUND) {
+        // We accepted the winner, so the peer has registered it: the loser can go now.
+        loser.closeAsync(DisconnectReason.of(Kind.DUPLICATE, "simultaneous connect resolved"), true);
+      } else {
+        // We opened the winner; the peer may not have seen it yet, so it closes the loser.
+        standby(loser);
+      }
     }
     if (isNew) {
       counters.established.increment();
@@ -410,6 +428,17 @@ public final class Node implements PeerNode {
     if (c.connectFuture != null) {
       completeConnect(handle, c.connectFuture);
     }
+  }
+
+  /**
+   * Keeps a losing connection of a simultaneous connect open until the peer closes it (it
+   * does once it registers the winner), so nothing it sent on it is lost; closes it after the
+   * handshake timeout otherwise.
+   */
+  private void standby(Connection loser) {
+    Runnable expire = () -> loser.close(DisconnectReason.of(Kind.DUPLICATE, "simultaneous connect resolved"), true);
+    loser.eventLoop().execute(() -> loser.eventLoop().schedule(expire,
+        config.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS));
   }
 
   /**
@@ -505,6 +534,15 @@ public final class Node implements PeerNode {
     if (h == null || c.replaced) {
       return;
     }
+    if (c.remoteKeptOther && isRunning()) {
+      // The winning connection of a simultaneous connect is on its way: keep the handle for it.
+      c.eventLoop().schedule(() -> orphaned(h, c, reason), config.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      return;
+    }
+    orphaned(h, c, reason);
+  }
+
+  private void orphaned(PeerHandle h, Connection c, DisconnectReason reason) {
     boolean removed;
     synchronized (registryLock) {
       removed = h.connection == c && peers.remove(h.id, h);
