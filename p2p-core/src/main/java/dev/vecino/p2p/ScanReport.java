@@ -31,6 +31,17 @@ public record ScanReport(
   /**
    * Copies the lists.
    *
+   * @param round see the record component
+   * @param probed see the record component
+   * @param open see the record component
+   * @param peers see the record component
+   * @param newPeers see the record component
+   * @param otherGroup see the record component
+   * @param notPeers see the record component
+   * @param closed see the record component
+   * @param silent see the record component
+   * @param duration see the record component
+   * @param cancelled see the record component
    * @throws NullPointerException if a list or the duration is null
    */
   public ScanReport {

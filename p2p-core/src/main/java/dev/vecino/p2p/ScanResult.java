@@ -23,6 +23,13 @@ public record ScanResult(
   /**
    * Validates the components.
    *
+   * @param address see the record component
+   * @param status see the record component
+   * @param id see the record component
+   * @param name see the record component
+   * @param group see the record component
+   * @param rtt see the record component
+   * @param newPeer see the record component
    * @throws NullPointerException if {@code address}, {@code status} or {@code rtt} is null
    */
   public ScanResult {

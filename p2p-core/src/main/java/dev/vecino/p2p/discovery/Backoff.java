@@ -23,6 +23,11 @@ public record Backoff(Duration initial, Duration max, double multiplier, double 
   /**
    * Validates the components.
    *
+   * @param initial see the record component
+   * @param max see the record component
+   * @param multiplier see the record component
+   * @param jitter see the record component
+   * @param maxAttempts see the record component
    * @throws IllegalArgumentException naming the invalid component
    */
   public Backoff {

@@ -23,6 +23,8 @@ public record Ports(List<Ports.Range> ranges) {
     /**
      * Validates the bounds.
      *
+     * @param first see the record component
+     * @param last see the record component
      * @throws IllegalArgumentException if a port is outside 1..65535 or {@code last < first}
      */
     public Range {
@@ -38,6 +40,7 @@ public record Ports(List<Ports.Range> ranges) {
   /**
    * Sorts and merges the ranges.
    *
+   * @param ranges see the record component
    * @throws IllegalArgumentException if there is no range
    */
   public Ports {
