@@ -333,27 +333,30 @@ public final class Node implements PeerNode {
   void onHello(Connection c, Hello hello) {
     String who = "'" + hello.name() + "' (" + hello.id().shortId() + ") at " + format(c.remoteAddress());
     if (localHelloRecord.negotiate(hello) < 0) {
-      probeOutcome(c, ScanStatus.INCOMPATIBLE, hello, false);
+      if (endProbe(c, ScanStatus.INCOMPATIBLE, hello, false)) {
+        return;
+      }
       c.handshakeFailed(DisconnectReason.of(Kind.VERSION_UNSUPPORTED, "protocol version "
           + hello.minVersion() + ".." + hello.maxVersion() + " unsupported; this node speaks "
           + Hello.MIN_VERSION + ".." + Hello.VERSION), true);
       return;
     }
     if (hello.id().equals(identity.id())) {
-      probeOutcome(c, ScanStatus.SELF, hello, false);
+      if (endProbe(c, ScanStatus.SELF, hello, false)) {
+        return;
+      }
       c.handshakeFailed(DisconnectReason.of(Kind.SELF_CONNECTION, format(c.remoteAddress()) + " is this node"), true);
       return;
     }
     if (!hello.group().equals(config.group())) {
-      probeOutcome(c, ScanStatus.OTHER_GROUP, hello, false);
+      if (endProbe(c, ScanStatus.OTHER_GROUP, hello, false)) {
+        return;
+      }
       c.handshakeFailed(DisconnectReason.of(Kind.OTHER_GROUP, who + " is in group '" + hello.group()
           + "', this node in '" + config.group() + "'"), true);
       return;
     }
-    if (c.probe != null && !c.probe.keep) {
-      // A verified peer, but the scan only looks: say BYE ("probe"), the peer closes first.
-      probeOutcome(c, ScanStatus.PEER, hello, !peers.containsKey(hello.id()));
-      c.close(DisconnectReason.of(Kind.CLOSED_LOCALLY, "probe"), true);
+    if (c.probe != null && !c.probe.keep && endProbe(c, ScanStatus.PEER, hello, !peers.containsKey(hello.id()))) {
       return;
     }
     PeerHandle existing;
@@ -831,6 +834,21 @@ public final class Node implements PeerNode {
     }
     Connection c = new Connection(this, Direction.OUTBOUND, p.target, null, p);
     transport.connect(p.target, null, Duration.ofNanos(p.connectTimeoutNanos), c);
+    return true;
+  }
+
+  /**
+   * Ends a scan probe that is not kept: reports it and says a plain BYE ("probe"), which the
+   * other node treats as an ordinary, quiet close whatever the probe found (self, other group,
+   * incompatible version, or a peer only looked at). The other node then closes first.
+   * Returns false for connections that are not probes.
+   */
+  private static boolean endProbe(Connection c, ScanStatus status, Hello hello, boolean newPeer) {
+    if (c.probe == null) {
+      return false;
+    }
+    c.probe.outcome(status, hello, newPeer);
+    c.close(DisconnectReason.of(Kind.CLOSED_LOCALLY, "probe"), true);
     return true;
   }
 
