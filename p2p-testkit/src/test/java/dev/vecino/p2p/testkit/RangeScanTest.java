@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.p2p.ConfigurationException;
+import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerListener;
@@ -112,6 +113,8 @@ class RangeScanTest {
       assertEquals("other", found.group());
       assertEquals("stranger", found.name());
       assertEquals(0, scanner.peers().size());
+      Await.until("the stranger closed the probe", () -> other.stats().handshaking() == 0);
+      assertEquals(0, other.stats().rejected(DisconnectReason.Kind.OTHER_GROUP), "a probe is not a rejection to log");
     }
   }
 
