@@ -50,6 +50,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -811,17 +812,15 @@ public final class Node implements PeerNode {
     Objects.requireNonNull(discovery, "discovery");
     Objects.requireNonNull(options, "options");
     if (!isRunning()) {
-      throw new IllegalStateException("node " + logName + " is " + lifecycle.get().name().toLowerCase(java.util.Locale.ROOT));
+      throw new IllegalStateException("node " + logName + " is " + lifecycle.get().name().toLowerCase(Locale.ROOT));
     }
     if (discovery instanceof RangeScanDiscovery r) {
       r.targets().requireAtMost(options.maxAddresses());
     }
     int port = listener != null ? listener.localAddress().getPort() : 0;
-    java.util.concurrent.Executor events = config.directCallbacks() ? Runnable::run : newSerialExecutor()::submit;
-    ScanRun[] self = new ScanRun[1];
+    Executor events = config.directCallbacks() ? Runnable::run : newSerialExecutor()::submit;
     ScanRun run = new ScanRun(logName, discovery, port, options, transport.nextEventLoop(), events, this::probe,
-        () -> scans.remove(self[0]));
-    self[0] = run;
+        scans::remove);
     scans.add(run);
     run.start();
     return run;

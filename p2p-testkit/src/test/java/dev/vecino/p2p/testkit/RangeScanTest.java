@@ -190,6 +190,39 @@ class RangeScanTest {
     }
   }
 
+  @Test
+  void neverProbesExcludedAddresses() throws Exception {
+    try (TestNodes nodes = new TestNodes()) {
+      PeerNode a = nodes.start(BLOCK.host(110), 0, "a");
+      int port = a.localAddress().getPort();
+      PeerNode b = nodes.start(BLOCK.host(111), port, "b");
+      PeerNode scanner = nodes.start(BLOCK.host(1), 0, "scanner");
+
+      ScanReport r = scanner.scan(Targets.parse(BLOCK.host(104) + "-119"), Ports.of(port),
+          ScanOptions.builder().exclude(Targets.parse(BLOCK.host(110) + "," + BLOCK.host(116) + "-119")).build())
+          .report().get(10, TimeUnit.SECONDS);
+
+      assertEquals(16 - 5, r.probed(), r.toString());
+      assertEquals(Set.of(b.identity().id()), ids(r));
+      assertEquals(0, a.stats().accepted(), "the excluded node never saw a connection");
+    }
+  }
+
+  @Test
+  void theRateLimitSpacesProbes() throws Exception {
+    try (TestNodes nodes = new TestNodes()) {
+      PeerNode scanner = nodes.start(BLOCK.host(1), 0, "scanner");
+      int closedPort = scanner.localAddress().getPort();
+
+      ScanReport r = scanner.scan(Targets.parse(BLOCK.host(130) + "-159"), Ports.of(closedPort),
+          ScanOptions.builder().ratePerSecond(200).build()).report().get(10, TimeUnit.SECONDS);
+
+      assertEquals(30, r.closed(), r.toString());
+      // 30 probes at 200/s: at least 29 gaps of 5 ms, less a 10 ms burst allowance.
+      assertTrue(r.duration().toMillis() >= 130, "took " + r.duration().toMillis() + " ms");
+    }
+  }
+
   private static PeerNode startOnFreePort(TestNodes nodes, String host, int from, int to) {
     for (int p = from; p <= to; p++) {
       try {

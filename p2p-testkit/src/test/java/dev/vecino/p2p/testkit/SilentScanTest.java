@@ -112,6 +112,29 @@ class SilentScanTest {
     }
   }
 
+  @Test
+  void descriptorsInUseStayWithinTheWindow() throws Exception {
+    Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc to count descriptors");
+    try (TestNodes nodes = new TestNodes()) {
+      PeerNode scanner = nodes.start(BLOCK.host(1), 0, "scanner");
+      long before = openFds();
+      int window = 16;
+      ScanHandle h = scanner.scan(Targets.parse(BLOCK.host(100) + "-199"), Ports.of(port),
+          ScanOptions.builder().window(window).timeout(Duration.ofMillis(150)).build());
+      long max = before;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!h.report().isDone() && System.nanoTime() < deadline) {
+        max = Math.max(max, openFds());
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      }
+      ScanReport r = h.report().get(1, TimeUnit.SECONDS);
+
+      assertEquals(100, r.silent(), r.toString());
+      assertTrue(max - before <= window + 4, "descriptors grew by " + (max - before) + " with a window of " + window);
+      assertTrue(max - before >= window / 2, "the window was used: " + (max - before));
+    }
+  }
+
   private static long openFds() {
     try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
       return s.count();

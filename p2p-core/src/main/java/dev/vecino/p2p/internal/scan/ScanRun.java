@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,7 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
   private final EventLoop home;
   private final Executor events;
   private final Launcher launcher;
-  private final Runnable onDone;
+  private final Consumer<ScanRun> onDone;
   private final int window;
   private final long timeoutNanos;
   private final long rateIntervalNanos;
@@ -114,10 +115,10 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
    * @param home the loop that owns the scan state
    * @param events a serial executor for listener calls and future completion
    * @param launcher starts probes
-   * @param onDone runs once when the scan is over
+   * @param onDone called once with this scan when it is over
    */
   public ScanRun(String logName, Discovery discovery, int defaultPort, ScanOptions options, EventLoop home,
-      Executor events, Launcher launcher, Runnable onDone) {
+      Executor events, Launcher launcher, Consumer<ScanRun> onDone) {
     this.logName = logName;
     this.discovery = discovery;
     this.defaultPort = defaultPort;
@@ -370,9 +371,19 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
     Duration took = Duration.ofNanos(System.nanoTime() - roundStartNanos);
     ScanReport r = new ScanReport(round, doneCount, open, new ArrayList<>(peers.values()), newPeers,
         new ArrayList<>(otherGroup.values()), notPeers, closed, silent, took, cancelled);
-    log.info("{}: scan round {} ({}) {}: {} probed in {} ms: {} peers ({} new), {} of other groups, {} not peers, "
-        + "{} closed, {} silent", logName, round, discovery.name(), cancelled ? "cancelled" : "done", doneCount,
-        took.toMillis(), peers.size(), newPeers, otherGroup.size(), notPeers.size(), closed, silent);
+    // One INFO line per scan; later rounds of a periodic scan only when they found someone new.
+    boolean info = round == 1 || newPeers > 0 || cancelled;
+    if (info || log.isDebugEnabled()) {
+      String line = "{}: scan round {} ({}) {}: {} probed in {} ms: {} peers ({} new), {} of other groups, "
+          + "{} not peers, {} closed, {} silent";
+      Object[] args = {logName, round, discovery.name(), cancelled ? "cancelled" : "done", doneCount, took.toMillis(),
+          peers.size(), newPeers, otherGroup.size(), notPeers.size(), closed, silent};
+      if (info) {
+        log.info(line, args);
+      } else {
+        log.debug(line, args);
+      }
+    }
     ScanProgress p = progress();
     events.execute(() -> listener.onProgress(p));
     events.execute(() -> listener.onRoundComplete(r));
@@ -395,14 +406,14 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
   private void finish() {
     if (!done) {
       done = true;
-      onDone.run();
+      onDone.accept(this);
     }
   }
 
   private void fail(RuntimeException e) {
     done = true;
     events.execute(() -> first.completeExceptionally(e));
-    onDone.run();
+    onDone.accept(this);
   }
 
   private void doCancel() {

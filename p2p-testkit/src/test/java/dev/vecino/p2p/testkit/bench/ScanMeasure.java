@@ -144,9 +144,12 @@ public final class ScanMeasure {
       addrs.add(b.address(h));
     }
     try (SilentHosts s = SilentHosts.open(addrs, port)) {
+      System.out.println(s.size() + " silent hosts on port " + s.port());
       for (Duration timeout : List.of(Duration.ofMillis(500))) {
-        for (boolean adaptive : new boolean[] {false, true}) {
-          ScanOptions o = ScanOptions.builder().autoConnect(false).timeout(timeout).adaptiveTimeout(adaptive).build();
+        for (int window : new int[] {256, 32}) {
+          boolean adaptive = window == 32;
+          ScanOptions o = ScanOptions.builder().autoConnect(false).timeout(timeout).adaptiveTimeout(adaptive)
+              .window(window).build();
           long[] d = new long[3];
           ScanReport r = null;
           for (int i = 0; i < 3; i++) {
@@ -154,8 +157,8 @@ public final class ScanMeasure {
             d[i] = r.duration().toMillis();
           }
           Arrays.sort(d);
-          System.out.printf("/24 with %d silent hosts, timeout %d ms%s: median %d ms (%.2f x timeout)%n",
-              r.silent(), timeout.toMillis(), adaptive ? " adaptive" : "", d[1], d[1] / (double) timeout.toMillis());
+          System.out.printf("/24 with %d silent hosts, timeout %d ms, window %d%s: median %d ms (%.2f x timeout)%n",
+              r.silent(), timeout.toMillis(), window, adaptive ? " adaptive" : "", d[1], d[1] / (double) timeout.toMillis());
         }
       }
     }
