@@ -687,7 +687,9 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     cumulation = null;
     if (probe != null && !probe.isHandedOver()) {
-      probe.closed(wasOpened, cause);
+      // Accepted, then closed by the other side before it said a word: maybe a Vecino node at
+      // its pending-handshake limit; the scanner retries those.
+      probe.closed(wasOpened, cause, wasOpened && bytesIn == 0 && closeReason == null && cause != null);
     }
     if (!wasOpened) {
       if (connectFuture != null) {

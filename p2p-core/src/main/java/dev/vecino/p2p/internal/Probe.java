@@ -39,6 +39,7 @@ public final class Probe {
   }
 
   final InetSocketAddress target;
+  final int attempt;
   final long connectTimeoutNanos;
   final long helloWaitNanos;
   /** How long a probe that said BYE waits for the other side to close first. */
@@ -52,23 +53,40 @@ public final class Probe {
   private boolean reported;
   private boolean released;
   private boolean handedOver;
+  private boolean droppedWithoutAWord;
 
   /**
    * Creates a probe; start it with {@link Node#probe(Probe)}.
    *
    * @param target the address to probe
+   * @param attempt 1 for the first probe of a target, more for retries
    * @param connectTimeoutNanos the TCP connect timeout
    * @param helloWaitNanos how long to wait for the HELLO once connected
    * @param keep whether a verified new peer keeps this connection
    * @param callback receives the outcome
    */
-  public Probe(InetSocketAddress target, long connectTimeoutNanos, long helloWaitNanos, boolean keep, Callback callback) {
+  public Probe(InetSocketAddress target, int attempt, long connectTimeoutNanos, long helloWaitNanos, boolean keep,
+      Callback callback) {
     this.target = target;
+    this.attempt = attempt;
     this.connectTimeoutNanos = connectTimeoutNanos;
     this.helloWaitNanos = helloWaitNanos;
     this.lingerNanos = helloWaitNanos;
     this.keep = keep;
     this.callback = callback;
+  }
+
+  /** Returns 1 for the first probe of a target, more for retries. */
+  public int attempt() {
+    return attempt;
+  }
+
+  /**
+   * Returns whether the target accepted, then closed before sending a byte: a service that
+   * hangs up at once, or a Vecino node at its pending-handshake limit. Outcome thread.
+   */
+  public boolean droppedWithoutAWord() {
+    return droppedWithoutAWord;
   }
 
   /** Returns the probed address. */
@@ -139,8 +157,12 @@ public final class Probe {
     release();
   }
 
-  /** The connection closed; {@code opened} tells whether the connect succeeded. */
-  void closed(boolean opened, IOException cause) {
+  /**
+   * The connection closed; {@code opened} tells whether the connect succeeded, {@code dropped}
+   * whether the other side closed it before sending a byte.
+   */
+  void closed(boolean opened, IOException cause, boolean dropped) {
+    droppedWithoutAWord = dropped;
     if (!opened) {
       if (cause == null || cancelled) {
         reported = true;

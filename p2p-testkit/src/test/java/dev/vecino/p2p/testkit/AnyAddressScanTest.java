@@ -30,6 +30,7 @@ class AnyAddressScanTest {
 
       assertEquals(254, r.open(), "it answers on every address: " + r);
       assertEquals(1, r.peers().size(), r.toString());
+      assertEquals(0, r.notPeers().size(), "probes it refused at its pending-handshake limit were retried: " + r);
       assertEquals(1, r.newPeers());
       Await.until("one connection each way", () -> scanner.peers().size() == 1 && everywhere.peers().size() == 1);
       Await.until("duplicate probes dropped", () -> everywhere.stats().handshaking() == 0);

@@ -44,10 +44,10 @@ class RescanTest {
 
       PeerNode late = nodes.start(BLOCK.host(30), port, "late");
       Await.until("the late node is connected", () -> scanner.peer(late.identity().id()).isPresent());
+      Await.until("a second round reported", () -> rounds.size() >= 2);
       assertTrue(!h.isDone(), "periodic scans run until cancelled");
       h.cancel();
       Await.until("the scan stops", h::isDone);
-      assertTrue(rounds.size() >= 2, "rounds: " + rounds.size());
     }
   }
 

@@ -16,15 +16,18 @@ import dev.vecino.p2p.transport.EventLoop;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -61,6 +64,14 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
   private static final long RATE_BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final long MIN_ADAPTIVE_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final int ADAPTIVE_MIN_SAMPLES = 8;
+  /**
+   * Probes per target when the target accepts and hangs up without a word: a Vecino node at
+   * its pending-handshake limit does that (a node bound to 0.0.0.0 answers a loopback scan on
+   * every address at once), so such targets are retried, a few at a time.
+   */
+  private static final int MAX_ATTEMPTS = 4;
+  private static final int RETRY_WINDOW = 8;
+  private static final long RETRY_BASE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final String logName;
   private final Discovery discovery;
@@ -89,6 +100,9 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
   private Iterator<InetSocketAddress> candidates;
   private int inFlight;
   private final Set<Probe> active = new HashSet<>();
+  /** Targets to probe again, with their attempt and due time; bounded by the targets that hung up. */
+  private final PriorityQueue<Retry> retries = new PriorityQueue<>(Comparator.comparingLong(Retry::dueNanos));
+  private int retriesInFlight;
   private long roundStartNanos;
   private long lastProgressNanos;
   private long nextLaunchNanos;
@@ -202,6 +216,7 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
     silent = 0;
     newPeers = 0;
     peers.clear();
+    retries.clear();
     otherGroup.clear();
     notPeers.clear();
     pump();
@@ -213,6 +228,7 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
     }
     pumping = true;
     try {
+      launchDueRetries();
       while (!cancelled && inFlight < window && candidates.hasNext()) {
         if (rateIntervalNanos > 0) {
           long now = System.nanoTime();
@@ -228,7 +244,7 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
         if (a.getAddress() != null && options.exclude().contains(a.getAddress())) {
           continue;
         }
-        launch(a);
+        launch(a, 1);
       }
     } catch (RuntimeException e) {
       log.warn("{}: discovery {} failed while listing candidates", logName, discovery.name(), e);
@@ -236,18 +252,37 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
     } finally {
       pumping = false;
     }
-    if (inRound && inFlight == 0 && (cancelled || !candidates.hasNext())) {
+    if (inRound && inFlight == 0 && (cancelled || (!candidates.hasNext() && retries.isEmpty()))) {
       finishRound();
     }
   }
+
+  private void launchDueRetries() {
+    long now = System.nanoTime();
+    while (!cancelled && !retries.isEmpty() && inFlight < window && retriesInFlight < RETRY_WINDOW) {
+      Retry r = retries.peek();
+      if (r.dueNanos - now > 0) {
+        if (pumpTimer == null) {
+          pumpTimer = home.schedule(this::ratePump, r.dueNanos - now, TimeUnit.NANOSECONDS);
+        }
+        return;
+      }
+      retries.poll();
+      retriesInFlight++;
+      launch(r.target, r.attempt);
+    }
+  }
+
+  /** A target to probe again. */
+  private record Retry(InetSocketAddress target, int attempt, long dueNanos) {}
 
   private void ratePump() {
     pumpTimer = null;
     pump();
   }
 
-  private void launch(InetSocketAddress a) {
-    Probe p = new Probe(a, connectTimeoutNanos(), timeoutNanos, options.autoConnect(), this);
+  private void launch(InetSocketAddress a, int attempt) {
+    Probe p = new Probe(a, attempt, connectTimeoutNanos(), timeoutNanos, options.autoConnect(), this);
     active.add(p);
     inFlight++;
     if (!launcher.launch(p)) {
@@ -303,11 +338,23 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
   private void released(Probe probe) {
     if (active.remove(probe)) {
       inFlight--;
+      if (probe.attempt() > 1) {
+        retriesInFlight--;
+      }
       pump();
     }
   }
 
   private void record(Probe probe, ScanStatus status, Hello hello, boolean newPeer, long rttNanos) {
+    if (status == ScanStatus.NOT_A_PEER && probe.droppedWithoutAWord() && probe.attempt() < MAX_ATTEMPTS && !cancelled) {
+      // Jittered, growing delay: 20, 40, 80 ms on average.
+      long delay = (RETRY_BASE_NANOS << (probe.attempt() - 1)) / 2
+          + ThreadLocalRandom.current().nextLong(RETRY_BASE_NANOS << (probe.attempt() - 1));
+      retries.add(new Retry(probe.target(), probe.attempt() + 1, System.nanoTime() + delay));
+      log.trace("{}: probe {} hung up without a word; retry {} in {} us", logName, probe.target(),
+          probe.attempt(), delay / 1000);
+      return;
+    }
     doneCount++;
     if (log.isTraceEnabled()) {
       log.trace("{}: probe {} -> {}{}", logName, probe.target(), status,
