@@ -288,7 +288,7 @@ public interface PeerNode extends AutoCloseable {
    * @param ports the ports, e.g. {@code Ports.parse("9000-9010")}
    * @return the running scan
    * @throws IllegalArgumentException if the targets hold more than 65,536 addresses
-   * @throws IllegalStateException if the node is not running
+   * @throws IllegalStateException if the node is not running, or its codec has no handshake
    */
   default ScanHandle scan(Targets targets, Ports ports) {
     return scan(targets, ports, ScanOptions.defaults());
@@ -308,7 +308,8 @@ public interface PeerNode extends AutoCloseable {
    * @return the running scan
    * @throws IllegalArgumentException if the targets, minus the exclusions, hold more than
    *     {@link ScanOptions#maxAddresses()} addresses
-   * @throws IllegalStateException if the node is not running
+   * @throws IllegalStateException if the node is not running, or its codec has no handshake
+   *     (the {@code line} and {@code classic} codecs): peers are verified by their HELLO
    */
   ScanHandle scan(Targets targets, Ports ports, ScanOptions options);
 
@@ -321,7 +322,7 @@ public interface PeerNode extends AutoCloseable {
    * @return the running scan
    * @throws IllegalArgumentException if a range discovery exceeds
    *     {@link ScanOptions#maxAddresses()}
-   * @throws IllegalStateException if the node is not running
+   * @throws IllegalStateException if the node is not running, or its codec has no handshake
    */
   ScanHandle scan(Discovery discovery, ScanOptions options);
 

@@ -914,6 +914,11 @@ public final class Node implements PeerNode {
     if (!isRunning()) {
       throw new IllegalStateException("node " + logName + " is " + lifecycle.get().name().toLowerCase(Locale.ROOT));
     }
+    if (!config.codec().handshake()) {
+      // Without HELLO nothing tells a peer from any other open port, nor the node from itself.
+      throw new IllegalStateException("node " + logName + " uses the '" + config.codec().name()
+          + "' codec, which has no handshake: scans verify peers by their HELLO");
+    }
     if (discovery instanceof RangeScanDiscovery r) {
       r.targets().requireAtMost(options.maxAddresses());
     }

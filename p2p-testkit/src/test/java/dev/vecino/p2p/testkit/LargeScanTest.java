@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.ScanOptions;
 import dev.vecino.p2p.ScanReport;
+import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.discovery.Ports;
 import dev.vecino.p2p.discovery.Targets;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,16 @@ class LargeScanTest {
       assertEquals(1, r.peers().size());
       assertEquals(1021, r.closed());
       assertTrue(r.duration().toMillis() < 10_000, r.toString());
+    }
+  }
+
+  @Test
+  void refusesToScanWithACodecWithoutHandshake() {
+    try (TestNodes nodes = new TestNodes()) {
+      PeerNode lineNode = nodes.start(BLOCK.host(2), 0, x -> x.name("line").codec(Codec.line()));
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> lineNode.scan(Targets.parse(BLOCK.host(3)), Ports.of(9)));
+      assertTrue(e.getMessage().contains("line"), e.getMessage());
     }
   }
 
