@@ -288,7 +288,7 @@ public interface PeerNode extends AutoCloseable {
    * @param ports the ports, e.g. {@code Ports.parse("9000-9010")}
    * @return the running scan
    * @throws IllegalArgumentException if the targets hold more than 65,536 addresses
-   * @throws IllegalStateException if the node is not running, or its codec has no handshake
+   * @throws IllegalStateException if the node is not running, or uses the {@code line} codec
    */
   default ScanHandle scan(Targets targets, Ports ports) {
     return scan(targets, ports, ScanOptions.defaults());
@@ -308,8 +308,12 @@ public interface PeerNode extends AutoCloseable {
    * @return the running scan
    * @throws IllegalArgumentException if the targets, minus the exclusions, hold more than
    *     {@link ScanOptions#maxAddresses()} addresses
-   * @throws IllegalStateException if the node is not running, or its codec has no handshake
-   *     (the {@code line} and {@code classic} codecs): peers are verified by their HELLO
+   * <p>In classic mode ({@code Codec.classic()}, no handshake) a peer is an address whose
+   * first chunk is a plausible greeting ({@code ClassicCodec.isGreeting}); it is identified by
+   * its address, and this node by its listening address.
+   *
+   * @throws IllegalStateException if the node is not running, or uses the {@code line} codec
+   *     (which neither handshakes nor greets, so nothing could be verified)
    */
   ScanHandle scan(Targets targets, Ports ports, ScanOptions options);
 
@@ -322,7 +326,7 @@ public interface PeerNode extends AutoCloseable {
    * @return the running scan
    * @throws IllegalArgumentException if a range discovery exceeds
    *     {@link ScanOptions#maxAddresses()}
-   * @throws IllegalStateException if the node is not running, or its codec has no handshake
+   * @throws IllegalStateException if the node is not running, or uses the {@code line} codec
    */
   ScanHandle scan(Discovery discovery, ScanOptions options);
 

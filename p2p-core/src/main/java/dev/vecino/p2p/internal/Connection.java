@@ -252,6 +252,12 @@ final class Connection implements ChannelHandler, FrameSink {
     if (!node.config().codec().handshake()) {
       this.decoder = encoder;
       state = PeerState.CONNECTED;
+      if (probe != null) {
+        // A classic-mode probe: a peer only if it greets within the probe's wait.
+        announceTimer = channel.eventLoop().schedule(() -> node.classicProbeAnswered(this, null),
+            probe.helloWaitNanos, TimeUnit.NANOSECONDS);
+        return;
+      }
       // Announced when the other side first says something (the classic greeting names it),
       // or once it has stayed open a moment: a scanner's probe never becomes a peer.
       announceTimer = channel.eventLoop().schedule(() -> announce(null), ANNOUNCE_GRACE_MILLIS,
@@ -283,6 +289,14 @@ final class Connection implements ChannelHandler, FrameSink {
 
   @Override
   public void onRead(ByteBuffer data) {
+    if (probe != null && bytesIn == 0 && !node.config().codec().handshake()) {
+      // Classic-mode scan: the first chunk must be a plausible greeting (docs/PROTOCOL.md, 3),
+      // stricter than the name the codec makes of it, so a framed HELLO or a banner is no peer.
+      int n = Math.min(data.remaining(), dev.vecino.p2p.codec.ClassicCodec.CHUNK_SIZE);
+      byte[] first = new byte[n];
+      data.get(data.position(), first);
+      probe.greeted(dev.vecino.p2p.codec.ClassicCodec.isGreeting(first, 0, n));
+    }
     lastHeardNanos = System.nanoTime();
     bytesIn += data.remaining();
     try {
@@ -368,6 +382,10 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     if (announceTimer != null) {
       announceTimer.cancel();
+    }
+    if (probe != null) {
+      node.classicProbeAnswered(this, name);
+      return;
     }
     // Announced: it no longer holds a pending-handshake slot (a probe does until it closes).
     node.handshakeEnded(this);

@@ -29,6 +29,7 @@ import dev.vecino.p2p.SelfConnectionException;
 import dev.vecino.p2p.SendStatus;
 import dev.vecino.p2p.UnsupportedVersionException;
 import dev.vecino.p2p.VecinoException;
+import dev.vecino.p2p.codec.ClassicCodec;
 import dev.vecino.p2p.codec.FrameType;
 import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.discovery.Ports;
@@ -531,8 +532,7 @@ public final class Node implements PeerNode {
   void registerWithoutHandshake(Connection c, String name) {
     InetSocketAddress a = c.remoteAddress();
     String key = a.getAddress().getHostAddress() + ":" + a.getPort();
-    UUID u = UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
-    PeerId id = new PeerId(u.getMostSignificantBits(), u.getLeastSignificantBits());
+    PeerId id = addressId(a);
     PeerHandle handle = new PeerHandle(this, id, name != null ? name : key, 0,
         peerSequence.incrementAndGet(), c);
     synchronized (registryLock) {
@@ -548,6 +548,13 @@ public final class Node implements PeerNode {
     if (c.connectFuture != null) {
       completeConnect(handle, c.connectFuture);
     }
+  }
+
+  /** Codecs without a handshake: a peer's id is derived from its address. */
+  private static PeerId addressId(InetSocketAddress a) {
+    String key = a.getAddress().getHostAddress() + ":" + a.getPort();
+    UUID u = UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
+    return new PeerId(u.getMostSignificantBits(), u.getLeastSignificantBits());
   }
 
   private void completeConnect(PeerHandle handle, CompletableFuture<Peer> future) {
@@ -914,10 +921,10 @@ public final class Node implements PeerNode {
     if (!isRunning()) {
       throw new IllegalStateException("node " + logName + " is " + lifecycle.get().name().toLowerCase(Locale.ROOT));
     }
-    if (!config.codec().handshake()) {
-      // Without HELLO nothing tells a peer from any other open port, nor the node from itself.
+    if (!config.codec().handshake() && !(config.codec() instanceof ClassicCodec)) {
+      // Without HELLO or greeting nothing tells a peer from any other open port.
       throw new IllegalStateException("node " + logName + " uses the '" + config.codec().name()
-          + "' codec, which has no handshake: scans verify peers by their HELLO");
+          + "' codec, which neither handshakes nor greets: a scan could verify nothing");
     }
     if (discovery instanceof RangeScanDiscovery r) {
       r.targets().requireAtMost(options.maxAddresses());
@@ -935,6 +942,12 @@ public final class Node implements PeerNode {
   private boolean probe(Probe p) {
     if (!isRunning()) {
       return false;
+    }
+    if (!config.codec().handshake() && isOwnListenAddress(p.target)) {
+      // Classic mode has no id to recognise ourselves by: compare addresses, as connect does.
+      p.outcome(ScanStatus.SELF, null, false);
+      p.closed(false, null, false);
+      return true;
     }
     Connection c = new Connection(this, Direction.OUTBOUND, p.target, null, p);
     transport.connect(p.target, null, Duration.ofNanos(p.connectTimeoutNanos), c);
@@ -954,6 +967,36 @@ public final class Node implements PeerNode {
     c.probe.outcome(status, hello, newPeer);
     c.close(DisconnectReason.of(Kind.CLOSED_LOCALLY, "probe"), true);
     return true;
+  }
+
+  /**
+   * Classic mode: a probe's first chunk was a greeting ({@code name}), or it said nothing
+   * usable in time ({@code null}). A peer is its address there (docs/PROTOCOL.md, 3): it is
+   * reported as a peer of this node's group and, if kept, registered like any classic peer.
+   * I/O thread.
+   */
+  void classicProbeAnswered(Connection c, String name) {
+    if (c.handle() != null || c.isClosingOrClosed()) {
+      return;
+    }
+    if (name == null || !c.probe.greeted()) {
+      c.probe.outcome(ScanStatus.NOT_A_PEER, null, false);
+      c.close(DisconnectReason.of(Kind.NOT_A_PEER, "no classic greeting"), false);
+      return;
+    }
+    InetSocketAddress a = c.remoteAddress();
+    PeerId id = addressId(a);
+    boolean known = peers.containsKey(id);
+    // The classic protocol has no HELLO: the greeting stands in for one, identity by address.
+    Hello greeting = new Hello(Hello.MIN_VERSION, Hello.VERSION, id, a.getPort(), name, config.group(), List.of());
+    c.probe.outcome(ScanStatus.PEER, greeting, !known);
+    if (known || !c.probe.keep) {
+      c.close(DisconnectReason.of(Kind.CLOSED_LOCALLY, "probe"), false);
+      return;
+    }
+    handshakeEnded(c);
+    registerWithoutHandshake(c, name);
+    c.probe.handedOver();
   }
 
   private static void probeOutcome(Connection c, ScanStatus status, Hello hello, boolean newPeer) {

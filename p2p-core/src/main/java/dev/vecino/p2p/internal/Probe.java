@@ -54,6 +54,7 @@ public final class Probe {
   private boolean released;
   private boolean handedOver;
   private boolean droppedWithoutAWord;
+  private boolean greeted;
 
   /**
    * Creates a probe; start it with {@link Node#probe(Probe)}.
@@ -117,6 +118,15 @@ public final class Probe {
         }
       });
     }
+  }
+
+  /** Classic mode: records whether the first chunk was a plausible greeting. I/O thread. */
+  void greeted(boolean plausible) {
+    greeted = plausible;
+  }
+
+  boolean greeted() {
+    return greeted;
   }
 
   boolean isCancelled() {

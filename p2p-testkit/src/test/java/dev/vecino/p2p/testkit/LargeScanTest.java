@@ -37,7 +37,7 @@ class LargeScanTest {
   }
 
   @Test
-  void refusesToScanWithACodecWithoutHandshake() {
+  void refusesToScanWithTheLineCodecWhichNeitherHandshakesNorGreets() {
     try (TestNodes nodes = new TestNodes()) {
       PeerNode lineNode = nodes.start(BLOCK.host(2), 0, x -> x.name("line").codec(Codec.line()));
       IllegalStateException e = assertThrows(IllegalStateException.class,
