@@ -302,16 +302,16 @@ public interface PeerNode extends AutoCloseable {
    * with {@link ScanOptions#autoConnect()} the probe that verified a new peer becomes its
    * connection (listeners hear {@code onConnected}). Probes not kept are closed quietly.
    *
+   * <p>In classic mode ({@code Codec.classic()}, no handshake) a peer is an address whose
+   * first chunk is a plausible greeting ({@code ClassicCodec.isGreeting}); it is identified by
+   * its address, and this node by its listening address.
+   *
    * @param targets the addresses
    * @param ports the ports
    * @param options window, timeout, rate, exclusions, size guard, re-scans, listener
    * @return the running scan
    * @throws IllegalArgumentException if the targets, minus the exclusions, hold more than
    *     {@link ScanOptions#maxAddresses()} addresses
-   * <p>In classic mode ({@code Codec.classic()}, no handshake) a peer is an address whose
-   * first chunk is a plausible greeting ({@code ClassicCodec.isGreeting}); it is identified by
-   * its address, and this node by its listening address.
-   *
    * @throws IllegalStateException if the node is not running, or uses the {@code line} codec
    *     (which neither handshakes nor greets, so nothing could be verified)
    */
