@@ -1,7 +1,6 @@
 package dev.vecino.p2p.internal.scan;
 
 import dev.vecino.p2p.NodeClosedException;
-import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.ScanHandle;
 import dev.vecino.p2p.ScanListener;
 import dev.vecino.p2p.ScanOptions;
@@ -19,9 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -62,16 +58,14 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
   private static final Logger log = LoggerFactory.getLogger(ScanRun.class);
   private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final long RATE_BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-  private static final long MIN_ADAPTIVE_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-  private static final int ADAPTIVE_MIN_SAMPLES = 8;
   /**
    * Probes per target when the target accepts and hangs up without a word: a Vecino node at
    * its pending-handshake limit does that (a node bound to 0.0.0.0 answers a loopback scan on
    * every address at once), so such targets are retried, a few at a time.
    */
-  private static final int MAX_ATTEMPTS = 4;
+  private static final int MAX_ATTEMPTS = 6;
   private static final int RETRY_WINDOW = 8;
-  private static final long RETRY_BASE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long RETRY_BASE_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
 
   private final String logName;
   private final Discovery discovery;
@@ -108,16 +102,8 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
   private long nextLaunchNanos;
   private EventLoop.Timer pumpTimer;
   private EventLoop.Timer roundTimer;
-  private long open;
-  private long closed;
-  private long silent;
-  private int newPeers;
-  private final Map<PeerId, ScanResult> peers = new LinkedHashMap<>();
-  private final Map<PeerId, ScanResult> otherGroup = new LinkedHashMap<>();
-  private final List<ScanResult> notPeers = new ArrayList<>();
-  private double srttNanos;
-  private double rttvarNanos;
-  private int rttSamples;
+  private final RoundTally tally = new RoundTally();
+  private final RttEstimator rtt;
 
   /**
    * Creates a scan; {@link #start()} runs it.
@@ -144,6 +130,7 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
     this.onDone = onDone;
     this.window = Math.min(options.window(), FdLimit.probeHeadroom());
     this.timeoutNanos = options.timeout().toNanos();
+    this.rtt = new RttEstimator(timeoutNanos, options.adaptiveTimeout());
     this.rateIntervalNanos = options.ratePerSecond() == 0 ? 0 : 1_000_000_000L / options.ratePerSecond();
   }
 
@@ -211,14 +198,7 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
     roundStartNanos = System.nanoTime();
     lastProgressNanos = roundStartNanos;
     nextLaunchNanos = roundStartNanos;
-    open = 0;
-    closed = 0;
-    silent = 0;
-    newPeers = 0;
-    peers.clear();
-    retries.clear();
-    otherGroup.clear();
-    notPeers.clear();
+    tally.reset();
     pump();
   }
 
@@ -282,35 +262,13 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
   }
 
   private void launch(InetSocketAddress a, int attempt) {
-    Probe p = new Probe(a, attempt, connectTimeoutNanos(), timeoutNanos, options.autoConnect(), this);
+    Probe p = new Probe(a, attempt, rtt.timeoutNanos(), timeoutNanos, options.autoConnect(), this);
     active.add(p);
     inFlight++;
     if (!launcher.launch(p)) {
       active.remove(p);
       inFlight--;
       cancelled = true;
-    }
-  }
-
-  private long connectTimeoutNanos() {
-    if (!options.adaptiveTimeout() || rttSamples < ADAPTIVE_MIN_SAMPLES) {
-      return timeoutNanos;
-    }
-    long floor = Math.max(MIN_ADAPTIVE_TIMEOUT_NANOS, timeoutNanos / 10);
-    long t = (long) (srttNanos + 4 * rttvarNanos);
-    return Math.min(timeoutNanos, Math.max(floor, t));
-  }
-
-  private void sampleRtt(long nanos) {
-    if (nanos < 0) {
-      return;
-    }
-    if (rttSamples++ == 0) {
-      srttNanos = nanos;
-      rttvarNanos = nanos / 2.0;
-    } else {
-      rttvarNanos = 0.75 * rttvarNanos + 0.25 * Math.abs(srttNanos - nanos);
-      srttNanos = 0.875 * srttNanos + 0.125 * nanos;
     }
   }
 
@@ -347,7 +305,7 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
 
   private void record(Probe probe, ScanStatus status, Hello hello, boolean newPeer, long rttNanos) {
     if (status == ScanStatus.NOT_A_PEER && probe.droppedWithoutAWord() && probe.attempt() < MAX_ATTEMPTS && !cancelled) {
-      // Jittered, growing delay: 20, 40, 80 ms on average.
+      // Jittered, doubling delay: 25, 50, 100, 200, 400 ms on average (under 0.8 s in all).
       long delay = (RETRY_BASE_NANOS << (probe.attempt() - 1)) / 2
           + ThreadLocalRandom.current().nextLong(RETRY_BASE_NANOS << (probe.attempt() - 1));
       retries.add(new Retry(probe.target(), probe.attempt() + 1, System.nanoTime() + delay));
@@ -355,51 +313,30 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
           probe.attempt(), delay / 1000);
       return;
     }
-    doneCount++;
     if (log.isTraceEnabled()) {
       log.trace("{}: probe {} -> {}{}", logName, probe.target(), status,
           hello != null ? " '" + hello.name() + "' (" + hello.id().shortId() + ", group " + hello.group() + ")" : "");
     }
-    if (status == ScanStatus.CLOSED || status == ScanStatus.SILENT) {
-      if (status == ScanStatus.CLOSED) {
-        closed++;
-        sampleRtt(rttNanos);
-      } else {
-        silent++;
-      }
-      maybeProgress(false);
-      return;
-    }
-    open++;
-    sampleRtt(rttNanos);
-    Duration rtt = Duration.ofNanos(Math.max(0, rttNanos));
-    ScanResult r = hello == null
-        ? new ScanResult(probe.target(), status, null, null, null, rtt, false)
-        : new ScanResult(probe.target(), status, hello.id(), hello.name(), hello.group(), rtt,
-            status == ScanStatus.PEER && newPeer);
     boolean found = false;
-    switch (status) {
-      case PEER -> {
-        if (peers.putIfAbsent(r.id(), r) == null) {
-          found = true;
-          peersFound = peers.size();
-          if (r.newPeer()) {
-            newPeers++;
-          }
-        }
-      }
-      case OTHER_GROUP -> found = otherGroup.putIfAbsent(r.id(), r) == null;
-      case NOT_A_PEER, INCOMPATIBLE -> {
-        notPeers.add(r);
-        found = true;
-      }
-      default -> {
-        // SELF: this node, on one of its addresses; counted as open, listed nowhere.
+    if (status == ScanStatus.CLOSED) {
+      tally.closed();
+      rtt.sample(rttNanos);
+    } else if (status == ScanStatus.SILENT) {
+      tally.silent();
+    } else {
+      rtt.sample(rttNanos);
+      Duration d = Duration.ofNanos(Math.max(0, rttNanos));
+      ScanResult r = hello == null
+          ? new ScanResult(probe.target(), status, null, null, null, d, false)
+          : new ScanResult(probe.target(), status, hello.id(), hello.name(), hello.group(), d,
+              status == ScanStatus.PEER && newPeer);
+      found = tally.open(r);
+      if (found) {
+        events.execute(() -> listener.onFound(r));
       }
     }
-    if (found) {
-      events.execute(() -> listener.onFound(r));
-    }
+    doneCount = tally.done();
+    peersFound = tally.peers();
     maybeProgress(found && status == ScanStatus.PEER);
   }
 
@@ -416,25 +353,25 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
     inRound = false;
     candidates = null;
     Duration took = Duration.ofNanos(System.nanoTime() - roundStartNanos);
-    ScanReport r = new ScanReport(round, doneCount, open, new ArrayList<>(peers.values()), newPeers,
-        new ArrayList<>(otherGroup.values()), notPeers, closed, silent, took, cancelled);
+    ScanReport r = tally.report(round, took, cancelled);
     // One INFO line per scan; later rounds of a periodic scan only when they found someone new.
-    boolean info = round == 1 || newPeers > 0 || cancelled;
+    boolean info = round == 1 || tally.newPeers() > 0 || cancelled;
     if (info || log.isDebugEnabled()) {
       String line = "{}: scan round {} ({}) {}: {} probed in {} ms: {} peers ({} new), {} of other groups, "
           + "{} not peers, {} closed, {} silent";
-      Object[] args = {logName, round, discovery.name(), cancelled ? "cancelled" : "done", doneCount, took.toMillis(),
-          peers.size(), newPeers, otherGroup.size(), notPeers.size(), closed, silent};
+      Object[] tail = tally.summary(took.toMillis());
+      Object[] args = new Object[4 + tail.length];
+      args[0] = logName;
+      args[1] = round;
+      args[2] = discovery.name();
+      args[3] = cancelled ? "cancelled" : "done";
+      System.arraycopy(tail, 0, args, 4, tail.length);
       if (info) {
         log.info(line, args);
       } else {
         log.debug(line, args);
       }
     }
-    ScanProgress p = progress();
-    events.execute(() -> listener.onProgress(p));
-    events.execute(() -> listener.onRoundComplete(r));
-    events.execute(() -> first.complete(r));
     Optional<Duration> next = Optional.empty();
     if (!cancelled) {
       try {
@@ -446,8 +383,13 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
     if (next.isPresent()) {
       roundTimer = home.schedule(this::startRound, next.get().toNanos(), TimeUnit.NANOSECONDS);
     } else {
+      // Before the report goes out, so whoever sees the report also sees isDone().
       finish();
     }
+    ScanProgress p = progress();
+    events.execute(() -> listener.onProgress(p));
+    events.execute(() -> listener.onRoundComplete(r));
+    events.execute(() -> first.complete(r));
   }
 
   private void finish() {
