@@ -10,6 +10,7 @@ import dev.vecino.p2p.ScanReport;
 import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.discovery.Ports;
 import dev.vecino.p2p.discovery.Targets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +28,8 @@ class LargeScanTest {
       PeerNode scanner = nodes.start(BLOCK.host(1), 0, "scanner");
 
       ScanReport r = scanner.scan(Targets.parse("127.4.4.0/22"), Ports.of(peer.localAddress().getPort()),
-          ScanOptions.builder().autoConnect(false).build()).report().get(20, TimeUnit.SECONDS);
+          ScanOptions.builder().autoConnect(false).timeout(Duration.ofSeconds(5)).build())
+          .report().get(20, TimeUnit.SECONDS);
 
       assertEquals(1022, r.probed(), r.toString());
       assertEquals(1, r.peers().size());

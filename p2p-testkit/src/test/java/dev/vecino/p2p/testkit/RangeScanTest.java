@@ -43,8 +43,10 @@ class RangeScanTest {
       PeerNode c = nodes.start(BLOCK.host(200), port, "c");
       PeerNode scanner = nodes.start(BLOCK.host(1), port, "scanner");
 
+      // A generous timeout: nothing here is silent, and a starved machine may be slow to refuse.
       ScanReport r = scanner.scan(Targets.parse(BLOCK.cidr()), Ports.of(port),
-          ScanOptions.builder().autoConnect(false).build()).report().get(10, TimeUnit.SECONDS);
+          ScanOptions.builder().autoConnect(false).timeout(Duration.ofSeconds(5)).build())
+          .report().get(20, TimeUnit.SECONDS);
 
       assertEquals(254, r.probed(), r.toString());
       assertEquals(4, r.open(), "three peers and the scanner itself: " + r);
