@@ -1,8 +1,10 @@
 package dev.vecino.p2p.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vecino.p2p.NodeClosedException;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.ScanHandle;
 import dev.vecino.p2p.ScanOptions;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -116,6 +119,23 @@ class SilentScanTest {
       }
       assertTrue(best < 100, "cancel took " + best + " ms");
     }
+  }
+
+  @Test
+  void closingTheNodeFailsThePendingReportAndFreesTheProbes() throws Exception {
+    Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc to count descriptors");
+    long before = openFds();
+    ScanHandle h;
+    try (TestNodes nodes = new TestNodes()) {
+      PeerNode scanner = nodes.start(BLOCK.host(1), 0, "scanner");
+      h = scanner.scan(Targets.parse(BLOCK.host(100) + "-199"), Ports.of(port),
+          ScanOptions.builder().timeout(Duration.ofSeconds(20)).build());
+      Await.until("probes pending", () -> openFds() >= before + 90);
+    }
+    ExecutionException e = assertThrows(ExecutionException.class, () -> h.report().get(5, TimeUnit.SECONDS));
+    assertTrue(e.getCause() instanceof NodeClosedException, e.toString());
+    assertTrue(h.isDone());
+    Await.until("probe sockets closed", Duration.ofSeconds(2), () -> openFds() <= before + 2);
   }
 
   @Test
