@@ -1,0 +1,53 @@
+package dev.vecino.p2p;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vecino.p2p.ManualTransport.ManualChannel;
+import dev.vecino.p2p.codec.FrameType;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Regression tests for connection bugs the fuzzing and soak tests found. */
+@Timeout(30)
+class ConnectionRegressionTest {
+
+  private static byte[] frame(FrameType type, byte[] body) {
+    return ByteBuffer.allocate(5 + body.length).putInt(body.length + 1).put((byte) type.code()).put(body).array();
+  }
+
+  /** A node on the hand-driven transport: the test thread is its I/O thread. */
+  private static PeerNode manualNode(ManualTransport transport, Recorder recorder) {
+    return PeerNode.builder().name("manual").bindAddress("127.0.0.1").transport(transport)
+        .directCallbacks(true).listener(recorder).build().start();
+  }
+
+  @Test
+  void aByeSplitAcrossReadsClosesWithoutAHandlerFailure() {
+    ManualTransport transport = new ManualTransport();
+    Recorder r = new Recorder();
+    try (PeerNode node = manualNode(transport, r)) {
+      ManualChannel ch = transport.accept();
+      assertNotNull(ch);
+      byte[] hello = frame(FrameType.HELLO, RawPeer.hello(PeerId.random(), "splitter", PeerNode.DEFAULT_GROUP));
+      ch.feed(hello, 0, hello.length);
+      assertEquals(1, node.peers().size());
+      byte[] bye = frame(FrameType.BYE, "\0see you".getBytes(StandardCharsets.UTF_8));
+      // The first read leaves a partial frame in the connection's buffer; the second completes
+      // the BYE, on which the connection closes inside the decode call.
+      ch.feed(bye, 0, 3);
+      assertDoesNotThrow(() -> ch.feed(bye, 3, bye.length));
+      assertTrue(node.peers().isEmpty());
+      assertEquals(DisconnectReason.Kind.CLOSED_BY_PEER, r.disconnects.get(0).kind());
+      assertEquals("see you", r.disconnects.get(0).detail());
+    }
+  }
+}
