@@ -50,4 +50,44 @@ class ConnectionRegressionTest {
       assertEquals("see you", r.disconnects.get(0).detail());
     }
   }
+
+  @Test
+  void aMessageLargerThanAHelloArrivingWithTheHelloIsDelivered() throws Exception {
+    Recorder r = new Recorder();
+    try (PeerNode node = Nodes.start("node", r);
+         RawPeer raw = RawPeer.connect(node.localAddress())) {
+      raw.readFrame();
+      byte[] big = new byte[10_000];
+      Arrays.fill(big, (byte) 'x');
+      ByteArrayOutputStream both = new ByteArrayOutputStream();
+      both.writeBytes(frame(FrameType.HELLO, RawPeer.hello(PeerId.random(), "eager", PeerNode.DEFAULT_GROUP)));
+      both.writeBytes(frame(FrameType.TEXT, big));
+      // One write: the node reads the HELLO and the 10 kB frame together, as it does when a
+      // peer sends at once after connecting and the node's I/O thread is slow to read.
+      raw.sendRaw(both.toByteArray());
+      Await.until("message delivered, disconnects " + r.disconnects, () -> r.messages.size() == 1
+          || !r.disconnects.isEmpty());
+      assertTrue(r.disconnects.isEmpty(), r.disconnects.toString());
+      assertArrayEquals(big, r.messages.get(0).bytes());
+    }
+  }
+
+  @Test
+  void aMessageLargerThanAHelloInTheSameReadAsTheHelloIsDeliveredOnTheManualTransport() {
+    ManualTransport transport = new ManualTransport();
+    Recorder r = new Recorder();
+    try (PeerNode node = manualNode(transport, r)) {
+      ManualChannel ch = transport.accept();
+      ByteArrayOutputStream both = new ByteArrayOutputStream();
+      both.writeBytes(frame(FrameType.HELLO, RawPeer.hello(PeerId.random(), "eager", PeerNode.DEFAULT_GROUP)));
+      both.writeBytes(frame(FrameType.BINARY, new byte[5000]));
+      both.writeBytes(frame(FrameType.BINARY, new byte[7]));
+      byte[] bytes = both.toByteArray();
+      ch.feed(bytes, 0, bytes.length - 3);
+      ch.feed(bytes, bytes.length - 3, bytes.length);
+      assertTrue(r.disconnects.isEmpty(), r.disconnects.toString());
+      assertEquals(2, r.messages.size());
+      assertEquals(5000, r.messages.get(0).bytes().length);
+    }
+  }
 }

@@ -266,7 +266,7 @@ final class Connection implements ChannelHandler, FrameSink {
     bytesIn += data.remaining();
     try {
       if (cumulation == null || cumulation.position() == 0) {
-        int need = decoder.decode(data, this);
+        int need = decode(data);
         if (data.hasRemaining() && state != PeerState.CLOSED) {
           ensureCumulation(Math.max(need, data.remaining()));
           cumulation.put(data);
@@ -277,7 +277,7 @@ final class Connection implements ChannelHandler, FrameSink {
         cumulation.flip();
         int need;
         try {
-          need = decoder.decode(cumulation, this);
+          need = decode(cumulation);
         } finally {
           // A frame (BYE, a refused HELLO) may have closed the connection inside the decode
           // call: onClosed dropped the buffer then.
@@ -293,6 +293,24 @@ final class Connection implements ChannelHandler, FrameSink {
       protocolViolation(Kind.FRAME_TOO_LONG, e.getMessage());
     } catch (CodecException e) {
       protocolViolation(Kind.PROTOCOL_ERROR, e.getMessage());
+    }
+  }
+
+  /**
+   * Decodes with the current decoder. When the handshake completes inside the call, the
+   * handshake decoder goes on with the bytes after the HELLO, under its 4 KiB limit; a larger
+   * frame there belongs to the connected decoder (the peer may send right after its HELLO, and
+   * one read can hold both), so the rest is decoded again with that one.
+   */
+  private int decode(ByteBuffer in) throws CodecException {
+    CodecSession d = decoder;
+    try {
+      return d.decode(in, this);
+    } catch (FrameTooLongException e) {
+      if (decoder == d || state == PeerState.CLOSED) {
+        throw e;
+      }
+      return decoder.decode(in, this);
     }
   }
 
