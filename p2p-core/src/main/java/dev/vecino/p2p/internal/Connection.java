@@ -341,7 +341,11 @@ final class Connection implements ChannelHandler, FrameSink {
       try {
         need = decoder.decode(cumulation, this);
       } finally {
-        cumulation.compact();
+        // A frame (BYE, a refused HELLO) may have closed the connection inside the decode
+        // call: onClosed dropped the buffer then.
+        if (cumulation != null) {
+          cumulation.compact();
+        }
       }
       if (state == PeerState.CLOSED || !checkHandshakeNeed(need)) {
         return false;
