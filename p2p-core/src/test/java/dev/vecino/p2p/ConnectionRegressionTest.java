@@ -11,6 +11,7 @@ import dev.vecino.p2p.codec.FrameType;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,51 @@ class ConnectionRegressionTest {
       assertTrue(r.disconnects.isEmpty(), r.disconnects.toString());
       assertEquals(2, r.messages.size());
       assertEquals(5000, r.messages.get(0).bytes().length);
+    }
+  }
+
+  /**
+   * Senders on several threads write inline on an idle connection while the I/O thread
+   * flushes too: every send returns normally and every future completes (found by SoakTest:
+   * a ConcurrentModificationException thrown from send, futures never completed).
+   */
+  @Test
+  void concurrentSendersOnAnIdleConnectionCompleteEveryFuture() throws Exception {
+    java.util.concurrent.atomic.AtomicLong got = new java.util.concurrent.atomic.AtomicLong();
+    try (PeerNode a = Nodes.start("a", new Recorder());
+         PeerNode b = Nodes.local("b").onMessage(m -> got.incrementAndGet()).build().start()) {
+      Peer p = a.connect(b.localAddress()).get(5, TimeUnit.SECONDS);
+      int threads = 4;
+      int each = 3000;
+      java.util.List<java.util.concurrent.CompletableFuture<Void>> futures = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.List<Throwable> thrown = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.List<Thread> senders = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Thread th = new Thread(() -> {
+          for (int i = 0; i < each; i++) {
+            try {
+              futures.add(a.send(p, MessageKind.BINARY, new byte[16]));
+            } catch (RuntimeException e) {
+              thrown.add(e);
+              return;
+            }
+            if (i % 50 == 0) {
+              // Pacing: let the connection go idle so senders take the inline write path.
+              java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            }
+          }
+        }, "test-sender-" + t);
+        senders.add(th);
+        th.start();
+      }
+      for (Thread th : senders) {
+        th.join(30_000);
+      }
+      assertTrue(thrown.isEmpty(), "send threw: " + thrown);
+      Await.until("every future completed", Duration.ofSeconds(20),
+          () -> futures.stream().allMatch(java.util.concurrent.CompletableFuture::isDone));
+      assertTrue(futures.stream().noneMatch(java.util.concurrent.CompletableFuture::isCompletedExceptionally));
+      Await.until("every message received", () -> got.get() == (long) threads * each);
     }
   }
 }
