@@ -158,9 +158,13 @@ class SoakTest {
       Await.until("deliveries settle, " + replay, Duration.ofSeconds(20), () -> missing(sent).isEmpty());
       long sessionsUp = check(sent, sessionPeer, replay);
       long delivered = received.values().stream().mapToLong(List::size).sum();
+      long duplicates = 0;
+      for (PeerNode n : nodes) {
+        duplicates += n.stats().rejected(DisconnectReason.Kind.DUPLICATE);
+      }
       System.out.printf("SOAK %s: %s, %d connects, %d disconnects, %d messages (%.1f MB) sent, %d received, "
-          + "%d sessions (%d still up at the end)%n", replay, duration, connects, disconnects, messages, bytes / 1e6,
-          delivered, sent.size(), sessionsUp);
+          + "%d sessions (%d still up at the end), %d duplicate connections resolved%n", replay, duration, connects,
+          disconnects, messages, bytes / 1e6, delivered, sent.size(), sessionsUp, duplicates);
       assertTrue(errors.isEmpty(), replay + ": " + errors);
     } finally {
       for (PeerNode n : nodes) {
