@@ -39,7 +39,7 @@ import net.jqwik.api.lifecycle.PropagationMode;
 @AddLifecycleHook(value = FuzzTries.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
 class HandshakeFuzzProperties {
 
-  private static final int MAX_FRAME = 12 * 1024;
+  private static final int MAX_FRAME = 6 * 1024;
 
   private final ManualTransport transport = new ManualTransport();
   private final List<Message> received = new CopyOnWriteArrayList<>();
@@ -150,15 +150,15 @@ class HandshakeFuzzProperties {
     transport.fireTimers();
     assertTrue(node.isRunning(), "node stopped");
     NodeStats s = node.stats();
-    assertEquals(0, s.connections() + s.handshaking(), "connections left over: " + s);
-    assertTrue(node.peers().isEmpty(), "peers left over: " + node.peers());
+    assertEquals(0, s.connections() + s.handshaking(), () -> "connections left over: " + s);
+    assertTrue(node.peers().isEmpty(), () -> "peers left over: " + node.peers());
   }
 
   @Property
   void anInboundConnectionSurvivesAnyBytesInAnyReads(@ForAll("streams") byte[] bytes,
       @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 1000) Integer> cuts) {
     ManualChannel ch = transport.accept();
-    assertNotNull(ch, "the node refused a connection: a pending-handshake slot leaked; " + node.stats());
+    assertNotNull(ch, () -> "the node refused a connection: a pending-handshake slot leaked; " + node.stats());
     assertTrue(ch.written.size() > 0, "the acceptor speaks first");
     feedInReads(ch, bytes, cuts);
     assertNothingLeft(ch);
@@ -177,8 +177,8 @@ class HandshakeFuzzProperties {
   /** A legitimate peer's HELLO and messages (up to the frame limit), in any reads, are delivered in order. */
   @Property
   void aLegitimateStreamIsDeliveredWhateverItsReads(
-      @ForAll @Size(max = 5) List<@IntRange(min = 0, max = MAX_FRAME - 1) Integer> sizes,
-      @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 70_000) Integer> cuts) {
+      @ForAll @Size(max = 4) List<@IntRange(min = 0, max = MAX_FRAME - 1) Integer> sizes,
+      @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 30_000) Integer> cuts) {
     received.clear();
     ManualChannel ch = transport.accept();
     assertNotNull(ch);
@@ -190,7 +190,7 @@ class HandshakeFuzzProperties {
       out.writeBytes(frame(FrameType.BINARY.code(), body));
     }
     feedInReads(ch, out.toByteArray(), cuts);
-    assertEquals(1, node.peers().size(), "the peer is connected: " + node.stats());
+    assertEquals(1, node.peers().size(), () -> "the peer is connected: " + node.stats());
     assertEquals(sizes.size(), received.size(), "delivered");
     for (int i = 0; i < sizes.size(); i++) {
       byte[] p = received.get(i).bytes();

@@ -74,8 +74,8 @@ class DecoderFuzzProperties {
         int need = session.decode(acc, sink);
         assertTrue(acc.position() >= before && acc.position() <= limit, "position within what was given");
         assertEquals(limit, acc.limit(), "limit untouched");
-        assertTrue(need >= 1 && need <= MAX + 4, "sane need: " + need);
-        assertTrue(acc.remaining() < need, "asks for more than it holds: " + need + " vs " + acc.remaining());
+        assertTrue(need >= 1 && need <= MAX + 4, () -> "sane need: " + need);
+        assertTrue(acc.remaining() < need, () -> "asks for more than it holds: " + need + " vs " + acc.remaining());
         acc.compact();
       }
       return new Outcome(frames, null, acc.position());
