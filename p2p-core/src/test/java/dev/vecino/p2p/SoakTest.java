@@ -25,8 +25,10 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Five nodes, random connects (both directions, so simultaneous connects happen), disconnects
  * and bursts of sends, for {@code vecino.soak.duration} (10 s in the normal build, 10 min with
- * {@code -Psoak}). Invariants, per connection session (one sender's handle of one peer):
- * messages arrive in order and at most once; a message whose {@code send} future succeeded
+ * {@code -Psoak}). Invariants, per session (one sender's handle of one peer): messages
+ * arrive at most once, and in order on each connection (the handle can switch connections
+ * when a simultaneous connect is resolved; order across that switch is only counted and
+ * printed, see docs/reliability.md); a message whose {@code send} future succeeded
  * is received; one whose future failed is not; on sessions that stayed up every message
  * arrives. No leaked threads or file descriptors.
  *
@@ -40,8 +42,10 @@ class SoakTest {
   private static final int NODES = 5;
   private static final int MAX_OUTSTANDING = 400;
 
-  /** Received sequence numbers per "sender>receiver#session". */
-  private final Map<String, List<Long>> received = new ConcurrentHashMap<>();
+  /** Received {sequence number, sender's connection tag} per "sender>receiver#session". */
+  private final Map<String, List<long[]>> received = new ConcurrentHashMap<>();
+  /** Out-of-order pairs across a connection switch (allowed, counted). */
+  private long switchReorders;
   private final List<String> errors = new CopyOnWriteArrayList<>();
 
   /** One message sent: its sequence number and its future. */
@@ -72,14 +76,15 @@ class SoakTest {
       @Override
       public void onMessage(Message m) {
         ByteBuffer b = m.payload();
-        if (b.remaining() < 16) {
+        if (b.remaining() < 24) {
           errors.add(receiver + ": short message from " + m.sender().name());
           return;
         }
         long session = b.getLong(b.position());
         long seq = b.getLong(b.position() + 8);
+        long tag = b.getLong(b.position() + 16);
         received.computeIfAbsent(m.sender().name() + ">" + receiver + "#" + session,
-            k -> new CopyOnWriteArrayList<>()).add(seq);
+            k -> new CopyOnWriteArrayList<>()).add(new long[] {seq, tag});
       }
     };
   }
@@ -134,8 +139,10 @@ class SoakTest {
           int burst = 1 + random.nextInt(20);
           for (int k = 0; k < burst; k++) {
             // Mostly small, sometimes over 4 KiB (a frame larger than a HELLO).
-            int size = 16 + (random.nextInt(10) == 0 ? random.nextInt(20_000) : random.nextInt(200));
-            ByteBuffer payload = ByteBuffer.allocate(size).putLong(session).putLong(list.size() + 1L);
+            int size = 24 + (random.nextInt(10) == 0 ? random.nextInt(20_000) : random.nextInt(200));
+            // Which connection the handle uses now, as far as the sender can see.
+            long tag = (p.remoteAddress().toString() + p.direction()).hashCode();
+            ByteBuffer payload = ByteBuffer.allocate(size).putLong(session).putLong(list.size() + 1L).putLong(tag);
             CompletableFuture<Void> f = nodes[i].send(p, MessageKind.BINARY, payload.array());
             list.add(new Sent(list.size() + 1L, f));
             outstanding.add(f);
@@ -163,8 +170,9 @@ class SoakTest {
         duplicates += n.stats().rejected(DisconnectReason.Kind.DUPLICATE);
       }
       System.out.printf("SOAK %s: %s, %d connects, %d disconnects, %d messages (%.1f MB) sent, %d received, "
-          + "%d sessions (%d still up at the end), %d duplicate connections resolved%n", replay, duration, connects,
-          disconnects, messages, bytes / 1e6, delivered, sent.size(), sessionsUp, duplicates);
+          + "%d sessions (%d still up at the end), %d duplicate connections resolved, %d reorderings across a "
+          + "connection switch%n", replay, duration, connects, disconnects, messages, bytes / 1e6, delivered,
+          sent.size(), sessionsUp, duplicates, switchReorders);
       assertTrue(errors.isEmpty(), replay + ": " + errors);
     } finally {
       for (PeerNode n : nodes) {
@@ -191,7 +199,7 @@ class SoakTest {
   private List<String> missing(Map<String, List<Sent>> sent) {
     List<String> out = new ArrayList<>();
     sent.forEach((key, list) -> {
-      List<Long> got = received.getOrDefault(key, List.of());
+      List<long[]> got = received.getOrDefault(key, List.of());
       long written = list.stream().filter(s -> isSuccess(s.future())).count();
       if (got.size() < written) {
         out.add(key);
@@ -209,14 +217,23 @@ class SoakTest {
     long up = 0;
     for (Map.Entry<String, List<Sent>> e : sent.entrySet()) {
       String key = e.getKey();
-      List<Long> got = received.getOrDefault(key, List.of());
-      for (int k = 1; k < got.size(); k++) {
-        if (got.get(k) <= got.get(k - 1)) {
-          errors.add(key + ": out of order or duplicated: " + got.get(k - 1) + " then " + got.get(k));
-          break;
+      List<long[]> got = received.getOrDefault(key, List.of());
+      java.util.Set<Long> gotSet = new java.util.HashSet<>();
+      Map<Long, Long> lastPerConnection = new HashMap<>();
+      for (int k = 0; k < got.size(); k++) {
+        long seq = got.get(k)[0];
+        long tag = got.get(k)[1];
+        if (!gotSet.add(seq)) {
+          errors.add(key + ": message " + seq + " received twice");
+        }
+        Long last = lastPerConnection.put(tag, seq);
+        if (last != null && seq <= last) {
+          errors.add(key + ": out of order on one connection: " + last + " then " + seq);
+        }
+        if (k > 0 && seq < got.get(k - 1)[0]) {
+          switchReorders++;
         }
       }
-      java.util.Set<Long> gotSet = new java.util.HashSet<>(got);
       for (Sent s : e.getValue()) {
         boolean ok = isSuccess(s.future());
         if (ok && !gotSet.contains(s.seq())) {
