@@ -96,6 +96,7 @@ public final class Node implements PeerNode {
   private Listener listener;
   private Executor callbacks;
   private ExecutorService ownedCallbacks;
+  private final Reconnector reconnector;
   private Hello localHelloRecord;
   private byte[] localHello;
 
@@ -104,6 +105,7 @@ public final class Node implements PeerNode {
     this.identity = config.identity();
     this.logName = identity.name() + "/" + identity.id().shortId();
     this.aliases.putAll(config.aliases());
+    this.reconnector = config.reconnect() != null ? new Reconnector(this, config.reconnect()) : null;
   }
 
   NodeConfig config() {
@@ -142,6 +144,7 @@ public final class Node implements PeerNode {
         lifecycle.set(Lifecycle.CLOSED);
         transport.close();
         shutdownCallbacks();
+        terminated.complete(null);
         throw new ConfigurationException("cannot listen on " + format(config.bindAddress()) + ": " + e.getMessage(), e);
       }
     }
@@ -169,6 +172,12 @@ public final class Node implements PeerNode {
 
   @Override
   public void close() {
+    close("node closing");
+  }
+
+  @Override
+  public void close(String reasonText) {
+    Objects.requireNonNull(reasonText, "reason");
     if (lifecycle.compareAndSet(Lifecycle.NEW, Lifecycle.CLOSED)) {
       terminated.complete(null);
       return;
@@ -182,7 +191,7 @@ public final class Node implements PeerNode {
         listener.close();
       }
       List<CompletableFuture<Void>> closing = new ArrayList<>();
-      DisconnectReason reason = DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closing");
+      DisconnectReason reason = DisconnectReason.of(Kind.CLOSED_LOCALLY, reasonText);
       for (Connection c : connections) {
         c.closeAsync(reason, true);
         closing.add(c.closedFuture);
@@ -322,6 +331,15 @@ public final class Node implements PeerNode {
 
   @Override
   public CompletableFuture<Peer> connect(InetSocketAddress address) {
+    CompletableFuture<Peer> f = connectInternal(address);
+    if (reconnector != null) {
+      f.thenAccept(p -> reconnector.remember(address, p.id()));
+    }
+    return f;
+  }
+
+  /** Connects without registering a reconnect intent (reconnect attempts use this). */
+  CompletableFuture<Peer> connectInternal(InetSocketAddress address) {
     Objects.requireNonNull(address, "address");
     if (!isRunning()) {
       return CompletableFuture.failedFuture(closedException());
@@ -594,6 +612,9 @@ public final class Node implements PeerNode {
           l.onDisconnected(h, reason);
         }
       });
+      if (reconnector != null) {
+        reconnector.lost(h.id, reason);
+      }
     }
   }
 
@@ -678,6 +699,24 @@ public final class Node implements PeerNode {
         l.onWritabilityChanged(h, writable);
       }
     });
+  }
+
+  /** Runs a node-wide event (not tied to a live peer) on the callback executor. */
+  void fireGlobal(java.util.function.Consumer<PeerListener> event) {
+    runCallback(() -> {
+      for (PeerListener l : config.listeners()) {
+        try {
+          event.accept(l);
+        } catch (RuntimeException e) {
+          log.warn("{}: listener failed", logName, e);
+        }
+      }
+    });
+  }
+
+  /** A loop for timers not tied to a connection. */
+  dev.vecino.p2p.transport.EventLoop timerLoop() {
+    return transport.nextEventLoop();
   }
 
   // ---- peers and aliases ----
@@ -827,8 +866,17 @@ public final class Node implements PeerNode {
 
   @Override
   public CompletableFuture<Void> disconnect(Peer peer) {
+    return disconnect(peer, "disconnected");
+  }
+
+  @Override
+  public CompletableFuture<Void> disconnect(Peer peer, String reason) {
+    Objects.requireNonNull(reason, "reason");
     Connection c = connectionOf(peer);
-    c.closeAsync(DisconnectReason.of(Kind.CLOSED_LOCALLY, "disconnected"), true);
+    if (reconnector != null) {
+      reconnector.forget(peer.id());
+    }
+    c.closeAsync(DisconnectReason.of(Kind.CLOSED_LOCALLY, reason), true);
     CompletableFuture<Void> f = new CompletableFuture<>();
     c.closedFuture.whenComplete((v, e) -> runCallback(() -> f.complete(null)));
     return f;
