@@ -173,16 +173,19 @@ final class Connection implements ChannelHandler, FrameSink {
 
   /** Writes from the sender's thread, which holds the write turn; hands the rest to the I/O thread. */
   private void flushInline(Outbound o) {
+    // A list of its own: the write turn is released inside Outbound.flushInline, so the I/O
+    // thread (whose list 'written' is) or another sender may be flushing while this one
+    // completes its futures.
+    List<CompletableFuture<Void>> done = new ArrayList<>(4);
     int result;
     try {
-      result = o.flushInline(channel, written);
+      result = o.flushInline(channel, done);
     } catch (IOException e) {
       // The I/O thread meets the same error on its next write and closes with the reason.
       result = Outbound.MORE;
     }
-    if (!written.isEmpty()) {
-      node.completeSends(handle, written);
-      written.clear();
+    if (!done.isEmpty()) {
+      node.completeSends(handle, done);
     }
     if (o.takeBecameWritable() && handle != null) {
       node.writabilityChanged(handle, true);
@@ -376,7 +379,11 @@ final class Connection implements ChannelHandler, FrameSink {
       try {
         need = decoder.decode(cumulation, this);
       } finally {
-        cumulation.compact();
+        // A frame (BYE, a refused HELLO) may have closed the connection inside the decode
+        // call: onClosed dropped the buffer then.
+        if (cumulation != null) {
+          cumulation.compact();
+        }
       }
       if (state == PeerState.CLOSED || !checkHandshakeNeed(need)) {
         return false;
