@@ -20,6 +20,8 @@ import org.HdrHistogram.Histogram;
  * {@link BufferedOutputStream}, a receiver thread parsing frames out of 64 KiB reads, and a
  * thread-per-connection echo server for the latency cases. The reference for ping-pong.
  */
+// Sockets are closed explicitly inside try-with-resources: closing is how a run stops its threads.
+@SuppressWarnings("try")
 final class BlockingSocketContender implements Contender {
 
   private static final int BUFFER = 64 * 1024;

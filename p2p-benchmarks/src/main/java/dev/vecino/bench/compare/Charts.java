@@ -21,17 +21,16 @@ final class Charts {
       List<CaseSpec> openLoop) throws IOException {
     System.setProperty("java.awt.headless", "true");
     CategoryChart t = new CategoryChartBuilder().width(1000).height(560)
-        .title("One-way throughput, messages received per second (median, log scale)")
+        .title("One-way throughput, messages received per second (median)")
         .xAxisTitle("payload").yAxisTitle("million msgs/s").build();
     style(t);
-    t.getStyler().setYAxisLogarithmic(true);
     List<String> sizes = List.of("64 B", "1 KiB");
     for (String c : CompareMain.ONE_WAY) {
       List<Double> ys = new ArrayList<>();
       for (int size : CompareMain.SIZES) {
         CaseSpec cs = Report.find(throughput, "oneway", size, c);
         double v = cs == null ? Double.NaN : cs.med("msgsPerSec") / 1e6;
-        ys.add(Double.isNaN(v) || v <= 0 ? 0.001 : v);
+        ys.add(Double.isNaN(v) || v < 0 ? 0 : v);
       }
       t.addSeries(shortLabel(c), sizes, ys);
     }
@@ -39,23 +38,17 @@ final class Charts {
         BitmapEncoder.BitmapFormat.PNG);
 
     CategoryChart l = new CategoryChartBuilder().width(1000).height(560)
-        .title("Ping-pong 64 B round trip (µs, median of runs, log scale)")
+        .title("Ping-pong 64 B round trip (µs, median of runs)")
         .xAxisTitle("contender").yAxisTitle("µs").build();
     style(l);
-    l.getStyler().setYAxisLogarithmic(true);
-    List<String> names = new ArrayList<>();
-    for (String c : CompareMain.LATENCY) {
-      names.add(shortLabel(c));
-    }
-    addLatency(l, "closed loop p50", pingPong, "p50", names.size());
-    addLatency(l, "closed loop p99.9", pingPong, "p999", names.size());
-    addLatency(l, "open loop p50", openLoop, "p50", names.size());
-    addLatency(l, "open loop p99.9", openLoop, "p999", names.size());
+    addLatency(l, "closed loop p50", pingPong, "p50");
+    addLatency(l, "closed loop p99", pingPong, "p99");
+    addLatency(l, "open loop p50", openLoop, "p50");
     BitmapEncoder.saveBitmap(l, dir.resolve(LATENCY).toString(), BitmapEncoder.BitmapFormat.PNG);
   }
 
   private static void addLatency(CategoryChart chart, String series, List<CaseSpec> cases,
-      String key, int n) {
+      String key) {
     List<String> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
     for (String c : CompareMain.LATENCY) {
@@ -67,7 +60,7 @@ final class Charts {
         }
       }
       double v = cs == null ? Double.NaN : cs.med(key);
-      ys.add(Double.isNaN(v) || v <= 0 ? 0.1 : v);
+      ys.add(Double.isNaN(v) || v < 0 ? 0 : v);
     }
     chart.addSeries(series, xs, ys);
   }

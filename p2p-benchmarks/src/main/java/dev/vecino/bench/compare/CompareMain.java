@@ -50,7 +50,7 @@ public final class CompareMain {
       return switch (name) {
         case "smoke" -> new Mode("smoke", 1, Duration.ofMillis(400), Duration.ofMillis(800),
             Duration.ofMillis(800), true);
-        case "full" -> new Mode("full", 3, Duration.ofSeconds(2), Duration.ofSeconds(3),
+        case "full" -> new Mode("full", 3, Duration.ofSeconds(3), Duration.ofSeconds(4),
             Duration.ofSeconds(4), true);
         default -> throw new IllegalArgumentException("--mode must be smoke or full: " + name);
       };

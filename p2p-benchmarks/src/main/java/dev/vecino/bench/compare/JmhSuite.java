@@ -65,6 +65,8 @@ final class JmhSuite {
     return rows;
   }
 
+  // JMH's secondary-result map uses the raw Result type.
+  @SuppressWarnings("rawtypes")
   private static Row row(RunResult rr) {
     String bench = rr.getParams().getBenchmark();
     bench = bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1);

@@ -9,9 +9,10 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
- * The ceiling: one thread, two non-blocking channels, 1 MiB writes of whole frames (encoded
- * anew for every write) and 1 MiB reads parsed frame by frame. No queues, no hand-offs: what
- * loopback TCP itself can do on this machine (PERF-NOTES, "write sizes").
+ * The ceiling: one thread, two non-blocking channels, 1 MiB writes of whole frames and 1 MiB
+ * reads parsed frame by frame. The frames are encoded once and the same buffer is written
+ * again and again (a free encoder), so this is what loopback TCP itself can carry on this
+ * machine: no queues, no hand-offs, no encoding (PERF-NOTES, "write sizes").
  */
 final class NioCeilingContender implements Contender {
 
@@ -30,6 +31,9 @@ final class NioCeilingContender implements Contender {
         int frame = 4 + size;
         int perWrite = WRITE / frame;
         ByteBuffer wbuf = ByteBuffer.allocateDirect(perWrite * frame);
+        for (int i = 0; i < perWrite; i++) {
+          wbuf.putInt(size).put(payload);
+        }
         wbuf.flip();
         ByteBuffer rbuf = ByteBuffer.allocateDirect(WRITE + frame);
         long received = 0;
@@ -41,11 +45,7 @@ final class NioCeilingContender implements Contender {
         long now = start;
         while (now < end) {
           if (!wbuf.hasRemaining()) {
-            wbuf.clear();
-            for (int i = 0; i < perWrite; i++) {
-              wbuf.putInt(size).put(payload);
-            }
-            wbuf.flip();
+            wbuf.rewind();
           }
           out.write(wbuf);
           int r = in.read(rbuf);

@@ -143,6 +143,7 @@ final class Report {
               + " per message %.3f.%n%n", alloc.med("sendBytesPerMsg"),
           alloc.med("receiveBytesPerMsg"), alloc.med("queueFullPerMsg")));
     }
+    s.append('\n');
   }
 
   private void latencyTables(StringBuilder s) {
