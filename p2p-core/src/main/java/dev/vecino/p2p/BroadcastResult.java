@@ -9,7 +9,9 @@ import java.util.Map;
  */
 public record BroadcastResult(Map<PeerId, SendStatus> statuses) {
 
-  /** Copies the map so the result stays immutable. */
+  /** Copies the map so the result stays immutable.
+   * @param statuses see the record component
+   */
   public BroadcastResult {
     statuses = Map.copyOf(statuses);
   }

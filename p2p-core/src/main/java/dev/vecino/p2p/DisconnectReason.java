@@ -60,6 +60,8 @@ public record DisconnectReason(Kind kind, String detail) {
   /**
    * Validates the components.
    *
+   * @param kind see the record component
+   * @param detail see the record component
    * @throws NullPointerException if either component is null
    */
   public DisconnectReason {

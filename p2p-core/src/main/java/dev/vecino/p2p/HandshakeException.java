@@ -10,6 +10,7 @@ public class HandshakeException extends VecinoException {
 
   private static final long serialVersionUID = 1L;
 
+  /** Why the handshake failed. */
   private final DisconnectReason reason;
 
   /**

@@ -1,5 +1,6 @@
 package dev.vecino.p2p;
 
+import dev.vecino.p2p.internal.Names;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,11 +25,13 @@ import java.util.Properties;
 public record Identity(PeerId id, String name) {
 
   /** The longest display name, in UTF-8 bytes. */
-  public static final int MAX_NAME_BYTES = 255;
+  public static final int MAX_NAME_BYTES = Names.MAX_BYTES;
 
   /**
    * Validates the components.
    *
+   * @param id see the record component
+   * @param name see the record component
    * @throws IllegalArgumentException if the name is empty, too long or has control characters
    */
   public Identity {
@@ -120,17 +123,6 @@ public record Identity(PeerId id, String name) {
   }
 
   static void checkName(String name, String what) {
-    Objects.requireNonNull(name, what);
-    if (name.isEmpty()) {
-      throw new IllegalArgumentException(what + " must not be empty");
-    }
-    if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-      throw new IllegalArgumentException(what + " is longer than " + MAX_NAME_BYTES + " UTF-8 bytes: " + name);
-    }
-    for (int i = 0; i < name.length(); i++) {
-      if (Character.isISOControl(name.charAt(i))) {
-        throw new IllegalArgumentException(what + " must not contain control characters: " + name);
-      }
-    }
+    Names.check(name, what);
   }
 }

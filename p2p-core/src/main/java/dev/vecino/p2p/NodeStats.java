@@ -26,7 +26,17 @@ public record NodeStats(
     long bytesIn,
     long bytesOut) {
 
-  /** Copies the map so the snapshot stays immutable. */
+  /** Copies the map so the snapshot stays immutable.
+   * @param connections see the record component
+   * @param handshaking see the record component
+   * @param accepted see the record component
+   * @param established see the record component
+   * @param rejected see the record component
+   * @param messagesIn see the record component
+   * @param messagesOut see the record component
+   * @param bytesIn see the record component
+   * @param bytesOut see the record component
+   */
   public NodeStats {
     rejected = Map.copyOf(rejected);
   }

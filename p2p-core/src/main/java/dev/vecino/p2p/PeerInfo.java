@@ -40,6 +40,19 @@ public record PeerInfo(
   /**
    * Validates the components.
    *
+   * @param id see the record component
+   * @param name see the record component
+   * @param alias see the record component
+   * @param remoteAddress see the record component
+   * @param listenPort see the record component
+   * @param direction see the record component
+   * @param state see the record component
+   * @param connectedSince see the record component
+   * @param messagesIn see the record component
+   * @param messagesOut see the record component
+   * @param bytesIn see the record component
+   * @param bytesOut see the record component
+   * @param queuedBytes see the record component
    * @throws NullPointerException if a component other than {@code alias} is null
    */
   public PeerInfo {

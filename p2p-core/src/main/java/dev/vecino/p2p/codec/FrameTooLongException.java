@@ -8,7 +8,9 @@ public class FrameTooLongException extends CodecException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The declared or reached length. */
   private final long length;
+  /** The limit that was exceeded. */
   private final int limit;
 
   /**

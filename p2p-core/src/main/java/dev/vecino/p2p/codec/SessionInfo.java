@@ -23,6 +23,11 @@ public record SessionInfo(
   /**
    * Validates the components.
    *
+   * @param direction see the record component
+   * @param localAddress see the record component
+   * @param remoteAddress see the record component
+   * @param localName see the record component
+   * @param maxFrameSize see the record component
    * @throws IllegalArgumentException if {@code maxFrameSize} is not positive
    */
   public SessionInfo {

@@ -13,6 +13,8 @@ public record TransportConfig(String threadNameSuffix, int ioThreads) {
   /**
    * Validates the components.
    *
+   * @param threadNameSuffix see the record component
+   * @param ioThreads see the record component
    * @throws IllegalArgumentException if {@code ioThreads} is below 1
    */
   public TransportConfig {

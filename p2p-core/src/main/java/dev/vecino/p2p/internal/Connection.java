@@ -1,0 +1,535 @@
+package dev.vecino.p2p.internal;
+
+import dev.vecino.p2p.Direction;
+import dev.vecino.p2p.DisconnectReason;
+import dev.vecino.p2p.DisconnectReason.Kind;
+import dev.vecino.p2p.MessageKind;
+import dev.vecino.p2p.Peer;
+import dev.vecino.p2p.PeerState;
+import dev.vecino.p2p.codec.CodecException;
+import dev.vecino.p2p.codec.CodecSession;
+import dev.vecino.p2p.codec.FrameSink;
+import dev.vecino.p2p.codec.FrameTooLongException;
+import dev.vecino.p2p.codec.FrameType;
+import dev.vecino.p2p.codec.SessionInfo;
+import dev.vecino.p2p.transport.Channel;
+import dev.vecino.p2p.transport.ChannelHandler;
+import dev.vecino.p2p.transport.EventLoop;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection: its handshake, decoding, outbound queue and close sequence.
+ *
+ * <p><b>Thread safety:</b> owned by its channel's I/O thread; everything but the methods
+ * marked "any thread" runs there. Senders on other threads only touch {@link Outbound}.
+ */
+final class Connection implements ChannelHandler, FrameSink {
+
+  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+  final Node node;
+  final Direction direction;
+  /** For outbound connections: completes with the peer after the handshake. */
+  final CompletableFuture<Peer> connectFuture;
+  /** Completes when the channel is closed and every event is out. */
+  final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
+  final InetSocketAddress target;
+  private final Runnable flushTask = this::flush;
+
+  private Channel channel;
+  private CodecSession decoder;
+  private CodecSession encoder;
+  private volatile Outbound outbound;
+  private volatile PeerState state = PeerState.CONNECTING;
+  private volatile InetSocketAddress remote;
+  private PeerHandle handle;
+  private EventLoop.Timer handshakeTimer;
+  private EventLoop.Timer closeTimer;
+  private ByteBuffer cumulation;
+  private DisconnectReason closeReason;
+  private boolean shutdownAfterFlush;
+  private boolean outputShut;
+  /** Set when another connection to the same peer won; this one closes without events. */
+  volatile boolean replaced;
+  /** Set when the peer said BYE(duplicate): it keeps another connection, which should arrive. */
+  volatile boolean remoteKeptOther;
+  private final List<CompletableFuture<Void>> written = new ArrayList<>();
+
+  private volatile long messagesIn;
+  private volatile long bytesIn;
+  volatile long lastHeardNanos = System.nanoTime();
+
+  Connection(Node node, Direction direction, InetSocketAddress target, CompletableFuture<Peer> connectFuture) {
+    this.node = node;
+    this.direction = direction;
+    this.target = target;
+    this.remote = target;
+    this.connectFuture = connectFuture;
+  }
+
+  // ---- accessors (any thread) ----
+
+  PeerState publicState() {
+    return state;
+  }
+
+  InetSocketAddress remoteAddress() {
+    return remote;
+  }
+
+  long messagesIn() {
+    return messagesIn;
+  }
+
+  long bytesIn() {
+    return bytesIn;
+  }
+
+  long messagesOut() {
+    Outbound o = outbound;
+    return o == null ? 0 : o.messages();
+  }
+
+  long bytesOut() {
+    Outbound o = outbound;
+    return o == null ? 0 : o.bytes();
+  }
+
+  long queuedBytes() {
+    Outbound o = outbound;
+    return o == null ? 0 : o.queuedBytes();
+  }
+
+  boolean isClosingOrClosed() {
+    PeerState s = state;
+    return s == PeerState.CLOSING || s == PeerState.CLOSED;
+  }
+
+  EventLoop eventLoop() {
+    return channel.eventLoop();
+  }
+
+  // ---- sending (any thread) ----
+
+  /** Queues a frame; returns an {@link Outbound} status. */
+  int send(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter) {
+    Outbound o = outbound;
+    if (o == null || state != PeerState.CONNECTED) {
+      return Outbound.CLOSED;
+    }
+    int status;
+    try {
+      status = o.offer(type, a, off, len, b, false, true, waiter, false);
+    } catch (CodecException e) {
+      throw new IllegalArgumentException("cannot encode " + type + " frame: " + e.getMessage(), e);
+    }
+    if (status == Outbound.OK && o.takeFlushRequest()) {
+      channel.eventLoop().execute(flushTask);
+    }
+    return status;
+  }
+
+  /** Queues a control frame, ignoring the bound. I/O thread. */
+  private void sendControl(FrameType type, byte[] body, boolean closeAfter) {
+    if (!encoder.supports(type)) {
+      return;
+    }
+    try {
+      outbound.offer(type, body, 0, body.length, null, true, false, null, closeAfter);
+    } catch (CodecException e) {
+      log.warn("{}: cannot encode {} frame: {}", node.logName(), type, e.getMessage());
+      return;
+    }
+    if (outbound.takeFlushRequest()) {
+      channel.eventLoop().execute(flushTask);
+    }
+  }
+
+  // ---- channel events (I/O thread) ----
+
+  @Override
+  public void onOpen(Channel channel) {
+    this.channel = channel;
+    this.remote = channel.remoteAddress();
+    SessionInfo full = new SessionInfo(direction, channel.localAddress(), remote,
+        node.identity().name(), node.config().maxFrameSize());
+    this.encoder = node.config().codec().newSession(full);
+    this.outbound = new Outbound(encoder, node.config().maxQueuedBytes());
+    if (!node.track(this)) {
+      // The node closed while this connection was opening.
+      closeReason = DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closed");
+      channel.close();
+      return;
+    }
+    byte[] opening = encoder.openingBytes();
+    if (opening.length > 0) {
+      writeRaw(opening);
+    }
+    if (!node.config().codec().handshake()) {
+      this.decoder = encoder;
+      state = PeerState.CONNECTED;
+      node.registerWithoutHandshake(this);
+      return;
+    }
+    // Until the handshake is done, accept only a small HELLO: a stranger cannot make us buffer.
+    this.decoder = node.config().codec().newSession(new SessionInfo(direction, channel.localAddress(),
+        remote, node.identity().name(), Math.min(Hello.MAX_HELLO_FRAME, node.config().maxFrameSize())));
+    state = PeerState.HANDSHAKING;
+    handshakeTimer = channel.eventLoop().schedule(this::handshakeTimedOut,
+        node.config().handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    if (direction == Direction.INBOUND) {
+      // The acceptor speaks first, so a scanner can verify us without sending a byte.
+      sendControl(FrameType.HELLO, node.localHello(), false);
+    }
+  }
+
+  private void writeRaw(byte[] bytes) {
+    try {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      while (b.hasRemaining() && channel.write(b) > 0) {
+        // Opening bytes are tiny; the socket buffer is empty: one write takes them.
+      }
+    } catch (IOException e) {
+      channel.close();
+    }
+  }
+
+  @Override
+  public void onRead(ByteBuffer data) {
+    lastHeardNanos = System.nanoTime();
+    bytesIn += data.remaining();
+    try {
+      if (cumulation == null || cumulation.position() == 0) {
+        int need = decoder.decode(data, this);
+        if (data.hasRemaining() && state != PeerState.CLOSED) {
+          ensureCumulation(Math.max(need, data.remaining()));
+          cumulation.put(data);
+        }
+      } else {
+        ensureCumulation(cumulation.position() + data.remaining());
+        cumulation.put(data);
+        cumulation.flip();
+        int need;
+        try {
+          need = decoder.decode(cumulation, this);
+        } finally {
+          cumulation.compact();
+        }
+        if (state != PeerState.CLOSED) {
+          ensureCumulation(Math.max(need, cumulation.position()));
+        }
+      }
+    } catch (FrameTooLongException e) {
+      protocolViolation(Kind.FRAME_TOO_LONG, e.getMessage());
+    } catch (CodecException e) {
+      protocolViolation(Kind.PROTOCOL_ERROR, e.getMessage());
+    }
+  }
+
+  private void ensureCumulation(int capacity) {
+    if (cumulation == null) {
+      cumulation = ByteBuffer.allocate(Math.max(capacity, 1024));
+    } else if (cumulation.capacity() < capacity) {
+      ByteBuffer bigger = ByteBuffer.allocate(Math.max(capacity, cumulation.capacity() * 2));
+      cumulation.flip();
+      bigger.put(cumulation);
+      cumulation = bigger;
+    }
+  }
+
+  private void protocolViolation(Kind kind, String detail) {
+    if (state == PeerState.HANDSHAKING) {
+      // No BYE: a stranger does not speak our protocol, and we do not talk to it.
+      handshakeFailed(DisconnectReason.of(Kind.NOT_A_PEER, detail), false);
+    } else {
+      log.warn("{}: closing connection to {}: {}: {}", node.logName(), remote, kind.text(), detail);
+      close(DisconnectReason.of(kind, detail), true);
+    }
+  }
+
+  @Override
+  public void onFrame(FrameType type, ByteBuffer buf, int offset, int length) throws CodecException {
+    switch (state) {
+      case HANDSHAKING -> onHandshakeFrame(type, buf, offset, length);
+      case CONNECTED, CLOSING -> onDataFrame(type, buf, offset, length);
+      default -> {
+        // CLOSED: the rest of the read is discarded.
+      }
+    }
+  }
+
+  @Override
+  public void onRemoteName(String name) {
+    if (handle != null) {
+      handle.rename(name);
+    }
+  }
+
+  private void onDataFrame(FrameType type, ByteBuffer buf, int offset, int length) throws CodecException {
+    switch (type) {
+      case TEXT, BINARY, CALL -> {
+        messagesIn++;
+        byte[] payload = new byte[length];
+        buf.get(offset, payload);
+        node.deliver(handle, kindOf(type), payload);
+      }
+      case PING -> {
+        byte[] body = new byte[length];
+        buf.get(offset, body);
+        sendControl(FrameType.PONG, body, false);
+      }
+      case PONG -> {
+        // lastHeardNanos is already updated for every read.
+      }
+      case BYE -> {
+        int code = Bye.decodeCode(buf, offset, length);
+        String text = Bye.decodeText(buf, offset, length);
+        Kind kind = Bye.kind(code);
+        DisconnectReason reason = kind == Kind.CLOSED_BY_PEER
+            ? DisconnectReason.of(Kind.CLOSED_BY_PEER, text)
+            : DisconnectReason.of(kind, "closed by peer: " + text);
+        if (closeReason == null) {
+          closeReason = reason;
+        }
+        if (kind == Kind.DUPLICATE) {
+          remoteKeptOther = true;
+        }
+        log.debug("{}: {} said BYE: {}", node.logName(), remote, reason);
+        // Nothing follows a BYE: close now; the other side has half-closed already.
+        channel.close();
+      }
+      case HELLO -> throw new CodecException("HELLO after the handshake");
+    }
+  }
+
+  private static MessageKind kindOf(FrameType type) {
+    return switch (type) {
+      case TEXT -> MessageKind.TEXT;
+      case CALL -> MessageKind.CALL;
+      default -> MessageKind.BINARY;
+    };
+  }
+
+  private void onHandshakeFrame(FrameType type, ByteBuffer buf, int offset, int length) throws CodecException {
+    if (type == FrameType.BYE) {
+      Kind kind = Bye.kind(Bye.decodeCode(buf, offset, length));
+      String text = Bye.decodeText(buf, offset, length);
+      DisconnectReason reason = DisconnectReason.of(kind == Kind.CLOSED_BY_PEER ? Kind.CLOSED_BY_PEER : kind,
+          text);
+      // A scanner's probe, a duplicate or a self connection: ordinary, not an error.
+      log.debug("{}: {} said BYE during the handshake: {}", node.logName(), remote, reason);
+      if (kind == Kind.OTHER_GROUP || kind == Kind.VERSION_UNSUPPORTED) {
+        node.rejected(this, reason);
+      }
+      closeReason = reason;
+      failConnect(reason);
+      channel.close();
+      return;
+    }
+    if (type != FrameType.HELLO || !Hello.hasMagic(buf, offset, length)) {
+      throw new CodecException("expected HELLO, got " + type);
+    }
+    Hello hello = Hello.decode(buf, offset, length);
+    node.onHello(this, hello);
+  }
+
+  /** The handshake succeeded and the node registered this connection under {@code handle}. */
+  void handshakeDone(PeerHandle handle, boolean sendHello) {
+    this.handle = handle;
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel();
+    }
+    if (sendHello) {
+      sendControl(FrameType.HELLO, node.localHello(), false);
+    }
+    this.decoder = encoder;
+    state = PeerState.CONNECTED;
+  }
+
+  void attachWithoutHandshake(PeerHandle handle) {
+    this.handle = handle;
+  }
+
+  PeerHandle handle() {
+    return handle;
+  }
+
+  /** Refuses the handshake: BYE with the reason (if {@code bye}), then close. */
+  void handshakeFailed(DisconnectReason reason, boolean bye) {
+    if (state != PeerState.HANDSHAKING) {
+      return;
+    }
+    node.rejected(this, reason);
+    failConnect(reason);
+    close(reason, bye);
+  }
+
+  private void handshakeTimedOut() {
+    if (state == PeerState.HANDSHAKING) {
+      handshakeFailed(DisconnectReason.of(Kind.HANDSHAKE_TIMEOUT,
+          "no HELLO within " + node.config().handshakeTimeout().toMillis() + " ms"), false);
+    }
+  }
+
+  private void failConnect(DisconnectReason reason) {
+    if (connectFuture != null && !connectFuture.isDone()) {
+      node.failConnect(this, Node.handshakeException(target, reason));
+    }
+  }
+
+  // ---- writing and closing (I/O thread) ----
+
+  void flush() {
+    if (channel == null || !channel.isOpen()) {
+      return;
+    }
+    int result;
+    try {
+      result = outbound.flush(channel, written);
+    } catch (IOException e) {
+      onWriteFailed(e);
+      return;
+    }
+    if (!written.isEmpty()) {
+      node.completeSends(handle, written);
+      written.clear();
+    }
+    if (result == Outbound.DRAINED) {
+      if (shutdownAfterFlush && !outputShut && outbound.isEmpty()) {
+        shutdownOutput();
+      }
+    } else if (result == Outbound.MORE) {
+      channel.eventLoop().execute(flushTask);
+    }
+  }
+
+  @Override
+  public void onWritable() {
+    flush();
+  }
+
+  private void onWriteFailed(IOException e) {
+    if (closeReason == null) {
+      closeReason = DisconnectReason.of(Kind.CONNECTION_LOST, String.valueOf(e.getMessage()));
+    }
+    channel.close();
+  }
+
+  private void shutdownOutput() {
+    outputShut = true;
+    try {
+      channel.shutdownOutput();
+    } catch (IOException e) {
+      channel.close();
+    }
+  }
+
+  /**
+   * Starts closing: with {@code bye}, flushes what is queued, sends BYE, half-closes, and
+   * waits (up to the close timeout) for the other side to close; else closes at once.
+   */
+  void close(DisconnectReason reason, boolean bye) {
+    if (state == PeerState.CLOSED || state == PeerState.CLOSING) {
+      return;
+    }
+    if (closeReason == null) {
+      closeReason = reason;
+    }
+    if (channel == null) {
+      return;
+    }
+    boolean handshakeBye = state == PeerState.HANDSHAKING && encoder.supports(FrameType.BYE)
+        && node.config().codec().handshake();
+    boolean connectedBye = state == PeerState.CONNECTED && node.config().codec().handshake();
+    state = PeerState.CLOSING;
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel();
+    }
+    if (bye && (handshakeBye || connectedBye) && channel.isOpen()) {
+      sendControl(FrameType.BYE, Bye.encode(reason), true);
+      shutdownAfterFlush = true;
+      closeTimer = channel.eventLoop().schedule(channel::close,
+          node.config().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      flush();
+    } else {
+      outbound.close().forEach(f -> node.failSend(f, this));
+      if (bye && !node.config().codec().handshake() && channel.isOpen()) {
+        // Codecs without BYE: flush what is queued, then close.
+        shutdownAfterFlush = true;
+        closeTimer = channel.eventLoop().schedule(channel::close,
+            node.config().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        flush();
+      } else {
+        channel.close();
+      }
+    }
+  }
+
+  /** Closes from any thread. */
+  void closeAsync(DisconnectReason reason, boolean bye) {
+    Channel ch = channel;
+    if (ch == null) {
+      return;
+    }
+    EventLoop loop = ch.eventLoop();
+    if (loop.inEventLoop()) {
+      close(reason, bye);
+    } else {
+      loop.execute(() -> close(reason, bye));
+    }
+  }
+
+  @Override
+  public void onClosed(IOException cause) {
+    boolean wasOpened = channel != null;
+    PeerState before = state;
+    state = PeerState.CLOSED;
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel();
+    }
+    if (closeTimer != null) {
+      closeTimer.cancel();
+    }
+    DisconnectReason reason = closeReason != null ? closeReason : reasonFrom(cause);
+    if (outbound != null) {
+      outbound.close().forEach(f -> node.failSend(f, this));
+      outbound.release();
+    }
+    cumulation = null;
+    if (!wasOpened) {
+      node.connectFailed(this, cause);
+    } else if (before == PeerState.HANDSHAKING || before == PeerState.CONNECTING) {
+      if (closeReason == null) {
+        node.rejected(this, DisconnectReason.of(Kind.NOT_A_PEER, reason.toString()));
+      }
+      failConnect(closeReason != null ? closeReason : DisconnectReason.of(Kind.NOT_A_PEER,
+          "connection closed during the handshake (" + reason + ")"));
+    }
+    node.closed(this, reason);
+    closedFuture.complete(null);
+  }
+
+  private static DisconnectReason reasonFrom(IOException cause) {
+    if (cause == null) {
+      return DisconnectReason.of(Kind.CLOSED_LOCALLY);
+    }
+    if (cause instanceof EOFException) {
+      return DisconnectReason.of(Kind.CONNECTION_LOST, "end of stream");
+    }
+    return DisconnectReason.of(Kind.CONNECTION_LOST, String.valueOf(cause.getMessage()));
+  }
+
+  @Override
+  public String toString() {
+    return "Connection{" + direction + " " + remote + " " + state + "}";
+  }
+}

@@ -1,0 +1,813 @@
+package dev.vecino.p2p.internal;
+
+import dev.vecino.p2p.BroadcastResult;
+import dev.vecino.p2p.ConfigurationException;
+import dev.vecino.p2p.ConnectTimeoutException;
+import dev.vecino.p2p.Direction;
+import dev.vecino.p2p.DisconnectReason;
+import dev.vecino.p2p.DisconnectReason.Kind;
+import dev.vecino.p2p.HandshakeException;
+import dev.vecino.p2p.Identity;
+import dev.vecino.p2p.Message;
+import dev.vecino.p2p.MessageKind;
+import dev.vecino.p2p.NodeClosedException;
+import dev.vecino.p2p.NodeStats;
+import dev.vecino.p2p.NotAPeerException;
+import dev.vecino.p2p.OtherGroupException;
+import dev.vecino.p2p.Peer;
+import dev.vecino.p2p.PeerDisconnectedException;
+import dev.vecino.p2p.PeerId;
+import dev.vecino.p2p.PeerInfo;
+import dev.vecino.p2p.PeerListener;
+import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.PeerUnreachableException;
+import dev.vecino.p2p.QueueFullException;
+import dev.vecino.p2p.SelfConnectionException;
+import dev.vecino.p2p.SendStatus;
+import dev.vecino.p2p.UnsupportedVersionException;
+import dev.vecino.p2p.VecinoException;
+import dev.vecino.p2p.codec.FrameType;
+import dev.vecino.p2p.transport.ChannelHandler;
+import dev.vecino.p2p.transport.Listener;
+import dev.vecino.p2p.transport.Transport;
+import dev.vecino.p2p.transport.TransportConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link PeerNode} implementation: owns the transport, the peer registry, the callback
+ * executor and the duplicate-connection rule.
+ *
+ * <p><b>Thread safety:</b> public methods may be called from any thread. The registry is
+ * changed under {@code registryLock} so that two I/O threads never register the same peer.
+ */
+public final class Node implements PeerNode {
+
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  private enum Lifecycle { NEW, RUNNING, CLOSING, CLOSED }
+
+  private final NodeConfig config;
+  private final Identity identity;
+  private final String logName;
+  private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.NEW);
+  private final Object registryLock = new Object();
+  private final Map<PeerId, PeerHandle> peers = new ConcurrentHashMap<>();
+  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private final Map<PeerId, String> aliases = new ConcurrentHashMap<>();
+  private final AtomicLong peerSequence = new AtomicLong();
+  private final NodeCounters counters = new NodeCounters();
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+  private Transport transport;
+  private Listener listener;
+  private Executor callbacks;
+  private ExecutorService ownedCallbacks;
+  private Hello localHelloRecord;
+  private byte[] localHello;
+
+  public Node(NodeConfig config) {
+    this.config = config;
+    this.identity = config.identity();
+    this.logName = identity.name() + "/" + identity.id().shortId();
+    this.aliases.putAll(config.aliases());
+  }
+
+  NodeConfig config() {
+    return config;
+  }
+
+  String logName() {
+    return logName;
+  }
+
+  byte[] localHello() {
+    return localHello;
+  }
+
+  // ---- lifecycle ----
+
+  @Override
+  public PeerNode start() {
+    if (!lifecycle.compareAndSet(Lifecycle.NEW, Lifecycle.RUNNING)) {
+      throw new IllegalStateException("node " + logName + " was already started");
+    }
+    String suffix = identity.id().shortId();
+    if (config.callbackExecutor() != null) {
+      callbacks = config.callbackExecutor();
+    } else {
+      ownedCallbacks = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+        Thread t = new Thread(r, "vecino-callback-" + suffix);
+        t.setDaemon(true);
+        return t;
+      });
+      callbacks = ownedCallbacks;
+    }
+    transport = config.transport().create(new TransportConfig(suffix, config.ioThreads()));
+    int listenPort = 0;
+    if (config.listen()) {
+      try {
+        listener = transport.listen(config.bindAddress(), config.backlog(), this::accept);
+        listenPort = listener.localAddress().getPort();
+      } catch (IOException e) {
+        lifecycle.set(Lifecycle.CLOSED);
+        transport.close();
+        shutdownCallbacks();
+        throw new ConfigurationException("cannot listen on " + format(config.bindAddress()) + ": " + e.getMessage(), e);
+      }
+    }
+    localHelloRecord = new Hello(Hello.MIN_VERSION, Hello.VERSION, identity.id(), listenPort,
+        identity.name(), config.group(), List.of());
+    localHello = localHelloRecord.encode();
+    log.info("{}: started, group '{}', {}", logName, config.group(),
+        listener != null ? "listening on " + format(listener.localAddress()) : "not listening");
+    return this;
+  }
+
+  private static String format(InetSocketAddress a) {
+    return a.getAddress().getHostAddress() + ":" + a.getPort();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return lifecycle.get() == Lifecycle.RUNNING;
+  }
+
+  boolean isClosing() {
+    Lifecycle l = lifecycle.get();
+    return l == Lifecycle.CLOSING || l == Lifecycle.CLOSED;
+  }
+
+  @Override
+  public void close() {
+    if (lifecycle.compareAndSet(Lifecycle.NEW, Lifecycle.CLOSED)) {
+      terminated.complete(null);
+      return;
+    }
+    if (!lifecycle.compareAndSet(Lifecycle.RUNNING, Lifecycle.CLOSING)) {
+      awaitTermination();
+      return;
+    }
+    try {
+      if (listener != null) {
+        listener.close();
+      }
+      List<CompletableFuture<Void>> closing = new ArrayList<>();
+      DisconnectReason reason = DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closing");
+      for (Connection c : connections) {
+        c.closeAsync(reason, true);
+        closing.add(c.closedFuture);
+      }
+      if (!onIoThread()) {
+        try {
+          CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+              .get(config.closeTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          log.warn("{}: {} connections did not close within {}; closing them hard", logName,
+              connections.size(), config.closeTimeout());
+        } catch (ExecutionException e) {
+          log.warn("{}: closing a connection failed", logName, e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      transport.close();
+      shutdownCallbacks();
+      log.info("{}: closed", logName);
+    } finally {
+      lifecycle.set(Lifecycle.CLOSED);
+      terminated.complete(null);
+    }
+  }
+
+  private void awaitTermination() {
+    if (onIoThread() || onCallbackThread()) {
+      return;
+    }
+    try {
+      terminated.get(config.closeTimeout().toMillis() + 15_000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("{}: waiting for close failed: {}", logName, e.toString());
+    }
+  }
+
+  private boolean onIoThread() {
+    return Thread.currentThread().getName().startsWith("vecino-io-" + identity.id().shortId());
+  }
+
+  private boolean onCallbackThread() {
+    return Thread.currentThread().getName().equals("vecino-callback-" + identity.id().shortId());
+  }
+
+  private void shutdownCallbacks() {
+    if (ownedCallbacks == null) {
+      return;
+    }
+    ownedCallbacks.shutdown();
+    if (!onCallbackThread()) {
+      try {
+        if (!ownedCallbacks.awaitTermination(config.closeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+          log.warn("{}: listener callbacks still running after close; interrupting", logName);
+          ownedCallbacks.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  // ---- identity and configuration ----
+
+  @Override
+  public Identity identity() {
+    return identity;
+  }
+
+  @Override
+  public String group() {
+    return config.group();
+  }
+
+  @Override
+  public InetSocketAddress localAddress() {
+    if (lifecycle.get() == Lifecycle.NEW) {
+      throw new IllegalStateException("node " + logName + " is not started");
+    }
+    if (listener == null) {
+      throw new IllegalStateException("node " + logName + " does not listen");
+    }
+    return listener.localAddress();
+  }
+
+  // ---- connecting ----
+
+  private ChannelHandler accept(InetSocketAddress remote) {
+    if (!isRunning()) {
+      return null;
+    }
+    counters.accepted.increment();
+    return new Connection(this, Direction.INBOUND, remote, null);
+  }
+
+  @Override
+  public CompletableFuture<Peer> connect(String host, int port) {
+    Objects.requireNonNull(host, "host");
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port must be 1..65535: " + port);
+    }
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      return CompletableFuture.failedFuture(new PeerUnreachableException("unknown host: " + host));
+    }
+    return connect(address);
+  }
+
+  @Override
+  public CompletableFuture<Peer> connect(InetSocketAddress address) {
+    Objects.requireNonNull(address, "address");
+    if (!isRunning()) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    CompletableFuture<Peer> future = new CompletableFuture<>();
+    Connection c = new Connection(this, Direction.OUTBOUND, address, future);
+    transport.connect(address, null, config.connectTimeout(), c);
+    return future;
+  }
+
+  private NodeClosedException closedException() {
+    return new NodeClosedException("node " + logName + " is " + (lifecycle.get() == Lifecycle.NEW ? "not started" : "closed"));
+  }
+
+  boolean track(Connection c) {
+    if (!isRunning()) {
+      return false;
+    }
+    connections.add(c);
+    return true;
+  }
+
+  /** Applies version, self, group and duplicate rules to a received HELLO. I/O thread. */
+  void onHello(Connection c, Hello hello) {
+    String who = "'" + hello.name() + "' (" + hello.id().shortId() + ") at " + format(c.remoteAddress());
+    if (localHelloRecord.negotiate(hello) < 0) {
+      c.handshakeFailed(DisconnectReason.of(Kind.VERSION_UNSUPPORTED, "protocol version "
+          + hello.minVersion() + ".." + hello.maxVersion() + " unsupported; this node speaks "
+          + Hello.MIN_VERSION + ".." + Hello.VERSION), true);
+      return;
+    }
+    if (hello.id().equals(identity.id())) {
+      c.handshakeFailed(DisconnectReason.of(Kind.SELF_CONNECTION, format(c.remoteAddress()) + " is this node"), true);
+      return;
+    }
+    if (!hello.group().equals(config.group())) {
+      c.handshakeFailed(DisconnectReason.of(Kind.OTHER_GROUP, who + " is in group '" + hello.group()
+          + "', this node in '" + config.group() + "'"), true);
+      return;
+    }
+    PeerHandle existing;
+    Connection loser = null;
+    PeerHandle handle;
+    boolean isNew = false;
+    synchronized (registryLock) {
+      if (!isRunning()) {
+        c.handshakeFailed(DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closing"), true);
+        return;
+      }
+      existing = peers.get(hello.id());
+      if (existing != null && existing.connection.remoteKeptOther) {
+        // The peer dropped our connection as a duplicate: this is the one it kept.
+        loser = null;
+        existing.connection = c;
+        handle = existing;
+      } else if (existing == null || existing.connection.isClosingOrClosed()) {
+        handle = new PeerHandle(this, hello.id(), hello.name(), hello.listenPort(),
+            peerSequence.incrementAndGet(), c);
+        peers.put(hello.id(), handle);
+        isNew = true;
+      } else if (newConnectionWins(c, existing.connection, hello.id())) {
+        loser = existing.connection;
+        loser.replaced = true;
+        existing.connection = c;
+        handle = existing;
+      } else {
+        handle = null;
+      }
+    }
+    if (handle == null) {
+      // Keep the existing connection; its connect future gets the peer.
+      c.replaced = true;
+      if (c.connectFuture != null) {
+        completeConnect(existing, c.connectFuture);
+      }
+      counters.reject(Kind.DUPLICATE);
+      if (c.direction == Direction.INBOUND && existing.connection.direction == Direction.OUTBOUND) {
+        // We opened the winner; the peer registered this one and closes it once it sees ours.
+        log.debug("{}: simultaneous connect with {}: waiting for the peer to drop its connection", logName, who);
+        c.handshakeDone(existing, false);
+        standby(c);
+      } else {
+        log.debug("{}: dropping duplicate connection to {}", logName, who);
+        c.close(DisconnectReason.of(Kind.DUPLICATE, "already connected"), true);
+      }
+      return;
+    }
+    c.handshakeDone(handle, c.direction == Direction.OUTBOUND);
+    if (loser != null) {
+      log.debug("{}: simultaneous connect with {}: keeping the connection opened by the lower id", logName, who);
+      if (c.direction == Direction.INBOUND) {
+        // We accepted the winner, so the peer has registered it: the loser can go now.
+        loser.closeAsync(DisconnectReason.of(Kind.DUPLICATE, "simultaneous connect resolved"), true);
+      } else {
+        // We opened the winner; the peer may not have seen it yet, so it closes the loser.
+        standby(loser);
+      }
+    }
+    if (isNew) {
+      counters.established.increment();
+      log.debug("{}: connected to {} ({})", logName, who, c.direction);
+      fire(handle, () -> {
+        for (PeerListener l : config.listeners()) {
+          l.onConnected(handle);
+        }
+      });
+    }
+    if (c.connectFuture != null) {
+      completeConnect(handle, c.connectFuture);
+    }
+  }
+
+  /**
+   * Keeps a losing connection of a simultaneous connect open until the peer closes it (it
+   * does once it registers the winner), so nothing it sent on it is lost; closes it after the
+   * handshake timeout otherwise.
+   */
+  private void standby(Connection loser) {
+    Runnable expire = () -> loser.close(DisconnectReason.of(Kind.DUPLICATE, "simultaneous connect resolved"), true);
+    loser.eventLoop().execute(() -> loser.eventLoop().schedule(expire,
+        config.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS));
+  }
+
+  /**
+   * The duplicate rule (docs/PROTOCOL.md): of two connections between the same pair, keep the
+   * one opened by the lower id; of two opened by the same side, keep the older.
+   */
+  private boolean newConnectionWins(Connection fresh, Connection old, PeerId remoteId) {
+    PeerId freshOpener = fresh.direction == Direction.OUTBOUND ? identity.id() : remoteId;
+    PeerId oldOpener = old.direction == Direction.OUTBOUND ? identity.id() : remoteId;
+    return !freshOpener.equals(oldOpener) && freshOpener.compareTo(oldOpener) < 0;
+  }
+
+  /** Codecs without a handshake: the peer's identity is its address. I/O thread. */
+  void registerWithoutHandshake(Connection c) {
+    InetSocketAddress a = c.remoteAddress();
+    String key = a.getAddress().getHostAddress() + ":" + a.getPort();
+    UUID u = UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
+    PeerId id = new PeerId(u.getMostSignificantBits(), u.getLeastSignificantBits());
+    PeerHandle handle = new PeerHandle(this, id, key, 0, peerSequence.incrementAndGet(), c);
+    synchronized (registryLock) {
+      peers.put(id, handle);
+    }
+    c.attachWithoutHandshake(handle);
+    counters.established.increment();
+    fire(handle, () -> {
+      for (PeerListener l : config.listeners()) {
+        l.onConnected(handle);
+      }
+    });
+    if (c.connectFuture != null) {
+      completeConnect(handle, c.connectFuture);
+    }
+  }
+
+  private void completeConnect(PeerHandle handle, CompletableFuture<Peer> future) {
+    fire(handle, () -> future.complete(handle));
+  }
+
+  void rejected(Connection c, DisconnectReason reason) {
+    counters.reject(reason.kind());
+    if (reason.kind() == Kind.CLOSED_LOCALLY) {
+      return;
+    }
+    log.info("{}: rejected {} connection {} {}: {}", logName, c.direction == Direction.INBOUND ? "inbound" : "outbound",
+        c.direction == Direction.INBOUND ? "from" : "to", format(c.remoteAddress()), reason);
+  }
+
+  void failConnect(Connection c, VecinoException e) {
+    CompletableFuture<Peer> f = c.connectFuture;
+    runCallback(() -> f.completeExceptionally(e));
+  }
+
+  /** A connect never reached the handshake. */
+  void connectFailed(Connection c, IOException cause) {
+    VecinoException e;
+    String where = format(c.target);
+    if (isClosing()) {
+      e = closedException();
+    } else if (cause instanceof SocketTimeoutException) {
+      e = new ConnectTimeoutException("connect to " + where + " timed out after "
+          + config.connectTimeout().toMillis() + " ms", cause);
+    } else {
+      e = new PeerUnreachableException("cannot connect to " + where + ": "
+          + (cause == null ? "closed" : cause.getMessage()), cause);
+    }
+    failConnect(c, e);
+  }
+
+  static VecinoException handshakeException(InetSocketAddress target, DisconnectReason reason) {
+    String where = target == null ? "peer" : format(target);
+    return switch (reason.kind()) {
+      case OTHER_GROUP -> new OtherGroupException(where + " belongs to another group: " + reason.detail(), reason);
+      case SELF_CONNECTION -> new SelfConnectionException(where + " is this node itself", reason);
+      case VERSION_UNSUPPORTED -> new UnsupportedVersionException(where + ": " + reason, reason);
+      case LIMIT_EXCEEDED -> new PeerUnreachableException(where + " refused the connection: " + reason);
+      case CLOSED_LOCALLY -> new NodeClosedException("node closed while connecting to " + where);
+      case NOT_A_PEER, HANDSHAKE_TIMEOUT, PROTOCOL_ERROR, FRAME_TOO_LONG ->
+          new NotAPeerException(where + " is not a Vecino peer: " + reason, reason);
+      default -> new HandshakeException("handshake with " + where + " failed: " + reason, reason);
+    };
+  }
+
+  /** A connection is gone: unregister it and tell the listeners. I/O thread. */
+  void closed(Connection c, DisconnectReason reason) {
+    connections.remove(c);
+    counters.retire(c);
+    PeerHandle h = c.handle();
+    if (h == null || c.replaced) {
+      return;
+    }
+    if (c.remoteKeptOther && isRunning()) {
+      // The winning connection of a simultaneous connect is on its way: keep the handle for it.
+      c.eventLoop().schedule(() -> orphaned(h, c, reason), config.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      return;
+    }
+    orphaned(h, c, reason);
+  }
+
+  private void orphaned(PeerHandle h, Connection c, DisconnectReason reason) {
+    boolean removed;
+    synchronized (registryLock) {
+      removed = h.connection == c && peers.remove(h.id, h);
+    }
+    if (removed) {
+      log.debug("{}: peer '{}' ({}) disconnected: {}", logName, h.name(), h.id.shortId(), reason);
+      fire(h, () -> {
+        for (PeerListener l : config.listeners()) {
+          l.onDisconnected(h, reason);
+        }
+      });
+    }
+  }
+
+  // ---- events ----
+
+  SerialExecutor newSerialExecutor() {
+    return new SerialExecutor(callbacks, this::dispatch);
+  }
+
+  private void dispatch(Object event) {
+    Message m = (Message) event;
+    for (PeerListener l : config.listeners()) {
+      l.onMessage(m);
+    }
+  }
+
+  void deliver(PeerHandle handle, MessageKind kind, byte[] payload) {
+    Message m = new Message(handle, kind, payload);
+    if (config.directCallbacks()) {
+      try {
+        dispatch(m);
+      } catch (RuntimeException e) {
+        log.warn("{}: listener failed on a message from {}", logName, handle.id.shortId(), e);
+      }
+    } else {
+      handle.events.submit(m);
+    }
+  }
+
+  private void fire(PeerHandle handle, Runnable event) {
+    if (config.directCallbacks()) {
+      try {
+        event.run();
+      } catch (RuntimeException e) {
+        log.warn("{}: listener failed", logName, e);
+      }
+    } else {
+      handle.events.submit(event);
+    }
+  }
+
+  private void runCallback(Runnable r) {
+    if (config.directCallbacks()) {
+      r.run();
+      return;
+    }
+    try {
+      callbacks.execute(r);
+    } catch (RejectedExecutionException e) {
+      r.run();
+    }
+  }
+
+  void completeSends(PeerHandle handle, List<CompletableFuture<Void>> done) {
+    for (CompletableFuture<Void> f : done) {
+      if (handle == null || config.directCallbacks()) {
+        f.complete(null);
+      } else {
+        handle.events.submit((Runnable) () -> f.complete(null));
+      }
+    }
+  }
+
+  void failSend(CompletableFuture<Void> f, Connection c) {
+    VecinoException e = isClosing() ? closedException()
+        : new PeerDisconnectedException("peer at " + format(c.remoteAddress()) + " disconnected before the message was written");
+    runCallback(() -> f.completeExceptionally(e));
+  }
+
+  // ---- peers and aliases ----
+
+  @Override
+  public List<PeerInfo> peers() {
+    return sortedHandles().stream().map(PeerHandle::snapshot).toList();
+  }
+
+  @Override
+  public List<Peer> connectedPeers() {
+    return List.copyOf(sortedHandles());
+  }
+
+  private List<PeerHandle> sortedHandles() {
+    List<PeerHandle> list = new ArrayList<>(peers.values());
+    list.sort(Comparator.comparingLong(h -> h.sequence));
+    return list;
+  }
+
+  @Override
+  public Optional<Peer> peer(PeerId id) {
+    return Optional.ofNullable(peers.get(Objects.requireNonNull(id, "id")));
+  }
+
+  @Override
+  public void setAlias(PeerId id, String alias) {
+    Objects.requireNonNull(id, "id");
+    if (alias == null) {
+      aliases.remove(id);
+    } else {
+      Names.check(alias, "alias");
+      aliases.put(id, alias);
+    }
+  }
+
+  @Override
+  public Map<PeerId, String> aliases() {
+    return Map.copyOf(aliases);
+  }
+
+  String aliasOf(PeerId id) {
+    return aliases.get(id);
+  }
+
+  // ---- sending ----
+
+  private Connection connectionOf(Peer peer) {
+    Objects.requireNonNull(peer, "peer");
+    if (!(peer instanceof PeerHandle h) || h.node != this) {
+      throw new IllegalArgumentException("peer " + peer + " does not belong to node " + logName);
+    }
+    return h.connection;
+  }
+
+  private static FrameType frameType(MessageKind kind) {
+    return switch (kind) {
+      case TEXT -> FrameType.TEXT;
+      case BINARY -> FrameType.BINARY;
+      case CALL -> FrameType.CALL;
+    };
+  }
+
+  private static SendStatus status(int s) {
+    return s == Outbound.OK ? SendStatus.OK : s == Outbound.FULL ? SendStatus.QUEUE_FULL : SendStatus.CLOSED;
+  }
+
+  @Override
+  public SendStatus trySend(Peer peer, byte[] payload) {
+    return trySend(peer, MessageKind.BINARY, payload, 0, payload.length);
+  }
+
+  @Override
+  public SendStatus trySend(Peer peer, MessageKind kind, byte[] payload, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, payload.length);
+    Connection c = connectionOf(peer);
+    return status(c.send(frameType(kind), payload, offset, length, null, null));
+  }
+
+  @Override
+  public SendStatus trySend(Peer peer, ByteBuffer payload) {
+    Objects.requireNonNull(payload, "payload");
+    Connection c = connectionOf(peer);
+    return status(c.send(FrameType.BINARY, null, 0, 0, payload, null));
+  }
+
+  @Override
+  public CompletableFuture<Void> send(Peer peer, MessageKind kind, byte[] payload) {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(payload, "payload");
+    Connection c = connectionOf(peer);
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    int s = c.send(frameType(kind), payload, 0, payload.length, null, f);
+    if (s == Outbound.FULL) {
+      return CompletableFuture.failedFuture(new QueueFullException("outbound queue to " + describe(peer)
+          + " is full (" + c.queuedBytes() + " bytes queued, limit " + config.maxQueuedBytes() + ")"));
+    }
+    if (s == Outbound.CLOSED) {
+      return CompletableFuture.failedFuture(isClosing() ? closedException()
+          : new PeerDisconnectedException(describe(peer) + " is not connected"));
+    }
+    return f;
+  }
+
+  private static String describe(Peer p) {
+    return "peer '" + p.name() + "' (" + p.id().shortId() + ")";
+  }
+
+  @Override
+  public CompletableFuture<Void> send(Peer peer, String text) {
+    return send(peer, MessageKind.TEXT, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public CompletableFuture<Void> call(Peer peer, String text) {
+    return send(peer, MessageKind.CALL, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public BroadcastResult broadcast(MessageKind kind, byte[] payload) {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(payload, "payload");
+    Map<PeerId, SendStatus> result = new HashMap<>();
+    FrameType type = frameType(kind);
+    for (PeerHandle h : sortedHandles()) {
+      result.put(h.id, status(h.connection.send(type, payload, 0, payload.length, null, null)));
+    }
+    return new BroadcastResult(result);
+  }
+
+  @Override
+  public BroadcastResult broadcast(String text) {
+    return broadcast(MessageKind.TEXT, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  // ---- disconnecting ----
+
+  @Override
+  public CompletableFuture<Void> disconnect(Peer peer) {
+    Connection c = connectionOf(peer);
+    c.closeAsync(DisconnectReason.of(Kind.CLOSED_LOCALLY, "disconnected"), true);
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    c.closedFuture.whenComplete((v, e) -> runCallback(() -> f.complete(null)));
+    return f;
+  }
+
+  @Override
+  public CompletableFuture<Void> disconnectAll() {
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (PeerHandle h : sortedHandles()) {
+      all.add(disconnect(h));
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+  }
+
+  // ---- stats ----
+
+  @Override
+  public NodeStats stats() {
+    long mIn = counters.messagesIn.get();
+    long mOut = counters.messagesOut.get();
+    long bIn = counters.bytesIn.get();
+    long bOut = counters.bytesOut.get();
+    for (Connection c : connections) {
+      mIn += c.messagesIn();
+      mOut += c.messagesOut();
+      bIn += c.bytesIn();
+      bOut += c.bytesOut();
+    }
+    int established = peers.size();
+    return new NodeStats(established, Math.max(0, connections.size() - established),
+        counters.accepted.sum(), counters.established.sum(), counters.rejectedSnapshot(),
+        mIn, mOut, bIn, bOut);
+  }
+
+  @Override
+  public String toString() {
+    return "PeerNode{" + logName + ", group=" + config.group() + ", " + lifecycle.get() + "}";
+  }
+
+  /** Node-wide counters; connections fold theirs in when they close. */
+  private static final class NodeCounters {
+    final LongAdder accepted = new LongAdder();
+    final LongAdder established = new LongAdder();
+    final AtomicLong messagesIn = new AtomicLong();
+    final AtomicLong messagesOut = new AtomicLong();
+    final AtomicLong bytesIn = new AtomicLong();
+    final AtomicLong bytesOut = new AtomicLong();
+    private final Map<Kind, LongAdder> rejected = new EnumMap<>(Kind.class);
+
+    NodeCounters() {
+      for (Kind k : Kind.values()) {
+        rejected.put(k, new LongAdder());
+      }
+    }
+
+    void reject(Kind kind) {
+      rejected.get(kind).increment();
+    }
+
+    Map<Kind, Long> rejectedSnapshot() {
+      Map<Kind, Long> m = new EnumMap<>(Kind.class);
+      rejected.forEach((k, v) -> {
+        long n = v.sum();
+        if (n > 0) {
+          m.put(k, n);
+        }
+      });
+      return m;
+    }
+
+    void retire(Connection c) {
+      messagesIn.addAndGet(c.messagesIn());
+      messagesOut.addAndGet(c.messagesOut());
+      bytesIn.addAndGet(c.bytesIn());
+      bytesOut.addAndGet(c.bytesOut());
+    }
+  }
+}

@@ -1,0 +1,239 @@
+package dev.vecino.p2p.internal;
+
+import dev.vecino.p2p.codec.CodecException;
+import dev.vecino.p2p.codec.CodecSession;
+import dev.vecino.p2p.codec.FrameType;
+import dev.vecino.p2p.transport.Channel;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One connection's outbound queue: a byte bound, two direct buffers and a flush flag.
+ *
+ * <p>Senders on any thread encode frames straight into {@code pending} under {@code lock}
+ * (no per-message allocation). The I/O thread swaps {@code pending} and {@code writing}
+ * under the lock and writes {@code writing} without it, so senders keep filling one buffer
+ * while the other drains; under load many frames leave in one large write, and when idle a
+ * frame leaves at once. A sender schedules a flush only when none is scheduled, so a flood
+ * costs one wake-up per drained batch, not one per message.
+ *
+ * <p><b>Thread safety:</b> {@link #offer} from any thread; {@link #flush} on the channel's
+ * I/O thread only.
+ */
+final class Outbound {
+
+  /** Status codes returned by {@link #offer}. */
+  static final int OK = 0;
+  static final int FULL = 1;
+  static final int CLOSED = 2;
+
+  private static final int INITIAL_CAPACITY = 8 * 1024;
+  /** Writes per flush before yielding to other channels of the loop. */
+  private static final int MAX_WRITES_PER_FLUSH = 16;
+
+  private final Object lock = new Object();
+  private final CodecSession encoder;
+  private final int maxQueuedBytes;
+
+  // Guarded by lock.
+  private ByteBuffer pending;
+  private long queued;
+  private long enqueuedTotal;
+  private long messages;
+  private boolean flushScheduled;
+  private boolean closed;
+  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(0);
+
+  // I/O thread only.
+  private ByteBuffer writing;
+  private long writtenTotal;
+
+  private record Waiter(long end, CompletableFuture<Void> future) {}
+
+  Outbound(CodecSession encoder, int maxQueuedBytes) {
+    this.encoder = encoder;
+    this.maxQueuedBytes = maxQueuedBytes;
+  }
+
+  /**
+   * Encodes a frame into the queue.
+   *
+   * @param force ignore the byte bound (control frames: PONG, BYE)
+   * @param userMessage count it as a message
+   * @param waiter completed once the frame is written, or null
+   * @param closeAfter refuse every later frame (used for BYE)
+   * @return {@link #OK}, {@link #FULL} or {@link #CLOSED}; with {@code OK} the caller must
+   *     schedule a flush if {@link #takeFlushRequest} says so
+   */
+  int offer(FrameType type, byte[] a, int off, int len, ByteBuffer b, boolean force, boolean userMessage,
+      CompletableFuture<Void> waiter, boolean closeAfter) throws CodecException {
+    synchronized (lock) {
+      if (closed) {
+        return CLOSED;
+      }
+      int n = encoder.encodedLength(type, b != null ? b.remaining() : len);
+      // One frame larger than the bound still goes when the queue is empty, else it never could.
+      if (!force && queued > 0 && queued + n > maxQueuedBytes) {
+        return FULL;
+      }
+      ensurePending(n);
+      int start = pending.position();
+      try {
+        if (b != null) {
+          encoder.encode(type, b, pending);
+        } else {
+          encoder.encode(type, a, off, len, pending);
+        }
+      } catch (RuntimeException e) {
+        pending.position(start);
+        throw e;
+      }
+      int written = pending.position() - start;
+      queued += written;
+      enqueuedTotal += written;
+      if (userMessage) {
+        messages++;
+      }
+      if (waiter != null) {
+        waiters.add(new Waiter(enqueuedTotal, waiter));
+      }
+      if (closeAfter) {
+        closed = true;
+      }
+      return OK;
+    }
+  }
+
+  /** Returns true once per batch: the caller must then run a flush on the I/O thread. */
+  boolean takeFlushRequest() {
+    synchronized (lock) {
+      if (flushScheduled) {
+        return false;
+      }
+      flushScheduled = true;
+      return true;
+    }
+  }
+
+  private void ensurePending(int n) {
+    if (pending == null) {
+      pending = ByteBuffer.allocateDirect(Math.max(INITIAL_CAPACITY, Integer.highestOneBit(n - 1) << 1));
+    } else if (pending.remaining() < n) {
+      long needed = (long) pending.position() + n;
+      int capacity = pending.capacity();
+      while (capacity < needed) {
+        capacity = capacity > (1 << 29) ? Integer.MAX_VALUE - 8 : capacity << 1;
+      }
+      ByteBuffer bigger = ByteBuffer.allocateDirect(capacity);
+      pending.flip();
+      bigger.put(pending);
+      pending = bigger;
+    }
+  }
+
+  /** {@link #flush} result: everything written; the flush flag is clear. */
+  static final int DRAINED = 0;
+  /** {@link #flush} result: the socket is full; write interest was requested. */
+  static final int BLOCKED = 1;
+  /** {@link #flush} result: the write budget ran out; run another flush (the flag stays set). */
+  static final int MORE = 2;
+
+  /**
+   * Writes what is queued.
+   *
+   * @param done collects the futures of frames now fully written
+   * @return {@link #DRAINED}, {@link #BLOCKED} or {@link #MORE}
+   */
+  int flush(Channel channel, List<CompletableFuture<Void>> done) throws IOException {
+    for (int i = 0; i < MAX_WRITES_PER_FLUSH; i++) {
+      if (writing != null && writing.hasRemaining()) {
+        int n = channel.write(writing);
+        if (n > 0) {
+          written(n, done);
+        }
+        if (writing.hasRemaining()) {
+          channel.requestWritable();
+          return BLOCKED;
+        }
+      }
+      synchronized (lock) {
+        if (pending == null || pending.position() == 0) {
+          flushScheduled = false;
+          return DRAINED;
+        }
+        ByteBuffer drained = writing;
+        writing = pending;
+        pending = drained;
+        if (pending != null) {
+          pending.clear();
+        }
+        writing.flip();
+      }
+    }
+    return MORE;
+  }
+
+  private void written(int n, List<CompletableFuture<Void>> done) {
+    writtenTotal += n;
+    synchronized (lock) {
+      queued -= n;
+      Waiter w;
+      while ((w = waiters.peek()) != null && w.end() <= writtenTotal) {
+        waiters.poll();
+        done.add(w.future());
+      }
+    }
+  }
+
+  /** Whether nothing is left to write. I/O thread. */
+  boolean isEmpty() {
+    synchronized (lock) {
+      return queued == 0;
+    }
+  }
+
+  /** Refuses further frames and returns the futures still waiting, to be failed. Any thread. */
+  List<CompletableFuture<Void>> close() {
+    synchronized (lock) {
+      closed = true;
+      List<CompletableFuture<Void>> left = new ArrayList<>(waiters.size());
+      for (Waiter w : waiters) {
+        left.add(w.future());
+      }
+      waiters.clear();
+      return left;
+    }
+  }
+
+  /** Drops the buffers once the channel is gone. I/O thread. */
+  void release() {
+    synchronized (lock) {
+      closed = true;
+      pending = null;
+      queued = 0;
+    }
+    writing = null;
+  }
+
+  long queuedBytes() {
+    synchronized (lock) {
+      return queued;
+    }
+  }
+
+  long messages() {
+    synchronized (lock) {
+      return messages;
+    }
+  }
+
+  long bytes() {
+    synchronized (lock) {
+      return enqueuedTotal;
+    }
+  }
+}

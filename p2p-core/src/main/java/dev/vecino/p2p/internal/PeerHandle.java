@@ -1,0 +1,101 @@
+package dev.vecino.p2p.internal;
+
+import dev.vecino.p2p.Direction;
+import dev.vecino.p2p.Peer;
+import dev.vecino.p2p.PeerId;
+import dev.vecino.p2p.PeerInfo;
+import dev.vecino.p2p.PeerState;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The live handle users hold for a peer. It follows the peer's current connection: when a
+ * simultaneous connect is resolved in favour of the other connection, the handle switches to
+ * it without the user seeing a disconnect.
+ *
+ * <p><b>Thread safety:</b> fields read by users are volatile or final.
+ */
+final class PeerHandle implements Peer {
+
+  final Node node;
+  final PeerId id;
+  final long sequence;
+  final SerialExecutor events;
+  private final Instant connectedSince = Instant.now();
+  private volatile String name;
+  private volatile int listenPort;
+  volatile Connection connection;
+
+  PeerHandle(Node node, PeerId id, String name, int listenPort, long sequence, Connection connection) {
+    this.node = node;
+    this.id = id;
+    this.name = name;
+    this.listenPort = listenPort;
+    this.sequence = sequence;
+    this.connection = connection;
+    this.events = node.newSerialExecutor();
+  }
+
+  void rename(String name) {
+    this.name = name;
+  }
+
+  @Override
+  public PeerId id() {
+    return id;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Optional<String> alias() {
+    return Optional.ofNullable(node.aliasOf(id));
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return connection.remoteAddress();
+  }
+
+  @Override
+  public int listenPort() {
+    return listenPort;
+  }
+
+  @Override
+  public Direction direction() {
+    return connection.direction;
+  }
+
+  @Override
+  public PeerState state() {
+    return connection.publicState();
+  }
+
+  @Override
+  public Instant connectedSince() {
+    return connectedSince;
+  }
+
+  @Override
+  public long queuedBytes() {
+    return connection.queuedBytes();
+  }
+
+  @Override
+  public PeerInfo snapshot() {
+    Connection c = connection;
+    return new PeerInfo(id, name, node.aliasOf(id), c.remoteAddress(), listenPort, c.direction,
+        c.publicState(), connectedSince, c.messagesIn(), c.messagesOut(), c.bytesIn(), c.bytesOut(),
+        c.queuedBytes());
+  }
+
+  @Override
+  public String toString() {
+    return "Peer{" + name + " " + id.shortId() + " " + connection.remoteAddress() + "}";
+  }
+}

@@ -1,0 +1,77 @@
+package dev.vecino.p2p.internal;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one peer's events one at a time and in order on a shared executor, even a
+ * multi-threaded one. Events are queued as objects (a message or a task) so the hot path
+ * allocates no lambda per message.
+ *
+ * <p><b>Thread safety:</b> {@link #submit} may be called from any thread.
+ */
+final class SerialExecutor implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
+  /** Events per turn, so one busy peer leaves room for others on a shared executor. */
+  private static final int MAX_BATCH = 4096;
+
+  private final Executor delegate;
+  private final Consumer<Object> dispatcher;
+  private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+
+  SerialExecutor(Executor delegate, Consumer<Object> dispatcher) {
+    this.delegate = delegate;
+    this.dispatcher = dispatcher;
+  }
+
+  /** Queues an event: a {@link Runnable}, or any object the dispatcher understands. */
+  void submit(Object event) {
+    queue.offer(event);
+    if (scheduled.compareAndSet(false, true)) {
+      schedule();
+    }
+  }
+
+  private void schedule() {
+    try {
+      delegate.execute(this);
+    } catch (RejectedExecutionException e) {
+      scheduled.set(false);
+      log.warn("callback executor rejected events ({} dropped): {}", queue.size(), e.toString());
+      queue.clear();
+    }
+  }
+
+  @Override
+  public void run() {
+    try {
+      for (int i = 0; i < MAX_BATCH; i++) {
+        Object event = queue.poll();
+        if (event == null) {
+          break;
+        }
+        try {
+          if (event instanceof Runnable r) {
+            r.run();
+          } else {
+            dispatcher.accept(event);
+          }
+        } catch (RuntimeException | Error e) {
+          log.warn("listener failed", e);
+        }
+      }
+    } finally {
+      scheduled.set(false);
+      if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+        schedule();
+      }
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.vecino.p2p;
+
+import dev.vecino.p2p.codec.FrameType;
+import dev.vecino.p2p.internal.Hello;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+
+/** A hand-driven peer on a blocking socket: speaks exactly the bytes a test asks for. */
+final class RawPeer implements Closeable {
+  final Socket socket;
+  final DataInputStream in;
+  final DataOutputStream out;
+
+  private RawPeer(Socket socket) throws IOException {
+    this.socket = socket;
+    socket.setSoTimeout(10_000);
+    this.in = new DataInputStream(socket.getInputStream());
+    this.out = new DataOutputStream(socket.getOutputStream());
+  }
+
+  static RawPeer connect(InetSocketAddress address) throws IOException {
+    return new RawPeer(new Socket(address.getAddress(), address.getPort()));
+  }
+
+  static RawPeer accept(ServerSocket server) throws IOException {
+    return new RawPeer(server.accept());
+  }
+
+  static byte[] hello(PeerId id, String name, String group) {
+    return new Hello(1, 1, id, 0, name, group, List.of()).encode();
+  }
+
+  void sendFrame(FrameType type, byte[] body) throws IOException {
+    out.writeInt(body.length + 1);
+    out.writeByte(type.code());
+    out.write(body);
+    out.flush();
+  }
+
+  void sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** Reads one frame: returns its type code followed by the body. */
+  byte[] readFrame() throws IOException {
+    int length = in.readInt();
+    byte[] frame = new byte[length];
+    in.readFully(frame);
+    return frame;
+  }
+
+  /** Reads until the other side closes; returns true if it did within the socket timeout. */
+  boolean awaitEof() throws IOException {
+    byte[] buf = new byte[8192];
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    try {
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        sink.write(buf, 0, n);
+      }
+      return true;
+    } catch (EOFException e) {
+      return true;
+    } catch (java.net.SocketException e) {
+      return true; // reset: closed as well
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
