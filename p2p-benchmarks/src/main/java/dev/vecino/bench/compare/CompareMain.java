@@ -48,8 +48,8 @@ public final class CompareMain {
       boolean jmh) {
     static Mode of(String name) {
       return switch (name) {
-        case "smoke" -> new Mode("smoke", 1, Duration.ofMillis(400), Duration.ofMillis(800),
-            Duration.ofMillis(800), true);
+        case "smoke" -> new Mode("smoke", 1, Duration.ofMillis(300), Duration.ofMillis(600),
+            Duration.ofMillis(500), true);
         case "full" -> new Mode("full", 3, Duration.ofSeconds(3), Duration.ofSeconds(4),
             Duration.ofSeconds(4), true);
         default -> throw new IllegalArgumentException("--mode must be smoke or full: " + name);
@@ -134,9 +134,11 @@ public final class CompareMain {
     first.addAll(scans);
     runAll(mode, filter(first, only));
 
-    // The open loop runs at half the reference's closed-loop maximum, the same rate for all.
-    double refMean = pingPong.get(0).med("mean");
-    double rate = Double.isNaN(refMean) ? 10_000 : 0.5 * 1e6 / refMean;
+    // One rate for every contender: half the closed-loop maximum (1 / mean round trip) of
+    // the slowest, so none is pushed past half its own capacity and all are compared alike.
+    double slowestMean = pingPong.stream().mapToDouble(c -> c.med("mean"))
+        .filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+    double rate = Double.isNaN(slowestMean) ? 2_000 : 0.5 * 1e6 / slowestMean;
     openLoop.forEach(c -> c.rate = rate);
     runAll(mode, filter(openLoop, only));
 

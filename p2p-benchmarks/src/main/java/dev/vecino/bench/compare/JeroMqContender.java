@@ -119,12 +119,12 @@ final class JeroMqContender implements Contender {
       AtomicLong replies = new AtomicLong();
       long[] from = {Long.MAX_VALUE};
       // JeroMQ sockets are single-threaded: one thread sends and polls for replies in turn.
-      byte[] payload = new byte[size];
-      ByteBuffer pb = ByteBuffer.wrap(payload);
       echo.start();
       Timing.openLoop(t -> {
-        pb.putLong(0, t);
-        dealer.send(payload, 0);
+        // JeroMQ queues the array itself, without copying: each message needs its own.
+        byte[] m = new byte[size];
+        ByteBuffer.wrap(m).putLong(0, t);
+        dealer.send(m, 0);
         drain(dealer, h, replies, from[0]);
       }, () -> {
         drain(dealer, h, replies, from[0]);

@@ -152,8 +152,9 @@ final class Report {
     double r = openLoop.isEmpty() ? Double.NaN : openLoop.get(0).rate;
     s.append(String.format(Locale.ROOT, "%n### Open loop, 64 B at a fixed %,.0f msgs/s"
         + " (µs, from each message's intended send time: coordinated omission corrected)%n%n"
-        + "The rate is half the closed-loop maximum (1 / mean round trip) of the blocking"
-        + " socket, the same for every contender.%n%n", r));
+        + "One rate for every contender: half the closed-loop maximum (1 / mean round trip)"
+        + " of the slowest contender in the ping-pong table, so none runs past half its own"
+        + " capacity.%n%n", r));
     latencyTable(s, openLoop, true);
     s.append('\n');
   }
@@ -230,7 +231,7 @@ final class Report {
       return;
     }
     s.append(mode.name().equals("smoke")
-        ? "Smoke settings (1 × 200 ms warm-up, 1 × 300 ms measurement): numbers are only a check"
+        ? "Smoke settings (no fork, 1 × 100 ms warm-up, 1 × 200 ms measurement): numbers are only a check"
             + " that each benchmark runs.\n\n"
         : "Settings from the annotations (1 fork; see each class). `B/op` is"
             + " `gc.alloc.rate.norm` for the whole JVM (both nodes).\n\n");
