@@ -86,7 +86,7 @@ final class JmhSuite {
       String k = e.getKey();
       if (k.endsWith("gc.alloc.rate.norm")) {
         alloc = e.getValue().getScore();
-      } else if (!k.contains("gc.")) {
+      } else if (!k.contains("gc.") && !k.matches("p[01]\\..*")) {
         aux.put(k.startsWith("·") ? k.substring(1) : k, e.getValue().getScore());
       }
     }
