@@ -110,6 +110,7 @@ public final class CompareMain {
   static int run(Mode mode, Path out, Pattern only) throws Exception {
     Files.createDirectories(out);
     long started = System.nanoTime();
+    String loadBefore = Report.loadAverage();
     List<CaseSpec> throughput = new ArrayList<>();
     for (int size : SIZES) {
       for (String c : ONE_WAY) {
@@ -154,7 +155,7 @@ public final class CompareMain {
     }
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     Report report = new Report(mode, throughput, pingPong, openLoop, scans, jmhRows, jmhError,
-        took);
+        took, loadBefore + " at the start, " + Report.loadAverage() + " at the end");
     report.write(out);
     List<String> problems = report.sanityProblems(only);
     problems.forEach(p -> System.out.println("PROBLEM " + p));

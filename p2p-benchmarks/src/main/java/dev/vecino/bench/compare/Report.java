@@ -33,10 +33,12 @@ final class Report {
   private final List<JmhSuite.Row> jmh;
   private final String jmhError;
   private final Duration took;
+  private final String load;
 
   Report(CompareMain.Mode mode, List<CaseSpec> throughput, List<CaseSpec> pingPong,
       List<CaseSpec> openLoop, List<CaseSpec> scans, List<JmhSuite.Row> jmh, String jmhError,
-      Duration took) {
+      Duration took, String load) {
+    this.load = load;
     this.mode = mode;
     this.throughput = throughput;
     this.pingPong = pingPong;
@@ -82,7 +84,8 @@ final class Report {
         .append(". Warm-up ").append(secs(mode.warmup())).append(" (JeroMQ ")
         .append(secs(mode.jeromqWarmup())).append("), measured ").append(secs(mode.measure()))
         .append(". Whole run: ").append(took.toMinutes()).append(" min ")
-        .append(took.toSecondsPart()).append(" s.\n\n");
+        .append(took.toSecondsPart()).append(" s. Load average (1 min): ").append(load)
+        .append(" (more than 2 means other work shared the 2 cores during the run).\n\n");
     s.append(charts).append("\n");
     throughputTables(s);
     latencyTables(s);
@@ -91,6 +94,19 @@ final class Report {
     scanSection(s);
     s.append(END);
     return s.toString();
+  }
+
+  /**
+   * Returns the 1-minute load average, or "unknown" off Linux.
+   *
+   * @return the load average as text
+   */
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private static String machine() {
