@@ -78,6 +78,22 @@ public interface Peer {
   long queuedBytes();
 
   /**
+   * Returns whether the outbound queue is below its high watermark (see
+   * {@link PeerNodeBuilder#writeWatermarks(int, int)}); senders that care about memory pause
+   * while it is false.
+   *
+   * @return true if writable
+   */
+  boolean isWritable();
+
+  /**
+   * Returns when anything (a message or a heartbeat) last arrived from this peer.
+   *
+   * @return the instant
+   */
+  Instant lastHeard();
+
+  /**
    * Returns an immutable snapshot of this peer.
    *
    * @return the snapshot

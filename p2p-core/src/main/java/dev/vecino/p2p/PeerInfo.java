@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param bytesIn bytes received, framing included
  * @param bytesOut bytes written, framing included
  * @param queuedBytes bytes waiting in the outbound queue
+ * @param lastHeard when anything last arrived from the peer
  */
 public record PeerInfo(
     PeerId id,
@@ -35,7 +36,8 @@ public record PeerInfo(
     long messagesOut,
     long bytesIn,
     long bytesOut,
-    long queuedBytes) {
+    long queuedBytes,
+    Instant lastHeard) {
 
   /**
    * Validates the components.
@@ -53,6 +55,7 @@ public record PeerInfo(
    * @param bytesIn see the record component
    * @param bytesOut see the record component
    * @param queuedBytes see the record component
+   * @param lastHeard see the record component
    * @throws NullPointerException if a component other than {@code alias} is null
    */
   public PeerInfo {
@@ -62,6 +65,7 @@ public record PeerInfo(
     Objects.requireNonNull(direction, "direction");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(connectedSince, "connectedSince");
+    Objects.requireNonNull(lastHeard, "lastHeard");
   }
 
   /**

@@ -29,6 +29,15 @@ public interface PeerListener {
   default void onMessage(Message message) {}
 
   /**
+   * A peer's outbound queue crossed a watermark: {@code false} when it grew above the high
+   * watermark (slow down), {@code true} when it drained to the low one (go on).
+   *
+   * @param peer the peer
+   * @param writable the new value of {@link Peer#isWritable()}
+   */
+  default void onWritabilityChanged(Peer peer, boolean writable) {}
+
+  /**
    * A peer's connection ended. Sent once per {@link #onConnected}.
    *
    * @param peer the peer, now {@link PeerState#CLOSED}

@@ -159,6 +159,19 @@ public interface PeerNode extends AutoCloseable {
   CompletableFuture<Void> send(Peer peer, MessageKind kind, byte[] payload);
 
   /**
+   * Queues a message, waiting up to {@code queueTimeout} for room if the peer's queue is full
+   * (overriding the node's {@link PeerNodeBuilder#sendTimeout(Duration)}); see
+   * {@link #send(Peer, MessageKind, byte[])}.
+   *
+   * @param peer the peer
+   * @param kind the message kind
+   * @param payload the payload; copied before return
+   * @param queueTimeout how long to wait for room; zero fails at once when full
+   * @return completes once written
+   */
+  CompletableFuture<Void> send(Peer peer, MessageKind kind, byte[] payload, java.time.Duration queueTimeout);
+
+  /**
    * Sends binary bytes; see {@link #send(Peer, MessageKind, byte[])}.
    *
    * @param peer the peer

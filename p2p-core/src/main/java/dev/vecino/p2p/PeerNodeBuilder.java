@@ -43,6 +43,12 @@ import java.util.function.Consumer;
  *   <tr><td>{@link #closeTimeout(Duration)}</td><td>2 s</td></tr>
  *   <tr><td>{@link #maxFrameSize(int)}</td><td>16 MiB</td></tr>
  *   <tr><td>{@link #maxQueuedBytes(int)}</td><td>4 MiB per peer</td></tr>
+ *   <tr><td>{@link #writeWatermarks(int, int)}</td><td>low 1/4, high 1/2 of the queue bound</td></tr>
+ *   <tr><td>{@link #sendTimeout(Duration)}</td><td>0 (a full queue fails {@code send} at once)</td></tr>
+ *   <tr><td>{@link #heartbeatInterval(Duration)}</td><td>5 s (a silent peer is dropped after 3)</td></tr>
+ *   <tr><td>{@link #idleTimeout(Duration)}</td><td>0 (off)</td></tr>
+ *   <tr><td>{@link #maxConnections(int)}</td><td>4096</td></tr>
+ *   <tr><td>{@link #maxPendingHandshakes(int, int)}</td><td>256 overall, 32 per remote address</td></tr>
  * </table>
  *
  * <p><b>Thread safety:</b> not thread-safe; configure on one thread.
@@ -74,6 +80,14 @@ public final class PeerNodeBuilder {
   private Duration closeTimeout = Duration.ofSeconds(2);
   private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
   private int maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+  private int lowWatermark = -1;
+  private int highWatermark = -1;
+  private Duration sendTimeout = Duration.ZERO;
+  private Duration heartbeatInterval = Duration.ofSeconds(5);
+  private Duration idleTimeout = Duration.ZERO;
+  private int maxConnections = 4096;
+  private int maxPendingHandshakes = 256;
+  private int maxPendingHandshakesPerAddress = 32;
   private final List<PeerListener> listeners = new ArrayList<>();
   private final Map<PeerId, String> aliases = new HashMap<>();
 
@@ -356,6 +370,89 @@ public final class PeerNodeBuilder {
   }
 
   /**
+   * Sets the outbound queue's watermarks, in bytes. When a peer's queue grows above
+   * {@code high}, {@link Peer#isWritable()} turns false and listeners hear
+   * {@link PeerListener#onWritabilityChanged}; when it drains to {@code low} or below, it turns
+   * true again. Default: a quarter and a half of {@link #maxQueuedBytes(int)}.
+   *
+   * @param low the low watermark, at least 0
+   * @param high the high watermark, above {@code low} and at most the queue bound
+   * @return this builder
+   */
+  public PeerNodeBuilder writeWatermarks(int low, int high) {
+    this.lowWatermark = low;
+    this.highWatermark = high;
+    return this;
+  }
+
+  /**
+   * Sets how long {@code send} may wait for room when a peer's queue is full. Zero (the
+   * default) fails the future at once with {@link QueueFullException}; a positive value parks
+   * the message (copied, in order, bounded by the queue size) and fails it only if no room
+   * appears in time. {@code trySend} never waits.
+   *
+   * @param timeout zero or positive
+   * @return this builder
+   */
+  public PeerNodeBuilder sendTimeout(Duration timeout) {
+    this.sendTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /**
+   * Sets the heartbeat interval: each connection sends a PING this often, and a peer from
+   * which nothing arrives for three intervals is dropped with reason
+   * {@link DisconnectReason.Kind#TIMED_OUT}. Zero turns heartbeats off. Default 5 s.
+   *
+   * @param interval zero, or at least 10 ms
+   * @return this builder
+   */
+  public PeerNodeBuilder heartbeatInterval(Duration interval) {
+    this.heartbeatInterval = Objects.requireNonNull(interval, "interval");
+    return this;
+  }
+
+  /**
+   * Sets the idle timeout: a connection with no message in either direction for this long is
+   * closed with reason {@link DisconnectReason.Kind#TIMED_OUT}. Heartbeats do not count. Zero
+   * (the default) turns it off.
+   *
+   * @param timeout zero or positive
+   * @return this builder
+   */
+  public PeerNodeBuilder idleTimeout(Duration timeout) {
+    this.idleTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /**
+   * Sets the most connections (established plus handshaking) the node keeps; further inbound
+   * connections are closed at once and outbound connects fail. Default 4096.
+   *
+   * @param max at least 1
+   * @return this builder
+   */
+  public PeerNodeBuilder maxConnections(int max) {
+    this.maxConnections = max;
+    return this;
+  }
+
+  /**
+   * Sets how many inbound connections may be in the handshake at once, overall and from one
+   * remote address; further ones are closed at once, so a flood of connections that never
+   * speak cannot crowd out real peers. Default 256 and 32.
+   *
+   * @param overall at least 1
+   * @param perAddress at least 1, at most {@code overall}
+   * @return this builder
+   */
+  public PeerNodeBuilder maxPendingHandshakes(int overall, int perAddress) {
+    this.maxPendingHandshakes = overall;
+    this.maxPendingHandshakesPerAddress = perAddress;
+    return this;
+  }
+
+  /**
    * Validates the options and creates the node (not yet started).
    *
    * @return a new node
@@ -386,12 +483,37 @@ public final class PeerNodeBuilder {
     if (maxQueuedBytes < 1024) {
       throw new IllegalArgumentException("maxQueuedBytes must be at least 1024: " + maxQueuedBytes);
     }
+    int low = lowWatermark >= 0 ? lowWatermark : maxQueuedBytes / 4;
+    int high = highWatermark >= 0 ? highWatermark : maxQueuedBytes / 2;
+    if (low < 0 || high <= low || high > maxQueuedBytes) {
+      throw new IllegalArgumentException("watermarks must satisfy 0 <= low < high <= maxQueuedBytes: low "
+          + low + ", high " + high + ", maxQueuedBytes " + maxQueuedBytes);
+    }
+    if (sendTimeout.isNegative()) {
+      throw new IllegalArgumentException("sendTimeout must not be negative: " + sendTimeout);
+    }
+    if (heartbeatInterval.isNegative() || (!heartbeatInterval.isZero() && heartbeatInterval.toMillis() < 10)) {
+      throw new IllegalArgumentException("heartbeatInterval must be 0 or at least 10 ms: " + heartbeatInterval);
+    }
+    if (idleTimeout.isNegative()) {
+      throw new IllegalArgumentException("idleTimeout must not be negative: " + idleTimeout);
+    }
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("maxConnections must be at least 1: " + maxConnections);
+    }
+    if (maxPendingHandshakes < 1 || maxPendingHandshakesPerAddress < 1
+        || maxPendingHandshakesPerAddress > maxPendingHandshakes) {
+      throw new IllegalArgumentException("maxPendingHandshakes must satisfy 1 <= perAddress <= overall: overall "
+          + maxPendingHandshakes + ", perAddress " + maxPendingHandshakesPerAddress);
+    }
     aliases.forEach((k, v) -> Identity.checkName(v, "alias"));
     InetSocketAddress bind = new InetSocketAddress(
         bindAddress != null ? bindAddress : anyIpv4(), port);
     NodeConfig config = new NodeConfig(identity, group, bind, listen, backlog, ioThreads,
         transport, codec, discovery, callbackExecutor, directCallbacks,
-        connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes,
+        connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes, low, high,
+        sendTimeout, heartbeatInterval, idleTimeout, maxConnections, maxPendingHandshakes,
+        maxPendingHandshakesPerAddress,
         List.copyOf(listeners), Map.copyOf(aliases));
     return new Node(config);
   }

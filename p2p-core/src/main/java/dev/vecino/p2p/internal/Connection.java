@@ -36,6 +36,12 @@ final class Connection implements ChannelHandler, FrameSink {
 
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
+  /**
+   * Codecs without a handshake: how long a silent new connection stays unannounced. A probe
+   * (connect, then close without a word) closes within it and never shows up as a peer.
+   */
+  static final long ANNOUNCE_GRACE_MILLIS = 300;
+
   final Node node;
   final Direction direction;
   /** For outbound connections: completes with the peer after the handshake. */
@@ -54,6 +60,7 @@ final class Connection implements ChannelHandler, FrameSink {
   private PeerHandle handle;
   private EventLoop.Timer handshakeTimer;
   private EventLoop.Timer closeTimer;
+  private EventLoop.Timer announceTimer;
   private ByteBuffer cumulation;
   private DisconnectReason closeReason;
   private boolean shutdownAfterFlush;
@@ -65,6 +72,8 @@ final class Connection implements ChannelHandler, FrameSink {
   private final List<CompletableFuture<Void>> written = new ArrayList<>();
 
   private volatile long messagesIn;
+  /** Whether this connection counts against the node's pending-handshake limits. */
+  boolean countedAsPending;
   private volatile long bytesIn;
   volatile long lastHeardNanos = System.nanoTime();
 
@@ -104,6 +113,12 @@ final class Connection implements ChannelHandler, FrameSink {
     return o == null ? 0 : o.bytes();
   }
 
+  /** Converts the monotonic last-heard time to wall-clock time. Any thread. */
+  java.time.Instant lastHeard() {
+    long ago = System.nanoTime() - lastHeardNanos;
+    return java.time.Instant.now().minusNanos(Math.max(0, ago));
+  }
+
   long queuedBytes() {
     Outbound o = outbound;
     return o == null ? 0 : o.queuedBytes();
@@ -132,10 +147,48 @@ final class Connection implements ChannelHandler, FrameSink {
     } catch (CodecException e) {
       throw new IllegalArgumentException("cannot encode " + type + " frame: " + e.getMessage(), e);
     }
+    if (status == Outbound.OK_UNWRITABLE) {
+      node.writabilityChanged(handle, false);
+      status = Outbound.OK;
+    }
     if (status == Outbound.OK && o.takeFlushRequest()) {
       channel.eventLoop().execute(flushTask);
     }
     return status;
+  }
+
+  /**
+   * Parks a send until the queue has room or {@code timeoutNanos} pass (then the future
+   * fails with {@link dev.vecino.p2p.QueueFullException}). Any thread.
+   *
+   * @return false if it could not be parked (closed, or the parked bytes are at the bound)
+   */
+  boolean park(FrameType type, byte[] payload, CompletableFuture<Void> future, long timeoutNanos) {
+    Outbound o = outbound;
+    if (o == null || state != PeerState.CONNECTED) {
+      return false;
+    }
+    Outbound.Parked p = new Outbound.Parked(type, payload, future);
+    EventLoop loop = channel.eventLoop();
+    p.timer = loop.schedule(() -> {
+      if (o.unpark(p)) {
+        node.failQueueTimeout(p.future, this, timeoutNanos);
+      }
+    }, timeoutNanos, TimeUnit.NANOSECONDS);
+    if (!o.park(p)) {
+      p.timer.cancel();
+      return false;
+    }
+    loop.execute(() -> {
+      o.admit();
+      flush();
+    });
+    return true;
+  }
+
+  boolean isWritable() {
+    Outbound o = outbound;
+    return o == null || !o.isUnwritable();
   }
 
   /** Queues a control frame, ignoring the bound. I/O thread. */
@@ -163,7 +216,8 @@ final class Connection implements ChannelHandler, FrameSink {
     SessionInfo full = new SessionInfo(direction, channel.localAddress(), remote,
         node.identity().name(), node.config().maxFrameSize());
     this.encoder = node.config().codec().newSession(full);
-    this.outbound = new Outbound(encoder, node.config().maxQueuedBytes());
+    this.outbound = new Outbound(encoder, node.config().maxQueuedBytes(),
+        node.config().lowWatermark(), node.config().highWatermark());
     if (!node.track(this)) {
       // The node closed while this connection was opening.
       closeReason = DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closed");
@@ -177,7 +231,10 @@ final class Connection implements ChannelHandler, FrameSink {
     if (!node.config().codec().handshake()) {
       this.decoder = encoder;
       state = PeerState.CONNECTED;
-      node.registerWithoutHandshake(this);
+      // Announced when the other side first says something (the classic greeting names it),
+      // or once it has stayed open a moment: a scanner's probe never becomes a peer.
+      announceTimer = channel.eventLoop().schedule(() -> announce(null), ANNOUNCE_GRACE_MILLIS,
+          TimeUnit.MILLISECONDS);
       return;
     }
     // Until the handshake is done, accept only a small HELLO: a stranger cannot make us buffer.
@@ -260,7 +317,14 @@ final class Connection implements ChannelHandler, FrameSink {
   public void onFrame(FrameType type, ByteBuffer buf, int offset, int length) throws CodecException {
     switch (state) {
       case HANDSHAKING -> onHandshakeFrame(type, buf, offset, length);
-      case CONNECTED, CLOSING -> onDataFrame(type, buf, offset, length);
+      case CONNECTED, CLOSING -> {
+        if (handle == null) {
+          announce(null);
+        }
+        if (handle != null) {
+          onDataFrame(type, buf, offset, length);
+        }
+      }
       default -> {
         // CLOSED: the rest of the read is discarded.
       }
@@ -271,7 +335,22 @@ final class Connection implements ChannelHandler, FrameSink {
   public void onRemoteName(String name) {
     if (handle != null) {
       handle.rename(name);
+    } else {
+      announce(name);
     }
+  }
+
+  /** Codecs without a handshake: registers the peer, named {@code name} or its address. */
+  private void announce(String name) {
+    if (handle != null || state != PeerState.CONNECTED || node.config().codec().handshake()) {
+      return;
+    }
+    if (announceTimer != null) {
+      announceTimer.cancel();
+    }
+    // Announced: it no longer holds a pending-handshake slot (a probe does until it closes).
+    node.handshakeEnded(this);
+    node.registerWithoutHandshake(this, name);
   }
 
   private void onDataFrame(FrameType type, ByteBuffer buf, int offset, int length) throws CodecException {
@@ -353,10 +432,75 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     this.decoder = encoder;
     state = PeerState.CONNECTED;
+    node.handshakeEnded(this);
+    startTimers();
   }
 
   void attachWithoutHandshake(PeerHandle handle) {
     this.handle = handle;
+    startTimers();
+  }
+
+  private long lastIdleMessages = -1;
+  private long idleSinceNanos;
+  private EventLoop.Timer heartbeatTimer;
+
+  /** Starts heartbeats and the idle check, whichever are configured. I/O thread. */
+  private void startTimers() {
+    long interval = node.config().heartbeatInterval().toNanos();
+    long idle = node.config().idleTimeout().toNanos();
+    boolean pings = interval > 0 && encoder.supports(FrameType.PING) && node.config().codec().handshake();
+    long period = pings ? interval : 0;
+    if (idle > 0) {
+      period = period == 0 ? Math.max(idle / 4, TimeUnit.MILLISECONDS.toNanos(10)) : Math.min(period, Math.max(idle / 4, TimeUnit.MILLISECONDS.toNanos(10)));
+    }
+    if (period > 0) {
+      idleSinceNanos = System.nanoTime();
+      long p = period;
+      heartbeatTimer = channel.eventLoop().schedule(() -> tick(p, pings ? interval : 0, idle), p, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void tick(long period, long interval, long idle) {
+    if (state != PeerState.CONNECTED) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (interval > 0) {
+      long silent = now - lastHeardNanos;
+      if (silent > 3 * interval) {
+        timedOut("nothing heard for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (heartbeat every "
+            + TimeUnit.NANOSECONDS.toMillis(interval) + " ms)");
+        return;
+      }
+      if (now - lastPingNanos >= interval - period / 10) {
+        lastPingNanos = now;
+        sendControl(FrameType.PING, new byte[0], false);
+      }
+    }
+    if (idle > 0) {
+      long messages = messagesIn + messagesOut();
+      if (messages != lastIdleMessages) {
+        lastIdleMessages = messages;
+        idleSinceNanos = now;
+      } else if (now - idleSinceNanos >= idle) {
+        log.debug("{}: closing idle connection to {}", node.logName(), remote);
+        close(DisconnectReason.of(Kind.TIMED_OUT, "idle for " + TimeUnit.NANOSECONDS.toMillis(now - idleSinceNanos) + " ms"), true);
+        return;
+      }
+    }
+    heartbeatTimer = channel.eventLoop().schedule(() -> tick(period, interval, idle), period, TimeUnit.NANOSECONDS);
+  }
+
+  private long lastPingNanos;
+
+  private void timedOut(String detail) {
+    log.warn("{}: peer at {} timed out: {}", node.logName(), remote, detail);
+    if (closeReason == null) {
+      closeReason = DisconnectReason.of(Kind.TIMED_OUT, detail);
+    }
+    // The peer does not answer: no BYE, no flush; a reset frees both sides at once.
+    channel.abort();
   }
 
   PeerHandle handle() {
@@ -402,6 +546,9 @@ final class Connection implements ChannelHandler, FrameSink {
     if (!written.isEmpty()) {
       node.completeSends(handle, written);
       written.clear();
+    }
+    if (outbound.takeBecameWritable() && handle != null) {
+      node.writabilityChanged(handle, true);
     }
     if (result == Outbound.DRAINED) {
       if (shutdownAfterFlush && !outputShut && outbound.isEmpty()) {
@@ -493,11 +640,18 @@ final class Connection implements ChannelHandler, FrameSink {
     boolean wasOpened = channel != null;
     PeerState before = state;
     state = PeerState.CLOSED;
+    node.handshakeEnded(this);
     if (handshakeTimer != null) {
       handshakeTimer.cancel();
     }
+    if (heartbeatTimer != null) {
+      heartbeatTimer.cancel();
+    }
     if (closeTimer != null) {
       closeTimer.cancel();
+    }
+    if (announceTimer != null) {
+      announceTimer.cancel();
     }
     DisconnectReason reason = closeReason != null ? closeReason : reasonFrom(cause);
     if (outbound != null) {
@@ -513,6 +667,12 @@ final class Connection implements ChannelHandler, FrameSink {
       }
       failConnect(closeReason != null ? closeReason : DisconnectReason.of(Kind.NOT_A_PEER,
           "connection closed during the handshake (" + reason + ")"));
+    } else if (handle == null && !node.config().codec().handshake()) {
+      // Closed before it said a word or was announced: a scanner's probe, not an error.
+      log.debug("{}: {} connection {} closed without a word (a probe?): {}", node.logName(),
+          direction, remote, reason);
+      failConnect(reason.kind() == Kind.CLOSED_LOCALLY ? reason : DisconnectReason.of(Kind.NOT_A_PEER,
+          "closed the connection before saying anything (" + reason + ")"));
     }
     node.closed(this, reason);
     closedFuture.complete(null);

@@ -32,7 +32,10 @@ import dev.vecino.p2p.transport.Listener;
 import dev.vecino.p2p.transport.Transport;
 import dev.vecino.p2p.transport.TransportConfig;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +89,8 @@ public final class Node implements PeerNode {
   private final AtomicLong peerSequence = new AtomicLong();
   private final NodeCounters counters = new NodeCounters();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private final java.util.concurrent.atomic.AtomicInteger pendingHandshakes = new java.util.concurrent.atomic.AtomicInteger();
+  private final Map<java.net.InetAddress, Integer> pendingByAddress = new ConcurrentHashMap<>();
 
   private Transport transport;
   private Listener listener;
@@ -276,7 +281,34 @@ public final class Node implements PeerNode {
       return null;
     }
     counters.accepted.increment();
-    return new Connection(this, Direction.INBOUND, remote, null);
+    String refusal = null;
+    if (connections.size() >= config.maxConnections()) {
+      refusal = "connection limit of " + config.maxConnections() + " reached";
+    } else if (pendingHandshakes.get() >= config.maxPendingHandshakes()) {
+      refusal = "pending handshake limit of " + config.maxPendingHandshakes() + " reached";
+    } else if (pendingByAddress.getOrDefault(remote.getAddress(), 0) >= config.maxPendingHandshakesPerAddress()) {
+      refusal = "pending handshake limit of " + config.maxPendingHandshakesPerAddress() + " per address reached";
+    }
+    if (refusal != null) {
+      counters.reject(Kind.LIMIT_EXCEEDED);
+      // Per connection at DEBUG: a flood must not flood the log too; the count is in stats().
+      log.debug("{}: refused connection from {}: {}", logName, format(remote), refusal);
+      return null;
+    }
+    Connection c = new Connection(this, Direction.INBOUND, remote, null);
+    c.countedAsPending = true;
+    pendingHandshakes.incrementAndGet();
+    pendingByAddress.merge(remote.getAddress(), 1, Integer::sum);
+    return c;
+  }
+
+  /** A connection left the handshake (done or closed): release its pending-handshake slot. I/O thread. */
+  void handshakeEnded(Connection c) {
+    if (c.countedAsPending) {
+      c.countedAsPending = false;
+      pendingHandshakes.decrementAndGet();
+      pendingByAddress.computeIfPresent(c.target.getAddress(), (k, v) -> v <= 1 ? null : v - 1);
+    }
   }
 
   @Override
@@ -298,6 +330,18 @@ public final class Node implements PeerNode {
     if (!isRunning()) {
       return CompletableFuture.failedFuture(closedException());
     }
+    if (!config.codec().handshake() && isOwnListenAddress(address)) {
+      // Without a handshake there is no id to recognise ourselves by: compare addresses.
+      counters.reject(Kind.SELF_CONNECTION);
+      return CompletableFuture.failedFuture(new SelfConnectionException(format(address)
+          + " is this node's own listening address",
+          DisconnectReason.of(Kind.SELF_CONNECTION, format(address) + " is this node")));
+    }
+    if (connections.size() >= config.maxConnections()) {
+      counters.reject(Kind.LIMIT_EXCEEDED);
+      return CompletableFuture.failedFuture(new PeerUnreachableException("cannot connect to " + format(address)
+          + ": connection limit of " + config.maxConnections() + " reached"));
+    }
     CompletableFuture<Peer> future = new CompletableFuture<>();
     Connection c = new Connection(this, Direction.OUTBOUND, address, future);
     transport.connect(address, null, config.connectTimeout(), c);
@@ -306,6 +350,31 @@ public final class Node implements PeerNode {
 
   private NodeClosedException closedException() {
     return new NodeClosedException("node " + logName + " is " + (lifecycle.get() == Lifecycle.NEW ? "not started" : "closed"));
+  }
+
+  /**
+   * Returns whether {@code a} reaches this node's own listener: same port, and the bound
+   * address itself or, when bound to all addresses, any loopback or local interface address.
+   */
+  private boolean isOwnListenAddress(InetSocketAddress a) {
+    Listener l = listener;
+    if (l == null || a.getPort() != l.localAddress().getPort()) {
+      return false;
+    }
+    InetAddress bound = l.localAddress().getAddress();
+    InetAddress target = a.getAddress();
+    if (!bound.isAnyLocalAddress()) {
+      return bound.equals(target);
+    }
+    if (target.isAnyLocalAddress() || target.isLoopbackAddress()) {
+      return true;
+    }
+    try {
+      return NetworkInterface.getByInetAddress(target) != null;
+    } catch (SocketException e) {
+      log.debug("{}: cannot tell whether {} is local: {}", logName, target, e.toString());
+      return false;
+    }
   }
 
   boolean track(Connection c) {
@@ -427,13 +496,17 @@ public final class Node implements PeerNode {
     return !freshOpener.equals(oldOpener) && freshOpener.compareTo(oldOpener) < 0;
   }
 
-  /** Codecs without a handshake: the peer's identity is its address. I/O thread. */
-  void registerWithoutHandshake(Connection c) {
+  /**
+   * Codecs without a handshake: the peer's identity is its address; its name is {@code name}
+   * (the classic greeting) or, when null, the address. I/O thread.
+   */
+  void registerWithoutHandshake(Connection c, String name) {
     InetSocketAddress a = c.remoteAddress();
     String key = a.getAddress().getHostAddress() + ":" + a.getPort();
     UUID u = UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
     PeerId id = new PeerId(u.getMostSignificantBits(), u.getLeastSignificantBits());
-    PeerHandle handle = new PeerHandle(this, id, key, 0, peerSequence.incrementAndGet(), c);
+    PeerHandle handle = new PeerHandle(this, id, name != null ? name : key, 0,
+        peerSequence.incrementAndGet(), c);
     synchronized (registryLock) {
       peers.put(id, handle);
     }
@@ -594,6 +667,23 @@ public final class Node implements PeerNode {
     runCallback(() -> f.completeExceptionally(e));
   }
 
+  void failQueueTimeout(CompletableFuture<Void> f, Connection c, long timeoutNanos) {
+    QueueFullException e = new QueueFullException("outbound queue to " + format(c.remoteAddress())
+        + " stayed full for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+    runCallback(() -> f.completeExceptionally(e));
+  }
+
+  void writabilityChanged(PeerHandle h, boolean writable) {
+    if (h == null) {
+      return;
+    }
+    fire(h, () -> {
+      for (PeerListener l : config.listeners()) {
+        l.onWritabilityChanged(h, writable);
+      }
+    });
+  }
+
   // ---- peers and aliases ----
 
   @Override
@@ -680,11 +770,21 @@ public final class Node implements PeerNode {
 
   @Override
   public CompletableFuture<Void> send(Peer peer, MessageKind kind, byte[] payload) {
+    return send(peer, kind, payload, config.sendTimeout());
+  }
+
+  @Override
+  public CompletableFuture<Void> send(Peer peer, MessageKind kind, byte[] payload, java.time.Duration queueTimeout) {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(payload, "payload");
+    Objects.requireNonNull(queueTimeout, "queueTimeout");
     Connection c = connectionOf(peer);
     CompletableFuture<Void> f = new CompletableFuture<>();
     int s = c.send(frameType(kind), payload, 0, payload.length, null, f);
+    if (s == Outbound.FULL && queueTimeout.toNanos() > 0
+        && c.park(frameType(kind), payload.clone(), f, queueTimeout.toNanos())) {
+      return f;
+    }
     if (s == Outbound.FULL) {
       return CompletableFuture.failedFuture(new QueueFullException("outbound queue to " + describe(peer)
           + " is full (" + c.queuedBytes() + " bytes queued, limit " + config.maxQueuedBytes() + ")"));

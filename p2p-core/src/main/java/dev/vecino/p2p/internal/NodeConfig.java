@@ -30,5 +30,13 @@ public record NodeConfig(
     Duration closeTimeout,
     int maxFrameSize,
     int maxQueuedBytes,
+    int lowWatermark,
+    int highWatermark,
+    Duration sendTimeout,
+    Duration heartbeatInterval,
+    Duration idleTimeout,
+    int maxConnections,
+    int maxPendingHandshakes,
+    int maxPendingHandshakesPerAddress,
     List<PeerListener> listeners,
     Map<PeerId, String> aliases) {}

@@ -4,6 +4,7 @@ import dev.vecino.p2p.codec.CodecException;
 import dev.vecino.p2p.codec.CodecSession;
 import dev.vecino.p2p.codec.FrameType;
 import dev.vecino.p2p.transport.Channel;
+import dev.vecino.p2p.transport.EventLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -30,6 +31,8 @@ final class Outbound {
   static final int OK = 0;
   static final int FULL = 1;
   static final int CLOSED = 2;
+  /** Queued, and the queue just rose above the high watermark. */
+  static final int OK_UNWRITABLE = 3;
 
   private static final int INITIAL_CAPACITY = 8 * 1024;
   /** Writes per flush before yielding to other channels of the loop. */
@@ -38,6 +41,8 @@ final class Outbound {
   private final Object lock = new Object();
   private final CodecSession encoder;
   private final int maxQueuedBytes;
+  private final int lowWatermark;
+  private final int highWatermark;
 
   // Guarded by lock.
   private ByteBuffer pending;
@@ -46,7 +51,11 @@ final class Outbound {
   private long messages;
   private boolean flushScheduled;
   private boolean closed;
+  private boolean unwritable;
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(0);
+  /** Sends waiting for room (the wait-with-timeout policy), in order; bounded by {@code maxQueuedBytes}. */
+  private final ArrayDeque<Parked> parked = new ArrayDeque<>(0);
+  private long parkedBytes;
 
   // I/O thread only.
   private ByteBuffer writing;
@@ -54,9 +63,25 @@ final class Outbound {
 
   private record Waiter(long end, CompletableFuture<Void> future) {}
 
-  Outbound(CodecSession encoder, int maxQueuedBytes) {
+  /** A send waiting for room in the queue. */
+  static final class Parked {
+    final FrameType type;
+    final byte[] payload;
+    final CompletableFuture<Void> future;
+    EventLoop.Timer timer;
+
+    Parked(FrameType type, byte[] payload, CompletableFuture<Void> future) {
+      this.type = type;
+      this.payload = payload;
+      this.future = future;
+    }
+  }
+
+  Outbound(CodecSession encoder, int maxQueuedBytes, int lowWatermark, int highWatermark) {
     this.encoder = encoder;
     this.maxQueuedBytes = maxQueuedBytes;
+    this.lowWatermark = lowWatermark;
+    this.highWatermark = highWatermark;
   }
 
   /**
@@ -77,7 +102,8 @@ final class Outbound {
       }
       int n = encoder.encodedLength(type, b != null ? b.remaining() : len);
       // One frame larger than the bound still goes when the queue is empty, else it never could.
-      if (!force && queued > 0 && queued + n > maxQueuedBytes) {
+      // Parked sends go first: nothing jumps the line.
+      if (!force && ((queued > 0 && queued + n > maxQueuedBytes) || !parked.isEmpty())) {
         return FULL;
       }
       ensurePending(n);
@@ -104,9 +130,79 @@ final class Outbound {
       if (closeAfter) {
         closed = true;
       }
+      if (!unwritable && queued + parkedBytes > highWatermark) {
+        unwritable = true;
+        return OK_UNWRITABLE;
+      }
       return OK;
     }
   }
+
+  /**
+   * Parks a send until the queue has room, if the parked bytes stay within the bound.
+   *
+   * @return false if it could not be parked (closed, or too much already parked)
+   */
+  boolean park(Parked p) {
+    synchronized (lock) {
+      if (closed || parkedBytes + p.payload.length > maxQueuedBytes) {
+        return false;
+      }
+      parked.add(p);
+      parkedBytes += p.payload.length;
+      return true;
+    }
+  }
+
+  /** Removes a parked send whose time ran out; returns false if it was already queued. */
+  boolean unpark(Parked p) {
+    synchronized (lock) {
+      if (parked.remove(p)) {
+        parkedBytes -= p.payload.length;
+        return true;
+      }
+      return false;
+    }
+  }
+
+  /** Moves parked sends into the queue while they fit. I/O thread, after bytes were written. */
+  private void admitParked() {
+    Parked p;
+    while ((p = parked.peek()) != null && !closed) {
+      int n = encoder.encodedLength(p.type, p.payload.length);
+      if (queued > 0 && queued + n > maxQueuedBytes) {
+        return;
+      }
+      parked.poll();
+      parkedBytes -= p.payload.length;
+      if (p.timer != null) {
+        p.timer.cancel();
+      }
+      ensurePending(n);
+      encoder.encode(p.type, p.payload, 0, p.payload.length, pending);
+      queued += n;
+      enqueuedTotal += n;
+      messages++;
+      waiters.add(new Waiter(enqueuedTotal, p.future));
+    }
+  }
+
+  /** Admits parked sends now (the queue may have drained before they were parked). I/O thread. */
+  void admit() {
+    synchronized (lock) {
+      if (!parked.isEmpty()) {
+        admitParked();
+      }
+    }
+  }
+
+  /** Whether the queue is above its high watermark (set) and not yet back under the low one. */
+  boolean isUnwritable() {
+    synchronized (lock) {
+      return unwritable;
+    }
+  }
+
 
   /** Returns true once per batch: the caller must then run a flush on the I/O thread. */
   boolean takeFlushRequest() {
@@ -186,6 +282,25 @@ final class Outbound {
         waiters.poll();
         done.add(w.future());
       }
+      if (!parked.isEmpty()) {
+        admitParked();
+      }
+      if (unwritable && queued + parkedBytes <= lowWatermark) {
+        unwritable = false;
+        becameWritable = true;
+      }
+    }
+  }
+
+  /** Set by {@link #written} when the queue fell under the low watermark; read and cleared by the I/O thread. */
+  private boolean becameWritable;
+
+  /** Returns and clears the "became writable" transition. I/O thread. */
+  boolean takeBecameWritable() {
+    synchronized (lock) {
+      boolean b = becameWritable;
+      becameWritable = false;
+      return b;
     }
   }
 
@@ -200,11 +315,19 @@ final class Outbound {
   List<CompletableFuture<Void>> close() {
     synchronized (lock) {
       closed = true;
-      List<CompletableFuture<Void>> left = new ArrayList<>(waiters.size());
+      List<CompletableFuture<Void>> left = new ArrayList<>(waiters.size() + parked.size());
       for (Waiter w : waiters) {
         left.add(w.future());
       }
       waiters.clear();
+      for (Parked p : parked) {
+        if (p.timer != null) {
+          p.timer.cancel();
+        }
+        left.add(p.future);
+      }
+      parked.clear();
+      parkedBytes = 0;
       return left;
     }
   }

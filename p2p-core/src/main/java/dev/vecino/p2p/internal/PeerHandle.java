@@ -87,11 +87,21 @@ final class PeerHandle implements Peer {
   }
 
   @Override
+  public boolean isWritable() {
+    return connection.isWritable();
+  }
+
+  @Override
+  public Instant lastHeard() {
+    return connection.lastHeard();
+  }
+
+  @Override
   public PeerInfo snapshot() {
     Connection c = connection;
     return new PeerInfo(id, name, node.aliasOf(id), c.remoteAddress(), listenPort, c.direction,
         c.publicState(), connectedSince, c.messagesIn(), c.messagesOut(), c.bytesIn(), c.bytesOut(),
-        c.queuedBytes());
+        c.queuedBytes(), c.lastHeard());
   }
 
   @Override
