@@ -132,7 +132,8 @@ final class JeroMqContender implements Contender {
       }, rate, warmup, measure, v -> from[0] = v, () -> drain(dealer, h, replies, from[0]));
       echo.join(10_000);
       return new Result().latency(h).put("rate", rate)
-          .note("one thread sends and receives (JeroMQ sockets are not thread-safe)");
+          .note("one thread sends and polls replies (JeroMQ sockets are single-threaded);"
+              + " replies may be seen up to ~50 µs late");
     }
   }
 
