@@ -34,12 +34,12 @@ final class BlockingSocketContender implements Contender {
       reader.start();
       Thread writer = new Thread(() -> writeFrames(out, size), "blocking-sender");
       writer.start();
-      double rate = Timing.window(received::get, warmup, measure);
+      Result rate = Timing.window(received::get, warmup, measure);
       out.close();
       in.close();
       writer.join(5000);
       reader.join(5000);
-      return new Result().put("msgsPerSec", rate);
+      return rate;
     }
   }
 

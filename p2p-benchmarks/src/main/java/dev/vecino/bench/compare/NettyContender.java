@@ -44,11 +44,11 @@ final class NettyContender implements Contender {
       Channel client = connect(clientGroup, server, frame -> { });
       Pump pump = new Pump(client, size);
       client.eventLoop().execute(pump);
-      double rate = Timing.window(received::get, warmup, measure);
+      Result rate = Timing.window(received::get, warmup, measure);
       pump.stop.set(true);
       client.close().sync();
       server.close().sync();
-      return new Result().put("msgsPerSec", rate);
+      return rate;
     } finally {
       clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
       serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();

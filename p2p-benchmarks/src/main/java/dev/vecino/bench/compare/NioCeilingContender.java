@@ -42,6 +42,7 @@ final class NioCeilingContender implements Contender {
         long end = measureFrom + measure.toNanos();
         long n0 = -1;
         long t0 = 0;
+        long cpu0 = 0;
         long now = start;
         while (now < end) {
           if (!wbuf.hasRemaining()) {
@@ -58,9 +59,11 @@ final class NioCeilingContender implements Contender {
           if (n0 < 0 && now >= measureFrom) {
             n0 = received;
             t0 = now;
+            cpu0 = Timing.processCpuNanos();
           }
         }
-        return new Result().put("msgsPerSec", (received - n0) * 1e9 / (now - t0));
+        return new Result().put("msgsPerSec", (received - n0) * 1e9 / (now - t0))
+            .put("cpuNsPerMsg", (double) (Timing.processCpuNanos() - cpu0) / (received - n0));
       }
     }
   }

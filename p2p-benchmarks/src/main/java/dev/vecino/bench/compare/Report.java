@@ -127,15 +127,21 @@ final class Report {
 
   private void throughputTables(StringBuilder s) {
     s.append("### One-way throughput (messages received and parsed per second)\n\n");
-    s.append("| contender | 64 B | × ceiling | 1 KiB | × ceiling | notes |\n");
-    s.append("|---|---:|---:|---:|---:|---|\n");
+    s.append("CPU ns/msg: CPU time (user + system, both ends: they share one JVM) per message"
+        + " received. Unlike msgs/s it hardly moves when other work shares the machine, so it is"
+        + " the steadier measure of cost.\n\n");
+    s.append("| contender | 64 B | × ceiling | CPU ns/msg | 1 KiB | × ceiling | CPU ns/msg |"
+        + " notes |\n");
+    s.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
     for (String c : CompareMain.ONE_WAY) {
       CaseSpec a = find(throughput, "oneway", 64, c);
       CaseSpec b = find(throughput, "oneway", 1024, c);
       s.append("| ").append(label(c)).append(" | ").append(rate(a)).append(" | ")
           .append(ratio(a, find(throughput, "oneway", 64, "nio-ceiling"), "msgsPerSec"))
+          .append(" | ").append(a == null ? "–" : num(a.med("cpuNsPerMsg")))
           .append(" | ").append(rate(b)).append(" | ")
           .append(ratio(b, find(throughput, "oneway", 1024, "nio-ceiling"), "msgsPerSec"))
+          .append(" | ").append(b == null ? "–" : num(b.med("cpuNsPerMsg")))
           .append(" | ").append(notes(a, b)).append(" |\n");
     }
     s.append("\nVecino against each peer (same run, median / median):\n\n");
@@ -206,6 +212,16 @@ final class Report {
         v1k / med(throughput, "oneway", 1024, "jeromq", "msgsPerSec"), 3, true);
     target(s, "(direct callbacks) 64 B one-way ≥ 1/3 of the NIO ceiling", v64d / ceil64,
         1.0 / 3, true);
+    double cpuV = med(throughput, "oneway", 64, "vecino-executor", "cpuNsPerMsg");
+    target(s, "(CPU-cost proxy, 64 B) ceiling CPU/msg ÷ Vecino CPU/msg ≥ 1/3",
+        med(throughput, "oneway", 64, "nio-ceiling", "cpuNsPerMsg") / cpuV, 1.0 / 3, true);
+    target(s, "(CPU-cost proxy, 64 B) JeroMQ CPU/msg ÷ Vecino CPU/msg ≥ 5",
+        med(throughput, "oneway", 64, "jeromq", "cpuNsPerMsg") / cpuV, 5, true);
+    target(s, "(CPU-cost proxy, 64 B) Netty CPU/msg ÷ Vecino CPU/msg ≥ 8",
+        med(throughput, "oneway", 64, "netty", "cpuNsPerMsg") / cpuV, 8, true);
+    target(s, "(CPU-cost proxy, 1 KiB) JeroMQ CPU/msg ÷ Vecino CPU/msg ≥ 3",
+        med(throughput, "oneway", 1024, "jeromq", "cpuNsPerMsg")
+            / med(throughput, "oneway", 1024, "vecino-executor", "cpuNsPerMsg"), 3, true);
     double raw50 = med(pingPong, "pingpong", 64, "blocking-socket", "p50");
     double raw999 = med(pingPong, "pingpong", 64, "blocking-socket", "p999");
     target(s, "ping-pong p50, direct ≤ 1.15 × blocking socket",

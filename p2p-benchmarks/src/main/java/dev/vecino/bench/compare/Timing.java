@@ -25,19 +25,37 @@ final class Timing {
    * @param received the receiver's message counter
    * @param warmup not measured
    * @param measure measured
-   * @return messages received per second during the window
+   * @return {@code msgsPerSec} received during the window and {@code cpuNsPerMsg}, this
+   *     JVM's CPU time per message received (both ends live in this JVM)
    */
-  static double window(LongSupplier received, Duration warmup, Duration measure) {
+  static Result window(LongSupplier received, Duration warmup, Duration measure) {
     sleep(warmup);
+    long cpu0 = processCpuNanos();
     long n0 = received.getAsLong();
     long t0 = System.nanoTime();
     sleep(measure);
     long n1 = received.getAsLong();
     long t1 = System.nanoTime();
+    long cpu1 = processCpuNanos();
     if (n1 - n0 <= 0) {
       throw new IllegalStateException("receiver counted nothing in the window");
     }
-    return (n1 - n0) * 1e9 / (t1 - t0);
+    return new Result().put("msgsPerSec", (n1 - n0) * 1e9 / (t1 - t0))
+        .put("cpuNsPerMsg", cpu0 < 0 ? Double.NaN : (double) (cpu1 - cpu0) / (n1 - n0));
+  }
+
+  /**
+   * Returns the CPU time (user + system) this JVM used so far: the cost of a message, which,
+   * unlike wall time, other work on a shared machine barely changes.
+   *
+   * @return nanoseconds, or -1 if unknown
+   */
+  static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   /**

@@ -65,15 +65,14 @@ final class VecinoContender implements Contender {
       receivePath.begin();
       long n0 = counter.messages();
       long full0 = full.get();
-      double rate = Timing.window(counter::messages, Duration.ZERO, measure);
+      Result rate = Timing.window(counter::messages, Duration.ZERO, measure);
       long n = counter.messages() - n0;
       double sendAlloc = (double) sendPath.allocatedSinceBegin() / n;
       double receiveAlloc = (double) receivePath.allocatedSinceBegin() / n;
       double fullPerMsg = (double) (full.get() - full0) / n;
       senderThread[0].interrupt();
       senderThread[0].join(10_000);
-      return new Result().put("msgsPerSec", rate)
-          .put("sendBytesPerMsg", sendAlloc).put("receiveBytesPerMsg", receiveAlloc)
+      return rate.put("sendBytesPerMsg", sendAlloc).put("receiveBytesPerMsg", receiveAlloc)
           .put("queueFullPerMsg", fullPerMsg);
     }
   }
