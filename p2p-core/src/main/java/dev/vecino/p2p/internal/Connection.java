@@ -151,10 +151,37 @@ final class Connection implements ChannelHandler, FrameSink {
       node.writabilityChanged(handle, false);
       status = Outbound.OK;
     }
-    if (status == Outbound.OK && o.takeFlushRequest()) {
-      channel.eventLoop().execute(flushTask);
+    if (status == Outbound.OK) {
+      EventLoop loop = channel.eventLoop();
+      int turn = o.acquire(!loop.inEventLoop());
+      if (turn == Outbound.INLINE) {
+        flushInline(o);
+      } else if (turn == Outbound.SCHEDULE) {
+        loop.execute(flushTask);
+      }
     }
     return status;
+  }
+
+  /** Writes from the sender's thread, which holds the write turn; hands the rest to the I/O thread. */
+  private void flushInline(Outbound o) {
+    int result;
+    try {
+      result = o.flushInline(channel, written);
+    } catch (IOException e) {
+      // The I/O thread meets the same error on its next write and closes with the reason.
+      result = Outbound.MORE;
+    }
+    if (!written.isEmpty()) {
+      node.completeSends(handle, written);
+      written.clear();
+    }
+    if (o.takeBecameWritable() && handle != null) {
+      node.writabilityChanged(handle, true);
+    }
+    if (result != Outbound.DRAINED) {
+      channel.eventLoop().execute(flushTask);
+    }
   }
 
   /**
@@ -181,7 +208,9 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     loop.execute(() -> {
       o.admit();
-      flush();
+      if (o.takeFlushRequest()) {
+        flush();
+      }
     });
     return true;
   }
@@ -237,9 +266,8 @@ final class Connection implements ChannelHandler, FrameSink {
           TimeUnit.MILLISECONDS);
       return;
     }
-    // Until the handshake is done, accept only a small HELLO: a stranger cannot make us buffer.
-    this.decoder = node.config().codec().newSession(new SessionInfo(direction, channel.localAddress(),
-        remote, node.identity().name(), Math.min(Hello.MAX_HELLO_FRAME, node.config().maxFrameSize())));
+    // One session throughout; until the handshake is done, checkHandshakeNeed caps what we buffer.
+    this.decoder = encoder;
     state = PeerState.HANDSHAKING;
     handshakeTimer = channel.eventLoop().schedule(this::handshakeTimedOut,
         node.config().handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -265,31 +293,75 @@ final class Connection implements ChannelHandler, FrameSink {
     lastHeardNanos = System.nanoTime();
     bytesIn += data.remaining();
     try {
-      if (cumulation == null || cumulation.position() == 0) {
-        int need = decoder.decode(data, this);
-        if (data.hasRemaining() && state != PeerState.CLOSED) {
-          ensureCumulation(Math.max(need, data.remaining()));
-          cumulation.put(data);
-        }
-      } else {
-        ensureCumulation(cumulation.position() + data.remaining());
+      if (cumulation != null && cumulation.position() > 0 && !completePartialFrame(data)) {
+        return;
+      }
+      if (!data.hasRemaining() || state == PeerState.CLOSED) {
+        return;
+      }
+      // The common case: decode straight from the transport's buffer; keep only a partial tail.
+      int need = decoder.decode(data, this);
+      if (!checkHandshakeNeed(need)) {
+        return;
+      }
+      if (data.hasRemaining() && state != PeerState.CLOSED) {
+        ensureCumulation(Math.max(need, data.remaining()));
         cumulation.put(data);
-        cumulation.flip();
-        int need;
-        try {
-          need = decoder.decode(cumulation, this);
-        } finally {
-          cumulation.compact();
-        }
-        if (state != PeerState.CLOSED) {
-          ensureCumulation(Math.max(need, cumulation.position()));
-        }
+        cumulationNeed = need;
       }
     } catch (FrameTooLongException e) {
       protocolViolation(Kind.FRAME_TOO_LONG, e.getMessage());
     } catch (CodecException e) {
       protocolViolation(Kind.PROTOCOL_ERROR, e.getMessage());
     }
+  }
+
+  /** Bytes the frame held in {@code cumulation} needs in total, as the decoder last said. */
+  private int cumulationNeed;
+
+  /**
+   * Completes the partial frame held from the last read with only the bytes it still needs,
+   * so the rest of the read is decoded in place instead of being copied.
+   *
+   * @return false when the data ran out or the connection closed
+   */
+  private boolean completePartialFrame(ByteBuffer data) {
+    while (cumulation.position() > 0) {
+      int held = cumulation.position();
+      int take = cumulationNeed > held ? Math.min(cumulationNeed - held, data.remaining()) : data.remaining();
+      ensureCumulation(held + take);
+      cumulation.put(cumulation.position(), data, data.position(), take);
+      cumulation.position(held + take);
+      data.position(data.position() + take);
+      if (cumulation.position() < cumulationNeed) {
+        return false;
+      }
+      cumulation.flip();
+      int need;
+      try {
+        need = decoder.decode(cumulation, this);
+      } finally {
+        cumulation.compact();
+      }
+      if (state == PeerState.CLOSED || !checkHandshakeNeed(need)) {
+        return false;
+      }
+      cumulationNeed = need;
+      if (cumulation.position() > 0 && !data.hasRemaining()) {
+        ensureCumulation(need);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Until the handshake is done, a frame longer than a HELLO can be is a stranger's. */
+  private boolean checkHandshakeNeed(int need) {
+    if (state == PeerState.HANDSHAKING && need > Hello.MAX_HELLO_FRAME + 4) {
+      protocolViolation(Kind.NOT_A_PEER, "first frame declares " + need + " bytes, more than a HELLO");
+      return false;
+    }
+    return true;
   }
 
   private void ensureCumulation(int capacity) {

@@ -129,11 +129,7 @@ public final class Node implements PeerNode {
     if (config.callbackExecutor() != null) {
       callbacks = config.callbackExecutor();
     } else {
-      ownedCallbacks = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-        Thread t = new Thread(r, "vecino-callback-" + suffix);
-        t.setDaemon(true);
-        return t;
-      });
+      ownedCallbacks = new CallbackThread("vecino-callback-" + suffix);
       callbacks = ownedCallbacks;
     }
     transport = config.transport().create(new TransportConfig(suffix, config.ioThreads()));

@@ -7,9 +7,12 @@ import java.nio.ByteBuffer;
 /**
  * One open connection, owned by one {@link EventLoop}.
  *
- * <p><b>Thread safety:</b> {@link #write}, {@link #requestWritable}, {@link #shutdownOutput}
- * must be called on the owning loop's thread; {@link #close()}, {@link #abort()} and the
- * accessors may be called from any thread.
+ * <p><b>Thread safety:</b> {@link #requestWritable} and {@link #shutdownOutput} must be called
+ * on the owning loop's thread. {@link #write} is called by one thread at a time: the loop's
+ * thread, or a sender's thread that the node has given the connection's exclusive write turn
+ * (a sender that finds the connection idle writes its frame itself rather than waking the
+ * loop); an implementation must allow that, as {@link java.nio.channels.SocketChannel} does.
+ * {@link #close()}, {@link #abort()} and the accessors may be called from any thread.
  */
 public interface Channel {
 
