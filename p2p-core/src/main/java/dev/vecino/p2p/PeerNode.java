@@ -270,6 +270,16 @@ public interface PeerNode extends AutoCloseable {
   CompletableFuture<Void> disconnect(Peer peer);
 
   /**
+   * Closes one peer's connection like {@link #disconnect(Peer)}, telling the peer why: its
+   * {@code onDisconnected} reason reads {@code closed by peer: <reason>}.
+   *
+   * @param peer the peer
+   * @param reason a short text for the peer, e.g. "ana left the chat" (at most 1 KiB of UTF-8 is sent)
+   * @return completes when the connection is closed
+   */
+  CompletableFuture<Void> disconnect(Peer peer, String reason);
+
+  /**
    * Closes every peer's connection, as {@link #disconnect(Peer)} does.
    *
    * @return completes when all are closed
@@ -298,4 +308,11 @@ public interface PeerNode extends AutoCloseable {
    */
   @Override
   void close();
+
+  /**
+   * Closes the node like {@link #close()}, telling every peer why in the BYE.
+   *
+   * @param reason a short text for the peers, e.g. "ana left the chat"
+   */
+  void close(String reason);
 }

@@ -53,6 +53,23 @@ class LifecycleTest {
   }
 
   @Test
+  void disconnectAndCloseCarryTheGivenReason() throws Exception {
+    Recorder rb = new Recorder();
+    Recorder rc = new Recorder();
+    try (PeerNode b = Nodes.start("b", rb); PeerNode c = Nodes.start("c", rc)) {
+      PeerNode a = Nodes.start("a", new Recorder());
+      Peer pb = a.connect(b.localAddress()).get(5, TimeUnit.SECONDS);
+      a.connect(c.localAddress()).get(5, TimeUnit.SECONDS);
+      a.disconnect(pb, "ana left the room").get(5, TimeUnit.SECONDS);
+      Await.until("b told", () -> rb.disconnects.size() == 1);
+      assertEquals("closed by peer: ana left the room", rb.disconnects.get(0).toString());
+      a.close("ana left the chat");
+      Await.until("c told", () -> rc.disconnects.size() == 1);
+      assertEquals("closed by peer: ana left the chat", rc.disconnects.get(0).toString());
+    }
+  }
+
+  @Test
   void closeFlushesQueuedMessagesBeforeBye() throws Exception {
     int count = 20_000;
     Recorder rb = new Recorder();
@@ -118,6 +135,9 @@ class LifecycleTest {
       ConfigurationException e = assertThrows(ConfigurationException.class, b::start);
       assertTrue(e.getMessage().contains("127.0.0.1:" + a.localAddress().getPort()), e.getMessage());
       Nodes.assertNoThreadsOf(b);
+      long start = System.nanoTime();
+      b.close(); // after a failed start: returns at once
+      assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "close after a failed start must not wait");
     }
   }
 

@@ -142,6 +142,7 @@ public final class Node implements PeerNode {
         lifecycle.set(Lifecycle.CLOSED);
         transport.close();
         shutdownCallbacks();
+        terminated.complete(null);
         throw new ConfigurationException("cannot listen on " + format(config.bindAddress()) + ": " + e.getMessage(), e);
       }
     }
@@ -169,6 +170,12 @@ public final class Node implements PeerNode {
 
   @Override
   public void close() {
+    close("node closing");
+  }
+
+  @Override
+  public void close(String reasonText) {
+    Objects.requireNonNull(reasonText, "reason");
     if (lifecycle.compareAndSet(Lifecycle.NEW, Lifecycle.CLOSED)) {
       terminated.complete(null);
       return;
@@ -182,7 +189,7 @@ public final class Node implements PeerNode {
         listener.close();
       }
       List<CompletableFuture<Void>> closing = new ArrayList<>();
-      DisconnectReason reason = DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closing");
+      DisconnectReason reason = DisconnectReason.of(Kind.CLOSED_LOCALLY, reasonText);
       for (Connection c : connections) {
         c.closeAsync(reason, true);
         closing.add(c.closedFuture);
@@ -827,8 +834,14 @@ public final class Node implements PeerNode {
 
   @Override
   public CompletableFuture<Void> disconnect(Peer peer) {
+    return disconnect(peer, "disconnected");
+  }
+
+  @Override
+  public CompletableFuture<Void> disconnect(Peer peer, String reason) {
+    Objects.requireNonNull(reason, "reason");
     Connection c = connectionOf(peer);
-    c.closeAsync(DisconnectReason.of(Kind.CLOSED_LOCALLY, "disconnected"), true);
+    c.closeAsync(DisconnectReason.of(Kind.CLOSED_LOCALLY, reason), true);
     CompletableFuture<Void> f = new CompletableFuture<>();
     c.closedFuture.whenComplete((v, e) -> runCallback(() -> f.complete(null)));
     return f;

@@ -256,18 +256,8 @@ final class Outbound {
    */
   int flushInline(Channel channel, List<CompletableFuture<Void>> done) throws IOException {
     try {
-      synchronized (lock) {
-        if (pending == null || pending.position() == 0) {
-          flushScheduled = false;
-          return DRAINED;
-        }
-        ByteBuffer drained = writing;
-        writing = pending;
-        pending = drained;
-        if (pending != null) {
-          pending.clear();
-        }
-        writing.flip();
+      if (!swapLocked()) {
+        return DRAINED;
       }
       int n = channel.write(writing);
       if (n > 0) {
@@ -335,21 +325,34 @@ final class Outbound {
           return BLOCKED;
         }
       }
-      synchronized (lock) {
-        if (pending == null || pending.position() == 0) {
-          flushScheduled = false;
-          return DRAINED;
-        }
-        ByteBuffer drained = writing;
-        writing = pending;
-        pending = drained;
-        if (pending != null) {
-          pending.clear();
-        }
-        writing.flip();
+      if (!swapLocked()) {
+        return DRAINED;
       }
     }
     return MORE;
+  }
+
+  /**
+   * Swaps {@code pending} (what senders filled) into {@code writing}, or, when nothing is
+   * pending, releases the write turn. Called by the write-turn holder.
+   *
+   * @return true if there is something to write; false when drained (turn released)
+   */
+  private boolean swapLocked() {
+    synchronized (lock) {
+      if (pending == null || pending.position() == 0) {
+        flushScheduled = false;
+        return false;
+      }
+      ByteBuffer drained = writing;
+      writing = pending;
+      pending = drained;
+      if (pending != null) {
+        pending.clear();
+      }
+      writing.flip();
+      return true;
+    }
   }
 
   private void written(int n, List<CompletableFuture<Void>> done) {

@@ -1,0 +1,158 @@
+package dev.vecino.examples;
+
+import dev.vecino.examples.chat.ChatCommand;
+import dev.vecino.examples.cli.Errors;
+import dev.vecino.examples.cli.VersionProvider;
+import dev.vecino.examples.echo.EchoClientCommand;
+import dev.vecino.examples.echo.EchoServerCommand;
+import dev.vecino.examples.scan.ScanCommand;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code vecino} command: {@code java -jar vecino.jar [chat|scan|send|echo-server|echo-client]}.
+ *
+ * <p>Exit codes: 0 success, 2 bad arguments (with a one-line hint on stderr), 1 any other
+ * failure. Without a subcommand, or when the first argument is an option, it runs {@code chat}.
+ */
+@Command(
+    name = "vecino",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Peer-to-peer messaging on your LAN. Without a subcommand, starts the chat.",
+    subcommands = {
+        ChatCommand.class,
+        ScanCommand.class,
+        SendCommand.class,
+        EchoServerCommand.class,
+        EchoClientCommand.class,
+        CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+
+  /** Exit code for bad arguments. */
+  public static final int EXIT_USAGE = 2;
+  /** Exit code for any failure other than bad arguments. */
+  public static final int EXIT_FAILURE = 1;
+
+  private static final Set<String> ROOT_OPTIONS = Set.of("-h", "--help", "-V", "--version");
+
+  private Main() {}
+
+  @Override
+  public void run() {
+    // Unreachable in practice: main() routes a bare invocation to "chat".
+  }
+
+  /**
+   * Runs the command line and exits with its code.
+   *
+   * @param args the arguments
+   */
+  public static void main(String[] args) {
+    if (Arrays.asList(args).contains("--debug")) {
+      // Must happen before the first logger exists: slf4j-simple reads it once.
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+    }
+    PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
+        StandardCharsets.UTF_8);
+    System.setOut(stdout);
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(
+        new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
+    System.exit(run(args, out, err));
+  }
+
+  /**
+   * Parses and runs a command line with the given streams; used by {@link #main} and tests.
+   *
+   * @param args the arguments
+   * @param out where results go
+   * @param err where diagnostics go
+   * @return the exit code
+   */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cmd = commandLine();
+    cmd.setOut(out);
+    cmd.setErr(err);
+    return cmd.execute(withDefaultSubcommand(cmd, args));
+  }
+
+  /**
+   * Builds the command tree with this program's error handling.
+   *
+   * @return the command line
+   */
+  public static CommandLine commandLine() {
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.setCaseInsensitiveEnumValuesAllowed(true);
+    cmd.setParameterExceptionHandler(usageHandler());
+    cmd.setExecutionExceptionHandler(failureHandler());
+    return cmd;
+  }
+
+  /**
+   * Prepends {@code chat} when no subcommand is named: no arguments, or options first.
+   *
+   * @param cmd the command tree
+   * @param args the arguments
+   * @return the arguments to parse
+   */
+  static String[] withDefaultSubcommand(CommandLine cmd, String[] args) {
+    if (args.length == 0) {
+      return new String[] {"chat"};
+    }
+    String first = args[0];
+    if (cmd.getSubcommands().containsKey(first) || ROOT_OPTIONS.contains(first)
+        || !first.startsWith("-")) {
+      return args;
+    }
+    String[] withChat = new String[args.length + 1];
+    withChat[0] = "chat";
+    System.arraycopy(args, 0, withChat, 1, args.length);
+    return withChat;
+  }
+
+  private static IParameterExceptionHandler usageHandler() {
+    return (ParameterException ex, String[] args) -> {
+      CommandLine c = ex.getCommandLine();
+      PrintWriter err = c.getErr();
+      String name = c.getCommandSpec().qualifiedName();
+      err.println(name + ": " + ex.getMessage());
+      UnmatchedArgumentException.printSuggestions(ex, err);
+      err.println("Try '" + name + " --help' for more information.");
+      err.flush();
+      return EXIT_USAGE;
+    };
+  }
+
+  private static IExecutionExceptionHandler failureHandler() {
+    return (Exception ex, CommandLine c, CommandLine.ParseResult parsed) -> {
+      PrintWriter err = c.getErr();
+      err.println("error: " + Errors.describe(ex));
+      if (debugRequested(parsed)) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return EXIT_FAILURE;
+    };
+  }
+
+  private static boolean debugRequested(CommandLine.ParseResult parsed) {
+    List<String> original = parsed.originalArgs();
+    return original.contains("--debug");
+  }
+}

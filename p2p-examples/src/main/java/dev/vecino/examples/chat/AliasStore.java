@@ -1,0 +1,106 @@
+package dev.vecino.examples.chat;
+
+import dev.vecino.p2p.PeerId;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The aliases a user gave to peers, kept by peer id in a properties file
+ * ({@code aliases.properties} in the config directory) so they survive restarts of either
+ * side.
+ *
+ * <p><b>Thread safety:</b> not thread-safe; the chat's input thread owns it.
+ */
+public final class AliasStore {
+
+  private final Path file;
+  private final Map<PeerId, String> aliases = new TreeMap<>();
+
+  private AliasStore(Path file) {
+    this.file = file;
+  }
+
+  /**
+   * Loads the aliases from {@code file}; a missing file means none. Lines whose key is not a
+   * peer id are skipped.
+   *
+   * @param file the properties file
+   * @return the store
+   * @throws UncheckedIOException if the file exists but cannot be read
+   */
+  public static AliasStore load(Path file) {
+    AliasStore store = new AliasStore(file);
+    if (!Files.exists(file)) {
+      return store;
+    }
+    Properties p = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read aliases file " + file, e);
+    }
+    for (String key : p.stringPropertyNames()) {
+      String alias = p.getProperty(key).strip();
+      if (alias.isEmpty()) {
+        continue;
+      }
+      try {
+        store.aliases.put(PeerId.parse(key.strip()), alias);
+      } catch (IllegalArgumentException e) {
+        // A hand-edited line with a bad key: ignore it rather than refuse to start.
+        continue;
+      }
+    }
+    return store;
+  }
+
+  /**
+   * Returns every alias, by peer id.
+   *
+   * @return an immutable copy
+   */
+  public Map<PeerId, String> all() {
+    return Map.copyOf(aliases);
+  }
+
+  /**
+   * Sets or clears one alias and saves the file at once.
+   *
+   * @param id the peer
+   * @param alias the alias, or null to clear it
+   * @throws UncheckedIOException if the file cannot be written
+   */
+  public void put(PeerId id, String alias) {
+    if (alias == null) {
+      aliases.remove(id);
+    } else {
+      aliases.put(id, alias);
+    }
+    save();
+  }
+
+  private void save() {
+    Properties p = new Properties();
+    aliases.forEach((id, alias) -> p.setProperty(id.toString(), alias));
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, ".aliases", ".tmp");
+      try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        p.store(out, "Vecino peer aliases: peer id = alias");
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write aliases file " + file, e);
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package dev.vecino.examples.chat;
+
+import dev.vecino.examples.Main;
+import dev.vecino.examples.cli.CommonOptions;
+import dev.vecino.examples.cli.Converters;
+import dev.vecino.examples.cli.Defaults;
+import dev.vecino.examples.cli.Errors;
+import dev.vecino.examples.cli.HostPort;
+import dev.vecino.examples.cli.Usage;
+import dev.vecino.examples.cli.VersionProvider;
+import dev.vecino.examples.scan.Scanner;
+import dev.vecino.p2p.Identity;
+import dev.vecino.p2p.PeerInfo;
+import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.codec.Codec;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vecino chat}: the interactive console chat. On a terminal it uses JLine (history,
+ * completion, colors); with piped stdin it reads plain lines and exits 0 at end of input.
+ * Chat lines and errors go to stdout, logs to stderr.
+ */
+@Command(
+    name = "chat",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+        "Chat with peers on your LAN. Type a menu number, a /command, or text to send to all.",
+        "Start-up prints: listening on <address>:<port> as <name> (id <short id>)"
+    })
+public final class ChatCommand implements Callable<Integer> {
+
+  /** The wire codecs the chat can speak. */
+  public enum CodecChoice {
+    /** Length-prefixed frames with the HELLO handshake: the Vecino protocol. */
+    framed,
+    /** One UTF-8 text line per message, no handshake: talk to {@code nc} and scripts. */
+    line,
+    /** The original Python LAN chat's wire format. */
+    classic
+  }
+
+  @Spec
+  private CommandSpec spec;
+
+  @Mixin
+  private CommonOptions common;
+
+  @Option(names = "--name", paramLabel = "NAME",
+      description = "Display name peers see (default: user@host).")
+  private String name;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + Defaults.PORT,
+      description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  private int port;
+
+  @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}, every IPv4 address).")
+  private String bind;
+
+  @Option(names = "--group", paramLabel = "GROUP", defaultValue = PeerNode.DEFAULT_GROUP,
+      description = "Group; nodes of other groups are refused (default: ${DEFAULT-VALUE}).")
+  private String group;
+
+  @Option(names = "--connect", paramLabel = "HOST:PORT",
+      converter = Converters.HostPortConverter.class,
+      description = "Connect to this peer at start (repeatable).")
+  private List<HostPort> connect = new ArrayList<>();
+
+  @Option(names = "--scan", paramLabel = "TARGETS", arity = "0..1", fallbackValue = "",
+      description = "Scan at start: the given targets, or your own subnets when none given.")
+  private String scan;
+
+  @Option(names = "--codec", paramLabel = "CODEC", defaultValue = "framed",
+      description = "Wire codec: framed (Vecino), line (nc, scripts), classic (the original "
+          + "LAN chat) (default: ${DEFAULT-VALUE}).")
+  private CodecChoice codec;
+
+  @Option(names = "--config-dir", paramLabel = "DIR",
+      description = "Where the node id, aliases and history are kept "
+          + "(default: $XDG_CONFIG_HOME/vecino or ~/.config/vecino).")
+  private Path configDir;
+
+  @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
+      converter = Converters.DurationConverter.class,
+      description = "How long a connect may take, e.g. 500ms, 5s (default: ${DEFAULT-VALUE}).")
+  private Duration connectTimeout;
+
+  @Option(names = "--no-color", description = "No colors, even on a terminal.")
+  private boolean noColor;
+
+  /** Creates the command; picocli instantiates it. */
+  public ChatCommand() {}
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (port < 0 || port > 65535) {
+      return usage("--port must be 0..65535: " + port);
+    }
+    if (connectTimeout.isZero()) {
+      return usage("--connect-timeout must be positive");
+    }
+    Path dir = configDir != null ? configDir : Defaults.configDir();
+    Identity identity;
+    String displayName = name != null ? name : Defaults.userAtHost();
+    boolean shared;
+    try {
+      shared = !ConfigLock.acquire(dir);
+      identity = shared
+          ? Identity.random(displayName)
+          : Identity.loadOrCreate(dir.resolve("identity.properties"), displayName);
+    } catch (IllegalArgumentException e) {
+      return usage("bad --name or identity file: " + e.getMessage());
+    } catch (UncheckedIOException e) {
+      out.println("error: " + e.getMessage());
+      return Main.EXIT_FAILURE;
+    }
+    AliasStore aliases;
+    try {
+      aliases = AliasStore.load(dir.resolve("aliases.properties"));
+    } catch (UncheckedIOException e) {
+      out.println("error: " + e.getMessage());
+      return Main.EXIT_FAILURE;
+    }
+    boolean terminal = System.console() != null;
+    boolean color = terminal && !noColor && System.getenv("NO_COLOR") == null
+        && !"dumb".equals(System.getenv("TERM"));
+    AtomicReference<PeerNode> nodeRef = new AtomicReference<>();
+    Console console = terminal
+        ? JLineConsole.open(dir.resolve("history"), () -> peerWords(nodeRef.get()), color)
+        : new PlainConsole(new BufferedReader(new InputStreamReader(System.in,
+            StandardCharsets.UTF_8)), out);
+    try (console) {
+      if (shared) {
+        console.println("note: another chat uses " + dir + "; this one runs with a temporary id"
+            + " (give it its own --config-dir to keep one)");
+      }
+      return run(identity, aliases, console, color, nodeRef);
+    }
+  }
+
+  private int run(Identity identity, AliasStore aliases, Console console, boolean color,
+      AtomicReference<PeerNode> nodeRef) {
+    ChatFormat format = new ChatFormat(Clock.systemDefaultZone(), color);
+    PeerNode node;
+    try {
+      node = PeerNode.builder()
+          .identity(identity)
+          .group(group)
+          .bindAddress(bind)
+          .port(port)
+          .codec(codec())
+          .connectTimeout(connectTimeout)
+          .aliases(aliases.all())
+          .listener(new ChatEvents(console, format))
+          .build();
+    } catch (IllegalArgumentException e) {
+      return usage(e.getMessage());
+    }
+    try {
+      node.start();
+    } catch (RuntimeException e) {
+      console.println("error: " + Errors.startFailure(e, bind, port));
+      debug(e);
+      // start() released what it took; close() would wait for a termination that a failed
+      // start never signals (reported to core), so it is not called here.
+      return Main.EXIT_FAILURE;
+    }
+    nodeRef.set(node);
+    console.println(ChatFormat.listening(node.identity(), node.localAddress(),
+        LocalAddresses.reachable(node.localAddress())));
+    Duration connectWait = connectTimeout.plusSeconds(10);
+    ChatSession session = new ChatSession(node, console, format,
+        new ChatActions(node, console, format, aliases, connectWait, this::debug),
+        new ChatScan(node, console, format, Scanner.available()));
+    Thread hook = new Thread(session::shutdown, "vecino-chat-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      session.run(connect, scan);
+    } finally {
+      session.shutdown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down (Ctrl-C): the hook is running or has run.
+      }
+    }
+    return 0;
+  }
+
+  private Codec codec() {
+    return Codec.byName(codec.name());
+  }
+
+  private static List<String> peerWords(PeerNode node) {
+    List<String> words = new ArrayList<>();
+    if (node == null) {
+      return words;
+    }
+    List<PeerInfo> peers = node.peers();
+    for (int i = 0; i < peers.size(); i++) {
+      words.add(String.valueOf(i + 1));
+      PeerInfo p = peers.get(i);
+      if (p.alias() != null) {
+        words.add(p.alias());
+      }
+      words.add(p.name());
+    }
+    return words;
+  }
+
+  private int usage(String message) {
+    return Usage.error(spec, message);
+  }
+
+  private void debug(Throwable e) {
+    if (common.debug()) {
+      e.printStackTrace(spec.commandLine().getErr());
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.vecino.examples.chat;
+
+import dev.vecino.p2p.DisconnectReason;
+import dev.vecino.p2p.Message;
+import dev.vecino.p2p.Peer;
+import dev.vecino.p2p.PeerListener;
+
+/**
+ * Prints the node's peer events as chat lines: joins, leaves with their reason, messages, and
+ * calls (with the terminal bell).
+ *
+ * <p><b>Threads:</b> called on the node's callback thread; it only prints, through the
+ * thread-safe {@link Console#println}.
+ */
+final class ChatEvents implements PeerListener {
+
+  private final Console console;
+  private final ChatFormat format;
+
+  ChatEvents(Console console, ChatFormat format) {
+    this.console = console;
+    this.format = format;
+  }
+
+  @Override
+  public void onConnected(Peer peer) {
+    console.println(format.joined(peer));
+  }
+
+  @Override
+  public void onMessage(Message message) {
+    Peer from = message.sender();
+    switch (message.kind()) {
+      case TEXT -> console.println(format.message(from, message.text()));
+      case CALL -> {
+        console.println(format.call(from, message.text()));
+        console.bell();
+      }
+      case BINARY -> console.println(format.event(ChatFormat.label(from) + " sent "
+          + message.size() + " bytes of binary data"));
+      default -> console.println(format.event(ChatFormat.label(from) + " sent a "
+          + message.kind() + " message"));
+    }
+  }
+
+  @Override
+  public void onDisconnected(Peer peer, DisconnectReason reason) {
+    console.println(format.left(peer, reason));
+  }
+}

@@ -1,0 +1,248 @@
+package dev.vecino.examples.chat;
+
+import dev.vecino.p2p.Direction;
+import dev.vecino.p2p.DisconnectReason;
+import dev.vecino.p2p.Identity;
+import dev.vecino.p2p.Peer;
+import dev.vecino.p2p.PeerInfo;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Formats every line the chat prints: time-stamped events, errors, the peer table. Colors are
+ * ANSI escapes, used only when the console is a terminal that wants them.
+ *
+ * <p><b>Thread safety:</b> immutable; callable from any thread.
+ */
+public final class ChatFormat {
+
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+  private static final String RESET = "\u001b[0m";
+
+  private final Clock clock;
+  private final boolean color;
+
+  /**
+   * Creates a formatter.
+   *
+   * @param clock the source of time stamps
+   * @param color whether to emit ANSI colors
+   */
+  public ChatFormat(Clock clock, boolean color) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.color = color;
+  }
+
+  /**
+   * Returns whether this formatter emits colors.
+   *
+   * @return true for ANSI colors
+   */
+  public boolean color() {
+    return color;
+  }
+
+  /**
+   * Time-stamps an event line: {@code [12:00:01] text}.
+   *
+   * @param text the event
+   * @return the line
+   */
+  public String event(String text) {
+    return paint("2", "[" + time(clock.instant()) + "]") + " " + text;
+  }
+
+  /**
+   * Formats an error: {@code [12:00:01] error: text}.
+   *
+   * @param text what went wrong, one line
+   * @return the line
+   */
+  public String error(String text) {
+    return event(paint("1;31", "error:") + " " + text);
+  }
+
+  /**
+   * Formats a peer's arrival.
+   *
+   * @param peer the peer
+   * @return the line
+   */
+  public String joined(Peer peer) {
+    String dir = switch (peer.direction()) {
+      case INBOUND -> "inbound";
+      case OUTBOUND -> "outbound";
+    };
+    String where = address(peer.remoteAddress());
+    // Codecs without a handshake name a peer by its address: do not say it twice.
+    String from = label(peer).equals(where) ? "" : " from " + where;
+    return event(paint("32", "+ " + label(peer)) + " joined" + from
+        + " (" + dir + ", id " + peer.id().shortId() + ")");
+  }
+
+  /**
+   * Formats a peer's departure with the reason.
+   *
+   * @param peer the peer
+   * @param reason why it left
+   * @return the line
+   */
+  public String left(Peer peer, DisconnectReason reason) {
+    return event(paint("33", "- " + label(peer)) + " left (" + reason + ")");
+  }
+
+  /**
+   * Formats a text message from a peer: {@code [12:00:01] bob: hola}.
+   *
+   * @param from the sender
+   * @param text the text
+   * @return the line
+   */
+  public String message(Peer from, String text) {
+    return event(paint("1;36", label(from) + ":") + " " + text);
+  }
+
+  /**
+   * Formats a call from a peer, prominently: {@code *** ana is calling you: text ***}.
+   *
+   * @param from the caller
+   * @param text the call's text, possibly empty
+   * @return the line
+   */
+  public String call(Peer from, String text) {
+    String body = "*** " + label(from) + " is calling you" + (text.isEmpty() ? "" : ": " + text)
+        + " ***";
+    return event(paint("1;33;7", body));
+  }
+
+  /**
+   * Describes the local node: name, id and where peers can reach it.
+   *
+   * @param me the node's identity
+   * @param bound the bound address
+   * @param reachable concrete addresses when bound to a wildcard (may be empty)
+   * @return one line, e.g. {@code listening on 127.0.0.1:40123 as ana (id 3f9a1c2e)}
+   */
+  public static String listening(Identity me, InetSocketAddress bound, List<String> reachable) {
+    String line = "listening on " + address(bound) + " as " + me.name()
+        + " (id " + me.id().shortId() + ")";
+    if (!reachable.isEmpty()) {
+      line += "; reachable at " + String.join(", ", reachable);
+    }
+    return line;
+  }
+
+  /**
+   * Formats the table of connections, one row per peer, numbered from 1.
+   *
+   * @param peers the peers, in the order their indexes refer to
+   * @return the table lines (a single "no peers" line when empty)
+   */
+  public List<String> peerTable(List<PeerInfo> peers) {
+    List<String> lines = new ArrayList<>();
+    if (peers.isEmpty()) {
+      lines.add("no peers connected");
+      return lines;
+    }
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"#", "peer", "address", "dir", "since", "in", "out"});
+    Instant now = clock.instant();
+    for (int i = 0; i < peers.size(); i++) {
+      PeerInfo p = peers.get(i);
+      String who = p.alias() != null ? p.alias() + " (" + p.name() + ")" : p.name();
+      String addr = address(p.remoteAddress());
+      if (p.direction() == Direction.INBOUND && p.listenPort() > 0) {
+        addr += " (listens on " + p.listenPort() + ")";
+      }
+      rows.add(new String[] {
+          String.valueOf(i + 1), who + " [" + p.id().shortId() + "]", addr,
+          p.direction() == Direction.INBOUND ? "in" : "out",
+          time(p.connectedSince()) + " (" + ago(Duration.between(p.connectedSince(), now)) + ")",
+          String.valueOf(p.messagesIn()), String.valueOf(p.messagesOut())});
+    }
+    int[] width = new int[rows.get(0).length];
+    for (String[] r : rows) {
+      for (int c = 0; c < r.length; c++) {
+        width[c] = Math.max(width[c], r[c].length());
+      }
+    }
+    for (int r = 0; r < rows.size(); r++) {
+      StringBuilder sb = new StringBuilder();
+      for (int c = 0; c < width.length; c++) {
+        String cell = rows.get(r)[c];
+        boolean number = c == 0 || c >= 5;
+        sb.append(c == 0 ? "" : "  ");
+        sb.append(number ? pad(cell, width[c], true) : pad(cell, width[c], false));
+      }
+      String line = sb.toString().stripTrailing();
+      lines.add(r == 0 ? paint("1", line) : line);
+    }
+    return lines;
+  }
+
+  /**
+   * Returns what to call a peer: its alias if set, else its name.
+   *
+   * @param peer the peer
+   * @return the label
+   */
+  public static String label(Peer peer) {
+    return peer.alias().orElse(peer.name());
+  }
+
+  /**
+   * Formats a socket address as {@code host:port} without a resolver lookup.
+   *
+   * @param a the address
+   * @return e.g. {@code 127.0.0.1:9999}
+   */
+  public static String address(InetSocketAddress a) {
+    String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  /**
+   * Formats a duration as a short age: {@code 5s}, {@code 3m}, {@code 2h}, {@code 4d}.
+   *
+   * @param d the duration
+   * @return the age
+   */
+  static String ago(Duration d) {
+    long s = Math.max(0, d.getSeconds());
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return s / 60 + "m";
+    }
+    return s < 86400 ? s / 3600 + "h" : s / 86400 + "d";
+  }
+
+  private String time(Instant instant) {
+    return LocalTime.ofInstant(instant, zone()).format(TIME);
+  }
+
+  private ZoneId zone() {
+    return clock.getZone();
+  }
+
+  private String paint(String sgr, String text) {
+    return color ? "\u001b[" + sgr + "m" + text + RESET : text;
+  }
+
+  private static String pad(String s, int width, boolean right) {
+    if (s.length() >= width) {
+      return s;
+    }
+    String fill = " ".repeat(width - s.length());
+    return right ? fill + s : s + fill;
+  }
+}

@@ -1,0 +1,49 @@
+package dev.vecino.examples.chat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Marks a config directory as used by a running chat, so a second chat started with the same
+ * directory does not take the same node id (two nodes with one id would each think the other
+ * is itself). The lock is an OS file lock on {@code <dir>/lock}, held until the process exits.
+ */
+final class ConfigLock {
+
+  private ConfigLock() {}
+
+  /**
+   * Tries to lock the directory for the rest of this process's life.
+   *
+   * @param dir the config directory (created if missing)
+   * @return true if this process now holds it, false if another process does
+   * @throws UncheckedIOException if the directory or lock file cannot be created
+   */
+  static boolean acquire(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      // Deliberately never closed: the lock lives as long as the process, and the OS frees it.
+      FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        channel.close();
+        return false;
+      }
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot use config directory " + dir, e);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.vecino.examples.chat;
+
+import dev.vecino.p2p.PeerInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+/**
+ * Finds the peer a user means by index (1-based, as {@code /peers} shows), alias, name or id
+ * prefix. Exact matches beat case-insensitive ones; aliases beat names. When several peers
+ * match equally, the selection fails and asks for the index.
+ *
+ * <p><b>Thread safety:</b> stateless.
+ */
+public final class PeerSelector {
+
+  private PeerSelector() {}
+
+  /**
+   * Selects one peer.
+   *
+   * @param peers the current peers, in {@code /peers} order
+   * @param target what the user typed
+   * @return the peer
+   * @throws IllegalArgumentException with a one-line message: unknown or ambiguous peer
+   */
+  public static PeerInfo select(List<PeerInfo> peers, String target) {
+    String t = target.strip();
+    if (peers.isEmpty()) {
+      throw new IllegalArgumentException("unknown peer '" + t + "': no peers connected");
+    }
+    if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
+      int index;
+      try {
+        index = Integer.parseInt(t);
+      } catch (NumberFormatException e) {
+        index = -1;
+      }
+      if (index >= 1 && index <= peers.size()) {
+        return peers.get(index - 1);
+      }
+      // Not an index: a peer may still be named "42"; fall through to names.
+      PeerInfo named = byLabel(peers, t);
+      if (named != null) {
+        return named;
+      }
+      throw new IllegalArgumentException("unknown peer " + t + ": there "
+          + (peers.size() == 1 ? "is 1 peer" : "are " + peers.size() + " peers")
+          + " (see /peers)");
+    }
+    PeerInfo found = byLabel(peers, t);
+    if (found == null) {
+      throw new IllegalArgumentException("unknown peer '" + t + "' (see /peers)");
+    }
+    return found;
+  }
+
+  private static PeerInfo byLabel(List<PeerInfo> peers, String t) {
+    String lower = t.toLowerCase(Locale.ROOT);
+    List<Predicate<PeerInfo>> rules = List.of(
+        p -> t.equals(p.alias()),
+        p -> p.alias() != null && p.alias().toLowerCase(Locale.ROOT).equals(lower),
+        p -> t.equals(p.name()),
+        p -> p.name().toLowerCase(Locale.ROOT).equals(lower),
+        p -> lower.length() >= 4 && p.id().toString().startsWith(lower));
+    for (Predicate<PeerInfo> rule : rules) {
+      List<PeerInfo> hits = new ArrayList<>();
+      for (PeerInfo p : peers) {
+        if (rule.test(p)) {
+          hits.add(p);
+        }
+      }
+      if (hits.size() == 1) {
+        return hits.get(0);
+      }
+      if (hits.size() > 1) {
+        throw new IllegalArgumentException("ambiguous peer '" + t + "': " + hits.size()
+            + " peers match; use the index from /peers");
+      }
+    }
+    return null;
+  }
+}

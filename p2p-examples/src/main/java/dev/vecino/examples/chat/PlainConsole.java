@@ -1,0 +1,69 @@
+package dev.vecino.examples.chat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * A console over plain streams, for piped stdin and scripts: no prompts on the main loop, no
+ * ANSI codes, one line per {@link #println}, flushed at once. Sub-prompts (menu items) are
+ * printed as lines of their own so scripts can match them.
+ *
+ * <p><b>Thread safety:</b> {@link #println} is synchronized; {@link #readLine} belongs to the
+ * input thread.
+ */
+public final class PlainConsole implements Console {
+
+  private final BufferedReader in;
+  private final PrintWriter out;
+
+  /**
+   * Creates a console.
+   *
+   * @param in the input; read by the input thread only
+   * @param out the output; flushed after every line
+   */
+  public PlainConsole(BufferedReader in, PrintWriter out) {
+    this.in = in;
+    this.out = out;
+  }
+
+  @Override
+  public String readLine(String prompt) {
+    if (!prompt.isEmpty()) {
+      println(prompt.strip());
+    }
+    try {
+      return in.readLine();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read input", e);
+    }
+  }
+
+  @Override
+  public synchronized void println(String line) {
+    out.println(line);
+    out.flush();
+  }
+
+  @Override
+  public void progress(String line) {
+    // Not a terminal: no in-place redraw; callers print milestones as lines.
+  }
+
+  @Override
+  public void bell() {
+    // No terminal, no bell: a BEL byte in a log or pipe is noise.
+  }
+
+  @Override
+  public boolean isTerminal() {
+    return false;
+  }
+
+  @Override
+  public synchronized void close() {
+    out.flush();
+  }
+}

@@ -1,0 +1,49 @@
+package dev.vecino.examples.cli;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses the durations users type: {@code 500ms}, {@code 2s}, {@code 1.5s}, {@code 1m}. */
+public final class Durations {
+
+  private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|us|µs)?");
+
+  private Durations() {}
+
+  /**
+   * Parses a duration; a bare number means milliseconds.
+   *
+   * @param text e.g. {@code "500ms"}
+   * @return the duration, never negative
+   * @throws IllegalArgumentException naming the bad text
+   */
+  public static Duration parse(String text) {
+    Matcher m = FORM.matcher(text.strip().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "bad duration '" + text + "': expected e.g. 500ms, 2s, 1m");
+    }
+    double value = Double.parseDouble(m.group(1));
+    String unit = m.group(2) == null ? "ms" : m.group(2);
+    double nanos = switch (unit) {
+      case "us", "µs" -> value * 1e3;
+      case "ms" -> value * 1e6;
+      case "s" -> value * 1e9;
+      default -> value * 60e9;
+    };
+    return Duration.ofNanos(Math.round(nanos));
+  }
+
+  /**
+   * Formats a duration the way {@link #parse} reads it, e.g. {@code 500ms} or {@code 2s}.
+   *
+   * @param d the duration
+   * @return the short form
+   */
+  public static String format(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 && ms > 0 ? (ms / 1000) + "s" : ms + "ms";
+  }
+}

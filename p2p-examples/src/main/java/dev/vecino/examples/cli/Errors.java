@@ -1,0 +1,144 @@
+package dev.vecino.examples.cli;
+
+import dev.vecino.p2p.ConfigurationException;
+import dev.vecino.p2p.ConnectTimeoutException;
+import dev.vecino.p2p.NodeClosedException;
+import dev.vecino.p2p.NotAPeerException;
+import dev.vecino.p2p.OtherGroupException;
+import dev.vecino.p2p.PeerDisconnectedException;
+import dev.vecino.p2p.PeerUnreachableException;
+import dev.vecino.p2p.QueueFullException;
+import dev.vecino.p2p.SelfConnectionException;
+import dev.vecino.p2p.UnsupportedVersionException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Turns exceptions into the one-line explanations the console prints: what went wrong, in the
+ * user's words, never a stack trace.
+ */
+public final class Errors {
+
+  private Errors() {}
+
+  /**
+   * Removes the wrappers futures add.
+   *
+   * @param t a failure, possibly a {@link CompletionException} or {@link ExecutionException}
+   * @return the cause that says what happened
+   */
+  public static Throwable unwrap(Throwable t) {
+    Throwable e = t;
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  /**
+   * Describes why a connection attempt failed, e.g. {@code "connection refused"}.
+   *
+   * @param t the failure
+   * @return a short phrase
+   */
+  public static String connectFailure(Throwable t) {
+    Throwable e = unwrap(t);
+    if (e instanceof ConnectTimeoutException || e instanceof TimeoutException) {
+      return "timed out";
+    }
+    if (e instanceof SelfConnectionException) {
+      return "that address is this node itself";
+    }
+    if (e instanceof OtherGroupException) {
+      return "it is a Vecino node of another group" + detail(e);
+    }
+    if (e instanceof NotAPeerException) {
+      return "not a Vecino peer";
+    }
+    if (e instanceof UnsupportedVersionException) {
+      return "no common protocol version" + detail(e);
+    }
+    if (e instanceof PeerUnreachableException) {
+      return hasCause(e, UnknownHostException.class) ? "unknown host" : "connection refused";
+    }
+    if (e instanceof ConnectException) {
+      return "connection refused";
+    }
+    return describe(e);
+  }
+
+  /**
+   * Describes any failure in one line.
+   *
+   * @param t the failure
+   * @return a short phrase
+   */
+  public static String describe(Throwable t) {
+    Throwable e = unwrap(t);
+    if (e instanceof QueueFullException) {
+      return "the peer's send queue is full, try again";
+    }
+    if (e instanceof PeerDisconnectedException) {
+      return "the peer disconnected";
+    }
+    if (e instanceof NodeClosedException) {
+      return "the node is closed";
+    }
+    if (e instanceof TimeoutException) {
+      return "timed out";
+    }
+    if (e instanceof UnknownHostException) {
+      return "unknown host " + e.getMessage();
+    }
+    String msg = e.getMessage();
+    return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
+  }
+
+  /**
+   * Describes why a node could not start, naming "port in use" when that is the cause.
+   *
+   * @param t the failure from {@code start()}
+   * @param host the bind address asked for
+   * @param port the port asked for
+   * @return a short phrase
+   */
+  public static String startFailure(Throwable t, String host, int port) {
+    Throwable e = unwrap(t);
+    if (hasCause(e, BindException.class)) {
+      return "port " + port + " is in use on " + host + " (try --port 0 for any free port)";
+    }
+    if (e instanceof ConfigurationException && e.getMessage() != null) {
+      return "cannot listen on " + host + ":" + port + ": " + e.getMessage();
+    }
+    return "cannot listen on " + host + ":" + port + ": " + describe(e);
+  }
+
+  /**
+   * Tells whether {@code t} or one of its causes is of the given type.
+   *
+   * @param t the failure
+   * @param type the cause type
+   * @return true if found
+   */
+  public static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable e = t; e != null; e = e.getCause()) {
+      if (type.isInstance(e)) {
+        return true;
+      }
+      if (e.getCause() == e) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private static String detail(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? "" : " (" + m + ")";
+  }
+}

@@ -1,0 +1,157 @@
+package dev.vecino.examples.echo;
+
+import dev.vecino.examples.Main;
+import dev.vecino.examples.cli.CommonOptions;
+import dev.vecino.examples.cli.Converters;
+import dev.vecino.examples.cli.Errors;
+import dev.vecino.examples.cli.HostPort;
+import dev.vecino.examples.cli.Usage;
+import dev.vecino.examples.cli.VersionProvider;
+import dev.vecino.p2p.Peer;
+import dev.vecino.p2p.PeerNode;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code vecino echo-client host:port --count N --size B [--rate R/s]}: measures round trips to
+ * an echo server and prints RTT percentiles (HdrHistogram) and throughput.
+ *
+ * <p>Without {@code --rate} it runs a closed loop: one message in flight, the next sent when
+ * the echo arrives. With {@code --rate} it sends on a fixed schedule and measures each RTT from
+ * the message's <em>intended</em> send time, so a stall delays every message behind it in the
+ * numbers too (corrected for coordinated omission).
+ */
+@Command(
+    name = "echo-client",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Measure round-trip times and throughput against an echo-server.")
+public final class EchoClientCommand implements Callable<Integer> {
+
+  @Spec
+  private CommandSpec spec;
+
+  @Mixin
+  private CommonOptions common;
+
+  @Parameters(index = "0", paramLabel = "HOST:PORT", converter = Converters.HostPortConverter.class,
+      description = "The echo server.")
+  private HostPort target;
+
+  @Option(names = "--count", paramLabel = "N", defaultValue = "10000",
+      description = "Messages to send (default: ${DEFAULT-VALUE}).")
+  private int count;
+
+  @Option(names = "--size", paramLabel = "BYTES", defaultValue = "64",
+      description = "Payload bytes per message (default: ${DEFAULT-VALUE}).")
+  private int size;
+
+  @Option(names = "--warmup", paramLabel = "N", defaultValue = "1000",
+      description = "Messages sent first and not measured (default: ${DEFAULT-VALUE}).")
+  private int warmup;
+
+  @Option(names = "--rate", paramLabel = "R/s", converter = RateConverter.class,
+      description = "Send R messages per second on a fixed schedule (default: closed loop).")
+  private Integer rate;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s",
+      converter = Converters.DurationConverter.class,
+      description = "Give up if the run takes longer (default: ${DEFAULT-VALUE}).")
+  private Duration timeout;
+
+  /** Creates the command; picocli instantiates it. */
+  public EchoClientCommand() {}
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (count < 1 || warmup < 0 || size < 0 || size > 16 * 1024 * 1024 - 64) {
+      return Usage.error(spec,
+          "--count must be at least 1, --warmup at least 0, --size 0..16 MiB");
+    }
+    InetSocketAddress address;
+    try {
+      address = new InetSocketAddress(InetAddress.getByName(target.host()), target.port());
+    } catch (UnknownHostException e) {
+      err.println("error: bad address '" + target + "': unknown host");
+      return Main.EXIT_FAILURE;
+    }
+    EchoRun run = new EchoRun(count, warmup, size, rate == null ? 0 : rate);
+    try (PeerNode node = PeerNode.builder().name("echo-client").listen(false)
+        .listener(run).build().start()) {
+      Peer peer;
+      try {
+        peer = node.connect(address).get(15, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        err.println("error: cannot connect to " + target + ": " + Errors.connectFailure(e));
+        return Main.EXIT_FAILURE;
+      }
+      out.println("echo-client: " + count + " messages of " + size + " bytes to " + target
+          + (warmup > 0 ? " after " + warmup + " warm-up" : "") + ", "
+          + (rate == null ? "closed loop (one in flight)"
+              : "open loop at " + rate + "/s (corrected for coordinated omission)"));
+      String failure = run.execute(node, peer, timeout);
+      if (failure != null) {
+        err.println("error: " + failure);
+        return Main.EXIT_FAILURE;
+      }
+      report(out, run.histogram(), run.elapsedNanos());
+      node.disconnect(peer);
+      return 0;
+    }
+  }
+
+  private void report(PrintWriter out, Histogram h, long elapsedNanos) {
+    out.println(String.format(Locale.ROOT,
+        "rtt µs: p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f",
+        us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)),
+        us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue())));
+    double seconds = elapsedNanos / 1e9;
+    double perSecond = count / seconds;
+    out.println(String.format(Locale.ROOT,
+        "throughput: %.0f msgs/s, %.2f MB/s each way (%d messages in %.3f s)",
+        perSecond, perSecond * size / 1e6, count, seconds));
+  }
+
+  private static double us(long nanos) {
+    return nanos / 1000.0;
+  }
+
+  /** Reads {@code 1000/s} or {@code 1000}. */
+  static final class RateConverter implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      String v = value.strip().toLowerCase(Locale.ROOT);
+      if (v.endsWith("/s")) {
+        v = v.substring(0, v.length() - 2);
+      }
+      try {
+        int r = Integer.parseInt(v);
+        if (r < 1) {
+          throw new TypeConversionException("rate must be at least 1/s: " + value);
+        }
+        return r;
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("bad rate '" + value + "': expected e.g. 1000/s");
+      }
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.vecino.examples.scan;
+
+import dev.vecino.examples.scan.Scanner.Found;
+import dev.vecino.examples.scan.Scanner.Kind;
+import dev.vecino.examples.scan.Scanner.Outcome;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+
+/**
+ * Formats scan results: text lines for people, JSON lines for programs.
+ *
+ * <p><b>Thread safety:</b> stateless.
+ */
+public final class ScanOutput {
+
+  private ScanOutput() {}
+
+  /**
+   * Formats one answering address as text, e.g.
+   * {@code 127.0.0.2:9999  ana  3f9a1c2e  rtt 312 µs}.
+   *
+   * @param f the result
+   * @return the line
+   */
+  public static String text(Found f) {
+    String where = address(f.address());
+    return switch (f.kind()) {
+      case PEER -> where + "  " + f.name() + "  " + shortId(f.id())
+          + (f.rttMicros() >= 0 ? "  rtt " + f.rttMicros() + " µs" : "");
+      case OTHER_GROUP -> where + "  Vecino node of another group"
+          + (f.group() != null ? " (" + f.group() + ")" : "");
+      case NOT_PEER -> where + "  open, not a Vecino peer";
+    };
+  }
+
+  /**
+   * Formats the summary as text.
+   *
+   * @param o the outcome
+   * @return e.g. {@code scan done in 53 ms: 254 probed, 3 open, 2 peers}
+   */
+  public static String summaryText(Outcome o) {
+    return "scan " + (o.cancelled() ? "cancelled after " : "done in ") + o.duration().toMillis()
+        + " ms: " + o.probed() + " probed, " + o.open() + " open, " + o.peers()
+        + (o.peers() == 1 ? " peer" : " peers");
+  }
+
+  /**
+   * Formats one answering address as a JSON line.
+   *
+   * @param f the result
+   * @return {@code {"type":"peer",...}}, {@code {"type":"other-group",...}} or
+   *     {@code {"type":"not-peer",...}}
+   */
+  public static String json(Found f) {
+    String host = f.address().getAddress() != null
+        ? f.address().getAddress().getHostAddress() : f.address().getHostString();
+    if (f.kind() == Kind.PEER) {
+      return JsonLine.of("peer").put("address", host).put("port", f.address().getPort())
+          .put("name", f.name()).put("id", f.id()).put("group", f.group())
+          .put("rttMicros", f.rttMicros()).toString();
+    }
+    return JsonLine.of(f.kind() == Kind.OTHER_GROUP ? "other-group" : "not-peer")
+        .put("address", host).put("port", f.address().getPort()).toString();
+  }
+
+  /**
+   * Formats the summary as the last JSON line.
+   *
+   * @param o the outcome
+   * @return {@code {"type":"summary","probed":..,"open":..,"peers":..,"durationMs":..}}
+   */
+  public static String summaryJson(Outcome o) {
+    return JsonLine.of("summary").put("probed", o.probed()).put("open", o.open())
+        .put("peers", o.peers()).put("durationMs", o.duration().toMillis()).toString();
+  }
+
+  private static String shortId(String id) {
+    return id == null ? "?" : id.substring(0, Math.min(8, id.length())).toLowerCase(Locale.ROOT);
+  }
+
+  private static String address(InetSocketAddress a) {
+    String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+}

@@ -1,0 +1,165 @@
+package dev.vecino.examples.scan;
+
+import dev.vecino.p2p.PeerNode;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the scan commands ({@code vecino scan}, the chat's {@code /scan}) need from a range
+ * scan. It is a seam: the commands and their output are written against it, and one adapter
+ * ({@code CoreScanner}) maps it onto p2p-core's range-scan API ({@code node.scan(targets,
+ * ports, options)}, issue 4). The build compiles that adapter only when the core has the API
+ * (profile {@code scan-core}); otherwise (profile {@code scan-missing}) {@link #available()}
+ * returns a scanner that refuses with a clear message. Nothing ever reports made-up results.
+ */
+public interface Scanner {
+
+  /**
+   * Returns the scanner this build has.
+   *
+   * @return the scanner
+   */
+  static Scanner available() {
+    return ScannerChoice.scanner();
+  }
+
+  /**
+   * Describes the default targets (the node's own subnets), one line each, so the user sees
+   * them before the scan starts.
+   *
+   * @param node the node that would scan
+   * @return e.g. {@code ["192.168.1.0/24 (eth0)"]}
+   * @throws UnsupportedOperationException if this build cannot scan
+   */
+  List<String> defaultTargets(PeerNode node);
+
+  /**
+   * Starts a scan.
+   *
+   * @param node the node that scans (and connects, when asked)
+   * @param request what to scan
+   * @param progress called as probes finish, on a scan thread
+   * @return the running scan
+   * @throws IllegalArgumentException naming a bad target or port token
+   * @throws UnsupportedOperationException if this build cannot scan
+   */
+  Job start(PeerNode node, Request request, Progress progress);
+
+  /**
+   * What to scan.
+   *
+   * @param targets targets as the user typed them, or null for the node's own subnets
+   * @param ports ports as typed ({@code 9999}, {@code 9000-9010}), or null for the node's port
+   * @param timeout per-probe timeout
+   * @param connect whether peers found stay connected
+   */
+  record Request(String targets, String ports, Duration timeout, boolean connect) {
+    /** Validates the components. */
+    public Request {
+      Objects.requireNonNull(timeout, "timeout");
+    }
+  }
+
+  /** Receives progress; called on a scan thread. */
+  @FunctionalInterface
+  interface Progress {
+    /**
+     * Some probes finished.
+     *
+     * @param done targets probed so far
+     * @param total targets in all
+     * @param peers peers found so far
+     */
+    void onProgress(long done, long total, int peers);
+  }
+
+  /** A running scan. */
+  interface Job {
+    /**
+     * Returns the outcome, completed when the scan ends.
+     *
+     * @return the future outcome
+     */
+    CompletableFuture<Outcome> result();
+
+    /** Stops the scan; the result then completes with what was found so far. */
+    void cancel();
+  }
+
+  /** How an answering address was classified. */
+  enum Kind {
+    /** A Vecino peer of this group, verified by handshake. */
+    PEER,
+    /** A Vecino node of another group. */
+    OTHER_GROUP,
+    /** An open port that does not speak Vecino. */
+    NOT_PEER
+  }
+
+  /**
+   * One address that answered.
+   *
+   * @param kind what it is
+   * @param address where it answered
+   * @param name the peer's name, or null unless {@link Kind#PEER}
+   * @param id the peer's 32-hex-digit id, or null unless {@link Kind#PEER}
+   * @param group the peer's group, or null when unknown
+   * @param rttMicros the handshake round trip in microseconds, or -1 when unknown
+   */
+  record Found(Kind kind, InetSocketAddress address, String name, String id, String group,
+      long rttMicros) {
+    /** Validates the components. */
+    public Found {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(address, "address");
+    }
+  }
+
+  /**
+   * The end of a scan.
+   *
+   * @param found every address that answered, peers first
+   * @param probed address-port pairs probed
+   * @param open pairs that accepted a connection
+   * @param duration how long the scan took
+   * @param cancelled whether it was cancelled before the end
+   */
+  record Outcome(List<Found> found, long probed, long open, Duration duration,
+      boolean cancelled) {
+    /** Copies the list. */
+    public Outcome {
+      found = List.copyOf(found);
+    }
+
+    /**
+     * Returns how many peers of this group were found.
+     *
+     * @return the count
+     */
+    public long peers() {
+      return found.stream().filter(f -> f.kind() == Kind.PEER).count();
+    }
+  }
+
+  /** The scanner of a build whose core has no range-scan API. */
+  enum Unavailable implements Scanner {
+    /** The only instance. */
+    INSTANCE;
+
+    static final String WHY = "scanning is not available in this build: p2p-core has no "
+        + "range-scan API yet (issue #4)";
+
+    @Override
+    public List<String> defaultTargets(PeerNode node) {
+      throw new UnsupportedOperationException(WHY);
+    }
+
+    @Override
+    public Job start(PeerNode node, Request request, Progress progress) {
+      throw new UnsupportedOperationException(WHY);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.vecino.examples.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vecino.p2p.Identity;
+import dev.vecino.p2p.PeerId;
+import dev.vecino.p2p.PeerInfo;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChatFormatTest {
+
+  private final Clock clock = Clock.fixed(Instant.parse("2026-11-26T12:00:05Z"), ZoneOffset.UTC);
+  private final ChatFormat plain = new ChatFormat(clock, false);
+
+  @Test
+  void eventsCarryATimeStamp() {
+    assertEquals("[12:00:05] hello", plain.event("hello"));
+    assertEquals("[12:00:05] error: unknown peer 'x'", plain.error("unknown peer 'x'"));
+  }
+
+  @Test
+  void plainFormatHasNoEscapeCodes() {
+    assertFalse(plain.error("x").contains("\u001b"));
+    assertTrue(new ChatFormat(clock, true).error("x").contains("\u001b["));
+  }
+
+  @Test
+  void startUpLineNamesAddressNameAndShortId() {
+    Identity me = new Identity(PeerId.parse("3f9a1c2e" + "0".repeat(24)), "ana");
+    assertEquals("listening on 127.0.0.1:40123 as ana (id 3f9a1c2e)",
+        ChatFormat.listening(me, new InetSocketAddress("127.0.0.1", 40123), List.of()));
+    assertEquals("listening on 0.0.0.0:9999 as ana (id 3f9a1c2e); reachable at 10.0.0.2:9999",
+        ChatFormat.listening(me, new InetSocketAddress("0.0.0.0", 9999), List.of("10.0.0.2:9999")));
+  }
+
+  @Test
+  void peerTableListsIndexLabelAddressDirectionSinceAndCounts() {
+    PeerInfo bob = PeerSelectorTest.peer("b0b", "bob", "bobby");
+    List<String> lines = new ChatFormat(
+        Clock.fixed(Instant.EPOCH.plus(Duration.ofMinutes(3)), ZoneOffset.UTC), false)
+        .peerTable(List.of(bob));
+    assertEquals(2, lines.size());
+    assertTrue(lines.get(0).startsWith("#  peer"), lines.get(0));
+    assertEquals("1  bobby (bob) [b0b00000]  127.0.0.1:9999  out  00:00:00 (3m)   0    0",
+        lines.get(1));
+    assertEquals(List.of("no peers connected"), plain.peerTable(List.of()));
+  }
+
+  @Test
+  void agesAreShort() {
+    assertEquals("59s", ChatFormat.ago(Duration.ofSeconds(59)));
+    assertEquals("2m", ChatFormat.ago(Duration.ofSeconds(150)));
+    assertEquals("3h", ChatFormat.ago(Duration.ofHours(3)));
+    assertEquals("2d", ChatFormat.ago(Duration.ofDays(2)));
+  }
+}
