@@ -58,7 +58,7 @@ public class PingPongBench {
   public void setUp() {
     boolean direct = "direct".equals(callbacks);
     payload = new byte[size];
-    Echo echoListener = new Echo();
+    EchoListener echoListener = new EchoListener();
     echo = Loopback.builder("echo", direct, echoListener).build().start();
     echoListener.node = echo;
     client = Loopback.builder("client", direct, new PeerListener() {
@@ -89,15 +89,5 @@ public class PingPongBench {
     AtomicLong r = replies;
     Loopback.await(() -> r.get() >= want, "echo");
     return want;
-  }
-
-  /** Sends every message back to its sender. */
-  static final class Echo implements PeerListener {
-    volatile PeerNode node;
-
-    @Override
-    public void onMessage(Message message) {
-      Loopback.sendRetrying(node, message.sender(), message.payload());
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.vecino.bench.compare;
 
 import dev.vecino.bench.AllocProbe;
+import dev.vecino.bench.EchoListener;
 import dev.vecino.bench.Loopback;
 import dev.vecino.bench.MessageCounter;
 import dev.vecino.p2p.Message;
@@ -80,7 +81,7 @@ final class VecinoContender implements Contender {
   @Override
   public Result pingPong(int size, Duration warmup, Duration measure) throws Exception {
     AtomicLong replies = new AtomicLong();
-    Echo echoListener = new Echo();
+    EchoListener echoListener = new EchoListener();
     try (PeerNode echo = Loopback.builder("echo", direct, echoListener).build().start();
         PeerNode client = Loopback.builder("client", direct, new PeerListener() {
           @Override
@@ -103,7 +104,7 @@ final class VecinoContender implements Contender {
     AtomicLong replies = new AtomicLong();
     Histogram h = new Histogram(Timing.MAX_LATENCY_NANOS, 3);
     long[] from = {Long.MAX_VALUE};
-    Echo echoListener = new Echo();
+    EchoListener echoListener = new EchoListener();
     try (PeerNode echo = Loopback.builder("echo", direct, echoListener).build().start();
         PeerNode client = Loopback.builder("client", direct, new PeerListener() {
           @Override
@@ -125,16 +126,6 @@ final class VecinoContender implements Contender {
         Loopback.sendRetrying(client, peer, payload);
       }, replies::get, rate, warmup, measure, setFrom);
       return new Result().latency(h).put("rate", rate);
-    }
-  }
-
-  /** Sends every message back to its sender. */
-  static final class Echo implements PeerListener {
-    volatile PeerNode node;
-
-    @Override
-    public void onMessage(Message message) {
-      Loopback.sendRetrying(node, message.sender(), message.payload());
     }
   }
 }
