@@ -38,6 +38,28 @@ public interface PeerListener {
   default void onWritabilityChanged(Peer peer, boolean writable) {}
 
   /**
+   * The node will try to reconnect to a peer it lost (see
+   * {@link PeerNodeBuilder#reconnect(dev.vecino.p2p.discovery.Backoff)}). A successful attempt
+   * is reported by {@link #onConnected}.
+   *
+   * @param address the address being retried
+   * @param lastId the id of the peer last seen there
+   * @param attempt the attempt number, from 1
+   * @param delay how long until the attempt
+   */
+  default void onReconnecting(java.net.InetSocketAddress address, PeerId lastId, int attempt,
+      java.time.Duration delay) {}
+
+  /**
+   * The node gave up reconnecting to an address: the backoff policy allows no more attempts.
+   *
+   * @param address the address
+   * @param lastId the id of the peer last seen there
+   * @param attempts how many attempts failed
+   */
+  default void onReconnectFailed(java.net.InetSocketAddress address, PeerId lastId, int attempts) {}
+
+  /**
    * A peer's connection ended. Sent once per {@link #onConnected}.
    *
    * @param peer the peer, now {@link PeerState#CLOSED}

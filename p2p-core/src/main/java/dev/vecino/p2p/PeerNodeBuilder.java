@@ -1,6 +1,7 @@
 package dev.vecino.p2p;
 
 import dev.vecino.p2p.codec.Codec;
+import dev.vecino.p2p.discovery.Backoff;
 import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.internal.Node;
 import dev.vecino.p2p.internal.NodeConfig;
@@ -48,6 +49,7 @@ import java.util.function.Consumer;
  *   <tr><td>{@link #heartbeatInterval(Duration)}</td><td>5 s (a silent peer is dropped after 3)</td></tr>
  *   <tr><td>{@link #idleTimeout(Duration)}</td><td>0 (off)</td></tr>
  *   <tr><td>{@link #maxConnections(int)}</td><td>4096</td></tr>
+ *   <tr><td>{@link #reconnect(Backoff)}</td><td>off</td></tr>
  *   <tr><td>{@link #maxPendingHandshakes(int, int)}</td><td>256 overall, 32 per remote address</td></tr>
  * </table>
  *
@@ -86,6 +88,7 @@ public final class PeerNodeBuilder {
   private Duration heartbeatInterval = Duration.ofSeconds(5);
   private Duration idleTimeout = Duration.ZERO;
   private int maxConnections = 4096;
+  private Backoff reconnect;
   private int maxPendingHandshakes = 256;
   private int maxPendingHandshakesPerAddress = 32;
   private final List<PeerListener> listeners = new ArrayList<>();
@@ -426,6 +429,23 @@ public final class PeerNodeBuilder {
   }
 
   /**
+   * Turns on reconnects: when the connection to a peer this node connected to with
+   * {@code connect} is lost (reset, end of stream, heartbeat timeout, or the peer's BYE, as
+   * when it restarts), the node retries that address with this backoff, reporting each attempt
+   * to {@link PeerListener#onReconnecting} and giving up per the policy
+   * ({@link PeerListener#onReconnectFailed}). {@code disconnect} and {@code close} stop it; a
+   * refusal for group, version or identity is not retried. Aliases are kept by id, so they
+   * survive a reconnect. Default: off.
+   *
+   * @param backoff the retry policy, e.g. {@link Backoff#DEFAULT}
+   * @return this builder
+   */
+  public PeerNodeBuilder reconnect(Backoff backoff) {
+    this.reconnect = Objects.requireNonNull(backoff, "backoff");
+    return this;
+  }
+
+  /**
    * Sets the most connections (established plus handshaking) the node keeps; further inbound
    * connections are closed at once and outbound connects fail. Default 4096.
    *
@@ -513,7 +533,7 @@ public final class PeerNodeBuilder {
         transport, codec, discovery, callbackExecutor, directCallbacks,
         connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes, low, high,
         sendTimeout, heartbeatInterval, idleTimeout, maxConnections, maxPendingHandshakes,
-        maxPendingHandshakesPerAddress,
+        maxPendingHandshakesPerAddress, reconnect,
         List.copyOf(listeners), Map.copyOf(aliases));
     return new Node(config);
   }

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A listener that records every event, for assertions. */
-final class Recorder implements PeerListener {
+class Recorder implements PeerListener {
   final List<Peer> connected = new CopyOnWriteArrayList<>();
   final List<Message> messages = new CopyOnWriteArrayList<>();
   final List<DisconnectReason> disconnects = new CopyOnWriteArrayList<>();

@@ -96,6 +96,7 @@ public final class Node implements PeerNode {
   private Listener listener;
   private Executor callbacks;
   private ExecutorService ownedCallbacks;
+  private final Reconnector reconnector;
   private Hello localHelloRecord;
   private byte[] localHello;
 
@@ -104,6 +105,7 @@ public final class Node implements PeerNode {
     this.identity = config.identity();
     this.logName = identity.name() + "/" + identity.id().shortId();
     this.aliases.putAll(config.aliases());
+    this.reconnector = config.reconnect() != null ? new Reconnector(this, config.reconnect()) : null;
   }
 
   NodeConfig config() {
@@ -329,6 +331,15 @@ public final class Node implements PeerNode {
 
   @Override
   public CompletableFuture<Peer> connect(InetSocketAddress address) {
+    CompletableFuture<Peer> f = connectInternal(address);
+    if (reconnector != null) {
+      f.thenAccept(p -> reconnector.remember(address, p.id()));
+    }
+    return f;
+  }
+
+  /** Connects without registering a reconnect intent (reconnect attempts use this). */
+  CompletableFuture<Peer> connectInternal(InetSocketAddress address) {
     Objects.requireNonNull(address, "address");
     if (!isRunning()) {
       return CompletableFuture.failedFuture(closedException());
@@ -601,6 +612,9 @@ public final class Node implements PeerNode {
           l.onDisconnected(h, reason);
         }
       });
+      if (reconnector != null) {
+        reconnector.lost(h.id, reason);
+      }
     }
   }
 
@@ -685,6 +699,24 @@ public final class Node implements PeerNode {
         l.onWritabilityChanged(h, writable);
       }
     });
+  }
+
+  /** Runs a node-wide event (not tied to a live peer) on the callback executor. */
+  void fireGlobal(java.util.function.Consumer<PeerListener> event) {
+    runCallback(() -> {
+      for (PeerListener l : config.listeners()) {
+        try {
+          event.accept(l);
+        } catch (RuntimeException e) {
+          log.warn("{}: listener failed", logName, e);
+        }
+      }
+    });
+  }
+
+  /** A loop for timers not tied to a connection. */
+  dev.vecino.p2p.transport.EventLoop timerLoop() {
+    return transport.nextEventLoop();
   }
 
   // ---- peers and aliases ----
@@ -841,6 +873,9 @@ public final class Node implements PeerNode {
   public CompletableFuture<Void> disconnect(Peer peer, String reason) {
     Objects.requireNonNull(reason, "reason");
     Connection c = connectionOf(peer);
+    if (reconnector != null) {
+      reconnector.forget(peer.id());
+    }
     c.closeAsync(DisconnectReason.of(Kind.CLOSED_LOCALLY, reason), true);
     CompletableFuture<Void> f = new CompletableFuture<>();
     c.closedFuture.whenComplete((v, e) -> runCallback(() -> f.complete(null)));

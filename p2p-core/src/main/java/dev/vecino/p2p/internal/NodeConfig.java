@@ -38,5 +38,6 @@ public record NodeConfig(
     int maxConnections,
     int maxPendingHandshakes,
     int maxPendingHandshakesPerAddress,
+    dev.vecino.p2p.discovery.Backoff reconnect,
     List<PeerListener> listeners,
     Map<PeerId, String> aliases) {}

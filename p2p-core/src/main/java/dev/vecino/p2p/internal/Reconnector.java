@@ -1,0 +1,98 @@
+package dev.vecino.p2p.internal;
+
+import dev.vecino.p2p.DisconnectReason;
+import dev.vecino.p2p.Peer;
+import dev.vecino.p2p.PeerId;
+import dev.vecino.p2p.discovery.Backoff;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconnects to peers the user connected to explicitly, with the node's {@link Backoff}, when
+ * their connection is lost for a reason worth retrying. A user's {@code disconnect} ends it.
+ *
+ * <p><b>Thread safety:</b> any thread; the map is concurrent and attempts run on an I/O
+ * thread's timers.
+ */
+final class Reconnector {
+
+  private static final Logger log = LoggerFactory.getLogger(Reconnector.class);
+
+  private final Node node;
+  private final Backoff backoff;
+  /** The address each explicitly connected peer was reached at, by id. */
+  private final Map<PeerId, InetSocketAddress> intents = new ConcurrentHashMap<>();
+
+  Reconnector(Node node, Backoff backoff) {
+    this.node = node;
+    this.backoff = backoff;
+  }
+
+  void remember(InetSocketAddress address, PeerId id) {
+    intents.put(id, address);
+  }
+
+  void forget(PeerId id) {
+    intents.remove(id);
+  }
+
+  static boolean worthRetrying(DisconnectReason reason) {
+    return switch (reason.kind()) {
+      case CLOSED_LOCALLY, SELF_CONNECTION, OTHER_GROUP, VERSION_UNSUPPORTED, DUPLICATE -> false;
+      default -> true;
+    };
+  }
+
+  /** A registered peer's connection ended (after its onDisconnected event). */
+  void lost(PeerId id, DisconnectReason reason) {
+    InetSocketAddress address = intents.get(id);
+    if (address == null || !worthRetrying(reason) || !node.isRunning()) {
+      return;
+    }
+    schedule(address, id, 1);
+  }
+
+  private void schedule(InetSocketAddress address, PeerId id, int attempt) {
+    if (!node.isRunning() || !address.equals(intents.get(id))) {
+      return;
+    }
+    if (!backoff.allows(attempt)) {
+      intents.remove(id, address);
+      log.info("{}: gave up reconnecting to {} after {} attempts", node.logName(), address, attempt - 1);
+      node.fireGlobal(l -> l.onReconnectFailed(address, id, attempt - 1));
+      return;
+    }
+    Duration delay = backoff.delay(attempt);
+    log.debug("{}: reconnecting to {} in {} ms (attempt {})", node.logName(), address, delay.toMillis(), attempt);
+    node.fireGlobal(l -> l.onReconnecting(address, id, attempt, delay));
+    node.timerLoop().schedule(() -> attempt(address, id, attempt), delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void attempt(InetSocketAddress address, PeerId id, int attempt) {
+    if (!node.isRunning() || !address.equals(intents.get(id))) {
+      return;
+    }
+    if (node.peer(id).isPresent()) {
+      return; // It came back by itself (it connected to us).
+    }
+    CompletableFuture<Peer> f = node.connectInternal(address);
+    f.whenComplete((peer, error) -> {
+      if (error == null) {
+        if (!peer.id().equals(id)) {
+          // Another node answers at that address now: follow the address.
+          intents.remove(id, address);
+          intents.put(peer.id(), address);
+        }
+        log.info("{}: reconnected to {} after {} attempts", node.logName(), address, attempt);
+      } else {
+        schedule(address, id, attempt + 1);
+      }
+    });
+  }
+}
