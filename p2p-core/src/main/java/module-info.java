@@ -5,6 +5,7 @@
  */
 module dev.vecino.p2p {
   requires org.slf4j;
+  requires jdk.management;
 
   exports dev.vecino.p2p;
   exports dev.vecino.p2p.codec;

@@ -82,6 +82,13 @@ class ReleaseArtifactsIT {
       }
     }
     assertTrue(managed.contains("p2p-core"), "p2p-bom must manage p2p-core: " + managed);
+    List<String> modules = new ArrayList<>();
+    for (Element m : children(children(parse(ROOT.resolve("pom.xml")).getDocumentElement(), "modules").get(0), "module")) {
+      modules.add(m.getTextContent().trim());
+    }
+    for (String artifact : managed) {
+      assertTrue(modules.contains(artifact), "p2p-bom manages " + artifact + ", which the build does not produce");
+    }
   }
 
   @Test

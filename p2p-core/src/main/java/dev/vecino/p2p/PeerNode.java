@@ -1,5 +1,8 @@
 package dev.vecino.p2p;
 
+import dev.vecino.p2p.discovery.Discovery;
+import dev.vecino.p2p.discovery.Ports;
+import dev.vecino.p2p.discovery.Targets;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -285,6 +288,81 @@ public interface PeerNode extends AutoCloseable {
    * @return completes when all are closed
    */
   CompletableFuture<Void> disconnectAll();
+
+  /**
+   * Scans address ranges for peers: probes every address of {@code targets} on every port of
+   * {@code ports} with {@link ScanOptions#defaults()}; see
+   * {@link #scan(Targets, Ports, ScanOptions)}.
+   *
+   * @param targets the addresses, e.g. {@code Targets.parse("127.0.0.0/24")}
+   * @param ports the ports, e.g. {@code Ports.parse("9000-9010")}
+   * @return the running scan
+   * @throws IllegalArgumentException if the targets hold more than 65,536 addresses
+   * @throws IllegalStateException if the node is not running, or uses the {@code line} codec
+   */
+  default ScanHandle scan(Targets targets, Ports ports) {
+    return scan(targets, ports, ScanOptions.defaults());
+  }
+
+  /**
+   * Scans address ranges for peers. Each address and port is probed with a non-blocking
+   * connect on the node's I/O threads (at most {@link ScanOptions#window()} at once) and is a
+   * peer only after the ordinary handshake: this node itself is recognised by id and never
+   * counted, an already connected peer is counted once whatever address it answers on, and
+   * with {@link ScanOptions#autoConnect()} the probe that verified a new peer becomes its
+   * connection (listeners hear {@code onConnected}). Probes not kept are closed quietly.
+   *
+   * <p>In classic mode ({@code Codec.classic()}, no handshake) a peer is an address whose
+   * first chunk is a plausible greeting ({@code ClassicCodec.isGreeting}); it is identified by
+   * its address, and this node by its listening address.
+   *
+   * @param targets the addresses
+   * @param ports the ports
+   * @param options window, timeout, rate, exclusions, size guard, re-scans, listener
+   * @return the running scan
+   * @throws IllegalArgumentException if the targets, minus the exclusions, hold more than
+   *     {@link ScanOptions#maxAddresses()} addresses
+   * @throws IllegalStateException if the node is not running, or uses the {@code line} codec
+   *     (which neither handshakes nor greets, so nothing could be verified)
+   */
+  ScanHandle scan(Targets targets, Ports ports, ScanOptions options);
+
+  /**
+   * Runs a discovery: probes its candidates as {@link #scan(Targets, Ports, ScanOptions)}
+   * does, round after round while the discovery or {@link ScanOptions#rescanEvery()} asks.
+   *
+   * @param discovery the candidates, e.g. a {@link dev.vecino.p2p.discovery.StaticDiscovery}
+   * @param options the options
+   * @return the running scan
+   * @throws IllegalArgumentException if a range discovery exceeds
+   *     {@link ScanOptions#maxAddresses()}
+   * @throws IllegalStateException if the node is not running, or uses the {@code line} codec
+   */
+  ScanHandle scan(Discovery discovery, ScanOptions options);
+
+  /**
+   * Finds peers with default options; see {@link #discover(ScanOptions)}.
+   *
+   * @return the running scan
+   * @throws IllegalStateException if the node is not running, or does not listen and has no
+   *     configured discovery
+   */
+  default ScanHandle discover() {
+    return discover(ScanOptions.defaults());
+  }
+
+  /**
+   * Finds peers: runs the discovery given to the builder or, when none was given, scans this
+   * machine's subnets ({@link Targets#localSubnets()}) on this node's own listening port. The
+   * subnets are logged at INFO before the scan starts.
+   *
+   * @param options the options
+   * @return the running scan
+   * @throws IllegalArgumentException if the subnets exceed {@link ScanOptions#maxAddresses()}
+   * @throws IllegalStateException if the node is not running, or does not listen and has no
+   *     configured discovery
+   */
+  ScanHandle discover(ScanOptions options);
 
   /**
    * Returns node-wide counters.

@@ -43,6 +43,7 @@ class ReliabilityTest {
         long start = System.nanoTime();
         Await.until("frozen peer declared dead", DETECTION_BOUND.plusSeconds(1), () -> r.disconnects.size() == 1);
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println("DETECT frozen socket peer: " + tookMs + " ms (heartbeat " + HEARTBEAT.toMillis() + " ms)");
         assertEquals(DisconnectReason.Kind.TIMED_OUT, r.disconnects.get(0).kind());
         assertTrue(tookMs <= DETECTION_BOUND.toMillis(), "took " + tookMs + " ms");
         assertTrue(tookMs >= 2 * HEARTBEAT.toMillis(), "declared dead too early: " + tookMs + " ms");
@@ -90,6 +91,7 @@ class ReliabilityTest {
       long start = System.nanoTime();
       Await.until("frozen child declared dead", DETECTION_BOUND.plusSeconds(1), () -> r.disconnects.size() == 1);
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      System.out.println("DETECT frozen process (SIGSTOP): " + tookMs + " ms (heartbeat " + HEARTBEAT.toMillis() + " ms)");
       assertEquals(DisconnectReason.Kind.TIMED_OUT, r.disconnects.get(0).kind());
       assertTrue(tookMs <= DETECTION_BOUND.toMillis(), "took " + tookMs + " ms");
     } finally {
@@ -108,6 +110,7 @@ class ReliabilityTest {
       long start = System.nanoTime();
       Await.until("killed child noticed", Duration.ofSeconds(5), () -> r.disconnects.size() == 1);
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      System.out.println("DETECT killed process (SIGKILL): " + tookMs + " ms (heartbeat 60 s)");
       assertEquals(DisconnectReason.Kind.CONNECTION_LOST, r.disconnects.get(0).kind());
       assertTrue(tookMs < 5_000, "took " + tookMs + " ms with a 60 s heartbeat");
     } finally {
@@ -198,6 +201,8 @@ class ReliabilityTest {
           friendMessages++;
         }
       }
+      System.out.println("HEAP slow reader: offered " + offered + " B, accepted " + accepted + " B, max queued "
+          + maxQueued + " B (bound " + bound + " B)");
       assertTrue(maxQueued <= bound, "queued " + maxQueued + " > bound " + bound);
       assertTrue(accepted < 64L * 1024 * 1024, "the socket buffers and queue absorb far less than 1 GiB: " + accepted);
       int expectedFriend = friendMessages;
@@ -256,6 +261,7 @@ class ReliabilityTest {
     assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child did not finish");
     assertEquals(0, child.exitValue(), output);
     assertTrue(output.contains("FLOOD OK"), output);
+    output.lines().filter(l -> l.startsWith("FLOOD")).forEach(l -> System.out.println("HEAP -Xmx48m child: " + l));
   }
 
   @Test

@@ -49,6 +49,8 @@ final class Connection implements ChannelHandler, FrameSink {
   /** Completes when the channel is closed and every event is out. */
   final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
   final InetSocketAddress target;
+  /** Set for a scan probe (issue 4): reports its outcome and closes quietly; else null. */
+  final Probe probe;
   private final Runnable flushTask = this::flush;
 
   private Channel channel;
@@ -78,11 +80,17 @@ final class Connection implements ChannelHandler, FrameSink {
   volatile long lastHeardNanos = System.nanoTime();
 
   Connection(Node node, Direction direction, InetSocketAddress target, CompletableFuture<Peer> connectFuture) {
+    this(node, direction, target, connectFuture, null);
+  }
+
+  Connection(Node node, Direction direction, InetSocketAddress target, CompletableFuture<Peer> connectFuture,
+      Probe probe) {
     this.node = node;
     this.direction = direction;
     this.target = target;
     this.remote = target;
     this.connectFuture = connectFuture;
+    this.probe = probe;
   }
 
   // ---- accessors (any thread) ----
@@ -165,16 +173,19 @@ final class Connection implements ChannelHandler, FrameSink {
 
   /** Writes from the sender's thread, which holds the write turn; hands the rest to the I/O thread. */
   private void flushInline(Outbound o) {
+    // A list of its own: the write turn is released inside Outbound.flushInline, so the I/O
+    // thread (whose list 'written' is) or another sender may be flushing while this one
+    // completes its futures.
+    List<CompletableFuture<Void>> done = new ArrayList<>(4);
     int result;
     try {
-      result = o.flushInline(channel, written);
+      result = o.flushInline(channel, done);
     } catch (IOException e) {
       // The I/O thread meets the same error on its next write and closes with the reason.
       result = Outbound.MORE;
     }
-    if (!written.isEmpty()) {
-      node.completeSends(handle, written);
-      written.clear();
+    if (!done.isEmpty()) {
+      node.completeSends(handle, done);
     }
     if (o.takeBecameWritable() && handle != null) {
       node.writabilityChanged(handle, true);
@@ -239,9 +250,22 @@ final class Connection implements ChannelHandler, FrameSink {
   // ---- channel events (I/O thread) ----
 
   @Override
+  public void onConnecting(Channel channel) {
+    if (probe != null) {
+      probe.connecting(channel);
+    }
+  }
+
+  @Override
   public void onOpen(Channel channel) {
     this.channel = channel;
     this.remote = channel.remoteAddress();
+    if (probe != null) {
+      probe.opened(channel);
+      if (!channel.isOpen()) {
+        return;
+      }
+    }
     SessionInfo full = new SessionInfo(direction, channel.localAddress(), remote,
         node.identity().name(), node.config().maxFrameSize());
     this.encoder = node.config().codec().newSession(full);
@@ -260,6 +284,12 @@ final class Connection implements ChannelHandler, FrameSink {
     if (!node.config().codec().handshake()) {
       this.decoder = encoder;
       state = PeerState.CONNECTED;
+      if (probe != null) {
+        // A classic-mode probe: a peer only if it greets within the probe's wait.
+        announceTimer = channel.eventLoop().schedule(() -> node.classicProbeAnswered(this, null),
+            probe.helloWaitNanos, TimeUnit.NANOSECONDS);
+        return;
+      }
       // Announced when the other side first says something (the classic greeting names it),
       // or once it has stayed open a moment: a scanner's probe never becomes a peer.
       announceTimer = channel.eventLoop().schedule(() -> announce(null), ANNOUNCE_GRACE_MILLIS,
@@ -270,7 +300,7 @@ final class Connection implements ChannelHandler, FrameSink {
     this.decoder = encoder;
     state = PeerState.HANDSHAKING;
     handshakeTimer = channel.eventLoop().schedule(this::handshakeTimedOut,
-        node.config().handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        probe != null ? probe.helloWaitNanos : node.config().handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
     if (direction == Direction.INBOUND) {
       // The acceptor speaks first, so a scanner can verify us without sending a byte.
       sendControl(FrameType.HELLO, node.localHello(), false);
@@ -290,6 +320,14 @@ final class Connection implements ChannelHandler, FrameSink {
 
   @Override
   public void onRead(ByteBuffer data) {
+    if (probe != null && bytesIn == 0 && !node.config().codec().handshake()) {
+      // Classic-mode scan: the first chunk must be a plausible greeting (docs/PROTOCOL.md, 3),
+      // stricter than the name the codec makes of it, so a framed HELLO or a banner is no peer.
+      int n = Math.min(data.remaining(), dev.vecino.p2p.codec.ClassicCodec.CHUNK_SIZE);
+      byte[] first = new byte[n];
+      data.get(data.position(), first);
+      probe.greeted(dev.vecino.p2p.codec.ClassicCodec.isGreeting(first, 0, n));
+    }
     lastHeardNanos = System.nanoTime();
     bytesIn += data.remaining();
     try {
@@ -341,7 +379,11 @@ final class Connection implements ChannelHandler, FrameSink {
       try {
         need = decoder.decode(cumulation, this);
       } finally {
-        cumulation.compact();
+        // A frame (BYE, a refused HELLO) may have closed the connection inside the decode
+        // call: onClosed dropped the buffer then.
+        if (cumulation != null) {
+          cumulation.compact();
+        }
       }
       if (state == PeerState.CLOSED || !checkHandshakeNeed(need)) {
         return false;
@@ -419,6 +461,10 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     if (announceTimer != null) {
       announceTimer.cancel();
+    }
+    if (probe != null) {
+      node.classicProbeAnswered(this, name);
+      return;
     }
     // Announced: it no longer holds a pending-handshake slot (a probe does until it closes).
     node.handshakeEnded(this);
@@ -506,6 +552,9 @@ final class Connection implements ChannelHandler, FrameSink {
     state = PeerState.CONNECTED;
     node.handshakeEnded(this);
     startTimers();
+    if (probe != null) {
+      probe.handedOver();
+    }
   }
 
   void attachWithoutHandshake(PeerHandle handle) {
@@ -675,9 +724,12 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     if (bye && (handshakeBye || connectedBye) && channel.isOpen()) {
       sendControl(FrameType.BYE, Bye.encode(reason), true);
-      shutdownAfterFlush = true;
+      // A probe does not half-close: the other side closes first on our BYE, so the
+      // TIME_WAIT of a scan lands there, one per peer, not thousands on the scanner.
+      boolean lingerForPeer = probe != null && handshakeBye;
+      shutdownAfterFlush = !lingerForPeer;
       closeTimer = channel.eventLoop().schedule(channel::close,
-          node.config().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+          lingerForPeer ? probe.lingerNanos : node.config().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
       flush();
     } else {
       outbound.close().forEach(f -> node.failSend(f, this));
@@ -731,8 +783,15 @@ final class Connection implements ChannelHandler, FrameSink {
       outbound.release();
     }
     cumulation = null;
+    if (probe != null && !probe.isHandedOver()) {
+      // Accepted, then closed by the other side before it said a word: maybe a Vecino node at
+      // its pending-handshake limit; the scanner retries those.
+      probe.closed(wasOpened, cause, wasOpened && bytesIn == 0 && closeReason == null && cause != null);
+    }
     if (!wasOpened) {
-      node.connectFailed(this, cause);
+      if (connectFuture != null) {
+        node.connectFailed(this, cause);
+      }
     } else if (before == PeerState.HANDSHAKING || before == PeerState.CONNECTING) {
       if (closeReason == null) {
         node.rejected(this, DisconnectReason.of(Kind.NOT_A_PEER, reason.toString()));

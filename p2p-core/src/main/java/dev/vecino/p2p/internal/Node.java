@@ -22,11 +22,20 @@ import dev.vecino.p2p.PeerListener;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.PeerUnreachableException;
 import dev.vecino.p2p.QueueFullException;
+import dev.vecino.p2p.ScanHandle;
+import dev.vecino.p2p.ScanOptions;
+import dev.vecino.p2p.ScanStatus;
 import dev.vecino.p2p.SelfConnectionException;
 import dev.vecino.p2p.SendStatus;
 import dev.vecino.p2p.UnsupportedVersionException;
 import dev.vecino.p2p.VecinoException;
+import dev.vecino.p2p.codec.ClassicCodec;
 import dev.vecino.p2p.codec.FrameType;
+import dev.vecino.p2p.discovery.Discovery;
+import dev.vecino.p2p.discovery.Ports;
+import dev.vecino.p2p.discovery.RangeScanDiscovery;
+import dev.vecino.p2p.discovery.Targets;
+import dev.vecino.p2p.internal.scan.ScanRun;
 import dev.vecino.p2p.transport.ChannelHandler;
 import dev.vecino.p2p.transport.Listener;
 import dev.vecino.p2p.transport.Transport;
@@ -37,6 +46,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,6 +54,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -91,6 +102,7 @@ public final class Node implements PeerNode {
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final java.util.concurrent.atomic.AtomicInteger pendingHandshakes = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<java.net.InetAddress, Integer> pendingByAddress = new ConcurrentHashMap<>();
+  private final Set<ScanRun> scans = ConcurrentHashMap.newKeySet();
 
   private Transport transport;
   private Listener listener;
@@ -189,6 +201,9 @@ public final class Node implements PeerNode {
     try {
       if (listener != null) {
         listener.close();
+      }
+      for (ScanRun s : scans) {
+        s.nodeClosed();
       }
       List<CompletableFuture<Void>> closing = new ArrayList<>();
       DisconnectReason reason = DisconnectReason.of(Kind.CLOSED_LOCALLY, reasonText);
@@ -403,18 +418,30 @@ public final class Node implements PeerNode {
   void onHello(Connection c, Hello hello) {
     String who = "'" + hello.name() + "' (" + hello.id().shortId() + ") at " + format(c.remoteAddress());
     if (localHelloRecord.negotiate(hello) < 0) {
+      if (endProbe(c, ScanStatus.INCOMPATIBLE, hello, false)) {
+        return;
+      }
       c.handshakeFailed(DisconnectReason.of(Kind.VERSION_UNSUPPORTED, "protocol version "
           + hello.minVersion() + ".." + hello.maxVersion() + " unsupported; this node speaks "
           + Hello.MIN_VERSION + ".." + Hello.VERSION), true);
       return;
     }
     if (hello.id().equals(identity.id())) {
+      if (endProbe(c, ScanStatus.SELF, hello, false)) {
+        return;
+      }
       c.handshakeFailed(DisconnectReason.of(Kind.SELF_CONNECTION, format(c.remoteAddress()) + " is this node"), true);
       return;
     }
     if (!hello.group().equals(config.group())) {
+      if (endProbe(c, ScanStatus.OTHER_GROUP, hello, false)) {
+        return;
+      }
       c.handshakeFailed(DisconnectReason.of(Kind.OTHER_GROUP, who + " is in group '" + hello.group()
           + "', this node in '" + config.group() + "'"), true);
+      return;
+    }
+    if (c.probe != null && !c.probe.keep && endProbe(c, ScanStatus.PEER, hello, !peers.containsKey(hello.id()))) {
       return;
     }
     PeerHandle existing;
@@ -449,6 +476,7 @@ public final class Node implements PeerNode {
     if (handle == null) {
       // Keep the existing connection; its connect future gets the peer.
       c.replaced = true;
+      probeOutcome(c, ScanStatus.PEER, hello, false);
       if (c.connectFuture != null) {
         completeConnect(existing, c.connectFuture);
       }
@@ -464,6 +492,7 @@ public final class Node implements PeerNode {
       }
       return;
     }
+    probeOutcome(c, ScanStatus.PEER, hello, isNew);
     c.handshakeDone(handle, c.direction == Direction.OUTBOUND);
     if (loser != null) {
       log.debug("{}: simultaneous connect with {}: keeping the connection opened by the lower id", logName, who);
@@ -517,8 +546,7 @@ public final class Node implements PeerNode {
   void registerWithoutHandshake(Connection c, String name) {
     InetSocketAddress a = c.remoteAddress();
     String key = a.getAddress().getHostAddress() + ":" + a.getPort();
-    UUID u = UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
-    PeerId id = new PeerId(u.getMostSignificantBits(), u.getLeastSignificantBits());
+    PeerId id = addressId(a);
     PeerHandle handle = new PeerHandle(this, id, name != null ? name : key, 0,
         peerSequence.incrementAndGet(), c);
     synchronized (registryLock) {
@@ -536,11 +564,23 @@ public final class Node implements PeerNode {
     }
   }
 
+  /** Codecs without a handshake: a peer's id is derived from its address. */
+  private static PeerId addressId(InetSocketAddress a) {
+    String key = a.getAddress().getHostAddress() + ":" + a.getPort();
+    UUID u = UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
+    return new PeerId(u.getMostSignificantBits(), u.getLeastSignificantBits());
+  }
+
   private void completeConnect(PeerHandle handle, CompletableFuture<Peer> future) {
     fire(handle, () -> future.complete(handle));
   }
 
   void rejected(Connection c, DisconnectReason reason) {
+    if (c.probe != null) {
+      // Scan probes meet strangers by design: the scan report counts them, not the node.
+      log.debug("{}: probe of {}: {}", logName, format(c.remoteAddress()), reason);
+      return;
+    }
     counters.reject(reason.kind());
     if (reason.kind() == Kind.CLOSED_LOCALLY) {
       return;
@@ -889,6 +929,124 @@ public final class Node implements PeerNode {
       all.add(disconnect(h));
     }
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+  }
+
+  // ---- scanning (issue 4) ----
+
+  @Override
+  public ScanHandle scan(Targets targets, Ports ports, ScanOptions options) {
+    Objects.requireNonNull(targets, "targets");
+    Objects.requireNonNull(ports, "ports");
+    Objects.requireNonNull(options, "options");
+    Targets t = targets.minus(options.exclude()).requireAtMost(options.maxAddresses());
+    return scan(RangeScanDiscovery.of(t, ports), options);
+  }
+
+  @Override
+  public ScanHandle discover(ScanOptions options) {
+    Objects.requireNonNull(options, "options");
+    Discovery d = config.discovery();
+    if (d == null) {
+      if (listener == null) {
+        throw new IllegalStateException("node " + logName + " does not listen: discover() scans the node's own "
+            + "port; use scan(targets, ports) instead");
+      }
+      Targets own = Targets.localSubnets().minus(options.exclude()).requireAtMost(options.maxAddresses());
+      log.info("{}: discovering peers on port {} in {}", logName, listener.localAddress().getPort(), own.describe());
+      d = RangeScanDiscovery.of(own);
+    }
+    return scan(d, options);
+  }
+
+  @Override
+  public ScanHandle scan(Discovery discovery, ScanOptions options) {
+    Objects.requireNonNull(discovery, "discovery");
+    Objects.requireNonNull(options, "options");
+    if (!isRunning()) {
+      throw new IllegalStateException("node " + logName + " is " + lifecycle.get().name().toLowerCase(Locale.ROOT));
+    }
+    if (!config.codec().handshake() && !(config.codec() instanceof ClassicCodec)) {
+      // Without HELLO or greeting nothing tells a peer from any other open port.
+      throw new IllegalStateException("node " + logName + " uses the '" + config.codec().name()
+          + "' codec, which neither handshakes nor greets: a scan could verify nothing");
+    }
+    if (discovery instanceof RangeScanDiscovery r) {
+      r.targets().requireAtMost(options.maxAddresses());
+    }
+    int port = listener != null ? listener.localAddress().getPort() : 0;
+    Executor events = config.directCallbacks() ? Runnable::run : newSerialExecutor()::submit;
+    ScanRun run = new ScanRun(logName, discovery, port, options, transport.nextEventLoop(), events, this::probe,
+        scans::remove);
+    scans.add(run);
+    run.start();
+    return run;
+  }
+
+  /** Starts a scan probe through the ordinary connection and handshake code; false if closing. */
+  private boolean probe(Probe p) {
+    if (!isRunning()) {
+      return false;
+    }
+    if (!config.codec().handshake() && isOwnListenAddress(p.target)) {
+      // Classic mode has no id to recognise ourselves by: compare addresses, as connect does.
+      p.outcome(ScanStatus.SELF, null, false);
+      p.closed(false, null, false);
+      return true;
+    }
+    Connection c = new Connection(this, Direction.OUTBOUND, p.target, null, p);
+    transport.connect(p.target, null, Duration.ofNanos(p.connectTimeoutNanos), c);
+    return true;
+  }
+
+  /**
+   * Ends a scan probe that is not kept: reports it and says a plain BYE ("probe"), which the
+   * other node treats as an ordinary, quiet close whatever the probe found (self, other group,
+   * incompatible version, or a peer only looked at). The other node then closes first.
+   * Returns false for connections that are not probes.
+   */
+  private static boolean endProbe(Connection c, ScanStatus status, Hello hello, boolean newPeer) {
+    if (c.probe == null) {
+      return false;
+    }
+    c.probe.outcome(status, hello, newPeer);
+    c.close(DisconnectReason.of(Kind.CLOSED_LOCALLY, "probe"), true);
+    return true;
+  }
+
+  /**
+   * Classic mode: a probe's first chunk was a greeting ({@code name}), or it said nothing
+   * usable in time ({@code null}). A peer is its address there (docs/PROTOCOL.md, 3): it is
+   * reported as a peer of this node's group and, if kept, registered like any classic peer.
+   * I/O thread.
+   */
+  void classicProbeAnswered(Connection c, String name) {
+    if (c.handle() != null || c.isClosingOrClosed()) {
+      return;
+    }
+    if (name == null || !c.probe.greeted()) {
+      c.probe.outcome(ScanStatus.NOT_A_PEER, null, false);
+      c.close(DisconnectReason.of(Kind.NOT_A_PEER, "no classic greeting"), false);
+      return;
+    }
+    InetSocketAddress a = c.remoteAddress();
+    PeerId id = addressId(a);
+    boolean known = peers.containsKey(id);
+    // The classic protocol has no HELLO: the greeting stands in for one, identity by address.
+    Hello greeting = new Hello(Hello.MIN_VERSION, Hello.VERSION, id, a.getPort(), name, config.group(), List.of());
+    c.probe.outcome(ScanStatus.PEER, greeting, !known);
+    if (known || !c.probe.keep) {
+      c.close(DisconnectReason.of(Kind.CLOSED_LOCALLY, "probe"), false);
+      return;
+    }
+    handshakeEnded(c);
+    registerWithoutHandshake(c, name);
+    c.probe.handedOver();
+  }
+
+  private static void probeOutcome(Connection c, ScanStatus status, Hello hello, boolean newPeer) {
+    if (c.probe != null) {
+      c.probe.outcome(status, hello, newPeer);
+    }
   }
 
   // ---- stats ----

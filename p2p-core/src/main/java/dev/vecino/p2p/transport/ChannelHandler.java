@@ -10,6 +10,16 @@ import java.nio.ByteBuffer;
 public interface ChannelHandler {
 
   /**
+   * An outbound connect has started; {@code channel} is not connected yet. Only
+   * {@link Channel#close()} (which aborts the connect and leads to {@link #onClosed}) and
+   * {@link Channel#eventLoop()} may be used until {@link #onOpen}. Lets a caller cancel a
+   * pending connect, e.g. a scan probe to a silent host. Not called for accepted channels.
+   *
+   * @param channel the connecting channel
+   */
+  default void onConnecting(Channel channel) {}
+
+  /**
    * The channel is open (connected or accepted). The first event.
    *
    * @param channel the channel

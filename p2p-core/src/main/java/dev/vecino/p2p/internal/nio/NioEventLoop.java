@@ -106,6 +106,7 @@ public final class NioEventLoop implements EventLoop, Runnable {
 
   private void doConnect(InetSocketAddress remote, InetSocketAddress localBind, long timeoutNanos, ChannelHandler handler) {
     SocketChannel ch = null;
+    NioChannel nc = null;
     try {
       if (!running) {
         throw new ClosedChannelException();
@@ -114,22 +115,32 @@ public final class NioEventLoop implements EventLoop, Runnable {
         throw new ConnectException("cannot resolve " + remote.getHostString());
       }
       ch = SocketChannel.open();
+      nc = new NioChannel(this, ch, handler, remote);
+      handler.onConnecting(nc);
+      if (!nc.isOpen()) {
+        return;
+      }
       ch.configureBlocking(false);
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
       if (localBind != null) {
         ch.bind(localBind);
       }
-      NioChannel nc = new NioChannel(this, ch, handler, remote);
       if (ch.connect(remote)) {
         nc.register(SelectionKey.OP_READ);
         nc.opened();
       } else {
+        NioChannel pending = nc;
         nc.register(SelectionKey.OP_CONNECT);
-        nc.connectTimer = schedule(() -> nc.connectTimedOut(timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
+        nc.connectTimer = schedule(() -> pending.connectTimedOut(timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
       }
     } catch (IOException | UnresolvedAddressException | SecurityException e) {
-      closeQuietly(ch);
-      handler.onClosed(asConnectFailure(e, remote));
+      if (nc != null) {
+        // onConnecting saw this channel: close through it, so onClosed comes exactly once.
+        nc.closeNow(asConnectFailure(e, remote));
+      } else {
+        closeQuietly(ch);
+        handler.onClosed(asConnectFailure(e, remote));
+      }
     }
   }
 

@@ -1,0 +1,91 @@
+package dev.vecino.bench;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Measures the bytes allocated by a chosen set of threads, to split a node's allocation into
+ * the send path (the sending thread plus the sender's I/O thread) and the receive path (the
+ * receiver's I/O and callback threads). JMH's {@code -prof gc} only reports the whole JVM.
+ *
+ * <p>Uses HotSpot's {@code com.sun.management.ThreadMXBean}; where it is missing, every reading
+ * is -1. <b>Thread safety:</b> none; one thread uses a probe.
+ */
+public final class AllocProbe {
+
+  private final com.sun.management.ThreadMXBean mx;
+  private final Predicate<Thread> include;
+  private long[] ids = new long[0];
+  private long start;
+
+  /**
+   * Creates a probe over every live thread that {@code include} accepts (re-evaluated at each
+   * {@link #begin()}).
+   *
+   * @param include selects threads, usually by name
+   */
+  public AllocProbe(Predicate<Thread> include) {
+    java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+    this.mx = bean instanceof com.sun.management.ThreadMXBean m
+        && m.isThreadAllocatedMemorySupported() ? m : null;
+    this.include = include;
+  }
+
+  /** Picks the threads and reads their allocation counters. */
+  public void begin() {
+    List<Long> list = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (include.test(t)) {
+        list.add(t.getId());
+      }
+    }
+    ids = list.stream().mapToLong(Long::longValue).toArray();
+    start = total();
+  }
+
+  /**
+   * Returns the bytes the selected threads allocated since {@link #begin()}.
+   *
+   * @return bytes, or -1 if unsupported
+   */
+  public long allocatedSinceBegin() {
+    return mx == null ? -1 : total() - start;
+  }
+
+  /**
+   * Returns how many threads were selected at {@link #begin()}.
+   *
+   * @return the count
+   */
+  public int threads() {
+    return ids.length;
+  }
+
+  private long total() {
+    if (mx == null) {
+      return -1;
+    }
+    long sum = 0;
+    for (long a : mx.getThreadAllocatedBytes(ids)) {
+      if (a > 0) {
+        sum += a;
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * Selects the threads a node started: names start with {@code vecino-} and contain the
+   * node's id in full or short form.
+   *
+   * @param fullId the node id's string form
+   * @param shortId the node id's short form
+   * @return the predicate
+   */
+  public static Predicate<Thread> nodeThreads(String fullId, String shortId) {
+    return t -> t.getName().startsWith("vecino-")
+        && (t.getName().contains(fullId) || t.getName().contains(shortId));
+  }
+}

@@ -1,0 +1,23 @@
+package dev.vecino.bench;
+
+import dev.vecino.p2p.Message;
+import dev.vecino.p2p.PeerListener;
+import dev.vecino.p2p.PeerNode;
+
+/**
+ * Sends every message back to its sender with {@code trySend}, retrying on a full queue. Set
+ * {@link #node} once the node is built (the listener is given to its builder first).
+ *
+ * <p><b>Thread safety:</b> runs on the node's callback or I/O thread; {@link #node} is
+ * volatile.
+ */
+public final class EchoListener implements PeerListener {
+
+  /** The node that echoes; set after {@code build()}. */
+  public volatile PeerNode node;
+
+  @Override
+  public void onMessage(Message message) {
+    Loopback.sendRetrying(node, message.sender(), message.payload());
+  }
+}

@@ -1,0 +1,266 @@
+package dev.vecino.bench.compare;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The comparison runner: one command runs every case in a fresh JVM, repeats the whole set
+ * (interleaved, so slow drifts of the machine hit every contender alike), takes medians and
+ * writes the report.
+ *
+ * <pre>
+ * java -cp p2p-benchmarks/target/benchmarks.jar dev.vecino.bench.compare.CompareMain \
+ *     --mode smoke|full --out docs/ [--runs N] [--only REGEX] [--no-jmh]
+ * </pre>
+ *
+ * <p>{@code smoke} (under 2 minutes) runs each case once, briefly, and exits non-zero if a case
+ * failed or reported a number that is not sane; {@code full} (under 30 minutes on 2 cores)
+ * runs each case 3 times and also the JMH suite. Exit status: 0 on success, 1 if a case
+ * failed, 2 on bad arguments.
+ */
+public final class CompareMain {
+
+  /** Payload sizes of the one-way cases. */
+  static final int[] SIZES = {64, 1024};
+  /** One-way contenders, ceiling first. */
+  static final String[] ONE_WAY = {"nio-ceiling", "vecino-executor", "vecino-direct",
+      "blocking-socket", "netty", "jeromq"};
+  /** Latency contenders, reference first. */
+  static final String[] LATENCY = {"blocking-socket", "vecino-direct", "vecino-executor",
+      "netty", "jeromq"};
+
+  private CompareMain() {}
+
+  /** Settings of one mode. */
+  record Mode(String name, int runs, Duration warmup, Duration jeromqWarmup, Duration measure,
+      boolean jmh) {
+    static Mode of(String name) {
+      return switch (name) {
+        case "smoke" -> new Mode("smoke", 1, Duration.ofMillis(300), Duration.ofMillis(600),
+            Duration.ofMillis(500), true);
+        case "full" -> new Mode("full", 3, Duration.ofSeconds(3), Duration.ofSeconds(4),
+            Duration.ofSeconds(4), true);
+        default -> throw new IllegalArgumentException("--mode must be smoke or full: " + name);
+      };
+    }
+  }
+
+  /**
+   * Entry point; see the class documentation.
+   *
+   * @param args the command line
+   */
+  public static void main(String[] args) {
+    String mode = "smoke";
+    Path out = Paths.get("docs");
+    int runs = -1;
+    Pattern only = null;
+    boolean jmh = true;
+    try {
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--mode" -> mode = args[++i];
+          case "--out" -> out = Paths.get(args[++i]);
+          case "--runs" -> runs = Integer.parseInt(args[++i]);
+          case "--only" -> only = Pattern.compile(args[++i]);
+          case "--no-jmh" -> jmh = false;
+          default -> throw new IllegalArgumentException("unknown option: " + args[i]);
+        }
+      }
+      Mode m = Mode.of(mode);
+      if (runs > 0) {
+        m = new Mode(m.name, runs, m.warmup, m.jeromqWarmup, m.measure, m.jmh);
+      }
+      if (!jmh) {
+        m = new Mode(m.name, m.runs, m.warmup, m.jeromqWarmup, m.measure, false);
+      }
+      System.exit(run(m, out, only));
+    } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.println("usage: CompareMain --mode smoke|full --out DIR [--runs N]"
+          + " [--only REGEX] [--no-jmh]");
+      System.exit(2);
+    } catch (Exception e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  /**
+   * Runs every case and writes the report.
+   *
+   * @param mode the settings
+   * @param out the report directory
+   * @param only runs only case ids matching this, or null for all
+   * @return 0 if every case ran and was sane, else 1
+   * @throws Exception if the report cannot be written
+   */
+  static int run(Mode mode, Path out, Pattern only) throws Exception {
+    Files.createDirectories(out);
+    long started = System.nanoTime();
+    String loadBefore = Report.loadAverage();
+    List<CaseSpec> throughput = new ArrayList<>();
+    for (int size : SIZES) {
+      for (String c : ONE_WAY) {
+        throughput.add(new CaseSpec(c, "oneway", size,
+            c.equals("jeromq") ? mode.jeromqWarmup : mode.warmup, mode.measure));
+      }
+    }
+    List<CaseSpec> pingPong = new ArrayList<>();
+    for (String c : LATENCY) {
+      pingPong.add(new CaseSpec(c, "pingpong", 64,
+          c.equals("jeromq") ? mode.jeromqWarmup : mode.warmup, mode.measure));
+    }
+    List<CaseSpec> openLoop = new ArrayList<>();
+    for (String c : LATENCY) {
+      openLoop.add(new CaseSpec(c, "openloop", 64,
+          c.equals("jeromq") ? mode.jeromqWarmup : mode.warmup, mode.measure));
+    }
+    List<CaseSpec> scans = ScanPlan.cases(mode);
+
+    List<CaseSpec> first = new ArrayList<>(throughput);
+    first.addAll(pingPong);
+    first.addAll(scans);
+    runAll(mode, filter(first, only));
+
+    // One rate for every contender: half the closed-loop maximum (1 / mean round trip) of
+    // the slowest, so none is pushed past half its own capacity and all are compared alike.
+    double slowestMean = pingPong.stream().mapToDouble(c -> c.med("mean"))
+        .filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+    double rate = Double.isNaN(slowestMean) ? 2_000 : 0.5 * 1e6 / slowestMean;
+    openLoop.forEach(c -> c.rate = rate);
+    runAll(mode, filter(openLoop, only));
+
+    List<JmhSuite.Row> jmhRows = List.of();
+    String jmhError = null;
+    if (mode.jmh) {
+      try {
+        jmhRows = JmhSuite.run(only, mode.name.equals("smoke"));
+      } catch (Exception e) {
+        jmhError = e.toString();
+        System.err.println("JMH suite failed: " + e);
+      }
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    Report report = new Report(mode, throughput, pingPong, openLoop, scans, jmhRows, jmhError,
+        took, loadBefore + " at the start, " + Report.loadAverage() + " at the end");
+    report.write(out);
+    List<String> problems = report.sanityProblems(only);
+    problems.forEach(p -> System.out.println("PROBLEM " + p));
+    System.out.printf(Locale.ROOT, "compare: %s mode, %d problems, %s, report in %s%n",
+        mode.name, problems.size(), took, out.resolve(Report.FILE));
+    return problems.isEmpty() ? 0 : 1;
+  }
+
+  private static List<CaseSpec> filter(List<CaseSpec> cases, Pattern only) {
+    if (only == null) {
+      return cases;
+    }
+    return cases.stream().filter(c -> only.matcher(c.id()).find()).toList();
+  }
+
+  private static void runAll(Mode mode, List<CaseSpec> cases) {
+    for (int run = 1; run <= mode.runs; run++) {
+      for (CaseSpec c : cases) {
+        if (c.skipped != null) {
+          continue;
+        }
+        System.out.printf(Locale.ROOT, "[%d/%d] %-32s ", run, mode.runs, c.id());
+        System.out.flush();
+        try {
+          Result r = fork(c);
+          c.runs.add(r);
+          System.out.println(r.toLine().substring(Result.PREFIX.length()));
+        } catch (Exception e) {
+          String msg = e.getMessage();
+          if (msg != null && msg.contains("UnsupportedOperationException")) {
+            c.skipped = msg.substring(msg.indexOf("UnsupportedOperationException") + 30).trim();
+            System.out.println("skipped: " + c.skipped);
+          } else {
+            c.errors.add(String.valueOf(msg));
+            System.out.println("FAILED: " + msg);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs one case in a fresh JVM on this JVM's class path.
+   *
+   * @param c the case
+   * @return its result
+   * @throws Exception if the child failed, printed no result, or ran past its time limit
+   */
+  static Result fork(CaseSpec c) throws Exception {
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xms1g", "-Xmx1g",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Djava.awt.headless=true",
+        "-cp", System.getProperty("java.class.path"), CaseMain.class.getName(),
+        c.contender, c.kind, Integer.toString(c.size),
+        Long.toString(c.warmup.toMillis()), Long.toString(c.measure.toMillis())));
+    if (c.rate > 0) {
+      cmd.add(String.format(Locale.ROOT, "%.1f", c.rate));
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
+    File err = File.createTempFile("vecino-case", ".err");
+    err.deleteOnExit();
+    pb.redirectError(err);
+    Process p = pb.start();
+    Result result = null;
+    String error = null;
+    long limit = c.warmup.toMillis() + c.measure.toMillis() + 60_000;
+    Thread killer = new Thread(() -> {
+      try {
+        if (!p.waitFor(limit, TimeUnit.MILLISECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "case-timeout");
+    killer.setDaemon(true);
+    killer.start();
+    try (BufferedReader r = new BufferedReader(
+        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        if (line.startsWith(Result.PREFIX)) {
+          result = Result.parse(line);
+        } else if (line.startsWith("ERROR ")) {
+          error = line.substring(6);
+        }
+      }
+    }
+    boolean exited = p.waitFor(5, TimeUnit.SECONDS);
+    killer.interrupt();
+    if (result != null && exited && p.exitValue() == 0) {
+      return result;
+    }
+    String tail = tail(err.toPath());
+    throw new IOException((error != null ? error : "no result")
+        + (exited ? " (exit " + p.exitValue() + ")" : " (killed after " + limit + " ms)")
+        + (tail.isEmpty() ? "" : ": " + tail));
+  }
+
+  private static String tail(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.vecino.bench.compare;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The report's target table: each bar the issue sets for Vecino, the ratio measured in this
+ * run, and whether it was met.
+ */
+final class TargetTable {
+
+  private TargetTable() {}
+
+  /**
+   * Appends the table.
+   *
+   * @param s the report text
+   * @param throughput the one-way cases
+   * @param pingPong the closed-loop latency cases
+   * @param scans the scan cases
+   */
+  static void write(StringBuilder s, List<CaseSpec> throughput, List<CaseSpec> pingPong,
+      List<CaseSpec> scans) {
+    s.append("### Targets (ratios within this run)\n\n");
+    s.append("| target | measured | met? |\n|---|---:|---|\n");
+    double ceil64 = Report.med(throughput, "oneway", 64, "nio-ceiling", "msgsPerSec");
+    double v64 = Report.med(throughput, "oneway", 64, "vecino-executor", "msgsPerSec");
+    double v64d = Report.med(throughput, "oneway", 64, "vecino-direct", "msgsPerSec");
+    double v1k = Report.med(throughput, "oneway", 1024, "vecino-executor", "msgsPerSec");
+    target(s, "64 B one-way ≥ 1/3 of the NIO ceiling (stretch 1/2)", v64 / ceil64, 1.0 / 3, true);
+    target(s, "64 B one-way ≥ 5 × JeroMQ",
+        v64 / Report.med(throughput, "oneway", 64, "jeromq", "msgsPerSec"), 5, true);
+    target(s, "64 B one-way ≥ 8 × Netty (batched flushes)",
+        v64 / Report.med(throughput, "oneway", 64, "netty", "msgsPerSec"), 8, true);
+    target(s, "1 KiB one-way ≥ 3 × JeroMQ",
+        v1k / Report.med(throughput, "oneway", 1024, "jeromq", "msgsPerSec"), 3, true);
+    target(s, "(direct callbacks) 64 B one-way ≥ 1/3 of the NIO ceiling", v64d / ceil64,
+        1.0 / 3, true);
+    double cpuV = Report.med(throughput, "oneway", 64, "vecino-executor", "cpuNsPerMsg");
+    target(s, "(CPU-cost proxy, 64 B) ceiling CPU/msg ÷ Vecino CPU/msg ≥ 1/3",
+        Report.med(throughput, "oneway", 64, "nio-ceiling", "cpuNsPerMsg") / cpuV, 1.0 / 3, true);
+    target(s, "(CPU-cost proxy, 64 B) JeroMQ CPU/msg ÷ Vecino CPU/msg ≥ 5",
+        Report.med(throughput, "oneway", 64, "jeromq", "cpuNsPerMsg") / cpuV, 5, true);
+    target(s, "(CPU-cost proxy, 64 B) Netty CPU/msg ÷ Vecino CPU/msg ≥ 8",
+        Report.med(throughput, "oneway", 64, "netty", "cpuNsPerMsg") / cpuV, 8, true);
+    target(s, "(CPU-cost proxy, 1 KiB) JeroMQ CPU/msg ÷ Vecino CPU/msg ≥ 3",
+        Report.med(throughput, "oneway", 1024, "jeromq", "cpuNsPerMsg")
+            / Report.med(throughput, "oneway", 1024, "vecino-executor", "cpuNsPerMsg"), 3, true);
+    double raw50 = Report.med(pingPong, "pingpong", 64, "blocking-socket", "p50");
+    double raw999 = Report.med(pingPong, "pingpong", 64, "blocking-socket", "p999");
+    target(s, "ping-pong p50, direct ≤ 1.15 × blocking socket",
+        Report.med(pingPong, "pingpong", 64, "vecino-direct", "p50") / raw50, 1.15, false);
+    target(s, "ping-pong p50, default executor ≤ 3 × blocking socket",
+        Report.med(pingPong, "pingpong", 64, "vecino-executor", "p50") / raw50, 3, false);
+    target(s, "ping-pong p99.9, direct ≤ 2 × blocking socket",
+        Report.med(pingPong, "pingpong", 64, "vecino-direct", "p999") / raw999, 2, false);
+    CaseSpec alloc = Report.find(throughput, "oneway", 64, "vecino-executor");
+    double b = alloc == null ? Double.NaN : alloc.med("sendBytesPerMsg");
+    s.append("| `trySend` steady state ≈ 0 B allocated per message (send path) | ")
+        .append(Double.isNaN(b) ? "n/a" : String.format(Locale.ROOT, "%.2f B", b)).append(" | ")
+        .append(Double.isNaN(b) ? "not run" : b < 1 ? "**met**" : "**missed**").append(" |\n");
+    s.append("| loopback /24 scan ≤ 50 ms and faster than `nmap -sT`; silent /24 ≤ 1.5 × probe"
+        + " timeout | see Scans | ").append(scans.isEmpty() ? "pending" : "see Scans")
+        .append(" |\n\n");
+  }
+
+  private static void target(StringBuilder s, String what, double value, double bar,
+      boolean atLeast) {
+    String met;
+    if (Double.isNaN(value) || Double.isInfinite(value)) {
+      met = "not run";
+    } else {
+      met = (atLeast ? value >= bar : value <= bar) ? "**met**" : "**missed**";
+    }
+    s.append("| ").append(what).append(" | ")
+        .append(Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.2f ×", value))
+        .append(" | ").append(met).append(" |\n");
+  }
+}

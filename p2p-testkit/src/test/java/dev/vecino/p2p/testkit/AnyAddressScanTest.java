@@ -1,0 +1,55 @@
+package dev.vecino.p2p.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.ScanReport;
+import dev.vecino.p2p.discovery.Ports;
+import dev.vecino.p2p.discovery.Targets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Nodes bound to 0.0.0.0 answer on every loopback address; scans of 127.4.9.0/24 count such a
+ * node once, and the scanner zero times.
+ */
+@Timeout(30)
+class AnyAddressScanTest {
+
+  private static final LoopbackBlock BLOCK = new LoopbackBlock(4, 9);
+
+  @Test
+  void aNodeOnTheWildcardAddressIsCountedOnce() throws Exception {
+    try (TestNodes nodes = new TestNodes()) {
+      PeerNode everywhere = nodes.start("0.0.0.0", 0, "everywhere");
+      PeerNode scanner = nodes.start(BLOCK.host(1), 0, "scanner");
+
+      ScanReport r = scanner.scan(Targets.parse(BLOCK.cidr()), Ports.of(everywhere.localAddress().getPort()))
+          .report().get(10, TimeUnit.SECONDS);
+
+      assertEquals(254, r.open(), "it answers on every address: " + r);
+      assertEquals(1, r.peers().size(), r.toString());
+      assertEquals(0, r.notPeers().size(), "probes it refused at its pending-handshake limit were retried: " + r);
+      assertEquals(1, r.newPeers());
+      Await.until("one connection each way", () -> scanner.peers().size() == 1 && everywhere.peers().size() == 1);
+      Await.until("duplicate probes dropped", () -> everywhere.stats().handshaking() == 0);
+      assertEquals(1, everywhere.peers().size());
+    }
+  }
+
+  @Test
+  void aNodeFindsItselfZeroTimes() throws Exception {
+    try (TestNodes nodes = new TestNodes()) {
+      PeerNode scanner = nodes.start("0.0.0.0", 0, "scanner");
+
+      ScanReport r = scanner.scan(Targets.parse(BLOCK.cidr()), Ports.of(scanner.localAddress().getPort()))
+          .report().get(10, TimeUnit.SECONDS);
+
+      assertEquals(254, r.open(), r.toString());
+      assertEquals(0, r.peers().size(), r.toString());
+      assertEquals(0, r.notPeers().size(), r.toString());
+      assertEquals(0, scanner.peers().size());
+    }
+  }
+}
