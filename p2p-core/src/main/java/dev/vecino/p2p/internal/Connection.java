@@ -145,6 +145,17 @@ final class Connection implements ChannelHandler, FrameSink {
 
   /** Queues a frame; returns an {@link Outbound} status. */
   int send(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter) {
+    return send(type, a, off, len, b, waiter, true);
+  }
+
+  /**
+   * Queues a frame; returns an {@link Outbound} status.
+   *
+   * @param mayInline whether an idle connection may be written from this thread (false for a
+   *     broadcast: one wake-up of the I/O thread beats one write per peer on the caller)
+   */
+  int send(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter,
+      boolean mayInline) {
     Outbound o = outbound;
     if (o == null || state != PeerState.CONNECTED) {
       return Outbound.CLOSED;
@@ -161,7 +172,7 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     if (status == Outbound.OK) {
       EventLoop loop = channel.eventLoop();
-      int turn = o.acquire(!loop.inEventLoop());
+      int turn = o.acquire(mayInline && !loop.inEventLoop());
       if (turn == Outbound.INLINE) {
         flushInline(o);
       } else if (turn == Outbound.SCHEDULE) {

@@ -892,7 +892,7 @@ public final class Node implements PeerNode {
     Map<PeerId, SendStatus> result = new HashMap<>();
     FrameType type = frameType(kind);
     for (PeerHandle h : sortedHandles()) {
-      result.put(h.id, status(h.connection.send(type, payload, 0, payload.length, null, null)));
+      result.put(h.id, status(h.connection.send(type, payload, 0, payload.length, null, null, false)));
     }
     return new BroadcastResult(result);
   }

@@ -256,7 +256,7 @@ final class Outbound {
    */
   int flushInline(Channel channel, List<CompletableFuture<Void>> done) throws IOException {
     try {
-      if (!swapLocked()) {
+      if (swapLocked(false) == RELEASED) {
         return DRAINED;
       }
       int n = channel.write(writing);
@@ -314,35 +314,51 @@ final class Outbound {
       }
       flushScheduled = true;
     }
+    boolean wrote = false;
     for (int i = 0; i < MAX_WRITES_PER_FLUSH; i++) {
       if (writing != null && writing.hasRemaining()) {
         int n = channel.write(writing);
         if (n > 0) {
           written(n, done);
+          wrote = true;
         }
         if (writing.hasRemaining()) {
           channel.requestWritable();
           return BLOCKED;
         }
       }
-      if (!swapLocked()) {
+      // After a write, keep the turn for one more loop pass: under a flood, senders fill the
+      // queue meanwhile and need not schedule (and wake) again; the batches grow.
+      int swapped = swapLocked(wrote);
+      if (swapped == RELEASED) {
         return DRAINED;
+      }
+      if (swapped == KEPT) {
+        return MORE;
       }
     }
     return MORE;
   }
 
+  private static final int SWAPPED = 0;
+  private static final int RELEASED = 1;
+  private static final int KEPT = 2;
+
   /**
    * Swaps {@code pending} (what senders filled) into {@code writing}, or, when nothing is
-   * pending, releases the write turn. Called by the write-turn holder.
+   * pending, releases the write turn (unless asked to keep it). Called by the turn holder.
    *
-   * @return true if there is something to write; false when drained (turn released)
+   * @param keepTurn when nothing is pending, keep the write turn instead of releasing it
+   * @return {@link #SWAPPED}, {@link #RELEASED} or {@link #KEPT}
    */
-  private boolean swapLocked() {
+  private int swapLocked(boolean keepTurn) {
     synchronized (lock) {
       if (pending == null || pending.position() == 0) {
+        if (keepTurn) {
+          return KEPT;
+        }
         flushScheduled = false;
-        return false;
+        return RELEASED;
       }
       ByteBuffer drained = writing;
       writing = pending;
@@ -351,7 +367,7 @@ final class Outbound {
         pending.clear();
       }
       writing.flip();
-      return true;
+      return SWAPPED;
     }
   }
 

@@ -180,7 +180,7 @@ final class ChatActions {
       return;
     }
     try {
-      await(node.disconnect(peer.get()), sendWait);
+      await(node.disconnect(peer.get(), node.identity().name() + " hung up"), sendWait);
       console.println(format.event("disconnected " + ChatFormat.label(peer.get())));
     } catch (ExecutionException | TimeoutException e) {
       error("disconnect " + ChatFormat.label(peer.get()) + ": " + Errors.describe(e));

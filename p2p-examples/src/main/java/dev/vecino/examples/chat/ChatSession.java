@@ -91,7 +91,7 @@ public final class ChatSession {
     int n = node.peers().size();
     console.println(format.event("leaving" + (n > 0 ? ", saying goodbye to " + n
         + (n == 1 ? " peer" : " peers") : "")));
-    node.close();
+    node.close(node.identity().name() + " left the chat");
     console.println(format.event("bye"));
   }
 

@@ -46,7 +46,7 @@ class ChatIT {
       ana.awaitOut("you: ana (id ");
 
       ana.send("/disconnect bob");
-      bob.awaitOut("- ana left (closed by peer");
+      bob.awaitOut("- ana left (closed by peer: ana hung up)");
       ana.awaitOut("disconnected bob");
       ana.send("/peers");
       ana.awaitOut(l -> l.startsWith("1  carl ["));
@@ -104,7 +104,7 @@ class ChatIT {
       ana.send("/name 1 bobby");
       ana.awaitOut("bob is now known as bobby (id " + bobId + ")");
       ana.send("/quit");
-      bob.awaitOut("- ana left (closed by peer");
+      bob.awaitOut("- ana left (closed by peer: ana left the chat)");
       assertEquals(0, ana.awaitExit(), ana.dump());
       bob.closeStdin();
       assertEquals(0, bob.awaitExit(), bob.dump());
