@@ -58,6 +58,7 @@ import java.util.function.Consumer;
  *   <tr><td>{@link #closeTimeout(Duration)}</td><td>2 s</td></tr>
  *   <tr><td>{@link #maxFrameSize(int)}</td><td>16 MiB</td></tr>
  *   <tr><td>{@link #maxQueuedBytes(int)}</td><td>4 MiB per peer</td></tr>
+ *   <tr><td>{@link #maxUndeliveredBytes(int)}</td><td>4 MiB per peer</td></tr>
  *   <tr><td>{@link #writeWatermarks(int, int)}</td><td>low 1/4, high 1/2 of the queue bound</td></tr>
  *   <tr><td>{@link #sendTimeout(Duration)}</td><td>0 (a full queue fails {@code send} at once)</td></tr>
  *   <tr><td>{@link #heartbeatInterval(Duration)}</td><td>5 s (a silent peer is dropped after 3)</td></tr>
@@ -96,6 +97,7 @@ public final class PeerNodeBuilder {
   private Duration closeTimeout = Duration.ofSeconds(2);
   private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
   private int maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+  private int maxUndeliveredBytes = DEFAULT_MAX_QUEUED_BYTES;
   private int lowWatermark = -1;
   private int highWatermark = -1;
   private Duration sendTimeout = Duration.ZERO;
@@ -387,6 +389,20 @@ public final class PeerNodeBuilder {
   }
 
   /**
+   * Sets how many received bytes per peer may wait for the listeners (default callback mode).
+   * Past it the node stops reading from that peer until the listeners have caught up by half,
+   * so a fast sender backs up in TCP (and sees its own queue fill) instead of growing this
+   * node's heap. Each message counts its payload plus 64 bytes. Default 4 MiB.
+   *
+   * @param bytes at least 1024
+   * @return this builder
+   */
+  public PeerNodeBuilder maxUndeliveredBytes(int bytes) {
+    this.maxUndeliveredBytes = bytes;
+    return this;
+  }
+
+  /**
    * Sets the outbound queue's watermarks, in bytes. When a peer's queue grows above
    * {@code high}, {@link Peer#isWritable()} turns false and listeners hear
    * {@link PeerListener#onWritabilityChanged}; when it drains to {@code low} or below, it turns
@@ -523,6 +539,9 @@ public final class PeerNodeBuilder {
       throw new IllegalArgumentException("watermarks must satisfy 0 <= low < high <= maxQueuedBytes: low "
           + low + ", high " + high + ", maxQueuedBytes " + maxQueuedBytes);
     }
+    if (maxUndeliveredBytes < 1024) {
+      throw new IllegalArgumentException("maxUndeliveredBytes must be at least 1024: " + maxUndeliveredBytes);
+    }
     if (sendTimeout.isNegative()) {
       throw new IllegalArgumentException("sendTimeout must not be negative: " + sendTimeout);
     }
@@ -545,7 +564,7 @@ public final class PeerNodeBuilder {
         bindAddress != null ? bindAddress : anyIpv4(), port);
     NodeConfig config = new NodeConfig(identity, group, bind, listen, backlog, ioThreads,
         transport, codec, discovery, callbackExecutor, directCallbacks,
-        connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes, low, high,
+        connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes, maxUndeliveredBytes, low, high,
         sendTimeout, heartbeatInterval, idleTimeout, maxConnections, maxPendingHandshakes,
         maxPendingHandshakesPerAddress, reconnect,
         List.copyOf(listeners), Map.copyOf(aliases));

@@ -488,7 +488,7 @@ final class Connection implements ChannelHandler, FrameSink {
         messagesIn++;
         byte[] payload = new byte[length];
         buf.get(offset, payload);
-        node.deliver(handle, kindOf(type), payload);
+        node.deliver(handle, this, kindOf(type), payload);
       }
       case PING -> {
         byte[] body = new byte[length];
@@ -598,6 +598,9 @@ final class Connection implements ChannelHandler, FrameSink {
       return;
     }
     long now = System.nanoTime();
+    if (readPaused) {
+      lastHeardNanos = now;
+    }
     if (interval > 0) {
       long silent = now - lastHeardNanos;
       if (silent > 3 * interval) {
@@ -625,6 +628,32 @@ final class Connection implements ChannelHandler, FrameSink {
   }
 
   private long lastPingNanos;
+  /** Reading is paused for the listeners to catch up; silence then is ours, not the peer's. */
+  private boolean readPaused;
+
+  /** Pauses or resumes reading. I/O thread. */
+  void pauseReading(boolean paused) {
+    readPaused = paused;
+    if (!paused) {
+      lastHeardNanos = System.nanoTime();
+    }
+    if (channel != null) {
+      channel.pauseReading(paused);
+    }
+  }
+
+  /** Pauses or resumes reading from any thread. */
+  void pauseReadingAsync(boolean paused) {
+    Channel ch = channel;
+    if (ch == null) {
+      return;
+    }
+    if (ch.eventLoop().inEventLoop()) {
+      pauseReading(paused);
+    } else {
+      ch.eventLoop().execute(() -> pauseReading(paused));
+    }
+  }
 
   private void timedOut(String detail) {
     log.warn("{}: peer at {} timed out: {}", node.logName(), remote, detail);

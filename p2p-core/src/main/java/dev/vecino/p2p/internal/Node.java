@@ -664,14 +664,23 @@ public final class Node implements PeerNode {
     return new SerialExecutor(callbacks, this::dispatch);
   }
 
+  /** Per-message bookkeeping cost counted against the undelivered bound, so empty messages count too. */
+  private static final int MESSAGE_OVERHEAD = 64;
+
   private void dispatch(Object event) {
     Message m = (Message) event;
-    for (PeerListener l : config.listeners()) {
-      l.onMessage(m);
+    try {
+      for (PeerListener l : config.listeners()) {
+        l.onMessage(m);
+      }
+    } finally {
+      if (!config.directCallbacks()) {
+        delivered((PeerHandle) m.sender(), m.size() + MESSAGE_OVERHEAD);
+      }
     }
   }
 
-  void deliver(PeerHandle handle, MessageKind kind, byte[] payload) {
+  void deliver(PeerHandle handle, Connection from, MessageKind kind, byte[] payload) {
     Message m = new Message(handle, kind, payload);
     if (config.directCallbacks()) {
       try {
@@ -679,8 +688,21 @@ public final class Node implements PeerNode {
       } catch (RuntimeException e) {
         log.warn("{}: listener failed on a message from {}", logName, handle.id.shortId(), e);
       }
-    } else {
-      handle.events.submit(m);
+      return;
+    }
+    long pending = handle.undelivered.addAndGet(payload.length + MESSAGE_OVERHEAD);
+    if (pending > config.maxUndeliveredBytes() && handle.readPaused.compareAndSet(false, true)) {
+      // The listeners fall behind: stop reading, so the peer's sends back up instead of our heap.
+      from.pauseReading(true);
+    }
+    handle.events.submit(m);
+  }
+
+  /** The listeners finished a message: resume reading once half the backlog is gone. Callback thread. */
+  private void delivered(PeerHandle handle, int bytes) {
+    long pending = handle.undelivered.addAndGet(-bytes);
+    if (pending <= config.maxUndeliveredBytes() / 2 && handle.readPaused.compareAndSet(true, false)) {
+      handle.connection.pauseReadingAsync(false);
     }
   }
 

@@ -30,6 +30,7 @@ public record NodeConfig(
     Duration closeTimeout,
     int maxFrameSize,
     int maxQueuedBytes,
+    int maxUndeliveredBytes,
     int lowWatermark,
     int highWatermark,
     Duration sendTimeout,

@@ -26,6 +26,10 @@ final class PeerHandle implements Peer {
   private volatile String name;
   private volatile int listenPort;
   volatile Connection connection;
+  /** Bytes received but not yet handed to the listeners (default callback mode). */
+  final java.util.concurrent.atomic.AtomicLong undelivered = new java.util.concurrent.atomic.AtomicLong();
+  /** Whether reading is paused because {@link #undelivered} passed the bound. */
+  final java.util.concurrent.atomic.AtomicBoolean readPaused = new java.util.concurrent.atomic.AtomicBoolean();
 
   PeerHandle(Node node, PeerId id, String name, int listenPort, long sequence, Connection connection) {
     this.node = node;

@@ -63,6 +63,15 @@ public interface Channel {
   void requestWritable();
 
   /**
+   * Stops or resumes reading: while paused, no {@link ChannelHandler#onRead} comes and the
+   * peer's sends back up in TCP, which is how a node slows a peer its listeners cannot keep
+   * up with. Loop thread only. The default does nothing (a transport that cannot pause).
+   *
+   * @param paused true to stop reading, false to resume
+   */
+  default void pauseReading(boolean paused) {}
+
+  /**
    * Half-closes: sends FIN after the bytes already written, keeps reading. Used to say goodbye
    * without losing what the other side still sends.
    *

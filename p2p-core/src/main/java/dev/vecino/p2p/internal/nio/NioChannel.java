@@ -81,8 +81,18 @@ final class NioChannel implements Channel {
     }
   }
 
+  private boolean readPaused;
+
+  @Override
+  public void pauseReading(boolean paused) {
+    readPaused = paused;
+    if (key != null && key.isValid()) {
+      key.interestOps(paused ? key.interestOps() & ~SelectionKey.OP_READ : key.interestOps() | SelectionKey.OP_READ);
+    }
+  }
+
   void read(ByteBuffer buf, int maxReads) {
-    for (int i = 0; i < maxReads && open; i++) {
+    for (int i = 0; i < maxReads && open && !readPaused; i++) {
       buf.clear();
       int n;
       try {
