@@ -65,12 +65,12 @@ final class Reconnector {
     if (!backoff.allows(attempt)) {
       intents.remove(id, address);
       log.info("{}: gave up reconnecting to {} after {} attempts", node.logName(), address, attempt - 1);
-      node.fireGlobal(l -> l.onReconnectFailed(address, id, attempt - 1));
+      node.events.fireGlobal(l -> l.onReconnectFailed(address, id, attempt - 1));
       return;
     }
     Duration delay = backoff.delay(attempt);
     log.debug("{}: reconnecting to {} in {} ms (attempt {})", node.logName(), address, delay.toMillis(), attempt);
-    node.fireGlobal(l -> l.onReconnecting(address, id, attempt, delay));
+    node.events.fireGlobal(l -> l.onReconnecting(address, id, attempt, delay));
     node.timerLoop().schedule(() -> attempt(address, id, attempt), delay.toNanos(), TimeUnit.NANOSECONDS);
   }
 
