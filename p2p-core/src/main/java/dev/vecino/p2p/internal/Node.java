@@ -621,7 +621,7 @@ public final class Node implements PeerNode {
         }
       });
       if (reconnector != null) {
-        reconnector.lost(h.id, reason);
+        reconnector.lost(h.snapshot(), reason);
       }
     }
   }
@@ -650,6 +650,11 @@ public final class Node implements PeerNode {
   @Override
   public List<PeerInfo> peers() {
     return sortedHandles().stream().map(PeerHandle::snapshot).toList();
+  }
+
+  @Override
+  public List<PeerInfo> reconnecting() {
+    return reconnector == null ? List.of() : reconnector.reconnecting();
   }
 
   @Override
