@@ -115,6 +115,16 @@ public interface PeerNode extends AutoCloseable {
   List<PeerInfo> peers();
 
   /**
+   * Returns the peers the node lost and is reconnecting to (see
+   * {@link PeerNodeBuilder#reconnect(dev.vecino.p2p.discovery.Backoff)}): their last snapshot,
+   * with state {@link PeerState#RECONNECTING} and the address being retried. Empty when
+   * reconnects are off.
+   *
+   * @return an immutable list
+   */
+  List<PeerInfo> reconnecting();
+
+  /**
    * Returns the live handle of a connected peer.
    *
    * @param id the peer's id

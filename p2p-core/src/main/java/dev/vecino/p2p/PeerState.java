@@ -11,5 +11,10 @@ public enum PeerState {
   /** A close was requested: queued messages are being flushed and BYE sent. */
   CLOSING,
   /** The connection is gone; the handle stays readable. */
-  CLOSED
+  CLOSED,
+  /**
+   * The connection was lost and the node is trying to reconnect (see
+   * {@link PeerNode#reconnecting()}); a successful attempt makes a new, connected peer.
+   */
+  RECONNECTING
 }

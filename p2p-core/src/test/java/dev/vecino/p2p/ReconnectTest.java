@@ -49,9 +49,15 @@ class ReconnectTest {
       assertTrue(e.delays.get(1).compareTo(e.delays.get(0)) > 0, "backoff grows: " + e.delays);
       assertTrue(e.delays.get(2).compareTo(e.delays.get(1)) > 0, "backoff grows: " + e.delays);
       assertEquals(DisconnectReason.Kind.CLOSED_BY_PEER, e.disconnects.get(0).kind());
+      List<PeerInfo> lost = a.reconnecting();
+      assertEquals(1, lost.size());
+      assertEquals(PeerState.RECONNECTING, lost.get(0).state());
+      assertEquals(bobId.id(), lost.get(0).id());
+      assertEquals("bobby", lost.get(0).label());
 
       try (PeerNode bob2 = Nodes.local("bob").identity(bobId).port(port).build().start()) {
         Await.until("reconnected", () -> e.connected.size() == 2);
+        Await.until("no longer listed as reconnecting", () -> a.reconnecting().isEmpty());
         Peer again = e.connected.get(1);
         assertEquals(bobId.id(), again.id());
         assertEquals("bobby", again.alias().orElseThrow(), "the alias survives the reconnect");
@@ -77,6 +83,7 @@ class ReconnectTest {
       a.connect(bob.localAddress()).get(5, TimeUnit.SECONDS);
       bob.close();
       Await.until("gave up", () -> e.gaveUp.size() == 1);
+      assertTrue(a.reconnecting().isEmpty());
       assertEquals(List.of(2), e.gaveUp);
       assertEquals(List.of(1, 2), e.attempts);
     }

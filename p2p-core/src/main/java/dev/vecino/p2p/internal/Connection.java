@@ -167,7 +167,7 @@ final class Connection implements ChannelHandler, FrameSink {
       throw new IllegalArgumentException("cannot encode " + type + " frame: " + e.getMessage(), e);
     }
     if (status == Outbound.OK_UNWRITABLE) {
-      node.writabilityChanged(handle, false);
+      node.events.writabilityChanged(handle, false);
       status = Outbound.OK;
     }
     if (status == Outbound.OK) {
@@ -196,10 +196,10 @@ final class Connection implements ChannelHandler, FrameSink {
       result = Outbound.MORE;
     }
     if (!done.isEmpty()) {
-      node.completeSends(handle, done);
+      node.events.completeSends(handle, done);
     }
     if (o.takeBecameWritable() && handle != null) {
-      node.writabilityChanged(handle, true);
+      node.events.writabilityChanged(handle, true);
     }
     if (result != Outbound.DRAINED) {
       channel.eventLoop().execute(flushTask);
@@ -488,7 +488,7 @@ final class Connection implements ChannelHandler, FrameSink {
         messagesIn++;
         byte[] payload = new byte[length];
         buf.get(offset, payload);
-        node.deliver(handle, this, kindOf(type), payload);
+        node.events.deliver(handle, this, kindOf(type), payload);
       }
       case PING -> {
         byte[] body = new byte[length];
@@ -705,11 +705,11 @@ final class Connection implements ChannelHandler, FrameSink {
       return;
     }
     if (!written.isEmpty()) {
-      node.completeSends(handle, written);
+      node.events.completeSends(handle, written);
       written.clear();
     }
     if (outbound.takeBecameWritable() && handle != null) {
-      node.writabilityChanged(handle, true);
+      node.events.writabilityChanged(handle, true);
     }
     if (result == Outbound.DRAINED) {
       if (shutdownAfterFlush && !outputShut && outbound.isEmpty()) {

@@ -8,7 +8,6 @@ import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.DisconnectReason.Kind;
 import dev.vecino.p2p.HandshakeException;
 import dev.vecino.p2p.Identity;
-import dev.vecino.p2p.Message;
 import dev.vecino.p2p.MessageKind;
 import dev.vecino.p2p.NodeClosedException;
 import dev.vecino.p2p.NodeStats;
@@ -51,7 +50,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,15 +62,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,6 +92,8 @@ public final class Node implements PeerNode {
   private final Map<PeerId, String> aliases = new ConcurrentHashMap<>();
   private final AtomicLong peerSequence = new AtomicLong();
   private final NodeCounters counters = new NodeCounters();
+  /** Listener and future delivery; package-private for connections and peer handles. */
+  final Events events;
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final java.util.concurrent.atomic.AtomicInteger pendingHandshakes = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<java.net.InetAddress, Integer> pendingByAddress = new ConcurrentHashMap<>();
@@ -106,8 +101,6 @@ public final class Node implements PeerNode {
 
   private Transport transport;
   private Listener listener;
-  private Executor callbacks;
-  private ExecutorService ownedCallbacks;
   private final Reconnector reconnector;
   private Hello localHelloRecord;
   private byte[] localHello;
@@ -117,6 +110,7 @@ public final class Node implements PeerNode {
     this.identity = config.identity();
     this.logName = identity.name() + "/" + identity.id().shortId();
     this.aliases.putAll(config.aliases());
+    this.events = new Events(config, logName);
     this.reconnector = config.reconnect() != null ? new Reconnector(this, config.reconnect()) : null;
   }
 
@@ -140,12 +134,7 @@ public final class Node implements PeerNode {
       throw new IllegalStateException("node " + logName + " was already started");
     }
     String suffix = identity.id().shortId();
-    if (config.callbackExecutor() != null) {
-      callbacks = config.callbackExecutor();
-    } else {
-      ownedCallbacks = new CallbackThread("vecino-callback-" + suffix);
-      callbacks = ownedCallbacks;
-    }
+    events.start(suffix);
     transport = config.transport().create(new TransportConfig(suffix, config.ioThreads()));
     int listenPort = 0;
     if (config.listen()) {
@@ -155,7 +144,7 @@ public final class Node implements PeerNode {
       } catch (IOException e) {
         lifecycle.set(Lifecycle.CLOSED);
         transport.close();
-        shutdownCallbacks();
+        events.shutdown();
         terminated.complete(null);
         throw new ConfigurationException("cannot listen on " + format(config.bindAddress()) + ": " + e.getMessage(), e);
       }
@@ -225,7 +214,7 @@ public final class Node implements PeerNode {
         }
       }
       transport.close();
-      shutdownCallbacks();
+      events.shutdown();
       log.info("{}: closed", logName);
     } finally {
       lifecycle.set(Lifecycle.CLOSED);
@@ -234,7 +223,7 @@ public final class Node implements PeerNode {
   }
 
   private void awaitTermination() {
-    if (onIoThread() || onCallbackThread()) {
+    if (onIoThread() || events.onCallbackThread()) {
       return;
     }
     try {
@@ -248,27 +237,6 @@ public final class Node implements PeerNode {
 
   private boolean onIoThread() {
     return Thread.currentThread().getName().startsWith("vecino-io-" + identity.id().shortId());
-  }
-
-  private boolean onCallbackThread() {
-    return Thread.currentThread().getName().equals("vecino-callback-" + identity.id().shortId());
-  }
-
-  private void shutdownCallbacks() {
-    if (ownedCallbacks == null) {
-      return;
-    }
-    ownedCallbacks.shutdown();
-    if (!onCallbackThread()) {
-      try {
-        if (!ownedCallbacks.awaitTermination(config.closeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
-          log.warn("{}: listener callbacks still running after close; interrupting", logName);
-          ownedCallbacks.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   // ---- identity and configuration ----
@@ -507,7 +475,7 @@ public final class Node implements PeerNode {
     if (isNew) {
       counters.established.increment();
       log.debug("{}: connected to {} ({})", logName, who, c.direction);
-      fire(handle, () -> {
+      events.fire(handle, () -> {
         for (PeerListener l : config.listeners()) {
           l.onConnected(handle);
         }
@@ -554,7 +522,7 @@ public final class Node implements PeerNode {
     }
     c.attachWithoutHandshake(handle);
     counters.established.increment();
-    fire(handle, () -> {
+    events.fire(handle, () -> {
       for (PeerListener l : config.listeners()) {
         l.onConnected(handle);
       }
@@ -572,7 +540,7 @@ public final class Node implements PeerNode {
   }
 
   private void completeConnect(PeerHandle handle, CompletableFuture<Peer> future) {
-    fire(handle, () -> future.complete(handle));
+    events.fire(handle, () -> future.complete(handle));
   }
 
   void rejected(Connection c, DisconnectReason reason) {
@@ -591,7 +559,7 @@ public final class Node implements PeerNode {
 
   void failConnect(Connection c, VecinoException e) {
     CompletableFuture<Peer> f = c.connectFuture;
-    runCallback(() -> f.completeExceptionally(e));
+    events.run(() -> f.completeExceptionally(e));
   }
 
   /** A connect never reached the handshake. */
@@ -647,133 +615,29 @@ public final class Node implements PeerNode {
     }
     if (removed) {
       log.debug("{}: peer '{}' ({}) disconnected: {}", logName, h.name(), h.id.shortId(), reason);
-      fire(h, () -> {
+      events.fire(h, () -> {
         for (PeerListener l : config.listeners()) {
           l.onDisconnected(h, reason);
         }
       });
       if (reconnector != null) {
-        reconnector.lost(h.id, reason);
+        reconnector.lost(h.snapshot(), reason);
       }
     }
   }
 
   // ---- events ----
 
-  SerialExecutor newSerialExecutor() {
-    return new SerialExecutor(callbacks, this::dispatch);
-  }
-
-  /** Per-message bookkeeping cost counted against the undelivered bound, so empty messages count too. */
-  private static final int MESSAGE_OVERHEAD = 64;
-
-  private void dispatch(Object event) {
-    Message m = (Message) event;
-    try {
-      for (PeerListener l : config.listeners()) {
-        l.onMessage(m);
-      }
-    } finally {
-      if (!config.directCallbacks()) {
-        delivered((PeerHandle) m.sender(), m.size() + MESSAGE_OVERHEAD);
-      }
-    }
-  }
-
-  void deliver(PeerHandle handle, Connection from, MessageKind kind, byte[] payload) {
-    Message m = new Message(handle, kind, payload);
-    if (config.directCallbacks()) {
-      try {
-        dispatch(m);
-      } catch (RuntimeException e) {
-        log.warn("{}: listener failed on a message from {}", logName, handle.id.shortId(), e);
-      }
-      return;
-    }
-    long pending = handle.undelivered.addAndGet(payload.length + MESSAGE_OVERHEAD);
-    if (pending > config.maxUndeliveredBytes() && handle.readPaused.compareAndSet(false, true)) {
-      // The listeners fall behind: stop reading, so the peer's sends back up instead of our heap.
-      from.pauseReading(true);
-    }
-    handle.events.submit(m);
-  }
-
-  /** The listeners finished a message: resume reading once half the backlog is gone. Callback thread. */
-  private void delivered(PeerHandle handle, int bytes) {
-    long pending = handle.undelivered.addAndGet(-bytes);
-    if (pending <= config.maxUndeliveredBytes() / 2 && handle.readPaused.compareAndSet(true, false)) {
-      handle.connection.pauseReadingAsync(false);
-    }
-  }
-
-  private void fire(PeerHandle handle, Runnable event) {
-    if (config.directCallbacks()) {
-      try {
-        event.run();
-      } catch (RuntimeException e) {
-        log.warn("{}: listener failed", logName, e);
-      }
-    } else {
-      handle.events.submit(event);
-    }
-  }
-
-  private void runCallback(Runnable r) {
-    if (config.directCallbacks()) {
-      r.run();
-      return;
-    }
-    try {
-      callbacks.execute(r);
-    } catch (RejectedExecutionException e) {
-      r.run();
-    }
-  }
-
-  void completeSends(PeerHandle handle, List<CompletableFuture<Void>> done) {
-    for (CompletableFuture<Void> f : done) {
-      if (handle == null || config.directCallbacks()) {
-        f.complete(null);
-      } else {
-        handle.events.submit((Runnable) () -> f.complete(null));
-      }
-    }
-  }
-
   void failSend(CompletableFuture<Void> f, Connection c) {
     VecinoException e = isClosing() ? closedException()
         : new PeerDisconnectedException("peer at " + format(c.remoteAddress()) + " disconnected before the message was written");
-    runCallback(() -> f.completeExceptionally(e));
+    events.run(() -> f.completeExceptionally(e));
   }
 
   void failQueueTimeout(CompletableFuture<Void> f, Connection c, long timeoutNanos) {
     QueueFullException e = new QueueFullException("outbound queue to " + format(c.remoteAddress())
         + " stayed full for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
-    runCallback(() -> f.completeExceptionally(e));
-  }
-
-  void writabilityChanged(PeerHandle h, boolean writable) {
-    if (h == null) {
-      return;
-    }
-    fire(h, () -> {
-      for (PeerListener l : config.listeners()) {
-        l.onWritabilityChanged(h, writable);
-      }
-    });
-  }
-
-  /** Runs a node-wide event (not tied to a live peer) on the callback executor. */
-  void fireGlobal(java.util.function.Consumer<PeerListener> event) {
-    runCallback(() -> {
-      for (PeerListener l : config.listeners()) {
-        try {
-          event.accept(l);
-        } catch (RuntimeException e) {
-          log.warn("{}: listener failed", logName, e);
-        }
-      }
-    });
+    events.run(() -> f.completeExceptionally(e));
   }
 
   /** A loop for timers not tied to a connection. */
@@ -786,6 +650,11 @@ public final class Node implements PeerNode {
   @Override
   public List<PeerInfo> peers() {
     return sortedHandles().stream().map(PeerHandle::snapshot).toList();
+  }
+
+  @Override
+  public List<PeerInfo> reconnecting() {
+    return reconnector == null ? List.of() : reconnector.reconnecting();
   }
 
   @Override
@@ -940,7 +809,7 @@ public final class Node implements PeerNode {
     }
     c.closeAsync(DisconnectReason.of(Kind.CLOSED_LOCALLY, reason), true);
     CompletableFuture<Void> f = new CompletableFuture<>();
-    c.closedFuture.whenComplete((v, e) -> runCallback(() -> f.complete(null)));
+    c.closedFuture.whenComplete((v, e) -> events.run(() -> f.complete(null)));
     return f;
   }
 
@@ -996,8 +865,8 @@ public final class Node implements PeerNode {
       r.targets().requireAtMost(options.maxAddresses());
     }
     int port = listener != null ? listener.localAddress().getPort() : 0;
-    Executor events = config.directCallbacks() ? Runnable::run : newSerialExecutor()::submit;
-    ScanRun run = new ScanRun(logName, discovery, port, options, transport.nextEventLoop(), events, this::probe,
+    Executor scanEvents = config.directCallbacks() ? Runnable::run : this.events.newSerialExecutor()::submit;
+    ScanRun run = new ScanRun(logName, discovery, port, options, transport.nextEventLoop(), scanEvents, this::probe,
         scans::remove);
     scans.add(run);
     run.start();
@@ -1094,44 +963,5 @@ public final class Node implements PeerNode {
   @Override
   public String toString() {
     return "PeerNode{" + logName + ", group=" + config.group() + ", " + lifecycle.get() + "}";
-  }
-
-  /** Node-wide counters; connections fold theirs in when they close. */
-  private static final class NodeCounters {
-    final LongAdder accepted = new LongAdder();
-    final LongAdder established = new LongAdder();
-    final AtomicLong messagesIn = new AtomicLong();
-    final AtomicLong messagesOut = new AtomicLong();
-    final AtomicLong bytesIn = new AtomicLong();
-    final AtomicLong bytesOut = new AtomicLong();
-    private final Map<Kind, LongAdder> rejected = new EnumMap<>(Kind.class);
-
-    NodeCounters() {
-      for (Kind k : Kind.values()) {
-        rejected.put(k, new LongAdder());
-      }
-    }
-
-    void reject(Kind kind) {
-      rejected.get(kind).increment();
-    }
-
-    Map<Kind, Long> rejectedSnapshot() {
-      Map<Kind, Long> m = new EnumMap<>(Kind.class);
-      rejected.forEach((k, v) -> {
-        long n = v.sum();
-        if (n > 0) {
-          m.put(k, n);
-        }
-      });
-      return m;
-    }
-
-    void retire(Connection c) {
-      messagesIn.addAndGet(c.messagesIn());
-      messagesOut.addAndGet(c.messagesOut());
-      bytesIn.addAndGet(c.bytesIn());
-      bytesOut.addAndGet(c.bytesOut());
-    }
   }
 }

@@ -38,7 +38,7 @@ final class PeerHandle implements Peer {
     this.listenPort = listenPort;
     this.sequence = sequence;
     this.connection = connection;
-    this.events = node.newSerialExecutor();
+    this.events = node.events.newSerialExecutor();
   }
 
   void rename(String name) {

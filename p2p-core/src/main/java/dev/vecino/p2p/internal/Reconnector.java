@@ -5,7 +5,10 @@ import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.discovery.Backoff;
 import java.net.InetSocketAddress;
+import dev.vecino.p2p.PeerInfo;
+import dev.vecino.p2p.PeerState;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +31,8 @@ final class Reconnector {
   private final Backoff backoff;
   /** The address each explicitly connected peer was reached at, by id. */
   private final Map<PeerId, InetSocketAddress> intents = new ConcurrentHashMap<>();
+  /** Last snapshots of peers being reconnected, state RECONNECTING, by id. */
+  private final Map<PeerId, PeerInfo> lostPeers = new ConcurrentHashMap<>();
 
   Reconnector(Node node, Backoff backoff) {
     this.node = node;
@@ -40,6 +45,11 @@ final class Reconnector {
 
   void forget(PeerId id) {
     intents.remove(id);
+    lostPeers.remove(id);
+  }
+
+  List<PeerInfo> reconnecting() {
+    return List.copyOf(lostPeers.values());
   }
 
   static boolean worthRetrying(DisconnectReason reason) {
@@ -50,11 +60,15 @@ final class Reconnector {
   }
 
   /** A registered peer's connection ended (after its onDisconnected event). */
-  void lost(PeerId id, DisconnectReason reason) {
+  void lost(PeerInfo last, DisconnectReason reason) {
+    PeerId id = last.id();
     InetSocketAddress address = intents.get(id);
     if (address == null || !worthRetrying(reason) || !node.isRunning()) {
       return;
     }
+    lostPeers.put(id, new PeerInfo(id, last.name(), last.alias(), address, last.listenPort(), last.direction(),
+        PeerState.RECONNECTING, last.connectedSince(), last.messagesIn(), last.messagesOut(), last.bytesIn(),
+        last.bytesOut(), 0, last.lastHeard()));
     schedule(address, id, 1);
   }
 
@@ -64,13 +78,14 @@ final class Reconnector {
     }
     if (!backoff.allows(attempt)) {
       intents.remove(id, address);
+      lostPeers.remove(id);
       log.info("{}: gave up reconnecting to {} after {} attempts", node.logName(), address, attempt - 1);
-      node.fireGlobal(l -> l.onReconnectFailed(address, id, attempt - 1));
+      node.events.fireGlobal(l -> l.onReconnectFailed(address, id, attempt - 1));
       return;
     }
     Duration delay = backoff.delay(attempt);
     log.debug("{}: reconnecting to {} in {} ms (attempt {})", node.logName(), address, delay.toMillis(), attempt);
-    node.fireGlobal(l -> l.onReconnecting(address, id, attempt, delay));
+    node.events.fireGlobal(l -> l.onReconnecting(address, id, attempt, delay));
     node.timerLoop().schedule(() -> attempt(address, id, attempt), delay.toNanos(), TimeUnit.NANOSECONDS);
   }
 
@@ -79,11 +94,13 @@ final class Reconnector {
       return;
     }
     if (node.peer(id).isPresent()) {
+      lostPeers.remove(id);
       return; // It came back by itself (it connected to us).
     }
     CompletableFuture<Peer> f = node.connectInternal(address);
     f.whenComplete((peer, error) -> {
       if (error == null) {
+        lostPeers.remove(id);
         if (!peer.id().equals(id)) {
           // Another node answers at that address now: follow the address.
           intents.remove(id, address);
