@@ -186,7 +186,10 @@ public final class CompareMain {
         } catch (Exception e) {
           String msg = e.getMessage();
           if (msg != null && msg.contains("UnsupportedOperationException")) {
-            c.skipped = msg.substring(msg.indexOf("UnsupportedOperationException") + 30).trim();
+            String why = msg.substring(msg.indexOf("UnsupportedOperationException") + 30);
+            // The reason only, without the exit status and the child's stack trace.
+            int cut = why.indexOf(" (exit ");
+            c.skipped = (cut >= 0 ? why.substring(0, cut) : why).trim();
             System.out.println("skipped: " + c.skipped);
           } else {
             c.errors.add(String.valueOf(msg));
