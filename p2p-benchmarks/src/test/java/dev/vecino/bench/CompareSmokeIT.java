@@ -30,7 +30,8 @@ class CompareSmokeIT {
     Files.createDirectories(out);
     Path log = out.resolve("compare.log");
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-cp", jar.toString(),
+    // JMH's machine-wide lock would fail the smoke run whenever another JMH run is active.
+    Process p = new ProcessBuilder(java, "-Djmh.ignoreLock=true", "-cp", jar.toString(),
         "dev.vecino.bench.compare.CompareMain", "--mode", "smoke", "--out", out.toString())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())

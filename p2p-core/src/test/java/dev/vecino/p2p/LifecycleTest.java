@@ -74,7 +74,8 @@ class LifecycleTest {
     int count = 20_000;
     Recorder rb = new Recorder();
     try (PeerNode b = Nodes.start("b", rb)) {
-      PeerNode a = Nodes.start("a", new Recorder());
+      // A generous close timeout: on a loaded machine 2 MB may take longer than a second to flush.
+      PeerNode a = Nodes.local("a").closeTimeout(Duration.ofSeconds(20)).build().start();
       Peer p = a.connect(b.localAddress()).get(5, TimeUnit.SECONDS);
       byte[] payload = new byte[100];
       int sent = 0;
