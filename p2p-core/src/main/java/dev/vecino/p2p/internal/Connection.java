@@ -160,19 +160,21 @@ final class Connection implements ChannelHandler, FrameSink {
     if (o == null || state != PeerState.CONNECTED) {
       return Outbound.CLOSED;
     }
-    int status;
+    EventLoop loop = channel.eventLoop();
+    int offered;
     try {
-      status = o.offer(type, a, off, len, b, false, true, waiter, false);
+      // One lock acquisition per message: the frame and, if free, the write turn.
+      offered = o.offer(type, a, off, len, b, false, true, waiter, false, mayInline && !loop.inEventLoop());
     } catch (CodecException e) {
       throw new IllegalArgumentException("cannot encode " + type + " frame: " + e.getMessage(), e);
     }
+    int status = Outbound.status(offered);
     if (status == Outbound.OK_UNWRITABLE) {
       node.events.writabilityChanged(handle, false);
       status = Outbound.OK;
     }
     if (status == Outbound.OK) {
-      EventLoop loop = channel.eventLoop();
-      int turn = o.acquire(mayInline && !loop.inEventLoop());
+      int turn = Outbound.turn(offered);
       if (turn == Outbound.INLINE) {
         flushInline(o);
       } else if (turn == Outbound.SCHEDULE) {
@@ -247,13 +249,14 @@ final class Connection implements ChannelHandler, FrameSink {
     if (!encoder.supports(type)) {
       return;
     }
+    int offered;
     try {
-      outbound.offer(type, body, 0, body.length, null, true, false, null, closeAfter);
+      offered = outbound.offer(type, body, 0, body.length, null, true, false, null, closeAfter, false);
     } catch (CodecException e) {
       log.warn("{}: cannot encode {} frame: {}", node.logName(), type, e.getMessage());
       return;
     }
-    if (outbound.takeFlushRequest()) {
+    if (Outbound.status(offered) != Outbound.CLOSED && Outbound.turn(offered) == Outbound.SCHEDULE) {
       channel.eventLoop().execute(flushTask);
     }
   }

@@ -94,11 +94,13 @@ final class Outbound {
    * @param userMessage count it as a message
    * @param waiter completed once the frame is written, or null
    * @param closeAfter refuse every later frame (used for BYE)
-   * @return {@link #OK}, {@link #FULL} or {@link #CLOSED}; with {@code OK} the caller must
-   *     schedule a flush if {@link #takeFlushRequest} says so
+   * @param mayInline whether the caller may write itself if the connection is idle
+   * @return {@link #OK}, {@link #OK_UNWRITABLE}, {@link #FULL} or {@link #CLOSED} (read it
+   *     with {@link #status}); a queued frame also carries the write turn it took, in the same
+   *     lock: {@link #turn} gives {@link #NONE}, {@link #SCHEDULE} or {@link #INLINE}
    */
   int offer(FrameType type, byte[] a, int off, int len, ByteBuffer b, boolean force, boolean userMessage,
-      CompletableFuture<Void> waiter, boolean closeAfter) throws CodecException {
+      CompletableFuture<Void> waiter, boolean closeAfter, boolean mayInline) throws CodecException {
     synchronized (lock) {
       if (closed) {
         return CLOSED;
@@ -133,12 +135,26 @@ final class Outbound {
       if (closeAfter) {
         closed = true;
       }
+      int turn = acquireLocked(mayInline) << TURN_SHIFT;
       if (!unwritable && queued + parkedBytes > highWatermark) {
         unwritable = true;
-        return OK_UNWRITABLE;
+        return OK_UNWRITABLE | turn;
       }
-      return OK;
+      return OK | turn;
     }
+  }
+
+  private static final int TURN_SHIFT = 2;
+  private static final int STATUS_MASK = (1 << TURN_SHIFT) - 1;
+
+  /** The status part of an {@link #offer} result. */
+  static int status(int offered) {
+    return offered & STATUS_MASK;
+  }
+
+  /** The write-turn part of an {@link #offer} result. */
+  static int turn(int offered) {
+    return offered >>> TURN_SHIFT;
   }
 
   /**
@@ -229,19 +245,23 @@ final class Outbound {
    */
   int acquire(boolean mayInline) {
     synchronized (lock) {
-      if (flushScheduled) {
-        return NONE;
-      }
-      flushScheduled = true;
-      long now = System.nanoTime();
-      boolean idle = now - lastAcquireNanos > INLINE_IDLE_NANOS;
-      lastAcquireNanos = now;
-      if (mayInline && idle) {
-        inlineActive = true;
-        return INLINE;
-      }
-      return SCHEDULE;
+      return acquireLocked(mayInline);
     }
+  }
+
+  private int acquireLocked(boolean mayInline) {
+    if (flushScheduled) {
+      return NONE;
+    }
+    flushScheduled = true;
+    long now = System.nanoTime();
+    boolean idle = now - lastAcquireNanos > INLINE_IDLE_NANOS;
+    lastAcquireNanos = now;
+    if (mayInline && idle) {
+      inlineActive = true;
+      return INLINE;
+    }
+    return SCHEDULE;
   }
 
   /** Returns true once per batch: the caller must then run a flush on the I/O thread. */
