@@ -223,11 +223,11 @@ final class Outbound {
   }
 
 
-  /** {@link #acquire} result: a flush is already scheduled or running; nothing to do. */
+  /** {@link #turn} of an {@link #offer}: a flush is already scheduled or running; nothing to do. */
   static final int NONE = 0;
-  /** {@link #acquire} result: the caller must schedule a flush on the I/O thread. */
+  /** {@link #turn} of an {@link #offer}: the caller must schedule a flush on the I/O thread. */
   static final int SCHEDULE = 1;
-  /** {@link #acquire} result: the caller holds the write turn and writes now, with {@link #flushInline}. */
+  /** {@link #turn} of an {@link #offer}: the caller holds the write turn and writes now, with {@link #flushInline}. */
   static final int INLINE = 2;
 
   /**
@@ -238,17 +238,21 @@ final class Outbound {
   static final long INLINE_IDLE_NANOS = 20_000;
 
   /**
-   * Takes the write turn once per batch.
+   * Takes the write turn for the I/O thread once per batch: returns true when the caller must
+   * schedule a flush there, false when a flush is already scheduled or running.
+   */
+  boolean takeFlushRequest() {
+    synchronized (lock) {
+      return acquireLocked(false) == SCHEDULE;
+    }
+  }
+
+  /**
+   * Takes the write turn if it is free (lock held).
    *
    * @param mayInline whether the caller may write itself (not on the I/O thread)
    * @return {@link #NONE}, {@link #SCHEDULE} or {@link #INLINE}
    */
-  int acquire(boolean mayInline) {
-    synchronized (lock) {
-      return acquireLocked(mayInline);
-    }
-  }
-
   private int acquireLocked(boolean mayInline) {
     if (flushScheduled) {
       return NONE;
@@ -262,11 +266,6 @@ final class Outbound {
       return INLINE;
     }
     return SCHEDULE;
-  }
-
-  /** Returns true once per batch: the caller must then run a flush on the I/O thread. */
-  boolean takeFlushRequest() {
-    return acquire(false) == SCHEDULE;
   }
 
   /**
