@@ -17,7 +17,7 @@ class ClassicCodecProperties {
 
   private static CodecSession inbound() {
     return Codec.classic().newSession(new SessionInfo(Direction.INBOUND,
-        new InetSocketAddress("10.0.0.7", 9999), new InetSocketAddress("10.0.0.5", 40000), "ana", 1 << 20));
+        new InetSocketAddress("127.0.0.7", 9999), new InetSocketAddress("127.0.0.5", 40000), "ana", 1 << 20));
   }
 
   @Property

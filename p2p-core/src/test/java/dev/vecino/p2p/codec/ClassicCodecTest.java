@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class ClassicCodecTest {
 
-  private static final InetSocketAddress LOCAL = new InetSocketAddress("10.0.0.7", 9999);
-  private static final InetSocketAddress REMOTE = new InetSocketAddress("10.0.0.5", 40000);
+  private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.7", 9999);
+  private static final InetSocketAddress REMOTE = new InetSocketAddress("127.0.0.5", 40000);
 
   private static CodecSession session(Codec codec, Direction d) {
     return codec.newSession(new SessionInfo(d, LOCAL, REMOTE, "ana", 1 << 20));
@@ -76,7 +76,7 @@ class ClassicCodecTest {
   @Test
   void callIsAnnouncementThenText() throws Exception {
     CodecSession s = inbound();
-    Collected c = Collected.feed(s, utf8("Estás siendo llamado desde 10.0.0.5"));
+    Collected c = Collected.feed(s, utf8("Estás siendo llamado desde 127.0.0.5"));
     assertTrue(c.frames.isEmpty(), "the text is still to come");
     Collected c2 = Collected.feed(s, utf8("¡baja a cenar!"));
     assertEquals(List.of("CALL:¡baja a cenar!"), c2.texts());
@@ -86,7 +86,7 @@ class ClassicCodecTest {
 
   @Test
   void mergedCallPartsAreSplitAfterTheAddress() throws Exception {
-    Collected c = Collected.feed(inbound(), utf8("Estás siendo llamado desde 10.0.0.5ven"));
+    Collected c = Collected.feed(inbound(), utf8("Estás siendo llamado desde 127.0.0.5ven"));
     assertEquals(List.of("CALL:ven"), c.texts());
     Collected other = Collected.feed(inbound(), utf8("Estás siendo llamado desde 192.168.1.20hola"));
     assertEquals(List.of("CALL:hola"), other.texts());
@@ -95,8 +95,8 @@ class ClassicCodecTest {
   @Test
   void secondAnnouncementDeliversTheFirstCallWithoutText() throws Exception {
     CodecSession s = inbound();
-    Collected.feed(s, utf8("Estás siendo llamado desde 10.0.0.5"));
-    Collected c = Collected.feed(s, utf8("Estás siendo llamado desde 10.0.0.5"));
+    Collected.feed(s, utf8("Estás siendo llamado desde 127.0.0.5"));
+    Collected c = Collected.feed(s, utf8("Estás siendo llamado desde 127.0.0.5"));
     assertEquals(List.of("CALL:"), c.texts());
   }
 
@@ -107,7 +107,7 @@ class ClassicCodecTest {
     ByteBuffer out = ByteBuffer.allocate(s.encodedLength(FrameType.CALL, p.length));
     s.encode(FrameType.CALL, ByteBuffer.wrap(p), out);
     assertEquals(0, out.remaining());
-    assertEquals("Estás siendo llamado desde 10.0.0.7hola", new String(out.array(), UTF_8));
+    assertEquals("Estás siendo llamado desde 127.0.0.7hola", new String(out.array(), UTF_8));
   }
 
   @Test
