@@ -1,6 +1,8 @@
 package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.DisconnectReason.Kind;
+import dev.vecino.p2p.NodeStats;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +41,25 @@ final class NodeCounters {
       }
     });
     return m;
+  }
+
+  /**
+   * Takes a {@link NodeStats} snapshot: these counters plus those of the connections still
+   * open, {@code established} of which are registered peers.
+   */
+  NodeStats snapshot(Collection<Connection> live, int established) {
+    long mIn = messagesIn.get();
+    long mOut = messagesOut.get();
+    long bIn = bytesIn.get();
+    long bOut = bytesOut.get();
+    for (Connection c : live) {
+      mIn += c.messagesIn();
+      mOut += c.messagesOut();
+      bIn += c.bytesIn();
+      bOut += c.bytesOut();
+    }
+    return new NodeStats(established, Math.max(0, live.size() - established),
+        accepted.sum(), this.established.sum(), rejectedSnapshot(), mIn, mOut, bIn, bOut);
   }
 
   void retire(Connection c) {

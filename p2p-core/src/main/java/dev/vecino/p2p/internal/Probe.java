@@ -9,7 +9,7 @@ import java.net.SocketTimeoutException;
 
 /**
  * One scan probe: an outbound connection that goes through the ordinary handshake code
- * ({@link Connection}, {@link Node#onHello}) but reports what it found instead of failing a
+ * ({@link Connection}, {@link PeerRegistry#onHello}) but reports what it found instead of failing a
  * connect future, and closes quietly unless it is kept as the peer's connection.
  *
  * <p><b>Thread safety:</b> created by the scanner; the outcome and release are reported on the
@@ -57,7 +57,7 @@ public final class Probe {
   private boolean greeted;
 
   /**
-   * Creates a probe; start it with {@link Node#probe(Probe)}.
+   * Creates a probe; start it with {@link Scanning#probe(Probe)}.
    *
    * @param target the address to probe
    * @param attempt 1 for the first probe of a target, more for retries

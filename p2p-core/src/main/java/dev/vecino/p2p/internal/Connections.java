@@ -1,0 +1,155 @@
+package dev.vecino.p2p.internal;
+
+import dev.vecino.p2p.Direction;
+import dev.vecino.p2p.DisconnectReason;
+import dev.vecino.p2p.DisconnectReason.Kind;
+import dev.vecino.p2p.Peer;
+import dev.vecino.p2p.PeerUnreachableException;
+import dev.vecino.p2p.SelfConnectionException;
+import dev.vecino.p2p.transport.ChannelHandler;
+import dev.vecino.p2p.transport.Listener;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's live connections, from open to close: admits inbound ones against the connection
+ * and pending-handshake limits, opens outbound ones, tracks every open one, and closes them
+ * all when the node closes.
+ *
+ * <p><b>Thread safety:</b> owned by its {@link Node}. The set is concurrent: connections add
+ * and remove themselves on their I/O threads, connects and the node's close come from any
+ * thread.
+ */
+final class Connections {
+
+  private static final Logger log = LoggerFactory.getLogger(Connections.class);
+
+  private final Node node;
+  private final NodeConfig config;
+  private final String logName;
+  private final NodeCounters counters;
+  private final PeerRegistry registry;
+  private final Set<Connection> live = ConcurrentHashMap.newKeySet();
+
+  Connections(Node node, NodeConfig config, NodeCounters counters, PeerRegistry registry) {
+    this.node = node;
+    this.config = config;
+    this.logName = node.logName();
+    this.counters = counters;
+    this.registry = registry;
+  }
+
+  /** The open connections, a read-only live view. Any thread. */
+  Set<Connection> live() {
+    return Collections.unmodifiableSet(live);
+  }
+
+  int size() {
+    return live.size();
+  }
+
+  /** The listener's accept callback: a new connection, or null to refuse. I/O thread. */
+  ChannelHandler accept(InetSocketAddress remote) {
+    if (!node.isRunning()) {
+      return null;
+    }
+    counters.accepted.increment();
+    String refusal = live.size() >= config.maxConnections()
+        ? "connection limit of " + config.maxConnections() + " reached"
+        : registry.pendingRefusal(remote);
+    if (refusal != null) {
+      counters.reject(Kind.LIMIT_EXCEEDED);
+      // Per connection at DEBUG: a flood must not flood the log too; the count is in stats().
+      log.debug("{}: refused connection from {}: {}", logName, Node.format(remote), refusal);
+      return null;
+    }
+    Connection c = new Connection(node, Direction.INBOUND, remote, null);
+    registry.handshakeStarted(c, remote);
+    return c;
+  }
+
+  /** Connects without registering a reconnect intent. Any thread. */
+  CompletableFuture<Peer> connect(InetSocketAddress address) {
+    Objects.requireNonNull(address, "address");
+    if (!node.isRunning()) {
+      return CompletableFuture.failedFuture(node.closedException());
+    }
+    if (!config.codec().handshake() && isOwnListenAddress(address)) {
+      // Without a handshake there is no id to recognise ourselves by: compare addresses.
+      counters.reject(Kind.SELF_CONNECTION);
+      return CompletableFuture.failedFuture(new SelfConnectionException(Node.format(address)
+          + " is this node's own listening address",
+          DisconnectReason.of(Kind.SELF_CONNECTION, Node.format(address) + " is this node")));
+    }
+    if (live.size() >= config.maxConnections()) {
+      counters.reject(Kind.LIMIT_EXCEEDED);
+      return CompletableFuture.failedFuture(new PeerUnreachableException("cannot connect to " + Node.format(address)
+          + ": connection limit of " + config.maxConnections() + " reached"));
+    }
+    CompletableFuture<Peer> future = new CompletableFuture<>();
+    Connection c = new Connection(node, Direction.OUTBOUND, address, future);
+    node.transport().connect(address, null, config.connectTimeout(), c);
+    return future;
+  }
+
+  /**
+   * Returns whether {@code a} reaches this node's own listener: same port, and the bound
+   * address itself or, when bound to all addresses, any loopback or local interface address.
+   */
+  boolean isOwnListenAddress(InetSocketAddress a) {
+    Listener l = node.listener();
+    if (l == null || a.getPort() != l.localAddress().getPort()) {
+      return false;
+    }
+    InetAddress bound = l.localAddress().getAddress();
+    InetAddress target = a.getAddress();
+    if (!bound.isAnyLocalAddress()) {
+      return bound.equals(target);
+    }
+    if (target.isAnyLocalAddress() || target.isLoopbackAddress()) {
+      return true;
+    }
+    try {
+      return NetworkInterface.getByInetAddress(target) != null;
+    } catch (SocketException e) {
+      log.debug("{}: cannot tell whether {} is local: {}", logName, target, e.toString());
+      return false;
+    }
+  }
+
+  /** A connection opened: tracks it, or returns false if the node is closing. I/O thread. */
+  boolean track(Connection c) {
+    if (!node.isRunning()) {
+      return false;
+    }
+    live.add(c);
+    return true;
+  }
+
+  /** A connection is gone: stops tracking it and folds its counters into the node's. I/O thread. */
+  void untrack(Connection c) {
+    live.remove(c);
+    counters.retire(c);
+  }
+
+  /** Starts closing every connection; returns their close futures. Any thread. */
+  List<CompletableFuture<Void>> closeAll(DisconnectReason reason) {
+    List<CompletableFuture<Void>> closing = new ArrayList<>();
+    for (Connection c : live) {
+      c.closeAsync(reason, true);
+      closing.add(c.closedFuture);
+    }
+    return closing;
+  }
+}

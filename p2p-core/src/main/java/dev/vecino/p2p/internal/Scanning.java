@@ -1,0 +1,182 @@
+package dev.vecino.p2p.internal;
+
+import dev.vecino.p2p.Direction;
+import dev.vecino.p2p.DisconnectReason;
+import dev.vecino.p2p.DisconnectReason.Kind;
+import dev.vecino.p2p.PeerId;
+import dev.vecino.p2p.ScanHandle;
+import dev.vecino.p2p.ScanOptions;
+import dev.vecino.p2p.ScanStatus;
+import dev.vecino.p2p.codec.ClassicCodec;
+import dev.vecino.p2p.discovery.Discovery;
+import dev.vecino.p2p.discovery.Ports;
+import dev.vecino.p2p.discovery.RangeScanDiscovery;
+import dev.vecino.p2p.discovery.Targets;
+import dev.vecino.p2p.internal.scan.ScanRun;
+import dev.vecino.p2p.transport.Listener;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's scans (issue 4): starts {@link ScanRun}s for {@code PeerNode.scan} and
+ * {@code discover}, opens their probes through the ordinary connection and handshake code, and
+ * turns what a probe found into its outcome.
+ *
+ * <p><b>Thread safety:</b> owned by its {@link Node}. Scans start from any thread; the set of
+ * running scans is concurrent. Probes are started on the scan's event loop; their answers
+ * arrive on the probe connection's I/O thread.
+ */
+final class Scanning {
+
+  private static final Logger log = LoggerFactory.getLogger(Scanning.class);
+
+  private final Node node;
+  private final NodeConfig config;
+  private final String logName;
+  private final Events events;
+  private final PeerRegistry registry;
+  private final Connections connections;
+  private final Set<ScanRun> scans = ConcurrentHashMap.newKeySet();
+
+  Scanning(Node node, NodeConfig config, Events events, PeerRegistry registry, Connections connections) {
+    this.node = node;
+    this.config = config;
+    this.logName = node.logName();
+    this.events = events;
+    this.registry = registry;
+    this.connections = connections;
+  }
+
+  /** See {@code PeerNode.scan(Targets, Ports, ScanOptions)}. Any thread. */
+  ScanHandle scan(Targets targets, Ports ports, ScanOptions options) {
+    Objects.requireNonNull(targets, "targets");
+    Objects.requireNonNull(ports, "ports");
+    Objects.requireNonNull(options, "options");
+    Targets t = targets.minus(options.exclude()).requireAtMost(options.maxAddresses());
+    return scan(RangeScanDiscovery.of(t, ports), options);
+  }
+
+  /** See {@code PeerNode.discover(ScanOptions)}. Any thread. */
+  ScanHandle discover(ScanOptions options) {
+    Objects.requireNonNull(options, "options");
+    Discovery d = config.discovery();
+    if (d == null) {
+      Listener listener = node.listener();
+      if (listener == null) {
+        throw new IllegalStateException("node " + logName + " does not listen: discover() scans the node's own "
+            + "port; use scan(targets, ports) instead");
+      }
+      Targets own = Targets.localSubnets().minus(options.exclude()).requireAtMost(options.maxAddresses());
+      log.info("{}: discovering peers on port {} in {}", logName, listener.localAddress().getPort(), own.describe());
+      d = RangeScanDiscovery.of(own);
+    }
+    return scan(d, options);
+  }
+
+  /** See {@code PeerNode.scan(Discovery, ScanOptions)}. Any thread. */
+  ScanHandle scan(Discovery discovery, ScanOptions options) {
+    Objects.requireNonNull(discovery, "discovery");
+    Objects.requireNonNull(options, "options");
+    if (!node.isRunning()) {
+      throw new IllegalStateException("node " + logName + " is " + node.lifecycleName());
+    }
+    if (!config.codec().handshake() && !(config.codec() instanceof ClassicCodec)) {
+      // Without HELLO or greeting nothing tells a peer from any other open port.
+      throw new IllegalStateException("node " + logName + " uses the '" + config.codec().name()
+          + "' codec, which neither handshakes nor greets: a scan could verify nothing");
+    }
+    if (discovery instanceof RangeScanDiscovery r) {
+      r.targets().requireAtMost(options.maxAddresses());
+    }
+    Listener listener = node.listener();
+    int port = listener != null ? listener.localAddress().getPort() : 0;
+    Executor scanEvents = config.directCallbacks() ? Runnable::run : events.newSerialExecutor()::submit;
+    ScanRun run = new ScanRun(logName, discovery, port, options, node.timerLoop(), scanEvents, this::probe,
+        scans::remove);
+    scans.add(run);
+    run.start();
+    return run;
+  }
+
+  /** The node is closing: every running scan stops. */
+  void nodeClosed() {
+    for (ScanRun s : scans) {
+      s.nodeClosed();
+    }
+  }
+
+  /** Starts a scan probe through the ordinary connection and handshake code; false if closing. */
+  boolean probe(Probe p) {
+    if (!node.isRunning()) {
+      return false;
+    }
+    if (!config.codec().handshake() && connections.isOwnListenAddress(p.target)) {
+      // Classic mode has no id to recognise ourselves by: compare addresses, as connect does.
+      p.outcome(ScanStatus.SELF, null, false);
+      p.closed(false, null, false);
+      return true;
+    }
+    Connection c = new Connection(node, Direction.OUTBOUND, p.target, null, p);
+    node.transport().connect(p.target, null, Duration.ofNanos(p.connectTimeoutNanos), c);
+    return true;
+  }
+
+  /**
+   * Ends a scan probe that is not kept: reports it and says a plain BYE ("probe"), which the
+   * other node treats as an ordinary, quiet close whatever the probe found (self, other group,
+   * incompatible version, or a peer only looked at). The other node then closes first.
+   * Returns false for connections that are not probes.
+   */
+  static boolean endProbe(Connection c, ScanStatus status, Hello hello, boolean newPeer) {
+    if (c.probe == null) {
+      return false;
+    }
+    c.probe.outcome(status, hello, newPeer);
+    c.close(DisconnectReason.of(Kind.CLOSED_LOCALLY, "probe"), true);
+    return true;
+  }
+
+  /**
+   * Classic mode: a probe's first chunk was a greeting ({@code name}), or it said nothing
+   * usable in time ({@code null}). A peer is its address there (docs/PROTOCOL.md, 3): it is
+   * reported as a peer of this node's group and, if kept, registered like any classic peer.
+   * I/O thread.
+   */
+  void classicProbeAnswered(Connection c, String name) {
+    if (c.handle() != null || c.isClosingOrClosed()) {
+      return;
+    }
+    if (name == null || !c.probe.greeted()) {
+      c.probe.outcome(ScanStatus.NOT_A_PEER, null, false);
+      c.close(DisconnectReason.of(Kind.NOT_A_PEER, "no classic greeting"), false);
+      return;
+    }
+    InetSocketAddress a = c.remoteAddress();
+    PeerId id = PeerRegistry.addressId(a);
+    boolean known = registry.contains(id);
+    // The classic protocol has no HELLO: the greeting stands in for one, identity by address.
+    Hello greeting = new Hello(Hello.MIN_VERSION, Hello.VERSION, id, a.getPort(), name, config.group(), List.of());
+    c.probe.outcome(ScanStatus.PEER, greeting, !known);
+    if (known || !c.probe.keep) {
+      c.close(DisconnectReason.of(Kind.CLOSED_LOCALLY, "probe"), false);
+      return;
+    }
+    registry.handshakeEnded(c);
+    registry.registerWithoutHandshake(c, name);
+    c.probe.handedOver();
+  }
+
+  /** Reports a probe's outcome; does nothing for connections that are not probes. */
+  static void probeOutcome(Connection c, ScanStatus status, Hello hello, boolean newPeer) {
+    if (c.probe != null) {
+      c.probe.outcome(status, hello, newPeer);
+    }
+  }
+}

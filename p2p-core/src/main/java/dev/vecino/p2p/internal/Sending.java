@@ -1,0 +1,122 @@
+package dev.vecino.p2p.internal;
+
+import dev.vecino.p2p.BroadcastResult;
+import dev.vecino.p2p.MessageKind;
+import dev.vecino.p2p.Peer;
+import dev.vecino.p2p.PeerDisconnectedException;
+import dev.vecino.p2p.PeerId;
+import dev.vecino.p2p.QueueFullException;
+import dev.vecino.p2p.SendStatus;
+import dev.vecino.p2p.VecinoException;
+import dev.vecino.p2p.codec.FrameType;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node's send path as users see it: hands messages to a peer's connection, turns
+ * {@link Outbound}'s return codes into {@link SendStatus} or a failed future, and fails the
+ * futures of messages that were never written.
+ *
+ * <p><b>Thread safety:</b> owned by its {@link Node}; stateless beyond its collaborators. Sends
+ * come from any thread (the connection's outbound queue orders them); the failure reports
+ * come from the connection's I/O thread and complete futures on the callback executor.
+ */
+final class Sending {
+
+  private final Node node;
+  private final NodeConfig config;
+  private final Events events;
+  private final PeerRegistry registry;
+
+  Sending(Node node, NodeConfig config, Events events, PeerRegistry registry) {
+    this.node = node;
+    this.config = config;
+    this.events = events;
+    this.registry = registry;
+  }
+
+  private static FrameType frameType(MessageKind kind) {
+    return switch (kind) {
+      case TEXT -> FrameType.TEXT;
+      case BINARY -> FrameType.BINARY;
+      case CALL -> FrameType.CALL;
+    };
+  }
+
+  private static SendStatus status(int s) {
+    return s == Outbound.OK ? SendStatus.OK : s == Outbound.FULL ? SendStatus.QUEUE_FULL : SendStatus.CLOSED;
+  }
+
+  private static String describe(Peer p) {
+    return "peer '" + p.name() + "' (" + p.id().shortId() + ")";
+  }
+
+  /** See {@code PeerNode.trySend(Peer, MessageKind, byte[], int, int)}. Any thread. */
+  SendStatus trySend(Peer peer, MessageKind kind, byte[] payload, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, payload.length);
+    Connection c = registry.connectionOf(peer);
+    return status(c.send(frameType(kind), payload, offset, length, null, null));
+  }
+
+  /** See {@code PeerNode.trySend(Peer, ByteBuffer)}. Any thread. */
+  SendStatus trySend(Peer peer, ByteBuffer payload) {
+    Objects.requireNonNull(payload, "payload");
+    Connection c = registry.connectionOf(peer);
+    return status(c.send(FrameType.BINARY, null, 0, 0, payload, null));
+  }
+
+  /** See {@code PeerNode.send(Peer, MessageKind, byte[], Duration)}. Any thread. */
+  CompletableFuture<Void> send(Peer peer, MessageKind kind, byte[] payload, Duration queueTimeout) {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(payload, "payload");
+    Objects.requireNonNull(queueTimeout, "queueTimeout");
+    Connection c = registry.connectionOf(peer);
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    int s = c.send(frameType(kind), payload, 0, payload.length, null, f);
+    if (s == Outbound.FULL && queueTimeout.toNanos() > 0
+        && c.park(frameType(kind), payload.clone(), f, queueTimeout.toNanos())) {
+      return f;
+    }
+    if (s == Outbound.FULL) {
+      return CompletableFuture.failedFuture(new QueueFullException("outbound queue to " + describe(peer)
+          + " is full (" + c.queuedBytes() + " bytes queued, limit " + config.maxQueuedBytes() + ")"));
+    }
+    if (s == Outbound.CLOSED) {
+      return CompletableFuture.failedFuture(node.isClosing() ? node.closedException()
+          : new PeerDisconnectedException(describe(peer) + " is not connected"));
+    }
+    return f;
+  }
+
+  /** See {@code PeerNode.broadcast(MessageKind, byte[])}. Any thread. */
+  BroadcastResult broadcast(MessageKind kind, byte[] payload) {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(payload, "payload");
+    Map<PeerId, SendStatus> result = new HashMap<>();
+    FrameType type = frameType(kind);
+    for (PeerHandle h : registry.sortedHandles()) {
+      result.put(h.id, status(h.connection.send(type, payload, 0, payload.length, null, null, false)));
+    }
+    return new BroadcastResult(result);
+  }
+
+  /** A queued message's connection closed before it was written. I/O thread. */
+  void failSend(CompletableFuture<Void> f, Connection c) {
+    VecinoException e = node.isClosing() ? node.closedException()
+        : new PeerDisconnectedException("peer at " + Node.format(c.remoteAddress())
+            + " disconnected before the message was written");
+    events.run(() -> f.completeExceptionally(e));
+  }
+
+  /** A parked message found no room in the outbound queue within its timeout. I/O thread. */
+  void failQueueTimeout(CompletableFuture<Void> f, Connection c, long timeoutNanos) {
+    QueueFullException e = new QueueFullException("outbound queue to " + Node.format(c.remoteAddress())
+        + " stayed full for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+    events.run(() -> f.completeExceptionally(e));
+  }
+}
