@@ -52,6 +52,36 @@ public interface PeerListener {
   default void onMessage(Message message) {}
 
   /**
+   * A message arrived; the zero-copy variant of {@link #onMessage(Message)} for hot paths.
+   *
+   * <p>If a listener overrides this method, the node calls it <em>instead of</em>
+   * {@link #onMessage(Message)} and allocates nothing per message for it: {@code payload} is a
+   * read-only buffer, positioned at 0 with the payload's length as its limit, that the node
+   * reuses for the next message. It is valid only until this method returns; copy what you
+   * keep. Same threads and order as {@link #onMessage(Message)}.
+   *
+   * <pre>{@code
+   * @Override
+   * public void onPayload(Peer sender, MessageKind kind, ByteBuffer payload) {
+   *   long sequence = payload.getLong(0);       // read in place, keep nothing
+   *   prices.update(sender.id(), sequence, payload.getDouble(8));
+   * }
+   * }</pre>
+   *
+   * <p>The default copies the payload into a {@link Message} and calls
+   * {@link #onMessage(Message)}.
+   *
+   * @param sender the peer that sent it
+   * @param kind what the payload means
+   * @param payload the payload, borrowed: read-only, valid only during this call
+   */
+  default void onPayload(Peer sender, MessageKind kind, java.nio.ByteBuffer payload) {
+    byte[] copy = new byte[payload.remaining()];
+    payload.get(payload.position(), copy);
+    onMessage(new Message(sender, kind, copy));
+  }
+
+  /**
    * A peer's outbound queue crossed a watermark: {@code false} when it grew above the high
    * watermark (slow down), {@code true} when it drained to the low one (go on).
    *

@@ -3,6 +3,7 @@ package dev.vecino.p2p.internal;
 import dev.vecino.p2p.Direction;
 import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.DisconnectReason.Kind;
+import dev.vecino.p2p.Message;
 import dev.vecino.p2p.MessageKind;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerState;
@@ -17,6 +18,8 @@ import dev.vecino.p2p.transport.ChannelHandler;
 import dev.vecino.p2p.transport.EventLoop;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -73,7 +76,21 @@ final class Connection implements ChannelHandler, FrameSink {
   volatile boolean remoteKeptOther;
   private final List<CompletableFuture<Void>> written = new ArrayList<>();
 
-  private volatile long messagesIn;
+  /** Written by the I/O thread only, with release semantics (a plain store on x86, not a fence per message). */
+  private long messagesIn;
+  private static final VarHandle MESSAGES_IN;
+
+  static {
+    try {
+      MESSAGES_IN = MethodHandles.lookup().findVarHandle(Connection.class, "messagesIn", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+  /** The messages of the current read, for the callback executor; null in direct mode or when none. */
+  private Events.Batch inbound;
+  /** Direct mode: lends payloads to onPayload listeners (I/O thread). */
+  private PayloadView payloadView;
   /** Whether this connection counts against the node's pending-handshake limits. */
   boolean countedAsPending;
   private volatile long bytesIn;
@@ -104,8 +121,9 @@ final class Connection implements ChannelHandler, FrameSink {
   }
 
   long messagesIn() {
-    return messagesIn;
+    return (long) MESSAGES_IN.getAcquire(this);
   }
+
 
   long bytesIn() {
     return bytesIn;
@@ -345,6 +363,23 @@ final class Connection implements ChannelHandler, FrameSink {
     lastHeardNanos = System.nanoTime();
     bytesIn += data.remaining();
     try {
+      decodeRead(data);
+    } finally {
+      flushInbound();
+    }
+  }
+
+  /** Hands the messages of this read to the callback executor, as one event. I/O thread. */
+  private void flushInbound() {
+    Events.Batch b = inbound;
+    if (b != null) {
+      inbound = null;
+      node.events.deliver(this, b);
+    }
+  }
+
+  private void decodeRead(ByteBuffer data) {
+    try {
       if (cumulation != null && cumulation.position() > 0 && !completePartialFrame(data)) {
         return;
       }
@@ -488,10 +523,11 @@ final class Connection implements ChannelHandler, FrameSink {
   private void onDataFrame(FrameType type, ByteBuffer buf, int offset, int length) throws CodecException {
     switch (type) {
       case TEXT, BINARY, CALL -> {
-        messagesIn++;
-        byte[] payload = new byte[length];
-        buf.get(offset, payload);
-        node.events.deliver(handle, this, kindOf(type), payload);
+        MESSAGES_IN.setRelease(this, messagesIn + 1);
+        if (payloadView == null && node.events.direct()) {
+          payloadView = new PayloadView();
+        }
+        inbound = node.events.received(inbound, handle, kindOf(type), buf, offset, length, payloadView);
       }
       case PING -> {
         byte[] body = new byte[length];
@@ -502,6 +538,7 @@ final class Connection implements ChannelHandler, FrameSink {
         // lastHeardNanos is already updated for every read.
       }
       case BYE -> {
+        flushInbound();
         int code = Bye.decodeCode(buf, offset, length);
         String text = Bye.decodeText(buf, offset, length);
         Kind kind = Bye.kind(code);
@@ -804,6 +841,8 @@ final class Connection implements ChannelHandler, FrameSink {
 
   @Override
   public void onClosed(IOException cause) {
+    // Messages read before the close reach the listeners before the disconnect event.
+    flushInbound();
     boolean wasOpened = channel != null;
     PeerState before = state;
     state = PeerState.CLOSED;

@@ -3,6 +3,8 @@ package dev.vecino.p2p.internal;
 import dev.vecino.p2p.Message;
 import dev.vecino.p2p.MessageKind;
 import dev.vecino.p2p.PeerListener;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -24,6 +26,12 @@ final class Events {
   private static final Logger log = LoggerFactory.getLogger(Events.class);
 
   private final NodeConfig config;
+  /** The listeners as an array: the per-message loop allocates no iterator. */
+  private final PeerListener[] listeners;
+  /** Per listener: whether it overrides {@code onPayload} (borrowed payloads) instead of taking Messages. */
+  private final boolean[] payloadListener;
+  private final boolean anyPayloadListener;
+  private final boolean direct;
   private final String logName;
   private Executor callbacks;
   private ExecutorService ownedCallbacks;
@@ -31,6 +39,15 @@ final class Events {
 
   Events(NodeConfig config, String logName) {
     this.config = config;
+    this.listeners = config.listeners().toArray(new PeerListener[0]);
+    this.payloadListener = new boolean[listeners.length];
+    boolean any = false;
+    for (int i = 0; i < listeners.length; i++) {
+      payloadListener[i] = overridesOnPayload(listeners[i]);
+      any |= payloadListener[i];
+    }
+    this.anyPayloadListener = any;
+    this.direct = config.directCallbacks();
     this.logName = logName;
   }
 
@@ -68,45 +85,186 @@ final class Events {
   }
 
   SerialExecutor newSerialExecutor() {
-    return new SerialExecutor(callbacks, this::dispatch);
+    return new SerialExecutor(callbacks, this::dispatchBatch);
   }
 
   /** Per-message bookkeeping cost counted against the undelivered bound, so empty messages count too. */
   private static final int MESSAGE_OVERHEAD = 64;
 
-  private void dispatch(Object event) {
-    Message m = (Message) event;
+  /**
+   * The messages one read decoded for one peer, handed to the callback executor as a single
+   * event: one queue insertion, one wake-up check and one back-pressure update per read
+   * instead of per message. When every listener takes {@link Message}s they are built here on
+   * the I/O thread, as the listeners would keep them anyway; when some listener reads payloads
+   * in place ({@code onPayload}), the payloads are copied back to back into one array and no
+   * per-message object is made. Built and submitted by the I/O thread; after submission only
+   * the peer's serialized callbacks touch it.
+   */
+  static final class Batch {
+    private final PeerHandle handle;
+    private final boolean raw;
+    private Message[] messages;
+    private byte[] data;
+    private int used;
+    private int[] ends;
+    private MessageKind[] kinds;
+    private int size;
+    private long bytes;
+
+    private Batch(PeerHandle handle, boolean raw, int hint) {
+      this.handle = handle;
+      this.raw = raw;
+      if (raw) {
+        data = new byte[Math.max(256, hint)];
+        ends = new int[16];
+        kinds = new MessageKind[16];
+      } else {
+        messages = new Message[16];
+      }
+    }
+
+    private void add(MessageKind kind, ByteBuffer buf, int offset, int length) {
+      if (size == (raw ? ends.length : messages.length)) {
+        if (raw) {
+          ends = Arrays.copyOf(ends, size * 2);
+          kinds = Arrays.copyOf(kinds, size * 2);
+        } else {
+          messages = Arrays.copyOf(messages, size * 2);
+        }
+      }
+      if (raw) {
+        if (data.length - used < length) {
+          data = Arrays.copyOf(data, (int) Math.min(Integer.MAX_VALUE - 8, Math.max((long) used + length, 2L * data.length)));
+        }
+        buf.get(offset, data, used, length);
+        used += length;
+        ends[size] = used;
+        kinds[size] = kind;
+      } else {
+        byte[] payload = new byte[length];
+        buf.get(offset, payload);
+        messages[size] = new Message(handle, kind, payload);
+      }
+      size++;
+      bytes += length + MESSAGE_OVERHEAD;
+    }
+  }
+
+  /**
+   * A data frame arrived from {@code handle}'s connection: in direct mode the listeners run
+   * now; otherwise the message joins the read's batch, which {@link #deliver} hands over when
+   * the read is done. I/O thread.
+   *
+   * @param batch the read's batch so far, or null
+   * @param view the connection's payload view (direct mode)
+   * @return the batch to pass with the next frame of this read (null in direct mode)
+   */
+  Batch received(Batch batch, PeerHandle handle, MessageKind kind, ByteBuffer buf, int offset, int length,
+      PayloadView view) {
+    if (direct) {
+      dispatch(handle, kind, buf, offset, length, view);
+      return null;
+    }
+    if (batch == null) {
+      // Sized for the rest of this read, so a flood of small messages copies into one array.
+      batch = new Batch(handle, anyPayloadListener, buf.limit() - offset);
+    }
+    batch.add(kind, buf, offset, length);
+    return batch;
+  }
+
+  private void dispatchBatch(Object event) {
+    Batch b = (Batch) event;
     try {
-      for (PeerListener l : config.listeners()) {
-        l.onMessage(m);
+      if (b.raw) {
+        ByteBuffer data = ByteBuffer.wrap(b.data);
+        PayloadView view = b.handle.payloadView();
+        int start = 0;
+        for (int i = 0; i < b.size; i++) {
+          dispatch(b.handle, b.kinds[i], data, start, b.ends[i] - start, view);
+          start = b.ends[i];
+        }
+      } else {
+        for (int i = 0; i < b.size; i++) {
+          Message m = b.messages[i];
+          b.messages[i] = null;
+          for (PeerListener l : listeners) {
+            try {
+              l.onMessage(m);
+            } catch (RuntimeException e) {
+              listenerFailed(m.sender(), e);
+            }
+          }
+        }
       }
     } finally {
-      if (!config.directCallbacks()) {
-        delivered((PeerHandle) m.sender(), m.size() + MESSAGE_OVERHEAD);
+      delivered(b.handle, b.bytes);
+    }
+  }
+
+  /**
+   * Runs every listener for one message, in registration order: {@code onPayload} listeners
+   * get the borrowed view, the others one shared {@link Message}, made only if needed. A
+   * failing listener is logged and the others still run.
+   */
+  private void dispatch(PeerHandle sender, MessageKind kind, ByteBuffer src, int offset, int length,
+      PayloadView view) {
+    Message m = null;
+    ByteBuffer payload = null;
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        if (payloadListener[i]) {
+          payload = payload == null ? view.of(src, offset, length) : view.again();
+          listeners[i].onPayload(sender, kind, payload);
+        } else {
+          if (m == null) {
+            byte[] copy = new byte[length];
+            src.get(offset, copy);
+            m = new Message(sender, kind, copy);
+          }
+          listeners[i].onMessage(m);
+        }
+      } catch (RuntimeException e) {
+        listenerFailed(sender, e);
       }
     }
   }
 
-  void deliver(PeerHandle handle, Connection from, MessageKind kind, byte[] payload) {
-    Message m = new Message(handle, kind, payload);
-    if (config.directCallbacks()) {
-      try {
-        dispatch(m);
-      } catch (RuntimeException e) {
-        log.warn("{}: listener failed on a message from {}", logName, handle.id.shortId(), e);
-      }
-      return;
+  private void listenerFailed(dev.vecino.p2p.Peer sender, RuntimeException e) {
+    log.warn("{}: listener failed on a message from {}", logName, sender.id().shortId(), e);
+  }
+
+  /** Whether listeners run on the I/O thread as messages are decoded. */
+  boolean direct() {
+    return direct;
+  }
+
+  /** Whether a listener overrides {@code onPayload}: it then gets borrowed payloads, never a Message. */
+  private static boolean overridesOnPayload(PeerListener l) {
+    try {
+      return l.getClass().getMethod("onPayload", dev.vecino.p2p.Peer.class, MessageKind.class, ByteBuffer.class)
+          .getDeclaringClass() != PeerListener.class;
+    } catch (NoSuchMethodException e) {
+      throw new AssertionError("PeerListener.onPayload is public", e);
     }
-    long pending = handle.undelivered.addAndGet(payload.length + MESSAGE_OVERHEAD);
+  }
+
+  /**
+   * Hands a read's messages to the peer's callback executor, and pauses reading from
+   * {@code from} when the listeners fall too far behind. I/O thread.
+   */
+  void deliver(Connection from, Batch batch) {
+    PeerHandle handle = batch.handle;
+    long pending = handle.undelivered.addAndGet(batch.bytes);
     if (pending > config.maxUndeliveredBytes() && handle.readPaused.compareAndSet(false, true)) {
       // The listeners fall behind: stop reading, so the peer's sends back up instead of our heap.
       from.pauseReading(true);
     }
-    handle.events.submit(m);
+    handle.events.submit(batch);
   }
 
-  /** The listeners finished a message: resume reading once half the backlog is gone. Callback thread. */
-  private void delivered(PeerHandle handle, int bytes) {
+  /** The listeners finished messages: resume reading once half the backlog is gone. Callback thread. */
+  private void delivered(PeerHandle handle, long bytes) {
     long pending = handle.undelivered.addAndGet(-bytes);
     if (pending <= config.maxUndeliveredBytes() / 2 && handle.readPaused.compareAndSet(true, false)) {
       handle.connection.pauseReadingAsync(false);
@@ -114,7 +272,7 @@ final class Events {
   }
 
   void fire(PeerHandle handle, Runnable event) {
-    if (config.directCallbacks()) {
+    if (direct) {
       try {
         event.run();
       } catch (RuntimeException e) {
@@ -126,7 +284,7 @@ final class Events {
   }
 
   void run(Runnable r) {
-    if (config.directCallbacks()) {
+    if (direct) {
       r.run();
       return;
     }
@@ -139,7 +297,7 @@ final class Events {
 
   void completeSends(PeerHandle handle, List<CompletableFuture<Void>> done) {
     for (CompletableFuture<Void> f : done) {
-      if (handle == null || config.directCallbacks()) {
+      if (handle == null || direct) {
         f.complete(null);
       } else {
         handle.events.submit((Runnable) () -> f.complete(null));
@@ -152,7 +310,7 @@ final class Events {
       return;
     }
     fire(h, () -> {
-      for (PeerListener l : config.listeners()) {
+      for (PeerListener l : listeners) {
         l.onWritabilityChanged(h, writable);
       }
     });
@@ -161,7 +319,7 @@ final class Events {
   /** Runs a node-wide event (not tied to a live peer) on the callback executor. */
   void fireGlobal(java.util.function.Consumer<PeerListener> event) {
     run(() -> {
-      for (PeerListener l : config.listeners()) {
+      for (PeerListener l : listeners) {
         try {
           event.accept(l);
         } catch (RuntimeException e) {

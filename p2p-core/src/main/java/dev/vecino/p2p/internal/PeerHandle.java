@@ -41,6 +41,18 @@ final class PeerHandle implements Peer {
     this.events = node.events.newSerialExecutor();
   }
 
+  private PayloadView payloadView;
+
+  /** Lends payloads to onPayload listeners; used only by this peer's serialized callbacks. */
+  PayloadView payloadView() {
+    PayloadView v = payloadView;
+    if (v == null) {
+      v = new PayloadView();
+      payloadView = v;
+    }
+    return v;
+  }
+
   void rename(String name) {
     this.name = name;
   }
