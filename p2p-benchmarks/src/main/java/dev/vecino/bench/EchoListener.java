@@ -1,8 +1,10 @@
 package dev.vecino.bench;
 
-import dev.vecino.p2p.Message;
+import dev.vecino.p2p.MessageKind;
+import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerListener;
 import dev.vecino.p2p.PeerNode;
+import java.nio.ByteBuffer;
 
 /**
  * Sends every message back to its sender with {@code trySend}, retrying on a full queue. Set
@@ -17,7 +19,8 @@ public final class EchoListener implements PeerListener {
   public volatile PeerNode node;
 
   @Override
-  public void onMessage(Message message) {
-    Loopback.sendRetrying(node, message.sender(), message.payload());
+  public void onPayload(Peer sender, MessageKind kind, ByteBuffer payload) {
+    // Zero-copy both ways: the borrowed payload is copied into the queue by trySend.
+    Loopback.sendRetrying(node, sender, payload);
   }
 }

@@ -77,6 +77,8 @@ final class Charts {
       case "nio-ceiling" -> "NIO ceiling";
       case "vecino-executor" -> "Vecino (executor)";
       case "vecino-direct" -> "Vecino (direct)";
+      case "vecino-payload" -> "Vecino (onPayload)";
+      case "vecino-poll" -> "Vecino (busyPoll)";
       case "blocking-socket" -> "blocking socket";
       case "netty" -> "Netty";
       case "jeromq" -> "JeroMQ";

@@ -36,10 +36,10 @@ public final class CompareMain {
   static final int[] SIZES = {64, 1024};
   /** One-way contenders, ceiling first. */
   static final String[] ONE_WAY = {"nio-ceiling", "vecino-executor", "vecino-direct",
-      "blocking-socket", "netty", "jeromq"};
+      "vecino-payload", "blocking-socket", "netty", "jeromq"};
   /** Latency contenders, reference first. */
   static final String[] LATENCY = {"blocking-socket", "vecino-direct", "vecino-executor",
-      "netty", "jeromq"};
+      "vecino-poll", "netty", "jeromq"};
 
   private CompareMain() {}
 

@@ -36,6 +36,11 @@ final class TargetTable {
         v1k / Report.med(throughput, "oneway", 1024, "jeromq", "msgsPerSec"), 3, true);
     target(s, "(direct callbacks) 64 B one-way ≥ 1/3 of the NIO ceiling", v64d / ceil64,
         1.0 / 3, true);
+    double v64p = Report.med(throughput, "oneway", 64, "vecino-payload", "msgsPerSec");
+    target(s, "(direct, `onPayload`) 64 B one-way ≥ 20 M msgs/s", v64p / 1e6, 20, true,
+        "%.1f M/s");
+    target(s, "(direct, `onPayload`) 64 B one-way ≥ 1/3 of the NIO ceiling", v64p / ceil64,
+        1.0 / 3, true);
     double cpuV = Report.med(throughput, "oneway", 64, "vecino-executor", "cpuNsPerMsg");
     target(s, "(CPU-cost proxy, 64 B) ceiling CPU/msg ÷ Vecino CPU/msg ≥ 1/3",
         Report.med(throughput, "oneway", 64, "nio-ceiling", "cpuNsPerMsg") / cpuV, 1.0 / 3, true);
@@ -50,6 +55,8 @@ final class TargetTable {
     double raw999 = Report.med(pingPong, "pingpong", 64, "blocking-socket", "p999");
     target(s, "ping-pong p50, direct ≤ 1.15 × blocking socket",
         Report.med(pingPong, "pingpong", 64, "vecino-direct", "p50") / raw50, 1.15, false);
+    target(s, "ping-pong p50, direct + `busyPoll`, listener-driven ≤ 1.15 × blocking socket",
+        Report.med(pingPong, "pingpong", 64, "vecino-poll", "p50") / raw50, 1.15, false);
     target(s, "ping-pong p50, default executor ≤ 3 × blocking socket",
         Report.med(pingPong, "pingpong", 64, "vecino-executor", "p50") / raw50, 3, false);
     target(s, "ping-pong p99.9, direct ≤ 2 × blocking socket",

@@ -4,6 +4,7 @@ import dev.vecino.bench.AllocProbe;
 import dev.vecino.bench.EchoListener;
 import dev.vecino.bench.Loopback;
 import dev.vecino.bench.MessageCounter;
+import dev.vecino.bench.PayloadCounter;
 import dev.vecino.p2p.Message;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerListener;
@@ -17,20 +18,39 @@ import org.HdrHistogram.Histogram;
 /**
  * Vecino: two {@link PeerNode}s on loopback; the sender uses {@code trySend} (retrying on
  * {@code QUEUE_FULL}), the receiver counts in its listener. {@code direct} runs listeners on the
- * I/O thread; otherwise the default callback executor is used.
+ * I/O thread; otherwise the default callback executor is used. Variants: the receiver counts
+ * through {@code onMessage} (an owned {@code Message} per message, what most code uses) or
+ * through the zero-copy {@code onPayload}; ping-pong is driven by the benchmark thread (send,
+ * wait for the echo) or, in {@code polling} mode, by the client's listener on its I/O thread
+ * with {@code busyPoll} on both nodes, the way a latency-sensitive direct-mode application runs.
  */
 final class VecinoContender implements Contender {
 
+  /** Busy polling of the {@code polling} variant: long enough to span a loopback round trip. */
+  static final Duration BUSY_POLL = Duration.ofNanos(50_000);
+
   private final boolean direct;
+  private final boolean payloadListener;
+  private final boolean polling;
 
   VecinoContender(boolean direct) {
+    this(direct, false, false);
+  }
+
+  VecinoContender(boolean direct, boolean payloadListener, boolean polling) {
     this.direct = direct;
+    this.payloadListener = payloadListener;
+    this.polling = polling;
   }
 
   @Override
   public Result oneWay(int size, Duration warmup, Duration measure) throws Exception {
-    MessageCounter counter = new MessageCounter();
-    try (PeerNode receiver = Loopback.builder("receiver", direct, counter).build().start();
+    MessageCounter messageCounter = new MessageCounter();
+    PayloadCounter payloadCounter = new PayloadCounter();
+    PeerListener counterListener = payloadListener ? payloadCounter : messageCounter;
+    java.util.function.LongSupplier counted = payloadListener
+        ? payloadCounter::messages : messageCounter::messages;
+    try (PeerNode receiver = Loopback.builder("receiver", direct, counterListener).build().start();
         PeerNode sender = Loopback.builder("sender", direct, new PeerListener() { })
             .build().start()) {
       Peer peer = Loopback.connect(sender, receiver);
@@ -64,10 +84,10 @@ final class VecinoContender implements Contender {
       Timing.sleep(warmup);
       sendPath.begin();
       receivePath.begin();
-      long n0 = counter.messages();
+      long n0 = counted.getAsLong();
       long full0 = full.get();
-      Result rate = Timing.window(counter::messages, Duration.ZERO, measure);
-      long n = counter.messages() - n0;
+      Result rate = Timing.window(counted, Duration.ZERO, measure);
+      long n = counted.getAsLong() - n0;
       double sendAlloc = (double) sendPath.allocatedSinceBegin() / n;
       double receiveAlloc = (double) receivePath.allocatedSinceBegin() / n;
       double fullPerMsg = (double) (full.get() - full0) / n;
@@ -80,6 +100,9 @@ final class VecinoContender implements Contender {
 
   @Override
   public Result pingPong(int size, Duration warmup, Duration measure) throws Exception {
+    if (polling) {
+      return pingPongFromListener(size, warmup, measure);
+    }
     AtomicLong replies = new AtomicLong();
     EchoListener echoListener = new EchoListener();
     try (PeerNode echo = Loopback.builder("echo", direct, echoListener).build().start();
@@ -98,6 +121,55 @@ final class VecinoContender implements Contender {
     }
   }
 
+  /**
+   * Closed-loop ping-pong driven by the client's listener: each echo, on the client's I/O
+   * thread, records its round trip and sends the next ping. Both nodes poll for 50 µs before
+   * sleeping, so only the two I/O threads run, as with a blocking client and server.
+   */
+  private Result pingPongFromListener(int size, Duration warmup, Duration measure)
+      throws Exception {
+    Histogram h = new Histogram(Timing.MAX_LATENCY_NANOS, 3);
+    byte[] payload = new byte[size];
+    long[] sentAt = new long[1];
+    long[] window = new long[2];
+    PeerNode[] clientNode = new PeerNode[1];
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    EchoListener echoListener = new EchoListener();
+    PeerListener pinger = new PeerListener() {
+      @Override
+      public void onPayload(Peer sender, dev.vecino.p2p.MessageKind kind, ByteBuffer reply) {
+        long now = System.nanoTime();
+        if (sentAt[0] >= window[0]) {
+          h.recordValue(Math.min(now - sentAt[0], Timing.MAX_LATENCY_NANOS));
+        }
+        if (now >= window[1]) {
+          done.countDown();
+          return;
+        }
+        sentAt[0] = System.nanoTime();
+        Loopback.sendRetrying(clientNode[0], sender, payload);
+      }
+    };
+    try (PeerNode echo = Loopback.builder("echo", true, echoListener).busyPoll(BUSY_POLL)
+            .build().start();
+        PeerNode client = Loopback.builder("client", true, pinger).busyPoll(BUSY_POLL)
+            .build().start()) {
+      echoListener.node = echo;
+      clientNode[0] = client;
+      Peer peer = Loopback.connect(client, echo);
+      long start = System.nanoTime();
+      window[0] = start + warmup.toNanos();
+      window[1] = window[0] + measure.toNanos();
+      sentAt[0] = System.nanoTime();
+      Loopback.sendRetrying(client, peer, payload);
+      if (!done.await(warmup.plus(measure).toMillis() + 10_000,
+          java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("echo lost: the listener-driven ping-pong stopped");
+      }
+      return new Result().latency(h);
+    }
+  }
+
   @Override
   public Result openLoop(int size, double rate, Duration warmup, Duration measure)
       throws Exception {
@@ -105,7 +177,8 @@ final class VecinoContender implements Contender {
     Histogram h = new Histogram(Timing.MAX_LATENCY_NANOS, 3);
     long[] from = {Long.MAX_VALUE};
     EchoListener echoListener = new EchoListener();
-    try (PeerNode echo = Loopback.builder("echo", direct, echoListener).build().start();
+    Duration poll = polling ? BUSY_POLL : Duration.ZERO;
+    try (PeerNode echo = Loopback.builder("echo", direct, echoListener).busyPoll(poll).build().start();
         PeerNode client = Loopback.builder("client", direct, new PeerListener() {
           @Override
           public void onMessage(Message m) {
@@ -116,7 +189,7 @@ final class VecinoContender implements Contender {
             }
             replies.lazySet(replies.get() + 1);
           }
-        }).build().start()) {
+        }).busyPoll(poll).build().start()) {
       echoListener.node = echo;
       Peer peer = Loopback.connect(client, echo);
       ByteBuffer payload = ByteBuffer.allocate(size);

@@ -130,7 +130,7 @@ public final class Node implements PeerNode {
     }
     String suffix = identity.id().shortId();
     events.start(suffix);
-    transport = config.transport().create(new TransportConfig(suffix, config.ioThreads()));
+    transport = config.transport().create(new TransportConfig(suffix, config.ioThreads(), config.busyPoll()));
     int listenPort = 0;
     if (config.listen()) {
       try {

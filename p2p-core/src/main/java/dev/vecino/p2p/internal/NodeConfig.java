@@ -20,6 +20,7 @@ public record NodeConfig(
     boolean listen,
     int backlog,
     int ioThreads,
+    Duration busyPoll,
     TransportFactory transport,
     Codec codec,
     Discovery discovery,

@@ -29,7 +29,7 @@ public final class NioTransport implements Transport {
     loops = new NioEventLoop[config.ioThreads()];
     for (int i = 0; i < loops.length; i++) {
       String name = "vecino-io-" + config.threadNameSuffix() + (loops.length > 1 ? "-" + i : "");
-      loops[i] = new NioEventLoop(name);
+      loops[i] = new NioEventLoop(name, config.busyPoll().toNanos());
     }
     for (NioEventLoop loop : loops) {
       loop.start();

@@ -49,10 +49,23 @@ public final class NioEventLoop implements EventLoop, Runnable {
   private final PriorityQueue<TimerTask> timers = new PriorityQueue<>();
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
   private volatile boolean running = true;
+  /** Poll this long before sleeping: a sleeping thread's wake-up costs tens of µs here. */
+  private final long busyPollNanos;
   private long timerSequence;
 
   public NioEventLoop(String name) {
+    this(name, 0);
+  }
+
+  /**
+   * Creates a loop (not yet started).
+   *
+   * @param name the thread's name
+   * @param busyPollNanos how long to keep polling the selector before sleeping in it, 0 for never
+   */
+  public NioEventLoop(String name, long busyPollNanos) {
     this.name = name;
+    this.busyPollNanos = busyPollNanos;
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
@@ -162,12 +175,16 @@ public final class NioEventLoop implements EventLoop, Runnable {
   public void run() {
     try {
       while (running) {
-        awake.set(false);
         long timeout = nanosToNextTimer();
         if (!tasks.isEmpty() || timeout <= 0) {
           selector.selectNow();
-        } else {
-          selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeout + 999_999)));
+        } else if (busyPollNanos == 0 || !busyPoll(Math.min(timeout, busyPollNanos))) {
+          awake.set(false);
+          if (tasks.isEmpty()) {
+            selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeout + 999_999)));
+          } else {
+            selector.selectNow();
+          }
         }
         awake.set(true);
         processSelectedKeys();
@@ -179,6 +196,23 @@ public final class NioEventLoop implements EventLoop, Runnable {
     } finally {
       closeAll();
     }
+  }
+
+  /**
+   * Polls the selector and the task queue until something is ready or {@code nanos} pass.
+   * Senders see the loop awake meanwhile and skip {@code wakeup()}.
+   *
+   * @return true if something is ready
+   */
+  private boolean busyPoll(long nanos) throws IOException {
+    long deadline = System.nanoTime() + nanos;
+    do {
+      if (selector.selectNow() > 0 || !tasks.isEmpty()) {
+        return true;
+      }
+      Thread.onSpinWait();
+    } while (System.nanoTime() - deadline < 0 && running);
+    return false;
   }
 
   private long nanosToNextTimer() {
