@@ -1,25 +1,43 @@
 package dev.vecino.bench;
 
 import dev.vecino.p2p.Message;
+import dev.vecino.p2p.MessageKind;
+import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerListener;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts received messages and their bytes. Written by the receiving node's callback thread
  * (one thread at a time: a node serializes one peer's events), read by the benchmark thread.
+ * {@link #zeroCopy()} counts through {@link PeerListener#onPayload} instead, for which the node
+ * allocates nothing per message.
  *
  * <p><b>Thread safety:</b> single writer per counter; any thread may read.
  */
-public final class MessageCounter implements PeerListener {
+public class MessageCounter implements PeerListener {
 
   private final AtomicLong messages = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
 
+  /**
+   * Returns a counter that receives borrowed payloads ({@code onPayload}), not messages.
+   *
+   * @return a new counter
+   */
+  public static MessageCounter zeroCopy() {
+    return new ZeroCopy();
+  }
+
   @Override
   public void onMessage(Message message) {
+    count(message.size());
+  }
+
+  final void count(int size) {
     // Single writer: a plain read plus an ordered store is enough and avoids a locked add.
     messages.lazySet(messages.get() + 1);
-    bytes.lazySet(bytes.get() + message.size());
+    bytes.lazySet(bytes.get() + size);
   }
 
   /**
@@ -27,7 +45,7 @@ public final class MessageCounter implements PeerListener {
    *
    * @return the count
    */
-  public long messages() {
+  public final long messages() {
     return messages.get();
   }
 
@@ -36,7 +54,15 @@ public final class MessageCounter implements PeerListener {
    *
    * @return the count
    */
-  public long bytes() {
+  public final long bytes() {
     return bytes.get();
+  }
+
+  /** Counts through the zero-copy path. */
+  private static final class ZeroCopy extends MessageCounter {
+    @Override
+    public void onPayload(Peer sender, MessageKind kind, ByteBuffer payload) {
+      count(payload.remaining());
+    }
   }
 }

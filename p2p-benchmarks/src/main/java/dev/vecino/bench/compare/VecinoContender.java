@@ -4,7 +4,6 @@ import dev.vecino.bench.AllocProbe;
 import dev.vecino.bench.EchoListener;
 import dev.vecino.bench.Loopback;
 import dev.vecino.bench.MessageCounter;
-import dev.vecino.bench.PayloadCounter;
 import dev.vecino.p2p.Message;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerListener;
@@ -45,12 +44,9 @@ final class VecinoContender implements Contender {
 
   @Override
   public Result oneWay(int size, Duration warmup, Duration measure) throws Exception {
-    MessageCounter messageCounter = new MessageCounter();
-    PayloadCounter payloadCounter = new PayloadCounter();
-    PeerListener counterListener = payloadListener ? payloadCounter : messageCounter;
-    java.util.function.LongSupplier counted = payloadListener
-        ? payloadCounter::messages : messageCounter::messages;
-    try (PeerNode receiver = Loopback.builder("receiver", direct, counterListener).build().start();
+    MessageCounter counter = payloadListener ? MessageCounter.zeroCopy() : new MessageCounter();
+    java.util.function.LongSupplier counted = counter::messages;
+    try (PeerNode receiver = Loopback.builder("receiver", direct, counter).build().start();
         PeerNode sender = Loopback.builder("sender", direct, new PeerListener() { })
             .build().start()) {
       Peer peer = Loopback.connect(sender, receiver);

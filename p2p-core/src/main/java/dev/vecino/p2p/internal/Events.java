@@ -101,6 +101,9 @@ final class Events {
    * the peer's serialized callbacks touch it.
    */
   static final class Batch {
+    /** Larger payload arrays are not kept for reuse: one huge message should not stay in memory. */
+    private static final int MAX_KEPT_DATA = 1024 * 1024;
+
     private final PeerHandle handle;
     private final boolean raw;
     private Message[] messages;
@@ -111,16 +114,42 @@ final class Events {
     private int size;
     private long bytes;
 
-    private Batch(PeerHandle handle, boolean raw, int hint) {
+    private Batch(PeerHandle handle, boolean raw) {
       this.handle = handle;
       this.raw = raw;
       if (raw) {
-        data = new byte[Math.max(256, hint)];
+        data = new byte[256];
         ends = new int[16];
         kinds = new MessageKind[16];
       } else {
         messages = new Message[16];
       }
+    }
+
+    /**
+     * Returns the peer's spare batch, emptied, or a new one. A batch goes back to the peer once
+     * its listeners ran, so a flood cycles two batches and allocates none per read.
+     */
+    static Batch take(PeerHandle handle, boolean raw, int hint) {
+      Batch b = handle.spareBatch.getAndSet(null);
+      if (b == null || b.raw != raw) {
+        b = new Batch(handle, raw);
+      }
+      if (raw && b.data.length < hint) {
+        b.data = new byte[hint];
+      }
+      return b;
+    }
+
+    /** Empties the batch and offers it to the peer for the next read. Callback side. */
+    private void recycle() {
+      if (raw && data.length > MAX_KEPT_DATA) {
+        return;
+      }
+      used = 0;
+      size = 0;
+      bytes = 0;
+      handle.spareBatch.set(this);
     }
 
     private void add(MessageKind kind, ByteBuffer buf, int offset, int length) {
@@ -167,7 +196,7 @@ final class Events {
     }
     if (batch == null) {
       // Sized for the rest of this read, so a flood of small messages copies into one array.
-      batch = new Batch(handle, anyPayloadListener, buf.limit() - offset);
+      batch = Batch.take(handle, anyPayloadListener, buf.limit() - offset);
     }
     batch.add(kind, buf, offset, length);
     return batch;
@@ -199,6 +228,7 @@ final class Events {
       }
     } finally {
       delivered(b.handle, b.bytes);
+      b.recycle();
     }
   }
 
