@@ -3,14 +3,11 @@ package dev.vecino.p2p.internal;
 import dev.vecino.p2p.Direction;
 import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.DisconnectReason.Kind;
-import dev.vecino.p2p.Message;
-import dev.vecino.p2p.MessageKind;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerState;
 import dev.vecino.p2p.codec.CodecException;
 import dev.vecino.p2p.codec.CodecSession;
 import dev.vecino.p2p.codec.FrameSink;
-import dev.vecino.p2p.codec.FrameTooLongException;
 import dev.vecino.p2p.codec.FrameType;
 import dev.vecino.p2p.codec.SessionInfo;
 import dev.vecino.p2p.transport.Channel;
@@ -18,22 +15,22 @@ import dev.vecino.p2p.transport.ChannelHandler;
 import dev.vecino.p2p.transport.EventLoop;
 import java.io.EOFException;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection: its handshake, decoding, outbound queue and close sequence.
+ * One connection: its state machine, handshake and close sequence. It is the channel's
+ * {@link ChannelHandler} and the codec's {@link FrameSink}, and delegates the rest: decoding
+ * reads to its {@link FrameReader}, queueing and writing frames to its {@link FrameWriter},
+ * heartbeats and the idle check to its {@link Liveness}.
  *
  * <p><b>Thread safety:</b> owned by its channel's I/O thread; everything but the methods
- * marked "any thread" runs there. Senders on other threads only touch {@link Outbound}.
+ * marked "any thread" runs there. Senders on other threads only touch the {@link FrameWriter}
+ * and its {@link Outbound}.
  */
 final class Connection implements ChannelHandler, FrameSink {
 
@@ -54,47 +51,24 @@ final class Connection implements ChannelHandler, FrameSink {
   final InetSocketAddress target;
   /** Set for a scan probe (issue 4): reports its outcome and closes quietly; else null. */
   final Probe probe;
-  private final Runnable flushTask = this::flush;
-
   private Channel channel;
-  private CodecSession decoder;
   private CodecSession encoder;
-  private volatile Outbound outbound;
+  private final FrameReader reader;
+  private final Liveness liveness;
+  private final FrameWriter writer;
   private volatile PeerState state = PeerState.CONNECTING;
   private volatile InetSocketAddress remote;
   private PeerHandle handle;
   private EventLoop.Timer handshakeTimer;
   private EventLoop.Timer closeTimer;
   private EventLoop.Timer announceTimer;
-  private ByteBuffer cumulation;
   private DisconnectReason closeReason;
-  private boolean shutdownAfterFlush;
-  private boolean outputShut;
   /** Set when another connection to the same peer won; this one closes without events. */
   volatile boolean replaced;
   /** Set when the peer said BYE(duplicate): it keeps another connection, which should arrive. */
   volatile boolean remoteKeptOther;
-  private final List<CompletableFuture<Void>> written = new ArrayList<>();
-
-  /** Written by the I/O thread only, with release semantics (a plain store on x86, not a fence per message). */
-  private long messagesIn;
-  private static final VarHandle MESSAGES_IN;
-
-  static {
-    try {
-      MESSAGES_IN = MethodHandles.lookup().findVarHandle(Connection.class, "messagesIn", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-  /** The messages of the current read, for the callback executor; null in direct mode or when none. */
-  private Events.Batch inbound;
-  /** Direct mode: lends payloads to onPayload listeners (I/O thread). */
-  private PayloadView payloadView;
   /** Whether this connection counts against the node's pending-handshake limits. */
   boolean countedAsPending;
-  private volatile long bytesIn;
-  volatile long lastHeardNanos = System.nanoTime();
 
   Connection(Node node, Direction direction, InetSocketAddress target, CompletableFuture<Peer> connectFuture) {
     this(node, direction, target, connectFuture, null);
@@ -108,6 +82,9 @@ final class Connection implements ChannelHandler, FrameSink {
     this.remote = target;
     this.connectFuture = connectFuture;
     this.probe = probe;
+    this.reader = new FrameReader(this, node);
+    this.liveness = new Liveness(this, node);
+    this.writer = new FrameWriter(this, node);
   }
 
   // ---- accessors (any thread) ----
@@ -121,33 +98,32 @@ final class Connection implements ChannelHandler, FrameSink {
   }
 
   long messagesIn() {
-    return (long) MESSAGES_IN.getAcquire(this);
+    return reader.messagesIn();
   }
 
-
   long bytesIn() {
-    return bytesIn;
+    return reader.bytesIn();
   }
 
   long messagesOut() {
-    Outbound o = outbound;
-    return o == null ? 0 : o.messages();
+    return writer.messagesOut();
   }
 
   long bytesOut() {
-    Outbound o = outbound;
-    return o == null ? 0 : o.bytes();
+    return writer.bytesOut();
   }
 
   /** Converts the monotonic last-heard time to wall-clock time. Any thread. */
   java.time.Instant lastHeard() {
-    long ago = System.nanoTime() - lastHeardNanos;
-    return java.time.Instant.now().minusNanos(Math.max(0, ago));
+    return liveness.lastHeard();
   }
 
   long queuedBytes() {
-    Outbound o = outbound;
-    return o == null ? 0 : o.queuedBytes();
+    return writer.queuedBytes();
+  }
+
+  boolean isWritable() {
+    return writer.isWritable();
   }
 
   boolean isClosingOrClosed() {
@@ -174,56 +150,7 @@ final class Connection implements ChannelHandler, FrameSink {
    */
   int send(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter,
       boolean mayInline) {
-    Outbound o = outbound;
-    if (o == null || state != PeerState.CONNECTED) {
-      return Outbound.CLOSED;
-    }
-    EventLoop loop = channel.eventLoop();
-    int offered;
-    try {
-      // One lock acquisition per message: the frame and, if free, the write turn.
-      offered = o.offer(type, a, off, len, b, false, true, waiter, false, mayInline && !loop.inEventLoop());
-    } catch (CodecException e) {
-      throw new IllegalArgumentException("cannot encode " + type + " frame: " + e.getMessage(), e);
-    }
-    int status = Outbound.status(offered);
-    if (status == Outbound.OK_UNWRITABLE) {
-      node.events.writabilityChanged(handle, false);
-      status = Outbound.OK;
-    }
-    if (status == Outbound.OK) {
-      int turn = Outbound.turn(offered);
-      if (turn == Outbound.INLINE) {
-        flushInline(o);
-      } else if (turn == Outbound.SCHEDULE) {
-        loop.execute(flushTask);
-      }
-    }
-    return status;
-  }
-
-  /** Writes from the sender's thread, which holds the write turn; hands the rest to the I/O thread. */
-  private void flushInline(Outbound o) {
-    // A list of its own: the write turn is released inside Outbound.flushInline, so the I/O
-    // thread (whose list 'written' is) or another sender may be flushing while this one
-    // completes its futures.
-    List<CompletableFuture<Void>> done = new ArrayList<>(4);
-    int result;
-    try {
-      result = o.flushInline(channel, done);
-    } catch (IOException e) {
-      // The I/O thread meets the same error on its next write and closes with the reason.
-      result = Outbound.MORE;
-    }
-    if (!done.isEmpty()) {
-      node.events.completeSends(handle, done);
-    }
-    if (o.takeBecameWritable() && handle != null) {
-      node.events.writabilityChanged(handle, true);
-    }
-    if (result != Outbound.DRAINED) {
-      channel.eventLoop().execute(flushTask);
-    }
+    return writer.send(type, a, off, len, b, waiter, mayInline);
   }
 
   /**
@@ -233,50 +160,12 @@ final class Connection implements ChannelHandler, FrameSink {
    * @return false if it could not be parked (closed, or the parked bytes are at the bound)
    */
   boolean park(FrameType type, byte[] payload, CompletableFuture<Void> future, long timeoutNanos) {
-    Outbound o = outbound;
-    if (o == null || state != PeerState.CONNECTED) {
-      return false;
-    }
-    Outbound.Parked p = new Outbound.Parked(type, payload, future);
-    EventLoop loop = channel.eventLoop();
-    p.timer = loop.schedule(() -> {
-      if (o.unpark(p)) {
-        node.failQueueTimeout(p.future, this, timeoutNanos);
-      }
-    }, timeoutNanos, TimeUnit.NANOSECONDS);
-    if (!o.park(p)) {
-      p.timer.cancel();
-      return false;
-    }
-    loop.execute(() -> {
-      o.admit();
-      if (o.takeFlushRequest()) {
-        flush();
-      }
-    });
-    return true;
-  }
-
-  boolean isWritable() {
-    Outbound o = outbound;
-    return o == null || !o.isUnwritable();
+    return writer.park(type, payload, future, timeoutNanos);
   }
 
   /** Queues a control frame, ignoring the bound. I/O thread. */
-  private void sendControl(FrameType type, byte[] body, boolean closeAfter) {
-    if (!encoder.supports(type)) {
-      return;
-    }
-    int offered;
-    try {
-      offered = outbound.offer(type, body, 0, body.length, null, true, false, null, closeAfter, false);
-    } catch (CodecException e) {
-      log.warn("{}: cannot encode {} frame: {}", node.logName(), type, e.getMessage());
-      return;
-    }
-    if (Outbound.status(offered) != Outbound.CLOSED && Outbound.turn(offered) == Outbound.SCHEDULE) {
-      channel.eventLoop().execute(flushTask);
-    }
+  void sendControl(FrameType type, byte[] body, boolean closeAfter) {
+    writer.sendControl(type, body, closeAfter);
   }
 
   // ---- channel events (I/O thread) ----
@@ -301,8 +190,8 @@ final class Connection implements ChannelHandler, FrameSink {
     SessionInfo full = new SessionInfo(direction, channel.localAddress(), remote,
         node.identity().name(), node.config().maxFrameSize());
     this.encoder = node.config().codec().newSession(full);
-    this.outbound = new Outbound(encoder, node.config().maxQueuedBytes(),
-        node.config().lowWatermark(), node.config().highWatermark());
+    writer.open(channel, encoder, new Outbound(encoder, node.config().maxQueuedBytes(),
+        node.config().lowWatermark(), node.config().highWatermark()));
     if (!node.track(this)) {
       // The node closed while this connection was opening.
       closeReason = DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closed");
@@ -311,10 +200,10 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     byte[] opening = encoder.openingBytes();
     if (opening.length > 0) {
-      writeRaw(opening);
+      writer.writeRaw(opening);
     }
+    reader.decodeWith(encoder);
     if (!node.config().codec().handshake()) {
-      this.decoder = encoder;
       state = PeerState.CONNECTED;
       if (probe != null) {
         // A classic-mode probe: a peer only if it greets within the probe's wait.
@@ -328,8 +217,7 @@ final class Connection implements ChannelHandler, FrameSink {
           TimeUnit.MILLISECONDS);
       return;
     }
-    // One session throughout; until the handshake is done, checkHandshakeNeed caps what we buffer.
-    this.decoder = encoder;
+    // One session throughout; until the handshake is done, the reader caps what it buffers.
     state = PeerState.HANDSHAKING;
     handshakeTimer = channel.eventLoop().schedule(this::handshakeTimedOut,
         probe != null ? probe.helloWaitNanos : node.config().handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -339,20 +227,9 @@ final class Connection implements ChannelHandler, FrameSink {
     }
   }
 
-  private void writeRaw(byte[] bytes) {
-    try {
-      ByteBuffer b = ByteBuffer.wrap(bytes);
-      while (b.hasRemaining() && channel.write(b) > 0) {
-        // Opening bytes are tiny; the socket buffer is empty: one write takes them.
-      }
-    } catch (IOException e) {
-      channel.close();
-    }
-  }
-
   @Override
   public void onRead(ByteBuffer data) {
-    if (probe != null && bytesIn == 0 && !node.config().codec().handshake()) {
+    if (probe != null && reader.bytesIn() == 0 && !node.config().codec().handshake()) {
       // Classic-mode scan: the first chunk must be a plausible greeting (docs/PROTOCOL.md, 3),
       // stricter than the name the codec makes of it, so a framed HELLO or a banner is no peer.
       int n = Math.min(data.remaining(), dev.vecino.p2p.codec.ClassicCodec.CHUNK_SIZE);
@@ -360,113 +237,12 @@ final class Connection implements ChannelHandler, FrameSink {
       data.get(data.position(), first);
       probe.greeted(dev.vecino.p2p.codec.ClassicCodec.isGreeting(first, 0, n));
     }
-    lastHeardNanos = System.nanoTime();
-    bytesIn += data.remaining();
-    try {
-      decodeRead(data);
-    } finally {
-      flushInbound();
-    }
+    liveness.heard();
+    reader.read(data);
   }
 
-  /** Hands the messages of this read to the callback executor, as one event. I/O thread. */
-  private void flushInbound() {
-    Events.Batch b = inbound;
-    if (b != null) {
-      inbound = null;
-      node.events.deliver(this, b);
-    }
-  }
-
-  private void decodeRead(ByteBuffer data) {
-    try {
-      if (cumulation != null && cumulation.position() > 0 && !completePartialFrame(data)) {
-        return;
-      }
-      if (!data.hasRemaining() || state == PeerState.CLOSED) {
-        return;
-      }
-      // The common case: decode straight from the transport's buffer; keep only a partial tail.
-      int need = decoder.decode(data, this);
-      if (!checkHandshakeNeed(need)) {
-        return;
-      }
-      if (data.hasRemaining() && state != PeerState.CLOSED) {
-        ensureCumulation(Math.max(need, data.remaining()));
-        cumulation.put(data);
-        cumulationNeed = need;
-      }
-    } catch (FrameTooLongException e) {
-      protocolViolation(Kind.FRAME_TOO_LONG, e.getMessage());
-    } catch (CodecException e) {
-      protocolViolation(Kind.PROTOCOL_ERROR, e.getMessage());
-    }
-  }
-
-  /** Bytes the frame held in {@code cumulation} needs in total, as the decoder last said. */
-  private int cumulationNeed;
-
-  /**
-   * Completes the partial frame held from the last read with only the bytes it still needs,
-   * so the rest of the read is decoded in place instead of being copied.
-   *
-   * @return false when the data ran out or the connection closed
-   */
-  private boolean completePartialFrame(ByteBuffer data) {
-    while (cumulation.position() > 0) {
-      int held = cumulation.position();
-      int take = cumulationNeed > held ? Math.min(cumulationNeed - held, data.remaining()) : data.remaining();
-      ensureCumulation(held + take);
-      cumulation.put(cumulation.position(), data, data.position(), take);
-      cumulation.position(held + take);
-      data.position(data.position() + take);
-      if (cumulation.position() < cumulationNeed) {
-        return false;
-      }
-      cumulation.flip();
-      int need;
-      try {
-        need = decoder.decode(cumulation, this);
-      } finally {
-        // A frame (BYE, a refused HELLO) may have closed the connection inside the decode
-        // call: onClosed dropped the buffer then.
-        if (cumulation != null) {
-          cumulation.compact();
-        }
-      }
-      if (state == PeerState.CLOSED || !checkHandshakeNeed(need)) {
-        return false;
-      }
-      cumulationNeed = need;
-      if (cumulation.position() > 0 && !data.hasRemaining()) {
-        ensureCumulation(need);
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Until the handshake is done, a frame longer than a HELLO can be is a stranger's. */
-  private boolean checkHandshakeNeed(int need) {
-    if (state == PeerState.HANDSHAKING && need > Hello.MAX_HELLO_FRAME + 4) {
-      protocolViolation(Kind.NOT_A_PEER, "first frame declares " + need + " bytes, more than a HELLO");
-      return false;
-    }
-    return true;
-  }
-
-  private void ensureCumulation(int capacity) {
-    if (cumulation == null) {
-      cumulation = ByteBuffer.allocate(Math.max(capacity, 1024));
-    } else if (cumulation.capacity() < capacity) {
-      ByteBuffer bigger = ByteBuffer.allocate(Math.max(capacity, cumulation.capacity() * 2));
-      cumulation.flip();
-      bigger.put(cumulation);
-      cumulation = bigger;
-    }
-  }
-
-  private void protocolViolation(Kind kind, String detail) {
+  /** The read broke the protocol: refuses a stranger, or closes with a BYE saying why. I/O thread. */
+  void protocolViolation(Kind kind, String detail) {
     if (state == PeerState.HANDSHAKING) {
       // No BYE: a stranger does not speak our protocol, and we do not talk to it.
       handshakeFailed(DisconnectReason.of(Kind.NOT_A_PEER, detail), false);
@@ -522,23 +298,14 @@ final class Connection implements ChannelHandler, FrameSink {
 
   private void onDataFrame(FrameType type, ByteBuffer buf, int offset, int length) throws CodecException {
     switch (type) {
-      case TEXT, BINARY, CALL -> {
-        MESSAGES_IN.setRelease(this, messagesIn + 1);
-        if (payloadView == null && node.events.direct()) {
-          payloadView = new PayloadView();
-        }
-        inbound = node.events.received(inbound, handle, kindOf(type), buf, offset, length, payloadView);
-      }
-      case PING -> {
-        byte[] body = new byte[length];
-        buf.get(offset, body);
-        sendControl(FrameType.PONG, body, false);
-      }
+      case TEXT, BINARY, CALL -> reader.received(handle, type, buf, offset, length);
+      case PING -> liveness.onPing(buf, offset, length);
       case PONG -> {
-        // lastHeardNanos is already updated for every read.
+        // Liveness heard it already: every read counts.
       }
       case BYE -> {
-        flushInbound();
+        // Messages read before the BYE reach the listeners before the disconnect event.
+        reader.flushInbound();
         int code = Bye.decodeCode(buf, offset, length);
         String text = Bye.decodeText(buf, offset, length);
         Kind kind = Bye.kind(code);
@@ -557,14 +324,6 @@ final class Connection implements ChannelHandler, FrameSink {
       }
       case HELLO -> throw new CodecException("HELLO after the handshake");
     }
-  }
-
-  private static MessageKind kindOf(FrameType type) {
-    return switch (type) {
-      case TEXT -> MessageKind.TEXT;
-      case CALL -> MessageKind.CALL;
-      default -> MessageKind.BINARY;
-    };
   }
 
   private void onHandshakeFrame(FrameType type, ByteBuffer buf, int offset, int length) throws CodecException {
@@ -599,10 +358,9 @@ final class Connection implements ChannelHandler, FrameSink {
     if (sendHello) {
       sendControl(FrameType.HELLO, node.localHello(), false);
     }
-    this.decoder = encoder;
     state = PeerState.CONNECTED;
     node.handshakeEnded(this);
-    startTimers();
+    liveness.start(channel.eventLoop(), encoder);
     if (probe != null) {
       probe.handedOver();
     }
@@ -610,73 +368,12 @@ final class Connection implements ChannelHandler, FrameSink {
 
   void attachWithoutHandshake(PeerHandle handle) {
     this.handle = handle;
-    startTimers();
+    liveness.start(channel.eventLoop(), encoder);
   }
-
-  private long lastIdleMessages = -1;
-  private long idleSinceNanos;
-  private EventLoop.Timer heartbeatTimer;
-
-  /** Starts heartbeats and the idle check, whichever are configured. I/O thread. */
-  private void startTimers() {
-    long interval = node.config().heartbeatInterval().toNanos();
-    long idle = node.config().idleTimeout().toNanos();
-    boolean pings = interval > 0 && encoder.supports(FrameType.PING) && node.config().codec().handshake();
-    long period = pings ? interval : 0;
-    if (idle > 0) {
-      period = period == 0 ? Math.max(idle / 4, TimeUnit.MILLISECONDS.toNanos(10)) : Math.min(period, Math.max(idle / 4, TimeUnit.MILLISECONDS.toNanos(10)));
-    }
-    if (period > 0) {
-      idleSinceNanos = System.nanoTime();
-      long p = period;
-      heartbeatTimer = channel.eventLoop().schedule(() -> tick(p, pings ? interval : 0, idle), p, TimeUnit.NANOSECONDS);
-    }
-  }
-
-  private void tick(long period, long interval, long idle) {
-    if (state != PeerState.CONNECTED) {
-      return;
-    }
-    long now = System.nanoTime();
-    if (readPaused) {
-      lastHeardNanos = now;
-    }
-    if (interval > 0) {
-      long silent = now - lastHeardNanos;
-      if (silent > 3 * interval) {
-        timedOut("nothing heard for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (heartbeat every "
-            + TimeUnit.NANOSECONDS.toMillis(interval) + " ms)");
-        return;
-      }
-      if (now - lastPingNanos >= interval - period / 10) {
-        lastPingNanos = now;
-        sendControl(FrameType.PING, new byte[0], false);
-      }
-    }
-    if (idle > 0) {
-      long messages = messagesIn + messagesOut();
-      if (messages != lastIdleMessages) {
-        lastIdleMessages = messages;
-        idleSinceNanos = now;
-      } else if (now - idleSinceNanos >= idle) {
-        log.debug("{}: closing idle connection to {}", node.logName(), remote);
-        close(DisconnectReason.of(Kind.TIMED_OUT, "idle for " + TimeUnit.NANOSECONDS.toMillis(now - idleSinceNanos) + " ms"), true);
-        return;
-      }
-    }
-    heartbeatTimer = channel.eventLoop().schedule(() -> tick(period, interval, idle), period, TimeUnit.NANOSECONDS);
-  }
-
-  private long lastPingNanos;
-  /** Reading is paused for the listeners to catch up; silence then is ours, not the peer's. */
-  private boolean readPaused;
 
   /** Pauses or resumes reading. I/O thread. */
   void pauseReading(boolean paused) {
-    readPaused = paused;
-    if (!paused) {
-      lastHeardNanos = System.nanoTime();
-    }
+    liveness.readPaused(paused);
     if (channel != null) {
       channel.pauseReading(paused);
     }
@@ -695,7 +392,8 @@ final class Connection implements ChannelHandler, FrameSink {
     }
   }
 
-  private void timedOut(String detail) {
+  /** The peer stopped answering: resets the connection. I/O thread. */
+  void timedOut(String detail) {
     log.warn("{}: peer at {} timed out: {}", node.logName(), remote, detail);
     if (closeReason == null) {
       closeReason = DisconnectReason.of(Kind.TIMED_OUT, detail);
@@ -733,52 +431,17 @@ final class Connection implements ChannelHandler, FrameSink {
 
   // ---- writing and closing (I/O thread) ----
 
-  void flush() {
-    if (channel == null || !channel.isOpen()) {
-      return;
-    }
-    int result;
-    try {
-      result = outbound.flush(channel, written);
-    } catch (IOException e) {
-      onWriteFailed(e);
-      return;
-    }
-    if (!written.isEmpty()) {
-      node.events.completeSends(handle, written);
-      written.clear();
-    }
-    if (outbound.takeBecameWritable() && handle != null) {
-      node.events.writabilityChanged(handle, true);
-    }
-    if (result == Outbound.DRAINED) {
-      if (shutdownAfterFlush && !outputShut && outbound.isEmpty()) {
-        shutdownOutput();
-      }
-    } else if (result == Outbound.MORE) {
-      channel.eventLoop().execute(flushTask);
-    }
-  }
-
   @Override
   public void onWritable() {
-    flush();
+    writer.flush();
   }
 
-  private void onWriteFailed(IOException e) {
+  /** A write failed: the connection is lost. I/O thread. */
+  void writeFailed(IOException e) {
     if (closeReason == null) {
       closeReason = DisconnectReason.of(Kind.CONNECTION_LOST, String.valueOf(e.getMessage()));
     }
     channel.close();
-  }
-
-  private void shutdownOutput() {
-    outputShut = true;
-    try {
-      channel.shutdownOutput();
-    } catch (IOException e) {
-      channel.close();
-    }
   }
 
   /**
@@ -807,18 +470,18 @@ final class Connection implements ChannelHandler, FrameSink {
       // A probe does not half-close: the other side closes first on our BYE, so the
       // TIME_WAIT of a scan lands there, one per peer, not thousands on the scanner.
       boolean lingerForPeer = probe != null && handshakeBye;
-      shutdownAfterFlush = !lingerForPeer;
+      writer.shutdownAfterFlush(!lingerForPeer);
       closeTimer = channel.eventLoop().schedule(channel::close,
           lingerForPeer ? probe.lingerNanos : node.config().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-      flush();
+      writer.flush();
     } else {
-      outbound.close().forEach(f -> node.failSend(f, this));
+      writer.failQueued();
       if (bye && !node.config().codec().handshake() && channel.isOpen()) {
         // Codecs without BYE: flush what is queued, then close.
-        shutdownAfterFlush = true;
+        writer.shutdownAfterFlush(true);
         closeTimer = channel.eventLoop().schedule(channel::close,
             node.config().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        flush();
+        writer.flush();
       } else {
         channel.close();
       }
@@ -842,7 +505,7 @@ final class Connection implements ChannelHandler, FrameSink {
   @Override
   public void onClosed(IOException cause) {
     // Messages read before the close reach the listeners before the disconnect event.
-    flushInbound();
+    reader.flushInbound();
     boolean wasOpened = channel != null;
     PeerState before = state;
     state = PeerState.CLOSED;
@@ -850,9 +513,7 @@ final class Connection implements ChannelHandler, FrameSink {
     if (handshakeTimer != null) {
       handshakeTimer.cancel();
     }
-    if (heartbeatTimer != null) {
-      heartbeatTimer.cancel();
-    }
+    liveness.stop();
     if (closeTimer != null) {
       closeTimer.cancel();
     }
@@ -860,15 +521,12 @@ final class Connection implements ChannelHandler, FrameSink {
       announceTimer.cancel();
     }
     DisconnectReason reason = closeReason != null ? closeReason : reasonFrom(cause);
-    if (outbound != null) {
-      outbound.close().forEach(f -> node.failSend(f, this));
-      outbound.release();
-    }
-    cumulation = null;
+    writer.release();
+    reader.release();
     if (probe != null && !probe.isHandedOver()) {
       // Accepted, then closed by the other side before it said a word: maybe a Vecino node at
       // its pending-handshake limit; the scanner retries those.
-      probe.closed(wasOpened, cause, wasOpened && bytesIn == 0 && closeReason == null && cause != null);
+      probe.closed(wasOpened, cause, wasOpened && reader.bytesIn() == 0 && closeReason == null && cause != null);
     }
     if (!wasOpened) {
       if (connectFuture != null) {

@@ -1,0 +1,249 @@
+package dev.vecino.p2p.internal;
+
+import dev.vecino.p2p.PeerState;
+import dev.vecino.p2p.codec.CodecException;
+import dev.vecino.p2p.codec.CodecSession;
+import dev.vecino.p2p.codec.FrameType;
+import dev.vecino.p2p.transport.Channel;
+import dev.vecino.p2p.transport.EventLoop;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's write side: queues frames in its {@link Outbound}, writes them from the
+ * sender's thread when the connection is idle or from the I/O thread otherwise, completes the
+ * send futures and reports writability, and half-closes once the queue drained when asked to.
+ *
+ * <p><b>Thread safety:</b> {@link #send}, {@link #park} and the accessors run on any thread
+ * and touch only {@link Outbound} (which orders senders) and the channel set before
+ * {@code outbound} was published; everything else runs on the connection's I/O thread, which
+ * owns {@code written} and the shutdown flags.
+ */
+final class FrameWriter {
+
+  /** The connection's logger: these are its log lines, and logging configuration names it. */
+  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+  private final Connection connection;
+  private final Node node;
+  private final Runnable flushTask = this::flush;
+  /** Futures of the frames a flush on the I/O thread wrote; I/O thread only. */
+  private final List<CompletableFuture<Void>> written = new ArrayList<>();
+  /** Set before {@code outbound} is published, so a sender that sees {@code outbound} sees it. */
+  private Channel channel;
+  private CodecSession encoder;
+  private volatile Outbound outbound;
+  private boolean shutdownAfterFlush;
+  private boolean outputShut;
+
+  FrameWriter(Connection connection, Node node) {
+    this.connection = connection;
+    this.node = node;
+  }
+
+  /** The channel opened: frames may be queued from now on. I/O thread. */
+  void open(Channel channel, CodecSession encoder, Outbound outbound) {
+    this.channel = channel;
+    this.encoder = encoder;
+    this.outbound = outbound;
+  }
+
+  // ---- accessors (any thread) ----
+
+  long messagesOut() {
+    Outbound o = outbound;
+    return o == null ? 0 : o.messages();
+  }
+
+  long bytesOut() {
+    Outbound o = outbound;
+    return o == null ? 0 : o.bytes();
+  }
+
+  long queuedBytes() {
+    Outbound o = outbound;
+    return o == null ? 0 : o.queuedBytes();
+  }
+
+  boolean isWritable() {
+    Outbound o = outbound;
+    return o == null || !o.isUnwritable();
+  }
+
+  // ---- sending (any thread) ----
+
+  /** See {@link Connection#send(FrameType, byte[], int, int, ByteBuffer, CompletableFuture, boolean)}. */
+  int send(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter,
+      boolean mayInline) {
+    Outbound o = outbound;
+    if (o == null || connection.publicState() != PeerState.CONNECTED) {
+      return Outbound.CLOSED;
+    }
+    EventLoop loop = channel.eventLoop();
+    int offered;
+    try {
+      // One lock acquisition per message: the frame and, if free, the write turn.
+      offered = o.offer(type, a, off, len, b, false, true, waiter, false, mayInline && !loop.inEventLoop());
+    } catch (CodecException e) {
+      throw new IllegalArgumentException("cannot encode " + type + " frame: " + e.getMessage(), e);
+    }
+    int status = Outbound.status(offered);
+    if (status == Outbound.OK_UNWRITABLE) {
+      node.events.writabilityChanged(connection.handle(), false);
+      status = Outbound.OK;
+    }
+    if (status == Outbound.OK) {
+      int turn = Outbound.turn(offered);
+      if (turn == Outbound.INLINE) {
+        flushInline(o);
+      } else if (turn == Outbound.SCHEDULE) {
+        loop.execute(flushTask);
+      }
+    }
+    return status;
+  }
+
+  /** Writes from the sender's thread, which holds the write turn; hands the rest to the I/O thread. */
+  private void flushInline(Outbound o) {
+    // A list of its own: the write turn is released inside Outbound.flushInline, so the I/O
+    // thread (whose list 'written' is) or another sender may be flushing while this one
+    // completes its futures.
+    List<CompletableFuture<Void>> done = new ArrayList<>(4);
+    int result;
+    try {
+      result = o.flushInline(channel, done);
+    } catch (IOException e) {
+      // The I/O thread meets the same error on its next write and closes with the reason.
+      result = Outbound.MORE;
+    }
+    PeerHandle handle = connection.handle();
+    if (!done.isEmpty()) {
+      node.events.completeSends(handle, done);
+    }
+    if (o.takeBecameWritable() && handle != null) {
+      node.events.writabilityChanged(handle, true);
+    }
+    if (result != Outbound.DRAINED) {
+      channel.eventLoop().execute(flushTask);
+    }
+  }
+
+  /** See {@link Connection#park}. */
+  boolean park(FrameType type, byte[] payload, CompletableFuture<Void> future, long timeoutNanos) {
+    Outbound o = outbound;
+    if (o == null || connection.publicState() != PeerState.CONNECTED) {
+      return false;
+    }
+    Outbound.Parked p = new Outbound.Parked(type, payload, future);
+    EventLoop loop = channel.eventLoop();
+    p.timer = loop.schedule(() -> {
+      if (o.unpark(p)) {
+        node.failQueueTimeout(p.future, connection, timeoutNanos);
+      }
+    }, timeoutNanos, TimeUnit.NANOSECONDS);
+    if (!o.park(p)) {
+      p.timer.cancel();
+      return false;
+    }
+    loop.execute(() -> {
+      o.admit();
+      if (o.takeFlushRequest()) {
+        flush();
+      }
+    });
+    return true;
+  }
+
+  // ---- writing and closing (I/O thread) ----
+
+  /** Queues a control frame, ignoring the bound. I/O thread. */
+  void sendControl(FrameType type, byte[] body, boolean closeAfter) {
+    if (!encoder.supports(type)) {
+      return;
+    }
+    int offered;
+    try {
+      offered = outbound.offer(type, body, 0, body.length, null, true, false, null, closeAfter, false);
+    } catch (CodecException e) {
+      log.warn("{}: cannot encode {} frame: {}", node.logName(), type, e.getMessage());
+      return;
+    }
+    if (Outbound.status(offered) != Outbound.CLOSED && Outbound.turn(offered) == Outbound.SCHEDULE) {
+      channel.eventLoop().execute(flushTask);
+    }
+  }
+
+  /** Writes the codec's opening bytes, ahead of any frame. I/O thread. */
+  void writeRaw(byte[] bytes) {
+    try {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      while (b.hasRemaining() && channel.write(b) > 0) {
+        // Opening bytes are tiny; the socket buffer is empty: one write takes them.
+      }
+    } catch (IOException e) {
+      channel.close();
+    }
+  }
+
+  /** Writes what is queued; reschedules itself while more remains. I/O thread. */
+  void flush() {
+    if (channel == null || !channel.isOpen()) {
+      return;
+    }
+    int result;
+    try {
+      result = outbound.flush(channel, written);
+    } catch (IOException e) {
+      connection.writeFailed(e);
+      return;
+    }
+    PeerHandle handle = connection.handle();
+    if (!written.isEmpty()) {
+      node.events.completeSends(handle, written);
+      written.clear();
+    }
+    if (outbound.takeBecameWritable() && handle != null) {
+      node.events.writabilityChanged(handle, true);
+    }
+    if (result == Outbound.DRAINED) {
+      if (shutdownAfterFlush && !outputShut && outbound.isEmpty()) {
+        shutdownOutput();
+      }
+    } else if (result == Outbound.MORE) {
+      channel.eventLoop().execute(flushTask);
+    }
+  }
+
+  /** Whether to half-close the channel once the queue has drained. I/O thread. */
+  void shutdownAfterFlush(boolean shutdown) {
+    shutdownAfterFlush = shutdown;
+  }
+
+  private void shutdownOutput() {
+    outputShut = true;
+    try {
+      channel.shutdownOutput();
+    } catch (IOException e) {
+      channel.close();
+    }
+  }
+
+  /** Closes the queue and fails the sends still in it. I/O thread. */
+  void failQueued() {
+    outbound.close().forEach(f -> node.failSend(f, connection));
+  }
+
+  /** The channel closed: fails what is still queued and frees the buffers. I/O thread. */
+  void release() {
+    if (outbound != null) {
+      failQueued();
+      outbound.release();
+    }
+  }
+}
