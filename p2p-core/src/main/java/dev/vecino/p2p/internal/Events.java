@@ -5,6 +5,7 @@ import dev.vecino.p2p.MessageKind;
 import dev.vecino.p2p.PeerListener;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -88,6 +89,8 @@ final class Events {
     return new SerialExecutor(callbacks, this::dispatchBatch);
   }
 
+  private static final MessageKind[] KINDS = MessageKind.values();
+
   /** Per-message bookkeeping cost counted against the undelivered bound, so empty messages count too. */
   private static final int MESSAGE_OVERHEAD = 64;
 
@@ -110,7 +113,8 @@ final class Events {
     private byte[] data;
     private int used;
     private int[] ends;
-    private MessageKind[] kinds;
+    /** Kinds by ordinal: a byte store, where a reference store would pay the GC's write barrier. */
+    private byte[] kinds;
     private int size;
     private long bytes;
 
@@ -120,23 +124,30 @@ final class Events {
       if (raw) {
         data = new byte[256];
         ends = new int[16];
-        kinds = new MessageKind[16];
+        kinds = new byte[16];
       } else {
         messages = new Message[16];
       }
     }
 
     /**
-     * Returns the peer's spare batch, emptied, or a new one. A batch goes back to the peer once
-     * its listeners ran, so a flood cycles two batches and allocates none per read.
+     * Returns one of the peer's spare batches, emptied, or a new one. A batch goes back to the
+     * peer once its listeners ran, so a flood cycles a few batches and allocates none per read.
      */
     static Batch take(PeerHandle handle, boolean raw, int hint) {
-      Batch b = handle.spareBatch.getAndSet(null);
+      Batch b = null;
+      AtomicReferenceArray<Batch> spares = handle.spareBatches;
+      for (int i = 0; i < spares.length() && b == null; i++) {
+        if (spares.get(i) != null) {
+          b = spares.getAndSet(i, null);
+        }
+      }
       if (b == null || b.raw != raw) {
         b = new Batch(handle, raw);
       }
       if (raw && b.data.length < hint) {
-        b.data = new byte[hint];
+        // A power of two, so the next reads (of similar sizes) fit the recycled array.
+        b.data = new byte[Math.max(hint, Integer.highestOneBit(Math.max(1, hint - 1)) << 1)];
       }
       return b;
     }
@@ -149,7 +160,12 @@ final class Events {
       used = 0;
       size = 0;
       bytes = 0;
-      handle.spareBatch.set(this);
+      AtomicReferenceArray<Batch> spares = handle.spareBatches;
+      for (int i = 0; i < spares.length(); i++) {
+        if (spares.get(i) == null && spares.compareAndSet(i, null, this)) {
+          return;
+        }
+      }
     }
 
     private void add(MessageKind kind, ByteBuffer buf, int offset, int length) {
@@ -168,7 +184,7 @@ final class Events {
         buf.get(offset, data, used, length);
         used += length;
         ends[size] = used;
-        kinds[size] = kind;
+        kinds[size] = (byte) kind.ordinal();
       } else {
         byte[] payload = new byte[length];
         buf.get(offset, payload);
@@ -186,17 +202,19 @@ final class Events {
    *
    * @param batch the read's batch so far, or null
    * @param view the connection's payload view (direct mode)
+   * @param readBytes the size of the current read, to size a new batch's payload array
    * @return the batch to pass with the next frame of this read (null in direct mode)
    */
   Batch received(Batch batch, PeerHandle handle, MessageKind kind, ByteBuffer buf, int offset, int length,
-      PayloadView view) {
+      PayloadView view, int readBytes) {
     if (direct) {
       dispatch(handle, kind, buf, offset, length, view);
       return null;
     }
     if (batch == null) {
-      // Sized for the rest of this read, so a flood of small messages copies into one array.
-      batch = Batch.take(handle, anyPayloadListener, buf.limit() - offset);
+      // Sized for the whole read (the first frame may come from the partial-frame buffer),
+      // so a flood of small messages copies into one array without growing it.
+      batch = Batch.take(handle, anyPayloadListener, Math.max(length, readBytes));
     }
     batch.add(kind, buf, offset, length);
     return batch;
@@ -210,7 +228,7 @@ final class Events {
         PayloadView view = b.handle.payloadView();
         int start = 0;
         for (int i = 0; i < b.size; i++) {
-          dispatch(b.handle, b.kinds[i], data, start, b.ends[i] - start, view);
+          dispatch(b.handle, KINDS[b.kinds[i]], data, start, b.ends[i] - start, view);
           start = b.ends[i];
         }
       } else {

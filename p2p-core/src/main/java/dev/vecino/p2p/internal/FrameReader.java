@@ -72,9 +72,13 @@ final class FrameReader {
     return (long) MESSAGES_IN.getAcquire(this);
   }
 
+  /** Bytes in the current read: sizes the read's batch. I/O thread. */
+  private int readBytes;
+
   /** Decodes one read; its messages go to the callback executor as one event. I/O thread. */
   void read(ByteBuffer data) {
-    bytesIn += data.remaining();
+    readBytes = data.remaining();
+    bytesIn += readBytes;
     try {
       decodeRead(data);
     } finally {
@@ -91,7 +95,8 @@ final class FrameReader {
     if (payloadView == null && node.events.direct()) {
       payloadView = new PayloadView();
     }
-    inbound = node.events.received(inbound, handle, kindOf(type), buf, offset, length, payloadView);
+    inbound = node.events.received(inbound, handle, kindOf(type), buf, offset, length, payloadView,
+        readBytes);
   }
 
   /** Hands the messages of this read to the callback executor, as one event. I/O thread. */

@@ -42,9 +42,9 @@ final class PeerHandle implements Peer {
   }
 
   private PayloadView payloadView;
-  /** A delivered batch kept for the next read (see {@code Events.Batch#take}). */
-  final java.util.concurrent.atomic.AtomicReference<Events.Batch> spareBatch =
-      new java.util.concurrent.atomic.AtomicReference<>();
+  /** Delivered batches kept for the next reads (see {@code Events.Batch#take}). */
+  final java.util.concurrent.atomic.AtomicReferenceArray<Events.Batch> spareBatches =
+      new java.util.concurrent.atomic.AtomicReferenceArray<>(4);
 
   /** Lends payloads to onPayload listeners; used only by this peer's serialized callbacks. */
   PayloadView payloadView() {
