@@ -31,6 +31,18 @@ public final class Await {
     }
   }
 
+  /**
+   * Waits until {@code condition} holds or fails after {@code timeout} with {@code what} and
+   * the state {@code state} describes at that moment, for timeouts that explain themselves.
+   */
+  public static void until(String what, BooleanSupplier condition, Supplier<?> state, Duration timeout) {
+    try {
+      until(what, timeout, condition);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; state: " + state.get(), e);
+    }
+  }
+
   /** Waits until {@code condition} holds, then returns {@code value.get()}, for messages that show state. */
   public static <T> T until(String what, BooleanSupplier condition, Supplier<T> value) {
     until(what, condition);

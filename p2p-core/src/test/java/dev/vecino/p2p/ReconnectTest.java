@@ -22,6 +22,13 @@ class ReconnectTest {
     final List<Duration> delays = new CopyOnWriteArrayList<>();
     final List<Integer> gaveUp = new CopyOnWriteArrayList<>();
 
+    /** What happened so far, for timeout messages. */
+    String state(PeerNode node) {
+      return "attempts " + attempts + ", delays " + delays + ", gave up " + gaveUp + ", connected "
+          + connected.size() + ", disconnects " + disconnects + ", reconnecting " + node.reconnecting()
+          + ", peers " + node.peers();
+    }
+
     @Override
     public void onReconnecting(InetSocketAddress address, PeerId lastId, int attempt, Duration delay) {
       attempts.add(attempt);
@@ -44,7 +51,8 @@ class ReconnectTest {
       Peer p = a.connect(bob.localAddress()).get(5, TimeUnit.SECONDS);
       a.setAlias(p.id(), "bobby");
       bob.close();
-      Await.until("at least three attempts while bob is down", () -> e.attempts.size() >= 3);
+      Await.until("at least three attempts while bob is down", () -> e.attempts.size() >= 3,
+          () -> e.state(a), Await.DEFAULT);
       assertEquals(List.of(1, 2, 3), e.attempts.subList(0, 3));
       assertTrue(e.delays.get(1).compareTo(e.delays.get(0)) > 0, "backoff grows: " + e.delays);
       assertTrue(e.delays.get(2).compareTo(e.delays.get(1)) > 0, "backoff grows: " + e.delays);
@@ -56,7 +64,7 @@ class ReconnectTest {
       assertEquals("bobby", lost.get(0).label());
 
       try (PeerNode bob2 = Nodes.local("bob").identity(bobId).port(port).build().start()) {
-        Await.until("reconnected", () -> e.connected.size() == 2);
+        Await.until("reconnected", () -> e.connected.size() == 2, () -> e.state(a), Await.DEFAULT);
         Await.until("no longer listed as reconnecting", () -> a.reconnecting().isEmpty());
         Peer again = e.connected.get(1);
         assertEquals(bobId.id(), again.id());
@@ -82,7 +90,7 @@ class ReconnectTest {
     try (PeerNode a = Nodes.local("a").reconnect(twice).listener(e).build().start()) {
       a.connect(bob.localAddress()).get(5, TimeUnit.SECONDS);
       bob.close();
-      Await.until("gave up", () -> e.gaveUp.size() == 1);
+      Await.until("gave up", () -> e.gaveUp.size() == 1, () -> e.state(a), Await.DEFAULT);
       assertTrue(a.reconnecting().isEmpty());
       assertEquals(List.of(2), e.gaveUp);
       assertEquals(List.of(1, 2), e.attempts);
