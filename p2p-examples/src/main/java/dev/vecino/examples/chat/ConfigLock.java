@@ -8,6 +8,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Marks a config directory as used by a running chat, so a second chat started with the same
@@ -15,6 +17,12 @@ import java.nio.file.StandardOpenOption;
  * is itself). The lock is an OS file lock on {@code <dir>/lock}, held until the process exits.
  */
 final class ConfigLock {
+
+  /**
+   * The held locks, reachable for the life of the process: a lock nothing references is
+   * closed by the channel's cleaner at the next garbage collection, and the OS then frees it.
+   */
+  private static final List<FileLock> HELD = new CopyOnWriteArrayList<>();
 
   private ConfigLock() {}
 
@@ -28,7 +36,8 @@ final class ConfigLock {
   static boolean acquire(Path dir) {
     try {
       Files.createDirectories(dir);
-      // Deliberately never closed: the lock lives as long as the process, and the OS frees it.
+      // Deliberately never closed: the lock lives as long as the process (see HELD), and the OS
+      // frees it when the process ends.
       FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE,
           StandardOpenOption.WRITE);
       FileLock lock;
@@ -41,6 +50,7 @@ final class ConfigLock {
         channel.close();
         return false;
       }
+      HELD.add(lock);
       return true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot use config directory " + dir, e);
