@@ -104,8 +104,11 @@ final class Events {
    * the peer's serialized callbacks touch it.
    */
   static final class Batch {
-    /** Larger payload arrays are not kept for reuse: one huge message should not stay in memory. */
-    private static final int MAX_KEPT_DATA = 1024 * 1024;
+    /**
+     * Larger payload arrays are not kept for reuse: one huge message should not stay in memory.
+     * A read is at most the I/O thread's 256 KiB buffer, so a flood's batches stay under it.
+     */
+    private static final int MAX_KEPT_DATA = 256 * 1024;
 
     private final PeerHandle handle;
     private final boolean raw;
