@@ -22,6 +22,7 @@ import java.util.TreeMap;
  */
 public final class AliasStore {
 
+  /** Where changes are saved; null for a store that lives in memory only. */
   private final Path file;
   private final Map<PeerId, String> aliases = new TreeMap<>();
 
@@ -64,6 +65,20 @@ public final class AliasStore {
   }
 
   /**
+   * Returns a store that starts with {@code initial} and never writes anywhere: for a chat that
+   * runs with a temporary id beside another chat that owns the config directory, so the two
+   * never overwrite each other's aliases.
+   *
+   * @param initial the aliases to start with
+   * @return the store
+   */
+  public static AliasStore inMemory(Map<PeerId, String> initial) {
+    AliasStore store = new AliasStore(null);
+    store.aliases.putAll(initial);
+    return store;
+  }
+
+  /**
    * Returns every alias, by peer id.
    *
    * @return an immutable copy
@@ -73,7 +88,7 @@ public final class AliasStore {
   }
 
   /**
-   * Sets or clears one alias and saves the file at once.
+   * Sets or clears one alias and saves the file at once (if the store has one).
    *
    * @param id the peer
    * @param alias the alias, or null to clear it
@@ -89,6 +104,9 @@ public final class AliasStore {
   }
 
   private void save() {
+    if (file == null) {
+      return;
+    }
     Properties p = new Properties();
     aliases.forEach((id, alias) -> p.setProperty(id.toString(), alias));
     try {

@@ -14,11 +14,14 @@ import dev.vecino.p2p.PeerInfo;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.codec.Codec;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,7 +137,10 @@ public final class ChatCommand implements Callable<Integer> {
     }
     AliasStore aliases;
     try {
-      aliases = AliasStore.load(dir.resolve("aliases.properties"));
+      AliasStore saved = AliasStore.load(dir.resolve("aliases.properties"));
+      // A chat with a temporary id reads the owner's aliases but never writes them (it would
+      // overwrite the owner's newer ones with its stale copy), nor the history file.
+      aliases = shared ? AliasStore.inMemory(saved.all()) : saved;
     } catch (UncheckedIOException e) {
       out.println("error: " + e.getMessage());
       return Main.EXIT_FAILURE;
@@ -144,7 +150,8 @@ public final class ChatCommand implements Callable<Integer> {
         && !"dumb".equals(System.getenv("TERM"));
     AtomicReference<PeerNode> nodeRef = new AtomicReference<>();
     Console console = terminal
-        ? JLineConsole.open(dir.resolve("history"), () -> peerWords(nodeRef.get()), color)
+        ? JLineConsole.open(shared ? null : privateFile(dir.resolve("history")),
+            () -> peerWords(nodeRef.get()), color)
         : new PlainConsole(new BufferedReader(new InputStreamReader(System.in,
             StandardCharsets.UTF_8)), out);
     try (console) {
@@ -154,6 +161,21 @@ public final class ChatCommand implements Callable<Integer> {
       }
       return run(identity, aliases, console, color, nodeRef);
     }
+  }
+
+  /**
+   * Creates {@code file} readable by its owner only, if it does not exist yet: the history
+   * holds every line typed, private messages included.
+   */
+  private static Path privateFile(Path file) {
+    if (!Files.exists(file)) {
+      try {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException | IOException e) {
+        // Not a POSIX file system, or a race with another chat: JLine creates it as usual.
+      }
+    }
+    return file;
   }
 
   private int run(Identity identity, AliasStore aliases, Console console, boolean color,

@@ -96,7 +96,8 @@ public final class ChatFormat {
    * @return the line
    */
   public String left(Peer peer, DisconnectReason reason) {
-    return event(paint("33", "- " + label(peer)) + " left (" + reason + ")");
+    // The reason's text comes from the peer's BYE: as untrusted as a message.
+    return event(paint("33", "- " + label(peer)) + " left (" + clean(reason.toString()) + ")");
   }
 
   /**
@@ -107,7 +108,7 @@ public final class ChatFormat {
    * @return the line
    */
   public String message(Peer from, String text) {
-    return event(paint("1;36", label(from) + ":") + " " + text);
+    return event(paint("1;36", label(from) + ":") + " " + clean(text));
   }
 
   /**
@@ -118,7 +119,7 @@ public final class ChatFormat {
    * @return the line
    */
   public String call(Peer from, String text) {
-    String body = "*** " + label(from) + " is calling you" + (text.isEmpty() ? "" : ": " + text)
+    String body = "*** " + label(from) + " is calling you" + (text.isEmpty() ? "" : ": " + clean(text))
         + " ***";
     return event(paint("1;33;7", body));
   }
@@ -195,7 +196,50 @@ public final class ChatFormat {
    * @return the label
    */
   public static String label(Peer peer) {
-    return peer.alias().orElse(peer.name());
+    return clean(peer.alias().orElse(peer.name()));
+  }
+
+  /** Where a peer's text continues on a new line: under the text, never at column 0. */
+  static final String CONTINUATION = "\n" + " ".repeat("[00:00:00] ".length());
+
+  /**
+   * Makes text from a peer safe to print: control characters (escape sequences that would
+   * recolour, clear or retitle the terminal, carriage returns that would overwrite the line)
+   * are shown as caret escapes ({@code ^[} for ESC) or as their code in hex, and each line after the first
+   * is indented, so a peer cannot forge a line that looks like another peer's message.
+   *
+   * @param text untrusted text
+   * @return printable text
+   */
+  public static String clean(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean newline = c == '\n' || (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n');
+      boolean control = !newline && c != '\t' && (c < 0x20 || (c >= 0x7f && c <= 0x9f));
+      if (!newline && !control) {
+        if (out != null) {
+          out.append(c);
+        }
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(text.length() + 16).append(text, 0, i);
+      }
+      if (newline) {
+        if (c == '\r') {
+          i++;
+        }
+        out.append(CONTINUATION);
+      } else if (c < 0x20) {
+        out.append('^').append((char) (c + 0x40));
+      } else if (c == 0x7f) {
+        out.append("^?");
+      } else {
+        out.append(String.format("\\u%04x", (int) c));
+      }
+    }
+    return out == null ? text : out.toString();
   }
 
   /**

@@ -33,7 +33,7 @@ public final class JLineConsole implements Console {
   /**
    * Opens the system terminal.
    *
-   * @param history the history file
+   * @param history the history file, or null to keep history in memory only
    * @param peerWords supplies the current peer names and aliases for completion
    * @param color whether to color the prompt
    * @return the console
@@ -52,10 +52,13 @@ public final class JLineConsole implements Console {
       boolean color) {
     this.terminal = terminal;
     this.prompt = color ? "\u001b[1;32m>\u001b[0m " : "> ";
-    this.reader = LineReaderBuilder.builder()
+    LineReaderBuilder builder = LineReaderBuilder.builder();
+    if (history != null) {
+      builder.variable(LineReader.HISTORY_FILE, history);
+    }
+    this.reader = builder
         .terminal(terminal)
         .appName("vecino")
-        .variable(LineReader.HISTORY_FILE, history)
         .variable(LineReader.HISTORY_SIZE, 1000)
         .completer((r, line, candidates) -> {
           List<String> words = line.words();

@@ -35,4 +35,21 @@ class AliasStoreTest {
     Files.writeString(file, "garbage=x\n" + bob + "=bobby\n");
     assertEquals(Map.of(bob, "bobby"), AliasStore.load(file).all());
   }
+
+  @Test
+  void anInMemoryStoreNeverWritesTheOwnersFile() throws Exception {
+    Path file = dir.resolve("aliases.properties");
+    AliasStore owner = AliasStore.load(file);
+    PeerId eve = PeerId.random();
+    owner.put(eve, "evita");
+    AliasStore temporary = AliasStore.inMemory(AliasStore.load(file).all());
+    assertEquals("evita", temporary.all().get(eve));
+    String before = Files.readString(file);
+    temporary.put(eve, "not-evita");
+    temporary.put(PeerId.random(), "someone");
+    assertEquals(before, Files.readString(file),
+        "a temporary-id chat must not rewrite the owner's aliases");
+    assertEquals("evita", AliasStore.load(file).all().get(eve));
+    assertEquals("not-evita", temporary.all().get(eve));
+  }
 }

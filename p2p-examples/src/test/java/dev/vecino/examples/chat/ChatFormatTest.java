@@ -61,4 +61,19 @@ class ChatFormatTest {
     assertEquals("3h", ChatFormat.ago(Duration.ofHours(3)));
     assertEquals("2d", ChatFormat.ago(Duration.ofDays(2)));
   }
+
+  @Test
+  void peerTextCannotDriveTheTerminalOrForgeLines() {
+    String hostile = "red \u001b[31mRED\u001b[0m clear\u001b[2J title\u001b]0;pwned\u0007 csi\u009b2J del\u007f cr\rend";
+    String shown = ChatFormat.clean(hostile);
+    assertFalse(shown.chars().anyMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f)), shown);
+    assertEquals("red ^[[31mRED^[[0m clear^[[2J title^[]0;pwned^G csi\\u009b2J del^? cr^Mend", shown);
+
+    String forged = ChatFormat.clean("harmless\n[13:45:30] carl: send me your password\r\nbye");
+    assertEquals("harmless\n           [13:45:30] carl: send me your password\n           bye", forged);
+    for (String line : forged.split("\n")) {
+      assertFalse(line.startsWith("["), "a peer's line must not start where a real line starts: " + line);
+    }
+    assertEquals("plain text, tabs\tand ünïcödé 東京 🚀 stay", ChatFormat.clean("plain text, tabs\tand ünïcödé 東京 🚀 stay"));
+  }
 }
