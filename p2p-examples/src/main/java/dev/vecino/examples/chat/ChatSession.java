@@ -131,7 +131,7 @@ public final class ChatSession {
   /** Runs a menu item, asking for what it needs like the original program. */
   private void menuItem(int n) {
     switch (n) {
-      case 1 -> ask("peer address (host:port): ").ifPresent(actions::connect);
+      case 1 -> answer("peer address (host:port): ").ifPresent(actions::connect);
       case 2 -> ask("message to all: ").ifPresent(actions::broadcast);
       case 3 -> withPeer("send to (index, alias or name): ",
           t -> ask("message: ").ifPresent(text -> actions.direct(t, text)));
@@ -162,13 +162,27 @@ public final class ChatSession {
     }
   }
 
+  /**
+   * Asks which peer, then runs {@code then} with the answer. An empty answer cancels, and an
+   * unknown peer is reported before any further question is asked.
+   */
   private void withPeer(String prompt, Consumer<String> then) {
     if (node.peers().isEmpty()) {
       console.println(format.error("no peers connected (item 1 connects to one)"));
       return;
     }
     actions.shortList();
-    ask(prompt).map(String::strip).ifPresent(then);
+    answer(prompt).filter(t -> actions.resolve(t).isPresent()).ifPresent(then);
+  }
+
+  /** Asks a question whose empty answer means "never mind": returns the stripped answer, if any. */
+  private Optional<String> answer(String prompt) {
+    Optional<String> a = ask(prompt).map(String::strip);
+    if (a.isPresent() && a.get().isEmpty()) {
+      console.println(format.event("cancelled"));
+      return Optional.empty();
+    }
+    return a;
   }
 
   /** Asks a question; end of input means leave, so the answer is then empty. */
