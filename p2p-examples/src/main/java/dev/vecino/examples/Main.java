@@ -66,6 +66,10 @@ public final class Main implements Runnable {
     if (Arrays.asList(args).contains("--debug")) {
       // Must happen before the first logger exists: slf4j-simple reads it once.
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+    } else if (args.length == 0 || args[0].startsWith("-") || args[0].equals("chat")) {
+      // The chat reports peer events in its own lines; the library's warnings about the same
+      // events (a peer timed out, a stranger was refused) would print between them.
+      System.setProperty("org.slf4j.simpleLogger.log.dev.vecino.p2p", "error");
     }
     PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
         StandardCharsets.UTF_8);
