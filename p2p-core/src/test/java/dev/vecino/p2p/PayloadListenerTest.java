@@ -121,6 +121,30 @@ class PayloadListenerTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
+  void everyPayloadListenerGetsTheWholePayloadSmallOrLarge(boolean direct) throws Exception {
+    PayloadRecorder first = new PayloadRecorder();
+    PayloadRecorder second = new PayloadRecorder();
+    byte[] big = numbered(3, 200_000);
+    byte[] small = numbered(4, 10);
+    try (PeerNode rx = Nodes.local("rx").directCallbacks(direct).listener(first).listener(second)
+            .build().start();
+        PeerNode tx = Nodes.local("tx").build().start()) {
+      Peer peer = tx.connect(rx.localAddress()).get(5, TimeUnit.SECONDS);
+      tx.send(peer, MessageKind.BINARY, small).get(5, TimeUnit.SECONDS);
+      tx.send(peer, MessageKind.BINARY, big).get(5, TimeUnit.SECONDS);
+      tx.send(peer, MessageKind.BINARY, small).get(5, TimeUnit.SECONDS);
+      Await.until("three payloads each", () -> first.payloads.size() == 3 && second.payloads.size() == 3);
+      for (PayloadRecorder r : List.of(first, second)) {
+        assertEquals(List.of(), r.problems);
+        assertArrayEquals(small, r.payloads.get(0));
+        assertArrayEquals(big, r.payloads.get(1));
+        assertArrayEquals(small, r.payloads.get(2));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
   void bothListenerStylesSeeEveryMessageInRegistrationOrder(boolean direct) throws Exception {
     List<String> calls = new CopyOnWriteArrayList<>();
     List<Message> kept = new CopyOnWriteArrayList<>();

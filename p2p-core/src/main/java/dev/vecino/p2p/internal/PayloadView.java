@@ -19,6 +19,8 @@ final class PayloadView {
 
   private byte[] scratch = new byte[256];
   private ByteBuffer view = ByteBuffer.wrap(scratch).asReadOnlyBuffer();
+  /** What the last {@link #of} lent: {@code view}, or a large payload's own buffer. */
+  private ByteBuffer lent = view;
   private int length;
 
   /**
@@ -29,21 +31,23 @@ final class PayloadView {
     if (length > MAX_SCRATCH) {
       byte[] own = new byte[length];
       src.get(offset, own);
-      return ByteBuffer.wrap(own).asReadOnlyBuffer();
+      lent = ByteBuffer.wrap(own).asReadOnlyBuffer();
+    } else {
+      if (length > scratch.length) {
+        scratch = new byte[Math.min(MAX_SCRATCH, Math.max(length, scratch.length * 2))];
+        view = ByteBuffer.wrap(scratch).asReadOnlyBuffer();
+      }
+      src.get(offset, scratch, 0, length);
+      lent = view;
     }
-    if (length > scratch.length) {
-      scratch = new byte[Math.min(MAX_SCRATCH, Math.max(length, scratch.length * 2))];
-      view = ByteBuffer.wrap(scratch).asReadOnlyBuffer();
-    }
-    src.get(offset, scratch, 0, length);
     this.length = length;
     return again();
   }
 
-  /** Resets the view over the last payload for the next listener (a listener may have moved it). */
+  /** Resets the last payload's view for the next listener (a listener may have moved it). */
   ByteBuffer again() {
-    view.clear().limit(length);
-    view.order(ByteOrder.BIG_ENDIAN);
-    return view;
+    lent.clear().limit(length);
+    lent.order(ByteOrder.BIG_ENDIAN);
+    return lent;
   }
 }
