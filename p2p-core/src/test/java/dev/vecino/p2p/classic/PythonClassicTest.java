@@ -8,6 +8,7 @@ import dev.vecino.p2p.Await;
 import dev.vecino.p2p.MessageKind;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.Recorder;
 import dev.vecino.p2p.codec.Codec;
 import java.io.BufferedReader;
 import java.io.IOException;
