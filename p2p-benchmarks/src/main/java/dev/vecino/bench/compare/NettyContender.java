@@ -157,24 +157,32 @@ final class NettyContender implements Contender {
         .group(group)
         .channel(NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 << 24, 0, 4, 0, 0),
-                new ChannelInboundHandlerAdapter() {
-                  @Override
-                  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    if (echo) {
-                      ctx.writeAndFlush(msg, ctx.voidPromise());
-                    } else {
-                      onFrame.accept((ByteBuf) msg);
-                      ReferenceCountUtil.release(msg);
-                    }
-                  }
-                });
-          }
-        })
+        .childHandler(framing(onFrame, echo))
         .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+  }
+
+  /**
+   * A pipeline that splits the length-prefixed frames and either echoes each one or hands it
+   * to {@code onFrame} and releases it: the server's and the client's side alike.
+   */
+  private static ChannelInitializer<SocketChannel> framing(Consumer<ByteBuf> onFrame, boolean echo) {
+    return new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 << 24, 0, 4, 0, 0),
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (echo) {
+                  ctx.writeAndFlush(msg, ctx.voidPromise());
+                } else {
+                  onFrame.accept((ByteBuf) msg);
+                  ReferenceCountUtil.release(msg);
+                }
+              }
+            });
+      }
+    };
   }
 
   private static Channel connect(EventLoopGroup group, Channel server, Consumer<ByteBuf> onFrame)
@@ -183,19 +191,7 @@ final class NettyContender implements Contender {
         .group(group)
         .channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 << 24, 0, 4, 0, 0),
-                new ChannelInboundHandlerAdapter() {
-                  @Override
-                  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    onFrame.accept((ByteBuf) msg);
-                    ReferenceCountUtil.release(msg);
-                  }
-                });
-          }
-        })
+        .handler(framing(onFrame, false))
         .connect(server.localAddress()).sync().channel();
   }
 }
