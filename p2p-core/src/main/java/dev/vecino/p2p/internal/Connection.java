@@ -139,7 +139,7 @@ final class Connection implements ChannelHandler, FrameSink {
 
   /** Queues a frame; returns an {@link Outbound} status. */
   int send(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter) {
-    return send(type, a, off, len, b, waiter, true);
+    return send(type, a, off, len, b, waiter, true, false);
   }
 
   /**
@@ -147,10 +147,16 @@ final class Connection implements ChannelHandler, FrameSink {
    *
    * @param mayInline whether an idle connection may be written from this thread (false for a
    *     broadcast: one wake-up of the I/O thread beats one write per peer on the caller)
+   * @param more more frames follow soon: this one may wait for them, up to a batch or a flush
    */
   int send(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter,
-      boolean mayInline) {
-    return writer.send(type, a, off, len, b, waiter, mayInline);
+      boolean mayInline, boolean more) {
+    return writer.send(type, a, off, len, b, waiter, mayInline, more);
+  }
+
+  /** Writes frames queued with {@code more} now. Any thread. */
+  void flush() {
+    writer.flushNow();
   }
 
   /**
@@ -191,7 +197,7 @@ final class Connection implements ChannelHandler, FrameSink {
         node.identity().name(), node.config().maxFrameSize());
     this.encoder = node.config().codec().newSession(full);
     writer.open(channel, encoder, new Outbound(encoder, node.config().maxQueuedBytes(),
-        node.config().lowWatermark(), node.config().highWatermark()));
+        node.config().lowWatermark(), node.config().highWatermark(), Outbound.segmentFor(remote)));
     if (!node.track(this)) {
       // The node closed while this connection was opening.
       closeReason = DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closed");

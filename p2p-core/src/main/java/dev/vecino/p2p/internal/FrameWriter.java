@@ -33,6 +33,7 @@ final class FrameWriter {
   private final Connection connection;
   private final Node node;
   private final Runnable flushTask = this::flush;
+  private final Runnable corkTask = this::corkExpired;
   /** Futures of the frames a flush on the I/O thread wrote; I/O thread only. */
   private final List<CompletableFuture<Void>> written = new ArrayList<>();
   /** Set before {@code outbound} is published, so a sender that sees {@code outbound} sees it. */
@@ -78,9 +79,9 @@ final class FrameWriter {
 
   // ---- sending (any thread) ----
 
-  /** See {@link Connection#send(FrameType, byte[], int, int, ByteBuffer, CompletableFuture, boolean)}. */
+  /** See {@link Connection#send(FrameType, byte[], int, int, ByteBuffer, CompletableFuture, boolean, boolean)}. */
   int send(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter,
-      boolean mayInline) {
+      boolean mayInline, boolean more) {
     Outbound o = outbound;
     if (o == null || connection.publicState() != PeerState.CONNECTED) {
       return Outbound.CLOSED;
@@ -88,8 +89,8 @@ final class FrameWriter {
     EventLoop loop = channel.eventLoop();
     int offered;
     try {
-      // One lock acquisition per message: the frame and, if free, the write turn.
-      offered = o.offer(type, a, off, len, b, false, true, waiter, false, mayInline && !loop.inEventLoop());
+      // One lock acquisition per message: the frame and what to do next.
+      offered = o.offer(type, a, off, len, b, false, true, waiter, false, mayInline && !loop.inEventLoop(), more);
     } catch (CodecException e) {
       throw new IllegalArgumentException("cannot encode " + type + " frame: " + e.getMessage(), e);
     }
@@ -99,29 +100,39 @@ final class FrameWriter {
       status = Outbound.OK;
     }
     if (status == Outbound.OK) {
-      int turn = Outbound.turn(offered);
-      if (turn == Outbound.INLINE) {
-        flushInline(o);
-      } else if (turn == Outbound.SCHEDULE) {
-        loop.execute(flushTask);
-      }
+      next(o, Outbound.turn(offered));
     }
     return status;
   }
 
-  /** Writes from the sender's thread, which holds the write turn; hands the rest to the I/O thread. */
-  private void flushInline(Outbound o) {
-    // A list of its own: the write turn is released inside Outbound.flushInline, so the I/O
-    // thread (whose list 'written' is) or another sender may be flushing while this one
+  /** See {@link Connection#flush()}. Any thread. */
+  void flushNow() {
+    Outbound o = outbound;
+    if (o != null) {
+      next(o, o.offerFlush(!channel.eventLoop().inEventLoop()));
+    }
+  }
+
+  /** Does what {@link Outbound} asked for after queuing a frame. */
+  private void next(Outbound o, int turn) {
+    switch (turn) {
+      case Outbound.INLINE -> flushInline(o, true);
+      case Outbound.INLINE_BATCH -> flushInline(o, false);
+      case Outbound.SCHEDULE -> channel.eventLoop().execute(flushTask);
+      case Outbound.CORK -> setCorkTimer();
+      default -> {
+        // NONE: a writer or a scheduled flush takes the frame.
+      }
+    }
+  }
+
+  /** Writes from the sender's thread, which holds the writer role; hands the rest on. */
+  private void flushInline(Outbound o, boolean all) {
+    // A list of its own: the writer role is given up inside Outbound.flushInline, so the I/O
+    // thread (whose list 'written' is) or another sender may be writing while this one
     // completes its futures.
     List<CompletableFuture<Void>> done = new ArrayList<>(4);
-    int result;
-    try {
-      result = o.flushInline(channel, done);
-    } catch (IOException e) {
-      // The I/O thread meets the same error on its next write and closes with the reason.
-      result = Outbound.MORE;
-    }
+    int next = o.flushInline(channel, all, done);
     PeerHandle handle = connection.handle();
     if (!done.isEmpty()) {
       node.events.completeSends(handle, done);
@@ -129,8 +140,28 @@ final class FrameWriter {
     if (o.takeBecameWritable() && handle != null) {
       node.events.writabilityChanged(handle, true);
     }
-    if (result != Outbound.DRAINED) {
+    if (next == Outbound.SCHEDULE) {
       channel.eventLoop().execute(flushTask);
+    } else if (next == Outbound.CORK) {
+      setCorkTimer();
+    }
+  }
+
+  /** Sets the backstop timer that writes corked frames nobody flushed. Any thread. */
+  private void setCorkTimer() {
+    EventLoop loop = channel.eventLoop();
+    if (loop.inEventLoop()) {
+      loop.schedule(corkTask, Outbound.CORK_NANOS, TimeUnit.NANOSECONDS);
+    } else {
+      loop.execute(() -> loop.schedule(corkTask, Outbound.CORK_NANOS, TimeUnit.NANOSECONDS));
+    }
+  }
+
+  /** The backstop timer fired. I/O thread. */
+  private void corkExpired() {
+    Outbound o = outbound;
+    if (o != null && channel.isOpen() && o.corkExpired()) {
+      flush();
     }
   }
 
@@ -169,7 +200,7 @@ final class FrameWriter {
     }
     int offered;
     try {
-      offered = outbound.offer(type, body, 0, body.length, null, true, false, null, closeAfter, false);
+      offered = outbound.offer(type, body, 0, body.length, null, true, false, null, closeAfter, false, false);
     } catch (CodecException e) {
       log.warn("{}: cannot encode {} frame: {}", node.logName(), type, e.getMessage());
       return;
@@ -217,6 +248,8 @@ final class FrameWriter {
       }
     } else if (result == Outbound.MORE) {
       channel.eventLoop().execute(flushTask);
+    } else if (result == Outbound.CORKED) {
+      setCorkTimer();
     }
   }
 

@@ -419,6 +419,21 @@ public final class Node implements PeerNode {
   }
 
   @Override
+  public SendStatus trySendMore(Peer peer, MessageKind kind, byte[] payload, int offset, int length) {
+    return sending.trySendMore(peer, kind, payload, offset, length);
+  }
+
+  @Override
+  public SendStatus trySendMore(Peer peer, ByteBuffer payload) {
+    return sending.trySendMore(peer, payload);
+  }
+
+  @Override
+  public void flush(Peer peer) {
+    sending.flush(peer);
+  }
+
+  @Override
   public CompletableFuture<Void> send(Peer peer, MessageKind kind, byte[] payload) {
     return send(peer, kind, payload, config.sendTimeout());
   }

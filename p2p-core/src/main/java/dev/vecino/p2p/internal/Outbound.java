@@ -13,19 +13,41 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One connection's outbound queue: a byte bound, two direct buffers and a flush flag.
+ * One connection's outbound queue: a byte bound, two direct buffers and a write role.
  *
  * <p>Senders on any thread encode frames straight into {@code pending} under {@code lock}
- * (no per-message allocation). The I/O thread swaps {@code pending} and {@code writing}
- * under the lock and writes {@code writing} without it, so senders keep filling one buffer
- * while the other drains; under load many frames leave in one large write, and when idle a
- * frame leaves at once. A sender schedules a flush only when none is scheduled, so a flood
- * costs one wake-up per drained batch, not one per message.
+ * (no per-message allocation). One writer at a time (the I/O thread, or a sender's thread)
+ * swaps {@code pending} and {@code writing} under the lock and writes {@code writing} without
+ * it, so senders keep filling one buffer while the other drains. Under load many frames leave
+ * in one large write; when idle a frame leaves at once, written by its sender.
  *
- * <p><b>Thread safety:</b> {@link #offer} from any thread; {@link #flush} on the channel's
- * I/O thread only.
+ * <p>Frames queued with {@code more} (the sender promises more frames soon) do not wake the
+ * I/O thread: their sender writes whole batches itself, cut to whole TCP segments, until a
+ * frame without {@code more} (or {@link #offerFlush}) asks for the rest to go now. A backstop
+ * timer writes corked frames nobody flushed within {@link #CORK_NANOS}.
+ *
+ * <p><b>Thread safety:</b> {@link #offer} and {@link #flushInline} from any thread;
+ * {@link #flush} on the channel's I/O thread only.
  */
 final class Outbound {
+
+  /**
+   * TCP's segment size on Linux loopback: MTU 65,536 less 40 bytes of IP and TCP headers and 12
+   * of timestamp option.
+   */
+  static final int LOOPBACK_SEGMENT = 65_483;
+
+  /** Bytes of corked frames at which their sender writes them itself (no segment size known). */
+  static final int DEFAULT_BATCH = 64 * 1024;
+
+  /** How long corked frames wait at most for a flush before the I/O thread writes them. */
+  static final long CORK_NANOS = 1_000_000;
+
+  /** The segment size to cut writes to for a peer at this address (0: do not cut). */
+  static int segmentFor(java.net.InetSocketAddress remote) {
+    return remote != null && remote.getAddress() != null && remote.getAddress().isLoopbackAddress()
+        ? LOOPBACK_SEGMENT : 0;
+  }
 
   /** Status codes returned by {@link #offer}. */
   static final int OK = 0;
@@ -43,15 +65,35 @@ final class Outbound {
   private final int maxQueuedBytes;
   private final int lowWatermark;
   private final int highWatermark;
+  /**
+   * The TCP segment size writes of corked frames are cut to (0: no cutting). A write that is
+   * not a whole number of segments leaves a short tail segment, which on loopback costs about
+   * as much as a full one: whole-segment writes move ~2-3x the bytes per second.
+   */
+  private final int segment;
+  /** Corked bytes at which their sender writes them itself. */
+  private final int batch;
 
   // Guarded by lock.
   private ByteBuffer pending;
+  /**
+   * Where frames start in {@code pending}: 0, or {@code segment} once the buffer is large, so
+   * an unwritten tail of the previous batch can be put in front of them (see {@link #mergeTail}).
+   */
+  private int pendingStart;
   private long queued;
   private long enqueuedTotal;
   private long messages;
+  /** A flush task is queued on the I/O thread, or it waits for the socket to drain ({@code blocked}). */
   private boolean flushScheduled;
-  /** A sender's thread holds the write turn (see {@link #flushInline}); the I/O thread keeps off. */
-  private boolean inlineActive;
+  /** The backstop timer for corked frames is set. */
+  private boolean corkTimerSet;
+  /** Who writes now: {@link #W_NONE}, {@link #W_IO} or {@link #W_SENDER}; the writer owns {@code writing}. */
+  private int writer;
+  /** The socket was full at the last write: only the I/O thread writes, once it drains. */
+  private boolean blocked;
+  /** A queued frame wants to leave now (not corked): the writer writes everything, tails too. */
+  private boolean prompt;
   private long lastAcquireNanos;
   private boolean closed;
   private boolean unwritable;
@@ -60,9 +102,13 @@ final class Outbound {
   private final ArrayDeque<Parked> parked = new ArrayDeque<>(0);
   private long parkedBytes;
 
-  // I/O thread only.
+  // The writer's (handed over under lock).
   private ByteBuffer writing;
   private long writtenTotal;
+
+  private static final int W_NONE = 0;
+  private static final int W_IO = 1;
+  private static final int W_SENDER = 2;
 
   private record Waiter(long end, CompletableFuture<Void> future) {}
 
@@ -81,6 +127,15 @@ final class Outbound {
   }
 
   Outbound(CodecSession encoder, int maxQueuedBytes, int lowWatermark, int highWatermark) {
+    this(encoder, maxQueuedBytes, lowWatermark, highWatermark, 0);
+  }
+
+  /**
+   * @param segment the TCP segment size to cut batch writes to, 0 for none (see {@link #segmentFor})
+   */
+  Outbound(CodecSession encoder, int maxQueuedBytes, int lowWatermark, int highWatermark, int segment) {
+    this.segment = segment;
+    this.batch = segment > 0 ? 2 * segment : DEFAULT_BATCH;
     this.encoder = encoder;
     this.maxQueuedBytes = maxQueuedBytes;
     this.lowWatermark = lowWatermark;
@@ -94,13 +149,16 @@ final class Outbound {
    * @param userMessage count it as a message
    * @param waiter completed once the frame is written, or null
    * @param closeAfter refuse every later frame (used for BYE)
-   * @param mayInline whether the caller may write itself if the connection is idle
+   * @param mayInline whether the caller may write itself (not on the I/O thread)
+   * @param more the sender promises more frames soon: this one may wait for them (corked)
    * @return {@link #OK}, {@link #OK_UNWRITABLE}, {@link #FULL} or {@link #CLOSED} (read it
-   *     with {@link #status}); a queued frame also carries the write turn it took, in the same
-   *     lock: {@link #turn} gives {@link #NONE}, {@link #SCHEDULE} or {@link #INLINE}
+   *     with {@link #status}); a queued frame also carries what the caller must do next, decided
+   *     in the same lock: {@link #turn} gives {@link #NONE}, {@link #SCHEDULE}, {@link #INLINE},
+   *     {@link #INLINE_BATCH} or {@link #CORK}
    */
   int offer(FrameType type, byte[] a, int off, int len, ByteBuffer b, boolean force, boolean userMessage,
-      CompletableFuture<Void> waiter, boolean closeAfter, boolean mayInline) throws CodecException {
+      CompletableFuture<Void> waiter, boolean closeAfter, boolean mayInline, boolean more)
+      throws CodecException {
     synchronized (lock) {
       if (closed) {
         return CLOSED;
@@ -135,7 +193,7 @@ final class Outbound {
       if (closeAfter) {
         closed = true;
       }
-      int turn = acquireLocked(mayInline) << TURN_SHIFT;
+      int turn = (more ? corkedTurnLocked(mayInline) : promptTurnLocked(mayInline)) << TURN_SHIFT;
       if (!unwritable && queued + parkedBytes > highWatermark) {
         unwritable = true;
         return OK_UNWRITABLE | turn;
@@ -144,7 +202,23 @@ final class Outbound {
     }
   }
 
-  private static final int TURN_SHIFT = 2;
+  /**
+   * Asks for everything queued (corked frames too) to be written now, like a frame without
+   * {@code more} would. Any thread.
+   *
+   * @param mayInline whether the caller may write itself (not on the I/O thread)
+   * @return {@link #NONE}, {@link #SCHEDULE} or {@link #INLINE}; {@link #NONE} also when closed
+   */
+  int offerFlush(boolean mayInline) {
+    synchronized (lock) {
+      if (closed || queued == 0) {
+        return NONE;
+      }
+      return promptTurnLocked(mayInline);
+    }
+  }
+
+  private static final int TURN_SHIFT = 3;
   private static final int STATUS_MASK = (1 << TURN_SHIFT) - 1;
 
   /** The status part of an {@link #offer} result. */
@@ -152,7 +226,7 @@ final class Outbound {
     return offered & STATUS_MASK;
   }
 
-  /** The write-turn part of an {@link #offer} result. */
+  /** The next-step part of an {@link #offer} result. */
   static int turn(int offered) {
     return offered >>> TURN_SHIFT;
   }
@@ -194,6 +268,7 @@ final class Outbound {
       }
       parked.poll();
       parkedBytes -= p.payload.length;
+      prompt = true;
       if (p.timer != null) {
         p.timer.cancel();
       }
@@ -223,12 +298,16 @@ final class Outbound {
   }
 
 
-  /** {@link #turn} of an {@link #offer}: a flush is already scheduled or running; nothing to do. */
+  /** {@link #turn}: a writer or a scheduled flush takes the frame; nothing to do. */
   static final int NONE = 0;
-  /** {@link #turn} of an {@link #offer}: the caller must schedule a flush on the I/O thread. */
+  /** {@link #turn}: the caller must schedule a flush on the I/O thread. */
   static final int SCHEDULE = 1;
-  /** {@link #turn} of an {@link #offer}: the caller holds the write turn and writes now, with {@link #flushInline}. */
+  /** {@link #turn}: the caller is the writer and writes everything now, with {@link #flushInline}. */
   static final int INLINE = 2;
+  /** {@link #turn}: the caller is the writer and writes whole segments of the batch, with {@link #flushInline}. */
+  static final int INLINE_BATCH = 3;
+  /** {@link #turn}: the caller must set the backstop timer for corked frames ({@link #corkExpired}). */
+  static final int CORK = 4;
 
   /**
    * A sender that finds the connection idle this long writes its frame itself instead of
@@ -237,68 +316,140 @@ final class Outbound {
    */
   static final long INLINE_IDLE_NANOS = 20_000;
 
-  /**
-   * Takes the write turn for the I/O thread once per batch: returns true when the caller must
-   * schedule a flush there, false when a flush is already scheduled or running.
-   */
-  boolean takeFlushRequest() {
-    synchronized (lock) {
-      return acquireLocked(false) == SCHEDULE;
-    }
-  }
-
-  /**
-   * Takes the write turn if it is free (lock held).
-   *
-   * @param mayInline whether the caller may write itself (not on the I/O thread)
-   * @return {@link #NONE}, {@link #SCHEDULE} or {@link #INLINE}
-   */
-  private int acquireLocked(boolean mayInline) {
-    if (flushScheduled) {
+  /** The next step after queuing a frame that should leave now (lock held). */
+  private int promptTurnLocked(boolean mayInline) {
+    prompt = true;
+    if (writer != W_NONE || flushScheduled) {
+      // The writer sees this frame when it finishes, or the scheduled flush writes it.
       return NONE;
     }
-    flushScheduled = true;
     long now = System.nanoTime();
     boolean idle = now - lastAcquireNanos > INLINE_IDLE_NANOS;
     lastAcquireNanos = now;
     if (mayInline && idle) {
-      inlineActive = true;
+      writer = W_SENDER;
       return INLINE;
     }
+    flushScheduled = true;
     return SCHEDULE;
   }
 
+  /** The next step after queuing a corked frame (lock held). */
+  private int corkedTurnLocked(boolean mayInline) {
+    if (writer != W_NONE || blocked) {
+      return NONE;
+    }
+    if (pending.position() - pendingStart >= batch) {
+      if (mayInline) {
+        writer = W_SENDER;
+        return INLINE_BATCH;
+      }
+      if (!flushScheduled) {
+        flushScheduled = true;
+        return SCHEDULE;
+      }
+      return NONE;
+    }
+    if (!corkTimerSet && !flushScheduled) {
+      corkTimerSet = true;
+      return CORK;
+    }
+    return NONE;
+  }
+
   /**
-   * Writes the queue once from a sender's thread, which holds the write turn
-   * ({@link #INLINE}). Returns {@link #DRAINED} (turn released) or {@link #MORE} (the I/O
-   * thread must take over: the caller schedules a flush).
+   * Takes the write turn for the I/O thread: returns true when the caller must schedule a
+   * flush there, false when a writer or a scheduled flush will write anyway.
    */
-  int flushInline(Channel channel, List<CompletableFuture<Void>> done) throws IOException {
+  boolean takeFlushRequest() {
+    synchronized (lock) {
+      prompt = true;
+      if (writer != W_NONE || flushScheduled) {
+        return false;
+      }
+      flushScheduled = true;
+      return true;
+    }
+  }
+
+  /**
+   * Writes from a sender's thread, which holds the writer role ({@link #INLINE} or
+   * {@link #INLINE_BATCH}), and gives the role up.
+   *
+   * @param all write everything ({@link #INLINE}) rather than the batch's whole segments
+   * @param done collects the futures of frames now fully written (may be null: then the
+   *     futures, if any, go to a list made here and returned through {@link #takeSenderDone})
+   * @return what the caller must do next: {@link #NONE}, {@link #SCHEDULE} or {@link #CORK}
+   */
+  int flushInline(Channel channel, boolean all, List<CompletableFuture<Void>> done) {
+    int result;
     try {
-      if (swapLocked(false) == RELEASED) {
-        return DRAINED;
-      }
-      int n = channel.write(writing);
-      if (n > 0) {
-        written(n, done);
-      }
-      synchronized (lock) {
-        if (!writing.hasRemaining() && (pending == null || pending.position() == 0)) {
-          flushScheduled = false;
-          return DRAINED;
+      result = writeLoop(channel, all ? 2 : 1, all, done);
+    } catch (IOException e) {
+      // The I/O thread meets the same error on its next write and closes with the reason.
+      result = BLOCKED;
+    }
+    synchronized (lock) {
+      writer = W_NONE;
+      if (result == BLOCKED) {
+        // Only the I/O thread can wait for the socket to drain.
+        blocked = true;
+        if (!flushScheduled) {
+          flushScheduled = true;
+          return SCHEDULE;
         }
-        return MORE;
+        return NONE;
       }
-    } finally {
-      synchronized (lock) {
-        inlineActive = false;
+      return nextAfterWriteLocked();
+    }
+  }
+
+  /**
+   * What must happen to frames left after a writer gave up its role (lock held): a prompt
+   * frame needs a flush; corked ones the backstop timer.
+   */
+  private int nextAfterWriteLocked() {
+    if (!hasPendingLocked() && (writing == null || !writing.hasRemaining())) {
+      prompt = false;
+      return NONE;
+    }
+    if (flushScheduled || closed) {
+      return NONE;
+    }
+    if (prompt) {
+      flushScheduled = true;
+      return SCHEDULE;
+    }
+    if (!corkTimerSet) {
+      corkTimerSet = true;
+      return CORK;
+    }
+    return NONE;
+  }
+
+  /**
+   * The backstop timer for corked frames fired: writes them if nobody else is about to.
+   * I/O thread.
+   *
+   * @return true when the caller must run {@link #flush} now
+   */
+  boolean corkExpired() {
+    synchronized (lock) {
+      corkTimerSet = false;
+      if (closed || writer != W_NONE || flushScheduled || queued == 0) {
+        // A writer sets the timer again when it leaves corked frames behind.
+        return false;
       }
+      prompt = true;
+      flushScheduled = true;
+      return true;
     }
   }
 
   private void ensurePending(int n) {
     if (pending == null) {
       pending = ByteBuffer.allocateDirect(Math.max(INITIAL_CAPACITY, Integer.highestOneBit(n - 1) << 1));
+      pendingStart = 0;
     } else if (pending.remaining() < n) {
       long needed = (long) pending.position() + n;
       int capacity = pending.capacity();
@@ -312,82 +463,163 @@ final class Outbound {
     }
   }
 
-  /** {@link #flush} result: everything written; the flush flag is clear. */
+  /** {@link #flush} result: everything written, or what is left waits for a sender or the timer. */
   static final int DRAINED = 0;
   /** {@link #flush} result: the socket is full; write interest was requested. */
   static final int BLOCKED = 1;
-  /** {@link #flush} result: the write budget ran out; run another flush (the flag stays set). */
+  /** {@link #flush} result: the write budget ran out; run another flush (it is scheduled). */
   static final int MORE = 2;
+  /** {@link #flush} result: corked frames are left; set the backstop timer. */
+  static final int CORKED = 3;
 
   /**
-   * Writes what is queued.
+   * Writes what is queued. I/O thread: a scheduled flush, the socket drained, or the backstop.
    *
    * @param done collects the futures of frames now fully written
-   * @return {@link #DRAINED}, {@link #BLOCKED} or {@link #MORE}
+   * @return {@link #DRAINED}, {@link #BLOCKED}, {@link #MORE} or {@link #CORKED}
    */
   int flush(Channel channel, List<CompletableFuture<Void>> done) throws IOException {
+    boolean all;
     synchronized (lock) {
-      if (inlineActive) {
-        // A sender is writing; it hands over with a scheduled flush if anything is left.
+      flushScheduled = false;
+      blocked = false;
+      if (writer != W_NONE) {
+        // A sender is writing; when it finishes it schedules what is left.
         return DRAINED;
       }
-      flushScheduled = true;
+      writer = W_IO;
+      all = prompt;
     }
-    boolean wrote = false;
-    for (int i = 0; i < MAX_WRITES_PER_FLUSH; i++) {
-      if (writing != null && writing.hasRemaining()) {
-        int n = channel.write(writing);
-        if (n > 0) {
-          written(n, done);
-          wrote = true;
-        }
-        if (writing.hasRemaining()) {
-          channel.requestWritable();
-          return BLOCKED;
+    int result = BLOCKED;
+    try {
+      result = writeLoop(channel, MAX_WRITES_PER_FLUSH, all, done);
+    } finally {
+      synchronized (lock) {
+        writer = W_NONE;
+        if (result == BLOCKED) {
+          blocked = true;
+          flushScheduled = true;
         }
       }
-      // After a write, keep the turn for one more loop pass: under a flood, senders fill the
-      // queue meanwhile and need not schedule (and wake) again; the batches grow.
-      int swapped = swapLocked(wrote);
-      if (swapped == RELEASED) {
-        return DRAINED;
+    }
+    if (result == BLOCKED) {
+      channel.requestWritable();
+      return BLOCKED;
+    }
+    synchronized (lock) {
+      int next = nextAfterWriteLocked();
+      return next == SCHEDULE ? MORE : next == CORK ? CORKED : DRAINED;
+    }
+  }
+
+  /**
+   * The writer's loop: swaps in what senders queued and writes it, at most {@code maxWrites}
+   * times. A tail shorter than a segment goes in front of the next batch when one is queued;
+   * otherwise it is written only when {@code all} (or a prompt frame is queued).
+   *
+   * @return {@link #DRAINED} (nothing more this writer should write now), {@link #BLOCKED}
+   *     (the socket is full) or {@link #MORE} (the budget ran out)
+   */
+  private int writeLoop(Channel channel, int maxWrites, boolean all, List<CompletableFuture<Void>> done)
+      throws IOException {
+    int writes = 0;
+    while (writes < maxWrites) {
+      if (writing == null || !writing.hasRemaining()) {
+        if (!swap()) {
+          return DRAINED;
+        }
       }
-      if (swapped == KEPT) {
-        return MORE;
+      int remaining = writing.remaining();
+      int tail = segment > 0 ? remaining % segment : 0;
+      if (remaining == tail && tail > 0) {
+        // Less than one segment: put it in front of what was queued meanwhile, or write it
+        // alone if frames wait to go now.
+        int merged = mergeTail(all);
+        if (merged == MERGED) {
+          continue;
+        }
+        if (merged == LEAVE) {
+          return DRAINED;
+        }
+        tail = 0;
+      }
+      int limit = writing.limit();
+      writing.limit(limit - tail);
+      int n;
+      try {
+        n = channel.write(writing);
+      } finally {
+        writing.limit(limit);
+      }
+      writes++;
+      if (n > 0) {
+        written(n, done);
+      }
+      if (writing.remaining() > tail) {
+        return BLOCKED;
       }
     }
     return MORE;
   }
 
-  private static final int SWAPPED = 0;
-  private static final int RELEASED = 1;
-  private static final int KEPT = 2;
+  private static final int MERGED = 0;
+  private static final int WRITE_ALONE = 1;
+  private static final int LEAVE = 2;
 
   /**
-   * Swaps {@code pending} (what senders filled) into {@code writing}, or, when nothing is
-   * pending, releases the write turn (unless asked to keep it). Called by the turn holder.
+   * Puts the unwritten tail of {@code writing} in front of the frames queued in {@code pending}
+   * (into its headroom) and makes that the buffer to write. Writer only.
    *
-   * @param keepTurn when nothing is pending, keep the write turn instead of releasing it
-   * @return {@link #SWAPPED}, {@link #RELEASED} or {@link #KEPT}
+   * @return {@link #MERGED}; {@link #WRITE_ALONE} when the tail must go now by itself;
+   *     {@link #LEAVE} when it may wait for more frames (all corked)
    */
-  private int swapLocked(boolean keepTurn) {
+  private int mergeTail(boolean all) {
     synchronized (lock) {
-      if (pending == null || pending.position() == 0) {
-        if (keepTurn) {
-          return KEPT;
-        }
-        flushScheduled = false;
-        return RELEASED;
+      int tail = writing.remaining();
+      if (hasPendingLocked() && pendingStart >= tail) {
+        int start = pendingStart - tail;
+        pending.put(start, writing, writing.position(), tail);
+        ByteBuffer drained = writing;
+        writing = pending;
+        writing.limit(writing.position());
+        writing.position(start);
+        pending = drained;
+        resetPendingLocked();
+        return MERGED;
+      }
+      return all || prompt || closed ? WRITE_ALONE : LEAVE;
+    }
+  }
+
+  /** Swaps {@code pending} (what senders queued) into {@code writing}; false if nothing is queued. */
+  private boolean swap() {
+    synchronized (lock) {
+      if (!hasPendingLocked()) {
+        return false;
       }
       ByteBuffer drained = writing;
       writing = pending;
+      writing.limit(writing.position());
+      writing.position(pendingStart);
       pending = drained;
       if (pending != null) {
-        pending.clear();
+        resetPendingLocked();
+      } else {
+        pendingStart = 0;
       }
-      writing.flip();
-      return SWAPPED;
+      return true;
     }
+  }
+
+  private boolean hasPendingLocked() {
+    return pending != null && pending.position() > pendingStart;
+  }
+
+  /** Empties {@code pending}, with headroom for a tail once it is large enough to see batches. */
+  private void resetPendingLocked() {
+    pending.clear();
+    pendingStart = segment > 0 && pending.capacity() >= 4 * segment ? segment : 0;
+    pending.position(pendingStart);
   }
 
   private void written(int n, List<CompletableFuture<Void>> done) {
@@ -453,10 +685,13 @@ final class Outbound {
   void release() {
     synchronized (lock) {
       closed = true;
-      pending = null;
       queued = 0;
+      if (writer == W_NONE) {
+        // A sender still writing keeps its buffer until it fails on the closed channel.
+        pending = null;
+        writing = null;
+      }
     }
-    writing = null;
   }
 
   long queuedBytes() {

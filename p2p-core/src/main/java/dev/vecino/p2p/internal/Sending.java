@@ -70,6 +70,25 @@ final class Sending {
     return status(c.send(FrameType.BINARY, null, 0, 0, payload, null));
   }
 
+  /** See {@code PeerNode.trySendMore(Peer, MessageKind, byte[], int, int)}. Any thread. */
+  SendStatus trySendMore(Peer peer, MessageKind kind, byte[] payload, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, payload.length);
+    Connection c = registry.connectionOf(peer);
+    return status(c.send(frameType(kind), payload, offset, length, null, null, true, true));
+  }
+
+  /** See {@code PeerNode.trySendMore(Peer, ByteBuffer)}. Any thread. */
+  SendStatus trySendMore(Peer peer, ByteBuffer payload) {
+    Objects.requireNonNull(payload, "payload");
+    Connection c = registry.connectionOf(peer);
+    return status(c.send(FrameType.BINARY, null, 0, 0, payload, null, true, true));
+  }
+
+  /** See {@code PeerNode.flush(Peer)}. Any thread. */
+  void flush(Peer peer) {
+    registry.connectionOf(peer).flush();
+  }
+
   /** See {@code PeerNode.send(Peer, MessageKind, byte[], Duration)}. Any thread. */
   CompletableFuture<Void> send(Peer peer, MessageKind kind, byte[] payload, Duration queueTimeout) {
     Objects.requireNonNull(kind, "kind");
@@ -100,7 +119,7 @@ final class Sending {
     Map<PeerId, SendStatus> result = new HashMap<>();
     FrameType type = frameType(kind);
     for (PeerHandle h : registry.sortedHandles()) {
-      result.put(h.id, status(h.connection.send(type, payload, 0, payload.length, null, null, false)));
+      result.put(h.id, status(h.connection.send(type, payload, 0, payload.length, null, null, false, false)));
     }
     return new BroadcastResult(result);
   }
