@@ -116,8 +116,7 @@ final class FrameWriter {
   /** Does what {@link Outbound} asked for after queuing a frame. */
   private void next(Outbound o, int turn) {
     switch (turn) {
-      case Outbound.INLINE -> flushInline(o, true);
-      case Outbound.INLINE_BATCH -> flushInline(o, false);
+      case Outbound.INLINE, Outbound.INLINE_BATCH -> flushInline(o);
       case Outbound.SCHEDULE -> channel.eventLoop().execute(flushTask);
       case Outbound.CORK -> setCorkTimer();
       default -> {
@@ -127,12 +126,12 @@ final class FrameWriter {
   }
 
   /** Writes from the sender's thread, which holds the writer role; hands the rest on. */
-  private void flushInline(Outbound o, boolean all) {
+  private void flushInline(Outbound o) {
     // A list of its own: the writer role is given up inside Outbound.flushInline, so the I/O
     // thread (whose list 'written' is) or another sender may be writing while this one
     // completes its futures.
     List<CompletableFuture<Void>> done = new ArrayList<>(4);
-    int next = o.flushInline(channel, all, done);
+    int next = o.flushInline(channel, done);
     PeerHandle handle = connection.handle();
     if (!done.isEmpty()) {
       node.events.completeSends(handle, done);

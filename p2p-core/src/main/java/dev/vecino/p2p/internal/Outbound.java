@@ -92,8 +92,12 @@ final class Outbound {
   private int writer;
   /** The socket was full at the last write: only the I/O thread writes, once it drains. */
   private boolean blocked;
-  /** A queued frame wants to leave now (not corked): the writer writes everything, tails too. */
-  private boolean prompt;
+  /**
+   * Bytes queued up to here must leave now (a frame without {@code more}, a flush, the
+   * backstop): until they are written, writers write short tails too. Compared with
+   * {@code writtenTotal}; what was queued after it with {@code more} may wait.
+   */
+  private long promptEnd;
   private long lastAcquireNanos;
   private boolean closed;
   private boolean unwritable;
@@ -268,7 +272,6 @@ final class Outbound {
       }
       parked.poll();
       parkedBytes -= p.payload.length;
-      prompt = true;
       if (p.timer != null) {
         p.timer.cancel();
       }
@@ -278,6 +281,7 @@ final class Outbound {
       enqueuedTotal += n;
       messages++;
       waiters.add(new Waiter(enqueuedTotal, p.future));
+      promptEnd = enqueuedTotal;
     }
   }
 
@@ -318,7 +322,7 @@ final class Outbound {
 
   /** The next step after queuing a frame that should leave now (lock held). */
   private int promptTurnLocked(boolean mayInline) {
-    prompt = true;
+    promptEnd = enqueuedTotal;
     if (writer != W_NONE || flushScheduled) {
       // The writer sees this frame when it finishes, or the scheduled flush writes it.
       return NONE;
@@ -363,7 +367,7 @@ final class Outbound {
    */
   boolean takeFlushRequest() {
     synchronized (lock) {
-      prompt = true;
+      promptEnd = enqueuedTotal;
       if (writer != W_NONE || flushScheduled) {
         return false;
       }
@@ -376,18 +380,21 @@ final class Outbound {
    * Writes from a sender's thread, which holds the writer role ({@link #INLINE} or
    * {@link #INLINE_BATCH}), and gives the role up.
    *
-   * @param all write everything ({@link #INLINE}) rather than the batch's whole segments
-   * @param done collects the futures of frames now fully written (may be null: then the
-   *     futures, if any, go to a list made here and returned through {@link #takeSenderDone})
+   * @param done collects the futures of frames now fully written
    * @return what the caller must do next: {@link #NONE}, {@link #SCHEDULE} or {@link #CORK}
    */
-  int flushInline(Channel channel, boolean all, List<CompletableFuture<Void>> done) {
+  int flushInline(Channel channel, List<CompletableFuture<Void>> done) {
     int result;
     try {
-      result = writeLoop(channel, all ? 2 : 1, all, done);
+      result = writeLoop(channel, 2, done);
     } catch (IOException e) {
       // The I/O thread meets the same error on its next write and closes with the reason.
       result = BLOCKED;
+    } catch (RuntimeException e) {
+      synchronized (lock) {
+        writer = W_NONE;
+      }
+      throw e;
     }
     synchronized (lock) {
       writer = W_NONE;
@@ -410,13 +417,12 @@ final class Outbound {
    */
   private int nextAfterWriteLocked() {
     if (!hasPendingLocked() && (writing == null || !writing.hasRemaining())) {
-      prompt = false;
       return NONE;
     }
     if (flushScheduled || closed) {
       return NONE;
     }
-    if (prompt) {
+    if (promptEnd > writtenTotal) {
       flushScheduled = true;
       return SCHEDULE;
     }
@@ -440,7 +446,7 @@ final class Outbound {
         // A writer sets the timer again when it leaves corked frames behind.
         return false;
       }
-      prompt = true;
+      promptEnd = enqueuedTotal;
       flushScheduled = true;
       return true;
     }
@@ -479,7 +485,6 @@ final class Outbound {
    * @return {@link #DRAINED}, {@link #BLOCKED}, {@link #MORE} or {@link #CORKED}
    */
   int flush(Channel channel, List<CompletableFuture<Void>> done) throws IOException {
-    boolean all;
     synchronized (lock) {
       flushScheduled = false;
       blocked = false;
@@ -488,42 +493,46 @@ final class Outbound {
         return DRAINED;
       }
       writer = W_IO;
-      all = prompt;
     }
-    int result = BLOCKED;
+    int result;
     try {
-      result = writeLoop(channel, MAX_WRITES_PER_FLUSH, all, done);
-    } finally {
+      result = writeLoop(channel, MAX_WRITES_PER_FLUSH, done);
+    } catch (IOException | RuntimeException e) {
       synchronized (lock) {
         writer = W_NONE;
-        if (result == BLOCKED) {
-          blocked = true;
-          flushScheduled = true;
-        }
+      }
+      throw e;
+    }
+    int next;
+    synchronized (lock) {
+      writer = W_NONE;
+      if (result == BLOCKED) {
+        blocked = true;
+        flushScheduled = true;
+        next = -1;
+      } else {
+        next = nextAfterWriteLocked();
       }
     }
     if (result == BLOCKED) {
       channel.requestWritable();
       return BLOCKED;
     }
-    synchronized (lock) {
-      int next = nextAfterWriteLocked();
-      return next == SCHEDULE ? MORE : next == CORK ? CORKED : DRAINED;
-    }
+    return next == SCHEDULE ? MORE : next == CORK ? CORKED : DRAINED;
   }
 
   /**
    * The writer's loop: swaps in what senders queued and writes it, at most {@code maxWrites}
    * times. A tail shorter than a segment goes in front of the next batch when one is queued;
-   * otherwise it is written only when {@code all} (or a prompt frame is queued).
+   * it is written alone only while bytes that must leave now are unwritten.
    *
    * @return {@link #DRAINED} (nothing more this writer should write now), {@link #BLOCKED}
    *     (the socket is full) or {@link #MORE} (the budget ran out)
    */
-  private int writeLoop(Channel channel, int maxWrites, boolean all, List<CompletableFuture<Void>> done)
+  private int writeLoop(Channel channel, int maxWrites, List<CompletableFuture<Void>> done)
       throws IOException {
     int writes = 0;
-    while (writes < maxWrites) {
+    for (int steps = 0; writes < maxWrites && steps < 2 * maxWrites + 2; steps++) {
       if (writing == null || !writing.hasRemaining()) {
         if (!swap()) {
           return DRAINED;
@@ -532,9 +541,8 @@ final class Outbound {
       int remaining = writing.remaining();
       int tail = segment > 0 ? remaining % segment : 0;
       if (remaining == tail && tail > 0) {
-        // Less than one segment: put it in front of what was queued meanwhile, or write it
-        // alone if frames wait to go now.
-        int merged = mergeTail(all);
+        // Less than one segment: put it in front of what was queued meanwhile.
+        int merged = mergeTail();
         if (merged == MERGED) {
           continue;
         }
@@ -570,10 +578,11 @@ final class Outbound {
    * Puts the unwritten tail of {@code writing} in front of the frames queued in {@code pending}
    * (into its headroom) and makes that the buffer to write. Writer only.
    *
-   * @return {@link #MERGED}; {@link #WRITE_ALONE} when the tail must go now by itself;
-   *     {@link #LEAVE} when it may wait for more frames (all corked)
+   * @return {@link #MERGED} when {@code writing} now holds a whole segment or more;
+   *     {@link #WRITE_ALONE} when what it holds must go now although shorter; {@link #LEAVE}
+   *     when it may wait for more frames (all corked)
    */
-  private int mergeTail(boolean all) {
+  private int mergeTail() {
     synchronized (lock) {
       int tail = writing.remaining();
       if (hasPendingLocked() && pendingStart >= tail) {
@@ -585,9 +594,11 @@ final class Outbound {
         writing.position(start);
         pending = drained;
         resetPendingLocked();
-        return MERGED;
+        if (writing.remaining() >= segment) {
+          return MERGED;
+        }
       }
-      return all || prompt || closed ? WRITE_ALONE : LEAVE;
+      return promptEnd > writtenTotal || closed ? WRITE_ALONE : LEAVE;
     }
   }
 
