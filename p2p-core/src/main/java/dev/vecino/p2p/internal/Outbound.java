@@ -407,22 +407,32 @@ final class Outbound {
         }
         return NONE;
       }
+      if (closed) {
+        // Closing: the I/O thread finishes what is left and then half-closes. Its flush may
+        // have run while this sender held the role (and left at once), so hand it over.
+        if (!flushScheduled) {
+          flushScheduled = true;
+          return SCHEDULE;
+        }
+        return NONE;
+      }
       return nextAfterWriteLocked();
     }
   }
 
   /**
    * What must happen to frames left after a writer gave up its role (lock held): a prompt
-   * frame needs a flush; corked ones the backstop timer.
+   * frame, or any frame once closed, needs a flush; corked ones the backstop timer.
    */
   private int nextAfterWriteLocked() {
     if (!hasPendingLocked() && (writing == null || !writing.hasRemaining())) {
       return NONE;
     }
-    if (flushScheduled || closed) {
+    if (flushScheduled) {
       return NONE;
     }
-    if (promptEnd > writtenTotal) {
+    if (promptEnd > writtenTotal || closed) {
+      // Closed with frames left (BYE queued, or a codec without BYE): they must go now too.
       flushScheduled = true;
       return SCHEDULE;
     }
