@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p><b>Why a batch per invocation:</b> {@code trySend} returns once a message is queued, so
  * timing it alone measures how fast the queue fills, not how fast messages arrive. Each
  * invocation queues {@value #BATCH} messages (retrying on {@code QUEUE_FULL}) and then waits
- * until the receiver's listener has counted every one of them; JMH divides by
+ * until the receiver's listener has counted every one of them ({@code trySendMore}: queues
+ * them corked and flushes once at the end); JMH divides by
  * {@value #BATCH}, so the score is messages <em>received</em> per second. The pipeline drains
  * once per batch (a few hundred microseconds in a batch of several milliseconds).
  *
@@ -56,6 +57,13 @@ public class DispatchBench {
     /** {@code direct}: receiver callbacks on its I/O thread; {@code executor}: the default. */
     @Param({"direct", "executor"})
     public String callbacks;
+
+    /**
+     * {@code trySend}: every message asks to leave now; {@code trySendMore}: the batch is
+     * corked ({@code trySendMore}) and flushed once at its end.
+     */
+    @Param({"trySend", "trySendMore"})
+    public String send;
 
     PeerNode sender;
     PeerNode receiver;
@@ -140,8 +148,15 @@ public class DispatchBench {
     Peer peer = p.peer;
     byte[] payload = p.payload;
     long full = 0;
-    for (int i = 0; i < BATCH; i++) {
-      full += Loopback.sendRetrying(sender, peer, payload);
+    if ("trySendMore".equals(p.send)) {
+      for (int i = 0; i < BATCH; i++) {
+        full += Loopback.sendMoreRetrying(sender, peer, payload);
+      }
+      sender.flush(peer);
+    } else {
+      for (int i = 0; i < BATCH; i++) {
+        full += Loopback.sendRetrying(sender, peer, payload);
+      }
     }
     r.queueFull += full;
     long target = p.expected += BATCH;

@@ -8,6 +8,7 @@ import dev.vecino.p2p.SendStatus;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -82,8 +83,9 @@ public final class Loopback {
   }
 
   /**
-   * Queues one message with {@link PeerNode#trySend(Peer, byte[])}, yielding and retrying on
-   * {@link SendStatus#QUEUE_FULL}.
+   * Queues one message with {@link PeerNode#trySend(Peer, byte[])}; on
+   * {@link SendStatus#QUEUE_FULL} waits until the peer is writable again (the queue drained to
+   * its low watermark), the way a well-behaved producer backs off, and retries.
    *
    * @param node the sending node
    * @param peer the destination
@@ -96,7 +98,7 @@ public final class Loopback {
     if (s == SendStatus.OK) {
       return 0;
     }
-    return retry(node, peer, payload, null, s);
+    return retry(node, peer, payload, null, s, false);
   }
 
   /**
@@ -112,11 +114,29 @@ public final class Loopback {
     if (s == SendStatus.OK) {
       return 0;
     }
-    return retry(node, peer, null, payload, s);
+    return retry(node, peer, null, payload, s, false);
+  }
+
+  /**
+   * As {@link #sendRetrying(PeerNode, Peer, byte[])}, with
+   * {@link PeerNode#trySendMore(Peer, byte[])}: the caller ends the stream with
+   * {@link PeerNode#flush(Peer)}.
+   *
+   * @param node the sending node
+   * @param peer the destination
+   * @param payload the payload
+   * @return how many times the queue was full
+   */
+  public static long sendMoreRetrying(PeerNode node, Peer peer, byte[] payload) {
+    SendStatus s = node.trySendMore(peer, payload);
+    if (s == SendStatus.OK) {
+      return 0;
+    }
+    return retry(node, peer, payload, null, s, true);
   }
 
   private static long retry(PeerNode node, Peer peer, byte[] array, ByteBuffer buffer,
-      SendStatus first) {
+      SendStatus first, boolean more) {
     long full = 0;
     long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
     SendStatus s = first;
@@ -125,12 +145,23 @@ public final class Loopback {
         throw new IllegalStateException("peer closed during the benchmark: " + peer.id());
       }
       full++;
-      Thread.yield();
-      if ((full & 1023) == 0 && System.nanoTime() - deadline > 0) {
+      // Parking, not spinning: on two cores a spinning sender takes the CPU the I/O threads
+      // need to drain its queue.
+      while (!peer.isWritable() && System.nanoTime() - deadline < 0) {
+        LockSupport.parkNanos(BACK_OFF_NANOS);
+      }
+      if (System.nanoTime() - deadline > 0) {
         throw new IllegalStateException("queue stayed full for " + WAIT_LIMIT);
       }
-      s = array != null ? node.trySend(peer, array) : node.trySend(peer, buffer);
+      if (peer.isWritable()) {
+        Thread.onSpinWait();
+      }
+      s = array != null ? more ? node.trySendMore(peer, array) : node.trySend(peer, array)
+          : node.trySend(peer, buffer);
     }
     return full;
   }
+
+  /** How long a sender parks between looks at a full peer's writability. */
+  private static final long BACK_OFF_NANOS = 20_000;
 }

@@ -45,7 +45,8 @@ class CompareSmokeIT {
     assertEquals(0, p.exitValue(), "smoke run reported problems:\n" + text);
     List<String> csv = Files.readAllLines(out.resolve("benchmarks-results.csv"));
     for (String id : List.of("oneway-64/nio-ceiling", "oneway-64/vecino-executor",
-        "oneway-64/vecino-direct", "oneway-64/blocking-socket", "oneway-64/netty",
+        "oneway-64/vecino-direct", "oneway-64/vecino-more", "oneway-64/blocking-socket",
+        "oneway-64/netty",
         "oneway-64/jeromq", "oneway-1024/vecino-executor", "pingpong-64/vecino-direct",
         "pingpong-64/vecino-executor", "pingpong-64/blocking-socket", "openloop-64/vecino-direct",
         "jmh/DispatchBench.oneWay", "jmh/PingPongBench.roundTrip", "jmh/CodecBench.encode",

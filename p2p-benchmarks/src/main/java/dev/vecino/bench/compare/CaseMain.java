@@ -57,8 +57,9 @@ public final class CaseMain {
       case "nio-ceiling" -> new NioCeilingContender();
       case "vecino-direct" -> new VecinoContender(true);
       case "vecino-executor" -> new VecinoContender(false);
-      case "vecino-payload" -> new VecinoContender(true, true, false);
-      case "vecino-poll" -> new VecinoContender(true, false, true);
+      case "vecino-payload" -> new VecinoContender(true, true, false, false);
+      case "vecino-more" -> new VecinoContender(true, true, false, true);
+      case "vecino-poll" -> new VecinoContender(true, false, true, false);
       case "blocking-socket" -> new BlockingSocketContender();
       case "netty" -> new NettyContender();
       case "jeromq" -> new JeroMqContender();

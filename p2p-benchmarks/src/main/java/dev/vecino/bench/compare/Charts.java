@@ -78,6 +78,7 @@ final class Charts {
       case "vecino-executor" -> "Vecino (executor)";
       case "vecino-direct" -> "Vecino (direct)";
       case "vecino-payload" -> "Vecino (onPayload)";
+      case "vecino-more" -> "Vecino (trySendMore)";
       case "vecino-poll" -> "Vecino (busyPoll)";
       case "blocking-socket" -> "blocking socket";
       case "netty" -> "Netty";

@@ -36,7 +36,7 @@ public final class CompareMain {
   static final int[] SIZES = {64, 1024};
   /** One-way contenders, ceiling first. */
   static final String[] ONE_WAY = {"nio-ceiling", "vecino-executor", "vecino-direct",
-      "vecino-payload", "blocking-socket", "netty", "jeromq"};
+      "vecino-payload", "vecino-more", "blocking-socket", "netty", "jeromq"};
   /** Latency contenders, reference first. */
   static final String[] LATENCY = {"blocking-socket", "vecino-direct", "vecino-executor",
       "vecino-poll", "netty", "jeromq"};

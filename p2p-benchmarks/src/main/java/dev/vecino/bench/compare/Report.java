@@ -147,7 +147,8 @@ final class Report {
     s.append("\nVecino against each peer (same run, median / median):\n\n");
     s.append("| Vecino mode | size | ÷ blocking socket | ÷ Netty | ÷ JeroMQ |\n");
     s.append("|---|---|---:|---:|---:|\n");
-    for (String v : new String[] {"vecino-executor", "vecino-direct", "vecino-payload"}) {
+    for (String v : new String[] {"vecino-executor", "vecino-direct", "vecino-payload",
+        "vecino-more"}) {
       for (int size : CompareMain.SIZES) {
         CaseSpec me = find(throughput, "oneway", size, v);
         s.append("| ").append(label(v)).append(" | ").append(sizeLabel(size)).append(" | ")
@@ -339,6 +340,7 @@ final class Report {
       case "vecino-executor" -> "Vecino `trySend`, default callback executor";
       case "vecino-direct" -> "Vecino `trySend`, direct callbacks";
       case "vecino-payload" -> "Vecino `trySend`, direct, zero-copy `onPayload` receiver";
+      case "vecino-more" -> "Vecino `trySendMore` (corked stream), direct, `onPayload` receiver";
       case "vecino-poll" -> "Vecino direct, listener-driven, `busyPoll` 50 µs";
       case "blocking-socket" -> "blocking socket (64 KiB buffered stream)";
       case "netty" -> "Netty 4.1 NIO";

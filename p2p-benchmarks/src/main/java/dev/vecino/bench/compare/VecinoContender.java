@@ -15,8 +15,9 @@ import java.util.function.LongConsumer;
 import org.HdrHistogram.Histogram;
 
 /**
- * Vecino: two {@link PeerNode}s on loopback; the sender uses {@code trySend} (retrying on
- * {@code QUEUE_FULL}), the receiver counts in its listener. {@code direct} runs listeners on the
+ * Vecino: two {@link PeerNode}s on loopback; the sender uses {@code trySend} (or, in
+ * {@code more} mode, {@code trySendMore}; on {@code QUEUE_FULL} it waits for writability and
+ * retries), the receiver counts in its listener. {@code direct} runs listeners on the
  * I/O thread; otherwise the default callback executor is used. Variants: the receiver counts
  * through {@code onMessage} (an owned {@code Message} per message, what most code uses) or
  * through the zero-copy {@code onPayload}; ping-pong is driven by the benchmark thread (send,
@@ -31,15 +32,23 @@ final class VecinoContender implements Contender {
   private final boolean direct;
   private final boolean payloadListener;
   private final boolean polling;
+  private final boolean more;
 
   VecinoContender(boolean direct) {
-    this(direct, false, false);
+    this(direct, false, false, false);
   }
 
-  VecinoContender(boolean direct, boolean payloadListener, boolean polling) {
+  /**
+   * @param direct listeners on the I/O thread
+   * @param payloadListener the receiver counts through {@code onPayload}
+   * @param polling ping-pong driven by the client's listener, with {@code busyPoll}
+   * @param more one-way with {@code trySendMore} (corked streaming) instead of {@code trySend}
+   */
+  VecinoContender(boolean direct, boolean payloadListener, boolean polling, boolean more) {
     this.direct = direct;
     this.payloadListener = payloadListener;
     this.polling = polling;
+    this.more = more;
   }
 
   @Override
@@ -63,7 +72,8 @@ final class VecinoContender implements Contender {
         long n = 0;
         long f = 0;
         while (true) {
-          f += Loopback.sendRetrying(sender, peer, payload);
+          f += more ? Loopback.sendMoreRetrying(sender, peer, payload)
+              : Loopback.sendRetrying(sender, peer, payload);
           if ((++n & 1023) == 0) {
             sent.lazySet(n);
             full.lazySet(f);

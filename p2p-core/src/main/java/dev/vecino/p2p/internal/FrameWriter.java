@@ -230,6 +230,11 @@ final class FrameWriter {
     try {
       result = outbound.flush(channel, written);
     } catch (IOException e) {
+      // Frames fully written before the failure did go out: their sends succeeded.
+      if (!written.isEmpty()) {
+        node.events.completeSends(connection.handle(), written);
+        written.clear();
+      }
       connection.writeFailed(e);
       return;
     }

@@ -560,6 +560,9 @@ final class Outbound {
           return DRAINED;
         }
         tail = 0;
+      } else if (tail > 0 && mayWriteTail()) {
+        // Nothing to merge the tail with, and it must go now: one write, not two.
+        tail = 0;
       }
       int limit = writing.limit();
       writing.limit(limit - tail);
@@ -578,6 +581,13 @@ final class Outbound {
       }
     }
     return MORE;
+  }
+
+  /** Whether bytes that must leave now are unwritten and nothing is queued behind them. Writer only. */
+  private boolean mayWriteTail() {
+    synchronized (lock) {
+      return (promptEnd > writtenTotal || closed) && !hasPendingLocked();
+    }
   }
 
   private static final int MERGED = 0;
@@ -636,10 +646,13 @@ final class Outbound {
     return pending != null && pending.position() > pendingStart;
   }
 
-  /** Empties {@code pending}, with headroom for a tail once it is large enough to see batches. */
+  /**
+   * Empties {@code pending}, with headroom for a tail once it has held a batch (only a stream
+   * grows it that far; it then grows once more to fit headroom and a batch).
+   */
   private void resetPendingLocked() {
     pending.clear();
-    pendingStart = segment > 0 && pending.capacity() >= 4 * segment ? segment : 0;
+    pendingStart = segment > 0 && pending.capacity() >= 2 * segment ? segment : 0;
     pending.position(pendingStart);
   }
 
