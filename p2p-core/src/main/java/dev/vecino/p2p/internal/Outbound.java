@@ -109,6 +109,8 @@ final class Outbound {
   // The writer's (handed over under lock).
   private ByteBuffer writing;
   private long writtenTotal;
+  /** The last {@link #writeLoop} wrote something. */
+  private boolean wroteInLoop;
 
   private static final int W_NONE = 0;
   private static final int W_IO = 1;
@@ -522,6 +524,12 @@ final class Outbound {
         next = -1;
       } else {
         next = nextAfterWriteLocked();
+        if (next == NONE && wroteInLoop && !flushScheduled && !closed) {
+          // Keep the turn for one more pass: under a flood, senders fill the queue meanwhile
+          // and need not schedule (and wake) this thread again for every few messages.
+          flushScheduled = true;
+          next = SCHEDULE;
+        }
       }
     }
     if (result == BLOCKED) {
@@ -541,6 +549,7 @@ final class Outbound {
    */
   private int writeLoop(Channel channel, int maxWrites, List<CompletableFuture<Void>> done)
       throws IOException {
+    wroteInLoop = false;
     int writes = 0;
     for (int steps = 0; writes < maxWrites && steps < 2 * maxWrites + 2; steps++) {
       if (writing == null || !writing.hasRemaining()) {
@@ -574,6 +583,7 @@ final class Outbound {
       }
       writes++;
       if (n > 0) {
+        wroteInLoop = true;
         written(n, done);
       }
       if (writing.remaining() > tail) {
