@@ -192,6 +192,14 @@ final class ManualTransport implements TransportFactory, Transport, EventLoop {
     boolean open = true;
     boolean outputShut;
     boolean aborted;
+    /** Bytes the socket still takes; a write takes at most this many (0: the socket is full). */
+    long writeBudget = Long.MAX_VALUE;
+    /** Thrown by a write once the budget is spent (a reset), or null: the socket is just full. */
+    IOException writeError;
+    /** The node asked to hear when the full socket drains ({@link #drain}). */
+    boolean writeWanted;
+    /** Runs on the writing thread after a write took its bytes, before it returns; or null. */
+    volatile Runnable afterWrite;
 
     ManualChannel(ChannelHandler handler, InetSocketAddress remote) {
       this.handler = handler;
@@ -241,11 +249,31 @@ final class ManualTransport implements TransportFactory, Transport, EventLoop {
       if (!open || outputShut) {
         throw new IOException("closed");
       }
-      int n = src.remaining();
+      if (writeBudget == 0 && writeError != null && src.hasRemaining()) {
+        throw writeError;
+      }
+      int n = (int) Math.min(src.remaining(), writeBudget);
+      writeBudget -= n;
       byte[] copy = new byte[n];
       src.get(copy);
-      written.write(copy, 0, n);
+      synchronized (written) {
+        written.write(copy, 0, n);
+      }
+      Runnable hook = afterWrite;
+      if (hook != null) {
+        hook.run();
+      }
       return n;
+    }
+
+    /** The socket drains: writes take {@code budget} more bytes; tells the node if it asked. */
+    void drain(long budget) {
+      writeBudget = budget;
+      if (writeWanted) {
+        writeWanted = false;
+        execute(handler::onWritable);
+      }
+      runTasks();
     }
 
     @Override
@@ -259,7 +287,12 @@ final class ManualTransport implements TransportFactory, Transport, EventLoop {
 
     @Override
     public void requestWritable() {
-      execute(handler::onWritable);
+      if (writeBudget == 0) {
+        // Full: the node hears of it when the test drains the socket.
+        writeWanted = true;
+      } else {
+        execute(handler::onWritable);
+      }
     }
 
     @Override

@@ -131,7 +131,14 @@ final class FrameWriter {
     // thread (whose list 'written' is) or another sender may be writing while this one
     // completes its futures.
     List<CompletableFuture<Void>> done = new ArrayList<>(4);
-    int next = o.flushInline(channel, done);
+    List<CompletableFuture<Void>> failed = new ArrayList<>(0);
+    int next;
+    try {
+      next = o.flushInline(channel, done, failed);
+    } finally {
+      // Sends left unwritten by a close that came while this thread wrote.
+      failed.forEach(f -> node.failSend(f, connection));
+    }
     PeerHandle handle = connection.handle();
     if (!done.isEmpty()) {
       node.events.completeSends(handle, done);
@@ -177,7 +184,15 @@ final class FrameWriter {
         node.failQueueTimeout(p.future, connection, timeoutNanos);
       }
     }, timeoutNanos, TimeUnit.NANOSECONDS);
-    if (!o.park(p)) {
+    boolean parked;
+    try {
+      parked = o.park(p);
+    } catch (CodecException e) {
+      p.timer.cancel();
+      // As when the queue has room (send): the caller's mistake, not a delivery failure.
+      throw new IllegalArgumentException("cannot encode " + type + " frame: " + e.getMessage(), e);
+    }
+    if (!parked) {
       p.timer.cancel();
       return false;
     }
@@ -231,18 +246,12 @@ final class FrameWriter {
       result = outbound.flush(channel, written);
     } catch (IOException e) {
       // Frames fully written before the failure did go out: their sends succeeded.
-      if (!written.isEmpty()) {
-        node.events.completeSends(connection.handle(), written);
-        written.clear();
-      }
+      completeWritten(connection.handle());
       connection.writeFailed(e);
       return;
     }
     PeerHandle handle = connection.handle();
-    if (!written.isEmpty()) {
-      node.events.completeSends(handle, written);
-      written.clear();
-    }
+    completeWritten(handle);
     if (outbound.takeBecameWritable() && handle != null) {
       node.events.writabilityChanged(handle, true);
     }
@@ -254,6 +263,19 @@ final class FrameWriter {
       channel.eventLoop().execute(flushTask);
     } else if (result == Outbound.CORKED) {
       setCorkTimer();
+    }
+  }
+
+  /**
+   * Completes the sends of the frames the last flush wrote. Takes them out of {@code written}
+   * first: with direct callbacks a future's callback runs here and may flush again on this
+   * thread (a disconnect does), which uses the list. I/O thread.
+   */
+  private void completeWritten(PeerHandle handle) {
+    if (!written.isEmpty()) {
+      List<CompletableFuture<Void>> done = new ArrayList<>(written);
+      written.clear();
+      node.events.completeSends(handle, done);
     }
   }
 

@@ -100,6 +100,12 @@ final class Outbound {
   private long promptEnd;
   private long lastAcquireNanos;
   private boolean closed;
+  /**
+   * {@link #close} ran while a sender held the writer role: the sends of the frames it is
+   * writing may have been written already (its write may have returned, not yet counted), so
+   * it fails what is still unwritten when it gives up the role.
+   */
+  private boolean failWhenReleased;
   private boolean unwritable;
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(0);
   /** Sends waiting for room (the wait-with-timeout policy), in order; bounded by {@code maxQueuedBytes}. */
@@ -121,12 +127,22 @@ final class Outbound {
   /** A send waiting for room in the queue. */
   static final class Parked {
     final FrameType type;
-    final byte[] payload;
+    /** The payload's length: what the parked bytes count. */
+    final int length;
+    /** The caller's payload, until {@link #park} encodes it into {@code frame}. */
+    private byte[] payload;
+    /**
+     * The encoded frame, made by {@link #park} under the lock, so a frame the codec refuses
+     * fails the send there and then, and admitting it later (on whichever thread writes) only
+     * copies bytes and cannot throw.
+     */
+    private ByteBuffer frame;
     final CompletableFuture<Void> future;
     EventLoop.Timer timer;
 
     Parked(FrameType type, byte[] payload, CompletableFuture<Void> future) {
       this.type = type;
+      this.length = payload.length;
       this.payload = payload;
       this.future = future;
     }
@@ -238,17 +254,23 @@ final class Outbound {
   }
 
   /**
-   * Parks a send until the queue has room, if the parked bytes stay within the bound.
+   * Parks a send until the queue has room, if the parked bytes stay within the bound. Encodes
+   * its frame now: the payload array is not referenced after this returns.
    *
    * @return false if it could not be parked (closed, or too much already parked)
+   * @throws CodecException if the codec cannot encode the frame (nothing is parked)
    */
-  boolean park(Parked p) {
+  boolean park(Parked p) throws CodecException {
     synchronized (lock) {
-      if (closed || parkedBytes + p.payload.length > maxQueuedBytes) {
+      if (closed || parkedBytes + p.length > maxQueuedBytes) {
         return false;
       }
+      ByteBuffer frame = ByteBuffer.allocate(encoder.encodedLength(p.type, p.length));
+      encoder.encode(p.type, p.payload, 0, p.length, frame);
+      p.frame = frame.flip();
+      p.payload = null;
       parked.add(p);
-      parkedBytes += p.payload.length;
+      parkedBytes += p.length;
       return true;
     }
   }
@@ -257,7 +279,7 @@ final class Outbound {
   boolean unpark(Parked p) {
     synchronized (lock) {
       if (parked.remove(p)) {
-        parkedBytes -= p.payload.length;
+        parkedBytes -= p.length;
         return true;
       }
       return false;
@@ -268,17 +290,19 @@ final class Outbound {
   private void admitParked() {
     Parked p;
     while ((p = parked.peek()) != null && !closed) {
-      int n = encoder.encodedLength(p.type, p.payload.length);
+      int n = p.frame.remaining();
       if (queued > 0 && queued + n > maxQueuedBytes) {
         return;
       }
       parked.poll();
-      parkedBytes -= p.payload.length;
+      parkedBytes -= p.length;
       if (p.timer != null) {
         p.timer.cancel();
       }
       ensurePending(n);
-      encoder.encode(p.type, p.payload, 0, p.payload.length, pending);
+      // Encoded by park(): a copy that cannot fail, here inside written() on a writer's thread.
+      pending.put(p.frame);
+      p.frame = null;
       queued += n;
       enqueuedTotal += n;
       messages++;
@@ -383,9 +407,11 @@ final class Outbound {
    * {@link #INLINE_BATCH}), and gives the role up.
    *
    * @param done collects the futures of frames now fully written
+   * @param failed collects the futures of frames left unwritten when the queue was closed
+   *     ({@link #close}) while this sender wrote
    * @return what the caller must do next: {@link #NONE}, {@link #SCHEDULE} or {@link #CORK}
    */
-  int flushInline(Channel channel, List<CompletableFuture<Void>> done) {
+  int flushInline(Channel channel, List<CompletableFuture<Void>> done, List<CompletableFuture<Void>> failed) {
     int result;
     try {
       result = writeLoop(channel, 2, done);
@@ -394,12 +420,12 @@ final class Outbound {
       result = BLOCKED;
     } catch (RuntimeException e) {
       synchronized (lock) {
-        writer = W_NONE;
+        releaseSenderLocked(failed);
       }
       throw e;
     }
     synchronized (lock) {
-      writer = W_NONE;
+      releaseSenderLocked(failed);
       if (result == BLOCKED) {
         // Only the I/O thread can wait for the socket to drain.
         blocked = true;
@@ -419,6 +445,18 @@ final class Outbound {
         return NONE;
       }
       return nextAfterWriteLocked();
+    }
+  }
+
+  /** A sender gives up the writer role (lock held); fails the unwritten sends if closed meanwhile. */
+  private void releaseSenderLocked(List<CompletableFuture<Void>> failed) {
+    writer = W_NONE;
+    if (failWhenReleased) {
+      failWhenReleased = false;
+      for (Waiter w : waiters) {
+        failed.add(w.future());
+      }
+      waiters.clear();
     }
   }
 
@@ -704,15 +742,23 @@ final class Outbound {
     }
   }
 
-  /** Refuses further frames and returns the futures still waiting, to be failed. Any thread. */
+  /**
+   * Refuses further frames and returns the futures still waiting, to be failed. Any thread.
+   * While a sender writes, the sends in the queue stay with it: its write may have taken
+   * their frames already; it fails the rest when it gives up the role ({@link #flushInline}).
+   */
   List<CompletableFuture<Void>> close() {
     synchronized (lock) {
       closed = true;
       List<CompletableFuture<Void>> left = new ArrayList<>(waiters.size() + parked.size());
-      for (Waiter w : waiters) {
-        left.add(w.future());
+      if (writer == W_SENDER) {
+        failWhenReleased = true;
+      } else {
+        for (Waiter w : waiters) {
+          left.add(w.future());
+        }
+        waiters.clear();
       }
-      waiters.clear();
       for (Parked p : parked) {
         if (p.timer != null) {
           p.timer.cancel();

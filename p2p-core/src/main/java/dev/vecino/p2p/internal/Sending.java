@@ -97,8 +97,9 @@ final class Sending {
     Connection c = registry.connectionOf(peer);
     CompletableFuture<Void> f = new CompletableFuture<>();
     int s = c.send(frameType(kind), payload, 0, payload.length, null, f);
+    // A parked send is encoded (copied) at once: the caller may reuse its array.
     if (s == Outbound.FULL && queueTimeout.toNanos() > 0
-        && c.park(frameType(kind), payload.clone(), f, queueTimeout.toNanos())) {
+        && c.park(frameType(kind), payload, f, queueTimeout.toNanos())) {
       return f;
     }
     if (s == Outbound.FULL) {
