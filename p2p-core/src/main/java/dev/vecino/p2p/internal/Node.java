@@ -274,10 +274,15 @@ public final class Node implements PeerNode {
   @Override
   public CompletableFuture<Peer> connect(InetSocketAddress address) {
     CompletableFuture<Peer> f = connectInternal(address);
-    if (reconnector != null) {
-      f.thenAccept(p -> reconnector.remember(address, p.id()));
+    if (reconnector == null) {
+      return f;
     }
-    return f;
+    // The caller sees the peer only once the reconnect intent is recorded: a peer lost right
+    // after the caller's get() returns must already be one to reconnect to.
+    return f.thenApply(p -> {
+      reconnector.remember(address, p.id());
+      return p;
+    });
   }
 
   /** Connects without registering a reconnect intent (reconnect attempts use this). */
