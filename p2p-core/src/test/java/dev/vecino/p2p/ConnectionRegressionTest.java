@@ -312,4 +312,48 @@ class ConnectionRegressionTest {
       sender.join(10_000);
     }
   }
+
+  /**
+   * Default callback executor: a sender writes inline and the node closes (its callback
+   * executor shuts down) before the sender completes the send's future. The future still
+   * completes: completions refused by the closed executor run on the sender's thread. (They
+   * used to be dropped with the executor's other events: the future stayed pending forever.)
+   */
+  @Test
+  void aSendCompletedByASenderAfterTheNodeClosedDoesNotStayPending() throws Exception {
+    ManualTransport transport = new ManualTransport();
+    PeerNode node = PeerNode.builder().name("manual").bindAddress("127.0.0.1").transport(transport)
+        .closeTimeout(java.time.Duration.ofMillis(100)).listener(new Recorder()).build().start();
+    ManualChannel ch = acceptPeer(transport);
+    Peer p = node.connectedPeers().get(0);
+    Thread io = Thread.currentThread();
+    java.util.concurrent.CountDownLatch inWrite = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+    ch.afterWrite = () -> {
+      if (Thread.currentThread() != io) {
+        inWrite.countDown();
+        try {
+          resume.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    CompletableFuture<CompletableFuture<Void>> sent = new CompletableFuture<>();
+    Thread sender = new Thread(() -> {
+      try {
+        sent.complete(node.send(p, MessageKind.BINARY, new byte[100]));
+      } catch (Throwable e) {
+        sent.completeExceptionally(e);
+      }
+    }, "test-inline-sender");
+    sender.start();
+    assertTrue(inWrite.await(10, TimeUnit.SECONDS), "the sender did not write inline");
+    node.close();
+    resume.countDown();
+    CompletableFuture<Void> f = sent.get(10, TimeUnit.SECONDS);
+    Await.until("the send completes after the node closed", f::isDone);
+    assertFalse(f.isCompletedExceptionally(), () -> "written whole, yet failed: " + cause(f));
+    sender.join(10_000);
+  }
 }

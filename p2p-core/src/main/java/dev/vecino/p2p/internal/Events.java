@@ -351,7 +351,7 @@ final class Events {
       if (handle == null || direct) {
         f.complete(null);
       } else {
-        handle.events.submit((Runnable) () -> f.complete(null));
+        handle.events.submit((SerialExecutor.Completion) () -> f.complete(null));
       }
     }
   }

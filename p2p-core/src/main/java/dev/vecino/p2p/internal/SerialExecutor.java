@@ -26,6 +26,12 @@ final class SerialExecutor implements Runnable {
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
+  /**
+   * An event that must run even when the executor refuses work (the node closed): it completes
+   * a future and calls no listener, so it runs on the submitting thread instead of being dropped.
+   */
+  interface Completion extends Runnable {}
+
   SerialExecutor(Executor delegate, Consumer<Object> dispatcher) {
     this.delegate = delegate;
     this.dispatcher = dispatcher;
@@ -43,9 +49,24 @@ final class SerialExecutor implements Runnable {
     try {
       delegate.execute(this);
     } catch (RejectedExecutionException e) {
+      // Completions still run (no send future is left pending); other events are dropped.
+      int dropped = 0;
+      Object event;
+      while ((event = queue.poll()) != null) {
+        if (event instanceof Completion c) {
+          c.run();
+        } else {
+          dropped++;
+        }
+      }
       scheduled.set(false);
-      log.warn("callback executor rejected events ({} dropped): {}", queue.size(), e.toString());
-      queue.clear();
+      if (dropped > 0) {
+        log.warn("callback executor rejected events ({} dropped): {}", dropped, e.toString());
+      }
+      // An event offered while this drained, before the flag dropped, found it set: take it too.
+      if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+        schedule();
+      }
     }
   }
 
