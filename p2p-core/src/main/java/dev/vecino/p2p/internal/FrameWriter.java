@@ -132,9 +132,9 @@ final class FrameWriter {
     // completes its futures.
     List<CompletableFuture<Void>> done = new ArrayList<>(4);
     List<CompletableFuture<Void>> failed = new ArrayList<>(0);
-    int next;
+    int then;
     try {
-      next = o.flushInline(channel, done, failed);
+      then = o.flushInline(channel, done, failed);
     } finally {
       // Sends left unwritten by a close that came while this thread wrote.
       failed.forEach(f -> node.failSend(f, connection));
@@ -146,11 +146,8 @@ final class FrameWriter {
     if (o.takeBecameWritable() && handle != null) {
       node.events.writabilityChanged(handle, true);
     }
-    if (next == Outbound.SCHEDULE) {
-      channel.eventLoop().execute(flushTask);
-    } else if (next == Outbound.CORK) {
-      setCorkTimer();
-    }
+    // SCHEDULE, CORK or NONE: the role was given up, so never INLINE again.
+    next(o, then);
   }
 
   /** Sets the backstop timer that writes corked frames nobody flushed. Any thread. */

@@ -148,10 +148,6 @@ final class Outbound {
     }
   }
 
-  Outbound(CodecSession encoder, int maxQueuedBytes, int lowWatermark, int highWatermark) {
-    this(encoder, maxQueuedBytes, lowWatermark, highWatermark, 0);
-  }
-
   /**
    * @param segment the TCP segment size to cut batch writes to, 0 for none (see {@link #segmentFor})
    */
@@ -374,11 +370,7 @@ final class Outbound {
         writer = W_SENDER;
         return INLINE_BATCH;
       }
-      if (!flushScheduled) {
-        flushScheduled = true;
-        return SCHEDULE;
-      }
-      return NONE;
+      return requestFlushLocked();
     }
     if (!corkTimerSet && !flushScheduled) {
       corkTimerSet = true;
@@ -429,23 +421,29 @@ final class Outbound {
       if (result == BLOCKED) {
         // Only the I/O thread can wait for the socket to drain.
         blocked = true;
-        if (!flushScheduled) {
-          flushScheduled = true;
-          return SCHEDULE;
-        }
-        return NONE;
+        return requestFlushLocked();
       }
       if (closed) {
         // Closing: the I/O thread finishes what is left and then half-closes. Its flush may
         // have run while this sender held the role (and left at once), so hand it over.
-        if (!flushScheduled) {
-          flushScheduled = true;
-          return SCHEDULE;
-        }
-        return NONE;
+        return requestFlushLocked();
       }
       return nextAfterWriteLocked();
     }
+  }
+
+  /** Asks for a flush on the I/O thread unless one is scheduled (lock held): {@link #SCHEDULE} or {@link #NONE}. */
+  private int requestFlushLocked() {
+    if (flushScheduled) {
+      return NONE;
+    }
+    flushScheduled = true;
+    return SCHEDULE;
+  }
+
+  /** Whether bytes that must leave now (or anything, once closed) are still unwritten (lock held). */
+  private boolean mustLeaveNowLocked() {
+    return promptEnd > writtenTotal || closed;
   }
 
   /** A sender gives up the writer role (lock held); fails the unwritten sends if closed meanwhile. */
@@ -468,13 +466,12 @@ final class Outbound {
     if (!hasPendingLocked() && (writing == null || !writing.hasRemaining())) {
       return NONE;
     }
+    if (mustLeaveNowLocked()) {
+      // Closed with frames left (BYE queued, or a codec without BYE): they must go now too.
+      return requestFlushLocked();
+    }
     if (flushScheduled) {
       return NONE;
-    }
-    if (promptEnd > writtenTotal || closed) {
-      // Closed with frames left (BYE queued, or a codec without BYE): they must go now too.
-      flushScheduled = true;
-      return SCHEDULE;
     }
     if (!corkTimerSet) {
       corkTimerSet = true;
@@ -634,7 +631,7 @@ final class Outbound {
   /** Whether bytes that must leave now are unwritten and nothing is queued behind them. Writer only. */
   private boolean mayWriteTail() {
     synchronized (lock) {
-      return (promptEnd > writtenTotal || closed) && !hasPendingLocked();
+      return mustLeaveNowLocked() && !hasPendingLocked();
     }
   }
 
@@ -656,17 +653,12 @@ final class Outbound {
       if (hasPendingLocked() && pendingStart >= tail) {
         int start = pendingStart - tail;
         pending.put(start, writing, writing.position(), tail);
-        ByteBuffer drained = writing;
-        writing = pending;
-        writing.limit(writing.position());
-        writing.position(start);
-        pending = drained;
-        resetPendingLocked();
+        swapLocked(start);
         if (writing.remaining() >= segment) {
           return MERGED;
         }
       }
-      return promptEnd > writtenTotal || closed ? WRITE_ALONE : LEAVE;
+      return mustLeaveNowLocked() ? WRITE_ALONE : LEAVE;
     }
   }
 
@@ -676,17 +668,25 @@ final class Outbound {
       if (!hasPendingLocked()) {
         return false;
       }
-      ByteBuffer drained = writing;
-      writing = pending;
-      writing.limit(writing.position());
-      writing.position(pendingStart);
-      pending = drained;
-      if (pending != null) {
-        resetPendingLocked();
-      } else {
-        pendingStart = 0;
-      }
+      swapLocked(pendingStart);
       return true;
+    }
+  }
+
+  /**
+   * Makes what is queued in {@code pending}, from {@code start}, the buffer to write, and the
+   * drained {@code writing} the (empty) buffer to queue into. Lock held, by the writer.
+   */
+  private void swapLocked(int start) {
+    ByteBuffer drained = writing;
+    writing = pending;
+    writing.limit(writing.position());
+    writing.position(start);
+    pending = drained;
+    if (pending != null) {
+      resetPendingLocked();
+    } else {
+      pendingStart = 0;
     }
   }
 
