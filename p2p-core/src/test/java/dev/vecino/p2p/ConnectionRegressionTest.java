@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -279,37 +280,13 @@ class ConnectionRegressionTest {
       ManualChannel ch = acceptPeer(transport);
       Peer p = node.connectedPeers().get(0);
       int before = ch.written.size();
-      Thread io = Thread.currentThread();
-      java.util.concurrent.CountDownLatch inWrite = new java.util.concurrent.CountDownLatch(1);
-      java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
-      ch.afterWrite = () -> {
-        if (Thread.currentThread() != io) {
-          inWrite.countDown();
-          try {
-            resume.await(20, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-      };
-      CompletableFuture<CompletableFuture<Void>> sent = new CompletableFuture<>();
-      Thread sender = new Thread(() -> {
-        try {
-          sent.complete(node.send(p, MessageKind.BINARY, new byte[100]));
-        } catch (Throwable e) {
-          sent.completeExceptionally(e);
-        }
-      }, "test-inline-sender");
-      sender.start();
-      assertTrue(inWrite.await(10, TimeUnit.SECONDS), "the sender did not write inline");
+      PausedInlineSender sender = PausedInlineSender.send(node, p, ch, 100);
       assertEquals(before + 105, ch.written.size(), "the frame is written whole");
       // The peer closes while the sender is still inside its write.
       ch.remoteClose();
-      resume.countDown();
-      CompletableFuture<Void> f = sent.get(10, TimeUnit.SECONDS);
+      CompletableFuture<Void> f = sender.resume();
       Await.until("the send completes", f::isDone);
       assertFalse(f.isCompletedExceptionally(), () -> "written whole, yet failed: " + cause(f));
-      sender.join(10_000);
     }
   }
 
@@ -323,37 +300,59 @@ class ConnectionRegressionTest {
   void aSendCompletedByASenderAfterTheNodeClosedDoesNotStayPending() throws Exception {
     ManualTransport transport = new ManualTransport();
     PeerNode node = PeerNode.builder().name("manual").bindAddress("127.0.0.1").transport(transport)
-        .closeTimeout(java.time.Duration.ofMillis(100)).listener(new Recorder()).build().start();
+        .closeTimeout(Duration.ofMillis(100)).listener(new Recorder()).build().start();
     ManualChannel ch = acceptPeer(transport);
     Peer p = node.connectedPeers().get(0);
-    Thread io = Thread.currentThread();
-    java.util.concurrent.CountDownLatch inWrite = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
-    ch.afterWrite = () -> {
-      if (Thread.currentThread() != io) {
-        inWrite.countDown();
-        try {
-          resume.await(20, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    };
-    CompletableFuture<CompletableFuture<Void>> sent = new CompletableFuture<>();
-    Thread sender = new Thread(() -> {
-      try {
-        sent.complete(node.send(p, MessageKind.BINARY, new byte[100]));
-      } catch (Throwable e) {
-        sent.completeExceptionally(e);
-      }
-    }, "test-inline-sender");
-    sender.start();
-    assertTrue(inWrite.await(10, TimeUnit.SECONDS), "the sender did not write inline");
+    PausedInlineSender sender = PausedInlineSender.send(node, p, ch, 100);
     node.close();
-    resume.countDown();
-    CompletableFuture<Void> f = sent.get(10, TimeUnit.SECONDS);
+    CompletableFuture<Void> f = sender.resume();
     Await.until("the send completes after the node closed", f::isDone);
     assertFalse(f.isCompletedExceptionally(), () -> "written whole, yet failed: " + cause(f));
-    sender.join(10_000);
+  }
+
+  /**
+   * A thread that sends one message on an idle connection, so it writes the frame itself, and
+   * is held inside that write (after the bytes were taken) until {@link #resume}. The channel's
+   * other writes (the test thread drives the I/O) pass.
+   */
+  private static final class PausedInlineSender {
+    private final CountDownLatch inWrite = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final CompletableFuture<CompletableFuture<Void>> sent = new CompletableFuture<>();
+    private Thread thread;
+
+    /** Starts the send and returns once the sender is inside its write. */
+    static PausedInlineSender send(PeerNode node, Peer p, ManualChannel ch, int size) throws InterruptedException {
+      PausedInlineSender s = new PausedInlineSender();
+      Thread io = Thread.currentThread();
+      ch.afterWrite = () -> {
+        if (Thread.currentThread() != io) {
+          s.inWrite.countDown();
+          try {
+            s.release.await(20, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      };
+      s.thread = new Thread(() -> {
+        try {
+          s.sent.complete(node.send(p, MessageKind.BINARY, new byte[size]));
+        } catch (Throwable e) {
+          s.sent.completeExceptionally(e);
+        }
+      }, "test-inline-sender");
+      s.thread.start();
+      assertTrue(s.inWrite.await(10, TimeUnit.SECONDS), "the sender did not write inline");
+      return s;
+    }
+
+    /** Lets the sender finish its write; returns the send's future once the send call returned. */
+    CompletableFuture<Void> resume() throws Exception {
+      release.countDown();
+      CompletableFuture<Void> f = sent.get(10, TimeUnit.SECONDS);
+      thread.join(10_000);
+      return f;
+    }
   }
 }
