@@ -6,7 +6,7 @@ package dev.vecino.p2p;
  *
  * <p><b>Threads:</b> by default every method runs on the node's callback executor, never on an
  * I/O thread; events of one peer arrive one at a time and in order (connected, messages,
- * disconnected), even with a multi-threaded executor. In direct mode
+ * connection replaced, disconnected), even with a multi-threaded executor. In direct mode
  * ({@link PeerNodeBuilder#directCallbacks(boolean)}) they run on the I/O thread that owns the
  * peer's connection: return quickly and never block there.
  *
@@ -111,6 +111,29 @@ public interface PeerListener {
    * @param attempts how many attempts failed
    */
   default void onReconnectFailed(java.net.InetSocketAddress address, PeerId lastId, int attempts) {}
+
+  /**
+   * A peer's handle moved to another connection, without a disconnect: a simultaneous connect
+   * kept the other connection, or a new connection claiming the peer's id replaced one that a
+   * check found stale (it did not answer a PING in time, or its socket was reset or closed;
+   * see docs/PROTOCOL.md 1.4). {@link Peer#remoteAddress()} returns {@code newRemote} from now
+   * on. Messages still queued on the old connection fail with
+   * {@link PeerDisconnectedException}; nothing received on it is reported after this event.
+   *
+   * <p>Ids are claimed, not proven, until they are bound to keys: when {@code newRemote} is an
+   * unexpected address, the new connection may be someone else using the id of a peer whose
+   * connection went stale (docs/reliability.md).
+   *
+   * <p>Runs on the callback executor (on the I/O thread in direct mode), in order with the
+   * peer's other events: after the messages received on the old connection, before those
+   * received on the new one.
+   *
+   * @param peer the peer, the same handle as before
+   * @param oldRemote the other end of the connection given up
+   * @param newRemote the other end of the connection now in use
+   */
+  default void onConnectionReplaced(Peer peer, java.net.InetSocketAddress oldRemote,
+      java.net.InetSocketAddress newRemote) {}
 
   /**
    * A peer's connection ended. Sent once per {@link #onConnected}.

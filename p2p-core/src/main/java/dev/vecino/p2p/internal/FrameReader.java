@@ -186,9 +186,13 @@ final class FrameReader {
     return true;
   }
 
-  /** Until the handshake is done, a frame longer than a HELLO can be is a stranger's. */
+  /**
+   * Until the handshake is done, a frame longer than a HELLO can be is a stranger's; a held
+   * handshake (the HELLO was valid, the peer may talk already) takes any frame.
+   */
   private boolean checkHandshakeNeed(int need) {
-    if (connection.publicState() == PeerState.HANDSHAKING && need > Hello.MAX_HELLO_FRAME + 4) {
+    if (connection.publicState() == PeerState.HANDSHAKING && !connection.isHeld()
+        && need > Hello.MAX_HELLO_FRAME + 4) {
       connection.protocolViolation(Kind.NOT_A_PEER, "first frame declares " + need + " bytes, more than a HELLO");
       return false;
     }

@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Reconnects to peers the user connected to explicitly, with the node's {@link Backoff}, when
  * their connection is lost for a reason worth retrying. A user's {@code disconnect} ends it.
+ * Refusals that may pass (the peer still holds a stale connection and says "duplicate", a
+ * limit, a handshake timeout) are retried: a connection refused within a handshake timeout of
+ * a reconnect counts as a failed attempt, so the backoff goes on growing instead of starting
+ * over. When another id answers at the address, the old peer is reported lost
+ * ({@code onReconnectFailed}) and the intent follows the address to the new one.
  *
  * <p><b>Thread safety:</b> any thread; the map is concurrent and attempts run on an I/O
  * thread's timers.
@@ -33,6 +38,10 @@ final class Reconnector {
   private final Map<PeerId, InetSocketAddress> intents = new ConcurrentHashMap<>();
   /** Last snapshots of peers being reconnected, state RECONNECTING, by id. */
   private final Map<PeerId, PeerInfo> lostPeers = new ConcurrentHashMap<>();
+  /** The last successful attempt per id and when, until the connection outlives a handshake timeout. */
+  private final Map<PeerId, Reconnected> recent = new ConcurrentHashMap<>();
+
+  private record Reconnected(int attempt, long atNanos) {}
 
   Reconnector(Node node, Backoff backoff) {
     this.node = node;
@@ -46,6 +55,7 @@ final class Reconnector {
   void forget(PeerId id) {
     intents.remove(id);
     lostPeers.remove(id);
+    recent.remove(id);
   }
 
   List<PeerInfo> reconnecting() {
@@ -54,22 +64,27 @@ final class Reconnector {
 
   static boolean worthRetrying(DisconnectReason reason) {
     return switch (reason.kind()) {
-      case CLOSED_LOCALLY, SELF_CONNECTION, OTHER_GROUP, VERSION_UNSUPPORTED, DUPLICATE -> false;
+      // DUPLICATE is retried: the peer may hold a stale connection (or a stranger our id) for now.
+      case CLOSED_LOCALLY, SELF_CONNECTION, OTHER_GROUP, VERSION_UNSUPPORTED -> false;
       default -> true;
     };
   }
 
   /** A registered peer's connection ended (after its onDisconnected event). */
-  void lost(PeerInfo last, DisconnectReason reason) {
-    PeerId id = last.id();
+  void lost(PeerInfo lastSeen, DisconnectReason reason) {
+    PeerId id = lastSeen.id();
     InetSocketAddress address = intents.get(id);
-    if (address == null || !worthRetrying(reason) || !node.isRunning()) {
+    Reconnected last = recent.remove(id);
+    if (address == null || !worthRetrying(reason) || !node.isRunning() || node.peer(id).isPresent()) {
       return;
     }
-    lostPeers.put(id, new PeerInfo(id, last.name(), last.alias(), address, last.listenPort(), last.direction(),
-        PeerState.RECONNECTING, last.connectedSince(), last.messagesIn(), last.messagesOut(), last.bytesIn(),
-        last.bytesOut(), 0, last.lastHeard()));
-    schedule(address, id, 1);
+    // Refused right after a reconnect (the peer said "already connected"): that attempt failed.
+    int attempt = last != null && System.nanoTime() - last.atNanos() < node.config().handshakeTimeout().toNanos()
+        ? last.attempt() + 1 : 1;
+    lostPeers.put(id, new PeerInfo(id, lastSeen.name(), lastSeen.alias(), address, lastSeen.listenPort(),
+        lastSeen.direction(), PeerState.RECONNECTING, lastSeen.connectedSince(), lastSeen.messagesIn(),
+        lastSeen.messagesOut(), lastSeen.bytesIn(), lastSeen.bytesOut(), 0, lastSeen.lastHeard()));
+    schedule(address, id, attempt);
   }
 
   private void schedule(InetSocketAddress address, PeerId id, int attempt) {
@@ -102,10 +117,16 @@ final class Reconnector {
       if (error == null) {
         lostPeers.remove(id);
         if (!peer.id().equals(id)) {
-          // Another node answers at that address now: follow the address.
+          // Another node answers at that address now: the old peer is gone. Report it, and
+          // follow the address (the new peer's onConnected was sent).
           intents.remove(id, address);
           intents.put(peer.id(), address);
+          log.warn("{}: reconnecting to {}: '{}' ({}) answered there, not {}: reporting {} as lost",
+              node.logName(), Node.format(address), peer.name(), peer.id().shortId(), id.shortId(), id.shortId());
+          node.events.fireGlobal(l -> l.onReconnectFailed(address, id, attempt));
+          return;
         }
+        recent.put(id, new Reconnected(attempt, System.nanoTime()));
         log.info("{}: reconnected to {} after {} attempts", node.logName(), address, attempt);
       } else {
         schedule(address, id, attempt + 1);
