@@ -32,6 +32,8 @@ final class PeerHandle implements Peer {
   IdCheck check;
   /** The peer was unregistered and its disconnect reported. Guarded by the registry's lock. */
   boolean gone;
+  /** Its loss reached the {@link Reconnector} with an intent to act on (once per handle). */
+  final java.util.concurrent.atomic.AtomicBoolean lossReported = new java.util.concurrent.atomic.AtomicBoolean();
   /** Bytes received but not yet handed to the listeners (default callback mode). */
   final java.util.concurrent.atomic.AtomicLong undelivered = new java.util.concurrent.atomic.AtomicLong();
   /** Whether reading is paused because {@link #undelivered} passed the bound. */

@@ -549,7 +549,7 @@ final class PeerRegistry {
         }
       });
       if (reconnector != null) {
-        reconnector.lost(h.snapshot(), reason);
+        reconnector.lost(h, reason);
       }
     }
   }

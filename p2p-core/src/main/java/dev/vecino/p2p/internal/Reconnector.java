@@ -38,24 +38,29 @@ final class Reconnector {
   private final Map<PeerId, InetSocketAddress> intents = new ConcurrentHashMap<>();
   /** Last snapshots of peers being reconnected, state RECONNECTING, by id. */
   private final Map<PeerId, PeerInfo> lostPeers = new ConcurrentHashMap<>();
-  /** The last successful attempt per id and when, until the connection outlives a handshake timeout. */
-  private final Map<PeerId, Reconnected> recent = new ConcurrentHashMap<>();
-
-  private record Reconnected(int attempt, long atNanos) {}
+  /** The number of the last attempt started per id, until the next loss reads it. */
+  private final Map<PeerId, Integer> lastAttempt = new ConcurrentHashMap<>();
 
   Reconnector(Node node, Backoff backoff) {
     this.node = node;
     this.backoff = backoff;
   }
 
-  void remember(InetSocketAddress address, PeerId id) {
-    intents.put(id, address);
+  /**
+   * Records the intent to stay connected to {@code peer} at {@code address}, once a user's
+   * connect completed. A peer refused or lost before this ran is reconnected now.
+   */
+  void remember(InetSocketAddress address, Peer peer) {
+    intents.put(peer.id(), address);
+    if (peer instanceof PeerHandle h && h.state() == PeerState.CLOSED && node.peer(h.id()).isEmpty()) {
+      lost(h, DisconnectReason.of(DisconnectReason.Kind.CONNECTION_LOST, "lost before the connect completed"));
+    }
   }
 
   void forget(PeerId id) {
     intents.remove(id);
     lostPeers.remove(id);
-    recent.remove(id);
+    lastAttempt.remove(id);
   }
 
   List<PeerInfo> reconnecting() {
@@ -70,20 +75,26 @@ final class Reconnector {
     };
   }
 
-  /** A registered peer's connection ended (after its onDisconnected event). */
-  void lost(PeerInfo lastSeen, DisconnectReason reason) {
-    PeerId id = lastSeen.id();
+  /** A registered peer's connection ended (after its onDisconnected event), or {@link #remember} found it gone. */
+  void lost(PeerHandle handle, DisconnectReason reason) {
+    PeerId id = handle.id();
     InetSocketAddress address = intents.get(id);
-    Reconnected last = recent.remove(id);
     if (address == null || !worthRetrying(reason) || !node.isRunning() || node.peer(id).isPresent()) {
       return;
     }
     // Refused right after a reconnect (the peer said "already connected"): that attempt failed.
-    int attempt = last != null && System.nanoTime() - last.atNanos() < node.config().handshakeTimeout().toNanos()
-        ? last.attempt() + 1 : 1;
-    lostPeers.put(id, new PeerInfo(id, lastSeen.name(), lastSeen.alias(), address, lastSeen.listenPort(),
+    Integer tried = lastAttempt.remove(id);
+    boolean brief = java.time.Duration.between(handle.connectedSince(), java.time.Instant.now())
+        .compareTo(node.config().handshakeTimeout()) < 0;
+    int attempt = brief && tried != null ? tried + 1 : 1;
+    if (!handle.lossReported.compareAndSet(false, true)) {
+      return; // Reported twice (by the registry and by remember): one reconnect.
+    }
+    PeerInfo lastSeen = handle.snapshot();
+    PeerInfo reconnecting = new PeerInfo(id, lastSeen.name(), lastSeen.alias(), address, lastSeen.listenPort(),
         lastSeen.direction(), PeerState.RECONNECTING, lastSeen.connectedSince(), lastSeen.messagesIn(),
-        lastSeen.messagesOut(), lastSeen.bytesIn(), lastSeen.bytesOut(), 0, lastSeen.lastHeard()));
+        lastSeen.messagesOut(), lastSeen.bytesIn(), lastSeen.bytesOut(), 0, lastSeen.lastHeard());
+    lostPeers.put(id, reconnecting);
     schedule(address, id, attempt);
   }
 
@@ -112,21 +123,25 @@ final class Reconnector {
       lostPeers.remove(id);
       return; // It came back by itself (it connected to us).
     }
+    lastAttempt.put(id, attempt);
     CompletableFuture<Peer> f = node.connectInternal(address);
     f.whenComplete((peer, error) -> {
       if (error == null) {
-        lostPeers.remove(id);
+        if (node.peer(id).isPresent()) {
+          lostPeers.remove(id);
+        }
         if (!peer.id().equals(id)) {
           // Another node answers at that address now: the old peer is gone. Report it, and
           // follow the address (the new peer's onConnected was sent).
           intents.remove(id, address);
           intents.put(peer.id(), address);
+          lostPeers.remove(id);
+          lastAttempt.remove(id);
           log.warn("{}: reconnecting to {}: '{}' ({}) answered there, not {}: reporting {} as lost",
               node.logName(), Node.format(address), peer.name(), peer.id().shortId(), id.shortId(), id.shortId());
           node.events.fireGlobal(l -> l.onReconnectFailed(address, id, attempt));
           return;
         }
-        recent.put(id, new Reconnected(attempt, System.nanoTime()));
         log.info("{}: reconnected to {} after {} attempts", node.logName(), address, attempt);
       } else {
         schedule(address, id, attempt + 1);
