@@ -206,8 +206,10 @@ final class PeerRegistry {
             peerSequence.incrementAndGet(), c);
         peers.put(hello.id(), handle);
         isNew = true;
-      } else if (!overlaps(existing.connection)) {
-        // An established connection is not given up for a claim: check it first.
+      } else if (!overlaps(existing.connection) || c.direction == existing.connection.direction) {
+        // An established connection is not given up for a claim: check it first. Two
+        // connections opened by the same side are never a simultaneous connect: that side
+        // sends a HELLO on the newer one only if it has given up the older one.
         check = new IdCheck(existing, existing.connection, c, this, config.handshakeTimeout().toNanos());
         existing.check = check;
         handle = null;
@@ -244,7 +246,8 @@ final class PeerRegistry {
         standby(c);
       } else {
         logRefused(c, existing.connection, who, checkRunning
-            ? "a check of that connection for another newcomer is running" : "it was opened first");
+            ? "a check of that connection for another newcomer is running"
+            : "a simultaneous connect keeps the connection opened by the lower id");
         c.close(DisconnectReason.of(Kind.DUPLICATE, Bye.ALREADY_CONNECTED), true);
       }
       return;
@@ -287,9 +290,10 @@ final class PeerRegistry {
 
   /**
    * Whether a newcomer's handshake overlaps {@code old}'s: {@code old} is still handshaking or
-   * was established less than a handshake timeout ago. Only then does the duplicate rule
-   * decide (both sides may have registered different connections of a simultaneous connect);
-   * an older connection is checked instead (docs/PROTOCOL.md 1.4).
+   * was established less than a handshake timeout ago. Only then, and only for connections
+   * opened by different sides, does the lower-id rule decide (both sides may have registered
+   * different connections of a simultaneous connect); otherwise {@code old} is checked
+   * (docs/PROTOCOL.md 1.4).
    */
   private boolean overlaps(Connection old) {
     long since = old.establishedNanos;
@@ -387,8 +391,14 @@ final class PeerRegistry {
     }
     InetSocketAddress oldRemote = from.remoteAddress();
     InetSocketAddress newRemote = to.remoteAddress();
-    log.debug("{}: peer '{}' ({}) moved from {} to {}", logName, h.name(), h.id.shortId(), Node.format(oldRemote),
-        Node.format(newRemote));
+    if (oldRemote.getAddress().equals(newRemote.getAddress())) {
+      log.debug("{}: peer '{}' ({}) moved from {} to {}", logName, h.name(), h.id.shortId(), Node.format(oldRemote),
+          Node.format(newRemote));
+    } else {
+      // Another host now speaks for this id: worth a line (ids are claimed, not proven).
+      log.info("{}: peer '{}' ({}) moved from {} to another address, {}", logName, h.name(), h.id.shortId(),
+          Node.format(oldRemote), Node.format(newRemote));
+    }
     events.fire(h, () -> {
       for (PeerListener l : config.listeners()) {
         l.onConnectionReplaced(h, oldRemote, newRemote);
@@ -397,8 +407,8 @@ final class PeerRegistry {
   }
 
   /**
-   * The duplicate rule (docs/PROTOCOL.md): of two connections between the same pair, keep the
-   * one opened by the lower id; of two opened by the same side, keep the older.
+   * The simultaneous-connect rule (docs/PROTOCOL.md 1.4): of two overlapping connections
+   * between the same pair opened by different sides, keep the one opened by the lower id.
    */
   private boolean newConnectionWins(Connection fresh, Connection old, PeerId remoteId) {
     PeerId freshOpener = fresh.direction == Direction.OUTBOUND ? localId : remoteId;

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * Reconnects to peers the user connected to explicitly, with the node's {@link Backoff}, when
  * their connection is lost for a reason worth retrying. A user's {@code disconnect} ends it.
  * Refusals that may pass (the peer still holds a stale connection and says "duplicate", a
- * limit, a handshake timeout) are retried: a connection refused within a handshake timeout of
- * a reconnect counts as a failed attempt, so the backoff goes on growing instead of starting
- * over. When another id answers at the address, the old peer is reported lost
+ * limit, a handshake timeout) are retried: a reconnect refused right after its handshake
+ * ("duplicate" or "limit exceeded" within a handshake timeout) counts as a failed attempt, so
+ * the backoff goes on growing instead of starting over. When another id answers at the address, the old peer is reported lost
  * ({@code onReconnectFailed}) and the intent follows the address to the new one.
  *
  * <p><b>Thread safety:</b> any thread; the map is concurrent and attempts run on an I/O
@@ -82,11 +82,14 @@ final class Reconnector {
     if (address == null || !worthRetrying(reason) || !node.isRunning() || node.peer(id).isPresent()) {
       return;
     }
-    // Refused right after a reconnect (the peer said "already connected"): that attempt failed.
+    // Refused right after a reconnect (the peer said "already connected", or a limit): that
+    // attempt failed, and the backoff goes on. Any other loss starts over.
     Integer tried = lastAttempt.remove(id);
-    boolean brief = java.time.Duration.between(handle.connectedSince(), java.time.Instant.now())
-        .compareTo(node.config().handshakeTimeout()) < 0;
-    int attempt = brief && tried != null ? tried + 1 : 1;
+    boolean refused = (reason.kind() == DisconnectReason.Kind.DUPLICATE
+        || reason.kind() == DisconnectReason.Kind.LIMIT_EXCEEDED)
+        && Duration.between(handle.connectedSince(), java.time.Instant.now())
+            .compareTo(node.config().handshakeTimeout()) < 0;
+    int attempt = refused && tried != null ? tried + 1 : 1;
     if (!handle.lossReported.compareAndSet(false, true)) {
       return; // Reported twice (by the registry and by remember): one reconnect.
     }
