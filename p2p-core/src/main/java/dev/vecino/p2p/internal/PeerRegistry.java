@@ -255,7 +255,7 @@ final class PeerRegistry {
     Scanning.probeOutcome(c, ScanStatus.PEER, hello, isNew);
     c.handshakeDone(handle, c.direction == Direction.OUTBOUND);
     if (previous != null) {
-      switched(handle, previous, c);
+      switched(handle, previous, c, true);
     }
     if (loser != null) {
       log.debug("{}: simultaneous connect with {}: keeping the connection opened by the lower id", logName, who);
@@ -339,7 +339,7 @@ final class PeerRegistry {
     if (accept) {
       log.info("{}: connection to '{}' ({}) at {} is stale ({}): the peer goes on at {}", logName, h.name(),
           h.id.shortId(), oldAt, oldGone != null ? "closed: " + oldGone : why, newAt);
-      switched(h, old, c);
+      switched(h, old, c, false);
       c.replayHeld();
       if (c.connectFuture != null) {
         completeConnect(h, c.connectFuture);
@@ -380,9 +380,10 @@ final class PeerRegistry {
   /**
    * {@code h} moved from {@code from} to {@code to}: the new connection inherits paused reading
    * (inbound back pressure is the peer's, not the connection's) and listeners hear
-   * {@code onConnectionReplaced}, in order with the peer's other events. {@code to}'s I/O thread.
+   * {@code onConnectionReplaced}, in order with the peer's other events; with {@code logMove}
+   * the move is logged (else the caller did). {@code to}'s I/O thread.
    */
-  private void switched(PeerHandle h, Connection from, Connection to) {
+  private void switched(PeerHandle h, Connection from, Connection to, boolean logMove) {
     boolean paused = h.readPaused.get();
     to.pauseReading(paused);
     if (paused && !h.readPaused.get()) {
@@ -391,7 +392,9 @@ final class PeerRegistry {
     }
     InetSocketAddress oldRemote = from.remoteAddress();
     InetSocketAddress newRemote = to.remoteAddress();
-    if (oldRemote.getAddress().equals(newRemote.getAddress())) {
+    if (!logMove) {
+      // The caller logged why.
+    } else if (oldRemote.getAddress().equals(newRemote.getAddress())) {
       log.debug("{}: peer '{}' ({}) moved from {} to {}", logName, h.name(), h.id.shortId(), Node.format(oldRemote),
           Node.format(newRemote));
     } else {
