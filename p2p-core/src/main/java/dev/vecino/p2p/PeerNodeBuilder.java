@@ -165,6 +165,13 @@ public final class PeerNodeBuilder {
   /**
    * Sets the address to listen on. Default: all IPv4 addresses ({@code 0.0.0.0}).
    *
+   * <p>A specific address is also the source address of the node's outbound connections and
+   * scan probes (bound with port 0 and {@code SO_REUSEADDR}), so peers see the node's
+   * connections come from the address it listens on. A node bound to a loopback address
+   * reaches only loopback addresses: {@code connect} to another address fails at once with
+   * {@link PeerUnreachableException}, and a scan of one is refused, without touching the
+   * network.
+   *
    * @param address the local address
    * @return this builder
    */
@@ -174,7 +181,8 @@ public final class PeerNodeBuilder {
   }
 
   /**
-   * Sets the address to listen on, as a literal or host name.
+   * Sets the address to listen on, as a literal or host name; see
+   * {@link #bindAddress(InetAddress)}.
    *
    * @param host e.g. {@code "127.0.0.1"}
    * @return this builder

@@ -41,6 +41,8 @@ final class Connections {
   private final NodeCounters counters;
   private final PeerRegistry registry;
   private final Set<Connection> live = ConcurrentHashMap.newKeySet();
+  /** Where outbound sockets and scan probes bind (port 0), or null for the wildcard: any. */
+  private final InetSocketAddress outboundBind;
 
   Connections(Node node, NodeConfig config, NodeCounters counters, PeerRegistry registry) {
     this.node = node;
@@ -48,6 +50,40 @@ final class Connections {
     this.logName = node.logName();
     this.counters = counters;
     this.registry = registry;
+    InetAddress bind = config.bindAddress().getAddress();
+    this.outboundBind = bind.isAnyLocalAddress() ? null : new InetSocketAddress(bind, 0);
+  }
+
+  /**
+   * The local address outbound connections and scan probes bind to before connecting: the
+   * node's {@code bindAddress} with port 0, or null when the node is bound to the wildcard
+   * address (the kernel then picks the source address by route).
+   */
+  InetSocketAddress outboundBind() {
+    return outboundBind;
+  }
+
+  /**
+   * Returns why {@code target} cannot be reached from this node's bind address, or null if it
+   * may be tried. Decided without touching the network: a socket bound to a loopback address
+   * can reach only loopback addresses, and one bound to an address of one family only
+   * addresses of that family. Any thread.
+   */
+  String unreachableFromBind(InetSocketAddress target) {
+    if (outboundBind == null || target.isUnresolved()) {
+      return null;
+    }
+    InetAddress from = outboundBind.getAddress();
+    InetAddress to = target.getAddress();
+    if (!from.getClass().equals(to.getClass())) {
+      return "cannot reach " + Node.format(target) + " from bind address " + from.getHostAddress()
+          + ": different address family";
+    }
+    if (from.isLoopbackAddress() && !to.isLoopbackAddress() && !to.isAnyLocalAddress()) {
+      return "cannot reach " + Node.format(target) + " from bind address " + from.getHostAddress()
+          + ": a loopback address reaches only loopback addresses";
+    }
+    return null;
   }
 
   /** The open connections, a read-only live view. Any thread. */
@@ -92,6 +128,10 @@ final class Connections {
           + " is this node's own listening address",
           DisconnectReason.of(Kind.SELF_CONNECTION, Node.format(address) + " is this node")));
     }
+    String unreachable = unreachableFromBind(address);
+    if (unreachable != null) {
+      return CompletableFuture.failedFuture(new PeerUnreachableException(unreachable));
+    }
     if (live.size() >= config.maxConnections()) {
       counters.reject(Kind.LIMIT_EXCEEDED);
       return CompletableFuture.failedFuture(new PeerUnreachableException("cannot connect to " + Node.format(address)
@@ -99,7 +139,7 @@ final class Connections {
     }
     CompletableFuture<Peer> future = new CompletableFuture<>();
     Connection c = new Connection(node, Direction.OUTBOUND, address, future);
-    node.transport().connect(address, null, config.connectTimeout(), c);
+    node.transport().connect(address, outboundBind, config.connectTimeout(), c);
     return future;
   }
 
