@@ -19,17 +19,18 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's live connections, from open to close: admits inbound ones against the connection
- * and pending-handshake limits, opens outbound ones, tracks every open one, and closes them
- * all when the node closes.
+ * A node's live connections, from open to close: admits inbound ones through its
+ * {@link Admission} (connection and pending-handshake limits, by address), opens outbound ones,
+ * tracks every open one, and closes them all when the node closes.
  *
- * <p><b>Thread safety:</b> owned by its {@link Node}. The set is concurrent: connections add
- * and remove themselves on their I/O threads, connects and the node's close come from any
- * thread.
+ * <p><b>Thread safety:</b> owned by its {@link Node}. The set and the outbound count are
+ * concurrent: connections add and remove themselves on their I/O threads, connects and the
+ * node's close come from any thread. {@link Admission} names its own rules.
  */
 final class Connections {
 
@@ -41,6 +42,9 @@ final class Connections {
   private final NodeCounters counters;
   private final PeerRegistry registry;
   private final Set<Connection> live = ConcurrentHashMap.newKeySet();
+  private final Admission admission;
+  /** Outbound connections (scan probes included) in {@link #live}. */
+  private final AtomicInteger outboundOpen = new AtomicInteger();
   /** Where outbound sockets and scan probes bind (port 0), or null for the wildcard: any. */
   private final InetSocketAddress outboundBind;
 
@@ -50,6 +54,7 @@ final class Connections {
     this.logName = node.logName();
     this.counters = counters;
     this.registry = registry;
+    this.admission = new Admission(config, logName, counters);
     InetAddress bind = config.bindAddress().getAddress();
     this.outboundBind = bind.isAnyLocalAddress() ? null : new InetSocketAddress(bind, 0);
   }
@@ -95,24 +100,26 @@ final class Connections {
     return live.size();
   }
 
-  /** The listener's accept callback: a new connection, or null to refuse. I/O thread. */
+  /**
+   * The connections counted against {@code maxConnections}: inbound ones from accept to close,
+   * outbound ones from open to close. Any thread.
+   */
+  int counted() {
+    return admission.inboundTotal() + outboundOpen.get();
+  }
+
+  /** The listener's accept callback: a new connection, or null to refuse. Listener's I/O thread. */
   ChannelHandler accept(InetSocketAddress remote) {
     if (!node.isRunning()) {
       return null;
     }
     counters.accepted.increment();
-    String refusal = live.size() >= config.maxConnections()
-        ? "connection limit of " + config.maxConnections() + " reached"
-        : registry.pendingRefusal(remote);
-    if (refusal != null) {
-      counters.reject(Kind.LIMIT_EXCEEDED);
-      // Per connection at DEBUG: a flood must not flood the log too; the count is in stats().
-      log.debug("{}: refused connection from {}: {}", logName, Node.format(remote), refusal);
-      return null;
-    }
-    Connection c = new Connection(node, Direction.INBOUND, remote, null);
-    registry.handshakeStarted(c, remote);
-    return c;
+    return admission.admit(remote, outboundOpen.get(), () -> new Connection(node, Direction.INBOUND, remote, null));
+  }
+
+  /** See {@link Admission#handshakeEnded}. The connection's I/O thread. */
+  void handshakeEnded(Connection c) {
+    admission.handshakeEnded(c);
   }
 
   /** Connects without registering a reconnect intent. Any thread. */
@@ -132,7 +139,7 @@ final class Connections {
     if (unreachable != null) {
       return CompletableFuture.failedFuture(new PeerUnreachableException(unreachable));
     }
-    if (live.size() >= config.maxConnections()) {
+    if (counted() >= config.maxConnections()) {
       counters.reject(Kind.LIMIT_EXCEEDED);
       return CompletableFuture.failedFuture(new PeerUnreachableException("cannot connect to " + Node.format(address)
           + ": connection limit of " + config.maxConnections() + " reached"));
@@ -173,13 +180,21 @@ final class Connections {
     if (!node.isRunning()) {
       return false;
     }
-    live.add(c);
+    if (live.add(c) && c.direction == Direction.OUTBOUND) {
+      outboundOpen.incrementAndGet();
+    }
     return true;
   }
 
-  /** A connection is gone: stops tracking it and folds its counters into the node's. I/O thread. */
+  /**
+   * A connection is gone: stops tracking it, releases what it held against the limits and
+   * folds its counters into the node's. I/O thread.
+   */
   void untrack(Connection c) {
-    live.remove(c);
+    if (live.remove(c) && c.direction == Direction.OUTBOUND) {
+      outboundOpen.decrementAndGet();
+    }
+    admission.closed(c);
     counters.retire(c);
   }
 

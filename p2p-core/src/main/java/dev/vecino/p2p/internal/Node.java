@@ -301,9 +301,9 @@ public final class Node implements PeerNode {
     return connections.track(c);
   }
 
-  /** See {@link PeerRegistry#handshakeEnded}. */
+  /** See {@link Admission#handshakeEnded}. */
   void handshakeEnded(Connection c) {
-    registry.handshakeEnded(c);
+    connections.handshakeEnded(c);
   }
 
   /** See {@link PeerRegistry#onHello}. */

@@ -207,7 +207,7 @@ final class Scanning {
       c.close(DisconnectReason.of(Kind.CLOSED_LOCALLY, "probe"), false);
       return;
     }
-    registry.handshakeEnded(c);
+    connections.handshakeEnded(c);
     registry.registerWithoutHandshake(c, name);
     c.probe.handedOver();
   }
