@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Thread safety:</b> owned by its channel's I/O thread; everything but the methods
  * marked "any thread" runs there. Senders on other threads only touch the {@link FrameWriter}
- * and its {@link Outbound}.
+ * and its {@link Outbound}. {@link Admission} evicts a pending inbound connection from the
+ * listener's thread ({@link #evict}): it only sets a volatile reason and hands the close to
+ * the owner.
  */
 final class Connection implements ChannelHandler, FrameSink {
 
