@@ -132,14 +132,18 @@ final class Admission {
     }
     if (refusal != null) {
       counters.reject(Kind.LIMIT_EXCEEDED);
-      log.debug("{}: refused connection from {}: {}", logName, Node.format(remote), refusal);
+      if (log.isDebugEnabled()) {
+        log.debug("{}: refused connection from {}: {}", logName, Node.format(remote), refusal);
+      }
       return null;
     }
     if (victim != null) {
       counters.reject(Kind.LIMIT_EXCEEDED);
-      log.debug("{}: pending handshake limit of {} reached: evicting the oldest pending connection from {} "
-          + "({} pending) for one from {}", logName, config.maxPendingHandshakes(), Node.format(victim.target),
-          victimHeld, Node.format(remote));
+      if (log.isDebugEnabled()) {
+        log.debug("{}: pending handshake limit of {} reached: evicting the oldest pending connection from {} "
+            + "({} pending) for one from {}", logName, config.maxPendingHandshakes(), Node.format(victim.target),
+            victimHeld, Node.format(remote));
+      }
       victim.evict(DisconnectReason.of(Kind.LIMIT_EXCEEDED, "evicted: pending handshake limit of "
           + config.maxPendingHandshakes() + " reached and this address holds the most"));
     }
