@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * the node, which fails, and a fresh thread of the same name takes over the queue, so the
  * events still queued and those of the node's failure ({@code onDisconnected}) are delivered.
  *
- * <p><b>Thread safety:</b> {@link #execute} from any thread.
+ * <p><b>Thread safety:</b> {@link #execute} from any thread (after {@link #shutdown}, only from
+ * the callback thread itself); the worker {@code thread} is volatile, replaced only by the
+ * dying worker.
  */
 final class CallbackThread extends AbstractExecutorService implements Runnable {
 
