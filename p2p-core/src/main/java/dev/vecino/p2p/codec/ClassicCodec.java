@@ -1,6 +1,7 @@
 package dev.vecino.p2p.codec;
 
 import dev.vecino.p2p.Direction;
+import dev.vecino.p2p.internal.Names;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -157,7 +158,8 @@ public final class ClassicCodec implements Codec {
 
   /**
    * Turns a received greeting into a peer name: decoded as UTF-8 (malformed bytes replaced),
-   * control characters dropped, trimmed, cut to 255 UTF-8 bytes on a character boundary.
+   * control characters and bidirectional controls (U+202A to U+202E, U+2066 to U+2069, refused
+   * in Vecino names) dropped, trimmed, cut to 255 UTF-8 bytes on a character boundary.
    *
    * @param chunk the bytes; not kept
    * @param offset the first byte
@@ -173,7 +175,7 @@ public final class ClassicCodec implements Codec {
     for (int i = 0; i < raw.length(); ) {
       int cp = raw.codePointAt(i);
       i += Character.charCount(cp);
-      if (Character.isISOControl(cp)) {
+      if (Character.isISOControl(cp) || Names.isBidiControl(cp)) {
         continue;
       }
       int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
