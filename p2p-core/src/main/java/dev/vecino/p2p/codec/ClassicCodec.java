@@ -19,7 +19,9 @@ import java.util.Optional;
  * Greeting#ORIGINAL} the original's {@code Vecino_<last octet of the other side's IPv4>}.
  * When this node <em>connects</em>, the first received chunk (up to {@value #CHUNK_SIZE}
  * bytes) is the other side's greeting: it becomes the peer's name ({@link
- * FrameSink#onRemoteName}), sanitised by {@link #greetingName}; it is not a message.
+ * FrameSink#onRemoteName}), sanitised by {@link #greetingName}; it is not a message. (A node
+ * refuses a connection whose first bytes are a framed Vecino HELLO before they reach the
+ * codec: a framed node is no classic peer, see {@code docs/PROTOCOL.md}, 3.)
  *
  * <p><b>Messages.</b> Each message is sent as its raw bytes, with no delimiter. The receiver
  * cannot see message boundaries, so, like the original's {@code recv(1024)}, every received
