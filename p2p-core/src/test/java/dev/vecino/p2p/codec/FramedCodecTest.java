@@ -47,7 +47,10 @@ class FramedCodecTest {
   void tlsAndSshAreRecognised() {
     // A TLS 1.2/1.3 ClientHello record: handshake (16), version 3.1, length, then type 1.
     assertTrue(refusal(HexFormat.of().parseHex("1603010200010001fc0303"))
-        .endsWith("bytes; looks like a TLS ClientHello"));
+        .endsWith("bytes; looks like a TLS handshake (ClientHello)"));
+    assertTrue(refusal(HexFormat.of().parseHex("16030102")).endsWith("bytes; looks like a TLS handshake"),
+        "what it is comes from the length field alone: the same in any split of the reads");
+    assertTrue(refusal("GET ").endsWith("; looks like an HTTP request (GET)"));
     assertTrue(refusal("SSH-2.0-OpenSSH_9.2\r\n").endsWith("looks like an SSH banner (SSH-2.0-OpenSSH_9.2)"));
   }
 
@@ -67,6 +70,8 @@ class FramedCodecTest {
         refusal(new byte[] {0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 2, (byte) 0x80, 0}));
     assertEquals("frame length 1700855919 exceeds the limit of 16777216 bytes", refusal("ea\u0000o"),
         "fewer than four printable characters are no line of text");
+    assertEquals("frame length 538976288 exceeds the limit of 16777216 bytes; looks like a line of text",
+        refusal("      \r\n"), "nothing to quote: no empty parentheses");
   }
 
   @Test
