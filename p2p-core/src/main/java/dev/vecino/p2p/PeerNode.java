@@ -162,7 +162,8 @@ public interface PeerNode extends AutoCloseable {
    *
    * @param id the peer's id (need not be connected)
    * @param alias the alias, or null to clear it
-   * @throws IllegalArgumentException if the alias is empty or has control characters
+   * @throws IllegalArgumentException if the alias is empty or has control characters or
+   *     bidirectional controls (U+202A to U+202E, U+2066 to U+2069)
    */
   void setAlias(PeerId id, String alias);
 
