@@ -546,7 +546,9 @@ final class Connection implements ChannelHandler, FrameSink {
     if (announceTimer != null) {
       announceTimer.cancel();
     }
-    DisconnectReason reason = closeReason != null ? closeReason : reasonFrom(cause);
+    DisconnectReason failed = node.failureReason();
+    // A node that failed closes its connections, even those its dead loop closes for it.
+    DisconnectReason reason = closeReason != null ? closeReason : failed != null ? failed : reasonFrom(cause);
     writer.release();
     reader.release();
     if (probe != null && !probe.isHandedOver()) {

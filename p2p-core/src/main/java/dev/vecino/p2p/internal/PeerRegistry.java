@@ -381,6 +381,28 @@ final class PeerRegistry {
     orphaned(h, c, reason);
   }
 
+  /**
+   * The node failed and its transport is closed: unregisters every peer still registered (a
+   * connection whose close never reached the node, e.g. on a loop that died without closing
+   * it) and tells the listeners. Any thread.
+   */
+  void disconnectAll(DisconnectReason reason) {
+    for (PeerHandle h : sortedHandles()) {
+      boolean removed;
+      synchronized (lock) {
+        removed = peers.remove(h.id, h);
+      }
+      if (removed) {
+        log.debug("{}: peer '{}' ({}) disconnected: {}", logName, h.name(), h.id.shortId(), reason);
+        events.fire(h, () -> {
+          for (PeerListener l : config.listeners()) {
+            l.onDisconnected(h, reason);
+          }
+        });
+      }
+    }
+  }
+
   private void orphaned(PeerHandle h, Connection c, DisconnectReason reason) {
     boolean removed;
     synchronized (lock) {
