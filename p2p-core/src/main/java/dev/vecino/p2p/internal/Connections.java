@@ -40,7 +40,6 @@ final class Connections {
   private final NodeConfig config;
   private final String logName;
   private final NodeCounters counters;
-  private final PeerRegistry registry;
   private final Set<Connection> live = ConcurrentHashMap.newKeySet();
   private final Admission admission;
   /** Outbound connections (scan probes included) in {@link #live}. */
@@ -48,12 +47,11 @@ final class Connections {
   /** Where outbound sockets and scan probes bind (port 0), or null for the wildcard: any. */
   private final InetSocketAddress outboundBind;
 
-  Connections(Node node, NodeConfig config, NodeCounters counters, PeerRegistry registry) {
+  Connections(Node node, NodeConfig config, NodeCounters counters) {
     this.node = node;
     this.config = config;
     this.logName = node.logName();
     this.counters = counters;
-    this.registry = registry;
     this.admission = new Admission(config, logName, counters);
     InetAddress bind = config.bindAddress().getAddress();
     this.outboundBind = bind.isAnyLocalAddress() ? null : new InetSocketAddress(bind, 0);
