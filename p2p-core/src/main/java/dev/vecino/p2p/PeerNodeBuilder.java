@@ -64,9 +64,12 @@ import java.util.function.Consumer;
  *   <tr><td>{@link #sendTimeout(Duration)}</td><td>0 (a full queue fails {@code send} at once)</td></tr>
  *   <tr><td>{@link #heartbeatInterval(Duration)}</td><td>5 s (a silent peer is dropped after 3)</td></tr>
  *   <tr><td>{@link #idleTimeout(Duration)}</td><td>0 (off)</td></tr>
- *   <tr><td>{@link #maxConnections(int)}</td><td>4096</td></tr>
+ *   <tr><td>{@link #maxConnections(int)}</td><td>4096, the last quarter kept for addresses holding
+ *       fewer than 4</td></tr>
+ *   <tr><td>{@link #maxConnectionsPerAddress(int)}</td><td>64 inbound per remote address</td></tr>
  *   <tr><td>{@link #reconnect(Backoff)}</td><td>off</td></tr>
- *   <tr><td>{@link #maxPendingHandshakes(int, int)}</td><td>256 overall, 32 per remote address</td></tr>
+ *   <tr><td>{@link #maxPendingHandshakes(int, int)}</td><td>256 overall (fair among addresses),
+ *       32 per remote address</td></tr>
  * </table>
  *
  * <p><b>Thread safety:</b> not thread-safe; configure on one thread.
@@ -79,6 +82,8 @@ public final class PeerNodeBuilder {
   public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
   /** Default bound of each peer's outbound queue, 4 MiB. */
   public static final int DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+  /** Default most inbound connections from one remote address: one machine's 64 local nodes. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
 
   private PeerId id;
   private String name;
@@ -106,6 +111,7 @@ public final class PeerNodeBuilder {
   private Duration heartbeatInterval = Duration.ofSeconds(5);
   private Duration idleTimeout = Duration.ZERO;
   private int maxConnections = 4096;
+  private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
   private Backoff reconnect;
   private int maxPendingHandshakes = 256;
   private int maxPendingHandshakesPerAddress = 32;
@@ -165,6 +171,13 @@ public final class PeerNodeBuilder {
   /**
    * Sets the address to listen on. Default: all IPv4 addresses ({@code 0.0.0.0}).
    *
+   * <p>A specific address is also the source address of the node's outbound connections and
+   * scan probes (bound with port 0 and {@code SO_REUSEADDR}), so peers see the node's
+   * connections come from the address it listens on. A node bound to a loopback address
+   * reaches only loopback addresses: {@code connect} to another address fails at once with
+   * {@link PeerUnreachableException}, and a scan of one is refused, without touching the
+   * network.
+   *
    * @param address the local address
    * @return this builder
    */
@@ -174,7 +187,8 @@ public final class PeerNodeBuilder {
   }
 
   /**
-   * Sets the address to listen on, as a literal or host name.
+   * Sets the address to listen on, as a literal or host name; see
+   * {@link #bindAddress(InetAddress)}.
    *
    * @param host e.g. {@code "127.0.0.1"}
    * @return this builder
@@ -289,6 +303,8 @@ public final class PeerNodeBuilder {
    * Sets the executor for listener callbacks and future completions. Events of one peer stay
    * serialized and ordered even on a multi-threaded executor. The node does not shut a given
    * executor down. Default: one {@code vecino-callback-<id>} thread owned by the node.
+   * A listener that throws an {@link Error} on the executor makes the node fail; the error is
+   * then rethrown to the executor's thread, as if the node were not there.
    *
    * @param executor the executor
    * @return this builder
@@ -496,7 +512,10 @@ public final class PeerNodeBuilder {
 
   /**
    * Sets the most connections (established plus handshaking) the node keeps; further inbound
-   * connections are closed at once and outbound connects fail. Default 4096.
+   * connections are closed at once and outbound connects fail. The last quarter of them is
+   * kept for remote addresses that hold fewer than 4 inbound connections, so that one address
+   * filling the node with completed handshakes cannot lock out newcomers from other machines
+   * (docs/reliability.md). Default 4096.
    *
    * @param max at least 1
    * @return this builder
@@ -507,9 +526,27 @@ public final class PeerNodeBuilder {
   }
 
   /**
+   * Sets the most inbound connections, handshaking or established, from one remote address;
+   * further ones from it are closed at once, before the HELLO. Outbound connections do not
+   * count. The default lets one machine run {@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}
+   * local nodes that all connect to this one. Default
+   * {@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}.
+   *
+   * @param max at least 1 (a value above {@link #maxConnections(int)} means no limit of its own)
+   * @return this builder
+   */
+  public PeerNodeBuilder maxConnectionsPerAddress(int max) {
+    this.maxConnectionsPerAddress = max;
+    return this;
+  }
+
+  /**
    * Sets how many inbound connections may be in the handshake at once, overall and from one
-   * remote address; further ones are closed at once, so a flood of connections that never
-   * speak cannot crowd out real peers. Default 256 and 32.
+   * remote address, so a flood of connections that never speak cannot crowd out real peers.
+   * A connection past the per-address limit is closed at once. When the overall limit is
+   * reached, a newcomer from an address holding fewer pending handshakes than the address
+   * holding most takes the slot of that address's oldest pending connection (closed without
+   * a BYE); otherwise it is closed at once. Default 256 and 32.
    *
    * @param overall at least 1
    * @param perAddress at least 1, at most {@code overall}
@@ -576,6 +613,9 @@ public final class PeerNodeBuilder {
     if (maxConnections < 1) {
       throw new IllegalArgumentException("maxConnections must be at least 1: " + maxConnections);
     }
+    if (maxConnectionsPerAddress < 1) {
+      throw new IllegalArgumentException("maxConnectionsPerAddress must be at least 1: " + maxConnectionsPerAddress);
+    }
     if (maxPendingHandshakes < 1 || maxPendingHandshakesPerAddress < 1
         || maxPendingHandshakesPerAddress > maxPendingHandshakes) {
       throw new IllegalArgumentException("maxPendingHandshakes must satisfy 1 <= perAddress <= overall: overall "
@@ -588,7 +628,7 @@ public final class PeerNodeBuilder {
         transport, codec, discovery, callbackExecutor, directCallbacks,
         connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes, maxUndeliveredBytes, low, high,
         sendTimeout, heartbeatInterval, idleTimeout, maxConnections, maxPendingHandshakes,
-        maxPendingHandshakesPerAddress, reconnect,
+        maxPendingHandshakesPerAddress, maxConnectionsPerAddress, reconnect,
         List.copyOf(listeners), Map.copyOf(aliases));
     return new Node(config);
   }

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Thread safety:</b> owned by its channel's I/O thread; everything but the methods
  * marked "any thread" runs there. Senders on other threads only touch the {@link FrameWriter}
- * and its {@link Outbound}.
+ * and its {@link Outbound}. {@link Admission} evicts a pending inbound connection from the
+ * listener's thread ({@link #evict}): it only sets a volatile reason and hands the close to
+ * the owner.
  */
 final class Connection implements ChannelHandler, FrameSink {
 
@@ -51,7 +53,8 @@ final class Connection implements ChannelHandler, FrameSink {
   final InetSocketAddress target;
   /** Set for a scan probe (issue 4): reports its outcome and closes quietly; else null. */
   final Probe probe;
-  private Channel channel;
+  /** Volatile: {@link #evict} reads it on the listener's thread, racing with {@link #onOpen}. */
+  private volatile Channel channel;
   private CodecSession encoder;
   private final FrameReader reader;
   private final Liveness liveness;
@@ -67,8 +70,8 @@ final class Connection implements ChannelHandler, FrameSink {
   volatile boolean replaced;
   /** Set when the peer said BYE(duplicate): it keeps another connection, which should arrive. */
   volatile boolean remoteKeptOther;
-  /** Whether this connection counts against the node's pending-handshake limits. */
-  boolean countedAsPending;
+  /** Set (any thread) when {@link Admission} gave this connection's pending slot to a newcomer. */
+  private volatile DisconnectReason evicted;
   /** When the handshake finished ({@link System#nanoTime}), for the duplicate rule's overlap window; 0 before. */
   volatile long establishedNanos;
   /** The check of this (established) connection a newcomer with its peer's id started, or null. I/O thread. */
@@ -211,6 +214,12 @@ final class Connection implements ChannelHandler, FrameSink {
     this.encoder = node.config().codec().newSession(full);
     writer.open(channel, encoder, new Outbound(encoder, node.config().maxQueuedBytes(),
         node.config().lowWatermark(), node.config().highWatermark(), Outbound.segmentFor(remote)));
+    if (evicted != null) {
+      // Evicted from its pending-handshake slot before it opened (see evict).
+      closeReason = evicted;
+      channel.close();
+      return;
+    }
     if (!node.track(this)) {
       // The node closed while this connection was opening.
       closeReason = DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closed");
@@ -248,6 +257,11 @@ final class Connection implements ChannelHandler, FrameSink {
 
   @Override
   public void onRead(ByteBuffer data) {
+    if (reader.bytesIn() == 0 && !node.config().codec().handshake()
+        && Hello.isFramedHelloHeader(data, data.position(), data.limit())) {
+      refuseFramedNode();
+      return;
+    }
     if (probe != null && reader.bytesIn() == 0 && !node.config().codec().handshake()) {
       // Classic-mode scan: the first chunk must be a plausible greeting (docs/PROTOCOL.md, 3),
       // stricter than the name the codec makes of it, so a framed HELLO or a banner is no peer.
@@ -261,6 +275,20 @@ final class Connection implements ChannelHandler, FrameSink {
       check.heard();
     }
     reader.read(data);
+  }
+
+  /**
+   * Codecs without a handshake: the first bytes are a framed HELLO (a framed acceptor greets
+   * with it), so the other side is a framed Vecino node, not a peer of this codec. Refused as
+   * a stranger is, not named after the HELLO's bytes. I/O thread.
+   */
+  private void refuseFramedNode() {
+    DisconnectReason reason = DisconnectReason.of(Kind.NOT_A_PEER, "a framed Vecino node, not a "
+        + node.config().codec().name() + " peer (it sent a framed HELLO); use the framed codec");
+    closeReason = reason;
+    node.rejected(this, reason);
+    failConnect(reason);
+    close(reason, false);
   }
 
   /** The read broke the protocol: refuses a stranger, or closes with a BYE saying why. I/O thread. */
@@ -345,7 +373,7 @@ final class Connection implements ChannelHandler, FrameSink {
           // "already connected" is a refusal: the peer keeps an older connection, none comes.
           remoteKeptOther = true;
         }
-        log.debug("{}: {} said BYE: {}", node.logName(), remote, reason);
+        log.debug("{}: {} said BYE: {}", node.logName(), remote, Names.printable(reason.toString()));
         // Nothing follows a BYE: close now; the other side has half-closed already.
         channel.close();
       }
@@ -360,7 +388,8 @@ final class Connection implements ChannelHandler, FrameSink {
       DisconnectReason reason = DisconnectReason.of(kind == Kind.CLOSED_BY_PEER ? Kind.CLOSED_BY_PEER : kind,
           text);
       // A scanner's probe, a duplicate or a self connection: ordinary, not an error.
-      log.debug("{}: {} said BYE during the handshake: {}", node.logName(), remote, reason);
+      log.debug("{}: {} said BYE during the handshake: {}", node.logName(), remote,
+          Names.printable(reason.toString()));
       if (kind == Kind.OTHER_GROUP || kind == Kind.VERSION_UNSUPPORTED) {
         node.rejected(this, reason);
       }
@@ -591,6 +620,23 @@ final class Connection implements ChannelHandler, FrameSink {
     }
   }
 
+  /**
+   * Closes this inbound connection without a BYE unless it is a registered peer by the time
+   * its I/O thread gets to it: {@link Admission} gave its pending-handshake slot to a newcomer.
+   * Any thread; if the connection has not opened yet, {@link #onOpen} closes it.
+   */
+  void evict(DisconnectReason reason) {
+    evicted = reason;
+    Channel ch = channel;
+    if (ch != null) {
+      ch.eventLoop().execute(() -> {
+        if (handle == null && !isClosingOrClosed()) {
+          close(reason, false);
+        }
+      });
+    }
+  }
+
   /** Closes from any thread. */
   void closeAsync(DisconnectReason reason, boolean bye) {
     Channel ch = channel;
@@ -623,7 +669,9 @@ final class Connection implements ChannelHandler, FrameSink {
     if (announceTimer != null) {
       announceTimer.cancel();
     }
-    DisconnectReason reason = closeReason != null ? closeReason : reasonFrom(cause);
+    DisconnectReason failed = node.failureReason();
+    // A node that failed closes its connections, even those its dead loop closes for it.
+    DisconnectReason reason = closeReason != null ? closeReason : failed != null ? failed : reasonFrom(cause);
     writer.release();
     reader.release();
     heldFrames = null;
@@ -637,12 +685,18 @@ final class Connection implements ChannelHandler, FrameSink {
         node.connectFailed(this, cause);
       }
     } else if (before == PeerState.HANDSHAKING || before == PeerState.CONNECTING) {
+      // Closed by the other side before its HELLO: how a Vecino node refuses at its limits.
+      boolean refusedSilently = closeReason == null && direction == Direction.OUTBOUND && reader.bytesIn() == 0;
       if (closeReason == null) {
-        node.rejected(this, DisconnectReason.of(Kind.NOT_A_PEER, reason.toString()));
+        node.rejected(this, DisconnectReason.of(refusedSilently ? Kind.LIMIT_EXCEEDED : Kind.NOT_A_PEER,
+            reason.toString()));
       }
-      failConnect(closeReason != null ? closeReason : DisconnectReason.of(Kind.NOT_A_PEER,
-          "connection closed during the handshake (" + reason + ")"));
-    } else if (handle == null && !node.config().codec().handshake()) {
+      failConnect(closeReason != null ? closeReason : refusedSilently
+          ? DisconnectReason.of(Kind.LIMIT_EXCEEDED, "closed before its HELLO, as a Vecino node at its connection "
+              + "limits does (" + reason + ")")
+          : DisconnectReason.of(Kind.NOT_A_PEER, "connection closed during the handshake (" + reason + ")"));
+    } else if (handle == null && !node.config().codec().handshake()
+        && (closeReason == null || closeReason.kind() != Kind.NOT_A_PEER)) {
       // Closed before it said a word or was announced: a scanner's probe, not an error.
       log.debug("{}: {} connection {} closed without a word (a probe?): {}", node.logName(),
           direction, remote, reason);

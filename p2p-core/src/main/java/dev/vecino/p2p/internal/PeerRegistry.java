@@ -17,7 +17,6 @@ import dev.vecino.p2p.SelfConnectionException;
 import dev.vecino.p2p.UnsupportedVersionException;
 import dev.vecino.p2p.VecinoException;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +29,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A node's peer registry and the handshake rules that feed it: version, self and group checks
  * on a received HELLO, the duplicate-connection rule, registration of peers without a
- * handshake, how a failed connect or handshake reaches the connect future, the
- * pending-handshake counts behind the accept limits, and unregistering a peer when its
- * connection is gone.
+ * handshake, how a failed connect or handshake reaches the connect future, and
+ * unregistering a peer when its connection is gone.
  *
  * <p><b>Thread safety:</b> owned by its {@link Node}. Handshake and close reports arrive on the
  * connections' I/O threads, reads from any thread. The registry is changed under
@@ -64,8 +61,6 @@ final class PeerRegistry {
   private final Object lock = new Object();
   private final Map<PeerId, PeerHandle> peers = new ConcurrentHashMap<>();
   private final AtomicLong peerSequence = new AtomicLong();
-  private final AtomicInteger pendingHandshakes = new AtomicInteger();
-  private final Map<InetAddress, Integer> pendingByAddress = new ConcurrentHashMap<>();
 
   PeerRegistry(Node node, NodeConfig config, NodeCounters counters, Events events, Reconnector reconnector) {
     this.node = node;
@@ -112,43 +107,13 @@ final class PeerRegistry {
     return list;
   }
 
-  // ---- pending handshakes ----
-
-  /**
-   * Returns why an inbound connection from {@code remote} must be refused for the
-   * pending-handshake limits, or null if it may proceed. I/O thread (accept).
-   */
-  String pendingRefusal(InetSocketAddress remote) {
-    if (pendingHandshakes.get() >= config.maxPendingHandshakes()) {
-      return "pending handshake limit of " + config.maxPendingHandshakes() + " reached";
-    }
-    if (pendingByAddress.getOrDefault(remote.getAddress(), 0) >= config.maxPendingHandshakesPerAddress()) {
-      return "pending handshake limit of " + config.maxPendingHandshakesPerAddress() + " per address reached";
-    }
-    return null;
-  }
-
-  /** An accepted connection starts its handshake: it holds a pending-handshake slot. I/O thread. */
-  void handshakeStarted(Connection c, InetSocketAddress remote) {
-    c.countedAsPending = true;
-    pendingHandshakes.incrementAndGet();
-    pendingByAddress.merge(remote.getAddress(), 1, Integer::sum);
-  }
-
-  /** A connection left the handshake (done or closed): release its pending-handshake slot. I/O thread. */
-  void handshakeEnded(Connection c) {
-    if (c.countedAsPending) {
-      c.countedAsPending = false;
-      pendingHandshakes.decrementAndGet();
-      pendingByAddress.computeIfPresent(c.target.getAddress(), (k, v) -> v <= 1 ? null : v - 1);
-    }
-  }
-
   // ---- handshake ----
 
   /** Applies version, self, group and duplicate rules to a received HELLO. I/O thread. */
   void onHello(Connection c, Hello hello) {
-    String who = "'" + hello.name() + "' (" + hello.id().shortId() + ") at " + Node.format(c.remoteAddress());
+    // The name is the peer's choice: escaped, like everything a peer says that reaches a log.
+    String who = "'" + Names.printable(hello.name()) + "' (" + hello.id().shortId() + ") at "
+        + Node.format(c.remoteAddress());
     if (node.localHelloRecord().negotiate(hello) < 0) {
       if (Scanning.endProbe(c, ScanStatus.INCOMPATIBLE, hello, false)) {
         return;
@@ -170,7 +135,7 @@ final class PeerRegistry {
       if (Scanning.endProbe(c, ScanStatus.OTHER_GROUP, hello, false)) {
         return;
       }
-      c.handshakeFailed(DisconnectReason.of(Kind.OTHER_GROUP, who + " is in group '" + hello.group()
+      c.handshakeFailed(DisconnectReason.of(Kind.OTHER_GROUP, who + " is in group '" + Names.printable(hello.group())
           + "', this node in '" + config.group() + "'"), true);
       return;
     }
@@ -464,7 +429,7 @@ final class PeerRegistry {
   void rejected(Connection c, DisconnectReason reason) {
     if (c.probe != null) {
       // Scan probes meet strangers by design: the scan report counts them, not the node.
-      log.debug("{}: probe of {}: {}", logName, Node.format(c.remoteAddress()), reason);
+      log.debug("{}: probe of {}: {}", logName, Node.format(c.remoteAddress()), Names.printable(reason.toString()));
       return;
     }
     counters.reject(reason.kind());
@@ -472,7 +437,8 @@ final class PeerRegistry {
       return;
     }
     log.info("{}: rejected {} connection {} {}: {}", logName, c.direction == Direction.INBOUND ? "inbound" : "outbound",
-        c.direction == Direction.INBOUND ? "from" : "to", Node.format(c.remoteAddress()), reason);
+        c.direction == Direction.INBOUND ? "from" : "to", Node.format(c.remoteAddress()),
+        Names.printable(reason.toString()));
   }
 
   void failConnect(Connection c, VecinoException e) {
@@ -544,6 +510,28 @@ final class PeerRegistry {
     orphaned(h, c, reason);
   }
 
+  /**
+   * The node failed and its transport is closed: unregisters every peer still registered (a
+   * connection whose close never reached the node, e.g. on a loop that died without closing
+   * it) and tells the listeners. Any thread.
+   */
+  void disconnectAll(DisconnectReason reason) {
+    for (PeerHandle h : sortedHandles()) {
+      boolean removed;
+      synchronized (lock) {
+        removed = peers.remove(h.id, h);
+      }
+      if (removed) {
+        log.debug("{}: peer '{}' ({}) disconnected: {}", logName, h.name(), h.id.shortId(), reason);
+        events.fire(h, () -> {
+          for (PeerListener l : config.listeners()) {
+            l.onDisconnected(h, reason);
+          }
+        });
+      }
+    }
+  }
+
   private void orphaned(PeerHandle h, Connection c, DisconnectReason reason) {
     boolean removed;
     synchronized (lock) {
@@ -555,7 +543,8 @@ final class PeerRegistry {
       }
     }
     if (removed) {
-      log.debug("{}: peer '{}' ({}) disconnected: {}", logName, h.name(), h.id.shortId(), reason);
+      log.debug("{}: peer '{}' ({}) disconnected: {}", logName, Names.printable(h.name()), h.id.shortId(),
+          Names.printable(reason.toString()));
       events.fire(h, () -> {
         for (PeerListener l : config.listeners()) {
           l.onDisconnected(h, reason);
