@@ -179,6 +179,34 @@ class IdCheckTest {
     }
   }
 
+  /**
+   * After a FIN (the peer closed normally) a paused socket takes the first write; the peer's
+   * RST answers it, and a later write of the check fails.
+   */
+  @Test
+  void aClosedConnectionIsReplacedEvenWhileReadingIsPaused() throws Exception {
+    Events r = new Events();
+    CountDownLatch release = new CountDownLatch(1);
+    try (PeerNode bob = slowBob(r, release).build().start()) {
+      AnsweringPeer alice = floodUntilPaused(bob, loopback(6));
+      Peer p = bob.peer(ALICE).orElseThrow();
+      alice.raw.socket.shutdownOutput();
+      alice.close();
+      try (AnsweringPeer again = AnsweringPeer.connect(bob.localAddress(), loopback(70), ALICE, "alice")) {
+        Await.until("the peer moves to the new connection",
+            () -> again.raw.socket.getLocalSocketAddress().equals(p.remoteAddress()) || again.ended());
+        assertTrue(again.byes.isEmpty(), "not refused: " + again.byeText());
+        release.countDown();
+        Await.until("the listener hears of the move", () -> r.replaced.size() == 1);
+        again.sendText("after the close");
+        Await.until("bob hears the new connection", () -> r.texts().contains("after the close"));
+        assertTrue(r.disconnects.isEmpty(), "no disconnect: " + r.disconnects);
+      } finally {
+        release.countDown();
+      }
+    }
+  }
+
   @Test
   void aPausedConnectionWhoseWritesSucceedKeepsItsPlace() throws Exception {
     Events r = new Events();

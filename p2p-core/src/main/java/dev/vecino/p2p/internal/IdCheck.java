@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
  *       fails at once), or the bound passes in silence;
  *   <li>when this node does not read the old connection (inbound back pressure) or the PING
  *       cannot leave (the peer does not read; its TCP window is full), silence proves nothing:
- *       the check writes again at the bound, and the old connection is <b>alive</b> unless a
- *       write failed. A reset or closed socket fails the first or the second write (after a
- *       FIN, the first write provokes the RST); reads would not show it, since JDK's selector
- *       watches no socket whose reading is paused.
+ *       the check writes again at 1/8, 1/4, 1/2 and all of the bound, and the old connection is
+ *       <b>alive</b> unless a write failed. A reset socket fails the first write; after a FIN,
+ *       the first write provokes the RST, one round trip later, and a later write fails. Reads
+ *       would not show either: JDK's selector watches no socket whose reading is paused.
  * </ul>
  * Reads do not count while reading was paused at the start: after a reset, a socket still
  * returns the bytes that arrived before it.
@@ -44,8 +44,12 @@ final class IdCheck {
   final Connection newcomer;
   private final PeerRegistry registry;
   private final long boundNanos;
+  /** Delays of the ticks after the first PING, as fractions of the bound: at 1/8, 1/4, 1/2, 1. */
+  private static final int[] TICK_EIGHTHS = {1, 1, 2, 4};
   /** The nonces of the PINGs sent (the peer may answer only the latest). Old's I/O thread. */
-  private final byte[][] nonces = new byte[2][];
+  private final byte[][] nonces = new byte[1 + TICK_EIGHTHS.length][];
+  private int sent;
+  private int tick;
   /** Only writes can tell: reading is paused or the PING could not leave. Old's I/O thread. */
   private boolean writesOnly;
   private boolean done;
@@ -81,16 +85,25 @@ final class IdCheck {
     }
     old.check = this;
     writesOnly = old.readingPaused();
-    nonces[0] = nonce();
     // A write failure closes the connection here: closed() then finishes the check.
-    old.sendCheckPing(nonces[0]);
+    ping();
     if (done) {
       return;
     }
     if (old.queuedBytes() > 0) {
       writesOnly = true;
     }
-    timer = old.eventLoop().schedule(this::expired, boundNanos, TimeUnit.NANOSECONDS);
+    scheduleTick();
+  }
+
+  private void ping() {
+    byte[] n = nonce();
+    nonces[sent++] = n;
+    old.sendCheckPing(n);
+  }
+
+  private void scheduleTick() {
+    timer = old.eventLoop().schedule(this::tick, boundNanos * TICK_EIGHTHS[tick] / 8, TimeUnit.NANOSECONDS);
   }
 
   private static byte[] nonce() {
@@ -129,21 +142,28 @@ final class IdCheck {
     }
   }
 
-  private void expired() {
+  private void tick() {
     if (done) {
       return;
     }
+    boolean last = ++tick == TICK_EIGHTHS.length;
     if (writesOnly || old.readingPaused() || old.queuedBytes() > 0) {
-      // Silence proves nothing here; a second write fails if the socket was reset or closed.
-      nonces[1] = nonce();
-      old.sendCheckPing(nonces[1]);
-      if (!done) {
+      // Silence proves nothing here; a write fails if the socket was reset or closed.
+      writesOnly = true;
+      ping();
+      if (done) {
+        return;
+      }
+      if (last) {
         finish(true, "its writes succeed (no answer can be read: "
             + (old.readingPaused() ? "reading is paused)" : "the peer does not read)"));
+        return;
       }
+    } else if (last) {
+      finish(false, "no answer within " + TimeUnit.NANOSECONDS.toMillis(boundNanos) + " ms");
       return;
     }
-    finish(false, "no answer within " + TimeUnit.NANOSECONDS.toMillis(boundNanos) + " ms");
+    scheduleTick();
   }
 
   private void finish(boolean alive, String why) {

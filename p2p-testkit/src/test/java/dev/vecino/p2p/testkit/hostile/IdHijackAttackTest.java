@@ -119,8 +119,10 @@ class IdHijackAttackTest {
 
       int strangerTexts = 0;
       HostilePeer.Frame bye = null;
+      long refusedAfterMillis;
       try (HostilePeer mallory = HostilePeer.to(bob.localAddress()).from(BLOCK.address(7)).connect()) {
         mallory.handshake(ALICE, "alice", "vecino");
+        long claimed = System.nanoTime();
         mallory.sendText("mallory, as alice");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (bye == null && System.nanoTime() < deadline) {
@@ -136,6 +138,7 @@ class IdHijackAttackTest {
             bye = f;
           }
         }
+        refusedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - claimed);
         assertNotNull(bye, "the stranger is refused with a BYE");
         assertEquals(1, bye.byeCode(), "duplicate: " + bye);
         assertEquals("already connected", bye.byeText());
@@ -150,6 +153,9 @@ class IdHijackAttackTest {
       int total = sent.get();
       Await.until("alice gets all " + total + " messages: " + alice.messages().size(),
           () -> alice.messages().size() == total);
+      System.out.println("IdHijackAttackTest: stranger refused " + refusedAfterMillis + " ms after its HELLO; bob sent "
+          + total + " messages to alice during and after the attack: alice received " + alice.messages().size()
+          + ", the stranger " + strangerTexts);
       assertEquals(0, strangerTexts, "no message for alice reached the stranger");
       assertSame(p, bob.peer(ALICE).orElseThrow(), "one handle for alice");
       assertEquals(alice.address(), p.remoteAddress(), "the handle stays on alice's connection");
