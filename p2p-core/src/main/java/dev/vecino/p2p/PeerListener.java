@@ -96,7 +96,9 @@ public interface PeerListener {
   /**
    * The node will try to reconnect to a peer it lost (see
    * {@link PeerNodeBuilder#reconnect(dev.vecino.p2p.discovery.Backoff)}). A successful attempt
-   * is reported by {@link #onConnected}.
+   * is reported by {@link #onConnected}; one refused right after its handshake ("already
+   * connected", a limit) by {@link #onDisconnected} and the next attempt, whose number goes on
+   * counting.
    *
    * @param address the address being retried
    * @param lastId the id of the peer last seen there
@@ -107,11 +109,16 @@ public interface PeerListener {
       java.time.Duration delay) {}
 
   /**
-   * The node gave up reconnecting to an address: the backoff policy allows no more attempts.
+   * The node stopped reconnecting to the peer last seen at an address: the backoff policy
+   * allows no more attempts, or another peer answered there. In the second case the old peer
+   * is gone and the one that answered is a new peer (its {@link #onConnected} is sent; no order
+   * is promised between the two events, which concern different peers), and the node keeps
+   * reconnecting to the address for the new peer. Refusals that may pass (the peer still
+   * holds a stale connection and says "already connected", a limit) do not end the attempts.
    *
    * @param address the address
    * @param lastId the id of the peer last seen there
-   * @param attempts how many attempts failed
+   * @param attempts how many attempts were made
    */
   default void onReconnectFailed(java.net.InetSocketAddress address, PeerId lastId, int attempts) {}
 
