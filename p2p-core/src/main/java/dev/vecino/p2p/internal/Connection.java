@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * marked "any thread" runs there. Senders on other threads only touch the {@link FrameWriter}
  * and its {@link Outbound}. {@link Admission} evicts a pending inbound connection from the
  * listener's thread ({@link #evict}): it only sets a volatile reason and hands the close to
- * the owner.
+ * the owner. A newcomer's {@link PeerRegistry} run reads {@code establishedNanos} (volatile)
+ * from another I/O thread; an {@link IdCheck} of this connection runs on this one's, and a
+ * held newcomer is accepted or refused on its own.
  */
 final class Connection implements ChannelHandler, FrameSink {
 

@@ -145,7 +145,7 @@ final class PeerRegistry {
     }
     PeerHandle existing;
     Connection loser = null;
-    Connection previous = null;
+    Connection previous = null; // the connection the handle leaves, when it moves to c
     PeerHandle handle;
     boolean isNew = false;
     boolean checkRunning = false;
@@ -162,7 +162,6 @@ final class PeerRegistry {
         handle = null;
       } else if (existing != null && existing.connection.remoteKeptOther) {
         // The peer dropped our connection as a duplicate: this is the one it kept.
-        loser = null;
         previous = existing.connection;
         existing.connection = c;
         handle = existing;
@@ -172,9 +171,7 @@ final class PeerRegistry {
         peers.put(hello.id(), handle);
         isNew = true;
       } else if (!overlaps(existing.connection) || c.direction == existing.connection.direction) {
-        // An established connection is not given up for a claim: check it first. Two
-        // connections opened by the same side are never a simultaneous connect: that side
-        // sends a HELLO on the newer one only if it has given up the older one.
+        // Not a simultaneous connect (see overlaps): check the old connection before giving it up.
         check = new IdCheck(existing, existing.connection, c, this, config.handshakeTimeout().toNanos());
         existing.check = check;
         handle = null;
@@ -189,32 +186,11 @@ final class PeerRegistry {
       }
     }
     if (check != null) {
-      Scanning.probeOutcome(c, ScanStatus.PEER, hello, false);
-      log.debug("{}: {} claims the id of the peer connected at {}: checking that connection", logName, who,
-          Node.format(check.old.remoteAddress()));
-      c.hold();
-      check.start();
+      hold(c, hello, who, check);
       return;
     }
     if (handle == null) {
-      // Keep the existing connection; its connect future gets the peer.
-      c.replaced = true;
-      Scanning.probeOutcome(c, ScanStatus.PEER, hello, false);
-      if (c.connectFuture != null) {
-        completeConnect(existing, c.connectFuture);
-      }
-      counters.reject(Kind.DUPLICATE);
-      if (!checkRunning && c.direction == Direction.INBOUND && existing.connection.direction == Direction.OUTBOUND) {
-        // We opened the winner; the peer registered this one and closes it once it sees ours.
-        log.debug("{}: simultaneous connect with {}: waiting for the peer to drop its connection", logName, who);
-        c.handshakeDone(existing, false);
-        standby(c);
-      } else {
-        logRefused(c, existing.connection, who, checkRunning
-            ? "a check of that connection for another newcomer is running"
-            : "a simultaneous connect keeps the connection opened by the lower id");
-        c.close(DisconnectReason.of(Kind.DUPLICATE, Bye.ALREADY_CONNECTED), true);
-      }
+      keepExisting(c, hello, existing, who, checkRunning);
       return;
     }
     Scanning.probeOutcome(c, ScanStatus.PEER, hello, isNew);
@@ -223,14 +199,7 @@ final class PeerRegistry {
       switched(handle, previous, c, true);
     }
     if (loser != null) {
-      log.debug("{}: simultaneous connect with {}: keeping the connection opened by the lower id", logName, who);
-      if (c.direction == Direction.INBOUND) {
-        // We accepted the winner, so the peer has registered it: the loser can go now.
-        loser.closeAsync(DisconnectReason.of(Kind.DUPLICATE, Bye.SIMULTANEOUS_CONNECT), true);
-      } else {
-        // We opened the winner; the peer may not have seen it yet, so it closes the loser.
-        standby(loser);
-      }
+      dropLoser(c, loser, who);
     }
     if (isNew) {
       counters.established.increment();
@@ -239,6 +208,52 @@ final class PeerRegistry {
     }
     if (c.connectFuture != null) {
       completeConnect(handle, c.connectFuture);
+    }
+  }
+
+  /** Holds the newcomer {@code c} in its handshake while {@code check} decides. I/O thread. */
+  private void hold(Connection c, Hello hello, String who, IdCheck check) {
+    Scanning.probeOutcome(c, ScanStatus.PEER, hello, false);
+    log.debug("{}: {} claims the id of the peer connected at {}: checking that connection", logName, who,
+        Node.format(check.old.remoteAddress()));
+    c.hold();
+    check.start();
+  }
+
+  /**
+   * Keeps {@code existing}'s connection and not the newcomer {@code c}: the simultaneous-connect
+   * rule chose it, or a check of it for another newcomer is running. I/O thread.
+   */
+  private void keepExisting(Connection c, Hello hello, PeerHandle existing, String who, boolean checkRunning) {
+    // Keep the existing connection; its connect future gets the peer.
+    c.replaced = true;
+    Scanning.probeOutcome(c, ScanStatus.PEER, hello, false);
+    if (c.connectFuture != null) {
+      completeConnect(existing, c.connectFuture);
+    }
+    counters.reject(Kind.DUPLICATE);
+    if (!checkRunning && c.direction == Direction.INBOUND && existing.connection.direction == Direction.OUTBOUND) {
+      // We opened the winner; the peer registered this one and closes it once it sees ours.
+      log.debug("{}: simultaneous connect with {}: waiting for the peer to drop its connection", logName, who);
+      c.handshakeDone(existing, false);
+      standby(c);
+    } else {
+      logRefused(c, existing.connection, who, checkRunning
+          ? "a check of that connection for another newcomer is running"
+          : "a simultaneous connect keeps the connection opened by the lower id");
+      c.close(DisconnectReason.of(Kind.DUPLICATE, Bye.ALREADY_CONNECTED), true);
+    }
+  }
+
+  /** The newcomer {@code c} won a simultaneous connect: closes the loser, now or once the peer has seen {@code c}. */
+  private void dropLoser(Connection c, Connection loser, String who) {
+    log.debug("{}: simultaneous connect with {}: keeping the connection opened by the lower id", logName, who);
+    if (c.direction == Direction.INBOUND) {
+      // We accepted the winner, so the peer has registered it: the loser can go now.
+      loser.closeAsync(DisconnectReason.of(Kind.DUPLICATE, Bye.SIMULTANEOUS_CONNECT), true);
+    } else {
+      // We opened the winner; the peer may not have seen it yet, so it closes the loser.
+      standby(loser);
     }
   }
 
@@ -258,7 +273,8 @@ final class PeerRegistry {
    * was established less than a handshake timeout ago. Only then, and only for connections
    * opened by different sides, does the lower-id rule decide (both sides may have registered
    * different connections of a simultaneous connect); otherwise {@code old} is checked
-   * (docs/PROTOCOL.md 1.4).
+   * (docs/PROTOCOL.md 1.4). Two connections opened by the same side are never a simultaneous
+   * connect: that side sends a HELLO on the newer one only once it gave up the older one.
    */
   private boolean overlaps(Connection old) {
     long since = old.establishedNanos;
