@@ -128,15 +128,17 @@ public interface PeerListener {
    * check found stale (it did not answer a PING in time, or its socket was reset or closed;
    * see docs/PROTOCOL.md 1.4). {@link Peer#remoteAddress()} returns {@code newRemote} from now
    * on. Messages still queued on the old connection fail with
-   * {@link PeerDisconnectedException}; nothing received on it is reported after this event.
+   * {@link PeerDisconnectedException} (after a simultaneous connect the losing connection
+   * first drains, and may still deliver a few messages after this event: order is kept per
+   * connection only, see docs/reliability.md).
    *
    * <p>Ids are claimed, not proven, until they are bound to keys: when {@code newRemote} is an
    * unexpected address, the new connection may be someone else using the id of a peer whose
    * connection went stale (docs/reliability.md).
    *
    * <p>Runs on the callback executor (on the I/O thread in direct mode), in order with the
-   * peer's other events: after the messages received on the old connection, before those
-   * received on the new one.
+   * peer's other events: after the messages received on the old connection before the move,
+   * before those received on the new one.
    *
    * @param peer the peer, the same handle as before
    * @param oldRemote the other end of the connection given up

@@ -42,6 +42,8 @@ final class IdCheck {
   final PeerHandle handle;
   final Connection old;
   final Connection newcomer;
+  /** The name in the newcomer's HELLO: the peer's name if the newcomer takes its place. */
+  final String newcomerName;
   private final PeerRegistry registry;
   private final long boundNanos;
   /** Delays of the ticks after the first PING, as fractions of the bound: at 1/8, 1/4, 1/2, 1. */
@@ -57,10 +59,12 @@ final class IdCheck {
   /** Why the old connection closed while the check was pending; else null. Guarded by the registry's lock. */
   DisconnectReason oldClosed;
 
-  IdCheck(PeerHandle handle, Connection old, Connection newcomer, PeerRegistry registry, long handshakeTimeoutNanos) {
+  IdCheck(PeerHandle handle, Connection old, Connection newcomer, String newcomerName, PeerRegistry registry,
+      long handshakeTimeoutNanos) {
     this.handle = handle;
     this.old = old;
     this.newcomer = newcomer;
+    this.newcomerName = newcomerName;
     this.registry = registry;
     this.boundNanos = bound(handshakeTimeoutNanos);
   }

@@ -172,7 +172,7 @@ final class PeerRegistry {
         isNew = true;
       } else if (!overlaps(existing.connection) || c.direction == existing.connection.direction) {
         // Not a simultaneous connect (see overlaps): check the old connection before giving it up.
-        check = new IdCheck(existing, existing.connection, c, this, config.handshakeTimeout().toNanos());
+        check = new IdCheck(existing, existing.connection, c, hello.name(), this, config.handshakeTimeout().toNanos());
         existing.check = check;
         handle = null;
       } else if (newConnectionWins(c, existing.connection, hello.id())) {
@@ -312,13 +312,14 @@ final class PeerRegistry {
         // Established before it is published, so senders never see it handshaking.
         c.acceptHeld(h, c.direction == Direction.OUTBOUND);
         old.replaced = true;
+        h.rename(k.newcomerName);
         h.connection = c;
       }
     }
     String oldAt = Node.format(old.remoteAddress());
     String newAt = Node.format(c.remoteAddress());
     if (accept) {
-      log.info("{}: connection to '{}' ({}) at {} is stale ({}): the peer goes on at {}", logName, h.name(),
+      log.info("{}: connection to '{}' ({}) at {} is stale ({}): the peer goes on at {}", logName, Names.printable(h.name()),
           h.id.shortId(), oldAt, oldGone != null ? "closed: " + oldGone : why, newAt);
       switched(h, old, c, false);
       c.replayHeld();
@@ -333,7 +334,7 @@ final class PeerRegistry {
         completeConnect(h, c.connectFuture);
       }
       counters.reject(Kind.DUPLICATE);
-      logRefused(c, old, "'" + h.name() + "' (" + h.id.shortId() + ") at " + newAt,
+      logRefused(c, old, "'" + Names.printable(h.name()) + "' (" + h.id.shortId() + ") at " + newAt,
           alive ? "that connection passed a check: " + why : "the check found it " + why);
       c.close(DisconnectReason.of(Kind.DUPLICATE, Bye.ALREADY_CONNECTED), true);
     }
@@ -376,12 +377,12 @@ final class PeerRegistry {
     if (!logMove) {
       // The caller logged why.
     } else if (oldRemote.getAddress().equals(newRemote.getAddress())) {
-      log.debug("{}: peer '{}' ({}) moved from {} to {}", logName, h.name(), h.id.shortId(), Node.format(oldRemote),
-          Node.format(newRemote));
+      log.debug("{}: peer '{}' ({}) moved from {} to {}", logName, Names.printable(h.name()), h.id.shortId(),
+          Node.format(oldRemote), Node.format(newRemote));
     } else {
       // Another host now speaks for this id: worth a line (ids are claimed, not proven).
-      log.info("{}: peer '{}' ({}) moved from {} to another address, {}", logName, h.name(), h.id.shortId(),
-          Node.format(oldRemote), Node.format(newRemote));
+      log.info("{}: peer '{}' ({}) moved from {} to another address, {}", logName, Names.printable(h.name()),
+          h.id.shortId(), Node.format(oldRemote), Node.format(newRemote));
     }
     events.fire(h, () -> {
       for (PeerListener l : config.listeners()) {
@@ -535,10 +536,12 @@ final class PeerRegistry {
     for (PeerHandle h : sortedHandles()) {
       boolean removed;
       synchronized (lock) {
-        removed = peers.remove(h.id, h);
+        // Reported once: the connections' own closes find the handle gone.
+        removed = !h.gone && peers.remove(h.id, h);
+        h.gone |= removed;
       }
       if (removed) {
-        log.debug("{}: peer '{}' ({}) disconnected: {}", logName, h.name(), h.id.shortId(), reason);
+        log.debug("{}: peer '{}' ({}) disconnected: {}", logName, Names.printable(h.name()), h.id.shortId(), reason);
         events.fire(h, () -> {
           for (PeerListener l : config.listeners()) {
             l.onDisconnected(h, reason);

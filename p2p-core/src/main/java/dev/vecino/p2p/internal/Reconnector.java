@@ -141,7 +141,7 @@ final class Reconnector {
           lostPeers.remove(id);
           lastAttempt.remove(id);
           log.warn("{}: reconnecting to {}: '{}' ({}) answered there, not {}: reporting {} as lost",
-              node.logName(), Node.format(address), peer.name(), peer.id().shortId(), id.shortId(), id.shortId());
+              node.logName(), Node.format(address), Names.printable(peer.name()), peer.id().shortId(), id.shortId(), id.shortId());
           node.events.fireGlobal(l -> l.onReconnectFailed(address, id, attempt));
           return;
         }
