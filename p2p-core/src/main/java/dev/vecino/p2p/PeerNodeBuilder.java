@@ -64,6 +64,7 @@ import java.util.function.Consumer;
  *   <tr><td>{@link #sendTimeout(Duration)}</td><td>0 (a full queue fails {@code send} at once)</td></tr>
  *   <tr><td>{@link #heartbeatInterval(Duration)}</td><td>5 s (a silent peer is dropped after 3)</td></tr>
  *   <tr><td>{@link #idleTimeout(Duration)}</td><td>0 (off)</td></tr>
+ *   <tr><td>{@link #writeStallTimeout(Duration)}</td><td>60 s (a peer that takes no byte is dropped)</td></tr>
  *   <tr><td>{@link #maxConnections(int)}</td><td>4096</td></tr>
  *   <tr><td>{@link #reconnect(Backoff)}</td><td>off</td></tr>
  *   <tr><td>{@link #maxPendingHandshakes(int, int)}</td><td>256 overall, 32 per remote address</td></tr>
@@ -105,6 +106,7 @@ public final class PeerNodeBuilder {
   private Duration sendTimeout = Duration.ZERO;
   private Duration heartbeatInterval = Duration.ofSeconds(5);
   private Duration idleTimeout = Duration.ZERO;
+  private Duration writeStallTimeout = Duration.ofSeconds(60);
   private int maxConnections = 4096;
   private Backoff reconnect;
   private int maxPendingHandshakes = 256;
@@ -478,6 +480,22 @@ public final class PeerNodeBuilder {
   }
 
   /**
+   * Sets the write-stall timeout: a peer that takes no byte of its outbound queue for this
+   * long while frames wait in it (it stopped reading) is dropped as a slow consumer, with
+   * reason {@link DisconnectReason.Kind#LIMIT_EXCEEDED} and BYE text {@code "slow consumer"};
+   * its pending sends fail. The clock runs only while the queue is non-empty and nothing is
+   * written, so a peer that reads slowly is kept. Checked every quarter of the timeout (or
+   * at each heartbeat, if more often). Zero turns it off. Default 60 s.
+   *
+   * @param timeout zero, or at least 10 ms
+   * @return this builder
+   */
+  public PeerNodeBuilder writeStallTimeout(Duration timeout) {
+    this.writeStallTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /**
    * Turns on reconnects: when the connection to a peer this node connected to with
    * {@code connect} is lost (reset, end of stream, heartbeat timeout, or the peer's BYE, as
    * when it restarts), the node retries that address with this backoff, reporting each attempt
@@ -573,6 +591,9 @@ public final class PeerNodeBuilder {
     if (idleTimeout.isNegative()) {
       throw new IllegalArgumentException("idleTimeout must not be negative: " + idleTimeout);
     }
+    if (writeStallTimeout.isNegative() || (!writeStallTimeout.isZero() && writeStallTimeout.toMillis() < 10)) {
+      throw new IllegalArgumentException("writeStallTimeout must be 0 or at least 10 ms: " + writeStallTimeout);
+    }
     if (maxConnections < 1) {
       throw new IllegalArgumentException("maxConnections must be at least 1: " + maxConnections);
     }
@@ -587,7 +608,7 @@ public final class PeerNodeBuilder {
     NodeConfig config = new NodeConfig(identity, group, bind, listen, backlog, ioThreads, busyPoll,
         transport, codec, discovery, callbackExecutor, directCallbacks,
         connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes, maxUndeliveredBytes, low, high,
-        sendTimeout, heartbeatInterval, idleTimeout, maxConnections, maxPendingHandshakes,
+        sendTimeout, heartbeatInterval, idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes,
         maxPendingHandshakesPerAddress, reconnect,
         List.copyOf(listeners), Map.copyOf(aliases));
     return new Node(config);

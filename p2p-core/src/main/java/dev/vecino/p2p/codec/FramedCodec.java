@@ -15,8 +15,10 @@ import java.nio.ByteBuffer;
  *
  * <p>The decoder checks a declared length against the session's maximum before it waits for
  * or allocates anything, so a stranger's {@code "GET / HTTP/1.1"} (read as length
- * 0x47455420) is rejected at once. Zero-length frames and unknown types are protocol errors.
- * Decoding allocates nothing.
+ * 0x47455420) is rejected at once. Zero-length frames, unknown types and PING or PONG bodies
+ * longer than {@link #MAX_PING_BODY} are protocol errors, refused as soon as the frame's
+ * header (length and type) has arrived, before its body is waited for. Decoding allocates
+ * nothing.
  *
  * <p><b>Thread safety:</b> the codec and its sessions hold no mutable state; any thread may
  * encode.
@@ -25,6 +27,13 @@ public final class FramedCodec implements Codec {
 
   /** Bytes before the body: the length and the type. */
   public static final int HEADER_LENGTH = 5;
+
+  /**
+   * The longest PING body, and so PONG body, the protocol allows: 64 bytes (Vecino sends
+   * empty ones). A node queues the PONG that answers a PING whatever its byte bound, so the
+   * cap keeps what a peer can make it queue small.
+   */
+  public static final int MAX_PING_BODY = 64;
 
   static final FramedCodec INSTANCE = new FramedCodec();
 
@@ -86,15 +95,25 @@ public final class FramedCodec implements Codec {
           throw new CodecException("frame with length 0 (no type byte)");
         }
         int total = 4 + (int) length;
-        if (limit - pos < total) {
+        if (limit - pos < HEADER_LENGTH) {
           in.position(pos);
           return total;
         }
+        // The header is here: check the type before waiting for the body.
         int code = in.get(pos + 4) & 0xFF;
         FrameType type = FrameType.fromCode(code);
         if (type == null) {
           in.position(pos);
           throw new CodecException(String.format("unknown frame type 0x%02x", code));
+        }
+        if ((type == FrameType.PING || type == FrameType.PONG) && length - 1 > MAX_PING_BODY) {
+          in.position(pos);
+          throw new CodecException(type + " body of " + (length - 1) + " bytes exceeds the limit of "
+              + MAX_PING_BODY + " bytes");
+        }
+        if (limit - pos < total) {
+          in.position(pos);
+          return total;
         }
         // Advance before the callback so a sink that throws leaves a consistent position.
         in.position(pos + total);

@@ -7,6 +7,7 @@ import dev.vecino.p2p.codec.CodecException;
 import dev.vecino.p2p.codec.CodecSession;
 import dev.vecino.p2p.codec.FrameTooLongException;
 import dev.vecino.p2p.codec.FrameType;
+import dev.vecino.p2p.codec.FramedCodec;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -195,11 +196,17 @@ final class FrameReader {
     return true;
   }
 
+  /**
+   * Grows {@code cumulation} to hold {@code capacity} bytes. Doubling stops at the largest
+   * frame the decoder accepts, so a frame near the limit never costs twice the limit.
+   */
   private void ensureCumulation(int capacity) {
     if (cumulation == null) {
       cumulation = ByteBuffer.allocate(Math.max(capacity, 1024));
     } else if (cumulation.capacity() < capacity) {
-      ByteBuffer bigger = ByteBuffer.allocate(Math.max(capacity, cumulation.capacity() * 2));
+      long largestFrame = (long) node.config().maxFrameSize() + FramedCodec.HEADER_LENGTH;
+      int doubled = (int) Math.min(cumulation.capacity() * 2L, largestFrame);
+      ByteBuffer bigger = ByteBuffer.allocate(Math.max(capacity, doubled));
       cumulation.flip();
       bigger.put(cumulation);
       cumulation = bigger;
