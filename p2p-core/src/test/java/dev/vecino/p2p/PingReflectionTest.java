@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,15 +25,26 @@ class PingReflectionTest {
   private static final int BOUND = 1024 * 1024;
   private static final int CHUNK = 16 * 1024;
 
-  /** Queues messages until the queue is at its bound; the raw peer reads none: returns how many. */
+  /**
+   * Queues messages until the queue has stayed at its bound for 200 ms: the node's I/O thread
+   * may still hand a megabyte or more to the kernel after the first refusal. The raw peer
+   * reads none. Returns how many were queued.
+   */
   private static int fill(PeerNode node, Peer p) {
     byte[] chunk = new byte[CHUNK];
-    int sent = 0;
-    for (int i = 0; i < 10 * BOUND / CHUNK && node.trySend(p, chunk) == SendStatus.OK; i++) {
-      sent++;
-    }
+    int[] sent = {0};
+    long[] lastQueued = {System.nanoTime()};
+    Await.until("the queue stays full for 200 ms", () -> {
+      SendStatus status;
+      while ((status = node.trySend(p, chunk)) == SendStatus.OK) {
+        sent[0]++;
+        lastQueued[0] = System.nanoTime();
+      }
+      assertEquals(SendStatus.QUEUE_FULL, status);
+      return System.nanoTime() - lastQueued[0] > TimeUnit.MILLISECONDS.toNanos(200);
+    });
     assertTrue(p.queuedBytes() > BOUND / 2, "queue filled: " + p.queuedBytes());
-    return sent;
+    return sent[0];
   }
 
   private static byte[] body(int i) {
@@ -85,7 +97,7 @@ class PingReflectionTest {
 
   @Test
   void sendsNoHeartbeatPingWhileFramesAreQueued() throws Exception {
-    Duration heartbeat = Duration.ofMillis(100);
+    Duration heartbeat = Duration.ofMillis(200);
     try (PeerNode node = Nodes.local("node").maxQueuedBytes(BOUND).heartbeatInterval(heartbeat).build().start();
          RawPeer raw = RawPeer.connect(node.localAddress(), 4096)) {
       raw.readFrame();
@@ -93,8 +105,8 @@ class PingReflectionTest {
       Await.until("handshake done", () -> node.connectedPeers().size() == 1);
       Peer p = node.connectedPeers().get(0);
       int messages = fill(node, p);
-      // Ten heartbeat intervals; the raw peer stays alive with a PONG now and then, reads nothing.
-      long until = System.nanoTime() + heartbeat.multipliedBy(10).toNanos();
+      // Five heartbeat intervals; the raw peer stays alive with a PONG now and then, reads nothing.
+      long until = System.nanoTime() + heartbeat.multipliedBy(5).toNanos();
       while (System.nanoTime() < until) {
         raw.sendFrame(FrameType.PONG, new byte[0]);
         long next = System.nanoTime() + heartbeat.toNanos() / 4;

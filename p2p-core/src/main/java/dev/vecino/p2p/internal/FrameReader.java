@@ -34,6 +34,12 @@ final class FrameReader {
   private ByteBuffer cumulation;
   /** Bytes the frame held in {@code cumulation} needs in total, as the decoder last said. */
   private int cumulationNeed;
+  /**
+   * The stream broke the protocol: what follows is out of step with the framing (the body of
+   * a refused frame, say), so later reads are dropped unread instead of failing, and logging,
+   * once per read while the connection closes.
+   */
+  private boolean broken;
   private volatile long bytesIn;
 
   /** Written by the I/O thread only, with release semantics (a plain store on x86, not a fence per message). */
@@ -123,6 +129,10 @@ final class FrameReader {
   }
 
   private void decodeRead(ByteBuffer data) {
+    if (broken) {
+      data.position(data.limit());
+      return;
+    }
     try {
       if (cumulation != null && cumulation.position() > 0 && !completePartialFrame(data)) {
         return;
@@ -141,10 +151,16 @@ final class FrameReader {
         cumulationNeed = need;
       }
     } catch (FrameTooLongException e) {
-      connection.protocolViolation(Kind.FRAME_TOO_LONG, e.getMessage());
+      brokenBy(Kind.FRAME_TOO_LONG, e);
     } catch (CodecException e) {
-      connection.protocolViolation(Kind.PROTOCOL_ERROR, e.getMessage());
+      brokenBy(Kind.PROTOCOL_ERROR, e);
     }
+  }
+
+  private void brokenBy(Kind kind, CodecException e) {
+    broken = true;
+    cumulation = null;
+    connection.protocolViolation(kind, e.getMessage());
   }
 
   /**
