@@ -12,7 +12,10 @@ public record DisconnectReason(Kind kind, String detail) {
 
   /** Categories of disconnects and refusals. */
   public enum Kind {
-    /** This node closed the connection ({@code disconnect} or {@code close}). */
+    /**
+     * This node closed the connection ({@code disconnect} or {@code close}), or it failed: then
+     * the detail reads {@code node failed (<error class>)} (see {@link PeerNode}).
+     */
     CLOSED_LOCALLY("closed locally"),
     /** The peer said BYE; the detail is its reason. */
     CLOSED_BY_PEER("closed by peer"),

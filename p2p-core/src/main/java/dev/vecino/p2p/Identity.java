@@ -25,7 +25,7 @@ import java.util.Properties;
  *
  * @param id the node's id
  * @param name the display name, 1 to {@value #MAX_NAME_BYTES} bytes of UTF-8, no control
- *     characters
+ *     characters and no bidirectional controls (U+202A to U+202E, U+2066 to U+2069)
  */
 public record Identity(PeerId id, String name) {
 
@@ -38,6 +38,7 @@ public record Identity(PeerId id, String name) {
    * @param id see the record component
    * @param name see the record component
    * @throws IllegalArgumentException if the name is empty, too long or has control characters
+   *     or bidirectional controls
    */
   public Identity {
     Objects.requireNonNull(id, "id");

@@ -10,7 +10,10 @@ package dev.vecino.p2p;
  * ({@link PeerNodeBuilder#directCallbacks(boolean)}) they run on the I/O thread that owns the
  * peer's connection: return quickly and never block there.
  *
- * <p>An exception thrown by a listener is logged and does not affect the connection.
+ * <p>A {@link RuntimeException} thrown by a listener is logged at WARN and affects neither the
+ * connection nor the other listeners. An {@link Error} is fatal: the node fails and stops (see
+ * {@link PeerNode}, "Failure"), on the default callback thread, on your executor and in direct
+ * mode alike.
  *
  * <pre>{@code
  * PeerNode node = PeerNode.builder()

@@ -37,6 +37,18 @@ import java.util.concurrent.CompletableFuture;
  * message queued when its connection ends is dropped, and its {@code send} future fails with
  * {@link PeerDisconnectedException}.
  *
+ * <p><b>Failure:</b> a node never dies quietly. If one of its threads dies (an I/O thread, on
+ * any {@link Error} or other escaping failure; the callback thread, or a callback on your
+ * executor, when a listener throws an {@link Error}), the node <em>fails</em>: it logs the
+ * cause once at ERROR, stops accepting, closes every connection with a BYE saying
+ * {@code node failed (<error class>)} where it still can, delivers
+ * {@link PeerListener#onDisconnected onDisconnected} for every peer (from a fresh thread if
+ * the callback thread is the one that died), stops every thread it started, and fails
+ * {@link #closeFuture()} with a {@link NodeFailedException} whose cause is the error. From then
+ * on {@link #isRunning()} is false, pending and later futures fail with
+ * {@link NodeFailedException} (a {@link NodeClosedException}) and {@link #close()} returns as
+ * soon as that shutdown is done. A {@link RuntimeException} thrown by a listener is only logged.
+ *
  * <p><b>Thread safety:</b> every method may be called from any thread.
  */
 public interface PeerNode extends AutoCloseable {
@@ -56,8 +68,13 @@ public interface PeerNode extends AutoCloseable {
   /**
    * Binds the listening socket and starts the I/O threads. Returns this node for chaining.
    *
+   * <p>If starting fails half-way, every thread and socket it started is stopped before this
+   * method throws, and the node is closed ({@link #closeFuture()} fails with the same exception).
+   *
    * @return this node
    * @throws ConfigurationException if the address cannot be bound (the message names it)
+   * @throws VecinoException if anything else fails (the transport cannot be created, a thread
+   *     cannot be started); the cause is the original failure
    * @throws IllegalStateException if the node was already started or closed
    */
   PeerNode start();
@@ -145,7 +162,8 @@ public interface PeerNode extends AutoCloseable {
    *
    * @param id the peer's id (need not be connected)
    * @param alias the alias, or null to clear it
-   * @throws IllegalArgumentException if the alias is empty or has control characters
+   * @throws IllegalArgumentException if the alias is empty or has control characters or
+   *     bidirectional controls (U+202A to U+202E, U+2066 to U+2069)
    */
   void setAlias(PeerId id, String alias);
 
@@ -431,17 +449,39 @@ public interface PeerNode extends AutoCloseable {
   NodeStats stats();
 
   /**
-   * Returns whether the node is started and not closed.
+   * Returns whether the node is started and neither closed nor failed.
    *
-   * @return true while running
+   * @return true while running; false before {@link #start()}, from the moment {@link #close()}
+   *     begins, and from the moment the node fails
    */
   boolean isRunning();
+
+  /**
+   * Returns a future that completes once the node has stopped: its connections closed, its
+   * listener closed, every thread it started ended (except the one completing the future).
+   *
+   * <p>It completes normally after {@link #close()} (also when closed without being started).
+   * It fails with {@link NodeFailedException}, whose cause is the error, when the node failed
+   * (a thread of it died; see the class comment) before {@code close()} was called, and with
+   * the exception {@link #start()} threw when starting failed. An application that must not
+   * run on without its node waits on it or adds an action, e.g.
+   * {@code node.closeFuture().whenComplete((v, e) -> { if (e != null) restart(); })}.
+   *
+   * <p>Each call returns a new future, so a caller that completes its own does not affect
+   * others. Actions added with the non-async methods run on the thread that stopped the node
+   * (the caller of {@code close()}, or the node's {@code vecino-failure-<id>} thread): keep
+   * them short, or use the {@code *Async} variants.
+   *
+   * @return completes when the node has stopped
+   */
+  CompletableFuture<Void> closeFuture();
 
   /**
    * Closes the node: stops accepting, flushes queued messages and sends BYE to every peer (up
    * to the close timeout), closes every connection, fails pending futures with
    * {@link NodeClosedException}, and stops every thread it started. Idempotent; returns when
-   * done.
+   * done. After the node failed, it waits for the failure's shutdown to end (about the close
+   * timeout at most) and throws nothing; see {@link #closeFuture()} for the cause.
    */
   @Override
   void close();

@@ -291,6 +291,8 @@ public final class PeerNodeBuilder {
    * Sets the executor for listener callbacks and future completions. Events of one peer stay
    * serialized and ordered even on a multi-threaded executor. The node does not shut a given
    * executor down. Default: one {@code vecino-callback-<id>} thread owned by the node.
+   * A listener that throws an {@link Error} on the executor makes the node fail; the error is
+   * then rethrown to the executor's thread, as if the node were not there.
    *
    * @param executor the executor
    * @return this builder

@@ -77,6 +77,34 @@ class HostileInputTest {
   }
 
   @Test
+  void refusesAHelloWhoseNameHoldsABidiOverride() throws Exception {
+    try (RawPeer raw = RawPeer.connect(node.localAddress())) {
+      raw.readFrame();
+      raw.sendFrame(FrameType.HELLO, RawPeer.hello(PeerId.random(), "\u202Ecarl", "vecino"));
+      assertEquals(-1, raw.in.read(), "closed without a BYE, like any malformed HELLO");
+    }
+    assertRejected(DisconnectReason.Kind.NOT_A_PEER, 1);
+    assertTrue(nodeEvents.connected.stream().noneMatch(p -> p.name().contains("carl")), nodeEvents.connected.toString());
+    assertFriendStillChats();
+  }
+
+  @Test
+  void dropsAConnectedPeerThatSpeaksHttpSayingItLooksLikeHttp() throws Exception {
+    try (RawPeer raw = RawPeer.connect(node.localAddress())) {
+      raw.readFrame();
+      raw.sendFrame(FrameType.HELLO, RawPeer.hello(PeerId.random(), "proxy", "vecino"));
+      Await.until("proxy registered", () -> node.peers().size() == 2);
+      raw.sendRaw("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertTrue(raw.awaitEof(), "node must close the connection");
+    }
+    Await.until("proxy dropped with reason", () -> nodeEvents.disconnects.size() == 1);
+    assertEquals(DisconnectReason.Kind.FRAME_TOO_LONG, nodeEvents.disconnects.get(0).kind());
+    assertEquals("frame length 1195725856 exceeds the limit of 16777216 bytes; "
+        + "looks like an HTTP request (GET /index.html HTTP/1.1)", nodeEvents.disconnects.get(0).detail());
+    assertFriendStillChats();
+  }
+
+  @Test
   void dropsAnOversizedFrameFromAConnectedPeer() throws Exception {
     Recorder r = new Recorder();
     try (RawPeer raw = RawPeer.connect(node.localAddress())) {

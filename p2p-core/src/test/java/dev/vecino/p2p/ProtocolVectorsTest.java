@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -126,7 +127,13 @@ class ProtocolVectorsTest {
     String id = f[2];
     return new Hello(Integer.parseInt(f[0]), Integer.parseInt(f[1]),
         new PeerId(Long.parseUnsignedLong(id.substring(0, 16), 16), Long.parseUnsignedLong(id.substring(16), 16)),
-        Integer.parseInt(f[3]), f[4], f[5], ext);
+        Integer.parseInt(f[3]), unescape(f[4]), unescape(f[5]), ext);
+  }
+
+  /** In the vectors file, {@code \}{@code uXXXX} in a name or group stands for that character. */
+  private static String unescape(String s) {
+    return Pattern.compile("\\\\u([0-9a-fA-F]{4})").matcher(s)
+        .replaceAll(m -> String.valueOf((char) Integer.parseInt(m.group(1), 16)));
   }
 
   @TestFactory
@@ -145,7 +152,10 @@ class ProtocolVectorsTest {
       assertEquals(type, frames.get(0).type());
       byte[] body = frames.get(0).body();
       assertArrayEquals(body(v), body, "body fields");
-      if (type == FrameType.HELLO) {
+      if (type == FrameType.HELLO && v.get("hello-error") != null) {
+        CodecException e = assertThrows(CodecException.class, () -> Hello.decode(ByteBuffer.wrap(body), 0, body.length));
+        assertTrue(e.getMessage().startsWith(v.get("hello-error")), e.getMessage());
+      } else if (type == FrameType.HELLO) {
         Hello decoded = Hello.decode(ByteBuffer.wrap(body), 0, body.length);
         Hello expected = hello(v.get("hello"));
         assertEquals(expected.id(), decoded.id());
@@ -207,6 +217,10 @@ class ProtocolVectorsTest {
               expectOutcome(v, node, raw);
               if (v.get("node").startsWith("accept")) {
                 assertEquals(hello(v.get("hello")).name(), f.get(5, TimeUnit.SECONDS).name());
+              } else if (v.get("node").equals("close")) {
+                Exception e = assertThrows(Exception.class, () -> f.get(5, TimeUnit.SECONDS));
+                assertTrue(e.getCause() instanceof NotAPeerException, e.toString());
+                assertTrue(e.getCause().getMessage().contains(v.get("hello-error")), e.getCause().getMessage());
               } else {
                 Exception e = assertThrows(Exception.class, () -> f.get(5, TimeUnit.SECONDS));
                 assertTrue(e.getCause() instanceof UnsupportedVersionException, e.toString());
@@ -253,6 +267,10 @@ class ProtocolVectorsTest {
     if (outcome.startsWith("accept")) {
       Await.until("node accepts " + v.name(), () -> node.peers().size() == 1);
       assertEquals(hello(v.get("hello")).name(), node.peers().get(0).name());
+    } else if (outcome.equals("close")) {
+      assertEquals(-1, raw.in.read(), "the node closes without a BYE: a malformed HELLO is a stranger's");
+      Await.until("refusal counted", () -> node.stats().rejected(DisconnectReason.Kind.NOT_A_PEER) == 1);
+      assertEquals(0, node.peers().size());
     } else {
       byte[] frame = raw.readFrame();
       if (frame[0] == FrameType.HELLO.code()) {

@@ -1,5 +1,6 @@
 package dev.vecino.examples;
 
+import dev.vecino.examples.chat.ChatFormat;
 import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Defaults;
@@ -114,7 +115,7 @@ final class SendCommand implements Callable<Integer> {
         node.send(peer, call ? MessageKind.CALL : MessageKind.TEXT, payload)
             .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         node.disconnect(peer).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        out.println("sent " + payload.length + " bytes to " + peer.name() + " (id "
+        out.println("sent " + payload.length + " bytes to " + ChatFormat.clean(peer.name()) + " (id "
             + peer.id().shortId() + ") at " + target);
         return 0;
       } catch (ExecutionException | TimeoutException e) {

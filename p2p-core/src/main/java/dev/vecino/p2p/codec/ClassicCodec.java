@@ -1,6 +1,7 @@
 package dev.vecino.p2p.codec;
 
 import dev.vecino.p2p.Direction;
+import dev.vecino.p2p.internal.Names;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -18,7 +19,9 @@ import java.util.Optional;
  * Greeting#ORIGINAL} the original's {@code Vecino_<last octet of the other side's IPv4>}.
  * When this node <em>connects</em>, the first received chunk (up to {@value #CHUNK_SIZE}
  * bytes) is the other side's greeting: it becomes the peer's name ({@link
- * FrameSink#onRemoteName}), sanitised by {@link #greetingName}; it is not a message.
+ * FrameSink#onRemoteName}), sanitised by {@link #greetingName}; it is not a message. (A node
+ * refuses a connection whose first bytes are a framed Vecino HELLO before they reach the
+ * codec: a framed node is no classic peer, see {@code docs/PROTOCOL.md}, 3.)
  *
  * <p><b>Messages.</b> Each message is sent as its raw bytes, with no delimiter. The receiver
  * cannot see message boundaries, so, like the original's {@code recv(1024)}, every received
@@ -157,7 +160,8 @@ public final class ClassicCodec implements Codec {
 
   /**
    * Turns a received greeting into a peer name: decoded as UTF-8 (malformed bytes replaced),
-   * control characters dropped, trimmed, cut to 255 UTF-8 bytes on a character boundary.
+   * control characters and bidirectional controls (U+202A to U+202E, U+2066 to U+2069, refused
+   * in Vecino names) dropped, trimmed, cut to 255 UTF-8 bytes on a character boundary.
    *
    * @param chunk the bytes; not kept
    * @param offset the first byte
@@ -173,7 +177,7 @@ public final class ClassicCodec implements Codec {
     for (int i = 0; i < raw.length(); ) {
       int cp = raw.codePointAt(i);
       i += Character.charCount(cp);
-      if (Character.isISOControl(cp)) {
+      if (Character.isISOControl(cp) || Names.isBidiControl(cp)) {
         continue;
       }
       int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;

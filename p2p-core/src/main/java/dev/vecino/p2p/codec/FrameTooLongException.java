@@ -20,7 +20,21 @@ public class FrameTooLongException extends CodecException {
    * @param limit the maximum allowed
    */
   public FrameTooLongException(long length, int limit) {
-    super("frame length " + length + " exceeds the limit of " + limit + " bytes");
+    this(length, limit, null);
+  }
+
+  /**
+   * Creates the exception with what the bytes seem to be instead, for the message: {@code frame
+   * length 1195725856 exceeds the limit of 16777216 bytes; looks like an HTTP request (GET /)}.
+   *
+   * @param length the declared or reached length
+   * @param limit the maximum allowed
+   * @param looksLike what the bytes look like, e.g. {@code "looks like an HTTP request (GET /)"},
+   *     or null when unknown
+   */
+  public FrameTooLongException(long length, int limit, String looksLike) {
+    super("frame length " + length + " exceeds the limit of " + limit + " bytes"
+        + (looksLike == null ? "" : "; " + looksLike));
     this.length = length;
     this.limit = limit;
   }

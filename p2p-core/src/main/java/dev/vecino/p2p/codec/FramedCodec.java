@@ -1,5 +1,6 @@
 package dev.vecino.p2p.codec;
 
+import dev.vecino.p2p.internal.ForeignBytes;
 import java.nio.ByteBuffer;
 
 /**
@@ -15,10 +16,12 @@ import java.nio.ByteBuffer;
  *
  * <p>The decoder checks a declared length against the session's maximum before it waits for
  * or allocates anything, so a stranger's {@code "GET / HTTP/1.1"} (read as length
- * 0x47455420) is rejected at once. Zero-length frames, unknown types and PING or PONG bodies
- * longer than {@link #MAX_PING_BODY} are protocol errors, refused as soon as the frame's
- * header (length and type) has arrived, before its body is waited for. Decoding allocates
- * nothing.
+ * 0x47455420) is rejected at once, with a message that says what the bytes look like ({@code
+ * frame length 1195725856 exceeds the limit of 16777216 bytes; looks like an HTTP request (GET
+ * /)}; likewise TLS and SSH). Zero-length frames, unknown types and PING or PONG bodies longer
+ * than {@link #MAX_PING_BODY} are protocol errors, refused as soon as the frame's header
+ * (length and type) has arrived, before its body is waited for. Decoding allocates nothing
+ * but the exception of a refused frame.
  *
  * <p><b>Thread safety:</b> the codec and its sessions hold no mutable state; any thread may
  * encode.
@@ -88,7 +91,8 @@ public final class FramedCodec implements Codec {
         long length = in.getInt(pos) & 0xFFFF_FFFFL;
         if (length > maxFrameSize) {
           in.position(pos);
-          throw new FrameTooLongException(length, maxFrameSize);
+          // The error path alone pays for saying what the bytes look like (HTTP, TLS, SSH).
+          throw new FrameTooLongException(length, maxFrameSize, ForeignBytes.describe(in, pos, limit));
         }
         if (length == 0) {
           in.position(pos);

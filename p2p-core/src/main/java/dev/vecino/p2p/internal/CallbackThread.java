@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.ArrayList;
 import org.slf4j.Logger;
@@ -15,7 +16,14 @@ import org.slf4j.LoggerFactory;
  * when the thread is parked. It spins briefly before parking, because a park/unpark
  * hand-off costs tens of microseconds here and events often come in quick succession.
  *
- * <p><b>Thread safety:</b> {@link #execute} from any thread.
+ * <p>A task that throws a {@link RuntimeException} is logged and the thread goes on. Any other
+ * {@link Throwable} (an {@link Error} from a listener) kills the thread: it reports the death to
+ * the node, which fails, and a fresh thread of the same name takes over the queue, so the
+ * events still queued and those of the node's failure ({@code onDisconnected}) are delivered.
+ *
+ * <p><b>Thread safety:</b> {@link #execute} from any thread (after {@link #shutdown}, only from
+ * the callback thread itself); the worker {@code thread} is volatile, replaced only by the
+ * dying worker.
  */
 final class CallbackThread extends AbstractExecutorService implements Runnable {
 
@@ -24,20 +32,43 @@ final class CallbackThread extends AbstractExecutorService implements Runnable {
   private static final int SPINS = 256;
 
   private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
-  private final Thread thread;
+  private final String name;
+  private final Consumer<Throwable> onDeath;
+  /** The worker: replaced by a fresh one when it dies. */
+  private volatile Thread thread;
   private volatile boolean parked;
   private volatile boolean shutdown;
   private volatile boolean terminated;
 
-  CallbackThread(String name) {
-    thread = new Thread(this, name);
-    thread.setDaemon(true);
-    thread.start();
+  /**
+   * Starts the thread.
+   *
+   * @param name the thread's name
+   * @param onDeath told, on the dying thread, when a task killed the thread (a fresh one follows)
+   */
+  CallbackThread(String name, Consumer<Throwable> onDeath) {
+    this.name = name;
+    this.onDeath = onDeath;
+    startWorker();
   }
 
+  private void startWorker() {
+    Thread t = new Thread(this, name);
+    t.setDaemon(true);
+    thread = t;
+    t.start();
+  }
+
+  /**
+   * Queues a task. After {@link #shutdown} only the thread itself may still queue (a
+   * {@link SerialExecutor} rescheduling the rest of its events, also on its way out after an
+   * Error): those run before the thread, or its successor, ends.
+   *
+   * @throws RejectedExecutionException if shut down and called from another thread
+   */
   @Override
   public void execute(Runnable task) {
-    if (shutdown) {
+    if (shutdown && Thread.currentThread() != thread) {
       throw new RejectedExecutionException("callback executor is shut down");
     }
     queue.offer(task);
@@ -48,6 +79,7 @@ final class CallbackThread extends AbstractExecutorService implements Runnable {
 
   @Override
   public void run() {
+    boolean replaced = false;
     try {
       int idle = 0;
       while (true) {
@@ -56,7 +88,7 @@ final class CallbackThread extends AbstractExecutorService implements Runnable {
           idle = 0;
           try {
             task.run();
-          } catch (RuntimeException | Error e) {
+          } catch (RuntimeException e) {
             log.warn("callback failed", e);
           }
           continue;
@@ -75,8 +107,30 @@ final class CallbackThread extends AbstractExecutorService implements Runnable {
         parked = false;
         idle = 0;
       }
+    } catch (Throwable t) {
+      replaced = died(t);
     } finally {
-      terminated = true;
+      if (!replaced) {
+        terminated = true;
+      }
+    }
+  }
+
+  /** This thread dies: tell the node, and hand the queue to a fresh thread. Returns whether one started. */
+  private boolean died(Throwable t) {
+    parked = false;
+    try {
+      onDeath.accept(t);
+    } catch (Throwable e) {
+      log.error("{} died", name, t);
+      log.error("{}: reporting its death failed", name, e);
+    }
+    try {
+      startWorker();
+      return true;
+    } catch (Throwable e) {
+      log.error("{}: cannot start a thread to deliver the remaining {} events", name, queue.size(), e);
+      return false;
     }
   }
 
@@ -107,7 +161,19 @@ final class CallbackThread extends AbstractExecutorService implements Runnable {
 
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    thread.join(Math.max(1, unit.toMillis(timeout)));
-    return !thread.isAlive();
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    Thread t = thread;
+    while (true) {
+      t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      Thread now = thread;
+      if (now == t) {
+        return !t.isAlive();
+      }
+      // The thread died and a fresh one took over: wait for that one.
+      t = now;
+      if (System.nanoTime() - deadline > 0) {
+        return !t.isAlive();
+      }
+    }
   }
 }

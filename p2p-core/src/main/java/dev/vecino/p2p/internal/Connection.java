@@ -240,6 +240,11 @@ final class Connection implements ChannelHandler, FrameSink {
 
   @Override
   public void onRead(ByteBuffer data) {
+    if (reader.bytesIn() == 0 && !node.config().codec().handshake()
+        && Hello.isFramedHelloHeader(data, data.position(), data.limit())) {
+      refuseFramedNode();
+      return;
+    }
     if (probe != null && reader.bytesIn() == 0 && !node.config().codec().handshake()) {
       // Classic-mode scan: the first chunk must be a plausible greeting (docs/PROTOCOL.md, 3),
       // stricter than the name the codec makes of it, so a framed HELLO or a banner is no peer.
@@ -250,6 +255,20 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     liveness.heard();
     reader.read(data);
+  }
+
+  /**
+   * Codecs without a handshake: the first bytes are a framed HELLO (a framed acceptor greets
+   * with it), so the other side is a framed Vecino node, not a peer of this codec. Refused as
+   * a stranger is, not named after the HELLO's bytes. I/O thread.
+   */
+  private void refuseFramedNode() {
+    DisconnectReason reason = DisconnectReason.of(Kind.NOT_A_PEER, "a framed Vecino node, not a "
+        + node.config().codec().name() + " peer (it sent a framed HELLO); use the framed codec");
+    closeReason = reason;
+    node.rejected(this, reason);
+    failConnect(reason);
+    close(reason, false);
   }
 
   /** The read broke the protocol: refuses a stranger, or closes with a BYE saying why. I/O thread. */
@@ -329,7 +348,7 @@ final class Connection implements ChannelHandler, FrameSink {
         if (kind == Kind.DUPLICATE) {
           remoteKeptOther = true;
         }
-        log.debug("{}: {} said BYE: {}", node.logName(), remote, reason);
+        log.debug("{}: {} said BYE: {}", node.logName(), remote, Names.printable(reason.toString()));
         // Nothing follows a BYE: close now; the other side has half-closed already.
         channel.close();
       }
@@ -344,7 +363,8 @@ final class Connection implements ChannelHandler, FrameSink {
       DisconnectReason reason = DisconnectReason.of(kind == Kind.CLOSED_BY_PEER ? Kind.CLOSED_BY_PEER : kind,
           text);
       // A scanner's probe, a duplicate or a self connection: ordinary, not an error.
-      log.debug("{}: {} said BYE during the handshake: {}", node.logName(), remote, reason);
+      log.debug("{}: {} said BYE during the handshake: {}", node.logName(), remote,
+          Names.printable(reason.toString()));
       if (kind == Kind.OTHER_GROUP || kind == Kind.VERSION_UNSUPPORTED) {
         node.rejected(this, reason);
       }
@@ -542,7 +562,9 @@ final class Connection implements ChannelHandler, FrameSink {
     if (announceTimer != null) {
       announceTimer.cancel();
     }
-    DisconnectReason reason = closeReason != null ? closeReason : reasonFrom(cause);
+    DisconnectReason failed = node.failureReason();
+    // A node that failed closes its connections, even those its dead loop closes for it.
+    DisconnectReason reason = closeReason != null ? closeReason : failed != null ? failed : reasonFrom(cause);
     writer.release();
     reader.release();
     if (probe != null && !probe.isHandedOver()) {
@@ -560,7 +582,8 @@ final class Connection implements ChannelHandler, FrameSink {
       }
       failConnect(closeReason != null ? closeReason : DisconnectReason.of(Kind.NOT_A_PEER,
           "connection closed during the handshake (" + reason + ")"));
-    } else if (handle == null && !node.config().codec().handshake()) {
+    } else if (handle == null && !node.config().codec().handshake()
+        && (closeReason == null || closeReason.kind() != Kind.NOT_A_PEER)) {
       // Closed before it said a word or was announced: a scanner's probe, not an error.
       log.debug("{}: {} connection {} closed without a word (a probe?): {}", node.logName(),
           direction, remote, reason);

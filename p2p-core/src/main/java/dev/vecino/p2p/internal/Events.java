@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,12 @@ import org.slf4j.LoggerFactory;
  * Delivers a node's events to its listeners: on the callback executor, serialized per peer,
  * or on the I/O thread in direct mode. Owns the default callback thread and the inbound
  * back-pressure bookkeeping (undelivered bytes per peer).
+ *
+ * <p>A listener that throws a {@link RuntimeException} is logged at WARN and the other
+ * listeners and events still run. An {@link Error} is fatal to the node: on the callback
+ * executor (the default thread or the user's) it is reported to the node, which fails (see
+ * {@link SerialExecutor}, {@link CallbackThread}); in direct mode it kills the I/O thread that
+ * ran the listener, which the transport reports.
  *
  * <p><b>Thread safety:</b> every method may be called from any thread once {@link #start} ran.
  */
@@ -34,11 +41,14 @@ final class Events {
   private final boolean anyPayloadListener;
   private final boolean direct;
   private final String logName;
+  /** Hears of an Error thrown by a callback on the callback executor; makes the node fail. */
+  private final Consumer<Throwable> fatal;
   private Executor callbacks;
   private ExecutorService ownedCallbacks;
   private String callbackThreadName;
 
-  Events(NodeConfig config, String logName) {
+  Events(NodeConfig config, String logName, Consumer<Throwable> fatal) {
+    this.fatal = fatal;
     this.config = config;
     this.listeners = config.listeners().toArray(new PeerListener[0]);
     this.payloadListener = new boolean[listeners.length];
@@ -58,7 +68,7 @@ final class Events {
       callbacks = config.callbackExecutor();
     } else {
       callbackThreadName = "vecino-callback-" + suffix;
-      ownedCallbacks = new CallbackThread(callbackThreadName);
+      ownedCallbacks = new CallbackThread(callbackThreadName, fatal);
       callbacks = ownedCallbacks;
     }
   }
@@ -86,7 +96,7 @@ final class Events {
   }
 
   SerialExecutor newSerialExecutor() {
-    return new SerialExecutor(callbacks, this::dispatchBatch);
+    return new SerialExecutor(callbacks, this::dispatchBatch, fatal);
   }
 
   private static final MessageKind[] KINDS = MessageKind.values();
@@ -340,10 +350,23 @@ final class Events {
       return;
     }
     try {
-      callbacks.execute(r);
+      // The default thread reports an Error itself; a user's executor would not tell the node.
+      callbacks.execute(ownedCallbacks != null ? r : reportingErrors(r));
     } catch (RejectedExecutionException e) {
       r.run();
     }
+  }
+
+  /** Wraps a task for a user's executor: an Error it throws makes the node fail, then goes on up. */
+  private Runnable reportingErrors(Runnable r) {
+    return () -> {
+      try {
+        r.run();
+      } catch (Error e) {
+        fatal.accept(e);
+        throw e;
+      }
+    };
   }
 
   void completeSends(PeerHandle handle, List<CompletableFuture<Void>> done) {

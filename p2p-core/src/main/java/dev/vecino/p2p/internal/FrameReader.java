@@ -142,7 +142,7 @@ final class FrameReader {
       }
       // The common case: decode straight from the transport's buffer; keep only a partial tail.
       int need = decoder.decode(data, connection);
-      if (!checkHandshakeNeed(need)) {
+      if (!checkHandshakeNeed(need, data, data.position(), data.limit())) {
         return;
       }
       if (data.hasRemaining() && connection.publicState() != PeerState.CLOSED) {
@@ -191,7 +191,8 @@ final class FrameReader {
           cumulation.compact();
         }
       }
-      if (connection.publicState() == PeerState.CLOSED || !checkHandshakeNeed(need)) {
+      if (connection.publicState() == PeerState.CLOSED
+          || !checkHandshakeNeed(need, cumulation, 0, cumulation.position())) {
         return false;
       }
       cumulationNeed = need;
@@ -203,10 +204,15 @@ final class FrameReader {
     return true;
   }
 
-  /** Until the handshake is done, a frame longer than a HELLO can be is a stranger's. */
-  private boolean checkHandshakeNeed(int need) {
+  /**
+   * Until the handshake is done, a frame longer than a HELLO can be is a stranger's; {@code
+   * buf[from, to)} holds its first bytes, to say what they look like.
+   */
+  private boolean checkHandshakeNeed(int need, ByteBuffer buf, int from, int to) {
     if (connection.publicState() == PeerState.HANDSHAKING && need > Hello.MAX_HELLO_FRAME + 4) {
-      connection.protocolViolation(Kind.NOT_A_PEER, "first frame declares " + need + " bytes, more than a HELLO");
+      String looksLike = ForeignBytes.describe(buf, from, to);
+      connection.protocolViolation(Kind.NOT_A_PEER, "first frame declares " + need + " bytes, more than a HELLO"
+          + (looksLike == null ? "" : "; " + looksLike));
       return false;
     }
     return true;

@@ -80,6 +80,20 @@ public record Hello(
     return b.array();
   }
 
+  /**
+   * Returns whether {@code buf[from, to)} (absolute) starts with the header of a framed HELLO:
+   * a length a HELLO can have, type 0x01 and the magic. Codecs without a handshake use it to
+   * recognise a framed Vecino node, which greets with its HELLO, in a connection's first bytes.
+   */
+  public static boolean isFramedHelloHeader(ByteBuffer buf, int from, int to) {
+    if (to - from < 4 + 1 + 4) {
+      return false;
+    }
+    long length = buf.getInt(from) & 0xFFFF_FFFFL;
+    return length >= 1 + FIXED_LENGTH + 2 && length <= MAX_HELLO_FRAME && buf.get(from + 4) == 0x01
+        && buf.getInt(from + 5) == MAGIC;
+  }
+
   /** Returns whether a frame body starts with the HELLO magic. */
   public static boolean hasMagic(ByteBuffer buf, int offset, int length) {
     return length >= 4 && buf.getInt(offset) == MAGIC;
@@ -155,10 +169,10 @@ public record Hello(
     } catch (CharacterCodingException e) {
       throw new CodecException("HELLO " + what + " is not valid UTF-8", e);
     }
-    for (int i = 0; i < s.length(); i++) {
-      if (Character.isISOControl(s.charAt(i))) {
-        throw new CodecException("HELLO " + what + " contains control characters");
-      }
+    String bad = Names.forbidden(s);
+    if (bad != null) {
+      // Refused like any malformed HELLO: a bidi override would let the peer show its name reversed.
+      throw new CodecException("HELLO " + what + " contains " + bad);
     }
     return s;
   }

@@ -7,6 +7,7 @@ import dev.vecino.p2p.DisconnectReason.Kind;
 import dev.vecino.p2p.Identity;
 import dev.vecino.p2p.MessageKind;
 import dev.vecino.p2p.NodeClosedException;
+import dev.vecino.p2p.NodeFailedException;
 import dev.vecino.p2p.NodeStats;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerId;
@@ -51,15 +52,23 @@ import org.slf4j.LoggerFactory;
  * {@link Connections} (open connections and their limits), {@link Sending} and
  * {@link Scanning}. Connections report to the node, which hands each report to its part.
  *
+ * <p><b>Failure:</b> when a thread of the node dies (an I/O loop, reported by the transport
+ * through {@link TransportConfig#failureHandler()}, or a callback that throws an {@link Error},
+ * reported by {@link Events}), {@link #fail} moves the node from RUNNING to FAILED: on the
+ * reporting thread it logs the cause once at ERROR and says BYE on the connections that thread
+ * owns (a dying loop closes them right after); a fresh {@code vecino-failure-<id>} thread then
+ * does what {@link #close()} does, also tells the listeners of every peer still registered,
+ * and fails {@link #closeFuture()} with a {@link NodeFailedException}.
+ *
  * <p><b>Thread safety:</b> public methods may be called from any thread. The lifecycle is an
- * atomic state; the transport and listener are set once, in {@link #start()}. Each part names
- * its own rules.
+ * atomic state; the transport and listener are set once, in {@link #start()}, and read by the
+ * failure thread too (volatile). Each part names its own rules.
  */
 public final class Node implements PeerNode {
 
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
-  private enum Lifecycle { NEW, RUNNING, CLOSING, CLOSED }
+  private enum Lifecycle { NEW, RUNNING, CLOSING, CLOSED, FAILED }
 
   private final NodeConfig config;
   private final Identity identity;
@@ -70,9 +79,18 @@ public final class Node implements PeerNode {
   /** Listener and future delivery; package-private for connections and peer handles. */
   final Events events;
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  /** Why the node failed or could not start; null until then. Set before the state changes. */
+  private volatile VecinoException failure;
+  /** The reason a failed node's connections end with; null until it fails. */
+  private volatile DisconnectReason failureReason;
+  /** The thread that stops a failed node; null until it fails. */
+  private volatile Thread failureThread;
+  /** The last failure reported to {@link #fail}, so a second report of it is not logged again. */
+  private Throwable lastReported;
+  private final Object failLock = new Object();
 
-  private Transport transport;
-  private Listener listener;
+  private volatile Transport transport;
+  private volatile Listener listener;
   private final Reconnector reconnector;
   private final PeerRegistry registry;
   private final Connections connections;
@@ -86,7 +104,8 @@ public final class Node implements PeerNode {
     this.identity = config.identity();
     this.logName = identity.name() + "/" + identity.id().shortId();
     this.aliases.putAll(config.aliases());
-    this.events = new Events(config, logName);
+    this.events = new Events(config, logName,
+        cause -> fail("a callback threw on thread " + Thread.currentThread().getName(), cause));
     this.reconnector = config.reconnect() != null ? new Reconnector(this, config.reconnect()) : null;
     this.registry = new PeerRegistry(this, config, counters, events, reconnector);
     this.connections = new Connections(this, config, counters, registry);
@@ -128,28 +147,71 @@ public final class Node implements PeerNode {
     if (!lifecycle.compareAndSet(Lifecycle.NEW, Lifecycle.RUNNING)) {
       throw new IllegalStateException("node " + logName + " was already started");
     }
+    try {
+      startParts();
+    } catch (RuntimeException | Error e) {
+      throw startFailed(e);
+    }
+    log.info("{}: started, group '{}', {}", logName, config.group(),
+        listener != null ? "listening on " + format(listener.localAddress()) : "not listening");
+    return this;
+  }
+
+  /** The work of {@link #start()}: callback thread, transport, listener, HELLO. */
+  private void startParts() {
     String suffix = identity.id().shortId();
     events.start(suffix);
-    transport = config.transport().create(new TransportConfig(suffix, config.ioThreads(), config.busyPoll()));
+    Transport t = config.transport().create(new TransportConfig(suffix, config.ioThreads(), config.busyPoll(),
+        (loop, cause) -> fail("I/O thread " + loop + " died", cause)));
+    transport = Objects.requireNonNull(t, "the transport factory returned null");
     int listenPort = 0;
     if (config.listen()) {
       try {
-        listener = transport.listen(config.bindAddress(), config.backlog(), connections::accept);
+        listener = t.listen(config.bindAddress(), config.backlog(), connections::accept);
         listenPort = listener.localAddress().getPort();
       } catch (IOException e) {
-        lifecycle.set(Lifecycle.CLOSED);
-        transport.close();
-        events.shutdown();
-        terminated.complete(null);
         throw new ConfigurationException("cannot listen on " + format(config.bindAddress()) + ": " + e.getMessage(), e);
       }
     }
     localHelloRecord = new Hello(Hello.MIN_VERSION, Hello.VERSION, identity.id(), listenPort,
         identity.name(), config.group(), List.of());
     localHello = localHelloRecord.encode();
-    log.info("{}: started, group '{}', {}", logName, config.group(),
-        listener != null ? "listening on " + format(listener.localAddress()) : "not listening");
-    return this;
+    if (lifecycle.get() != Lifecycle.RUNNING) {
+      // A thread died while the node was starting: the failure thread is stopping it.
+      throw closedException();
+    }
+  }
+
+  /**
+   * {@link #start()} failed half-way: stops whatever it started (no thread of the node is
+   * left), leaves the node closed, and returns what {@code start()} throws: the exception
+   * itself when it is a {@link VecinoException}, else one that wraps it.
+   */
+  private VecinoException startFailed(Throwable e) {
+    VecinoException thrown = e instanceof VecinoException v ? v
+        : new VecinoException("node " + logName + " could not start: " + e, e);
+    if (lifecycle.compareAndSet(Lifecycle.RUNNING, Lifecycle.CLOSED)) {
+      failure = thrown;
+      Transport t = transport;
+      if (t != null) {
+        guarded("closing the transport", t::close);
+      }
+      guarded("stopping the callback thread", events::shutdown);
+      terminated.completeExceptionally(thrown);
+    } else {
+      // It failed while starting: the failure thread stops it; wait for that, as close() would.
+      awaitTermination();
+    }
+    return thrown;
+  }
+
+  /** Runs one step of stopping the node; a failing step is logged and the next ones still run. */
+  private void guarded(String step, Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException | Error e) {
+      log.warn("{}: {} failed", logName, step, e);
+    }
   }
 
   static String format(InetSocketAddress a) {
@@ -161,14 +223,148 @@ public final class Node implements PeerNode {
     return lifecycle.get() == Lifecycle.RUNNING;
   }
 
-  /** The lifecycle state in lower case, for messages. */
+  /** The lifecycle state in lower case, for messages; a failed node says why. */
   String lifecycleName() {
-    return lifecycle.get().name().toLowerCase(Locale.ROOT);
+    Lifecycle l = lifecycle.get();
+    VecinoException f = failure;
+    if (l == Lifecycle.FAILED && f != null) {
+      return "failed (" + f.getMessage() + ")";
+    }
+    return l.name().toLowerCase(Locale.ROOT);
   }
 
   boolean isClosing() {
     Lifecycle l = lifecycle.get();
-    return l == Lifecycle.CLOSING || l == Lifecycle.CLOSED;
+    return l == Lifecycle.CLOSING || l == Lifecycle.CLOSED || l == Lifecycle.FAILED;
+  }
+
+  /** The reason a failed node's connections end with, or null while it has not failed. Any thread. */
+  DisconnectReason failureReason() {
+    return failureReason;
+  }
+
+  @Override
+  public CompletableFuture<Void> closeFuture() {
+    // A new future per call, completed with the failure itself (not wrapped), that callers
+    // cannot complete for each other.
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    terminated.whenComplete((v, e) -> {
+      if (e == null) {
+        f.complete(null);
+      } else {
+        f.completeExceptionally(e);
+      }
+    });
+    return f;
+  }
+
+  // ---- failure ----
+
+  /**
+   * A thread of the node died: the node fails. Called on the reporting thread (often the dying
+   * one): logs the cause once at ERROR, says BYE on the connections this thread owns while it
+   * still can, and starts the failure thread, which stops the rest. Only the first report of a
+   * running node counts; later ones are logged. Any thread; does not block (unless no thread
+   * can be started: then it stops the node on the calling thread).
+   *
+   * @param what which thread died, for the log and the exceptions
+   * @param cause what killed it
+   */
+  void fail(String what, Throwable cause) {
+    NodeFailedException e;
+    DisconnectReason reason;
+    synchronized (failLock) {
+      if (cause == lastReported) {
+        return;
+      }
+      lastReported = cause;
+      e = new NodeFailedException("node " + logName + " failed: " + what + ": " + cause, cause);
+      // Peers learn that it failed and of what kind of error, not the error's text.
+      reason = DisconnectReason.of(Kind.CLOSED_LOCALLY, "node failed (" + cause.getClass().getName() + ")");
+      if (!lifecycle.compareAndSet(Lifecycle.RUNNING, Lifecycle.FAILED)) {
+        Lifecycle l = lifecycle.get();
+        if (l == Lifecycle.CLOSING) {
+          log.error("{}: {} while the node was closing", logName, what, cause);
+        } else {
+          log.warn("{}: {} after the node {}", logName, what, l == Lifecycle.FAILED ? "failed" : "closed", cause);
+        }
+        return;
+      }
+      failure = e;
+      failureReason = reason;
+    }
+    log.error("{}: node failed: {}; closing every connection and stopping", logName, what, cause);
+    // This thread may be a dying I/O loop about to close its channels: write the BYE now.
+    for (Connection c : connections.live()) {
+      try {
+        if (c.eventLoop().inEventLoop()) {
+          c.close(reason, true);
+        }
+      } catch (RuntimeException | Error x) {
+        log.debug("{}: cannot say BYE on {} after the failure: {}", logName, c, x.toString());
+      }
+    }
+    Thread t = new Thread(() -> stopAfterFailure(e, reason), "vecino-failure-" + identity.id().shortId());
+    t.setDaemon(true);
+    failureThread = t;
+    try {
+      t.start();
+    } catch (RuntimeException | Error x) {
+      log.warn("{}: cannot start a thread to stop the failed node; stopping it on {}", logName,
+          Thread.currentThread().getName(), x);
+      failureThread = Thread.currentThread();
+      stopAfterFailure(e, reason);
+    }
+  }
+
+  /** The failure thread: stops everything as close() does, disconnects every peer left, fails closeFuture. */
+  private void stopAfterFailure(NodeFailedException e, DisconnectReason reason) {
+    try {
+      stop(reason);
+    } finally {
+      log.info("{}: stopped after the failure", logName);
+      terminated.completeExceptionally(e);
+    }
+  }
+
+  /**
+   * Stops the node: the listener, scans, every connection (BYE with {@code reason}, waiting up
+   * to the close timeout), the transport; after a failure, the peers still registered; then the
+   * callback thread. Each step is guarded, so one that fails cannot leave threads behind.
+   */
+  private void stop(DisconnectReason reason) {
+    Listener l = listener;
+    if (l != null) {
+      guarded("closing the listener", l::close);
+    }
+    guarded("stopping the scans", scanning::nodeClosed);
+    guarded("closing the connections", () -> closeConnections(reason));
+    Transport t = transport;
+    if (t != null) {
+      guarded("closing the transport", t::close);
+    }
+    if (lifecycle.get() == Lifecycle.FAILED) {
+      guarded("disconnecting the peers left", () -> registry.disconnectAll(reason));
+    }
+    guarded("stopping the callback thread", events::shutdown);
+  }
+
+  /** Closes every connection with {@code reason}; off the I/O threads, waits up to the close timeout. */
+  private void closeConnections(DisconnectReason reason) {
+    List<CompletableFuture<Void>> closing = connections.closeAll(reason);
+    if (!onIoThread()) {
+      try {
+        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+            .get(config.closeTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        log.warn("{}: {} connections did not close within {}; closing them hard", logName,
+            connections.size(), config.closeTimeout());
+      } catch (ExecutionException e) {
+        log.warn("{}: closing a connection failed", logName, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   @Override
@@ -188,27 +384,7 @@ public final class Node implements PeerNode {
       return;
     }
     try {
-      if (listener != null) {
-        listener.close();
-      }
-      scanning.nodeClosed();
-      List<CompletableFuture<Void>> closing =
-          connections.closeAll(DisconnectReason.of(Kind.CLOSED_LOCALLY, reasonText));
-      if (!onIoThread()) {
-        try {
-          CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
-              .get(config.closeTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-          log.warn("{}: {} connections did not close within {}; closing them hard", logName,
-              connections.size(), config.closeTimeout());
-        } catch (ExecutionException e) {
-          log.warn("{}: closing a connection failed", logName, e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      transport.close();
-      events.shutdown();
+      stop(DisconnectReason.of(Kind.CLOSED_LOCALLY, reasonText));
       log.info("{}: closed", logName);
     } finally {
       lifecycle.set(Lifecycle.CLOSED);
@@ -216,15 +392,21 @@ public final class Node implements PeerNode {
     }
   }
 
+  /**
+   * Waits until another thread has stopped the node (a close, a failure, a failed start). Not
+   * on the node's own threads, which that stopping may be waiting for.
+   */
   private void awaitTermination() {
-    if (onIoThread() || events.onCallbackThread()) {
+    if (onIoThread() || events.onCallbackThread() || Thread.currentThread() == failureThread) {
       return;
     }
     try {
       terminated.get(config.closeTimeout().toMillis() + 15_000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException e) {
+      // It failed, or its start did: stopped all the same, and closeFuture() tells why.
+    } catch (TimeoutException e) {
       log.warn("{}: waiting for close failed: {}", logName, e.toString());
     }
   }
@@ -290,7 +472,15 @@ public final class Node implements PeerNode {
     return connections.connect(address);
   }
 
+  /** The exception for an operation refused because the node is not running; a failed node's names the failure. */
   NodeClosedException closedException() {
+    VecinoException f = failure;
+    if (f instanceof NodeFailedException) {
+      return new NodeFailedException(f.getMessage(), f.getCause());
+    }
+    if (f != null) {
+      return new NodeClosedException("node " + logName + " is closed: its start failed: " + f.getMessage(), f);
+    }
     return new NodeClosedException("node " + logName + " is " + (lifecycle.get() == Lifecycle.NEW ? "not started" : "closed"));
   }
 

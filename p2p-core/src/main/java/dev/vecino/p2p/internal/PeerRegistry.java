@@ -146,7 +146,9 @@ final class PeerRegistry {
 
   /** Applies version, self, group and duplicate rules to a received HELLO. I/O thread. */
   void onHello(Connection c, Hello hello) {
-    String who = "'" + hello.name() + "' (" + hello.id().shortId() + ") at " + Node.format(c.remoteAddress());
+    // The name is the peer's choice: escaped, like everything a peer says that reaches a log.
+    String who = "'" + Names.printable(hello.name()) + "' (" + hello.id().shortId() + ") at "
+        + Node.format(c.remoteAddress());
     if (node.localHelloRecord().negotiate(hello) < 0) {
       if (Scanning.endProbe(c, ScanStatus.INCOMPATIBLE, hello, false)) {
         return;
@@ -168,7 +170,7 @@ final class PeerRegistry {
       if (Scanning.endProbe(c, ScanStatus.OTHER_GROUP, hello, false)) {
         return;
       }
-      c.handshakeFailed(DisconnectReason.of(Kind.OTHER_GROUP, who + " is in group '" + hello.group()
+      c.handshakeFailed(DisconnectReason.of(Kind.OTHER_GROUP, who + " is in group '" + Names.printable(hello.group())
           + "', this node in '" + config.group() + "'"), true);
       return;
     }
@@ -312,7 +314,7 @@ final class PeerRegistry {
   void rejected(Connection c, DisconnectReason reason) {
     if (c.probe != null) {
       // Scan probes meet strangers by design: the scan report counts them, not the node.
-      log.debug("{}: probe of {}: {}", logName, Node.format(c.remoteAddress()), reason);
+      log.debug("{}: probe of {}: {}", logName, Node.format(c.remoteAddress()), Names.printable(reason.toString()));
       return;
     }
     counters.reject(reason.kind());
@@ -320,7 +322,8 @@ final class PeerRegistry {
       return;
     }
     log.info("{}: rejected {} connection {} {}: {}", logName, c.direction == Direction.INBOUND ? "inbound" : "outbound",
-        c.direction == Direction.INBOUND ? "from" : "to", Node.format(c.remoteAddress()), reason);
+        c.direction == Direction.INBOUND ? "from" : "to", Node.format(c.remoteAddress()),
+        Names.printable(reason.toString()));
   }
 
   void failConnect(Connection c, VecinoException e) {
@@ -378,13 +381,36 @@ final class PeerRegistry {
     orphaned(h, c, reason);
   }
 
+  /**
+   * The node failed and its transport is closed: unregisters every peer still registered (a
+   * connection whose close never reached the node, e.g. on a loop that died without closing
+   * it) and tells the listeners. Any thread.
+   */
+  void disconnectAll(DisconnectReason reason) {
+    for (PeerHandle h : sortedHandles()) {
+      boolean removed;
+      synchronized (lock) {
+        removed = peers.remove(h.id, h);
+      }
+      if (removed) {
+        log.debug("{}: peer '{}' ({}) disconnected: {}", logName, h.name(), h.id.shortId(), reason);
+        events.fire(h, () -> {
+          for (PeerListener l : config.listeners()) {
+            l.onDisconnected(h, reason);
+          }
+        });
+      }
+    }
+  }
+
   private void orphaned(PeerHandle h, Connection c, DisconnectReason reason) {
     boolean removed;
     synchronized (lock) {
       removed = h.connection == c && peers.remove(h.id, h);
     }
     if (removed) {
-      log.debug("{}: peer '{}' ({}) disconnected: {}", logName, h.name(), h.id.shortId(), reason);
+      log.debug("{}: peer '{}' ({}) disconnected: {}", logName, Names.printable(h.name()), h.id.shortId(),
+          Names.printable(reason.toString()));
       events.fire(h, () -> {
         for (PeerListener l : config.listeners()) {
           l.onDisconnected(h, reason);

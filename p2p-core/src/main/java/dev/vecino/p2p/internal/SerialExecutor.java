@@ -13,6 +13,10 @@ import org.slf4j.LoggerFactory;
  * multi-threaded one. Events are queued as objects (a message or a task) so the hot path
  * allocates no lambda per message.
  *
+ * <p>An event that throws a {@link RuntimeException} is logged and the next one runs. An
+ * {@link Error} (a listener's) is reported to the node, which fails, and rethrown to the
+ * executor's thread after the remaining events are rescheduled, so they are not lost with it.
+ *
  * <p><b>Thread safety:</b> {@link #submit} may be called from any thread.
  */
 final class SerialExecutor implements Runnable {
@@ -23,6 +27,7 @@ final class SerialExecutor implements Runnable {
 
   private final Executor delegate;
   private final Consumer<Object> dispatcher;
+  private final Consumer<Throwable> fatal;
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
@@ -32,9 +37,17 @@ final class SerialExecutor implements Runnable {
    */
   interface Completion extends Runnable {}
 
-  SerialExecutor(Executor delegate, Consumer<Object> dispatcher) {
+  /**
+   * Creates the executor.
+   *
+   * @param delegate runs the events
+   * @param dispatcher runs an event that is not a {@link Runnable}
+   * @param fatal hears of an {@link Error} thrown by an event, on the thread that ran it
+   */
+  SerialExecutor(Executor delegate, Consumer<Object> dispatcher, Consumer<Throwable> fatal) {
     this.delegate = delegate;
     this.dispatcher = dispatcher;
+    this.fatal = fatal;
   }
 
   /** Queues an event: a {@link Runnable}, or any object the dispatcher understands. */
@@ -84,8 +97,11 @@ final class SerialExecutor implements Runnable {
           } else {
             dispatcher.accept(event);
           }
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
           log.warn("listener failed", e);
+        } catch (Error e) {
+          fatal.accept(e);
+          throw e;
         }
       }
     } finally {

@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Receives one channel's events; every method runs on the channel's {@link EventLoop} thread,
- * one at a time. A method that throws gets its channel closed by the transport.
+ * one at a time. A method that throws a {@link RuntimeException} gets its channel closed by the
+ * transport; one that throws an {@link Error} kills the loop, which the transport reports to
+ * {@link TransportConfig#failureHandler()} (the node then fails).
  */
 public interface ChannelHandler {
 

@@ -8,6 +8,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Thread safety:</b> every method may be called from any thread. Tasks and timers run on
  * the loop's thread, in submission order for tasks.
+ *
+ * <p><b>Failures:</b> a task or timer that throws a {@link RuntimeException} is logged and the
+ * loop goes on; one that throws an {@link Error} kills the loop, which the transport reports to
+ * {@link TransportConfig#failureHandler()}. A loop that has stopped (closed, or died) runs no
+ * more tasks or timers: they are dropped.
  */
 public interface EventLoop extends Executor {
 

@@ -17,6 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * owns the channels registered with it; new connections are spread round-robin. Cross-thread
  * tasks wake a loop only when it sleeps and no wake-up is already pending.
  *
+ * <p>A loop that dies (an {@link Error} from a task, timer or channel handler, or any failure of
+ * the loop itself) is reported to {@link TransportConfig#failureHandler()} on its own thread,
+ * then closes its channels and ends; the other loops go on until the transport is closed.
+ *
  * <p><b>Thread safety:</b> every method may be called from any thread.
  */
 public final class NioTransport implements Transport {
@@ -27,12 +31,23 @@ public final class NioTransport implements Transport {
 
   private NioTransport(TransportConfig config) {
     loops = new NioEventLoop[config.ioThreads()];
-    for (int i = 0; i < loops.length; i++) {
-      String name = "vecino-io-" + config.threadNameSuffix() + (loops.length > 1 ? "-" + i : "");
-      loops[i] = new NioEventLoop(name, config.busyPoll().toNanos());
-    }
-    for (NioEventLoop loop : loops) {
-      loop.start();
+    try {
+      for (int i = 0; i < loops.length; i++) {
+        String name = "vecino-io-" + config.threadNameSuffix() + (loops.length > 1 ? "-" + i : "");
+        loops[i] = new NioEventLoop(name, config.busyPoll().toNanos(), config.failureHandler());
+      }
+      for (NioEventLoop loop : loops) {
+        loop.start();
+      }
+    } catch (RuntimeException | Error e) {
+      // No selector or thread outlives a transport that could not be made.
+      for (NioEventLoop loop : loops) {
+        if (loop != null) {
+          loop.shutdown();
+          loop.awaitTermination(Duration.ofSeconds(10));
+        }
+      }
+      throw e;
     }
   }
 

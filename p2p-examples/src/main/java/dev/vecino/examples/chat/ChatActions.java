@@ -155,8 +155,8 @@ final class ChatActions {
       return;
     }
     console.println(format.event(alias == null
-        ? "alias of " + old + " cleared; now " + peer.get().name()
-        : old + " is now known as " + alias + " (id " + id.shortId() + ")"));
+        ? "alias of " + old + " cleared; now " + ChatFormat.clean(peer.get().name())
+        : old + " is now known as " + ChatFormat.clean(alias) + " (id " + id.shortId() + ")"));
   }
 
   /** Disconnects one peer, or every peer for {@code all}. */
@@ -202,8 +202,8 @@ final class ChatActions {
     List<PeerInfo> peers = node.peers();
     for (int i = 0; i < peers.size(); i++) {
       PeerInfo p = peers.get(i);
-      console.println("  " + (i + 1) + ". " + p.label()
-          + (p.alias() != null ? " (" + p.name() + ")" : "")
+      console.println("  " + (i + 1) + ". " + ChatFormat.clean(p.label())
+          + (p.alias() != null ? " (" + ChatFormat.clean(p.name()) + ")" : "")
           + "  " + ChatFormat.address(p.remoteAddress()));
     }
   }

@@ -158,7 +158,7 @@ public final class ChatFormat {
     Instant now = clock.instant();
     for (int i = 0; i < peers.size(); i++) {
       PeerInfo p = peers.get(i);
-      String who = p.alias() != null ? p.alias() + " (" + p.name() + ")" : p.name();
+      String who = clean(p.alias() != null ? p.alias() + " (" + p.name() + ")" : p.name());
       String addr = address(p.remoteAddress());
       if (p.direction() == Direction.INBOUND && p.listenPort() > 0) {
         addr += " (listens on " + p.listenPort() + ")";
@@ -207,6 +207,10 @@ public final class ChatFormat {
    * recolour, clear or retitle the terminal, carriage returns that would overwrite the line)
    * are shown as caret escapes ({@code ^[} for ESC) or as their code in hex, and each line after the first
    * is indented, so a peer cannot forge a line that looks like another peer's message.
+   * Invisible format characters (Unicode category Cf: bidi marks and overrides that would show
+   * a name or the rest of the line reversed, zero-width spaces) are shown as their code, e.g.
+   * <code>&#92;u202e</code>; the joiners U+200C and U+200D and the tag characters that emoji sequences
+   * (flags, families) are made of stay as they are.
    *
    * @param text untrusted text
    * @return printable text
@@ -217,7 +221,9 @@ public final class ChatFormat {
       char c = text.charAt(i);
       boolean newline = c == '\n' || (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n');
       boolean control = !newline && c != '\t' && (c < 0x20 || (c >= 0x7f && c <= 0x9f));
-      if (!newline && !control) {
+      int cp = text.codePointAt(i);
+      boolean format = !newline && !control && isHiddenFormat(cp);
+      if (!newline && !control && !format) {
         if (out != null) {
           out.append(c);
         }
@@ -226,7 +232,10 @@ public final class ChatFormat {
       if (out == null) {
         out = new StringBuilder(text.length() + 16).append(text, 0, i);
       }
-      if (newline) {
+      if (format) {
+        out.append(cp > 0xFFFF ? String.format("\\U%08x", cp) : String.format("\\u%04x", cp));
+        i += Character.charCount(cp) - 1;
+      } else if (newline) {
         if (c == '\r') {
           i++;
         }
@@ -240,6 +249,16 @@ public final class ChatFormat {
       }
     }
     return out == null ? text : out.toString();
+  }
+
+  /**
+   * Returns whether a code point is an invisible format character that {@link #clean} shows as
+   * its code: category Cf, except the joiners U+200C and U+200D and the tag characters U+E0020
+   * to U+E007F (emoji sequences need them).
+   */
+  static boolean isHiddenFormat(int cp) {
+    return Character.getType(cp) == Character.FORMAT && cp != 0x200C && cp != 0x200D
+        && (cp < 0xE0020 || cp > 0xE007F);
   }
 
   /**

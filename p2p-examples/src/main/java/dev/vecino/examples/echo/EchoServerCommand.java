@@ -1,6 +1,7 @@
 package dev.vecino.examples.echo;
 
 import dev.vecino.examples.Main;
+import dev.vecino.examples.chat.ChatFormat;
 import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
@@ -115,14 +116,15 @@ public final class EchoServerCommand implements Callable<Integer> {
     @Override
     public void onConnected(Peer peer) {
       if (!quiet) {
-        out.println("+ " + peer.name() + " connected from " + peer.remoteAddress());
+        out.println("+ " + ChatFormat.clean(peer.name()) + " connected from " + peer.remoteAddress());
       }
     }
 
     @Override
     public void onDisconnected(Peer peer, DisconnectReason reason) {
       if (!quiet) {
-        out.println("- " + peer.name() + " left (" + reason + ")");
+        // Name and BYE text are the peer's: escaped like the chat shows them.
+        out.println("- " + ChatFormat.clean(peer.name()) + " left (" + ChatFormat.clean(reason.toString()) + ")");
       }
     }
 

@@ -1,5 +1,6 @@
 package dev.vecino.examples.scan;
 
+import dev.vecino.examples.chat.ChatFormat;
 import dev.vecino.examples.scan.Scanner.Found;
 import dev.vecino.examples.scan.Scanner.Kind;
 import dev.vecino.examples.scan.Scanner.Outcome;
@@ -25,10 +26,10 @@ public final class ScanOutput {
   public static String text(Found f) {
     String where = address(f.address());
     return switch (f.kind()) {
-      case PEER -> where + "  " + f.name() + "  " + shortId(f.id())
+      case PEER -> where + "  " + ChatFormat.clean(f.name()) + "  " + shortId(f.id())
           + (f.rttMicros() >= 0 ? "  rtt " + f.rttMicros() + " µs" : "");
       case OTHER_GROUP -> where + "  Vecino node of another group"
-          + (f.group() != null ? " (" + f.group() + ")" : "");
+          + (f.group() != null ? " (" + ChatFormat.clean(f.group()) + ")" : "");
       case NOT_PEER -> where + "  open, not a Vecino peer";
     };
   }

@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.p2p.Identity;
+import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerInfo;
+import dev.vecino.p2p.PeerNode;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ChatFormatTest {
@@ -75,5 +78,35 @@ class ChatFormatTest {
       assertFalse(line.startsWith("["), "a peer's line must not start where a real line starts: " + line);
     }
     assertEquals("plain text, tabs\tand ünïcödé 東京 🚀 stay", ChatFormat.clean("plain text, tabs\tand ünïcödé 東京 🚀 stay"));
+  }
+
+  @Test
+  void formatCharactersAreShownAsCodesButEmojiJoinersAndTagsStay() {
+    assertEquals("\\u202egnp.exe", ChatFormat.clean("\u202Egnp.exe"), "a right-to-left override");
+    assertEquals("a\\u200bb\\u2066c\\u200ed\\ufeffe\\u00adf\\u2060g",
+        ChatFormat.clean("a\u200Bb\u2066c\u200Ed\uFEFFe\u00ADf\u2060g"));
+    assertEquals("x\\U000e0001y", ChatFormat.clean("x\uDB40\uDC01y"), "the language tag is no emoji tag");
+    String family = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67";
+    String england = "\uD83C\uDFF4\uDB40\uDC67\uDB40\uDC62\uDB40\uDC65\uDB40\uDC6E\uDB40\uDC67\uDB40\uDC7F";
+    String persian = "\u0645\u06CC\u200C\u062E\u0648\u0627\u0645";
+    for (String fine : List.of(family, england, persian)) {
+      assertEquals(fine, ChatFormat.clean(fine));
+    }
+    PeerInfo sneaky = PeerSelectorTest.peer("5ea", "mal\u200Bory", "m\u200Eal");
+    assertTrue(plain.peerTable(List.of(sneaky)).get(1).startsWith("1  m\\u200eal (mal\\u200bory) [5ea00000]"),
+        plain.peerTable(List.of(sneaky)).toString());
+  }
+
+  @Test
+  void aRealPeersNameAndTextAreShownWithFormatCharactersEscaped() throws Exception {
+    try (PeerNode me = PeerNode.builder().name("me").bindAddress("127.0.0.1").build().start();
+         PeerNode mallory = PeerNode.builder().name("mal\u200Bory\u200F").bindAddress("127.0.0.1").build().start()) {
+      Peer p = me.connect(mallory.localAddress()).get(5, TimeUnit.SECONDS);
+      assertEquals("mal\u200Bory\u200F", p.name(), "valid: only bidi overrides and isolates are refused");
+      assertTrue(plain.joined(p).startsWith("[12:00:05] + mal\\u200bory\\u200f joined from 127.0.0.1:"),
+          plain.joined(p));
+      assertEquals("[12:00:05] mal\\u200bory\\u200f: pay \\u202eeciovni\\u202c now \uD83D\uDC4D\uD83C\uDFFD",
+          plain.message(p, "pay \u202Eeciovni\u202C now \uD83D\uDC4D\uD83C\uDFFD"));
+    }
   }
 }

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link SocketChannel} registered with one {@link NioEventLoop}. All state is confined to
- * that loop's thread; {@link #close()} and {@link #abort()} hop onto it from other threads.
+ * that loop's thread; {@link #close()} and {@link #abort()} hop onto it from other threads. A
+ * handler method that throws a {@link RuntimeException} closes this channel (logged at WARN);
+ * an {@link Error} is not caught here: it kills the loop, which reports it.
  */
 final class NioChannel implements Channel {
 

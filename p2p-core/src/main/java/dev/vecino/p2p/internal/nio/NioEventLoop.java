@@ -2,6 +2,7 @@ package dev.vecino.p2p.internal.nio;
 
 import dev.vecino.p2p.transport.ChannelHandler;
 import dev.vecino.p2p.transport.EventLoop;
+import dev.vecino.p2p.transport.TransportConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -27,6 +28,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One selector and the thread that owns it: runs I/O readiness, tasks and timers.
  *
+ * <p><b>Failures:</b> a task or timer that throws a {@link RuntimeException} is logged at WARN
+ * and the loop goes on (a channel handler's closes its channel, see {@link NioChannel}). Any
+ * other {@link Throwable} that reaches the loop (an {@link Error} from a task, timer or
+ * handler, or a failure of the loop itself) kills it: the loop reports it to its
+ * {@link TransportConfig.FailureHandler} on its own thread, then closes every channel and
+ * listener it owns and ends. Tasks given to a loop that has ended are dropped.
+ *
  * <p><b>Thread safety:</b> {@link #execute}, {@link #schedule}, {@link #connect},
  * {@link #shutdown} may be called from any thread; everything else runs on the loop thread.
  */
@@ -49,6 +57,11 @@ public final class NioEventLoop implements EventLoop, Runnable {
   private final PriorityQueue<TimerTask> timers = new PriorityQueue<>();
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
   private volatile boolean running = true;
+  /** Set once the loop has closed its channels on the way out: tasks are dropped from then on. */
+  private volatile boolean ended;
+  private final TransportConfig.FailureHandler failureHandler;
+  /** Whether this loop reported its death already; loop thread. */
+  private boolean died;
   /** Poll this long before sleeping: a sleeping thread's wake-up costs tens of µs here. */
   private final long busyPollNanos;
   private long timerSequence;
@@ -58,14 +71,26 @@ public final class NioEventLoop implements EventLoop, Runnable {
   }
 
   /**
-   * Creates a loop (not yet started).
+   * Creates a loop (not yet started) that only logs its death.
    *
    * @param name the thread's name
    * @param busyPollNanos how long to keep polling the selector before sleeping in it, 0 for never
    */
   public NioEventLoop(String name, long busyPollNanos) {
+    this(name, busyPollNanos, (loop, cause) -> log.error("{}: I/O loop died", loop, cause));
+  }
+
+  /**
+   * Creates a loop (not yet started).
+   *
+   * @param name the thread's name
+   * @param busyPollNanos how long to keep polling the selector before sleeping in it, 0 for never
+   * @param failureHandler hears of the loop's death, on the dying thread
+   */
+  public NioEventLoop(String name, long busyPollNanos, TransportConfig.FailureHandler failureHandler) {
     this.name = name;
     this.busyPollNanos = busyPollNanos;
+    this.failureHandler = failureHandler;
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
@@ -81,6 +106,10 @@ public final class NioEventLoop implements EventLoop, Runnable {
 
   @Override
   public void execute(Runnable task) {
+    if (ended) {
+      // Nobody would run it: the loop's channels are closed and its thread is gone.
+      return;
+    }
     tasks.offer(task);
     if (Thread.currentThread() != thread && awake.compareAndSet(false, true)) {
       selector.wakeup();
@@ -192,9 +221,24 @@ public final class NioEventLoop implements EventLoop, Runnable {
         runTimers();
       }
     } catch (Throwable t) {
-      log.error("{}: I/O loop died", name, t);
+      died(t);
     } finally {
       closeAll();
+    }
+  }
+
+  /** Reports the loop's death, once; later failures on the way out are only logged. Loop thread. */
+  private void died(Throwable t) {
+    if (died) {
+      log.warn("{}: another failure while the dead I/O loop closes its channels", name, t);
+      return;
+    }
+    died = true;
+    try {
+      failureHandler.loopFailed(this, t);
+    } catch (Throwable e) {
+      log.error("{}: I/O loop died", name, t);
+      log.error("{}: the failure handler failed too", name, e);
     }
   }
 
@@ -281,17 +325,33 @@ public final class NioEventLoop implements EventLoop, Runnable {
     }
   }
 
+  /** Runs a task; a RuntimeException is logged, an Error kills the loop (see the class comment). */
   private void safeRun(Runnable task) {
     try {
       task.run();
-    } catch (Throwable e) {
+    } catch (RuntimeException e) {
       log.warn("{}: task failed", name, e);
     }
   }
 
+  /** Stops the loop: it closes its channels and ends. A loop never started just closes its selector. */
   public void shutdown() {
     running = false;
+    if (thread.getState() == Thread.State.NEW) {
+      ended = true;
+      try {
+        selector.close();
+      } catch (IOException e) {
+        log.debug("{}: closing selector failed", name, e);
+      }
+      return;
+    }
     selector.wakeup();
+  }
+
+  /** Whether the loop still runs (started, not ended). Any thread. */
+  boolean isAlive() {
+    return !ended && thread.isAlive();
   }
 
   public void awaitTermination(Duration timeout) {
@@ -308,19 +368,35 @@ public final class NioEventLoop implements EventLoop, Runnable {
     }
   }
 
+  /**
+   * Closes every channel and listener, runs the tasks left, and closes the selector: on the way
+   * out of a stopped or dying loop. Each step is guarded, so one that fails (an Error from a
+   * handler) cannot leave the rest open; the first such failure is reported as the loop's death.
+   */
   private void closeAll() {
     for (SelectionKey key : selector.keys()) {
       Object a = key.attachment();
-      if (a instanceof NioChannel c) {
-        c.closeNow(new ClosedChannelException());
-      } else if (a instanceof NioServer s) {
-        s.close();
+      try {
+        if (a instanceof NioChannel c) {
+          c.closeNow(new ClosedChannelException());
+        } else if (a instanceof NioServer s) {
+          s.close();
+        }
+      } catch (Throwable t) {
+        died(t);
       }
     }
     Runnable task;
     while ((task = tasks.poll()) != null) {
-      safeRun(task);
+      try {
+        safeRun(task);
+      } catch (Throwable t) {
+        died(t);
+      }
     }
+    ended = true;
+    // A task offered while ended was being set: dropped like any later one.
+    tasks.clear();
     try {
       selector.close();
     } catch (IOException e) {

@@ -11,6 +11,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,7 @@ public final class NioServer implements Listener {
 
   private static final Logger log = LoggerFactory.getLogger(NioServer.class);
   private static final int MAX_ACCEPTS_PER_PASS = 256;
+  private static final int REGISTER_TIMEOUT_SECONDS = 10;
 
   private final NioEventLoop loop;
   private final Supplier<NioEventLoop> loops;
@@ -47,6 +50,9 @@ public final class NioServer implements Listener {
       ssc.bind(bind, backlog);
       ssc.configureBlocking(false);
       NioServer s = new NioServer(loop, loops, ssc, acceptor);
+      if (!loop.isAlive()) {
+        throw new IOException("cannot listen on " + bind + ": I/O thread " + loop + " is not running");
+      }
       CompletableFuture<Void> registered = new CompletableFuture<>();
       loop.execute(() -> {
         try {
@@ -57,7 +63,11 @@ public final class NioServer implements Listener {
         }
       });
       try {
-        registered.get();
+        // Bounded: a loop that dies now drops the task.
+        registered.get(REGISTER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        throw new IOException("cannot listen on " + bind + ": I/O thread " + loop + " did not register the socket within "
+            + REGISTER_TIMEOUT_SECONDS + " s", e);
       } catch (ExecutionException e) {
         throw new IOException("cannot register listener on " + bind, e.getCause());
       } catch (InterruptedException e) {

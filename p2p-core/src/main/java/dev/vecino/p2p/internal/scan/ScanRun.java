@@ -10,6 +10,7 @@ import dev.vecino.p2p.ScanResult;
 import dev.vecino.p2p.ScanStatus;
 import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.internal.Hello;
+import dev.vecino.p2p.internal.Names;
 import dev.vecino.p2p.internal.Probe;
 import dev.vecino.p2p.transport.EventLoop;
 import java.net.InetSocketAddress;
@@ -315,7 +316,8 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
     }
     if (log.isTraceEnabled()) {
       log.trace("{}: probe {} -> {}{}", logName, probe.target(), status,
-          hello != null ? " '" + hello.name() + "' (" + hello.id().shortId() + ", group " + hello.group() + ")" : "");
+          hello != null ? " '" + Names.printable(hello.name()) + "' (" + hello.id().shortId() + ", group "
+              + Names.printable(hello.group()) + ")" : "");
     }
     boolean found = false;
     if (status == ScanStatus.CLOSED) {
