@@ -32,8 +32,9 @@ import java.util.concurrent.CompletableFuture;
  * PONG ({@link #offerPong}: later PINGs replace the PONG owed, which is queued once the last
  * one is written) and at most one heartbeat PING, only into an empty queue
  * ({@link #offerPing}). Each of the two direct buffers grows by doubling but never past the
- * bound plus {@link #CONTROL_RESERVE} and a segment of headroom, unless one frame needs more;
- * a buffer grown past that for one large frame is dropped once written.
+ * bound plus {@link #CONTROL_RESERVE} and a segment of headroom, unless one frame needs more
+ * (then that frame plus the reserve); a buffer grown past that for one large frame is dropped
+ * once written.
  *
  * <p><b>Thread safety:</b> {@link #offer} and {@link #flushInline} from any thread;
  * {@link #flush}, {@link #offerPong} and {@link #offerPing} on the channel's I/O thread only.
@@ -608,15 +609,17 @@ final class Outbound {
 
   /**
    * A buffer capacity of at least {@code needed}: {@code from} doubled until it fits, but not
-   * past {@code capacityCap} (where rounding up would overshoot the bound) unless
-   * {@code needed} itself is larger.
+   * past {@code capacityCap} (where rounding up would overshoot the bound). When one frame
+   * needs more than that, just enough for it plus {@link #CONTROL_RESERVE}, so the few control
+   * frames that may follow it do not each copy the buffer again.
    */
   private int grownCapacity(int from, long needed) {
     long capacity = Math.max(from, 1);
     while (capacity < needed) {
       capacity <<= 1;
     }
-    capacity = Math.min(capacity, Math.max(needed, capacityCap));
+    // Within the bound (control frames and headroom included) needed never passes the cap.
+    capacity = needed <= capacityCap ? Math.min(capacity, capacityCap) : needed + CONTROL_RESERVE;
     return (int) Math.min(capacity, Integer.MAX_VALUE - 8);
   }
 
