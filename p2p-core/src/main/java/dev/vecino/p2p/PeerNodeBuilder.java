@@ -65,9 +65,12 @@ import java.util.function.Consumer;
  *   <tr><td>{@link #heartbeatInterval(Duration)}</td><td>5 s (a silent peer is dropped after 3)</td></tr>
  *   <tr><td>{@link #idleTimeout(Duration)}</td><td>0 (off)</td></tr>
  *   <tr><td>{@link #writeStallTimeout(Duration)}</td><td>60 s (a peer that takes no byte is dropped)</td></tr>
- *   <tr><td>{@link #maxConnections(int)}</td><td>4096</td></tr>
+ *   <tr><td>{@link #maxConnections(int)}</td><td>4096, the last quarter kept for addresses holding
+ *       fewer than 4</td></tr>
+ *   <tr><td>{@link #maxConnectionsPerAddress(int)}</td><td>64 inbound per remote address</td></tr>
  *   <tr><td>{@link #reconnect(Backoff)}</td><td>off</td></tr>
- *   <tr><td>{@link #maxPendingHandshakes(int, int)}</td><td>256 overall, 32 per remote address</td></tr>
+ *   <tr><td>{@link #maxPendingHandshakes(int, int)}</td><td>256 overall (fair among addresses),
+ *       32 per remote address</td></tr>
  * </table>
  *
  * <p><b>Thread safety:</b> not thread-safe; configure on one thread.
@@ -80,6 +83,8 @@ public final class PeerNodeBuilder {
   public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
   /** Default bound of each peer's outbound queue, 4 MiB. */
   public static final int DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+  /** Default most inbound connections from one remote address: one machine's 64 local nodes. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
 
   private PeerId id;
   private String name;
@@ -108,6 +113,7 @@ public final class PeerNodeBuilder {
   private Duration idleTimeout = Duration.ZERO;
   private Duration writeStallTimeout = Duration.ofSeconds(60);
   private int maxConnections = 4096;
+  private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
   private Backoff reconnect;
   private int maxPendingHandshakes = 256;
   private int maxPendingHandshakesPerAddress = 32;
@@ -167,6 +173,13 @@ public final class PeerNodeBuilder {
   /**
    * Sets the address to listen on. Default: all IPv4 addresses ({@code 0.0.0.0}).
    *
+   * <p>A specific address is also the source address of the node's outbound connections and
+   * scan probes (bound with port 0 and {@code SO_REUSEADDR}), so peers see the node's
+   * connections come from the address it listens on. A node bound to a loopback address
+   * reaches only loopback addresses: {@code connect} to another address fails at once with
+   * {@link PeerUnreachableException}, and a scan of one is refused, without touching the
+   * network.
+   *
    * @param address the local address
    * @return this builder
    */
@@ -176,7 +189,8 @@ public final class PeerNodeBuilder {
   }
 
   /**
-   * Sets the address to listen on, as a literal or host name.
+   * Sets the address to listen on, as a literal or host name; see
+   * {@link #bindAddress(InetAddress)}.
    *
    * @param host e.g. {@code "127.0.0.1"}
    * @return this builder
@@ -516,7 +530,10 @@ public final class PeerNodeBuilder {
 
   /**
    * Sets the most connections (established plus handshaking) the node keeps; further inbound
-   * connections are closed at once and outbound connects fail. Default 4096.
+   * connections are closed at once and outbound connects fail. The last quarter of them is
+   * kept for remote addresses that hold fewer than 4 inbound connections, so that one address
+   * filling the node with completed handshakes cannot lock out newcomers from other machines
+   * (docs/reliability.md). Default 4096.
    *
    * @param max at least 1
    * @return this builder
@@ -527,9 +544,27 @@ public final class PeerNodeBuilder {
   }
 
   /**
+   * Sets the most inbound connections, handshaking or established, from one remote address;
+   * further ones from it are closed at once, before the HELLO. Outbound connections do not
+   * count. The default lets one machine run {@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}
+   * local nodes that all connect to this one. Default
+   * {@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}.
+   *
+   * @param max at least 1 (a value above {@link #maxConnections(int)} means no limit of its own)
+   * @return this builder
+   */
+  public PeerNodeBuilder maxConnectionsPerAddress(int max) {
+    this.maxConnectionsPerAddress = max;
+    return this;
+  }
+
+  /**
    * Sets how many inbound connections may be in the handshake at once, overall and from one
-   * remote address; further ones are closed at once, so a flood of connections that never
-   * speak cannot crowd out real peers. Default 256 and 32.
+   * remote address, so a flood of connections that never speak cannot crowd out real peers.
+   * A connection past the per-address limit is closed at once. When the overall limit is
+   * reached, a newcomer from an address holding fewer pending handshakes than the address
+   * holding most takes the slot of that address's oldest pending connection (closed without
+   * a BYE); otherwise it is closed at once. Default 256 and 32.
    *
    * @param overall at least 1
    * @param perAddress at least 1, at most {@code overall}
@@ -599,6 +634,9 @@ public final class PeerNodeBuilder {
     if (maxConnections < 1) {
       throw new IllegalArgumentException("maxConnections must be at least 1: " + maxConnections);
     }
+    if (maxConnectionsPerAddress < 1) {
+      throw new IllegalArgumentException("maxConnectionsPerAddress must be at least 1: " + maxConnectionsPerAddress);
+    }
     if (maxPendingHandshakes < 1 || maxPendingHandshakesPerAddress < 1
         || maxPendingHandshakesPerAddress > maxPendingHandshakes) {
       throw new IllegalArgumentException("maxPendingHandshakes must satisfy 1 <= perAddress <= overall: overall "
@@ -611,7 +649,7 @@ public final class PeerNodeBuilder {
         transport, codec, discovery, callbackExecutor, directCallbacks,
         connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes, maxUndeliveredBytes, low, high,
         sendTimeout, heartbeatInterval, idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes,
-        maxPendingHandshakesPerAddress, reconnect,
+        maxPendingHandshakesPerAddress, maxConnectionsPerAddress, reconnect,
         List.copyOf(listeners), Map.copyOf(aliases));
     return new Node(config);
   }

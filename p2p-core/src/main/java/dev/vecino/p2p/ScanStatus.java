@@ -14,6 +14,9 @@ public enum ScanStatus {
   NOT_A_PEER,
   /** The port is closed: the connection was refused. */
   CLOSED,
-  /** No answer within the probe timeout (or no route to the host). */
+  /**
+   * No answer within the probe timeout, or no route to the host (also a discovery's candidate
+   * that the node's bind address cannot reach, reported without a connect).
+   */
   SILENT
 }

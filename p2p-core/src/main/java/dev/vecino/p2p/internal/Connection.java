@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Thread safety:</b> owned by its channel's I/O thread; everything but the methods
  * marked "any thread" runs there. Senders on other threads only touch the {@link FrameWriter}
- * and its {@link Outbound}.
+ * and its {@link Outbound}. {@link Admission} evicts a pending inbound connection from the
+ * listener's thread ({@link #evict}): it only sets a volatile reason and hands the close to
+ * the owner.
  */
 final class Connection implements ChannelHandler, FrameSink {
 
@@ -51,7 +53,8 @@ final class Connection implements ChannelHandler, FrameSink {
   final InetSocketAddress target;
   /** Set for a scan probe (issue 4): reports its outcome and closes quietly; else null. */
   final Probe probe;
-  private Channel channel;
+  /** Volatile: {@link #evict} reads it on the listener's thread, racing with {@link #onOpen}. */
+  private volatile Channel channel;
   private CodecSession encoder;
   private final FrameReader reader;
   private final Liveness liveness;
@@ -67,8 +70,8 @@ final class Connection implements ChannelHandler, FrameSink {
   volatile boolean replaced;
   /** Set when the peer said BYE(duplicate): it keeps another connection, which should arrive. */
   volatile boolean remoteKeptOther;
-  /** Whether this connection counts against the node's pending-handshake limits. */
-  boolean countedAsPending;
+  /** Set (any thread) when {@link Admission} gave this connection's pending slot to a newcomer. */
+  private volatile DisconnectReason evicted;
 
   Connection(Node node, Direction direction, InetSocketAddress target, CompletableFuture<Peer> connectFuture) {
     this(node, direction, target, connectFuture, null);
@@ -203,6 +206,12 @@ final class Connection implements ChannelHandler, FrameSink {
     this.encoder = node.config().codec().newSession(full);
     writer.open(channel, encoder, new Outbound(encoder, node.config().maxQueuedBytes(),
         node.config().lowWatermark(), node.config().highWatermark(), Outbound.segmentFor(remote)));
+    if (evicted != null) {
+      // Evicted from its pending-handshake slot before it opened (see evict).
+      closeReason = evicted;
+      channel.close();
+      return;
+    }
     if (!node.track(this)) {
       // The node closed while this connection was opening.
       closeReason = DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closed");
@@ -530,6 +539,23 @@ final class Connection implements ChannelHandler, FrameSink {
     }
   }
 
+  /**
+   * Closes this inbound connection without a BYE unless it is a registered peer by the time
+   * its I/O thread gets to it: {@link Admission} gave its pending-handshake slot to a newcomer.
+   * Any thread; if the connection has not opened yet, {@link #onOpen} closes it.
+   */
+  void evict(DisconnectReason reason) {
+    evicted = reason;
+    Channel ch = channel;
+    if (ch != null) {
+      ch.eventLoop().execute(() -> {
+        if (handle == null && !isClosingOrClosed()) {
+          close(reason, false);
+        }
+      });
+    }
+  }
+
   /** Closes from any thread. */
   void closeAsync(DisconnectReason reason, boolean bye) {
     Channel ch = channel;
@@ -577,11 +603,16 @@ final class Connection implements ChannelHandler, FrameSink {
         node.connectFailed(this, cause);
       }
     } else if (before == PeerState.HANDSHAKING || before == PeerState.CONNECTING) {
+      // Closed by the other side before its HELLO: how a Vecino node refuses at its limits.
+      boolean refusedSilently = closeReason == null && direction == Direction.OUTBOUND && reader.bytesIn() == 0;
       if (closeReason == null) {
-        node.rejected(this, DisconnectReason.of(Kind.NOT_A_PEER, reason.toString()));
+        node.rejected(this, DisconnectReason.of(refusedSilently ? Kind.LIMIT_EXCEEDED : Kind.NOT_A_PEER,
+            reason.toString()));
       }
-      failConnect(closeReason != null ? closeReason : DisconnectReason.of(Kind.NOT_A_PEER,
-          "connection closed during the handshake (" + reason + ")"));
+      failConnect(closeReason != null ? closeReason : refusedSilently
+          ? DisconnectReason.of(Kind.LIMIT_EXCEEDED, "closed before its HELLO, as a Vecino node at its connection "
+              + "limits does (" + reason + ")")
+          : DisconnectReason.of(Kind.NOT_A_PEER, "connection closed during the handshake (" + reason + ")"));
     } else if (handle == null && !node.config().codec().handshake()
         && (closeReason == null || closeReason.kind() != Kind.NOT_A_PEER)) {
       // Closed before it said a word or was announced: a scanner's probe, not an error.

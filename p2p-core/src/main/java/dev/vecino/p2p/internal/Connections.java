@@ -19,17 +19,18 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's live connections, from open to close: admits inbound ones against the connection
- * and pending-handshake limits, opens outbound ones, tracks every open one, and closes them
- * all when the node closes.
+ * A node's live connections, from open to close: admits inbound ones through its
+ * {@link Admission} (connection and pending-handshake limits, by address), opens outbound ones,
+ * tracks every open one, and closes them all when the node closes.
  *
- * <p><b>Thread safety:</b> owned by its {@link Node}. The set is concurrent: connections add
- * and remove themselves on their I/O threads, connects and the node's close come from any
- * thread.
+ * <p><b>Thread safety:</b> owned by its {@link Node}. The set and the outbound count are
+ * concurrent: connections add and remove themselves on their I/O threads, connects and the
+ * node's close come from any thread. {@link Admission} names its own rules.
  */
 final class Connections {
 
@@ -39,15 +40,53 @@ final class Connections {
   private final NodeConfig config;
   private final String logName;
   private final NodeCounters counters;
-  private final PeerRegistry registry;
   private final Set<Connection> live = ConcurrentHashMap.newKeySet();
+  private final Admission admission;
+  /** Outbound connections (scan probes included) in {@link #live}. */
+  private final AtomicInteger outboundOpen = new AtomicInteger();
+  /** Where outbound sockets and scan probes bind (port 0), or null for the wildcard: any. */
+  private final InetSocketAddress outboundBind;
 
-  Connections(Node node, NodeConfig config, NodeCounters counters, PeerRegistry registry) {
+  Connections(Node node, NodeConfig config, NodeCounters counters) {
     this.node = node;
     this.config = config;
     this.logName = node.logName();
     this.counters = counters;
-    this.registry = registry;
+    this.admission = new Admission(config, logName, counters);
+    InetAddress bind = config.bindAddress().getAddress();
+    this.outboundBind = bind.isAnyLocalAddress() ? null : new InetSocketAddress(bind, 0);
+  }
+
+  /**
+   * The local address outbound connections and scan probes bind to before connecting: the
+   * node's {@code bindAddress} with port 0, or null when the node is bound to the wildcard
+   * address (the kernel then picks the source address by route).
+   */
+  InetSocketAddress outboundBind() {
+    return outboundBind;
+  }
+
+  /**
+   * Returns why {@code target} cannot be reached from this node's bind address, or null if it
+   * may be tried. Decided without touching the network: a socket bound to a loopback address
+   * can reach only loopback addresses, and one bound to an address of one family only
+   * addresses of that family. Any thread.
+   */
+  String unreachableFromBind(InetSocketAddress target) {
+    if (outboundBind == null || target.isUnresolved()) {
+      return null;
+    }
+    InetAddress from = outboundBind.getAddress();
+    InetAddress to = target.getAddress();
+    if (!from.getClass().equals(to.getClass())) {
+      return "cannot reach " + Node.format(target) + " from bind address " + from.getHostAddress()
+          + ": different address family";
+    }
+    if (from.isLoopbackAddress() && !to.isLoopbackAddress() && !to.isAnyLocalAddress()) {
+      return "cannot reach " + Node.format(target) + " from bind address " + from.getHostAddress()
+          + ": a loopback address reaches only loopback addresses";
+    }
+    return null;
   }
 
   /** The open connections, a read-only live view. Any thread. */
@@ -59,24 +98,26 @@ final class Connections {
     return live.size();
   }
 
-  /** The listener's accept callback: a new connection, or null to refuse. I/O thread. */
+  /**
+   * The connections counted against {@code maxConnections}: inbound ones from accept to close,
+   * outbound ones from open to close. Any thread.
+   */
+  int counted() {
+    return admission.inboundTotal() + outboundOpen.get();
+  }
+
+  /** The listener's accept callback: a new connection, or null to refuse. Listener's I/O thread. */
   ChannelHandler accept(InetSocketAddress remote) {
     if (!node.isRunning()) {
       return null;
     }
     counters.accepted.increment();
-    String refusal = live.size() >= config.maxConnections()
-        ? "connection limit of " + config.maxConnections() + " reached"
-        : registry.pendingRefusal(remote);
-    if (refusal != null) {
-      counters.reject(Kind.LIMIT_EXCEEDED);
-      // Per connection at DEBUG: a flood must not flood the log too; the count is in stats().
-      log.debug("{}: refused connection from {}: {}", logName, Node.format(remote), refusal);
-      return null;
-    }
-    Connection c = new Connection(node, Direction.INBOUND, remote, null);
-    registry.handshakeStarted(c, remote);
-    return c;
+    return admission.admit(remote, outboundOpen.get(), () -> new Connection(node, Direction.INBOUND, remote, null));
+  }
+
+  /** See {@link Admission#handshakeEnded}. The connection's I/O thread. */
+  void handshakeEnded(Connection c) {
+    admission.handshakeEnded(c);
   }
 
   /** Connects without registering a reconnect intent. Any thread. */
@@ -92,14 +133,18 @@ final class Connections {
           + " is this node's own listening address",
           DisconnectReason.of(Kind.SELF_CONNECTION, Node.format(address) + " is this node")));
     }
-    if (live.size() >= config.maxConnections()) {
+    String unreachable = unreachableFromBind(address);
+    if (unreachable != null) {
+      return CompletableFuture.failedFuture(new PeerUnreachableException(unreachable));
+    }
+    if (counted() >= config.maxConnections()) {
       counters.reject(Kind.LIMIT_EXCEEDED);
       return CompletableFuture.failedFuture(new PeerUnreachableException("cannot connect to " + Node.format(address)
           + ": connection limit of " + config.maxConnections() + " reached"));
     }
     CompletableFuture<Peer> future = new CompletableFuture<>();
     Connection c = new Connection(node, Direction.OUTBOUND, address, future);
-    node.transport().connect(address, null, config.connectTimeout(), c);
+    node.transport().connect(address, outboundBind, config.connectTimeout(), c);
     return future;
   }
 
@@ -133,13 +178,21 @@ final class Connections {
     if (!node.isRunning()) {
       return false;
     }
-    live.add(c);
+    if (live.add(c) && c.direction == Direction.OUTBOUND) {
+      outboundOpen.incrementAndGet();
+    }
     return true;
   }
 
-  /** A connection is gone: stops tracking it and folds its counters into the node's. I/O thread. */
+  /**
+   * A connection is gone: stops tracking it, releases what it held against the limits and
+   * folds its counters into the node's. I/O thread.
+   */
   void untrack(Connection c) {
-    live.remove(c);
+    if (live.remove(c) && c.direction == Direction.OUTBOUND) {
+      outboundOpen.decrementAndGet();
+    }
+    admission.closed(c);
     counters.retire(c);
   }
 

@@ -108,7 +108,7 @@ public final class Node implements PeerNode {
         cause -> fail("a callback threw on thread " + Thread.currentThread().getName(), cause));
     this.reconnector = config.reconnect() != null ? new Reconnector(this, config.reconnect()) : null;
     this.registry = new PeerRegistry(this, config, counters, events, reconnector);
-    this.connections = new Connections(this, config, counters, registry);
+    this.connections = new Connections(this, config, counters);
     this.scanning = new Scanning(this, config, events, registry, connections);
     this.sending = new Sending(this, config, events, registry);
   }
@@ -491,9 +491,9 @@ public final class Node implements PeerNode {
     return connections.track(c);
   }
 
-  /** See {@link PeerRegistry#handshakeEnded}. */
+  /** See {@link Admission#handshakeEnded}. */
   void handshakeEnded(Connection c) {
-    registry.handshakeEnded(c);
+    connections.handshakeEnded(c);
   }
 
   /** See {@link PeerRegistry#onHello}. */

@@ -41,6 +41,7 @@ public record NodeConfig(
     int maxConnections,
     int maxPendingHandshakes,
     int maxPendingHandshakesPerAddress,
+    int maxConnectionsPerAddress,
     dev.vecino.p2p.discovery.Backoff reconnect,
     List<PeerListener> listeners,
     Map<PeerId, String> aliases) {}

@@ -17,7 +17,6 @@ import dev.vecino.p2p.SelfConnectionException;
 import dev.vecino.p2p.UnsupportedVersionException;
 import dev.vecino.p2p.VecinoException;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +29,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A node's peer registry and the handshake rules that feed it: version, self and group checks
  * on a received HELLO, the duplicate-connection rule, registration of peers without a
- * handshake, how a failed connect or handshake reaches the connect future, the
- * pending-handshake counts behind the accept limits, and unregistering a peer when its
- * connection is gone.
+ * handshake, how a failed connect or handshake reaches the connect future, and
+ * unregistering a peer when its connection is gone.
  *
  * <p><b>Thread safety:</b> owned by its {@link Node}. Handshake and close reports arrive on the
  * connections' I/O threads, reads from any thread. The registry is changed under
@@ -62,8 +59,6 @@ final class PeerRegistry {
   private final Object lock = new Object();
   private final Map<PeerId, PeerHandle> peers = new ConcurrentHashMap<>();
   private final AtomicLong peerSequence = new AtomicLong();
-  private final AtomicInteger pendingHandshakes = new AtomicInteger();
-  private final Map<InetAddress, Integer> pendingByAddress = new ConcurrentHashMap<>();
 
   PeerRegistry(Node node, NodeConfig config, NodeCounters counters, Events events, Reconnector reconnector) {
     this.node = node;
@@ -108,38 +103,6 @@ final class PeerRegistry {
     List<PeerHandle> list = new ArrayList<>(peers.values());
     list.sort(Comparator.comparingLong(h -> h.sequence));
     return list;
-  }
-
-  // ---- pending handshakes ----
-
-  /**
-   * Returns why an inbound connection from {@code remote} must be refused for the
-   * pending-handshake limits, or null if it may proceed. I/O thread (accept).
-   */
-  String pendingRefusal(InetSocketAddress remote) {
-    if (pendingHandshakes.get() >= config.maxPendingHandshakes()) {
-      return "pending handshake limit of " + config.maxPendingHandshakes() + " reached";
-    }
-    if (pendingByAddress.getOrDefault(remote.getAddress(), 0) >= config.maxPendingHandshakesPerAddress()) {
-      return "pending handshake limit of " + config.maxPendingHandshakesPerAddress() + " per address reached";
-    }
-    return null;
-  }
-
-  /** An accepted connection starts its handshake: it holds a pending-handshake slot. I/O thread. */
-  void handshakeStarted(Connection c, InetSocketAddress remote) {
-    c.countedAsPending = true;
-    pendingHandshakes.incrementAndGet();
-    pendingByAddress.merge(remote.getAddress(), 1, Integer::sum);
-  }
-
-  /** A connection left the handshake (done or closed): release its pending-handshake slot. I/O thread. */
-  void handshakeEnded(Connection c) {
-    if (c.countedAsPending) {
-      c.countedAsPending = false;
-      pendingHandshakes.decrementAndGet();
-      pendingByAddress.computeIfPresent(c.target.getAddress(), (k, v) -> v <= 1 ? null : v - 1);
-    }
   }
 
   // ---- handshake ----

@@ -14,6 +14,7 @@ import dev.vecino.p2p.discovery.RangeScanDiscovery;
 import dev.vecino.p2p.discovery.Targets;
 import dev.vecino.p2p.internal.scan.ScanRun;
 import dev.vecino.p2p.transport.Listener;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
 final class Scanning {
 
   private static final Logger log = LoggerFactory.getLogger(Scanning.class);
+  private static final Targets LOOPBACK_V4 = Targets.parse("127.0.0.0-127.255.255.255");
 
   private final Node node;
   private final NodeConfig config;
@@ -44,6 +47,8 @@ final class Scanning {
   private final PeerRegistry registry;
   private final Connections connections;
   private final Set<ScanRun> scans = ConcurrentHashMap.newKeySet();
+  /** Set once a probe was skipped as out of reach of the bind address: logged once per node. */
+  private final AtomicBoolean unreachableWarned = new AtomicBoolean();
 
   Scanning(Node node, NodeConfig config, Events events, PeerRegistry registry, Connections connections) {
     this.node = node;
@@ -94,6 +99,7 @@ final class Scanning {
     }
     if (discovery instanceof RangeScanDiscovery r) {
       r.targets().requireAtMost(options.maxAddresses());
+      requireReachable(r.targets());
     }
     Listener listener = node.listener();
     int port = listener != null ? listener.localAddress().getPort() : 0;
@@ -103,6 +109,28 @@ final class Scanning {
     scans.add(run);
     run.start();
     return run;
+  }
+
+  /**
+   * Refuses a scan of targets a loopback-bound node cannot reach: its probes would all fail,
+   * and a report of thousands of unreachable addresses hides the cause.
+   *
+   * @throws IllegalArgumentException naming the bind address and the first unreachable target
+   */
+  private void requireReachable(Targets targets) {
+    InetSocketAddress bind = connections.outboundBind();
+    if (bind == null || !bind.getAddress().isLoopbackAddress()) {
+      // Other specific addresses: a family mismatch is caught probe by probe.
+      return;
+    }
+    Targets loopback = bind.getAddress() instanceof Inet4Address ? LOOPBACK_V4 : Targets.of("::1");
+    Targets outside = targets.minus(loopback);
+    if (!outside.isEmpty()) {
+      throw new IllegalArgumentException("cannot scan " + outside.size() + " of the targets (first: "
+          + outside.addresses().next().getHostAddress() + ") from bind address "
+          + bind.getAddress().getHostAddress() + ": a loopback-bound node reaches only loopback addresses; "
+          + "bind it to an interface address or to 0.0.0.0 to scan them");
+    }
   }
 
   /** The node is closing: every running scan stops. */
@@ -123,8 +151,19 @@ final class Scanning {
       p.closed(false, null, false);
       return true;
     }
+    String unreachable = connections.unreachableFromBind(p.target);
+    if (unreachable != null) {
+      // A discovery's candidate out of reach: reported as having no route, without a socket.
+      if (unreachableWarned.compareAndSet(false, true)) {
+        log.warn("{}: scan targets out of reach are reported {} ({}); further ones are not logged",
+            logName, ScanStatus.SILENT, unreachable);
+      }
+      p.outcome(ScanStatus.SILENT, null, false);
+      p.closed(false, null, false);
+      return true;
+    }
     Connection c = new Connection(node, Direction.OUTBOUND, p.target, null, p);
-    node.transport().connect(p.target, null, Duration.ofNanos(p.connectTimeoutNanos), c);
+    node.transport().connect(p.target, connections.outboundBind(), Duration.ofNanos(p.connectTimeoutNanos), c);
     return true;
   }
 
@@ -168,7 +207,7 @@ final class Scanning {
       c.close(DisconnectReason.of(Kind.CLOSED_LOCALLY, "probe"), false);
       return;
     }
-    registry.handshakeEnded(c);
+    connections.handshakeEnded(c);
     registry.registerWithoutHandshake(c, name);
     c.probe.handedOver();
   }

@@ -32,7 +32,8 @@ public interface Transport extends AutoCloseable {
    * {@link java.net.SocketTimeoutException} on failure.
    *
    * @param remote the address to connect to
-   * @param localBind the local address to bind first, or null for any
+   * @param localBind the local address to bind first (port 0: any free port; the default
+   *     transport sets {@code SO_REUSEADDR} first), or null to let the system choose
    * @param timeout the connect timeout
    * @param handler receives the channel's events
    */

@@ -165,7 +165,18 @@ public final class NioEventLoop implements EventLoop, Runnable {
       ch.configureBlocking(false);
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
       if (localBind != null) {
-        ch.bind(localBind);
+        // SO_REUSEADDR, as on the listener: connections closed earlier from this address
+        // linger in TIME_WAIT; where the system lets a bind reuse such a port, it may.
+        ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        try {
+          ch.bind(localBind);
+        } catch (IOException e) {
+          // Typically no free source port left on that address: say so, not "cannot connect".
+          ConnectException ce = new ConnectException("cannot bind local address "
+              + localBind.getAddress().getHostAddress() + ": " + e.getMessage());
+          ce.initCause(e);
+          throw ce;
+        }
       }
       if (ch.connect(remote)) {
         nc.register(SelectionKey.OP_READ);

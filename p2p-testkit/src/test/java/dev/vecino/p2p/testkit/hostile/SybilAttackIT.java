@@ -1,0 +1,122 @@
+package dev.vecino.p2p.testkit.hostile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vecino.p2p.Message;
+import dev.vecino.p2p.Peer;
+import dev.vecino.p2p.PeerId;
+import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.testkit.Await;
+import dev.vecino.p2p.testkit.HostilePeer;
+import dev.vecino.p2p.testkit.LoopbackBlock;
+import dev.vecino.p2p.testkit.TestNodes;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Fault 3 of issue 14, sustained: sybils from 8 addresses complete as many handshakes as the
+ * node allows (random ids), keep them alive with a PING every 250 ms and replace every one
+ * they lose, for 8 seconds, against a node with {@code maxConnections(256)} and a 500 ms
+ * heartbeat. Meanwhile a resident peer from another address keeps talking, and a visitor from
+ * a third connects, talks and leaves once a second: 8 visits of 8 must succeed. Expected
+ * split: three addresses take 64 each (the per-address limit) up to the reserve (192, the
+ * resident holding one), the other five get 4 each of the reserve, and 44 of it stay free for
+ * peers holding few. Before the fix the sybils took all 256 places and every visit failed.
+ */
+@Timeout(120)
+class SybilAttackIT {
+
+  private static final LoopbackBlock BLOCK = new LoopbackBlock(6, 32);
+  private static final int ROUNDS = 32;
+  private static final Duration ROUND = Duration.ofMillis(250);
+
+  /** Tops up each address's sybils until the node refuses one; drops those it closed. */
+  private static void topUp(PeerNode target, Map<InetAddress, List<HostilePeer>> sybils) throws IOException {
+    for (Map.Entry<InetAddress, List<HostilePeer>> e : sybils.entrySet()) {
+      for (Iterator<HostilePeer> it = e.getValue().iterator(); it.hasNext(); ) {
+        HostilePeer s = it.next();
+        try {
+          s.send(HostilePeer.PING, new byte[0]);
+        } catch (IOException closed) {
+          s.close();
+          it.remove();
+        }
+      }
+      for (int i = 0; i < 100; i++) {
+        HostilePeer hp = HostilePeer.to(target.localAddress()).from(e.getKey()).connect();
+        try {
+          hp.handshake(PeerId.random(), "sybil", "vecino");
+          e.getValue().add(hp);
+        } catch (IOException refused) {
+          hp.close();
+          break;
+        }
+      }
+    }
+  }
+
+  @Test
+  void residentsAndVisitorsKeepTalkingWhileSybilsHoldAllTheyMay() throws Exception {
+    List<Message> atTarget = new CopyOnWriteArrayList<>();
+    List<Message> atResident = new CopyOnWriteArrayList<>();
+    Map<InetAddress, List<HostilePeer>> sybils = new HashMap<>();
+    for (int h = 10; h < 18; h++) {
+      sybils.put(BLOCK.address(h), new ArrayList<>());
+    }
+    try (TestNodes nodes = new TestNodes()) {
+      PeerNode target = nodes.start(BLOCK.host(1), 0, b -> b.name("target").maxConnections(256)
+          .heartbeatInterval(Duration.ofMillis(500)).onMessage(atTarget::add));
+      PeerNode resident = nodes.start(BLOCK.host(200), 0, b -> b.name("resident").onMessage(atResident::add));
+      PeerNode visitor = nodes.start(BLOCK.host(201), 0, "visitor");
+      long threadsBefore = HostileBounds.vecinoThreads();
+      Peer home = resident.connect(target.localAddress()).get(5, TimeUnit.SECONDS);
+      List<Long> visits = new ArrayList<>();
+      int sent = 0;
+      try {
+        long start = System.nanoTime();
+        for (int round = 0; round < ROUNDS; round++) {
+          long due = start + ROUND.toNanos() * round;
+          Await.until("round " + round + " is due", Duration.ofSeconds(30), () -> System.nanoTime() - due >= 0);
+          topUp(target, sybils);
+          String text = "resident " + round;
+          resident.send(home, text).get(5, TimeUnit.SECONDS);
+          sent++;
+          if (round % 4 == 3) {
+            visits.add(PendingFloodAttackTest.visit(visitor, target, atTarget, "visit " + round));
+          }
+        }
+        int held = sybils.values().stream().mapToInt(List::size).sum();
+        System.out.printf("sybils from 8 addresses, maxConnections 256: %d held (%s per address), %d refused in all; "
+            + "visitor connect times (ms, -1 = failed): %s; vecino threads %d -> %d%n", held,
+            sybils.values().stream().map(List::size).toList(),
+            target.stats().rejected(dev.vecino.p2p.DisconnectReason.Kind.LIMIT_EXCEEDED), visits, threadsBefore,
+            HostileBounds.vecinoThreads());
+        // The resident holds one of the first 192 places.
+        int peers = target.peers().size() - 1;
+        assertTrue(peers <= 191 + 5 * 4 && peers >= 191, "three addresses up to the reserve, five with at most 4 "
+            + "each of it: " + peers);
+        assertEquals(threadsBefore, HostileBounds.vecinoThreads(), "no thread per connection");
+      } finally {
+        sybils.values().forEach(list -> list.forEach(HostilePeer::close));
+      }
+      assertTrue(visits.stream().allMatch(m -> m >= 0 && m < 3000), "visitor connect times (ms): " + visits);
+      int expected = sent;
+      Await.until("every resident message arrived",
+          () -> atTarget.stream().filter(m -> m.text().startsWith("resident")).count() == expected);
+      Await.until("only the resident left", () -> target.peers().size() == 1);
+      resident.send(home, "after").get(5, TimeUnit.SECONDS);
+      Await.until("heard after the attack", () -> atTarget.stream().anyMatch(m -> m.text().equals("after")));
+    }
+  }
+}
