@@ -19,9 +19,9 @@ import java.nio.ByteBuffer;
  * 0x47455420) is rejected at once, with a message that says what the bytes look like ({@code
  * frame length 1195725856 exceeds the limit of 16777216 bytes; looks like an HTTP request (GET
  * /)}; likewise TLS and SSH). Zero-length frames, unknown types and PING or PONG bodies longer
- * than {@link #MAX_PING_BODY} are protocol errors, refused as soon as the frame's header
- * (length and type) has arrived, before its body is waited for. Decoding allocates nothing
- * but the exception of a refused frame.
+ * than {@link #MAX_PING_BODY} are protocol errors; a PING or PONG that long is refused as soon
+ * as the frame's header (length and type) has arrived, before its body is waited for.
+ * Decoding allocates nothing but the exception of a refused frame.
  *
  * <p><b>Thread safety:</b> the codec and its sessions hold no mutable state; any thread may
  * encode.
@@ -103,21 +103,21 @@ public final class FramedCodec implements Codec {
           in.position(pos);
           return total;
         }
-        // The header is here: check the type before waiting for the body.
+        // The header is here: a PING or PONG is refused before its body is waited for.
         int code = in.get(pos + 4) & 0xFF;
-        FrameType type = FrameType.fromCode(code);
-        if (type == null) {
+        if ((code == FrameType.PING.code() || code == FrameType.PONG.code()) && length - 1 > MAX_PING_BODY) {
           in.position(pos);
-          throw new CodecException(String.format("unknown frame type 0x%02x", code));
-        }
-        if ((type == FrameType.PING || type == FrameType.PONG) && length - 1 > MAX_PING_BODY) {
-          in.position(pos);
-          throw new CodecException(type + " body of " + (length - 1) + " bytes exceeds the limit of "
-              + MAX_PING_BODY + " bytes");
+          throw new CodecException(FrameType.fromCode(code) + " body of " + (length - 1)
+              + " bytes exceeds the limit of " + MAX_PING_BODY + " bytes");
         }
         if (limit - pos < total) {
           in.position(pos);
           return total;
+        }
+        FrameType type = FrameType.fromCode(code);
+        if (type == null) {
+          in.position(pos);
+          throw new CodecException(String.format("unknown frame type 0x%02x", code));
         }
         // Advance before the callback so a sink that throws leaves a consistent position.
         in.position(pos + total);
