@@ -125,6 +125,11 @@ final class Connection implements ChannelHandler, FrameSink {
     return writer.queuedBytes();
   }
 
+  /** Bytes written to the socket so far, control frames included. Any thread. */
+  long writtenBytes() {
+    return writer.writtenBytes();
+  }
+
   boolean isWritable() {
     return writer.isWritable();
   }
@@ -172,7 +177,7 @@ final class Connection implements ChannelHandler, FrameSink {
     return writer.park(type, payload, future, timeoutNanos);
   }
 
-  /** Queues a control frame, ignoring the bound. I/O thread. */
+  /** Queues a control frame, ignoring the bound (each kind is bounded by construction). I/O thread. */
   void sendControl(FrameType type, byte[] body, boolean closeAfter) {
     writer.sendControl(type, body, closeAfter);
   }
@@ -435,6 +440,17 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     // The peer does not answer: no BYE, no flush; a reset frees both sides at once.
     channel.abort();
+  }
+
+  /**
+   * The peer took no byte while frames waited, for the write-stall timeout: drops it as a slow
+   * consumer with BYE "limit exceeded" (queued behind what it does not read, so it sees it
+   * only if it resumes within the close timeout); its sends fail when the channel closes.
+   * I/O thread.
+   */
+  void writeStalled(String detail) {
+    log.warn("{}: dropping slow consumer {}: {}", node.logName(), remote, detail);
+    close(DisconnectReason.of(Kind.LIMIT_EXCEEDED, "slow consumer"), true);
   }
 
   PeerHandle handle() {

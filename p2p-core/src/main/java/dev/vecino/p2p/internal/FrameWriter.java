@@ -72,6 +72,11 @@ final class FrameWriter {
     return o == null ? 0 : o.queuedBytes();
   }
 
+  long writtenBytes() {
+    Outbound o = outbound;
+    return o == null ? 0 : o.writtenBytes();
+  }
+
   boolean isWritable() {
     Outbound o = outbound;
     return o == null || !o.isUnwritable();
@@ -204,14 +209,22 @@ final class FrameWriter {
 
   // ---- writing and closing (I/O thread) ----
 
-  /** Queues a control frame, ignoring the bound. I/O thread. */
+  /**
+   * Queues a control frame, ignoring the bound; each kind is bounded by construction (see
+   * {@link Outbound}): a PONG is owed while the last one is unwritten, a PING is skipped while
+   * anything is queued. I/O thread.
+   */
   void sendControl(FrameType type, byte[] body, boolean closeAfter) {
     if (!encoder.supports(type)) {
       return;
     }
     int offered;
     try {
-      offered = outbound.offer(type, body, 0, body.length, null, true, false, null, closeAfter, false, false);
+      offered = switch (type) {
+        case PONG -> outbound.offerPong(body);
+        case PING -> outbound.offerPing(body);
+        default -> outbound.offer(type, body, 0, body.length, null, true, false, null, closeAfter, false, false);
+      };
     } catch (CodecException e) {
       log.warn("{}: cannot encode {} frame: {}", node.logName(), type, e.getMessage());
       return;
