@@ -64,6 +64,7 @@ import java.util.function.Consumer;
  *   <tr><td>{@link #sendTimeout(Duration)}</td><td>0 (a full queue fails {@code send} at once)</td></tr>
  *   <tr><td>{@link #heartbeatInterval(Duration)}</td><td>5 s (a silent peer is dropped after 3)</td></tr>
  *   <tr><td>{@link #idleTimeout(Duration)}</td><td>0 (off)</td></tr>
+ *   <tr><td>{@link #writeStallTimeout(Duration)}</td><td>60 s (a peer that takes no byte is dropped)</td></tr>
  *   <tr><td>{@link #maxConnections(int)}</td><td>4096, the last quarter kept for addresses holding
  *       fewer than 4</td></tr>
  *   <tr><td>{@link #maxConnectionsPerAddress(int)}</td><td>64 inbound per remote address</td></tr>
@@ -110,6 +111,7 @@ public final class PeerNodeBuilder {
   private Duration sendTimeout = Duration.ZERO;
   private Duration heartbeatInterval = Duration.ofSeconds(5);
   private Duration idleTimeout = Duration.ZERO;
+  private Duration writeStallTimeout = Duration.ofSeconds(60);
   private int maxConnections = 4096;
   private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
   private Backoff reconnect;
@@ -494,6 +496,22 @@ public final class PeerNodeBuilder {
   }
 
   /**
+   * Sets the write-stall timeout: a peer that takes no byte of its outbound queue for this
+   * long while frames wait in it (it stopped reading) is dropped as a slow consumer, with
+   * reason {@link DisconnectReason.Kind#LIMIT_EXCEEDED} and BYE text {@code "slow consumer"};
+   * its pending sends fail. The clock runs only while the queue is non-empty and nothing is
+   * written, so a peer that reads slowly is kept. Checked every quarter of the timeout (or
+   * at each heartbeat, if more often). Zero turns it off. Default 60 s.
+   *
+   * @param timeout zero, or at least 10 ms
+   * @return this builder
+   */
+  public PeerNodeBuilder writeStallTimeout(Duration timeout) {
+    this.writeStallTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /**
    * Turns on reconnects: when the connection to a peer this node connected to with
    * {@code connect} is lost (reset, end of stream, heartbeat timeout, or the peer's BYE, as
    * when it restarts), the node retries that address with this backoff, reporting each attempt
@@ -610,6 +628,9 @@ public final class PeerNodeBuilder {
     if (idleTimeout.isNegative()) {
       throw new IllegalArgumentException("idleTimeout must not be negative: " + idleTimeout);
     }
+    if (writeStallTimeout.isNegative() || (!writeStallTimeout.isZero() && writeStallTimeout.toMillis() < 10)) {
+      throw new IllegalArgumentException("writeStallTimeout must be 0 or at least 10 ms: " + writeStallTimeout);
+    }
     if (maxConnections < 1) {
       throw new IllegalArgumentException("maxConnections must be at least 1: " + maxConnections);
     }
@@ -627,7 +648,7 @@ public final class PeerNodeBuilder {
     NodeConfig config = new NodeConfig(identity, group, bind, listen, backlog, ioThreads, busyPoll,
         transport, codec, discovery, callbackExecutor, directCallbacks,
         connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes, maxUndeliveredBytes, low, high,
-        sendTimeout, heartbeatInterval, idleTimeout, maxConnections, maxPendingHandshakes,
+        sendTimeout, heartbeatInterval, idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes,
         maxPendingHandshakesPerAddress, maxConnectionsPerAddress, reconnect,
         List.copyOf(listeners), Map.copyOf(aliases));
     return new Node(config);

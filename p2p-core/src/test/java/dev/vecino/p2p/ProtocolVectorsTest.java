@@ -230,6 +230,38 @@ class ProtocolVectorsTest {
         }));
   }
 
+  /**
+   * Section 1.7 after the handshake: each error vector makes a node answer BYE 7 (frame too
+   * long) or BYE 5 (protocol error) with the decoder's message, and close; the vectors carry
+   * only a header, so the node refuses before any body arrives.
+   */
+  @TestFactory
+  Stream<DynamicTest> nodeAnswersEachErrorVectorAfterTheHandshakeWithBye() throws IOException {
+    return vectors().stream().filter(v -> v.get("error") != null).map(v ->
+        DynamicTest.dynamicTest(v.name(), () -> {
+          Recorder events = new Recorder();
+          try (PeerNode node = PeerNode.builder().name("ana").bindAddress("127.0.0.1").listener(events).build().start();
+               RawPeer raw = RawPeer.connect(node.localAddress())) {
+            assertEquals(FrameType.HELLO.code(), raw.readFrame()[0]);
+            raw.sendFrame(FrameType.HELLO, RawPeer.hello(PeerId.random(), "mallory", "vecino"));
+            Await.until("handshake done", () -> node.peers().size() == 1);
+            raw.sendRaw(v.bytes());
+            byte[] frame = raw.readFrame();
+            assertEquals(FrameType.BYE.code(), frame[0]);
+            boolean tooLong = v.get("error").equals("FrameTooLongException");
+            assertEquals(tooLong ? 7 : 5, frame[1], tooLong ? "BYE 7: frame too long" : "BYE 5: protocol error");
+            String text = new String(frame, 2, frame.length - 2, UTF_8);
+            assertTrue(text.startsWith(v.get("message")), text);
+            assertTrue(raw.awaitEof(), "then the node half-closes");
+            raw.close(); // the node closes once this side has (or after its close timeout)
+            Await.until("disconnect reported", () -> events.disconnects.size() == 1);
+            assertEquals(tooLong ? DisconnectReason.Kind.FRAME_TOO_LONG : DisconnectReason.Kind.PROTOCOL_ERROR,
+                events.disconnects.get(0).kind());
+            assertTrue(node.isRunning());
+          }
+        }));
+  }
+
   private static void expectOutcome(Vector v, PeerNode node, RawPeer raw) throws IOException {
     String outcome = v.get("node");
     if (outcome.startsWith("accept")) {

@@ -35,6 +35,14 @@ final class RawPeer implements Closeable {
     return new RawPeer(new Socket(address.getAddress(), address.getPort(), from, 0));
   }
 
+  /** Connects with a small receive buffer (set before connecting): a peer that never reads fills up at once. */
+  static RawPeer connect(InetSocketAddress address, int receiveBuffer) throws IOException {
+    Socket s = new Socket();
+    s.setReceiveBufferSize(receiveBuffer);
+    s.connect(address, 5_000);
+    return new RawPeer(s);
+  }
+
   static RawPeer accept(ServerSocket server) throws IOException {
     return new RawPeer(server.accept());
   }

@@ -263,7 +263,8 @@ class SendMoreTest {
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertTrue(tookMs < 1_000, "a flushed message took " + tookMs + " ms");
         assertEquals("TEXT:uno " + i, got.get(i));
-        assertEquals(0, p.queuedBytes());
+        // The writer counts its bytes right after its write returns: the peer may be faster.
+        Await.until("queue drained", () -> p.queuedBytes() == 0);
       }
       // A flush with nothing queued is cheap and harmless.
       a.flush(p);

@@ -18,7 +18,9 @@ import java.nio.ByteBuffer;
  * or allocates anything, so a stranger's {@code "GET / HTTP/1.1"} (read as length
  * 0x47455420) is rejected at once, with a message that says what the bytes look like ({@code
  * frame length 1195725856 exceeds the limit of 16777216 bytes; looks like an HTTP request (GET
- * /)}; likewise TLS and SSH). Zero-length frames and unknown types are protocol errors.
+ * /)}; likewise TLS and SSH). Zero-length frames, unknown types and PING or PONG bodies longer
+ * than {@link #MAX_PING_BODY} are protocol errors; a PING or PONG that long is refused as soon
+ * as the frame's header (length and type) has arrived, before its body is waited for.
  * Decoding allocates nothing but the exception of a refused frame.
  *
  * <p><b>Thread safety:</b> the codec and its sessions hold no mutable state; any thread may
@@ -28,6 +30,13 @@ public final class FramedCodec implements Codec {
 
   /** Bytes before the body: the length and the type. */
   public static final int HEADER_LENGTH = 5;
+
+  /**
+   * The longest PING body, and so PONG body, the protocol allows: 64 bytes (Vecino sends
+   * empty ones). A node queues the PONG that answers a PING whatever its byte bound, so the
+   * cap keeps what a peer can make it queue small.
+   */
+  public static final int MAX_PING_BODY = 64;
 
   static final FramedCodec INSTANCE = new FramedCodec();
 
@@ -90,11 +99,21 @@ public final class FramedCodec implements Codec {
           throw new CodecException("frame with length 0 (no type byte)");
         }
         int total = 4 + (int) length;
+        if (limit - pos < HEADER_LENGTH) {
+          in.position(pos);
+          return total;
+        }
+        // The header is here: a PING or PONG is refused before its body is waited for.
+        int code = in.get(pos + 4) & 0xFF;
+        if ((code == FrameType.PING.code() || code == FrameType.PONG.code()) && length - 1 > MAX_PING_BODY) {
+          in.position(pos);
+          throw new CodecException(FrameType.fromCode(code) + " body of " + (length - 1)
+              + " bytes exceeds the limit of " + MAX_PING_BODY + " bytes");
+        }
         if (limit - pos < total) {
           in.position(pos);
           return total;
         }
-        int code = in.get(pos + 4) & 0xFF;
         FrameType type = FrameType.fromCode(code);
         if (type == null) {
           in.position(pos);

@@ -140,6 +140,11 @@ final class Connection implements ChannelHandler, FrameSink {
     return writer.queuedBytes();
   }
 
+  /** Bytes written to the socket so far, control frames included. Any thread. */
+  long writtenBytes() {
+    return writer.writtenBytes();
+  }
+
   boolean isWritable() {
     return writer.isWritable();
   }
@@ -187,7 +192,7 @@ final class Connection implements ChannelHandler, FrameSink {
     return writer.park(type, payload, future, timeoutNanos);
   }
 
-  /** Queues a control frame, ignoring the bound. I/O thread. */
+  /** Queues a control frame, ignoring the bound (each kind is bounded by construction). I/O thread. */
   void sendControl(FrameType type, byte[] body, boolean closeAfter) {
     writer.sendControl(type, body, closeAfter);
   }
@@ -477,8 +482,7 @@ final class Connection implements ChannelHandler, FrameSink {
    * a reset that paused reading hides. A failure closes the connection. I/O thread.
    */
   void sendCheckPing(byte[] nonce) {
-    sendControl(FrameType.PING, nonce, false);
-    writer.flush();
+    writer.sendCheckPing(nonce);
   }
 
   /** The handshake succeeded and the node registered this connection under {@code handle}. */
@@ -534,6 +538,17 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     // The peer does not answer: no BYE, no flush; a reset frees both sides at once.
     channel.abort();
+  }
+
+  /**
+   * The peer took no byte while frames waited, for the write-stall timeout: drops it as a slow
+   * consumer with BYE "limit exceeded" (queued behind what it does not read, so it sees it
+   * only if it resumes within the close timeout); its sends fail when the channel closes.
+   * I/O thread.
+   */
+  void writeStalled(String detail) {
+    log.warn("{}: dropping slow consumer {}: {}", node.logName(), remote, detail);
+    close(DisconnectReason.of(Kind.LIMIT_EXCEEDED, "slow consumer"), true);
   }
 
   PeerHandle handle() {

@@ -7,6 +7,7 @@ import dev.vecino.p2p.codec.CodecException;
 import dev.vecino.p2p.codec.CodecSession;
 import dev.vecino.p2p.codec.FrameTooLongException;
 import dev.vecino.p2p.codec.FrameType;
+import dev.vecino.p2p.codec.FramedCodec;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -33,6 +34,12 @@ final class FrameReader {
   private ByteBuffer cumulation;
   /** Bytes the frame held in {@code cumulation} needs in total, as the decoder last said. */
   private int cumulationNeed;
+  /**
+   * The stream broke the protocol: what follows is out of step with the framing (the body of
+   * a refused frame, say), so later reads are dropped unread instead of failing, and logging,
+   * once per read while the connection closes.
+   */
+  private boolean broken;
   private volatile long bytesIn;
 
   /** Written by the I/O thread only, with release semantics (a plain store on x86, not a fence per message). */
@@ -122,6 +129,10 @@ final class FrameReader {
   }
 
   private void decodeRead(ByteBuffer data) {
+    if (broken) {
+      data.position(data.limit());
+      return;
+    }
     try {
       if (cumulation != null && cumulation.position() > 0 && !completePartialFrame(data)) {
         return;
@@ -140,10 +151,16 @@ final class FrameReader {
         cumulationNeed = need;
       }
     } catch (FrameTooLongException e) {
-      connection.protocolViolation(Kind.FRAME_TOO_LONG, e.getMessage());
+      brokenBy(Kind.FRAME_TOO_LONG, e);
     } catch (CodecException e) {
-      connection.protocolViolation(Kind.PROTOCOL_ERROR, e.getMessage());
+      brokenBy(Kind.PROTOCOL_ERROR, e);
     }
+  }
+
+  private void brokenBy(Kind kind, CodecException e) {
+    broken = true;
+    cumulation = null;
+    connection.protocolViolation(kind, e.getMessage());
   }
 
   /**
@@ -203,11 +220,17 @@ final class FrameReader {
     return true;
   }
 
+  /**
+   * Grows {@code cumulation} to hold {@code capacity} bytes. Doubling stops at the largest
+   * frame the decoder accepts, so a frame near the limit never costs twice the limit.
+   */
   private void ensureCumulation(int capacity) {
     if (cumulation == null) {
       cumulation = ByteBuffer.allocate(Math.max(capacity, 1024));
     } else if (cumulation.capacity() < capacity) {
-      ByteBuffer bigger = ByteBuffer.allocate(Math.max(capacity, cumulation.capacity() * 2));
+      long largestFrame = (long) node.config().maxFrameSize() + FramedCodec.HEADER_LENGTH;
+      int doubled = (int) Math.min(cumulation.capacity() * 2L, largestFrame);
+      ByteBuffer bigger = ByteBuffer.allocate(Math.max(capacity, doubled));
       cumulation.flip();
       bigger.put(cumulation);
       cumulation = bigger;

@@ -72,6 +72,11 @@ final class FrameWriter {
     return o == null ? 0 : o.queuedBytes();
   }
 
+  long writtenBytes() {
+    Outbound o = outbound;
+    return o == null ? 0 : o.writtenBytes();
+  }
+
   boolean isWritable() {
     Outbound o = outbound;
     return o == null || !o.isUnwritable();
@@ -204,14 +209,22 @@ final class FrameWriter {
 
   // ---- writing and closing (I/O thread) ----
 
-  /** Queues a control frame, ignoring the bound. I/O thread. */
+  /**
+   * Queues a control frame, ignoring the bound; each kind is bounded by construction (see
+   * {@link Outbound}): a PONG is owed while the last one is unwritten, a PING is skipped while
+   * anything is queued. I/O thread.
+   */
   void sendControl(FrameType type, byte[] body, boolean closeAfter) {
     if (!encoder.supports(type)) {
       return;
     }
     int offered;
     try {
-      offered = outbound.offer(type, body, 0, body.length, null, true, false, null, closeAfter, false, false);
+      offered = switch (type) {
+        case PONG -> outbound.offerPong(body);
+        case PING -> outbound.offerPing(body);
+        default -> outbound.offer(type, body, 0, body.length, null, true, false, null, closeAfter, false, false);
+      };
     } catch (CodecException e) {
       log.warn("{}: cannot encode {} frame: {}", node.logName(), type, e.getMessage());
       return;
@@ -219,6 +232,25 @@ final class FrameWriter {
     if (Outbound.status(offered) != Outbound.CLOSED && Outbound.turn(offered) == Outbound.SCHEDULE) {
       channel.eventLoop().execute(flushTask);
     }
+  }
+
+  /**
+   * Queues the PING of a check ({@link IdCheck}), even behind other frames (a heartbeat PING
+   * is skipped then), and tries to write at once, even when the queue waits for the socket to
+   * drain: a write to a reset or closed socket fails at once. A failure closes the connection.
+   * I/O thread.
+   */
+  void sendCheckPing(byte[] nonce) {
+    if (!encoder.supports(FrameType.PING)) {
+      return;
+    }
+    try {
+      outbound.offer(FrameType.PING, nonce, 0, nonce.length, null, true, false, null, false, false, false);
+    } catch (CodecException e) {
+      log.warn("{}: cannot encode PING frame: {}", node.logName(), e.getMessage());
+      return;
+    }
+    flush();
   }
 
   /** Writes the codec's opening bytes, ahead of any frame. I/O thread. */

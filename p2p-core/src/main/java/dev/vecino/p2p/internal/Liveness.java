@@ -14,11 +14,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection's liveness: when the peer was last heard, heartbeats (PING, and the PONG
- * that answers one), and the idle check.
+ * that answers one), the idle check and the write-stall check.
  *
- * <p>One timer serves both checks, at the shorter of their periods. A peer silent for three
- * heartbeat intervals is timed out ({@link Connection#timedOut}); a connection that moved no
- * message for the idle timeout is closed with a BYE.
+ * <p>One timer serves all three, at the shortest of their periods; it runs when any of them is
+ * on. A peer silent for three heartbeat intervals is timed out ({@link Connection#timedOut});
+ * a connection that moved no message for the idle timeout is closed with a BYE; a peer that
+ * took no byte of a non-empty queue for the write-stall timeout is dropped as a slow consumer
+ * ({@link Connection#writeStalled}). The stall clock is sampled at each tick, so a stall is
+ * reported between one timeout and one timeout plus a period after it began, never before.
  *
  * <p><b>Thread safety:</b> owned by its connection's I/O thread; everything but
  * {@link #lastHeard()} runs there. {@code lastHeardNanos} is volatile for that reader.
@@ -37,6 +40,12 @@ final class Liveness {
   /** Reading is paused for the listeners to catch up; silence then is ours, not the peer's. */
   private boolean readPaused;
   private EventLoop.Timer heartbeatTimer;
+  /** The write-stall timeout, 0 when off. */
+  private long stallNanos;
+  /** Bytes written at the last tick, -1 before the first. */
+  private long lastWritten = -1;
+  /** When a tick first saw frames waiting and nothing written since the tick before; -1 when not stalled. */
+  private long stalledSinceNanos = -1;
 
   Liveness(Connection connection, Node node) {
     this.connection = connection;
@@ -69,7 +78,7 @@ final class Liveness {
     connection.sendControl(FrameType.PONG, body, false);
   }
 
-  /** Starts heartbeats and the idle check, whichever are configured. I/O thread. */
+  /** Starts heartbeats, the idle check and the write-stall check, whichever are configured. I/O thread. */
   void start(EventLoop loop, CodecSession encoder) {
     long interval = node.config().heartbeatInterval().toNanos();
     long idle = node.config().idleTimeout().toNanos();
@@ -77,6 +86,11 @@ final class Liveness {
     long period = pings ? interval : 0;
     if (idle > 0) {
       period = period == 0 ? Math.max(idle / 4, TimeUnit.MILLISECONDS.toNanos(10)) : Math.min(period, Math.max(idle / 4, TimeUnit.MILLISECONDS.toNanos(10)));
+    }
+    stallNanos = node.config().writeStallTimeout().toNanos();
+    if (stallNanos > 0) {
+      long stallPeriod = Math.max(stallNanos / 4, TimeUnit.MILLISECONDS.toNanos(10));
+      period = period == 0 ? stallPeriod : Math.min(period, stallPeriod);
     }
     if (period > 0) {
       idleSinceNanos = System.nanoTime();
@@ -92,6 +106,31 @@ final class Liveness {
     }
   }
 
+  /**
+   * Whether frames have waited for the write-stall timeout with no byte written; if so, drops
+   * the peer. Every write moves the clock back to zero, so a peer that reads slowly but reads
+   * is not dropped. I/O thread.
+   */
+  private boolean writeStalled(long now) {
+    long written = connection.writtenBytes();
+    if (written != lastWritten || connection.queuedBytes() == 0) {
+      lastWritten = written;
+      stalledSinceNanos = -1;
+      return false;
+    }
+    if (stalledSinceNanos < 0) {
+      stalledSinceNanos = now;
+      return false;
+    }
+    if (now - stalledSinceNanos < stallNanos) {
+      return false;
+    }
+    connection.writeStalled("no byte written for " + TimeUnit.NANOSECONDS.toMillis(now - stalledSinceNanos)
+        + " ms or more, " + connection.queuedBytes() + " bytes queued (writeStallTimeout "
+        + TimeUnit.NANOSECONDS.toMillis(stallNanos) + " ms)");
+    return true;
+  }
+
   private void tick(EventLoop loop, long period, long interval, long idle) {
     if (connection.publicState() != PeerState.CONNECTED) {
       return;
@@ -99,6 +138,9 @@ final class Liveness {
     long now = System.nanoTime();
     if (readPaused) {
       lastHeardNanos = now;
+    }
+    if (stallNanos > 0 && writeStalled(now)) {
+      return;
     }
     if (interval > 0) {
       long silent = now - lastHeardNanos;

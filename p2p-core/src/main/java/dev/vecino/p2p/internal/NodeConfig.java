@@ -37,6 +37,7 @@ public record NodeConfig(
     Duration sendTimeout,
     Duration heartbeatInterval,
     Duration idleTimeout,
+    Duration writeStallTimeout,
     int maxConnections,
     int maxPendingHandshakes,
     int maxPendingHandshakesPerAddress,

@@ -26,8 +26,20 @@ import java.util.concurrent.CompletableFuture;
  * frame without {@code more} (or {@link #offerFlush}) asks for the rest to go now. A backstop
  * timer writes corked frames nobody flushed within {@link #CORK_NANOS}.
  *
+ * <p><b>Bound:</b> data frames enter while the queue holds less than {@code maxQueuedBytes}
+ * (one larger frame only into an empty queue). Control frames ignore the bound, so each is
+ * bounded by construction: one HELLO, one BYE (it closes the queue), at most one unwritten
+ * PONG ({@link #offerPong}: later PINGs replace the PONG owed, which is queued once the last
+ * one is written) and at most one heartbeat PING, only into an empty queue
+ * ({@link #offerPing}). Each of the two direct buffers grows by doubling but never past the
+ * bound plus {@link #CONTROL_RESERVE} and a segment of headroom, unless one frame needs more
+ * (then that frame plus the reserve); a buffer grown past that for one large frame is dropped
+ * once written.
+ *
  * <p><b>Thread safety:</b> {@link #offer} and {@link #flushInline} from any thread;
- * {@link #flush} on the channel's I/O thread only.
+ * {@link #flush}, {@link #offerPong} and {@link #offerPing} on the channel's I/O thread only.
+ * Every field but the writer's ({@code writing}, {@code writtenTotal}) is guarded by
+ * {@code lock}; an owed PONG is queued by whichever thread writes the last one.
  */
 final class Outbound {
 
@@ -57,6 +69,11 @@ final class Outbound {
   static final int OK_UNWRITABLE = 3;
 
   private static final int INITIAL_CAPACITY = 8 * 1024;
+  /**
+   * Room for the control frames a queue holds beyond its bound, each at most once: a HELLO
+   * (at most 4,101 bytes), a BYE (1,030), a PONG (69) and a PING (5), with the framed codec.
+   */
+  static final int CONTROL_RESERVE = 8 * 1024;
   /** Writes per flush before yielding to other channels of the loop. */
   private static final int MAX_WRITES_PER_FLUSH = 16;
 
@@ -73,6 +90,8 @@ final class Outbound {
   private final int segment;
   /** Corked bytes at which their sender writes them itself. */
   private final int batch;
+  /** The capacity a buffer's doubling stops at: the bound, the control frames and a segment of headroom. */
+  private final long capacityCap;
 
   // Guarded by lock.
   private ByteBuffer pending;
@@ -111,6 +130,15 @@ final class Outbound {
   /** Sends waiting for room (the wait-with-timeout policy), in order; bounded by {@code maxQueuedBytes}. */
   private final ArrayDeque<Parked> parked = new ArrayDeque<>(0);
   private long parkedBytes;
+  /**
+   * Where the last PONG queued ends, counted like {@code enqueuedTotal}: it is unwritten while
+   * fewer bytes than that were written.
+   */
+  private long pongEnd;
+  /** A PING arrived while the last PONG was unwritten: its PONG, encoded in {@code pongSlot}, is owed. */
+  private boolean pongOwed;
+  /** The encoded PONG owed (heap, reused: a PING flood makes no garbage here); null until needed. */
+  private ByteBuffer pongSlot;
 
   // The writer's (handed over under lock).
   private ByteBuffer writing;
@@ -158,6 +186,7 @@ final class Outbound {
     this.maxQueuedBytes = maxQueuedBytes;
     this.lowWatermark = lowWatermark;
     this.highWatermark = highWatermark;
+    this.capacityCap = (long) maxQueuedBytes + CONTROL_RESERVE + segment;
   }
 
   /**
@@ -218,6 +247,72 @@ final class Outbound {
       }
       return OK | turn;
     }
+  }
+
+  /**
+   * Queues the PONG that answers a PING, keeping at most one PONG unwritten: while the last
+   * one is unwritten, this one is owed instead (replacing any PONG owed before) and
+   * {@link #written} queues it once the last one is written. A peer that floods PINGs and
+   * never reads makes the queue hold one PONG, not one per PING. I/O thread.
+   *
+   * @param body the PING's body; not kept
+   * @return as {@link #offer}; a PONG owed returns {@link #OK} with nothing to do ({@link #NONE})
+   */
+  int offerPong(byte[] body) throws CodecException {
+    synchronized (lock) {
+      if (closed) {
+        return CLOSED;
+      }
+      if (pongEnd > enqueuedTotal - queued) {
+        int n = encoder.encodedLength(FrameType.PONG, body.length);
+        if (pongSlot == null || pongSlot.capacity() < n) {
+          pongSlot = ByteBuffer.allocate(n);
+        }
+        pongOwed = false;
+        pongSlot.clear();
+        encoder.encode(FrameType.PONG, body, 0, body.length, pongSlot);
+        pongSlot.flip();
+        pongOwed = true;
+        return OK;
+      }
+      int offered = offer(FrameType.PONG, body, 0, body.length, null, true, false, null, false, false, false);
+      if (status(offered) != CLOSED) {
+        pongEnd = enqueuedTotal;
+        pongOwed = false;
+      }
+      return offered;
+    }
+  }
+
+  /**
+   * Queues a heartbeat PING only if the queue is empty: a PING of ours still unwritten, or any
+   * queued frame, already tells the peer we are here once it is read. I/O thread.
+   *
+   * @param body the PING's body; not kept
+   * @return as {@link #offer}; {@link #FULL} when skipped
+   */
+  int offerPing(byte[] body) throws CodecException {
+    synchronized (lock) {
+      if (closed) {
+        return CLOSED;
+      }
+      if (queued > 0) {
+        return FULL;
+      }
+      return offer(FrameType.PING, body, 0, body.length, null, true, false, null, false, false, false);
+    }
+  }
+
+  /** Queues the owed PONG now that the last one is written (lock held, by the writer). */
+  private void admitOwedPongLocked() {
+    int n = pongSlot.remaining();
+    ensurePending(n);
+    pending.put(pongSlot);
+    queued += n;
+    enqueuedTotal += n;
+    pongEnd = enqueuedTotal;
+    promptEnd = enqueuedTotal;
+    pongOwed = false;
   }
 
   /**
@@ -501,19 +596,31 @@ final class Outbound {
 
   private void ensurePending(int n) {
     if (pending == null) {
-      pending = ByteBuffer.allocateDirect(Math.max(INITIAL_CAPACITY, Integer.highestOneBit(n - 1) << 1));
+      pending = ByteBuffer.allocateDirect(grownCapacity(INITIAL_CAPACITY, n));
       pendingStart = 0;
     } else if (pending.remaining() < n) {
       long needed = (long) pending.position() + n;
-      int capacity = pending.capacity();
-      while (capacity < needed) {
-        capacity = capacity > (1 << 29) ? Integer.MAX_VALUE - 8 : capacity << 1;
-      }
-      ByteBuffer bigger = ByteBuffer.allocateDirect(capacity);
+      ByteBuffer bigger = ByteBuffer.allocateDirect(grownCapacity(pending.capacity(), needed));
       pending.flip();
       bigger.put(pending);
       pending = bigger;
     }
+  }
+
+  /**
+   * A buffer capacity of at least {@code needed}: {@code from} doubled until it fits, but not
+   * past {@code capacityCap} (where rounding up would overshoot the bound). When one frame
+   * needs more than that, just enough for it plus {@link #CONTROL_RESERVE}, so the few control
+   * frames that may follow it do not each copy the buffer again.
+   */
+  private int grownCapacity(int from, long needed) {
+    long capacity = Math.max(from, 1);
+    while (capacity < needed) {
+      capacity <<= 1;
+    }
+    // Within the bound (control frames and headroom included) needed never passes the cap.
+    capacity = needed <= capacityCap ? Math.min(capacity, capacityCap) : needed + CONTROL_RESERVE;
+    return (int) Math.min(capacity, Integer.MAX_VALUE - 8);
   }
 
   /** {@link #flush} result: everything written, or what is left waits for a sender or the timer. */
@@ -682,7 +789,8 @@ final class Outbound {
     writing = pending;
     writing.limit(writing.position());
     writing.position(start);
-    pending = drained;
+    // A buffer grown past the cap for one large frame is not kept for the small ones.
+    pending = drained != null && drained.capacity() > capacityCap ? null : drained;
     if (pending != null) {
       resetPendingLocked();
     } else {
@@ -712,6 +820,9 @@ final class Outbound {
       while ((w = waiters.peek()) != null && w.end() <= writtenTotal) {
         waiters.poll();
         done.add(w.future());
+      }
+      if (pongOwed && !closed && pongEnd <= writtenTotal) {
+        admitOwedPongLocked();
       }
       if (!parked.isEmpty()) {
         admitParked();
@@ -787,6 +898,13 @@ final class Outbound {
   long queuedBytes() {
     synchronized (lock) {
       return queued;
+    }
+  }
+
+  /** Bytes written to the channel so far, control frames included. Any thread. */
+  long writtenBytes() {
+    synchronized (lock) {
+      return enqueuedTotal - queued;
     }
   }
 

@@ -24,7 +24,10 @@ class FramedCodecProperties {
   Arbitrary<List<Frame>> frames() {
     Arbitrary<FrameType> types = Arbitraries.of(FrameType.TEXT, FrameType.BINARY, FrameType.CALL, FrameType.PING);
     Arbitrary<byte[]> bodies = Arbitraries.bytes().array(byte[].class).ofMinSize(0).ofMaxSize(MAX - 1);
-    return Combinators.combine(types, bodies).as(Frame::new).list().ofMaxSize(20);
+    return Combinators.combine(types, bodies)
+        .as((type, body) -> new Frame(type, type == FrameType.PING && body.length > FramedCodec.MAX_PING_BODY
+            ? java.util.Arrays.copyOf(body, FramedCodec.MAX_PING_BODY) : body))
+        .list().ofMaxSize(20);
   }
 
   /** Feeds the stream in chunks cut at the given points, like reads from a socket, and keeps partial frames. */
@@ -88,6 +91,22 @@ class FramedCodecProperties {
     } catch (CodecException expected) {
       // The only failure garbage may cause.
     }
+  }
+
+  @Property(tries = 200)
+  void rejectsPingAndPongBodiesOverTheCapOnTheirHeader(@ForAll("pingOrPong") FrameType type,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = FramedCodec.MAX_PING_BODY + 1, max = MAX - 1) int bodyLength) {
+    CodecSession session = FramedCodec.session(MAX);
+    ByteBuffer in = ByteBuffer.allocate(FramedCodec.HEADER_LENGTH).putInt(bodyLength + 1).put((byte) type.code()).flip();
+    CodecException e = org.junit.jupiter.api.Assertions.assertThrows(CodecException.class,
+        () -> session.decode(in, (t, b, o, l) -> { }));
+    assertEquals(type + " body of " + bodyLength + " bytes exceeds the limit of 64 bytes", e.getMessage());
+    assertEquals(0, in.position(), "nothing consumed");
+  }
+
+  @Provide
+  Arbitrary<FrameType> pingOrPong() {
+    return Arbitraries.of(FrameType.PING, FrameType.PONG);
   }
 
   @Property(tries = 200)

@@ -1,0 +1,185 @@
+package dev.vecino.p2p.testkit.hostile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vecino.p2p.DisconnectReason;
+import dev.vecino.p2p.Message;
+import dev.vecino.p2p.Peer;
+import dev.vecino.p2p.PeerId;
+import dev.vecino.p2p.PeerInfo;
+import dev.vecino.p2p.PeerListener;
+import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.PeerState;
+import dev.vecino.p2p.SendStatus;
+import dev.vecino.p2p.testkit.Await;
+import dev.vecino.p2p.testkit.HostilePeer;
+import dev.vecino.p2p.testkit.LoopbackBlock;
+import dev.vecino.p2p.testkit.TestNodes;
+import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * PING reflection (issue 14, fault 1), short in-process variant: a peer that completed the
+ * handshake floods PINGs and never reads. Before the fix the node queued one PONG per PING,
+ * past {@code maxQueuedBytes} (control frames ignored the bound), until its I/O thread died
+ * of {@code OutOfMemoryError: direct buffer memory}. Now it holds one PONG, its queue stays at
+ * the bound, a PING body over 64 bytes is refused with BYE 5, and a legitimate peer from
+ * another address keeps chatting. The child-JVM proof with a small
+ * {@code -XX:MaxDirectMemorySize} is {@link PingReflectionAttackIT}.
+ */
+@Timeout(60)
+class PingReflectionAttackTest {
+
+  private static final LoopbackBlock BLOCK = new LoopbackBlock(6, 11);
+  private static final int BOUND = 256 * 1024;
+  private static final int CHUNK = 16 * 1024;
+  /** The control frames a queue may hold beyond its bound: HELLO, BYE, one PONG, one PING (docs/reliability.md). */
+  private static final int CONTROL = 8 * 1024;
+  private static final Duration WAIT = Duration.ofSeconds(5);
+  private static final Duration ATTACK = Duration.ofSeconds(1);
+
+  private static BufferPoolMXBean direct() {
+    return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+        .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+  }
+
+  private static long vecinoThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("vecino-")).count();
+  }
+
+  @Test
+  void aPingFloodThatNeverReadsCostsOnePongWhileAFriendKeepsChatting() throws Exception {
+    List<Message> atNode = new CopyOnWriteArrayList<>();
+    List<Message> atFriend = new CopyOnWriteArrayList<>();
+    List<DisconnectReason> friendLost = new CopyOnWriteArrayList<>();
+    List<DisconnectReason> nodeLost = new CopyOnWriteArrayList<>();
+    try (TestNodes nodes = new TestNodes()) {
+      PeerNode node = nodes.start(BLOCK.host(1), 0, b -> b.name("node").maxQueuedBytes(BOUND)
+          .onMessage(atNode::add).listener(new PeerListener() {
+            @Override
+            public void onDisconnected(Peer peer, DisconnectReason reason) {
+              nodeLost.add(reason);
+            }
+          }));
+      PeerNode friend = nodes.start(BLOCK.host(2), 0, b -> b.name("friend").onMessage(atFriend::add)
+          .listener(new PeerListener() {
+            @Override
+            public void onDisconnected(Peer peer, DisconnectReason reason) {
+              friendLost.add(reason);
+            }
+          }));
+      Peer nodeAtFriend = friend.connect(node.localAddress()).get(5, TimeUnit.SECONDS);
+      Await.until("the node has the friend", () -> node.peer(friend.identity().id()).isPresent());
+      Peer friendAtNode = node.peer(friend.identity().id()).orElseThrow();
+      long threadsBefore = vecinoThreads();
+      BufferPoolMXBean direct = direct();
+      long directBefore = direct.getMemoryUsed();
+
+      PeerId malloryId = PeerId.random();
+      try (HostilePeer mallory = HostilePeer.to(node.localAddress()).from(BLOCK.address(7))
+          .receiveBuffer(4096).connect()) {
+        mallory.handshake(malloryId, "mallory", "vecino");
+        Await.until("mallory connected", () -> node.peer(malloryId).isPresent());
+        Peer m = node.peer(malloryId).orElseThrow();
+        // The application has messages for mallory too: its queue sits at the bound (once the
+        // kernel's socket buffers, a few MB on loopback, are full).
+        byte[] chunk = new byte[CHUNK];
+        for (int i = 0; i < (BOUND + 16 * 1024 * 1024) / CHUNK && node.trySend(m, chunk) == SendStatus.OK; i++) {
+          // Fill.
+        }
+        assertTrue(m.queuedBytes() > BOUND / 2, "mallory's queue filled: " + m.queuedBytes());
+        AtomicLong pings = new AtomicLong();
+        AtomicReference<IOException> floodFailed = new AtomicReference<>();
+        long end = System.nanoTime() + ATTACK.toNanos();
+        Thread flood = new Thread(() -> {
+          byte[] body = new byte[64];
+          try {
+            while (System.nanoTime() < end) {
+              mallory.send(HostilePeer.PING, body);
+              pings.incrementAndGet();
+            }
+          } catch (IOException e) {
+            floodFailed.set(e);
+          }
+        }, "test-ping-flood");
+        flood.start();
+        long maxQueued = 0;
+        long maxDirect = 0;
+        int roundTrips = 0;
+        while (flood.isAlive()) {
+          // Keep mallory's queue at the bound (the kernel's send buffer may still grow).
+          for (int i = 0; i < 64 && node.trySend(m, chunk) == SendStatus.OK; i++) {
+            // Top up.
+          }
+          maxQueued = Math.max(maxQueued, queuedFor(node, malloryId));
+          maxDirect = Math.max(maxDirect, direct.getMemoryUsed() - directBefore);
+          roundTrips += roundTrip(friend, nodeAtFriend, node, friendAtNode, atNode, atFriend, roundTrips);
+        }
+        flood.join();
+        maxQueued = Math.max(maxQueued, queuedFor(node, malloryId));
+        maxDirect = Math.max(maxDirect, direct.getMemoryUsed() - directBefore);
+        System.out.println("PING FLOOD " + pings.get() + " PINGs of 64 B in " + ATTACK.toMillis()
+            + " ms; mallory's queue at most " + maxQueued + " B (bound " + BOUND + "); direct memory grew by at most "
+            + maxDirect + " B; friend round trips during the flood: " + roundTrips);
+        assertEquals(null, floodFailed.get(), "the node kept reading the flood");
+        assertTrue(pings.get() > 1000, "a flood: " + pings.get());
+        assertTrue(maxQueued > BOUND / 2, "mallory's queue never filled during the flood: " + maxQueued);
+        assertTrue(maxQueued <= BOUND + CONTROL, "mallory's queue " + maxQueued + " B, bound " + BOUND);
+        // The node's two buffers for mallory, plus slack for this JVM's own socket buffers.
+        long directBound = 2L * (BOUND + CONTROL + 64 * 1024) + 2 * 1024 * 1024;
+        assertTrue(maxDirect <= directBound, "direct memory grew by " + maxDirect + " B, bound " + directBound);
+        assertTrue(roundTrips >= 3, "friend round trips during the flood: " + roundTrips);
+        assertEquals(PeerState.CONNECTED, m.state(), "mallory, who reads nothing but sends, is still a peer");
+      }
+
+      // A PING with a 1 MiB body: refused on its header with BYE 5.
+      try (HostilePeer big = HostilePeer.to(node.localAddress()).from(BLOCK.address(8)).connect()) {
+        big.handshake(PeerId.random(), "mallory-big", "vecino");
+        big.send(HostilePeer.PING, new byte[1024 * 1024]);
+        HostilePeer.Frame bye = big.readUntil(HostilePeer.BYE, WAIT);
+        assertEquals(5, bye.byeCode(), bye.toString());
+        assertEquals("PING body of 1048576 bytes exceeds the limit of 64 bytes", bye.byeText());
+        assertTrue(big.awaitClosed(WAIT), "the node closes after its BYE");
+      }
+      Await.until("both attackers gone", () -> node.peers().size() == 1 && nodeLost.size() == 2);
+      assertTrue(nodeLost.stream().anyMatch(r -> r.kind() == DisconnectReason.Kind.PROTOCOL_ERROR
+          && r.detail().contains("PING body of 1048576 bytes")), nodeLost.toString());
+
+      // After the attack: the friend still chats, a newcomer gets in, nothing leaked.
+      roundTrip(friend, nodeAtFriend, node, friendAtNode, atNode, atFriend, 1000);
+      PeerNode late = nodes.start(BLOCK.host(3), 0, "late");
+      late.connect(node.localAddress()).get(5, TimeUnit.SECONDS);
+      late.close();
+      assertTrue(friendLost.isEmpty(), "friend lost the node: " + friendLost);
+      assertTrue(node.isRunning());
+      Await.until("no thread left behind", () -> vecinoThreads() <= threadsBefore);
+    }
+  }
+
+  private static long queuedFor(PeerNode node, PeerId id) {
+    return node.peers().stream().filter(p -> p.id().equals(id)).mapToLong(PeerInfo::queuedBytes).max().orElse(0);
+  }
+
+  /** One message each way between the friend and the node; returns 1. */
+  private static int roundTrip(PeerNode friend, Peer nodeAtFriend, PeerNode node, Peer friendAtNode,
+      List<Message> atNode, List<Message> atFriend, int n) throws Exception {
+    String ask = "ask " + n;
+    friend.send(nodeAtFriend, ask).get(5, TimeUnit.SECONDS);
+    Await.until("node hears " + ask, () -> atNode.stream().anyMatch(m -> m.text().equals(ask)));
+    String answer = "answer " + n;
+    node.send(friendAtNode, answer).get(5, TimeUnit.SECONDS);
+    Await.until("friend hears " + answer, () -> atFriend.stream().anyMatch(m -> m.text().equals(answer)));
+    return 1;
+  }
+}
