@@ -336,6 +336,8 @@ final class PeerRegistry {
       counters.reject(Kind.DUPLICATE);
       logRefused(c, old, "'" + Names.printable(h.name()) + "' (" + h.id.shortId() + ") at " + newAt,
           alive ? "that connection passed a check: " + why : "the check found it " + why);
+      // Read again: the peer closes on our BYE, and we see that only by reading.
+      c.pauseReading(false);
       c.close(DisconnectReason.of(Kind.DUPLICATE, Bye.ALREADY_CONNECTED), true);
     }
     if (oldGone != null) {
