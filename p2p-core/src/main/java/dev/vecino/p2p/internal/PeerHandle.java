@@ -28,7 +28,7 @@ final class PeerHandle implements Peer {
   private volatile String name;
   private volatile int listenPort;
   volatile Connection connection;
-  /** The check a newcomer with this peer's id started on {@link #connection}, or null. Guarded by the registry's lock. */
+  /** The check a newcomer with this peer's id started on {@link #connection}, or null. Registry's lock. */
   IdCheck check;
   /** The peer was unregistered and its disconnect reported. Guarded by the registry's lock. */
   boolean gone;

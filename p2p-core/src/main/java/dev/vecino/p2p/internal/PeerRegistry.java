@@ -319,8 +319,8 @@ final class PeerRegistry {
     String oldAt = Node.format(old.remoteAddress());
     String newAt = Node.format(c.remoteAddress());
     if (accept) {
-      log.info("{}: connection to '{}' ({}) at {} is stale ({}): the peer goes on at {}", logName, Names.printable(h.name()),
-          h.id.shortId(), oldAt, oldGone != null ? "closed: " + oldGone : why, newAt);
+      log.info("{}: connection to '{}' ({}) at {} is stale ({}): the peer goes on at {}", logName,
+          Names.printable(h.name()), h.id.shortId(), oldAt, oldGone != null ? "closed: " + oldGone : why, newAt);
       switched(h, old, c, false);
       c.replayHeld();
       if (c.connectFuture != null) {

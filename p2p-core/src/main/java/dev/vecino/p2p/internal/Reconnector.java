@@ -22,11 +22,13 @@ import org.slf4j.LoggerFactory;
  * Refusals that may pass (the peer still holds a stale connection and says "duplicate", a
  * limit, a handshake timeout) are retried: a reconnect refused right after its handshake
  * ("duplicate" or "limit exceeded" within a handshake timeout) counts as a failed attempt, so
- * the backoff goes on growing instead of starting over. When another id answers at the address, the old peer is reported lost
- * ({@code onReconnectFailed}) and the intent follows the address to the new one.
+ * the backoff goes on growing instead of starting over. When another id answers at the
+ * address, the old peer is reported lost ({@code onReconnectFailed}) and the intent follows
+ * the address to the new one.
  *
- * <p><b>Thread safety:</b> any thread; the map is concurrent and attempts run on an I/O
- * thread's timers.
+ * <p><b>Thread safety:</b> any thread; the maps are concurrent and attempts run on an I/O
+ * thread's timers. A peer's loss is acted on once ({@link PeerHandle#lossReported}), whether
+ * the registry or {@link #remember} reports it first.
  */
 final class Reconnector {
 
@@ -141,7 +143,8 @@ final class Reconnector {
           lostPeers.remove(id);
           lastAttempt.remove(id);
           log.warn("{}: reconnecting to {}: '{}' ({}) answered there, not {}: reporting {} as lost",
-              node.logName(), Node.format(address), Names.printable(peer.name()), peer.id().shortId(), id.shortId(), id.shortId());
+              node.logName(), Node.format(address), Names.printable(peer.name()), peer.id().shortId(), id.shortId(),
+              id.shortId());
           node.events.fireGlobal(l -> l.onReconnectFailed(address, id, attempt));
           return;
         }
