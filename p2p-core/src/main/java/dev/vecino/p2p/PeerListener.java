@@ -6,7 +6,7 @@ package dev.vecino.p2p;
  *
  * <p><b>Threads:</b> by default every method runs on the node's callback executor, never on an
  * I/O thread; events of one peer arrive one at a time and in order (connected, messages,
- * disconnected), even with a multi-threaded executor. In direct mode
+ * connection replaced, disconnected), even with a multi-threaded executor. In direct mode
  * ({@link PeerNodeBuilder#directCallbacks(boolean)}) they run on the I/O thread that owns the
  * peer's connection: return quickly and never block there.
  *
@@ -96,7 +96,9 @@ public interface PeerListener {
   /**
    * The node will try to reconnect to a peer it lost (see
    * {@link PeerNodeBuilder#reconnect(dev.vecino.p2p.discovery.Backoff)}). A successful attempt
-   * is reported by {@link #onConnected}.
+   * is reported by {@link #onConnected}; one refused right after its handshake ("already
+   * connected", a limit) by {@link #onDisconnected} and the next attempt, whose number goes on
+   * counting.
    *
    * @param address the address being retried
    * @param lastId the id of the peer last seen there
@@ -107,13 +109,43 @@ public interface PeerListener {
       java.time.Duration delay) {}
 
   /**
-   * The node gave up reconnecting to an address: the backoff policy allows no more attempts.
+   * The node stopped reconnecting to the peer last seen at an address: the backoff policy
+   * allows no more attempts, or another peer answered there. In the second case the old peer
+   * is gone and the one that answered is a new peer (its {@link #onConnected} is sent; no order
+   * is promised between the two events, which concern different peers), and the node keeps
+   * reconnecting to the address for the new peer. Refusals that may pass (the peer still
+   * holds a stale connection and says "already connected", a limit) do not end the attempts.
    *
    * @param address the address
    * @param lastId the id of the peer last seen there
-   * @param attempts how many attempts failed
+   * @param attempts how many attempts were made
    */
   default void onReconnectFailed(java.net.InetSocketAddress address, PeerId lastId, int attempts) {}
+
+  /**
+   * A peer's handle moved to another connection, without a disconnect: a simultaneous connect
+   * kept the other connection, or a new connection claiming the peer's id replaced one that a
+   * check found stale (it did not answer a PING in time, or its socket was reset or closed;
+   * see docs/PROTOCOL.md 1.4). {@link Peer#remoteAddress()} returns {@code newRemote} from now
+   * on. Messages still queued on the old connection fail with
+   * {@link PeerDisconnectedException} (after a simultaneous connect the losing connection
+   * first drains, and may still deliver a few messages after this event: order is kept per
+   * connection only, see docs/reliability.md).
+   *
+   * <p>Ids are claimed, not proven, until they are bound to keys: when {@code newRemote} is an
+   * unexpected address, the new connection may be someone else using the id of a peer whose
+   * connection went stale (docs/reliability.md).
+   *
+   * <p>Runs on the callback executor (on the I/O thread in direct mode), in order with the
+   * peer's other events: after the messages received on the old connection before the move,
+   * before those received on the new one.
+   *
+   * @param peer the peer, the same handle as before
+   * @param oldRemote the other end of the connection given up
+   * @param newRemote the other end of the connection now in use
+   */
+  default void onConnectionReplaced(Peer peer, java.net.InetSocketAddress oldRemote,
+      java.net.InetSocketAddress newRemote) {}
 
   /**
    * A peer's connection ended. Sent once per {@link #onConnected}.

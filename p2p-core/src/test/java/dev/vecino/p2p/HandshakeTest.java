@@ -126,10 +126,38 @@ class HandshakeTest {
     }
   }
 
+  /** Follows each peer's remote address through onConnected and onConnectionReplaced. */
+  static final class Remotes extends Recorder {
+    final java.util.Map<Peer, InetSocketAddress> remote = new java.util.concurrent.ConcurrentHashMap<>();
+    final java.util.List<String> mismatches = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void onConnected(Peer peer) {
+      remote.put(peer, peer.remoteAddress());
+      super.onConnected(peer);
+    }
+
+    @Override
+    public void onConnectionReplaced(Peer peer, InetSocketAddress oldRemote, InetSocketAddress newRemote) {
+      InetSocketAddress before = remote.put(peer, newRemote);
+      if (oldRemote.equals(newRemote)) {
+        mismatches.add("replaced by the same address " + newRemote);
+      }
+      if (before == null) {
+        mismatches.add("replaced before connected: " + peer);
+      }
+    }
+
+    /** The remote the events say the peer uses now. */
+    InetSocketAddress remoteOf(Peer peer) {
+      return remote.get(peer);
+    }
+  }
+
   @Test
   void simultaneousConnectsLeaveOneConnection() throws Exception {
-    Recorder ra = new Recorder();
-    Recorder rb = new Recorder();
+    Remotes ra = new Remotes();
+    Remotes rb = new Remotes();
     try (PeerNode a = Nodes.start("a", ra); PeerNode b = Nodes.start("b", rb)) {
       for (int round = 0; round < 50; round++) {
         CompletableFuture<Peer> fa = a.connect(b.localAddress());
@@ -144,10 +172,17 @@ class HandshakeTest {
         b.send(pb, "pong " + round).get(10, TimeUnit.SECONDS);
         int r = round;
         Await.until("round " + round + " messages", () -> rb.texts().contains("ping " + r) && ra.texts().contains("pong " + r));
+        // Every handle switch was reported: the events end at the address the handle uses.
+        Await.until("round " + round + ": a's events follow its peer to " + pa.remoteAddress(),
+            () -> pa.remoteAddress().equals(ra.remoteOf(pa)));
+        Await.until("round " + round + ": b's events follow its peer to " + pb.remoteAddress(),
+            () -> pb.remoteAddress().equals(rb.remoteOf(pb)));
         a.disconnectAll().get(10, TimeUnit.SECONDS);
         Await.until("round " + round + " disconnected", () -> a.peers().isEmpty() && b.peers().isEmpty()
             && a.stats().handshaking() == 0 && b.stats().handshaking() == 0);
       }
+      assertEquals(java.util.List.of(), ra.mismatches);
+      assertEquals(java.util.List.of(), rb.mismatches);
       assertEquals(50, ra.connected.size(), "one connect event per round on a");
       assertEquals(50, rb.connected.size(), "one connect event per round on b");
       Await.until("one disconnect per round", () -> ra.disconnects.size() == 50 && rb.disconnects.size() == 50);

@@ -30,6 +30,11 @@ final class RawPeer implements Closeable {
     return new RawPeer(new Socket(address.getAddress(), address.getPort()));
   }
 
+  /** Connects from {@code from} (any 127.x address), so the node sees another host. */
+  static RawPeer connect(InetSocketAddress address, java.net.InetAddress from) throws IOException {
+    return new RawPeer(new Socket(address.getAddress(), address.getPort(), from, 0));
+  }
+
   /** Connects with a small receive buffer (set before connecting): a peer that never reads fills up at once. */
   static RawPeer connect(InetSocketAddress address, int receiveBuffer) throws IOException {
     Socket s = new Socket();

@@ -21,6 +21,21 @@ class ReconnectTest {
     final List<Integer> attempts = new CopyOnWriteArrayList<>();
     final List<Duration> delays = new CopyOnWriteArrayList<>();
     final List<Integer> gaveUp = new CopyOnWriteArrayList<>();
+    final List<PeerId> lastIds = new CopyOnWriteArrayList<>();
+    final List<Long> connectedNanos = new CopyOnWriteArrayList<>();
+    final List<Long> disconnectedNanos = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onConnected(Peer peer) {
+      connectedNanos.add(System.nanoTime());
+      super.onConnected(peer);
+    }
+
+    @Override
+    public void onDisconnected(Peer peer, DisconnectReason reason) {
+      disconnectedNanos.add(System.nanoTime());
+      super.onDisconnected(peer, reason);
+    }
 
     /** What happened so far, for timeout messages. */
     String state(PeerNode node) {
@@ -37,6 +52,7 @@ class ReconnectTest {
 
     @Override
     public void onReconnectFailed(InetSocketAddress address, PeerId lastId, int attempts) {
+      lastIds.add(lastId);
       gaveUp.add(attempts);
     }
   }
@@ -78,6 +94,64 @@ class ReconnectTest {
         Await.until("a quiet period", () -> System.nanoTime() > until);
         assertEquals(before, e.attempts.size(), "no attempts after disconnect");
         assertTrue(a.peers().isEmpty());
+      }
+    }
+  }
+
+  /**
+   * Fault 6 of issue 14: a peer that refuses a reconnect with "already connected" (it still
+   * holds a live connection claiming our id) did end the reconnect for good, after keeping a
+   * CLOSED peer listed for a handshake timeout. The intent now survives, with growing backoff.
+   */
+  @Test
+  void aRefusalAsDuplicateIsRetriedWithGrowingBackoff() throws Exception {
+    Events e = new Events();
+    Identity me = Identity.random("a");
+    try (PeerNode bob = Nodes.local("bob").handshakeTimeout(Duration.ofSeconds(1)).build().start();
+         AnsweringPeer squatter = AnsweringPeer.connect(bob.localAddress(),
+             java.net.InetAddress.getByName("127.0.14.70"), me.id(), "a")) {
+      Await.until("bob registers the squatter", () -> bob.peer(me.id()).isPresent());
+      long past = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1100);
+      Await.until("the squatter's connection is past the overlap window", () -> System.nanoTime() - past > 0);
+      try (PeerNode a = Nodes.local("a").identity(me).reconnect(FAST).listener(e).build().start()) {
+        a.connect(bob.localAddress()).get(5, TimeUnit.SECONDS);
+        Await.until("three refused attempts", () -> e.attempts.size() >= 3, () -> e.state(a), Await.DEFAULT);
+        assertEquals(List.of(1, 2, 3), e.attempts.subList(0, 3), "each refusal counts as a failed attempt");
+        assertTrue(e.disconnects.stream().allMatch(r -> r.kind() == DisconnectReason.Kind.DUPLICATE), e.state(a));
+        assertTrue(e.gaveUp.isEmpty());
+        // Before: the refused peer stayed listed, CLOSED, for a handshake timeout (2 s here).
+        for (int i = 0; i < 3; i++) {
+          long listedMillis = TimeUnit.NANOSECONDS.toMillis(e.disconnectedNanos.get(i) - e.connectedNanos.get(i));
+          assertTrue(listedMillis < 1500, "refused peer " + i + " listed for " + listedMillis + " ms");
+        }
+
+        squatter.close();
+        Await.until("bob drops the squatter", () -> bob.peer(me.id()).isEmpty());
+        Await.until("a gets in", () -> bob.peer(me.id()).isPresent() && a.peers().size() == 1
+            && a.peers().get(0).state() == PeerState.CONNECTED, () -> e.state(a), Await.DEFAULT);
+        assertTrue(e.gaveUp.isEmpty());
+      }
+    }
+  }
+
+  /** Fault 8 of issue 14: a reconnect answered by another id reports the old peer lost. */
+  @Test
+  void aReconnectAnsweredByAnotherIdReportsTheOldPeerLost() throws Exception {
+    Events e = new Events();
+    PeerNode bob = Nodes.local("bob").build().start();
+    int port = bob.localAddress().getPort();
+    PeerId bobId = bob.identity().id();
+    try (PeerNode a = Nodes.local("a").reconnect(FAST).listener(e).build().start()) {
+      a.connect(bob.localAddress()).get(5, TimeUnit.SECONDS);
+      bob.close();
+      Await.until("a first attempt", () -> !e.attempts.isEmpty(), () -> e.state(a), Await.DEFAULT);
+      try (PeerNode carol = Nodes.local("carol").port(port).build().start()) {
+        Await.until("bob reported lost", () -> e.gaveUp.size() == 1, () -> e.state(a), Await.DEFAULT);
+        Await.until("carol connected", () -> e.connected.size() == 2, () -> e.state(a), Await.DEFAULT);
+        assertEquals(carol.identity().id(), e.connected.get(1).id());
+        assertTrue(a.reconnecting().isEmpty(), "bob is no longer being reconnected: " + a.reconnecting());
+        assertEquals(List.of(carol.identity().id()), a.peers().stream().map(PeerInfo::id).toList());
+        assertTrue(e.lastIds.contains(bobId), "onReconnectFailed names bob: " + e.lastIds);
       }
     }
   }

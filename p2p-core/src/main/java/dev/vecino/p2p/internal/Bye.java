@@ -12,6 +12,14 @@ public final class Bye {
 
   private static final int MAX_TEXT_BYTES = 1024;
 
+  /**
+   * BYE 1 text of a refused newcomer: the sender keeps an older connection with that id, so the
+   * receiver expects no other connection (docs/PROTOCOL.md 1.4).
+   */
+  static final String ALREADY_CONNECTED = "already connected";
+  /** BYE 1 text of the losing connection of a simultaneous connect: the other one is kept. */
+  static final String SIMULTANEOUS_CONNECT = "simultaneous connect resolved";
+
   private Bye() {}
 
   /** Wire codes of BYE reasons. Unknown codes read as {@link DisconnectReason.Kind#CLOSED_BY_PEER}. */

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * marked "any thread" runs there. Senders on other threads only touch the {@link FrameWriter}
  * and its {@link Outbound}. {@link Admission} evicts a pending inbound connection from the
  * listener's thread ({@link #evict}): it only sets a volatile reason and hands the close to
- * the owner.
+ * the owner. A newcomer's {@link PeerRegistry} run reads {@code establishedNanos} (volatile)
+ * from another I/O thread; an {@link IdCheck} of this connection runs on this one's, and a
+ * held newcomer is accepted or refused on its own.
  */
 final class Connection implements ChannelHandler, FrameSink {
 
@@ -72,6 +74,19 @@ final class Connection implements ChannelHandler, FrameSink {
   volatile boolean remoteKeptOther;
   /** Set (any thread) when {@link Admission} gave this connection's pending slot to a newcomer. */
   private volatile DisconnectReason evicted;
+  /** When the handshake finished ({@link System#nanoTime}), for the duplicate rule's overlap window; 0 before. */
+  volatile long establishedNanos;
+  /** The check of this (established) connection a newcomer with its peer's id started, or null. I/O thread. */
+  IdCheck check;
+  /** Held in the handshake after a valid HELLO while a check of the peer's older connection runs. I/O thread. */
+  private boolean held;
+  /** Frames that arrived while held (reading is paused, so at most the rest of one read); null when none. */
+  private java.util.List<HeldFrame> heldFrames;
+  /** Whether reading is paused (inbound back pressure, or a hold). I/O thread. */
+  private boolean readingPaused;
+
+  /** A frame that arrived while the handshake was held, replayed once the connection is accepted. */
+  private record HeldFrame(FrameType type, byte[] body) {}
 
   Connection(Node node, Direction direction, InetSocketAddress target, CompletableFuture<Peer> connectFuture) {
     this(node, direction, target, connectFuture, null);
@@ -263,6 +278,9 @@ final class Connection implements ChannelHandler, FrameSink {
       probe.greeted(dev.vecino.p2p.codec.ClassicCodec.isGreeting(first, 0, n));
     }
     liveness.heard();
+    if (check != null) {
+      check.heard();
+    }
     reader.read(data);
   }
 
@@ -340,7 +358,10 @@ final class Connection implements ChannelHandler, FrameSink {
       case TEXT, BINARY, CALL -> reader.received(handle, type, buf, offset, length);
       case PING -> liveness.onPing(buf, offset, length);
       case PONG -> {
-        // Liveness heard it already: every read counts.
+        // Liveness heard it already: every read counts. A check waits for its nonce.
+        if (check != null) {
+          check.pong(buf, offset, length);
+        }
       }
       case BYE -> {
         // Messages read before the BYE reach the listeners before the disconnect event.
@@ -354,7 +375,9 @@ final class Connection implements ChannelHandler, FrameSink {
         if (closeReason == null) {
           closeReason = reason;
         }
-        if (kind == Kind.DUPLICATE) {
+        if (kind == Kind.DUPLICATE && !Bye.ALREADY_CONNECTED.equals(text)) {
+          // A simultaneous connect: the peer kept the other connection, which should arrive.
+          // "already connected" is a refusal: the peer keeps an older connection, none comes.
           remoteKeptOther = true;
         }
         log.debug("{}: {} said BYE: {}", node.logName(), remote, Names.printable(reason.toString()));
@@ -382,6 +405,16 @@ final class Connection implements ChannelHandler, FrameSink {
       channel.close();
       return;
     }
+    if (held) {
+      // The peer thinks the handshake is done and may talk already: keep it for later.
+      byte[] body = new byte[length];
+      buf.get(offset, body);
+      if (heldFrames == null) {
+        heldFrames = new java.util.ArrayList<>();
+      }
+      heldFrames.add(new HeldFrame(type, body));
+      return;
+    }
     if (type != FrameType.HELLO || !Hello.hasMagic(buf, offset, length)) {
       throw new CodecException("expected HELLO, got " + type);
     }
@@ -389,9 +422,73 @@ final class Connection implements ChannelHandler, FrameSink {
     node.onHello(this, hello);
   }
 
+  /**
+   * Holds the handshake after a valid HELLO while a check of the peer's older connection
+   * decides whether this one may take its place (docs/PROTOCOL.md 1.4): the handshake timer
+   * stops (the check is bounded), reading pauses, and frames already read are kept. Ends with
+   * {@link #acceptHeld} or a close. I/O thread.
+   */
+  void hold() {
+    held = true;
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel();
+    }
+    pauseReading(true);
+  }
+
+  /** Whether the handshake is held and may still be accepted. I/O thread. */
+  boolean isHeld() {
+    return held && state == PeerState.HANDSHAKING;
+  }
+
+  /**
+   * A held handshake is accepted: finishes it like {@link #handshakeDone}. Reading stays
+   * paused; the caller hands on the held frames ({@link #replayHeld}) and resumes it. I/O thread.
+   */
+  void acceptHeld(PeerHandle handle, boolean sendHello) {
+    held = false;
+    handshakeDone(handle, sendHello);
+  }
+
+  /** Hands on the frames that arrived while the handshake was held, as if read now. I/O thread. */
+  void replayHeld() {
+    java.util.List<HeldFrame> frames = heldFrames;
+    heldFrames = null;
+    if (frames == null) {
+      return;
+    }
+    try {
+      for (HeldFrame f : frames) {
+        if (state == PeerState.CLOSED) {
+          break;
+        }
+        onFrame(f.type(), ByteBuffer.wrap(f.body()), 0, f.body().length);
+      }
+    } catch (CodecException e) {
+      protocolViolation(Kind.PROTOCOL_ERROR, e.getMessage());
+    } finally {
+      reader.flushInbound();
+    }
+  }
+
+  /** Whether reading is paused. I/O thread. */
+  boolean readingPaused() {
+    return readingPaused;
+  }
+
+  /**
+   * Sends a check's PING and tries to write at once, even when the queue waits for the socket
+   * to drain: a write to a reset or closed connection fails at once, which is how a check sees
+   * a reset that paused reading hides. A failure closes the connection. I/O thread.
+   */
+  void sendCheckPing(byte[] nonce) {
+    writer.sendCheckPing(nonce);
+  }
+
   /** The handshake succeeded and the node registered this connection under {@code handle}. */
   void handshakeDone(PeerHandle handle, boolean sendHello) {
     this.handle = handle;
+    this.establishedNanos = System.nanoTime();
     if (handshakeTimer != null) {
       handshakeTimer.cancel();
     }
@@ -413,6 +510,7 @@ final class Connection implements ChannelHandler, FrameSink {
 
   /** Pauses or resumes reading. I/O thread. */
   void pauseReading(boolean paused) {
+    readingPaused = paused;
     liveness.readPaused(paused);
     if (channel != null) {
       channel.pauseReading(paused);
@@ -593,6 +691,7 @@ final class Connection implements ChannelHandler, FrameSink {
     DisconnectReason reason = closeReason != null ? closeReason : failed != null ? failed : reasonFrom(cause);
     writer.release();
     reader.release();
+    heldFrames = null;
     if (probe != null && !probe.isHandedOver()) {
       // Accepted, then closed by the other side before it said a word: maybe a Vecino node at
       // its pending-handshake limit; the scanner retries those.

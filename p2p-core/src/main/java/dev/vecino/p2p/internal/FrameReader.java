@@ -206,10 +206,12 @@ final class FrameReader {
 
   /**
    * Until the handshake is done, a frame longer than a HELLO can be is a stranger's; {@code
-   * buf[from, to)} holds its first bytes, to say what they look like.
+   * buf[from, to)} holds its first bytes, to say what they look like. A held handshake (the
+   * HELLO was valid, the peer may talk already) takes any frame.
    */
   private boolean checkHandshakeNeed(int need, ByteBuffer buf, int from, int to) {
-    if (connection.publicState() == PeerState.HANDSHAKING && need > Hello.MAX_HELLO_FRAME + 4) {
+    if (connection.publicState() == PeerState.HANDSHAKING && !connection.isHeld()
+        && need > Hello.MAX_HELLO_FRAME + 4) {
       String looksLike = ForeignBytes.describe(buf, from, to);
       connection.protocolViolation(Kind.NOT_A_PEER, "first frame declares " + need + " bytes, more than a HELLO"
           + (looksLike == null ? "" : "; " + looksLike));

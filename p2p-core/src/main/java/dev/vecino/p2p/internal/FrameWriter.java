@@ -234,6 +234,25 @@ final class FrameWriter {
     }
   }
 
+  /**
+   * Queues the PING of a check ({@link IdCheck}), even behind other frames (a heartbeat PING
+   * is skipped then), and tries to write at once, even when the queue waits for the socket to
+   * drain: a write to a reset or closed socket fails at once. A failure closes the connection.
+   * I/O thread.
+   */
+  void sendCheckPing(byte[] nonce) {
+    if (!encoder.supports(FrameType.PING)) {
+      return;
+    }
+    try {
+      outbound.offer(FrameType.PING, nonce, 0, nonce.length, null, true, false, null, false, false, false);
+    } catch (CodecException e) {
+      log.warn("{}: cannot encode PING frame: {}", node.logName(), e.getMessage());
+      return;
+    }
+    flush();
+  }
+
   /** Writes the codec's opening bytes, ahead of any frame. I/O thread. */
   void writeRaw(byte[] bytes) {
     try {

@@ -462,7 +462,7 @@ public final class Node implements PeerNode {
     // The caller sees the peer only once the reconnect intent is recorded: a peer lost right
     // after the caller's get() returns must already be one to reconnect to.
     return f.thenApply(p -> {
-      reconnector.remember(address, p.id());
+      reconnector.remember(address, p);
       return p;
     });
   }

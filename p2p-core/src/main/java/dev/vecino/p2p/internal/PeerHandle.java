@@ -11,10 +11,12 @@ import java.util.Optional;
 
 /**
  * The live handle users hold for a peer. It follows the peer's current connection: when a
- * simultaneous connect is resolved in favour of the other connection, the handle switches to
- * it without the user seeing a disconnect.
+ * simultaneous connect is resolved in favour of the other connection, or a newcomer with the
+ * peer's id replaces a connection a check found stale, the handle switches to it without a
+ * disconnect; listeners hear {@code onConnectionReplaced}.
  *
- * <p><b>Thread safety:</b> fields read by users are volatile or final.
+ * <p><b>Thread safety:</b> fields read by users are volatile or final; {@code check} and
+ * {@code gone} are the registry's, under its lock.
  */
 final class PeerHandle implements Peer {
 
@@ -26,6 +28,12 @@ final class PeerHandle implements Peer {
   private volatile String name;
   private volatile int listenPort;
   volatile Connection connection;
+  /** The check a newcomer with this peer's id started on {@link #connection}, or null. Registry's lock. */
+  IdCheck check;
+  /** The peer was unregistered and its disconnect reported. Guarded by the registry's lock. */
+  boolean gone;
+  /** Its loss reached the {@link Reconnector} with an intent to act on (once per handle). */
+  final java.util.concurrent.atomic.AtomicBoolean lossReported = new java.util.concurrent.atomic.AtomicBoolean();
   /** Bytes received but not yet handed to the listeners (default callback mode). */
   final java.util.concurrent.atomic.AtomicLong undelivered = new java.util.concurrent.atomic.AtomicLong();
   /** Whether reading is paused because {@link #undelivered} passed the bound. */

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Thread safety:</b> owned by its {@link Node}. Handshake and close reports arrive on the
  * connections' I/O threads, reads from any thread. The registry is changed under
  * {@code lock} so that two I/O threads never register the same peer; the maps are concurrent
- * so that readers need no lock.
+ * so that readers need no lock. A check of an established connection ({@link IdCheck}) runs on
+ * that connection's I/O thread; its outcome is applied on the held newcomer's, under
+ * {@code lock} where it touches the peer's handle.
  */
 final class PeerRegistry {
 
@@ -143,17 +145,24 @@ final class PeerRegistry {
     }
     PeerHandle existing;
     Connection loser = null;
+    Connection previous = null; // the connection the handle leaves, when it moves to c
     PeerHandle handle;
     boolean isNew = false;
+    boolean checkRunning = false;
+    IdCheck check = null;
     synchronized (lock) {
       if (!node.isRunning()) {
         c.handshakeFailed(DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closing"), true);
         return;
       }
       existing = peers.get(hello.id());
-      if (existing != null && existing.connection.remoteKeptOther) {
+      if (existing != null && existing.check != null) {
+        // A check of this peer's connection runs for another newcomer: one at a time.
+        checkRunning = true;
+        handle = null;
+      } else if (existing != null && existing.connection.remoteKeptOther) {
         // The peer dropped our connection as a duplicate: this is the one it kept.
-        loser = null;
+        previous = existing.connection;
         existing.connection = c;
         handle = existing;
       } else if (existing == null || existing.connection.isClosingOrClosed()) {
@@ -161,45 +170,36 @@ final class PeerRegistry {
             peerSequence.incrementAndGet(), c);
         peers.put(hello.id(), handle);
         isNew = true;
+      } else if (!overlaps(existing.connection) || c.direction == existing.connection.direction) {
+        // Not a simultaneous connect (see overlaps): check the old connection before giving it up.
+        check = new IdCheck(existing, existing.connection, c, hello.name(), this, config.handshakeTimeout().toNanos());
+        existing.check = check;
+        handle = null;
       } else if (newConnectionWins(c, existing.connection, hello.id())) {
         loser = existing.connection;
         loser.replaced = true;
+        previous = loser;
         existing.connection = c;
         handle = existing;
       } else {
         handle = null;
       }
     }
+    if (check != null) {
+      hold(c, hello, who, check);
+      return;
+    }
     if (handle == null) {
-      // Keep the existing connection; its connect future gets the peer.
-      c.replaced = true;
-      Scanning.probeOutcome(c, ScanStatus.PEER, hello, false);
-      if (c.connectFuture != null) {
-        completeConnect(existing, c.connectFuture);
-      }
-      counters.reject(Kind.DUPLICATE);
-      if (c.direction == Direction.INBOUND && existing.connection.direction == Direction.OUTBOUND) {
-        // We opened the winner; the peer registered this one and closes it once it sees ours.
-        log.debug("{}: simultaneous connect with {}: waiting for the peer to drop its connection", logName, who);
-        c.handshakeDone(existing, false);
-        standby(c);
-      } else {
-        log.debug("{}: dropping duplicate connection to {}", logName, who);
-        c.close(DisconnectReason.of(Kind.DUPLICATE, "already connected"), true);
-      }
+      keepExisting(c, hello, existing, who, checkRunning);
       return;
     }
     Scanning.probeOutcome(c, ScanStatus.PEER, hello, isNew);
     c.handshakeDone(handle, c.direction == Direction.OUTBOUND);
+    if (previous != null) {
+      switched(handle, previous, c, true);
+    }
     if (loser != null) {
-      log.debug("{}: simultaneous connect with {}: keeping the connection opened by the lower id", logName, who);
-      if (c.direction == Direction.INBOUND) {
-        // We accepted the winner, so the peer has registered it: the loser can go now.
-        loser.closeAsync(DisconnectReason.of(Kind.DUPLICATE, "simultaneous connect resolved"), true);
-      } else {
-        // We opened the winner; the peer may not have seen it yet, so it closes the loser.
-        standby(loser);
-      }
+      dropLoser(c, loser, who);
     }
     if (isNew) {
       counters.established.increment();
@@ -211,20 +211,191 @@ final class PeerRegistry {
     }
   }
 
+  /** Holds the newcomer {@code c} in its handshake while {@code check} decides. I/O thread. */
+  private void hold(Connection c, Hello hello, String who, IdCheck check) {
+    Scanning.probeOutcome(c, ScanStatus.PEER, hello, false);
+    log.debug("{}: {} claims the id of the peer connected at {}: checking that connection", logName, who,
+        Node.format(check.old.remoteAddress()));
+    c.hold();
+    check.start();
+  }
+
+  /**
+   * Keeps {@code existing}'s connection and not the newcomer {@code c}: the simultaneous-connect
+   * rule chose it, or a check of it for another newcomer is running. I/O thread.
+   */
+  private void keepExisting(Connection c, Hello hello, PeerHandle existing, String who, boolean checkRunning) {
+    // Keep the existing connection; its connect future gets the peer.
+    c.replaced = true;
+    Scanning.probeOutcome(c, ScanStatus.PEER, hello, false);
+    if (c.connectFuture != null) {
+      completeConnect(existing, c.connectFuture);
+    }
+    counters.reject(Kind.DUPLICATE);
+    if (!checkRunning && c.direction == Direction.INBOUND && existing.connection.direction == Direction.OUTBOUND) {
+      // We opened the winner; the peer registered this one and closes it once it sees ours.
+      log.debug("{}: simultaneous connect with {}: waiting for the peer to drop its connection", logName, who);
+      c.handshakeDone(existing, false);
+      standby(c);
+    } else {
+      logRefused(c, existing.connection, who, checkRunning
+          ? "a check of that connection for another newcomer is running"
+          : "a simultaneous connect keeps the connection opened by the lower id");
+      c.close(DisconnectReason.of(Kind.DUPLICATE, Bye.ALREADY_CONNECTED), true);
+    }
+  }
+
+  /** The newcomer {@code c} won a simultaneous connect: closes the loser, now or once the peer has seen {@code c}. */
+  private void dropLoser(Connection c, Connection loser, String who) {
+    log.debug("{}: simultaneous connect with {}: keeping the connection opened by the lower id", logName, who);
+    if (c.direction == Direction.INBOUND) {
+      // We accepted the winner, so the peer has registered it: the loser can go now.
+      loser.closeAsync(DisconnectReason.of(Kind.DUPLICATE, Bye.SIMULTANEOUS_CONNECT), true);
+    } else {
+      // We opened the winner; the peer may not have seen it yet, so it closes the loser.
+      standby(loser);
+    }
+  }
+
   /**
    * Keeps a losing connection of a simultaneous connect open until the peer closes it (it
    * does once it registers the winner), so nothing it sent on it is lost; closes it after the
    * handshake timeout otherwise.
    */
   private void standby(Connection loser) {
-    Runnable expire = () -> loser.close(DisconnectReason.of(Kind.DUPLICATE, "simultaneous connect resolved"), true);
+    Runnable expire = () -> loser.close(DisconnectReason.of(Kind.DUPLICATE, Bye.SIMULTANEOUS_CONNECT), true);
     loser.eventLoop().execute(() -> loser.eventLoop().schedule(expire,
         config.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS));
   }
 
   /**
-   * The duplicate rule (docs/PROTOCOL.md): of two connections between the same pair, keep the
-   * one opened by the lower id; of two opened by the same side, keep the older.
+   * Whether a newcomer's handshake overlaps {@code old}'s: {@code old} is still handshaking or
+   * was established less than a handshake timeout ago. Only then, and only for connections
+   * opened by different sides, does the lower-id rule decide (both sides may have registered
+   * different connections of a simultaneous connect); otherwise {@code old} is checked
+   * (docs/PROTOCOL.md 1.4). Two connections opened by the same side are never a simultaneous
+   * connect: that side sends a HELLO on the newer one only once it gave up the older one.
+   */
+  private boolean overlaps(Connection old) {
+    long since = old.establishedNanos;
+    return since == 0 || System.nanoTime() - since < config.handshakeTimeout().toNanos();
+  }
+
+  /**
+   * A check of {@code k.old} ended. Its outcome is applied on the newcomer's I/O thread (or
+   * here, when the node is closing). Old connection's I/O thread.
+   */
+  void checkDone(IdCheck k, boolean alive, String why) {
+    if (node.isRunning()) {
+      k.newcomer.eventLoop().execute(() -> applyCheck(k, alive, why));
+    } else {
+      applyCheck(k, alive, why);
+    }
+  }
+
+  /**
+   * Gives the peer to the held newcomer when its old connection is stale (or gone), else
+   * refuses the newcomer; unregisters the peer when the old connection closed and the newcomer
+   * cannot take its place. Newcomer's I/O thread, or any thread when the node is closing.
+   */
+  private void applyCheck(IdCheck k, boolean alive, String why) {
+    PeerHandle h = k.handle;
+    Connection c = k.newcomer;
+    Connection old = k.old;
+    boolean accept;
+    DisconnectReason oldGone;
+    synchronized (lock) {
+      h.check = null;
+      oldGone = k.oldClosed;
+      accept = (!alive || oldGone != null) && node.isRunning() && c.isHeld() && !h.gone && h.connection == old;
+      if (accept) {
+        // Established before it is published, so senders never see it handshaking.
+        c.acceptHeld(h, c.direction == Direction.OUTBOUND);
+        old.replaced = true;
+        h.rename(k.newcomerName);
+        h.connection = c;
+      }
+    }
+    String oldAt = Node.format(old.remoteAddress());
+    String newAt = Node.format(c.remoteAddress());
+    if (accept) {
+      log.info("{}: connection to '{}' ({}) at {} is stale ({}): the peer goes on at {}", logName,
+          Names.printable(h.name()), h.id.shortId(), oldAt, oldGone != null ? "closed: " + oldGone : why, newAt);
+      switched(h, old, c, false);
+      c.replayHeld();
+      if (c.connectFuture != null) {
+        completeConnect(h, c.connectFuture);
+      }
+      return;
+    }
+    if (node.isRunning() && c.isHeld()) {
+      c.replaced = true;
+      if (c.connectFuture != null) {
+        completeConnect(h, c.connectFuture);
+      }
+      counters.reject(Kind.DUPLICATE);
+      logRefused(c, old, "'" + Names.printable(h.name()) + "' (" + h.id.shortId() + ") at " + newAt,
+          alive ? "that connection passed a check: " + why : "the check found it " + why);
+      // Read again: the peer closes on our BYE, and we see that only by reading.
+      c.pauseReading(false);
+      c.close(DisconnectReason.of(Kind.DUPLICATE, Bye.ALREADY_CONNECTED), true);
+    }
+    if (oldGone != null) {
+      orphaned(h, old, oldGone);
+    }
+  }
+
+  /**
+   * Logs a refused newcomer: at WARN when it may be someone else using the id (ids are claimed,
+   * not proven, until keys land), at DEBUG for this node's own second connect to the same host.
+   */
+  private void logRefused(Connection c, Connection kept, String who, String why) {
+    boolean ownRedial = c.direction == Direction.OUTBOUND
+        && c.remoteAddress().getAddress().equals(kept.remoteAddress().getAddress());
+    if (ownRedial) {
+      log.debug("{}: dropping duplicate connection to {}: already connected at {} ({})", logName, who,
+          Node.format(kept.remoteAddress()), why);
+    } else {
+      log.warn("{}: refused {}: its id is connected at {} ({}); ids are claimed, not proven, so one of the two"
+          + " may be an impostor", logName, who, Node.format(kept.remoteAddress()), why);
+    }
+  }
+
+  /**
+   * {@code h} moved from {@code from} to {@code to}: the new connection inherits paused reading
+   * (inbound back pressure is the peer's, not the connection's) and listeners hear
+   * {@code onConnectionReplaced}, in order with the peer's other events; with {@code logMove}
+   * the move is logged (else the caller did). {@code to}'s I/O thread.
+   */
+  private void switched(PeerHandle h, Connection from, Connection to, boolean logMove) {
+    boolean paused = h.readPaused.get();
+    to.pauseReading(paused);
+    if (paused && !h.readPaused.get()) {
+      // The listeners caught up meanwhile and resumed the connection they saw: this one.
+      to.pauseReading(false);
+    }
+    InetSocketAddress oldRemote = from.remoteAddress();
+    InetSocketAddress newRemote = to.remoteAddress();
+    if (!logMove) {
+      // The caller logged why.
+    } else if (oldRemote.getAddress().equals(newRemote.getAddress())) {
+      log.debug("{}: peer '{}' ({}) moved from {} to {}", logName, Names.printable(h.name()), h.id.shortId(),
+          Node.format(oldRemote), Node.format(newRemote));
+    } else {
+      // Another host now speaks for this id: worth a line (ids are claimed, not proven).
+      log.info("{}: peer '{}' ({}) moved from {} to another address, {}", logName, Names.printable(h.name()),
+          h.id.shortId(), Node.format(oldRemote), Node.format(newRemote));
+    }
+    events.fire(h, () -> {
+      for (PeerListener l : config.listeners()) {
+        l.onConnectionReplaced(h, oldRemote, newRemote);
+      }
+    });
+  }
+
+  /**
+   * The simultaneous-connect rule (docs/PROTOCOL.md 1.4): of two overlapping connections
+   * between the same pair opened by different sides, keep the one opened by the lower id.
    */
   private boolean newConnectionWins(Connection fresh, Connection old, PeerId remoteId) {
     PeerId freshOpener = fresh.direction == Direction.OUTBOUND ? localId : remoteId;
@@ -336,6 +507,20 @@ final class PeerRegistry {
     if (h == null || c.replaced) {
       return;
     }
+    IdCheck k;
+    synchronized (lock) {
+      k = h.check;
+      if (k != null && k.old == c) {
+        k.oldClosed = reason;
+      } else {
+        k = null;
+      }
+    }
+    if (k != null) {
+      // A newcomer waits for the check of this connection: the check's outcome decides.
+      k.closed(reason);
+      return;
+    }
     if (c.remoteKeptOther && node.isRunning()) {
       // The winning connection of a simultaneous connect is on its way: keep the handle for it.
       c.eventLoop().schedule(() -> orphaned(h, c, reason), config.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -353,10 +538,12 @@ final class PeerRegistry {
     for (PeerHandle h : sortedHandles()) {
       boolean removed;
       synchronized (lock) {
-        removed = peers.remove(h.id, h);
+        // Reported once: the connections' own closes find the handle gone.
+        removed = !h.gone && peers.remove(h.id, h);
+        h.gone |= removed;
       }
       if (removed) {
-        log.debug("{}: peer '{}' ({}) disconnected: {}", logName, h.name(), h.id.shortId(), reason);
+        log.debug("{}: peer '{}' ({}) disconnected: {}", logName, Names.printable(h.name()), h.id.shortId(), reason);
         events.fire(h, () -> {
           for (PeerListener l : config.listeners()) {
             l.onDisconnected(h, reason);
@@ -369,7 +556,12 @@ final class PeerRegistry {
   private void orphaned(PeerHandle h, Connection c, DisconnectReason reason) {
     boolean removed;
     synchronized (lock) {
-      removed = h.connection == c && peers.remove(h.id, h);
+      // A handle is reported gone once, even if a newcomer took its id in the map meanwhile.
+      removed = h.connection == c && !h.gone;
+      if (removed) {
+        h.gone = true;
+        peers.remove(h.id, h);
+      }
     }
     if (removed) {
       log.debug("{}: peer '{}' ({}) disconnected: {}", logName, Names.printable(h.name()), h.id.shortId(),
@@ -380,7 +572,7 @@ final class PeerRegistry {
         }
       });
       if (reconnector != null) {
-        reconnector.lost(h.snapshot(), reason);
+        reconnector.lost(h, reason);
       }
     }
   }

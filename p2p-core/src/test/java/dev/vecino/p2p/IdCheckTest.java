@@ -1,0 +1,235 @@
+package dev.vecino.p2p;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A newcomer claiming the id of a peer whose connection is older than a handshake timeout
+ * (docs/PROTOCOL.md 1.4): the node checks the old connection, keeps it if it answers (or, when
+ * only writes can tell, if writes to it succeed), and otherwise gives the peer to the newcomer
+ * and says so with {@code onConnectionReplaced}.
+ */
+@Timeout(60)
+class IdCheckTest {
+
+  /** Short, so the overlap window (one handshake timeout) passes quickly; the check's bound is a quarter. */
+  private static final Duration HANDSHAKE = Duration.ofSeconds(1);
+  private static final PeerId ALICE = new PeerId(0x1000, 1);
+
+  record Replaced(Peer peer, InetSocketAddress oldRemote, InetSocketAddress newRemote) {}
+
+  static class Events extends Recorder {
+    final List<Replaced> replaced = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onConnectionReplaced(Peer peer, InetSocketAddress oldRemote, InetSocketAddress newRemote) {
+      replaced.add(new Replaced(peer, oldRemote, newRemote));
+    }
+  }
+
+  private static InetAddress loopback(int last) throws Exception {
+    return InetAddress.getByName("127.0.14." + last);
+  }
+
+  /** Waits until the connection made at {@code sinceNanos} is older than the overlap window. */
+  private static void pastTheOverlapWindow(long sinceNanos) {
+    long after = sinceNanos + HANDSHAKE.toNanos() + TimeUnit.MILLISECONDS.toNanos(100);
+    Await.until("the overlap window to pass", () -> System.nanoTime() - after > 0);
+  }
+
+  @Test
+  void aLiveConnectionKeepsItsPlaceAndTheClaimantIsRefused() throws Exception {
+    Events r = new Events();
+    try (ServerSocket aliceServer = new ServerSocket(0, 50, loopback(2));
+         PeerNode bob = Nodes.local("bob").handshakeTimeout(HANDSHAKE).listener(r).build().start()) {
+      CompletableFuture<Peer> f = bob.connect((InetSocketAddress) aliceServer.getLocalSocketAddress());
+      try (AnsweringPeer alice = AnsweringPeer.accept(aliceServer, ALICE, "alice")) {
+        Peer p = f.get(5, TimeUnit.SECONDS);
+        InetSocketAddress aliceAt = p.remoteAddress();
+        pastTheOverlapWindow(System.nanoTime());
+
+        try (AnsweringPeer stranger = AnsweringPeer.connect(bob.localAddress(), loopback(66), ALICE, "alice")) {
+          stranger.sendText("sent by the stranger while held");
+          Await.until("the stranger is refused", () -> stranger.byeCode() >= 0 && stranger.ended());
+          assertEquals(1, stranger.byeCode());
+          assertEquals("already connected", stranger.byeText());
+
+          assertSame(p, bob.peer(ALICE).orElseThrow());
+          assertEquals(aliceAt, p.remoteAddress());
+          bob.send(p, "for alice").get(5, TimeUnit.SECONDS);
+          Await.until("alice gets bob's message", () -> alice.texts.contains("for alice"));
+          assertTrue(stranger.texts.isEmpty(), "nothing reached the stranger: " + stranger.texts);
+          assertTrue(r.replaced.isEmpty(), "no handle switch: " + r.replaced);
+          assertTrue(r.disconnects.isEmpty());
+          assertFalse(r.texts().contains("sent by the stranger while held"));
+          assertEquals(1, bob.peers().size());
+        }
+      }
+    }
+  }
+
+  @Test
+  void aFrozenConnectionIsReplacedByTheNewcomerAndTheListenerHearsIt() throws Exception {
+    Events r = new Events();
+    try (ServerSocket aliceServer = new ServerSocket(0, 50, loopback(3));
+         PeerNode bob = Nodes.local("bob").handshakeTimeout(HANDSHAKE).listener(r).build().start()) {
+      CompletableFuture<Peer> f = bob.connect((InetSocketAddress) aliceServer.getLocalSocketAddress());
+      try (AnsweringPeer alice = AnsweringPeer.accept(aliceServer, ALICE, "alice")) {
+        Peer p = f.get(5, TimeUnit.SECONDS);
+        InetSocketAddress aliceAt = p.remoteAddress();
+        pastTheOverlapWindow(System.nanoTime());
+        alice.freeze();
+
+        try (AnsweringPeer again = AnsweringPeer.connect(bob.localAddress(), loopback(67), ALICE, "alice")) {
+          // Sent right after the handshake, before the check ends: held, then delivered.
+          again.sendText("early");
+          Await.until("the peer moves to the new connection", () -> r.replaced.size() == 1);
+          Replaced event = r.replaced.get(0);
+          assertSame(p, event.peer());
+          assertEquals(aliceAt, event.oldRemote());
+          assertEquals(again.raw.socket.getLocalSocketAddress(), event.newRemote());
+          assertEquals(event.newRemote(), p.remoteAddress());
+          assertSame(p, bob.peer(ALICE).orElseThrow());
+          Await.until("the held message arrives", () -> r.texts().contains("early"));
+
+          bob.send(p, "for alice").get(5, TimeUnit.SECONDS);
+          Await.until("the new connection gets bob's message", () -> again.texts.contains("for alice"));
+          assertTrue(again.byes.isEmpty());
+          assertTrue(r.disconnects.isEmpty(), "no disconnect: " + r.disconnects);
+          assertEquals(1, r.connected.size());
+          assertEquals(PeerState.CONNECTED, p.state());
+        }
+      }
+    }
+  }
+
+  /** Inbound back pressure: bob stops reading alice once its listener falls 64 KiB behind. */
+  private static PeerNodeBuilder slowBob(Events r, CountDownLatch release) {
+    PeerListener slow = new PeerListener() {
+      @Override
+      public void onMessage(Message m) {
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    return Nodes.local("bob").handshakeTimeout(HANDSHAKE).maxUndeliveredBytes(64 * 1024).listener(r).listener(slow);
+  }
+
+  /**
+   * Alice connects and floods until bob, whose listener is stuck, has stopped reading her. A
+   * newcomer claiming her id connects to bob too: two connections opened by the same side are
+   * checked at once, without waiting for the overlap window.
+   */
+  private static AnsweringPeer floodUntilPaused(PeerNode bob, InetAddress from) throws Exception {
+    AnsweringPeer alice = AnsweringPeer.connect(bob.localAddress(), from, ALICE, "alice");
+    Await.until("bob registers alice", () -> bob.peer(ALICE).isPresent());
+    Thread flood = new Thread(() -> {
+      // Four of these exceed 64 KiB: bob pauses; the rest fills the socket buffers or blocks here.
+      String big = "x".repeat(16_400);
+      for (int i = 0; i < 128 && alice.sendText(big); i++) {
+        // Next.
+      }
+    }, "test-flood");
+    flood.setDaemon(true);
+    flood.start();
+    // Undelivered bytes past the bound pause reading at once, and the stuck listener delivers none.
+    Await.until("bob stops reading alice", () -> bob.peer(ALICE).orElseThrow().snapshot().messagesIn() >= 4,
+        () -> bob.peers() + ", alice ended " + alice.ended(), Await.DEFAULT);
+    return alice;
+  }
+
+  @Test
+  void aResetConnectionIsReplacedEvenWhileReadingIsPaused() throws Exception {
+    Events r = new Events();
+    CountDownLatch release = new CountDownLatch(1);
+    try (PeerNode bob = slowBob(r, release).build().start()) {
+      AnsweringPeer alice = floodUntilPaused(bob, loopback(4));
+      Peer p = bob.peer(ALICE).orElseThrow();
+      alice.reset();
+      try (AnsweringPeer again = AnsweringPeer.connect(bob.localAddress(), loopback(68), ALICE, "alice")) {
+        // The listeners are stuck behind alice's flood: the handle shows the move first.
+        Await.until("the peer moves to the new connection",
+            () -> again.raw.socket.getLocalSocketAddress().equals(p.remoteAddress()));
+        assertTrue(again.byes.isEmpty(), "not refused");
+        release.countDown();
+        Await.until("the listener hears of the move, after alice's messages", () -> r.replaced.size() == 1);
+        assertEquals(again.raw.socket.getLocalSocketAddress(), r.replaced.get(0).newRemote());
+        again.sendText("after the blip");
+        Await.until("bob hears the new connection", () -> r.texts().contains("after the blip"));
+        assertTrue(r.disconnects.isEmpty(), "no disconnect: " + r.disconnects);
+        assertSame(p, bob.peer(ALICE).orElseThrow());
+      } finally {
+        release.countDown();
+      }
+    }
+  }
+
+  /**
+   * After a FIN (the peer closed normally) a paused socket takes the first write; the peer's
+   * RST answers it, and a later write of the check fails.
+   */
+  @Test
+  void aClosedConnectionIsReplacedEvenWhileReadingIsPaused() throws Exception {
+    Events r = new Events();
+    CountDownLatch release = new CountDownLatch(1);
+    try (PeerNode bob = slowBob(r, release).build().start()) {
+      AnsweringPeer alice = floodUntilPaused(bob, loopback(6));
+      Peer p = bob.peer(ALICE).orElseThrow();
+      alice.raw.socket.shutdownOutput();
+      alice.close();
+      try (AnsweringPeer again = AnsweringPeer.connect(bob.localAddress(), loopback(70), ALICE, "alice")) {
+        Await.until("the peer moves to the new connection",
+            () -> again.raw.socket.getLocalSocketAddress().equals(p.remoteAddress()) || again.ended());
+        assertTrue(again.byes.isEmpty(), "not refused: " + again.byeText());
+        release.countDown();
+        Await.until("the listener hears of the move", () -> r.replaced.size() == 1);
+        again.sendText("after the close");
+        Await.until("bob hears the new connection", () -> r.texts().contains("after the close"));
+        assertTrue(r.disconnects.isEmpty(), "no disconnect: " + r.disconnects);
+      } finally {
+        release.countDown();
+      }
+    }
+  }
+
+  @Test
+  void aPausedConnectionWhoseWritesSucceedKeepsItsPlace() throws Exception {
+    Events r = new Events();
+    CountDownLatch release = new CountDownLatch(1);
+    try (PeerNode bob = slowBob(r, release).build().start()) {
+      try (AnsweringPeer alice = floodUntilPaused(bob, loopback(5))) {
+        Peer p = bob.peer(ALICE).orElseThrow();
+        InetSocketAddress aliceAt = p.remoteAddress();
+        try (AnsweringPeer stranger = AnsweringPeer.connect(bob.localAddress(), loopback(69), ALICE, "alice")) {
+          Await.until("the stranger is refused", () -> stranger.byeCode() >= 0 && stranger.ended());
+          assertEquals(1, stranger.byeCode());
+          assertEquals(aliceAt, p.remoteAddress());
+          assertTrue(r.replaced.isEmpty(), "an honest peer under back pressure keeps its place: " + r.replaced);
+        }
+        release.countDown();
+        bob.send(p, "for alice").get(5, TimeUnit.SECONDS);
+        Await.until("alice gets bob's message", () -> alice.texts.contains("for alice"));
+        assertTrue(r.disconnects.isEmpty(), "no disconnect: " + r.disconnects);
+      } finally {
+        release.countDown();
+      }
+    }
+  }
+}
