@@ -9,12 +9,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Timeout;
  * when a simultaneous connect is resolved; order across that switch is only counted and
  * printed, see docs/reliability.md); a message whose {@code send} future succeeded
  * is received; one whose future failed is not; on sessions that stayed up every message
- * arrives. No leaked threads or file descriptors.
+ * arrives. No leaked threads or file descriptors. The checks are {@link SoakLedger}'s (which
+ * connection a message went on: the one its handle showed just before and just after the send).
  *
  * <p>The random seed is printed, and in every failure message; replay with
  * {@code -Dvecino.soak.seed=<seed>}. Nodes listen on 127.0.1.1 to 127.0.1.5, so connections
@@ -42,14 +44,9 @@ class SoakTest {
   private static final int NODES = 5;
   private static final int MAX_OUTSTANDING = 400;
 
-  /** Received {sequence number, sender's connection tag} per "sender>receiver#session". */
-  private final Map<String, List<long[]>> received = new ConcurrentHashMap<>();
-  /** Out-of-order pairs across a connection switch (allowed, counted). */
-  private long switchReorders;
+  /** Sent and received messages per "sender>receiver#session". */
+  private final SoakLedger ledger = new SoakLedger();
   private final List<String> errors = new CopyOnWriteArrayList<>();
-
-  /** One message sent: its sequence number and its future. */
-  private record Sent(long seq, CompletableFuture<Void> future) {}
 
   private static Duration duration() {
     String d = System.getProperty("vecino.soak.duration", "");
@@ -76,15 +73,13 @@ class SoakTest {
       @Override
       public void onMessage(Message m) {
         ByteBuffer b = m.payload();
-        if (b.remaining() < 24) {
+        if (b.remaining() < 16) {
           errors.add(receiver + ": short message from " + m.sender().name());
           return;
         }
         long session = b.getLong(b.position());
         long seq = b.getLong(b.position() + 8);
-        long tag = b.getLong(b.position() + 16);
-        received.computeIfAbsent(m.sender().name() + ">" + receiver + "#" + session,
-            k -> new CopyOnWriteArrayList<>()).add(new long[] {seq, tag});
+        ledger.received(m.sender().name() + ">" + receiver + "#" + session, seq);
       }
     };
   }
@@ -99,7 +94,6 @@ class SoakTest {
     long fdsBefore = openFds();
     PeerNode[] nodes = new PeerNode[NODES];
     Map<Peer, Long> sessions = new IdentityHashMap<>();
-    Map<String, List<Sent>> sent = new HashMap<>();
     Map<String, Peer> sessionPeer = new HashMap<>();
     List<CompletableFuture<?>> outstanding = new ArrayList<>();
     long connects = 0;
@@ -139,16 +133,18 @@ class SoakTest {
           }
           String key = nodes[i].identity().name() + ">" + p.name() + "#" + session;
           sessionPeer.put(key, p);
-          List<Sent> list = sent.computeIfAbsent(key, k -> new ArrayList<>());
           int burst = 1 + random.nextInt(20);
           for (int k = 0; k < burst; k++) {
             // Mostly small, sometimes over 4 KiB (a frame larger than a HELLO).
             int size = 24 + (random.nextInt(10) == 0 ? random.nextInt(20_000) : random.nextInt(200));
-            // Which connection the handle uses now, as far as the sender can see.
-            long tag = (p.remoteAddress().toString() + p.direction()).hashCode();
-            ByteBuffer payload = ByteBuffer.allocate(size).putLong(session).putLong(list.size() + 1L).putLong(tag);
+            long seq = ledger.nextSeq(key);
+            ByteBuffer payload = ByteBuffer.allocate(size).putLong(session).putLong(seq);
+            // Which connection the handle uses, just before and just after the send: the I/O
+            // thread may switch it in between (a simultaneous connect resolved), and then the
+            // message may have gone on either.
+            long before = SoakLedger.tag(p);
             CompletableFuture<Void> f = nodes[i].send(p, MessageKind.BINARY, payload.array());
-            list.add(new Sent(list.size() + 1L, f));
+            ledger.sent(key, new SoakLedger.Sent(seq, before, SoakLedger.tag(p), f));
             outstanding.add(f);
             messages++;
             bytes += size;
@@ -166,17 +162,25 @@ class SoakTest {
           () -> outstanding.stream().allMatch(CompletableFuture::isDone));
       // Quiesce: every successfully written message reaches its receiver (unless its
       // connection broke; checked below).
-      Await.until("deliveries settle, " + replay, Duration.ofSeconds(20), () -> missing(sent).isEmpty());
-      long sessionsUp = check(sent, sessionPeer, replay);
-      long delivered = received.values().stream().mapToLong(List::size).sum();
+      Await.until("deliveries settle, " + replay, Duration.ofSeconds(20), () -> ledger.missing().isEmpty());
+      Set<String> up = new HashSet<>();
+      sessionPeer.forEach((key, p) -> {
+        if (p.state() == PeerState.CONNECTED) {
+          up.add(key);
+        }
+      });
+      long sessionsUp = up.size();
+      errors.addAll(ledger.check(up::contains, 20));
+      long delivered = ledger.delivered();
       long duplicates = 0;
       for (PeerNode n : nodes) {
         duplicates += n.stats().rejected(DisconnectReason.Kind.DUPLICATE);
       }
       System.out.printf("SOAK %s: %s, %d connects, %d disconnects, %d messages (%.1f MB) sent, %d received, "
           + "%d sessions (%d still up at the end), %d duplicate connections resolved, %d reorderings across a "
-          + "connection switch%n", replay, duration, connects, disconnects, messages, bytes / 1e6, delivered,
-          sent.size(), sessionsUp, duplicates, switchReorders);
+          + "connection switch, %d messages sent while their handle switched%n", replay, duration, connects,
+          disconnects, messages, bytes / 1e6, delivered, ledger.sessions(), sessionsUp, duplicates,
+          ledger.switchReorders(), ledger.unknownConnection());
       assertTrue(errors.isEmpty(), replay + ": " + errors);
     } finally {
       for (PeerNode n : nodes) {
@@ -197,67 +201,5 @@ class SoakTest {
         }
       });
     }
-  }
-
-  /** Sessions with a message written (future succeeded) but not received. */
-  private List<String> missing(Map<String, List<Sent>> sent) {
-    List<String> out = new ArrayList<>();
-    sent.forEach((key, list) -> {
-      List<long[]> got = received.getOrDefault(key, List.of());
-      long written = list.stream().filter(s -> isSuccess(s.future())).count();
-      if (got.size() < written) {
-        out.add(key);
-      }
-    });
-    return out;
-  }
-
-  private static boolean isSuccess(CompletableFuture<Void> f) {
-    return f.isDone() && !f.isCompletedExceptionally();
-  }
-
-  /** Checks every session; returns how many stayed up to the end. */
-  private long check(Map<String, List<Sent>> sent, Map<String, Peer> sessionPeer, String replay) {
-    long up = 0;
-    for (Map.Entry<String, List<Sent>> e : sent.entrySet()) {
-      String key = e.getKey();
-      List<long[]> got = received.getOrDefault(key, List.of());
-      java.util.Set<Long> gotSet = new java.util.HashSet<>();
-      Map<Long, Long> lastPerConnection = new HashMap<>();
-      for (int k = 0; k < got.size(); k++) {
-        long seq = got.get(k)[0];
-        long tag = got.get(k)[1];
-        if (!gotSet.add(seq)) {
-          errors.add(key + ": message " + seq + " received twice");
-        }
-        Long last = lastPerConnection.put(tag, seq);
-        if (last != null && seq <= last) {
-          errors.add(key + ": out of order on one connection: " + last + " then " + seq);
-        }
-        if (k > 0 && seq < got.get(k - 1)[0]) {
-          switchReorders++;
-        }
-      }
-      for (Sent s : e.getValue()) {
-        boolean ok = isSuccess(s.future());
-        if (ok && !gotSet.contains(s.seq())) {
-          errors.add(key + ": message " + s.seq() + " written but never received");
-        } else if (!ok && gotSet.contains(s.seq())) {
-          errors.add(key + ": message " + s.seq() + " received although its send failed: "
-              + s.future().handle((v, t) -> t).join());
-        }
-      }
-      Peer p = sessionPeer.get(key);
-      if (p.state() == PeerState.CONNECTED) {
-        up++;
-        if (got.size() != e.getValue().size()) {
-          errors.add(key + ": connection stayed up but " + got.size() + " of " + e.getValue().size() + " arrived");
-        }
-      }
-      if (errors.size() > 20) {
-        break;
-      }
-    }
-    return up;
   }
 }
