@@ -319,8 +319,9 @@ final class PeerRegistry {
     String oldAt = Node.format(old.remoteAddress());
     String newAt = Node.format(c.remoteAddress());
     if (accept) {
-      node.logBudget.log(LogBudget.Topic.MOVED, "{}: connection to '{}' ({}) at {} is stale ({}): the peer goes on at {}",
-          logName, Names.printable(h.name()), h.id.shortId(), oldAt, oldGone != null ? "closed: " + oldGone : why, newAt);
+      node.logBudget.log(LogBudget.Topic.MOVED,
+          "{}: connection to '{}' ({}) at {} is stale ({}): the peer goes on at {}", logName,
+          Names.printable(h.name()), h.id.shortId(), oldAt, oldGone != null ? "closed: " + oldGone : why, newAt);
       switched(h, old, c, false);
       c.replayHeld();
       if (c.connectFuture != null) {
@@ -357,8 +358,8 @@ final class PeerRegistry {
           Node.format(kept.remoteAddress()), why);
     } else {
       node.logBudget.log(LogBudget.Topic.REFUSED_CLAIM, "{}: refused {}: its id is connected at {} ({}); ids are"
-          + " claimed, not proven, so one of the two may be an impostor", logName, who, Node.format(kept.remoteAddress()),
-          why);
+          + " claimed, not proven, so one of the two may be an impostor", logName, who,
+          Node.format(kept.remoteAddress()), why);
     }
   }
 

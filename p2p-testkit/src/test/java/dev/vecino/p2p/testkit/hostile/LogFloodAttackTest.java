@@ -16,7 +16,9 @@ import dev.vecino.p2p.testkit.TestNodes;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +55,7 @@ class LogFloodAttackTest {
   /** Lines per kind and window, and the window: README, "Logging". */
   private static final int BUDGET = 10;
   private static final long WINDOW_SECONDS = 10;
-  /** The kinds this attack triggers: rejected inbound connections, protocol violations, listener failures, refused id claims. */
+  /** Kinds of line this attack causes: rejected connections, protocol violations, listener failures, id claims. */
   private static final int KINDS = 4;
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final Pattern LEVELLED = Pattern.compile("^(ERROR|WARN|INFO) ");
@@ -74,7 +76,7 @@ class LogFloodAttackTest {
     List<String> output = new ArrayList<>();
     try (TestNodes nodes = new TestNodes();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        Writer stdin = new java.io.OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
+        Writer stdin = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
       String first = out.readLine();
       assertTrue(first != null && first.startsWith("PORT "), "child said: " + first);
       InetSocketAddress target = BLOCK.socket(1, Integer.parseInt(first.substring(5).trim()));
@@ -83,8 +85,8 @@ class LogFloodAttackTest {
 
       try (Chat chat = new Chat(friend, node)) {
         httpRequests(target, 4, 50);
-        try (SilentFlood flood = new SilentFlood(target, PendingFloodAttackTest.sources(new LoopbackBlock(6, 92), 16), 4)
-            .start()) {
+        List<InetAddress> silent = PendingFloodAttackTest.sources(new LoopbackBlock(6, 92), 16);
+        try (SilentFlood flood = new SilentFlood(target, silent, 4).start()) {
           Await.until("200 silent connections timed out", Duration.ofSeconds(20), () -> flood.closedByNode() >= 200);
         }
         for (int i = 0; i < 40; i++) {
