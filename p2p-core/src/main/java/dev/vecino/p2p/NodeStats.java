@@ -14,6 +14,9 @@ import java.util.Map;
  * @param messagesOut messages written
  * @param bytesIn bytes received
  * @param bytesOut bytes written
+ * @param logLinesSuppressed INFO and WARN lines that remote parties caused past the node's log
+ *     budget (10 lines per kind and 10 s), logged at DEBUG only; each window's count is also
+ *     in one summary line (README, "Logging")
  */
 public record NodeStats(
     int connections,
@@ -24,7 +27,8 @@ public record NodeStats(
     long messagesIn,
     long messagesOut,
     long bytesIn,
-    long bytesOut) {
+    long bytesOut,
+    long logLinesSuppressed) {
 
   /** Copies the map so the snapshot stays immutable.
    * @param connections see the record component
@@ -36,9 +40,28 @@ public record NodeStats(
    * @param messagesOut see the record component
    * @param bytesIn see the record component
    * @param bytesOut see the record component
+   * @param logLinesSuppressed see the record component
    */
   public NodeStats {
     rejected = Map.copyOf(rejected);
+  }
+
+  /**
+   * Creates a snapshot without {@code logLinesSuppressed} (0), as before that counter existed.
+   *
+   * @param connections see the record component
+   * @param handshaking see the record component
+   * @param accepted see the record component
+   * @param established see the record component
+   * @param rejected see the record component
+   * @param messagesIn see the record component
+   * @param messagesOut see the record component
+   * @param bytesIn see the record component
+   * @param bytesOut see the record component
+   */
+  public NodeStats(int connections, int handshaking, long accepted, long established,
+      Map<DisconnectReason.Kind, Long> rejected, long messagesIn, long messagesOut, long bytesIn, long bytesOut) {
+    this(connections, handshaking, accepted, established, rejected, messagesIn, messagesOut, bytesIn, bytesOut, 0);
   }
 
   /**

@@ -10,8 +10,9 @@ package dev.vecino.p2p;
  * ({@link PeerNodeBuilder#directCallbacks(boolean)}) they run on the I/O thread that owns the
  * peer's connection: return quickly and never block there.
  *
- * <p>A {@link RuntimeException} thrown by a listener is logged at WARN and affects neither the
- * connection nor the other listeners. An {@link Error} is fatal: the node fails and stops (see
+ * <p>A {@link RuntimeException} thrown by a listener is logged at WARN (the first 10 in 10 s; the
+ * rest at DEBUG, counted in one summary line: a peer may send what a listener throws on at any
+ * rate) and affects neither the connection nor the other listeners. An {@link Error} is fatal: the node fails and stops (see
  * {@link PeerNode}, "Failure"), on the default callback thread, on your executor and in direct
  * mode alike.
  *

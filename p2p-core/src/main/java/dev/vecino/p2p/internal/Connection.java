@@ -304,7 +304,8 @@ final class Connection implements ChannelHandler, FrameSink {
       // No BYE: a stranger does not speak our protocol, and we do not talk to it.
       handshakeFailed(DisconnectReason.of(Kind.NOT_A_PEER, detail), false);
     } else {
-      log.warn("{}: closing connection to {}: {}: {}", node.logName(), remote, kind.text(), detail);
+      node.logBudget.log(LogBudget.Topic.PROTOCOL_VIOLATION, "{}: closing connection to {}: {}: {}", node.logName(),
+          remote, kind.text(), detail);
       close(DisconnectReason.of(kind, detail), true);
     }
   }
@@ -532,7 +533,7 @@ final class Connection implements ChannelHandler, FrameSink {
 
   /** The peer stopped answering: resets the connection. I/O thread. */
   void timedOut(String detail) {
-    log.warn("{}: peer at {} timed out: {}", node.logName(), remote, detail);
+    node.logBudget.log(LogBudget.Topic.TIMED_OUT, "{}: peer at {} timed out: {}", node.logName(), remote, detail);
     if (closeReason == null) {
       closeReason = DisconnectReason.of(Kind.TIMED_OUT, detail);
     }
@@ -547,7 +548,8 @@ final class Connection implements ChannelHandler, FrameSink {
    * I/O thread.
    */
   void writeStalled(String detail) {
-    log.warn("{}: dropping slow consumer {}: {}", node.logName(), remote, detail);
+    node.logBudget.log(LogBudget.Topic.SLOW_CONSUMER, "{}: dropping slow consumer {}: {}", node.logName(), remote,
+        detail);
     close(DisconnectReason.of(Kind.LIMIT_EXCEEDED, "slow consumer"), true);
   }
 

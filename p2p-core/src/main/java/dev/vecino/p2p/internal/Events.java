@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * or on the I/O thread in direct mode. Owns the default callback thread and the inbound
  * back-pressure bookkeeping (undelivered bytes per peer).
  *
- * <p>A listener that throws a {@link RuntimeException} is logged at WARN and the other
+ * <p>A listener that throws a {@link RuntimeException} is logged at WARN (within the node's
+ * {@link LogBudget}: a peer may send what a listener throws on at any rate) and the other
  * listeners and events still run. An {@link Error} is fatal to the node: on the callback
  * executor (the default thread or the user's) it is reported to the node, which fails (see
  * {@link SerialExecutor}, {@link CallbackThread}); in direct mode it kills the I/O thread that
@@ -41,14 +42,16 @@ final class Events {
   private final boolean anyPayloadListener;
   private final boolean direct;
   private final String logName;
+  private final LogBudget logBudget;
   /** Hears of an Error thrown by a callback on the callback executor; makes the node fail. */
   private final Consumer<Throwable> fatal;
   private Executor callbacks;
   private ExecutorService ownedCallbacks;
   private String callbackThreadName;
 
-  Events(NodeConfig config, String logName, Consumer<Throwable> fatal) {
+  Events(NodeConfig config, String logName, LogBudget logBudget, Consumer<Throwable> fatal) {
     this.fatal = fatal;
+    this.logBudget = logBudget;
     this.config = config;
     this.listeners = config.listeners().toArray(new PeerListener[0]);
     this.payloadListener = new boolean[listeners.length];
@@ -96,7 +99,7 @@ final class Events {
   }
 
   SerialExecutor newSerialExecutor() {
-    return new SerialExecutor(callbacks, this::dispatchBatch, fatal);
+    return new SerialExecutor(callbacks, this::dispatchBatch, fatal, logBudget, logName);
   }
 
   private static final MessageKind[] KINDS = MessageKind.values();
@@ -292,7 +295,13 @@ final class Events {
   }
 
   private void listenerFailed(dev.vecino.p2p.Peer sender, RuntimeException e) {
-    log.warn("{}: listener failed on a message from {}", logName, sender.id().shortId(), e);
+    logBudget.log(LogBudget.Topic.LISTENER_FAILED, "{}: listener failed on a message from {}", logName,
+        sender.id().shortId(), e);
+  }
+
+  /** A listener threw on an event that is not a message (connected, disconnected...). */
+  private void eventFailed(RuntimeException e) {
+    logBudget.log(LogBudget.Topic.LISTENER_FAILED, "{}: listener failed", logName, e);
   }
 
   /** Whether listeners run on the I/O thread as messages are decoded. */
@@ -337,7 +346,7 @@ final class Events {
       try {
         event.run();
       } catch (RuntimeException e) {
-        log.warn("{}: listener failed", logName, e);
+        eventFailed(e);
       }
     } else {
       handle.events.submit(event);
@@ -397,7 +406,7 @@ final class Events {
         try {
           event.accept(l);
         } catch (RuntimeException e) {
-          log.warn("{}: listener failed", logName, e);
+          eventFailed(e);
         }
       }
     });

@@ -76,6 +76,8 @@ public final class Node implements PeerNode {
   private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.NEW);
   private final Map<PeerId, String> aliases = new ConcurrentHashMap<>();
   private final NodeCounters counters = new NodeCounters();
+  /** Bounds the INFO and WARN lines remote parties cause; package-private for connections and the registry. */
+  final LogBudget logBudget;
   /** Listener and future delivery; package-private for connections and peer handles. */
   final Events events;
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -104,7 +106,8 @@ public final class Node implements PeerNode {
     this.identity = config.identity();
     this.logName = identity.name() + "/" + identity.id().shortId();
     this.aliases.putAll(config.aliases());
-    this.events = new Events(config, logName,
+    this.logBudget = new LogBudget(logName, this::timerLoop);
+    this.events = new Events(config, logName, logBudget,
         cause -> fail("a callback threw on thread " + Thread.currentThread().getName(), cause));
     this.reconnector = config.reconnect() != null ? new Reconnector(this, config.reconnect()) : null;
     this.registry = new PeerRegistry(this, config, counters, events, reconnector);
@@ -347,6 +350,8 @@ public final class Node implements PeerNode {
       guarded("disconnecting the peers left", () -> registry.disconnectAll(reason));
     }
     guarded("stopping the callback thread", events::shutdown);
+    // Last: listeners still running above may log within the budget.
+    guarded("reporting the log lines held back", logBudget::close);
   }
 
   /** Closes every connection with {@code reason}; off the I/O threads, waits up to the close timeout. */
@@ -708,7 +713,7 @@ public final class Node implements PeerNode {
 
   @Override
   public NodeStats stats() {
-    return counters.snapshot(connections.live(), registry.size());
+    return counters.snapshot(connections.live(), registry.size(), logBudget.suppressed());
   }
 
   @Override

@@ -45,9 +45,10 @@ final class NodeCounters {
 
   /**
    * Takes a {@link NodeStats} snapshot: these counters plus those of the connections still
-   * open, {@code established} of which are registered peers.
+   * open, {@code established} of which are registered peers, and the log lines the node's
+   * {@link LogBudget} suppressed.
    */
-  NodeStats snapshot(Collection<Connection> live, int established) {
+  NodeStats snapshot(Collection<Connection> live, int established, long logLinesSuppressed) {
     long mIn = messagesIn.get();
     long mOut = messagesOut.get();
     long bIn = bytesIn.get();
@@ -59,7 +60,7 @@ final class NodeCounters {
       bOut += c.bytesOut();
     }
     return new NodeStats(established, Math.max(0, live.size() - established),
-        accepted.sum(), this.established.sum(), rejectedSnapshot(), mIn, mOut, bIn, bOut);
+        accepted.sum(), this.established.sum(), rejectedSnapshot(), mIn, mOut, bIn, bOut, logLinesSuppressed);
   }
 
   void retire(Connection c) {

@@ -319,7 +319,8 @@ final class PeerRegistry {
     String oldAt = Node.format(old.remoteAddress());
     String newAt = Node.format(c.remoteAddress());
     if (accept) {
-      log.info("{}: connection to '{}' ({}) at {} is stale ({}): the peer goes on at {}", logName,
+      node.logBudget.log(LogBudget.Topic.MOVED,
+          "{}: connection to '{}' ({}) at {} is stale ({}): the peer goes on at {}", logName,
           Names.printable(h.name()), h.id.shortId(), oldAt, oldGone != null ? "closed: " + oldGone : why, newAt);
       switched(h, old, c, false);
       c.replayHeld();
@@ -356,8 +357,9 @@ final class PeerRegistry {
       log.debug("{}: dropping duplicate connection to {}: already connected at {} ({})", logName, who,
           Node.format(kept.remoteAddress()), why);
     } else {
-      log.warn("{}: refused {}: its id is connected at {} ({}); ids are claimed, not proven, so one of the two"
-          + " may be an impostor", logName, who, Node.format(kept.remoteAddress()), why);
+      node.logBudget.log(LogBudget.Topic.REFUSED_CLAIM, "{}: refused {}: its id is connected at {} ({}); ids are"
+          + " claimed, not proven, so one of the two may be an impostor", logName, who,
+          Node.format(kept.remoteAddress()), why);
     }
   }
 
@@ -383,8 +385,8 @@ final class PeerRegistry {
           Node.format(oldRemote), Node.format(newRemote));
     } else {
       // Another host now speaks for this id: worth a line (ids are claimed, not proven).
-      log.info("{}: peer '{}' ({}) moved from {} to another address, {}", logName, Names.printable(h.name()),
-          h.id.shortId(), Node.format(oldRemote), Node.format(newRemote));
+      node.logBudget.log(LogBudget.Topic.MOVED, "{}: peer '{}' ({}) moved from {} to another address, {}", logName,
+          Names.printable(h.name()), h.id.shortId(), Node.format(oldRemote), Node.format(newRemote));
     }
     events.fire(h, () -> {
       for (PeerListener l : config.listeners()) {
@@ -455,9 +457,14 @@ final class PeerRegistry {
     if (reason.kind() == Kind.CLOSED_LOCALLY) {
       return;
     }
-    log.info("{}: rejected {} connection {} {}: {}", logName, c.direction == Direction.INBOUND ? "inbound" : "outbound",
-        c.direction == Direction.INBOUND ? "from" : "to", Node.format(c.remoteAddress()),
-        Names.printable(reason.toString()));
+    if (c.direction == Direction.INBOUND) {
+      // Anyone can open connections at any rate: within the log budget.
+      node.logBudget.log(LogBudget.Topic.REJECTED, "{}: rejected inbound connection from {}: {}", logName,
+          Node.format(c.remoteAddress()), Names.printable(reason.toString()));
+    } else {
+      log.info("{}: rejected outbound connection to {}: {}", logName, Node.format(c.remoteAddress()),
+          Names.printable(reason.toString()));
+    }
   }
 
   void failConnect(Connection c, VecinoException e) {

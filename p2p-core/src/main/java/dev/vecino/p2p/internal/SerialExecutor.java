@@ -5,15 +5,14 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs one peer's events one at a time and in order on a shared executor, even a
  * multi-threaded one. Events are queued as objects (a message or a task) so the hot path
  * allocates no lambda per message.
  *
- * <p>An event that throws a {@link RuntimeException} is logged and the next one runs. An
+ * <p>An event that throws a {@link RuntimeException} is logged (within the node's
+ * {@link LogBudget}, as are events the executor refuses) and the next one runs. An
  * {@link Error} (a listener's) is reported to the node, which fails, and rethrown to the
  * executor's thread after the remaining events are rescheduled, so they are not lost with it.
  *
@@ -21,13 +20,14 @@ import org.slf4j.LoggerFactory;
  */
 final class SerialExecutor implements Runnable {
 
-  private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
   /** Events per turn, so one busy peer leaves room for others on a shared executor. */
   private static final int MAX_BATCH = 4096;
 
   private final Executor delegate;
   private final Consumer<Object> dispatcher;
   private final Consumer<Throwable> fatal;
+  private final LogBudget logBudget;
+  private final String logName;
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
@@ -43,11 +43,16 @@ final class SerialExecutor implements Runnable {
    * @param delegate runs the events
    * @param dispatcher runs an event that is not a {@link Runnable}
    * @param fatal hears of an {@link Error} thrown by an event, on the thread that ran it
+   * @param logBudget the node's budget for the lines a failing event or a refusing executor causes
+   * @param logName the node's log name
    */
-  SerialExecutor(Executor delegate, Consumer<Object> dispatcher, Consumer<Throwable> fatal) {
+  SerialExecutor(Executor delegate, Consumer<Object> dispatcher, Consumer<Throwable> fatal, LogBudget logBudget,
+      String logName) {
     this.delegate = delegate;
     this.dispatcher = dispatcher;
     this.fatal = fatal;
+    this.logBudget = logBudget;
+    this.logName = logName;
   }
 
   /** Queues an event: a {@link Runnable}, or any object the dispatcher understands. */
@@ -74,7 +79,8 @@ final class SerialExecutor implements Runnable {
       }
       scheduled.set(false);
       if (dropped > 0) {
-        log.warn("callback executor rejected events ({} dropped): {}", dropped, e.toString());
+        logBudget.log(LogBudget.Topic.EVENTS_DROPPED, "{}: callback executor rejected events ({} dropped): {}",
+            logName, dropped, e.toString());
       }
       // An event offered while this drained, before the flag dropped, found it set: take it too.
       if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
@@ -98,7 +104,7 @@ final class SerialExecutor implements Runnable {
             dispatcher.accept(event);
           }
         } catch (RuntimeException e) {
-          log.warn("listener failed", e);
+          logBudget.log(LogBudget.Topic.LISTENER_FAILED, "{}: listener failed", logName, e);
         } catch (Error e) {
           fatal.accept(e);
           throw e;

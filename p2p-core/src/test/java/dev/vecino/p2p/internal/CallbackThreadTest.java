@@ -73,7 +73,8 @@ class CallbackThreadTest {
   @Test
   void eventsRescheduledByADyingThreadAfterShutdownStillRun() throws Exception {
     List<Throwable> reported = new CopyOnWriteArrayList<>();
-    SerialExecutor peer = new SerialExecutor(callbacks, event -> { }, reported::add);
+    SerialExecutor peer = new SerialExecutor(callbacks, event -> { }, reported::add,
+        new LogBudget("test", () -> null), "test");
     CountDownLatch running = new CountDownLatch(1);
     CountDownLatch shutDown = new CountDownLatch(1);
     InjectedError e = new InjectedError();

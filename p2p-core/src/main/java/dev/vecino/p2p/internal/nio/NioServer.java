@@ -23,6 +23,8 @@ public final class NioServer implements Listener {
   private static final Logger log = LoggerFactory.getLogger(NioServer.class);
   private static final int MAX_ACCEPTS_PER_PASS = 256;
   private static final int REGISTER_TIMEOUT_SECONDS = 10;
+  /** At most one line about failing accepts per this interval: they may fail on every loop pass. */
+  private static final long ACCEPT_FAILURE_LOG_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final NioEventLoop loop;
   private final Supplier<NioEventLoop> loops;
@@ -31,6 +33,10 @@ public final class NioServer implements Listener {
   private final InetSocketAddress local;
   private SelectionKey key;
   private volatile boolean open = true;
+  /** Accepts that failed since the last line about them, and when that was ({@code System.nanoTime}). Loop thread. */
+  private long acceptFailures;
+  private long acceptFailureLogged;
+  private boolean acceptFailureLoggedOnce;
 
   private NioServer(NioEventLoop loop, Supplier<NioEventLoop> loops, ServerSocketChannel server,
       Acceptor acceptor) throws IOException {
@@ -87,8 +93,10 @@ public final class NioServer implements Listener {
       try {
         ch = server.accept();
       } catch (IOException e) {
-        // Typically "too many open files": keep the listener, try again on the next pass.
-        log.warn("accept on {} failed: {}", local, e.toString());
+        // Typically "too many open files": keep the listener, try again on the next pass. That
+        // may be every pass while it lasts (a flood of connections can cause it): one line a
+        // second at most, with the count.
+        acceptFailed(e);
         return;
       }
       if (ch == null) {
@@ -115,6 +123,17 @@ public final class NioServer implements Listener {
       } else {
         target.execute(() -> register(target, ch, handler, remote));
       }
+    }
+  }
+
+  private void acceptFailed(IOException e) {
+    long now = System.nanoTime();
+    acceptFailures++;
+    if (!acceptFailureLoggedOnce || now - acceptFailureLogged >= ACCEPT_FAILURE_LOG_NANOS) {
+      log.warn("accept on {} failed ({} time(s) since the last such line): {}", local, acceptFailures, e.toString());
+      acceptFailures = 0;
+      acceptFailureLogged = now;
+      acceptFailureLoggedOnce = true;
     }
   }
 
