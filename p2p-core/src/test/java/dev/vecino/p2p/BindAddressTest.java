@@ -105,6 +105,23 @@ class BindAddressTest {
   }
 
   @Test
+  void theWildcardListensOnIpv4OnlyNotOnADualStackSocket() throws Exception {
+    try (PeerNode a = PeerNode.builder().name("a").bindAddress("0.0.0.0").build().start()) {
+      InetSocketAddress local = a.localAddress();
+      assertInstanceOf(java.net.Inet4Address.class, local.getAddress(), local.toString());
+      assertEquals("0.0.0.0", local.getAddress().getHostAddress());
+      try (Socket v4 = new Socket(InetAddress.getByName("127.0.0.1"), local.getPort())) {
+        assertTrue(v4.isConnected());
+      }
+      // ::1 only (the IPv6 loopback): a dual-stack socket would accept this connection too.
+      InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::1"), local.getPort());
+      try (Socket s = new Socket()) {
+        assertThrows(IOException.class, () -> s.connect(v6, 2000), "no IPv6 listener on " + v6);
+      }
+    }
+  }
+
+  @Test
   void aLoopbackBoundNodeRefusesAnotherTargetWithoutConnecting() throws Exception {
     RecordingTransport recording = new RecordingTransport();
     try (PeerNode a = on("127.0.3.1", "a").transport(recording).build().start()) {

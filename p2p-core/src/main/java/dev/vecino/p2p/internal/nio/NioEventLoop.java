@@ -6,8 +6,11 @@ import dev.vecino.p2p.transport.TransportConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
@@ -156,7 +159,7 @@ public final class NioEventLoop implements EventLoop, Runnable {
       if (remote.isUnresolved()) {
         throw new ConnectException("cannot resolve " + remote.getHostString());
       }
-      ch = SocketChannel.open();
+      ch = SocketChannel.open(familyOf(remote));
       nc = new NioChannel(this, ch, handler, remote);
       handler.onConnecting(nc);
       if (!nc.isOpen()) {
@@ -195,6 +198,11 @@ public final class NioEventLoop implements EventLoop, Runnable {
         handler.onClosed(asConnectFailure(e, remote));
       }
     }
+  }
+
+  /** The protocol family of a resolved address: a socket of that family only, never dual-stack. */
+  static ProtocolFamily familyOf(InetSocketAddress a) {
+    return a.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
   }
 
   static IOException asConnectFailure(Exception e, InetSocketAddress remote) {

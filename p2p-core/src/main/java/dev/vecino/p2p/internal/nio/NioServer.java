@@ -50,7 +50,10 @@ public final class NioServer implements Listener {
   /** Binds and registers; blocks until the loop has registered the socket. */
   public static NioServer open(NioEventLoop loop, Supplier<NioEventLoop> loops, InetSocketAddress bind,
       int backlog, Acceptor acceptor) throws IOException {
-    ServerSocketChannel ssc = ServerSocketChannel.open();
+    // The socket's family follows the bind address: 0.0.0.0 means every IPv4 address, not a
+    // dual-stack IPv6 socket that also takes IPv6 connections (the limits are per address, and
+    // IPv6 addresses are cheap to come by).
+    ServerSocketChannel ssc = ServerSocketChannel.open(NioEventLoop.familyOf(bind));
     try {
       ssc.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       ssc.bind(bind, backlog);
