@@ -135,7 +135,8 @@ public interface PeerListener {
    *
    * <p>Ids are claimed, not proven, until they are bound to keys: when {@code newRemote} is an
    * unexpected address, the new connection may be someone else using the id of a peer whose
-   * connection went stale (docs/reliability.md).
+   * connection went stale, or one that claimed the id within the simultaneous-connect window
+   * (one handshake timeout after this node opened the connection; docs/reliability.md).
    *
    * <p>Runs on the callback executor (on the I/O thread in direct mode), in order with the
    * peer's other events: after the messages received on the old connection before the move,

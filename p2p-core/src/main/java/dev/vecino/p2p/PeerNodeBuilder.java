@@ -54,6 +54,8 @@ import java.util.function.Consumer;
  *   <tr><td>{@link #discovery(Discovery)}</td><td>none</td></tr>
  *   <tr><td>{@link #callbackExecutor(Executor)}</td><td>one {@code vecino-callback-<id>} thread</td></tr>
  *   <tr><td>{@link #directCallbacks(boolean)}</td><td>false</td></tr>
+ *   <tr><td>{@link #listener(PeerListener)} / {@link #onMessage(Consumer)}</td><td>none</td></tr>
+ *   <tr><td>{@link #aliases(Map)}</td><td>empty</td></tr>
  *   <tr><td>{@link #connectTimeout(Duration)}</td><td>5 s</td></tr>
  *   <tr><td>{@link #handshakeTimeout(Duration)}</td><td>5 s</td></tr>
  *   <tr><td>{@link #closeTimeout(Duration)}</td><td>2 s</td></tr>
@@ -500,8 +502,12 @@ public final class PeerNodeBuilder {
    * long while frames wait in it (it stopped reading) is dropped as a slow consumer, with
    * reason {@link DisconnectReason.Kind#LIMIT_EXCEEDED} and BYE text {@code "slow consumer"};
    * its pending sends fail. The clock runs only while the queue is non-empty and nothing is
-   * written, so a peer that reads slowly is kept. Checked every quarter of the timeout (or
-   * at each heartbeat, if more often). Zero turns it off. Default 60 s.
+   * written, so a peer that keeps reading is kept, however slowly. One caveat: "written"
+   * means taken by the local socket, which (on Linux loopback) buffers up to ~4 MB and takes
+   * writes again only once about a third of it is free, so a peer reading slower than about
+   * 1.4 MB per timeout (~23 KB/s at 60 s) can be dropped although it reads
+   * (docs/reliability.md, known gaps). Checked every quarter of the timeout (or at each
+   * heartbeat, if more often). Zero turns it off. Default 60 s.
    *
    * @param timeout zero, or at least 10 ms
    * @return this builder
