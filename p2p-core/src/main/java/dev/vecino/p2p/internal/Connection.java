@@ -305,7 +305,7 @@ final class Connection implements ChannelHandler, FrameSink {
       handshakeFailed(DisconnectReason.of(Kind.NOT_A_PEER, detail), false);
     } else {
       node.logBudget.log(LogBudget.Topic.PROTOCOL_VIOLATION, "{}: closing connection to {}: {}: {}", node.logName(),
-          remote, kind.text(), detail);
+          Node.format(remote), kind.text(), detail);
       close(DisconnectReason.of(kind, detail), true);
     }
   }
@@ -381,7 +381,7 @@ final class Connection implements ChannelHandler, FrameSink {
           // "already connected" is a refusal: the peer keeps an older connection, none comes.
           remoteKeptOther = true;
         }
-        log.debug("{}: {} said BYE: {}", node.logName(), remote, Names.printable(reason.toString()));
+        log.debug("{}: {} said BYE: {}", node.logName(), Node.format(remote), Names.printable(reason.toString()));
         // Nothing follows a BYE: close now; the other side has half-closed already.
         channel.close();
       }
@@ -396,7 +396,7 @@ final class Connection implements ChannelHandler, FrameSink {
       DisconnectReason reason = DisconnectReason.of(kind == Kind.CLOSED_BY_PEER ? Kind.CLOSED_BY_PEER : kind,
           text);
       // A scanner's probe, a duplicate or a self connection: ordinary, not an error.
-      log.debug("{}: {} said BYE during the handshake: {}", node.logName(), remote,
+      log.debug("{}: {} said BYE during the handshake: {}", node.logName(), Node.format(remote),
           Names.printable(reason.toString()));
       if (kind == Kind.OTHER_GROUP || kind == Kind.VERSION_UNSUPPORTED) {
         node.rejected(this, reason);
@@ -533,7 +533,7 @@ final class Connection implements ChannelHandler, FrameSink {
 
   /** The peer stopped answering: resets the connection. I/O thread. */
   void timedOut(String detail) {
-    node.logBudget.log(LogBudget.Topic.TIMED_OUT, "{}: peer at {} timed out: {}", node.logName(), remote, detail);
+    node.logBudget.log(LogBudget.Topic.TIMED_OUT, "{}: peer at {} timed out: {}", node.logName(), Node.format(remote), detail);
     if (closeReason == null) {
       closeReason = DisconnectReason.of(Kind.TIMED_OUT, detail);
     }
@@ -548,7 +548,7 @@ final class Connection implements ChannelHandler, FrameSink {
    * I/O thread.
    */
   void writeStalled(String detail) {
-    node.logBudget.log(LogBudget.Topic.SLOW_CONSUMER, "{}: dropping slow consumer {}: {}", node.logName(), remote,
+    node.logBudget.log(LogBudget.Topic.SLOW_CONSUMER, "{}: dropping slow consumer {}: {}", node.logName(), Node.format(remote),
         detail);
     close(DisconnectReason.of(Kind.LIMIT_EXCEEDED, "slow consumer"), true);
   }
@@ -718,7 +718,7 @@ final class Connection implements ChannelHandler, FrameSink {
         && (closeReason == null || closeReason.kind() != Kind.NOT_A_PEER)) {
       // Closed before it said a word or was announced: a scanner's probe, not an error.
       log.debug("{}: {} connection {} closed without a word (a probe?): {}", node.logName(),
-          direction, remote, reason);
+          direction, Node.format(remote), reason);
       failConnect(reason.kind() == Kind.CLOSED_LOCALLY ? reason : DisconnectReason.of(Kind.NOT_A_PEER,
           "closed the connection before saying anything (" + reason + ")"));
     }

@@ -160,7 +160,7 @@ final class Liveness {
         lastIdleMessages = messages;
         idleSinceNanos = now;
       } else if (now - idleSinceNanos >= idle) {
-        log.debug("{}: closing idle connection to {}", node.logName(), connection.remoteAddress());
+        log.debug("{}: closing idle connection to {}", node.logName(), Node.format(connection.remoteAddress()));
         connection.close(DisconnectReason.of(Kind.TIMED_OUT, "idle for " + TimeUnit.NANOSECONDS.toMillis(now - idleSinceNanos) + " ms"), true);
         return;
       }

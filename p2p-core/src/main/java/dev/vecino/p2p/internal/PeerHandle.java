@@ -136,6 +136,6 @@ final class PeerHandle implements Peer {
 
   @Override
   public String toString() {
-    return "Peer{" + name + " " + id.shortId() + " " + connection.remoteAddress() + "}";
+    return "Peer{" + name + " " + id.shortId() + " " + Node.format(connection.remoteAddress()) + "}";
   }
 }
