@@ -56,32 +56,63 @@ final class Sending {
     return "peer '" + p.name() + "' (" + p.id().shortId() + ")";
   }
 
+  /**
+   * The connection to try once more after {@code refused}, the one {@code peer}'s handle showed,
+   * refused a frame as closed; null if the handle still shows it. The handle moves to the
+   * winner of a simultaneous connect, or to a newcomer that replaced a stale connection, while
+   * the one it leaves closes: a sender that read the handle just before may find that one
+   * closing. A refusal as closed queued nothing and left the payload as it was, so the frame
+   * may go on the handle's connection now and still goes at most once; it is queued there
+   * behind what was queued before it, so order on each connection holds. One retry: a second
+   * move within one send is no race of this kind. Any thread.
+   */
+  private Connection movedFrom(Peer peer, Connection refused) {
+    Connection now = registry.connectionOf(peer);
+    return now != refused ? now : null;
+  }
+
   /** See {@code PeerNode.trySend(Peer, MessageKind, byte[], int, int)}. Any thread. */
   SendStatus trySend(Peer peer, MessageKind kind, byte[] payload, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, payload.length);
     Connection c = registry.connectionOf(peer);
-    return status(c.send(frameType(kind), payload, offset, length, null, null));
+    int s = c.send(frameType(kind), payload, offset, length, null, null);
+    if (s == Outbound.CLOSED && (c = movedFrom(peer, c)) != null) {
+      s = c.send(frameType(kind), payload, offset, length, null, null);
+    }
+    return status(s);
   }
 
   /** See {@code PeerNode.trySend(Peer, ByteBuffer)}. Any thread. */
   SendStatus trySend(Peer peer, ByteBuffer payload) {
     Objects.requireNonNull(payload, "payload");
     Connection c = registry.connectionOf(peer);
-    return status(c.send(FrameType.BINARY, null, 0, 0, payload, null));
+    int s = c.send(FrameType.BINARY, null, 0, 0, payload, null);
+    if (s == Outbound.CLOSED && (c = movedFrom(peer, c)) != null) {
+      s = c.send(FrameType.BINARY, null, 0, 0, payload, null);
+    }
+    return status(s);
   }
 
   /** See {@code PeerNode.trySendMore(Peer, MessageKind, byte[], int, int)}. Any thread. */
   SendStatus trySendMore(Peer peer, MessageKind kind, byte[] payload, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, payload.length);
     Connection c = registry.connectionOf(peer);
-    return status(c.send(frameType(kind), payload, offset, length, null, null, true, true));
+    int s = c.send(frameType(kind), payload, offset, length, null, null, true, true);
+    if (s == Outbound.CLOSED && (c = movedFrom(peer, c)) != null) {
+      s = c.send(frameType(kind), payload, offset, length, null, null, true, true);
+    }
+    return status(s);
   }
 
   /** See {@code PeerNode.trySendMore(Peer, ByteBuffer)}. Any thread. */
   SendStatus trySendMore(Peer peer, ByteBuffer payload) {
     Objects.requireNonNull(payload, "payload");
     Connection c = registry.connectionOf(peer);
-    return status(c.send(FrameType.BINARY, null, 0, 0, payload, null, true, true));
+    int s = c.send(FrameType.BINARY, null, 0, 0, payload, null, true, true);
+    if (s == Outbound.CLOSED && (c = movedFrom(peer, c)) != null) {
+      s = c.send(FrameType.BINARY, null, 0, 0, payload, null, true, true);
+    }
+    return status(s);
   }
 
   /** See {@code PeerNode.flush(Peer)}. Any thread. */
@@ -97,6 +128,9 @@ final class Sending {
     Connection c = registry.connectionOf(peer);
     CompletableFuture<Void> f = new CompletableFuture<>();
     int s = c.send(frameType(kind), payload, 0, payload.length, null, f);
+    if (s == Outbound.CLOSED && (c = movedFrom(peer, c)) != null) {
+      s = c.send(frameType(kind), payload, 0, payload.length, null, f);
+    }
     // A parked send is encoded (copied) at once: the caller may reuse its array.
     if (s == Outbound.FULL && queueTimeout.toNanos() > 0
         && c.park(frameType(kind), payload, f, queueTimeout.toNanos())) {
@@ -120,7 +154,12 @@ final class Sending {
     Map<PeerId, SendStatus> result = new HashMap<>();
     FrameType type = frameType(kind);
     for (PeerHandle h : registry.sortedHandles()) {
-      result.put(h.id, status(h.connection.send(type, payload, 0, payload.length, null, null, false, false)));
+      Connection c = h.connection;
+      int s = c.send(type, payload, 0, payload.length, null, null, false, false);
+      if (s == Outbound.CLOSED && (c = movedFrom(h, c)) != null) {
+        s = c.send(type, payload, 0, payload.length, null, null, false, false);
+      }
+      result.put(h.id, status(s));
     }
     return new BroadcastResult(result);
   }
