@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * listener's thread ({@link #evict}): it only sets a volatile reason and hands the close to
  * the owner. A newcomer's {@link PeerRegistry} run reads {@code establishedNanos} (volatile)
  * from another I/O thread; an {@link IdCheck} of this connection runs on this one's, and a
- * held newcomer is accepted or refused on its own.
+ * held newcomer is accepted or refused on its own. The registry makes a connection take sends
+ * ({@link #establish}, on this I/O thread) before any sender can reach it through a handle.
  */
 final class Connection implements ChannelHandler, FrameSink {
 

@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
  * futures of messages that were never written.
  *
  * <p><b>Thread safety:</b> owned by its {@link Node}; stateless beyond its collaborators. Sends
- * come from any thread (the connection's outbound queue orders them); the failure reports
- * come from the connection's I/O thread and complete futures on the callback executor.
+ * come from any thread (the connection's outbound queue orders them); a send refused by the
+ * connection its peer's handle just left goes once more on the handle's new one
+ * ({@link #movedFrom}). The failure reports come from the connection's I/O thread and complete
+ * futures on the callback executor.
  */
 final class Sending {
 
@@ -63,8 +65,8 @@ final class Sending {
    * the one it leaves closes: a sender that read the handle just before may find that one
    * closing. A refusal as closed queued nothing and left the payload as it was, so the frame
    * may go on the handle's connection now and still goes at most once; it is queued there
-   * behind what was queued before it, so order on each connection holds. One retry: a second
-   * move within one send is no race of this kind. Any thread.
+   * behind what was queued before it, so order on each connection holds. Once: another move
+   * within the same send would need another race settled meanwhile. Any thread.
    */
   private Connection movedFrom(Peer peer, Connection refused) {
     Connection now = registry.connectionOf(peer);
