@@ -85,7 +85,7 @@ final class Connection implements ChannelHandler, FrameSink {
   private java.util.List<HeldFrame> heldFrames;
   /** Whether reading is paused (inbound back pressure, or a hold). I/O thread. */
   private boolean readingPaused;
-  /** Reading paused while answering a BYE with our queue and BYE; resumed once our output is shut. I/O thread. */
+  /** Reading paused while we answer a BYE with our queue and BYE; resumed once our output is shut. I/O thread. */
   private boolean readAfterOwnBye;
 
   /** A frame that arrived while the handshake was held, replayed once the connection is accepted. */
@@ -546,7 +546,7 @@ final class Connection implements ChannelHandler, FrameSink {
     liveness.start(channel.eventLoop(), encoder);
   }
 
-  /** Our output is shut (the queue and our BYE are written): reads the peer's close, if waiting for it. I/O thread. */
+  /** Our output is shut (queue and BYE written): reads the peer's close if it waited. I/O thread. */
   void outputShut() {
     if (readAfterOwnBye) {
       readAfterOwnBye = false;

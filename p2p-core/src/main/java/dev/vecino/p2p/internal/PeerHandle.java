@@ -19,8 +19,8 @@ import java.util.Optional;
  * {@code gone} are the registry's, under its lock. {@code connection} is written by the
  * registry under its lock, only with a connection already established
  * ({@link Connection#establish}), so any thread that reads it finds a connection that takes
- * sends or has started closing since. Each accessor reads it once; {@link #snapshot()} reads it once
- * for all its fields.
+ * sends or has started closing since. Each accessor reads it once; {@link #snapshot()} reads
+ * it once for all its fields.
  */
 final class PeerHandle implements Peer {
 

@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * so that readers need no lock. A connection is established ({@link Connection#establish}, on
  * its own I/O thread, under the lock) before a handle or the map publishes it: a sender on any
  * thread that reads it through the handle's volatile field or the map sees it ready for sends,
- * even when the connection the handle leaves lives on another I/O thread. A check of an established connection ({@link IdCheck}) runs on
- * that connection's I/O thread; its outcome is applied on the held newcomer's, under
- * {@code lock} where it touches the peer's handle.
+ * even when the connection the handle leaves lives on another I/O thread. A check of an
+ * established connection ({@link IdCheck}) runs on that connection's I/O thread; its outcome
+ * is applied on the held newcomer's, under {@code lock} where it touches the peer's handle.
  */
 final class PeerRegistry {
 

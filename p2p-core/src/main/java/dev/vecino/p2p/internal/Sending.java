@@ -78,8 +78,9 @@ final class Sending {
     Objects.checkFromIndexSize(offset, length, payload.length);
     Connection c = registry.connectionOf(peer);
     int s = c.send(frameType(kind), payload, offset, length, null, null);
-    if (s == Outbound.CLOSED && (c = movedFrom(peer, c)) != null) {
-      s = c.send(frameType(kind), payload, offset, length, null, null);
+    Connection next;
+    if (s == Outbound.CLOSED && (next = movedFrom(peer, c)) != null) {
+      s = next.send(frameType(kind), payload, offset, length, null, null);
     }
     return status(s);
   }
@@ -89,8 +90,9 @@ final class Sending {
     Objects.requireNonNull(payload, "payload");
     Connection c = registry.connectionOf(peer);
     int s = c.send(FrameType.BINARY, null, 0, 0, payload, null);
-    if (s == Outbound.CLOSED && (c = movedFrom(peer, c)) != null) {
-      s = c.send(FrameType.BINARY, null, 0, 0, payload, null);
+    Connection next;
+    if (s == Outbound.CLOSED && (next = movedFrom(peer, c)) != null) {
+      s = next.send(FrameType.BINARY, null, 0, 0, payload, null);
     }
     return status(s);
   }
@@ -100,8 +102,9 @@ final class Sending {
     Objects.checkFromIndexSize(offset, length, payload.length);
     Connection c = registry.connectionOf(peer);
     int s = c.send(frameType(kind), payload, offset, length, null, null, true, true);
-    if (s == Outbound.CLOSED && (c = movedFrom(peer, c)) != null) {
-      s = c.send(frameType(kind), payload, offset, length, null, null, true, true);
+    Connection next;
+    if (s == Outbound.CLOSED && (next = movedFrom(peer, c)) != null) {
+      s = next.send(frameType(kind), payload, offset, length, null, null, true, true);
     }
     return status(s);
   }
@@ -111,8 +114,9 @@ final class Sending {
     Objects.requireNonNull(payload, "payload");
     Connection c = registry.connectionOf(peer);
     int s = c.send(FrameType.BINARY, null, 0, 0, payload, null, true, true);
-    if (s == Outbound.CLOSED && (c = movedFrom(peer, c)) != null) {
-      s = c.send(FrameType.BINARY, null, 0, 0, payload, null, true, true);
+    Connection next;
+    if (s == Outbound.CLOSED && (next = movedFrom(peer, c)) != null) {
+      s = next.send(FrameType.BINARY, null, 0, 0, payload, null, true, true);
     }
     return status(s);
   }
@@ -130,7 +134,9 @@ final class Sending {
     Connection c = registry.connectionOf(peer);
     CompletableFuture<Void> f = new CompletableFuture<>();
     int s = c.send(frameType(kind), payload, 0, payload.length, null, f);
-    if (s == Outbound.CLOSED && (c = movedFrom(peer, c)) != null) {
+    Connection next;
+    if (s == Outbound.CLOSED && (next = movedFrom(peer, c)) != null) {
+      c = next;
       s = c.send(frameType(kind), payload, 0, payload.length, null, f);
     }
     // A parked send is encoded (copied) at once: the caller may reuse its array.
@@ -158,8 +164,9 @@ final class Sending {
     for (PeerHandle h : registry.sortedHandles()) {
       Connection c = h.connection;
       int s = c.send(type, payload, 0, payload.length, null, null, false, false);
-      if (s == Outbound.CLOSED && (c = movedFrom(h, c)) != null) {
-        s = c.send(type, payload, 0, payload.length, null, null, false, false);
+      Connection next;
+      if (s == Outbound.CLOSED && (next = movedFrom(h, c)) != null) {
+        s = next.send(type, payload, 0, payload.length, null, null, false, false);
       }
       result.put(h.id, status(s));
     }
