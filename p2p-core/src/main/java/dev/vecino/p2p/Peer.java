@@ -10,6 +10,13 @@ import java.util.Optional;
  * <p>A handle stays valid after the peer disconnects ({@link #state()} is then
  * {@link PeerState#CLOSED}); use {@link #snapshot()} for a consistent immutable view.
  *
+ * <p>The handle follows the peer's connection: when a simultaneous connect is settled, or a
+ * new connection replaces one found stale, it moves to the new connection without a
+ * disconnect ({@link PeerListener#onConnectionReplaced}). Each accessor describes the
+ * connection the handle shows at the moment it is called, so two calls (say
+ * {@link #remoteAddress()}, then {@link #direction()}) may describe two connections while it
+ * moves; {@link #snapshot()} describes one.
+ *
  * <p><b>Thread safety:</b> every method may be called from any thread.
  */
 public interface Peer {

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * listener's thread ({@link #evict}): it only sets a volatile reason and hands the close to
  * the owner. A newcomer's {@link PeerRegistry} run reads {@code establishedNanos} (volatile)
  * from another I/O thread; an {@link IdCheck} of this connection runs on this one's, and a
- * held newcomer is accepted or refused on its own.
+ * held newcomer is accepted or refused on its own. The registry makes a connection take sends
+ * ({@link #establish}, on this I/O thread) before any sender can reach it through a handle.
  */
 final class Connection implements ChannelHandler, FrameSink {
 
@@ -84,6 +85,8 @@ final class Connection implements ChannelHandler, FrameSink {
   private java.util.List<HeldFrame> heldFrames;
   /** Whether reading is paused (inbound back pressure, or a hold). I/O thread. */
   private boolean readingPaused;
+  /** Reading paused while we answer a BYE with our queue and BYE; resumed once our output is shut. I/O thread. */
+  private boolean readAfterOwnBye;
 
   /** A frame that arrived while the handshake was held, replayed once the connection is accepted. */
   private record HeldFrame(FrameType type, byte[] body) {}
@@ -380,6 +383,17 @@ final class Connection implements ChannelHandler, FrameSink {
           // A simultaneous connect: the peer kept the other connection, which should arrive.
           // "already connected" is a refusal: the peer keeps an older connection, none comes.
           remoteKeptOther = true;
+          if (state == PeerState.CONNECTED) {
+            log.debug("{}: {} said BYE: {}", node.logName(), remote, Names.printable(reason.toString()));
+            // The peer reads this connection until we close it. What senders queued here (they
+            // reached it through the handle just before it moved to the winner) goes before our
+            // BYE instead of failing (docs/PROTOCOL.md 1.5). The peer's EOF follows its BYE: not
+            // read until our BYE is out, so it cannot close the channel under a sender writing.
+            readAfterOwnBye = true;
+            pauseReading(true);
+            close(DisconnectReason.of(Kind.DUPLICATE, Bye.SIMULTANEOUS_CONNECT), true);
+            return;
+          }
         }
         log.debug("{}: {} said BYE: {}", node.logName(), Node.format(remote), Names.printable(reason.toString()));
         // Nothing follows a BYE: close now; the other side has half-closed already.
@@ -443,12 +457,13 @@ final class Connection implements ChannelHandler, FrameSink {
   }
 
   /**
-   * A held handshake is accepted: finishes it like {@link #handshakeDone}. Reading stays
-   * paused; the caller hands on the held frames ({@link #replayHeld}) and resumes it. I/O thread.
+   * A held handshake is accepted: establishes it like {@link #establish}, before the handle
+   * moves here; the caller then calls {@link #finishHandshake}. Reading stays paused; the
+   * caller hands on the held frames ({@link #replayHeld}) and resumes it. I/O thread.
    */
   void acceptHeld(PeerHandle handle, boolean sendHello) {
     held = false;
-    handshakeDone(handle, sendHello);
+    establish(handle, sendHello);
   }
 
   /** Hands on the frames that arrived while the handshake was held, as if read now. I/O thread. */
@@ -486,8 +501,24 @@ final class Connection implements ChannelHandler, FrameSink {
     writer.sendCheckPing(nonce);
   }
 
-  /** The handshake succeeded and the node registered this connection under {@code handle}. */
+  /**
+   * The handshake succeeded and the node registered this connection under {@code handle}:
+   * {@link #establish}, then {@link #finishHandshake}. I/O thread.
+   */
   void handshakeDone(PeerHandle handle, boolean sendHello) {
+    establish(handle, sendHello);
+    finishHandshake();
+  }
+
+  /**
+   * Makes this connection take sends: queues our HELLO first (with {@code sendHello}), then
+   * moves to {@link PeerState#CONNECTED}. The registry calls it under its lock <em>before</em>
+   * it publishes the connection through {@code handle} (or publishes {@code handle}), so a
+   * sender that reaches this connection through the handle, on any thread, sees it connected:
+   * the handle's field and the registry's map are volatile, and everything here happens
+   * before they are written. I/O thread.
+   */
+  void establish(PeerHandle handle, boolean sendHello) {
     this.handle = handle;
     this.establishedNanos = System.nanoTime();
     if (handshakeTimer != null) {
@@ -497,6 +528,13 @@ final class Connection implements ChannelHandler, FrameSink {
       sendControl(FrameType.HELLO, node.localHello(), false);
     }
     state = PeerState.CONNECTED;
+  }
+
+  /**
+   * The rest of a finished handshake, outside the registry's lock: frees the pending-handshake
+   * slot, starts heartbeats and hands a scan probe's socket over. I/O thread.
+   */
+  void finishHandshake() {
     node.handshakeEnded(this);
     liveness.start(channel.eventLoop(), encoder);
     if (probe != null) {
@@ -507,6 +545,14 @@ final class Connection implements ChannelHandler, FrameSink {
   void attachWithoutHandshake(PeerHandle handle) {
     this.handle = handle;
     liveness.start(channel.eventLoop(), encoder);
+  }
+
+  /** Our output is shut (queue and BYE written): reads the peer's close if it waited. I/O thread. */
+  void outputShut() {
+    if (readAfterOwnBye) {
+      readAfterOwnBye = false;
+      pauseReading(false);
+    }
   }
 
   /** Pauses or resumes reading. I/O thread. */

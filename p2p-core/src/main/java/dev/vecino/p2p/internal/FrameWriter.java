@@ -319,7 +319,9 @@ final class FrameWriter {
       channel.shutdownOutput();
     } catch (IOException e) {
       channel.close();
+      return;
     }
+    connection.outputShut();
   }
 
   /** Closes the queue and fails the sends still in it. I/O thread. */

@@ -16,7 +16,11 @@ import java.util.Optional;
  * disconnect; listeners hear {@code onConnectionReplaced}.
  *
  * <p><b>Thread safety:</b> fields read by users are volatile or final; {@code check} and
- * {@code gone} are the registry's, under its lock.
+ * {@code gone} are the registry's, under its lock. {@code connection} is written by the
+ * registry under its lock, only with a connection already established
+ * ({@link Connection#establish}), so any thread that reads it finds a connection that takes
+ * sends or has started closing since. Each accessor reads it once; {@link #snapshot()} reads
+ * it once for all its fields.
  */
 final class PeerHandle implements Peer {
 

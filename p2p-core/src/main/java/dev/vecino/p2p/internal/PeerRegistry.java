@@ -42,9 +42,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Thread safety:</b> owned by its {@link Node}. Handshake and close reports arrive on the
  * connections' I/O threads, reads from any thread. The registry is changed under
  * {@code lock} so that two I/O threads never register the same peer; the maps are concurrent
- * so that readers need no lock. A check of an established connection ({@link IdCheck}) runs on
- * that connection's I/O thread; its outcome is applied on the held newcomer's, under
- * {@code lock} where it touches the peer's handle.
+ * so that readers need no lock. A connection is established ({@link Connection#establish}, on
+ * its own I/O thread, under the lock) before a handle or the map publishes it: a sender on any
+ * thread that reads it through the handle's volatile field or the map sees it ready for sends,
+ * even when the connection the handle leaves lives on another I/O thread. A check of an
+ * established connection ({@link IdCheck}) runs on that connection's I/O thread; its outcome
+ * is applied on the held newcomer's, under {@code lock} where it touches the peer's handle.
  */
 final class PeerRegistry {
 
@@ -149,6 +152,9 @@ final class PeerRegistry {
     PeerHandle handle;
     boolean isNew = false;
     boolean checkRunning = false;
+    // The existing connection, when it stays and c does not; read under the lock, as another
+    // I/O thread may move the handle once it is released.
+    Connection kept = null;
     IdCheck check = null;
     synchronized (lock) {
       if (!node.isRunning()) {
@@ -159,15 +165,19 @@ final class PeerRegistry {
       if (existing != null && existing.check != null) {
         // A check of this peer's connection runs for another newcomer: one at a time.
         checkRunning = true;
+        kept = existing.connection;
         handle = null;
       } else if (existing != null && existing.connection.remoteKeptOther) {
         // The peer dropped our connection as a duplicate: this is the one it kept.
         previous = existing.connection;
+        // Established before it is published (here and below), so senders never see it handshaking.
+        c.establish(existing, c.direction == Direction.OUTBOUND);
         existing.connection = c;
         handle = existing;
       } else if (existing == null || existing.connection.isClosingOrClosed()) {
         handle = new PeerHandle(node, hello.id(), hello.name(), hello.listenPort(),
             peerSequence.incrementAndGet(), c);
+        c.establish(handle, c.direction == Direction.OUTBOUND);
         peers.put(hello.id(), handle);
         isNew = true;
       } else if (!overlaps(existing.connection) || c.direction == existing.connection.direction) {
@@ -179,9 +189,11 @@ final class PeerRegistry {
         loser = existing.connection;
         loser.replaced = true;
         previous = loser;
+        c.establish(existing, c.direction == Direction.OUTBOUND);
         existing.connection = c;
         handle = existing;
       } else {
+        kept = existing.connection;
         handle = null;
       }
     }
@@ -190,11 +202,11 @@ final class PeerRegistry {
       return;
     }
     if (handle == null) {
-      keepExisting(c, hello, existing, who, checkRunning);
+      keepExisting(c, hello, existing, kept, who, checkRunning);
       return;
     }
     Scanning.probeOutcome(c, ScanStatus.PEER, hello, isNew);
-    c.handshakeDone(handle, c.direction == Direction.OUTBOUND);
+    c.finishHandshake();
     if (previous != null) {
       switched(handle, previous, c, true);
     }
@@ -224,7 +236,8 @@ final class PeerRegistry {
    * Keeps {@code existing}'s connection and not the newcomer {@code c}: the simultaneous-connect
    * rule chose it, or a check of it for another newcomer is running. I/O thread.
    */
-  private void keepExisting(Connection c, Hello hello, PeerHandle existing, String who, boolean checkRunning) {
+  private void keepExisting(Connection c, Hello hello, PeerHandle existing, Connection kept, String who,
+      boolean checkRunning) {
     // Keep the existing connection; its connect future gets the peer.
     c.replaced = true;
     Scanning.probeOutcome(c, ScanStatus.PEER, hello, false);
@@ -232,13 +245,13 @@ final class PeerRegistry {
       completeConnect(existing, c.connectFuture);
     }
     counters.reject(Kind.DUPLICATE);
-    if (!checkRunning && c.direction == Direction.INBOUND && existing.connection.direction == Direction.OUTBOUND) {
+    if (!checkRunning && c.direction == Direction.INBOUND && kept.direction == Direction.OUTBOUND) {
       // We opened the winner; the peer registered this one and closes it once it sees ours.
       log.debug("{}: simultaneous connect with {}: waiting for the peer to drop its connection", logName, who);
       c.handshakeDone(existing, false);
       standby(c);
     } else {
-      logRefused(c, existing.connection, who, checkRunning
+      logRefused(c, kept, who, checkRunning
           ? "a check of that connection for another newcomer is running"
           : "a simultaneous connect keeps the connection opened by the lower id");
       c.close(DisconnectReason.of(Kind.DUPLICATE, Bye.ALREADY_CONNECTED), true);
@@ -309,7 +322,7 @@ final class PeerRegistry {
       oldGone = k.oldClosed;
       accept = (!alive || oldGone != null) && node.isRunning() && c.isHeld() && !h.gone && h.connection == old;
       if (accept) {
-        // Established before it is published, so senders never see it handshaking.
+        // Established before it is published, so senders never see it handshaking (see onHello).
         c.acceptHeld(h, c.direction == Direction.OUTBOUND);
         old.replaced = true;
         h.rename(k.newcomerName);
@@ -319,6 +332,7 @@ final class PeerRegistry {
     String oldAt = Node.format(old.remoteAddress());
     String newAt = Node.format(c.remoteAddress());
     if (accept) {
+      c.finishHandshake();
       node.logBudget.log(LogBudget.Topic.MOVED,
           "{}: connection to '{}' ({}) at {} is stale ({}): the peer goes on at {}", logName,
           Names.printable(h.name()), h.id.shortId(), oldAt, oldGone != null ? "closed: " + oldGone : why, newAt);

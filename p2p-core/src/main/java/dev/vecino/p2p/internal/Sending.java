@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
  * futures of messages that were never written.
  *
  * <p><b>Thread safety:</b> owned by its {@link Node}; stateless beyond its collaborators. Sends
- * come from any thread (the connection's outbound queue orders them); the failure reports
- * come from the connection's I/O thread and complete futures on the callback executor.
+ * come from any thread (the connection's outbound queue orders them); a send refused by the
+ * connection its peer's handle just left goes once more on the handle's new one
+ * ({@link #movedFrom}). The failure reports come from the connection's I/O thread and complete
+ * futures on the callback executor.
  */
 final class Sending {
 
@@ -56,32 +58,67 @@ final class Sending {
     return "peer '" + p.name() + "' (" + p.id().shortId() + ")";
   }
 
+  /**
+   * The connection to try once more after {@code refused}, the one {@code peer}'s handle showed,
+   * refused a frame as closed; null if the handle still shows it. The handle moves to the
+   * winner of a simultaneous connect, or to a newcomer that replaced a stale connection, while
+   * the one it leaves closes: a sender that read the handle just before may find that one
+   * closing. A refusal as closed queued nothing and left the payload as it was, so the frame
+   * may go on the handle's connection now and still goes at most once; it is queued there
+   * behind what was queued before it, so order on each connection holds. Once: another move
+   * within the same send would need another race settled meanwhile. Any thread.
+   */
+  private Connection movedFrom(Peer peer, Connection refused) {
+    Connection now = registry.connectionOf(peer);
+    return now != refused ? now : null;
+  }
+
   /** See {@code PeerNode.trySend(Peer, MessageKind, byte[], int, int)}. Any thread. */
   SendStatus trySend(Peer peer, MessageKind kind, byte[] payload, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, payload.length);
     Connection c = registry.connectionOf(peer);
-    return status(c.send(frameType(kind), payload, offset, length, null, null));
+    int s = c.send(frameType(kind), payload, offset, length, null, null);
+    Connection next;
+    if (s == Outbound.CLOSED && (next = movedFrom(peer, c)) != null) {
+      s = next.send(frameType(kind), payload, offset, length, null, null);
+    }
+    return status(s);
   }
 
   /** See {@code PeerNode.trySend(Peer, ByteBuffer)}. Any thread. */
   SendStatus trySend(Peer peer, ByteBuffer payload) {
     Objects.requireNonNull(payload, "payload");
     Connection c = registry.connectionOf(peer);
-    return status(c.send(FrameType.BINARY, null, 0, 0, payload, null));
+    int s = c.send(FrameType.BINARY, null, 0, 0, payload, null);
+    Connection next;
+    if (s == Outbound.CLOSED && (next = movedFrom(peer, c)) != null) {
+      s = next.send(FrameType.BINARY, null, 0, 0, payload, null);
+    }
+    return status(s);
   }
 
   /** See {@code PeerNode.trySendMore(Peer, MessageKind, byte[], int, int)}. Any thread. */
   SendStatus trySendMore(Peer peer, MessageKind kind, byte[] payload, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, payload.length);
     Connection c = registry.connectionOf(peer);
-    return status(c.send(frameType(kind), payload, offset, length, null, null, true, true));
+    int s = c.send(frameType(kind), payload, offset, length, null, null, true, true);
+    Connection next;
+    if (s == Outbound.CLOSED && (next = movedFrom(peer, c)) != null) {
+      s = next.send(frameType(kind), payload, offset, length, null, null, true, true);
+    }
+    return status(s);
   }
 
   /** See {@code PeerNode.trySendMore(Peer, ByteBuffer)}. Any thread. */
   SendStatus trySendMore(Peer peer, ByteBuffer payload) {
     Objects.requireNonNull(payload, "payload");
     Connection c = registry.connectionOf(peer);
-    return status(c.send(FrameType.BINARY, null, 0, 0, payload, null, true, true));
+    int s = c.send(FrameType.BINARY, null, 0, 0, payload, null, true, true);
+    Connection next;
+    if (s == Outbound.CLOSED && (next = movedFrom(peer, c)) != null) {
+      s = next.send(FrameType.BINARY, null, 0, 0, payload, null, true, true);
+    }
+    return status(s);
   }
 
   /** See {@code PeerNode.flush(Peer)}. Any thread. */
@@ -97,6 +134,11 @@ final class Sending {
     Connection c = registry.connectionOf(peer);
     CompletableFuture<Void> f = new CompletableFuture<>();
     int s = c.send(frameType(kind), payload, 0, payload.length, null, f);
+    Connection next;
+    if (s == Outbound.CLOSED && (next = movedFrom(peer, c)) != null) {
+      c = next;
+      s = c.send(frameType(kind), payload, 0, payload.length, null, f);
+    }
     // A parked send is encoded (copied) at once: the caller may reuse its array.
     if (s == Outbound.FULL && queueTimeout.toNanos() > 0
         && c.park(frameType(kind), payload, f, queueTimeout.toNanos())) {
@@ -120,7 +162,13 @@ final class Sending {
     Map<PeerId, SendStatus> result = new HashMap<>();
     FrameType type = frameType(kind);
     for (PeerHandle h : registry.sortedHandles()) {
-      result.put(h.id, status(h.connection.send(type, payload, 0, payload.length, null, null, false, false)));
+      Connection c = h.connection;
+      int s = c.send(type, payload, 0, payload.length, null, null, false, false);
+      Connection next;
+      if (s == Outbound.CLOSED && (next = movedFrom(h, c)) != null) {
+        s = next.send(type, payload, 0, payload.length, null, null, false, false);
+      }
+      result.put(h.id, status(s));
     }
     return new BroadcastResult(result);
   }
