@@ -214,6 +214,8 @@ public final class ChatCommand implements Callable<Integer> {
         new ChatScan(node, console, format, Scanner.available()));
     Thread hook = new Thread(session::shutdown, "vecino-chat-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    // The input thread may be blocked reading: a failed node ends the process from elsewhere.
+    session.exitOnNodeFailure(System::exit);
     try {
       session.run(connect, scan);
     } finally {
@@ -224,7 +226,7 @@ public final class ChatCommand implements Callable<Integer> {
         // The JVM is already shutting down (Ctrl-C): the hook is running or has run.
       }
     }
-    return 0;
+    return session.failed() ? Main.EXIT_FAILURE : 0;
   }
 
   private Codec codec() {
@@ -254,7 +256,8 @@ public final class ChatCommand implements Callable<Integer> {
 
   private void debug(Throwable e) {
     if (common.debug()) {
-      e.printStackTrace(spec.commandLine().getErr());
+      // System.err, not picocli's writer: on a terminal it prints above the prompt (JLineConsole).
+      e.printStackTrace(System.err);
     }
   }
 }

@@ -6,16 +6,19 @@ import dev.vecino.examples.scan.ScanOutput;
 import dev.vecino.examples.scan.Scanner;
 import dev.vecino.p2p.PeerNode;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The chat's scan ({@code /scan}, menu item 5, {@code --scan}): lists the targets (the own
- * subnets when none are given), shows a live progress bar with the percentage, prints what
- * answered and a summary, and keeps the peers found connected (their join lines come from the
- * node's listener).
+ * subnets when none are given) and the ports, shows a live progress bar with the percentage,
+ * prints what answered (a peer with an alias under its alias, as {@code /peers} shows it) and a
+ * summary that says which open ports were this node itself, and keeps the peers found connected
+ * (their join lines come from the node's listener).
  *
  * <p>It reaches p2p-core's range scan through {@link Scanner}; a build without that API says
  * so in one error line.
@@ -49,11 +52,13 @@ final class ChatScan {
   void scan(String targets, String ports) {
     Scanner.Job job;
     try {
+      String on = ports(ports);
       if (targets == null) {
         List<String> own = scanner.defaultTargets(node);
-        console.println(format.event("scanning your own subnets: " + String.join(", ", own)));
+        console.println(format.event("scanning your own subnets " + on + ": "
+            + String.join(", ", own)));
       } else {
-        console.println(format.event("scanning " + targets));
+        console.println(format.event("scanning " + targets + " " + on));
       }
       job = scanner.start(node, new Scanner.Request(targets, ports, PROBE_TIMEOUT, true),
           progressPrinter());
@@ -70,10 +75,23 @@ final class ChatScan {
       return;
     }
     console.progress("");
+    Map<String, String> aliases = new HashMap<>();
+    node.peers().stream().filter(p -> p.alias() != null)
+        .forEach(p -> aliases.put(p.id().toString(), p.alias()));
     for (Scanner.Found f : outcome.found()) {
-      console.println(format.event("found " + ScanOutput.text(f)));
+      String alias = f.id() == null ? null : aliases.get(f.id());
+      console.println(format.event("found " + ScanOutput.text(f, alias)));
     }
     console.println(format.event(ScanOutput.summaryText(outcome)));
+  }
+
+  /** Names the ports probed: {@code on port 9999}, {@code on ports 9000-9010}. */
+  private String ports(String typed) {
+    if (typed == null) {
+      return "on port " + node.localAddress().getPort();
+    }
+    boolean several = typed.indexOf(',') >= 0 || typed.indexOf('-') >= 0;
+    return "on " + (several ? "ports " : "port ") + typed;
   }
 
   private Scanner.Progress progressPrinter() {
