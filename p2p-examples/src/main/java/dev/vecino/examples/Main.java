@@ -50,7 +50,7 @@ public final class Main implements Runnable {
 
   /**
    * The logger of the library's refused id claims (its only WARN lines): a configuration name,
-   * not an import of the internal package. {@code ChatIT} fails if the library moves them.
+   * not an import of the internal package. {@code ChatWarningSignsIT} fails if the library moves them.
    */
   static final String ID_CLAIM_LOGGER = "dev.vecino.p2p.internal.PeerRegistry";
 

@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vecino chat}: the interactive console chat. On a terminal it uses JLine (history,
  * completion, colors); with piped stdin it reads plain lines and exits 0 at end of input.
- * Chat lines and errors go to stdout, logs to stderr.
+ * Chat lines and errors go to stdout, logs to stderr. If the node fails while the chat runs,
+ * the chat prints why and exits 1 at once.
  */
 @Command(
     name = "chat",

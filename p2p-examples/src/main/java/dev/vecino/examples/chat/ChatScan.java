@@ -50,6 +50,7 @@ final class ChatScan {
    * @param ports ports as typed, or null for the node's own port
    */
   void scan(String targets, String ports) {
+    Bar bar = new Bar();
     Scanner.Job job;
     try {
       String on = ports(ports);
@@ -61,7 +62,7 @@ final class ChatScan {
         console.println(format.event("scanning " + targets + " " + on));
       }
       job = scanner.start(node, new Scanner.Request(targets, ports, PROBE_TIMEOUT, true),
-          progressPrinter());
+          progressPrinter(bar));
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       console.println(format.error(e.getMessage()));
       return;
@@ -70,11 +71,11 @@ final class ChatScan {
     try {
       outcome = job.result().join();
     } catch (CompletionException e) {
-      console.progress("");
+      bar.clear();
       console.println(format.error("scan failed: " + Errors.describe(e)));
       return;
     }
-    console.progress("");
+    bar.clear();
     Map<String, String> aliases = new HashMap<>();
     node.peers().stream().filter(p -> p.alias() != null)
         .forEach(p -> aliases.put(p.id().toString(), p.alias()));
@@ -94,7 +95,27 @@ final class ChatScan {
     return "on " + (several ? "ports " : "port ") + typed;
   }
 
-  private Scanner.Progress progressPrinter() {
+  /**
+   * The progress bar of one scan. Progress may still arrive after the result (on the callback
+   * thread): once cleared, the bar is never drawn again, so no bar is left on screen while the
+   * next prompt reads.
+   */
+  private final class Bar {
+    private boolean cleared;
+
+    synchronized void draw(String line) {
+      if (!cleared) {
+        console.progress(line);
+      }
+    }
+
+    synchronized void clear() {
+      cleared = true;
+      console.progress("");
+    }
+  }
+
+  private Scanner.Progress progressPrinter(Bar bar) {
     AtomicLong lastDraw = new AtomicLong();
     AtomicInteger lastQuarter = new AtomicInteger();
     return (done, total, peers) -> {
@@ -102,7 +123,7 @@ final class ChatScan {
         long now = System.nanoTime();
         long last = lastDraw.get();
         if ((now - last >= REDRAW_NANOS || done == total) && lastDraw.compareAndSet(last, now)) {
-          console.progress(ProgressBar.render(done, total, peers, 30));
+          bar.draw(ProgressBar.render(done, total, peers, 30));
         }
       } else {
         int quarter = ProgressBar.percent(done, total) / 25;

@@ -123,6 +123,7 @@ public final class ChatSession {
     console.println(format.error(Errors.describe(e) + "; the chat ends (exit code "
         + Main.EXIT_FAILURE + ")"));
     if (closed.compareAndSet(false, true)) {
+      console.abandonInput();
       exit.accept(Main.EXIT_FAILURE);
     }
   }

@@ -29,8 +29,10 @@ import org.jline.terminal.spi.TerminalExt;
  * left alone.
  *
  * <p><b>Thread safety:</b> {@link #println} may be called from any thread (JLine's
- * {@code printAbove} is thread-safe), so may the relayed {@code System.err};
- * {@link #readLine} belongs to the input thread.
+ * {@code printAbove} is thread-safe; while a progress bar is drawn, lines are written under
+ * this console's lock instead, the bar redrawn under them), so may the relayed
+ * {@code System.err}; {@link #progress} is called by the scan's progress thread and the input
+ * thread; {@link #readLine} belongs to the input thread.
  */
 public final class JLineConsole implements Console {
 
@@ -39,6 +41,8 @@ public final class JLineConsole implements Console {
   private final Terminal terminal;
   private final LineReader reader;
   private final String prompt;
+  /** The progress bar on screen, or null. Guarded by this. */
+  private String progress;
   /** The {@code System.err} replaced by the relay, or null when it was left alone. */
   private final PrintStream originalErr;
   private boolean closed;
@@ -112,13 +116,32 @@ public final class JLineConsole implements Console {
 
   @Override
   public void println(String line) {
+    synchronized (this) {
+      if (progress != null) {
+        // No prompt to print above while a progress bar is drawn: the line replaces the bar,
+        // and the bar is drawn again under it.
+        terminal.writer().print("\r\u001b[K" + line + "\n" + progress);
+        terminal.flush();
+        return;
+      }
+    }
     reader.printAbove(line);
   }
 
   @Override
-  public void progress(String line) {
+  public synchronized void progress(String line) {
+    progress = line.isEmpty() ? null : line;
     terminal.writer().print("\r" + line + "\u001b[K");
     terminal.flush();
+  }
+
+  @Override
+  public synchronized void abandonInput() {
+    if (reader.isReading()) {
+      // The terminal's modes are restored by JLine's shutdown hook when the process exits.
+      terminal.writer().print("\r\u001b[K");
+      terminal.flush();
+    }
   }
 
   @Override
