@@ -93,7 +93,7 @@ public final class JLineConsole implements Console {
         .build();
     if (errorIsThisTerminal(terminal)) {
       originalErr = System.err;
-      System.setErr(new PrintStream(new LineRelay(reader::printAbove), true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(new LineRelay(this::println), true, StandardCharsets.UTF_8));
     } else {
       originalErr = null;
     }

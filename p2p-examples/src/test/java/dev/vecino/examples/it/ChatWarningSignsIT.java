@@ -84,8 +84,8 @@ class ChatWarningSignsIT {
       assertTrue(line.contains("java.lang.OutOfMemoryError"), line);
       assertEquals(1, ana.awaitExit(), ana.dump());
       assertEquals(0, ana.countOut("leaving"), "no goodbye from a failed node" + ana.dump());
-      assertTrue(ana.errLines().stream().anyMatch(l -> l.contains(" ERROR ana/") && l.contains("node failed")),
-          ana.dump());
+      assertTrue(ana.errLines().stream()
+          .anyMatch(l -> l.contains(" ERROR ana/") && l.contains("node failed")), ana.dump());
     }
   }
 

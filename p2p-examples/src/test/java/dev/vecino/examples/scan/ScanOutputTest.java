@@ -35,9 +35,9 @@ class ScanOutputTest {
     assertEquals("scan done in 5 ms: 8 probed, 8 open (2 are this node, 5 more addresses of the nodes"
         + " listed), 1 peer",
         ScanOutput.summaryText(new Outcome(List.of(ANA), 8, 8, 2, Duration.ofMillis(5), false)));
+    Found web = new Found(Kind.NOT_PEER, new InetSocketAddress("127.0.0.3", 80), null, null, null, -1);
     assertEquals("scan cancelled after 5 ms: 8 probed, 2 open (1 more address of the nodes listed), 0 peers",
-        ScanOutput.summaryText(new Outcome(List.of(new Found(Kind.NOT_PEER,
-            new InetSocketAddress("127.0.0.3", 80), null, null, null, -1)), 8, 2, Duration.ofMillis(5), true)));
+        ScanOutput.summaryText(new Outcome(List.of(web), 8, 2, Duration.ofMillis(5), true)));
   }
 
   @Test
