@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vecino chat}: the interactive console chat. On a terminal it uses JLine (history,
  * completion, colors); with piped stdin it reads plain lines and exits 0 at end of input.
- * Chat lines and errors go to stdout, logs to stderr.
+ * Chat lines and errors go to stdout, logs to stderr. If the node fails while the chat runs,
+ * the chat prints why and exits 1 at once.
  */
 @Command(
     name = "chat",
@@ -214,6 +215,8 @@ public final class ChatCommand implements Callable<Integer> {
         new ChatScan(node, console, format, Scanner.available()));
     Thread hook = new Thread(session::shutdown, "vecino-chat-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    // The input thread may be blocked reading: a failed node ends the process from elsewhere.
+    session.exitOnNodeFailure(System::exit);
     try {
       session.run(connect, scan);
     } finally {
@@ -224,7 +227,7 @@ public final class ChatCommand implements Callable<Integer> {
         // The JVM is already shutting down (Ctrl-C): the hook is running or has run.
       }
     }
-    return 0;
+    return session.failed() ? Main.EXIT_FAILURE : 0;
   }
 
   private Codec codec() {
@@ -254,7 +257,8 @@ public final class ChatCommand implements Callable<Integer> {
 
   private void debug(Throwable e) {
     if (common.debug()) {
-      e.printStackTrace(spec.commandLine().getErr());
+      // System.err, not picocli's writer: on a terminal it prints above the prompt (JLineConsole).
+      e.printStackTrace(System.err);
     }
   }
 }

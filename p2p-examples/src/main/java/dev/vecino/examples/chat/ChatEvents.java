@@ -4,10 +4,12 @@ import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.Message;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerListener;
+import java.net.InetSocketAddress;
 
 /**
- * Prints the node's peer events as chat lines: joins, leaves with their reason, messages, and
- * calls (with the terminal bell).
+ * Prints the node's peer events as chat lines: joins, leaves with their reason, messages, calls
+ * (with the terminal bell), and a peer's move to another connection (which stands out when it
+ * comes from another address: docs/reliability.md lists it among the signs to watch for).
  *
  * <p><b>Threads:</b> called on the node's callback thread; it only prints, through the
  * thread-safe {@link Console#println}.
@@ -41,6 +43,12 @@ final class ChatEvents implements PeerListener {
       default -> console.println(format.event(ChatFormat.label(from) + " sent a "
           + message.kind() + " message"));
     }
+  }
+
+  @Override
+  public void onConnectionReplaced(Peer peer, InetSocketAddress oldRemote,
+      InetSocketAddress newRemote) {
+    console.println(format.replaced(peer, oldRemote, newRemote));
   }
 
   @Override

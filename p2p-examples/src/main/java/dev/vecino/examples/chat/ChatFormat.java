@@ -101,6 +101,30 @@ public final class ChatFormat {
   }
 
   /**
+   * Formats a peer's move to another connection without a disconnect ({@code
+   * PeerListener.onConnectionReplaced}): {@code ~ bob (3f2a9c01) is now at 127.0.0.2:41203 (was
+   * 127.0.0.2:5000): connection replaced}. A move to another host address stands out (a
+   * {@code !} mark, bold red, and a warning): ids are claimed, not proven, so the new connection
+   * may be someone else using the peer's id (docs/reliability.md).
+   *
+   * @param peer the peer, already at {@code newRemote}
+   * @param oldRemote the other end of the connection given up
+   * @param newRemote the other end of the connection now in use
+   * @return the line
+   */
+  public String replaced(Peer peer, InetSocketAddress oldRemote, InetSocketAddress newRemote) {
+    boolean sameHost = oldRemote.getAddress() != null
+        && oldRemote.getAddress().equals(newRemote.getAddress());
+    String text = label(peer) + " (" + peer.id().shortId() + ") is now at " + address(newRemote)
+        + " (was " + address(oldRemote) + "): connection replaced";
+    if (sameHost) {
+      return event(paint("33", "~ " + text));
+    }
+    return event(paint("1;31", "! " + text + " from another address")
+        + "; ids are not proven: if " + label(peer) + " did not move, this may be someone else");
+  }
+
+  /**
    * Formats a text message from a peer: {@code [12:00:01] bob: hola}.
    *
    * @param from the sender

@@ -6,16 +6,19 @@ import dev.vecino.examples.scan.ScanOutput;
 import dev.vecino.examples.scan.Scanner;
 import dev.vecino.p2p.PeerNode;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The chat's scan ({@code /scan}, menu item 5, {@code --scan}): lists the targets (the own
- * subnets when none are given), shows a live progress bar with the percentage, prints what
- * answered and a summary, and keeps the peers found connected (their join lines come from the
- * node's listener).
+ * subnets when none are given) and the ports, shows a live progress bar with the percentage,
+ * prints what answered (a peer with an alias under its alias, as {@code /peers} shows it) and a
+ * summary that says which open ports were this node itself, and keeps the peers found connected
+ * (their join lines come from the node's listener).
  *
  * <p>It reaches p2p-core's range scan through {@link Scanner}; a build without that API says
  * so in one error line.
@@ -47,16 +50,19 @@ final class ChatScan {
    * @param ports ports as typed, or null for the node's own port
    */
   void scan(String targets, String ports) {
+    Bar bar = new Bar();
     Scanner.Job job;
     try {
+      String on = ports(ports);
       if (targets == null) {
         List<String> own = scanner.defaultTargets(node);
-        console.println(format.event("scanning your own subnets: " + String.join(", ", own)));
+        console.println(format.event("scanning your own subnets " + on + ": "
+            + String.join(", ", own)));
       } else {
-        console.println(format.event("scanning " + targets));
+        console.println(format.event("scanning " + targets + " " + on));
       }
       job = scanner.start(node, new Scanner.Request(targets, ports, PROBE_TIMEOUT, true),
-          progressPrinter());
+          progressPrinter(bar));
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       console.println(format.error(e.getMessage()));
       return;
@@ -65,18 +71,51 @@ final class ChatScan {
     try {
       outcome = job.result().join();
     } catch (CompletionException e) {
-      console.progress("");
+      bar.clear();
       console.println(format.error("scan failed: " + Errors.describe(e)));
       return;
     }
-    console.progress("");
+    bar.clear();
+    Map<String, String> aliases = new HashMap<>();
+    node.peers().stream().filter(p -> p.alias() != null)
+        .forEach(p -> aliases.put(p.id().toString(), p.alias()));
     for (Scanner.Found f : outcome.found()) {
-      console.println(format.event("found " + ScanOutput.text(f)));
+      String alias = f.id() == null ? null : aliases.get(f.id());
+      console.println(format.event("found " + ScanOutput.text(f, alias)));
     }
     console.println(format.event(ScanOutput.summaryText(outcome)));
   }
 
-  private Scanner.Progress progressPrinter() {
+  /** Names the ports probed: {@code on port 9999}, {@code on ports 9000-9010}. */
+  private String ports(String typed) {
+    if (typed == null) {
+      return "on port " + node.localAddress().getPort();
+    }
+    boolean several = typed.indexOf(',') >= 0 || typed.indexOf('-') >= 0;
+    return "on " + (several ? "ports " : "port ") + typed;
+  }
+
+  /**
+   * The progress bar of one scan. Progress may still arrive after the result (on the callback
+   * thread): once cleared, the bar is never drawn again, so no bar is left on screen while the
+   * next prompt reads.
+   */
+  private final class Bar {
+    private boolean cleared;
+
+    synchronized void draw(String line) {
+      if (!cleared) {
+        console.progress(line);
+      }
+    }
+
+    synchronized void clear() {
+      cleared = true;
+      console.progress("");
+    }
+  }
+
+  private Scanner.Progress progressPrinter(Bar bar) {
     AtomicLong lastDraw = new AtomicLong();
     AtomicInteger lastQuarter = new AtomicInteger();
     return (done, total, peers) -> {
@@ -84,7 +123,7 @@ final class ChatScan {
         long now = System.nanoTime();
         long last = lastDraw.get();
         if ((now - last >= REDRAW_NANOS || done == total) && lastDraw.compareAndSet(last, now)) {
-          console.progress(ProgressBar.render(done, total, peers, 30));
+          bar.draw(ProgressBar.render(done, total, peers, 30));
         }
       } else {
         int quarter = ProgressBar.percent(done, total) / 25;

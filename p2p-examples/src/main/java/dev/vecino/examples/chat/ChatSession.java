@@ -1,19 +1,26 @@
 package dev.vecino.examples.chat;
 
+import dev.vecino.examples.Main;
+import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.HostPort;
 import dev.vecino.p2p.PeerNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * One run of the chat: prints the start-up line and the menu, then reads lines until
  * {@code /quit}, menu item 9, end of input or Ctrl-C, and closes the node so peers see a clean
- * disconnect.
+ * disconnect. If the node fails instead (its {@code closeFuture()} completes with a
+ * {@code NodeFailedException}), the chat says why and ends with exit code 1
+ * ({@link #exitOnNodeFailure}).
  *
  * <p><b>Threads:</b> {@link #run} owns the input thread; {@link #shutdown} may also be called
- * by a shutdown hook and is idempotent.
+ * by a shutdown hook and is idempotent; a node failure is handled on a thread of its own,
+ * which may end the process while the input thread is blocked reading.
  */
 public final class ChatSession {
 
@@ -29,17 +36,22 @@ public final class ChatSession {
       "  8. disconnect (one or all)",
       "  9. exit");
 
-  static final List<String> HELP = List.of(
-      "  /connect host:port            connect to a peer",
-      "  /scan [targets] [--port P]    scan and connect to the peers found",
-      "  /peers                        show connections and this node's addresses",
-      "  /msg <index|alias|name> text  private message",
-      "  /all text                     message to all (so is any other line)",
-      "  /name <index> [alias]         name a connection (no alias clears it)",
-      "  /call <index|alias|name> [text]  call a peer",
-      "  /disconnect <index|alias|name|all>",
-      "  /menu, ?                      show the numbered menu",
-      "  /quit                         leave (so do Ctrl-C and Ctrl-D)");
+  /** The answer that scans the own subnets in menu item 5. */
+  private static final String OWN = "own";
+
+  /** The slash commands and what each does, as {@code /help} shows them. */
+  static final List<String> HELP = columns(List.of(
+      "/connect host:port", "connect to a peer",
+      "/scan [targets] [--port P]", "scan and connect to the peers found",
+      "/peers", "connections and this node's addresses",
+      "/msg <index|alias|name> text", "private message",
+      "/all text", "message to all (so is any other line)",
+      "//text", "message \"/text\" to all",
+      "/name <index> [alias]", "name a connection (no alias clears it)",
+      "/call <index|alias|name> [text]", "call a peer: they see it and hear a bell",
+      "/disconnect <index|alias|name|all>", "disconnect one peer, or all",
+      "/menu, ?", "show the numbered menu",
+      "/quit", "leave (so do Ctrl-C and Ctrl-D)"));
 
   private final PeerNode node;
   private final Console console;
@@ -47,7 +59,8 @@ public final class ChatSession {
   private final ChatActions actions;
   private final ChatScan scan;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private boolean quit;
+  private volatile boolean failed;
+  private volatile boolean quit;
 
   ChatSession(PeerNode node, Console console, ChatFormat format, ChatActions actions,
       ChatScan scan) {
@@ -81,6 +94,47 @@ public final class ChatSession {
       handle(InputParser.parse(line));
     }
     shutdown();
+  }
+
+  /**
+   * Ends the chat when the node fails: prints the cause as an error line and calls
+   * {@code exit} with {@link Main#EXIT_FAILURE}, unless the chat is already leaving. A normal
+   * close changes nothing. The input thread may be blocked reading a line that will never
+   * come, so {@code exit} must end the process ({@code System::exit}; the shutdown hook then
+   * finds the session closed and says no goodbye, and the terminal is restored by JLine's own
+   * hook).
+   *
+   * @param exit ends the process with the given status; called on a thread of its own
+   */
+  void exitOnNodeFailure(IntConsumer exit) {
+    node.closeFuture().whenComplete((v, e) -> {
+      if (e == null) {
+        return;
+      }
+      // Not on the node's failure thread: exit runs shutdown hooks, which may wait for it.
+      Thread t = new Thread(() -> failed(e, exit), "vecino-chat-failed");
+      t.start();
+    });
+  }
+
+  private void failed(Throwable e, IntConsumer exit) {
+    failed = true;
+    quit = true;
+    console.println(format.error(Errors.describe(e) + "; the chat ends (exit code "
+        + Main.EXIT_FAILURE + ")"));
+    if (closed.compareAndSet(false, true)) {
+      console.abandonInput();
+      exit.accept(Main.EXIT_FAILURE);
+    }
+  }
+
+  /**
+   * Returns whether the node failed while the chat ran.
+   *
+   * @return true after a failure: the chat's exit code is then {@link Main#EXIT_FAILURE}
+   */
+  boolean failed() {
+    return failed;
   }
 
   /** Closes the node (BYE to every peer) once; later calls do nothing. */
@@ -128,38 +182,52 @@ public final class ChatSession {
     }
   }
 
-  /** Runs a menu item, asking for what it needs like the original program. */
+  /**
+   * Runs a menu item, asking for what it needs like the original program. An empty answer to
+   * any question cancels the item; where "none" is a real answer (no alias, a call without a
+   * message) it is {@code -}.
+   */
   private void menuItem(int n) {
     switch (n) {
       case 1 -> answer("peer address (host:port): ").ifPresent(actions::connect);
-      case 2 -> ask("message to all: ").ifPresent(actions::broadcast);
+      case 2 -> answer("message to all: ").ifPresent(actions::broadcast);
       case 3 -> withPeer("send to (index, alias or name): ",
-          t -> ask("message: ").ifPresent(text -> actions.direct(t, text)));
+          t -> answer("message: ").ifPresent(text -> actions.direct(t, text)));
       case 4 -> actions.peers();
-      case 5 -> {
-        Optional<String> targets = ask("targets (empty for your own subnets): ");
-        Optional<String> ports = targets.flatMap(t -> ask("port (empty for "
-            + node.localAddress().getPort() + "): "));
-        ports.ifPresent(p -> scan.scan(targets.get().isBlank() ? null : targets.get().strip(),
-            p.isBlank() ? null : p.strip()));
-      }
+      case 5 -> answer("scan what (targets [--port P], or 'own' for your own subnets): ")
+          .ifPresent(this::scanAnswer);
       case 6 -> withPeer("name which connection (index): ",
-          t -> ask("alias (empty clears it): ")
-              .ifPresent(a -> actions.name(t, a.isBlank() ? null : a.strip())));
+          t -> answer("alias (- clears it): ").ifPresent(a -> actions.name(t, none(a) ? null : a)));
       case 7 -> withPeer("call whom (index, alias or name): ",
-          t -> ask("message (optional): ").ifPresent(text -> actions.call(t, text.strip())));
+          t -> answer("message (- for none): ").ifPresent(text -> actions.call(t, none(text) ? "" : text)));
       case 8 -> {
         if (node.peers().isEmpty()) {
           console.println(format.error("no peers connected"));
           return;
         }
         actions.shortList();
-        ask("disconnect which (index, alias, name, or all) [all]: ")
-            .ifPresent(t -> actions.disconnect(t.isBlank() ? "all" : t.strip()));
+        answer("disconnect which (index, alias, name, or all): ").ifPresent(actions::disconnect);
       }
       case 9 -> quit = true;
       default -> console.println(format.error("no menu item " + n + " (type ? for the menu)"));
     }
+  }
+
+  /** Menu item 5's answer: what {@code /scan} takes, or {@code own} for the own subnets. */
+  private void scanAnswer(String answer) {
+    ChatInput input = InputParser.parse("/scan " + answer);
+    if (input instanceof ChatInput.Scan s && s.targets() == null) {
+      // Only "own" scans the own subnets here: a forgotten target must not sweep a network.
+      console.println(format.error("no targets: type them (e.g. 192.168.1.0/24) or 'own'"));
+    } else if (input instanceof ChatInput.Scan s) {
+      scan.scan(s.targets().equalsIgnoreCase(OWN) ? null : s.targets(), s.ports());
+    } else {
+      handle(input);
+    }
+  }
+
+  private static boolean none(String answer) {
+    return answer.equals("-");
   }
 
   /**
@@ -183,6 +251,20 @@ public final class ChatSession {
       return Optional.empty();
     }
     return a;
+  }
+
+  /** Formats two columns, the second aligned after the longest entry of the first. */
+  private static List<String> columns(List<String> pairs) {
+    int width = 0;
+    for (int i = 0; i < pairs.size(); i += 2) {
+      width = Math.max(width, pairs.get(i).length());
+    }
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < pairs.size(); i += 2) {
+      String left = pairs.get(i);
+      lines.add("  " + left + " ".repeat(width - left.length() + 2) + pairs.get(i + 1));
+    }
+    return List.copyOf(lines);
   }
 
   /** Asks a question; end of input means leave, so the answer is then empty. */

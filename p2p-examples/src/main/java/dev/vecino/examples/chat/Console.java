@@ -27,12 +27,22 @@ public interface Console extends AutoCloseable {
 
   /**
    * Redraws a transient status line in place (a progress bar) on a terminal; elsewhere does
-   * nothing, and the caller prints milestones with {@link #println} instead. Call only from
-   * the input thread while no line is being read; finish with {@link #println}.
+   * nothing, and the caller prints milestones with {@link #println} instead. Call only while no
+   * line is being read (from the input thread, or the thread reporting the progress meanwhile);
+   * lines printed meanwhile appear above the bar; an empty line clears it, before the next
+   * prompt.
    *
-   * @param line the status, shorter than the terminal is wide
+   * @param line the status, shorter than the terminal is wide; empty to clear it
    */
   void progress(String line);
+
+  /**
+   * Gives up the line being read for good, before the process exits from another thread while
+   * the input thread still waits in {@link #readLine} (the node failed): on a terminal the prompt
+   * and what was typed are erased, so the shell's prompt starts on a clean line; elsewhere does
+   * nothing. Any thread.
+   */
+  default void abandonInput() {}
 
   /**
    * Rings the terminal bell; does nothing when not on a terminal.

@@ -3,6 +3,7 @@ package dev.vecino.examples.cli;
 import dev.vecino.p2p.ConfigurationException;
 import dev.vecino.p2p.ConnectTimeoutException;
 import dev.vecino.p2p.NodeClosedException;
+import dev.vecino.p2p.NodeFailedException;
 import dev.vecino.p2p.NotAPeerException;
 import dev.vecino.p2p.OtherGroupException;
 import dev.vecino.p2p.PeerDisconnectedException;
@@ -85,6 +86,10 @@ public final class Errors {
     }
     if (e instanceof PeerDisconnectedException) {
       return "the peer disconnected";
+    }
+    if (e instanceof NodeFailedException && e.getMessage() != null) {
+      // Names the node, the thread that died and the error: the one thing to report.
+      return e.getMessage();
     }
     if (e instanceof NodeClosedException) {
       return "the node is closed";

@@ -24,9 +24,22 @@ public final class ScanOutput {
    * @return the line
    */
   public static String text(Found f) {
+    return text(f, null);
+  }
+
+  /**
+   * Formats one answering address as text, naming a peer by the alias the user gave it, as the
+   * chat's peer table does: {@code 127.0.0.2:9999  anita (ana)  3f9a1c2e  rtt 312 µs}.
+   *
+   * @param f the result
+   * @param alias the peer's alias, or null for none
+   * @return the line
+   */
+  public static String text(Found f, String alias) {
     String where = address(f.address());
+    String who = alias == null ? f.name() : alias + " (" + f.name() + ")";
     return switch (f.kind()) {
-      case PEER -> where + "  " + ChatFormat.clean(f.name()) + "  " + shortId(f.id())
+      case PEER -> where + "  " + ChatFormat.clean(who) + "  " + shortId(f.id())
           + (f.rttMicros() >= 0 ? "  rtt " + f.rttMicros() + " µs" : "");
       case OTHER_GROUP -> where + "  Vecino node of another group"
           + (f.group() != null ? " (" + ChatFormat.clean(f.group()) + ")" : "");
@@ -35,14 +48,25 @@ public final class ScanOutput {
   }
 
   /**
-   * Formats the summary as text.
+   * Formats the summary as text. Open ports listed nowhere are explained: the scanning node
+   * itself, and nodes already listed answering again on another address.
    *
    * @param o the outcome
-   * @return e.g. {@code scan done in 53 ms: 254 probed, 3 open, 2 peers}
+   * @return e.g. {@code scan done in 53 ms: 254 probed, 3 open, 2 peers}, or
+   *     {@code 8 probed, 2 open (1 is this node), 1 peer}
    */
   public static String summaryText(Outcome o) {
+    String unlisted = "";
+    if (o.self() > 0) {
+      unlisted = o.self() + (o.self() == 1 ? " is" : " are") + " this node";
+    }
+    if (o.repeats() > 0) {
+      unlisted += (unlisted.isEmpty() ? "" : ", ") + o.repeats() + " more "
+          + (o.repeats() == 1 ? "address" : "addresses") + " of the nodes listed";
+    }
     return "scan " + (o.cancelled() ? "cancelled after " : "done in ") + o.duration().toMillis()
-        + " ms: " + o.probed() + " probed, " + o.open() + " open, " + o.peers()
+        + " ms: " + o.probed() + " probed, " + o.open() + " open"
+        + (unlisted.isEmpty() ? "" : " (" + unlisted + ")") + ", " + o.peers()
         + (o.peers() == 1 ? " peer" : " peers");
   }
 

@@ -124,14 +124,40 @@ public interface Scanner {
    * @param found every address that answered, peers first
    * @param probed address-port pairs probed
    * @param open pairs that accepted a connection
+   * @param self pairs of {@code open} where the scanning node itself answered (listed nowhere)
    * @param duration how long the scan took
    * @param cancelled whether it was cancelled before the end
    */
-  record Outcome(List<Found> found, long probed, long open, Duration duration,
+  record Outcome(List<Found> found, long probed, long open, long self, Duration duration,
       boolean cancelled) {
     /** Copies the list. */
     public Outcome {
       found = List.copyOf(found);
+    }
+
+    /**
+     * An outcome where the scanning node was not among the answers.
+     *
+     * @param found every address that answered, peers first
+     * @param probed address-port pairs probed
+     * @param open pairs that accepted a connection
+     * @param duration how long the scan took
+     * @param cancelled whether it was cancelled before the end
+     */
+    public Outcome(List<Found> found, long probed, long open, Duration duration,
+        boolean cancelled) {
+      this(found, probed, open, 0, duration, cancelled);
+    }
+
+    /**
+     * Returns how many open pairs are listed nowhere though not the scanning node: nodes
+     * already listed, answering again on another address (a node bound to {@code 0.0.0.0}
+     * answers on every loopback address; each node is listed once).
+     *
+     * @return the count, 0 or more
+     */
+    public long repeats() {
+      return Math.max(0, open - self - found.size());
     }
 
     /**

@@ -9,7 +9,14 @@ import dev.vecino.p2p.ScanReport;
 import dev.vecino.p2p.ScanResult;
 import dev.vecino.p2p.discovery.Ports;
 import dev.vecino.p2p.discovery.Targets;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -46,11 +53,12 @@ final class CoreScanner implements Scanner {
           }
         })
         .build();
+    long self = selfCandidates(targets, ports, listening(node));
     ScanHandle handle = node.scan(targets, ports, options);
     return new Job() {
       @Override
       public CompletableFuture<Outcome> result() {
-        return handle.report().thenApply(CoreScanner::outcome);
+        return handle.report().thenApply(r -> outcome(r, self));
       }
 
       @Override
@@ -60,12 +68,74 @@ final class CoreScanner implements Scanner {
     };
   }
 
-  static Outcome outcome(ScanReport r) {
+  /**
+   * Converts the core's report. The report counts the scanning node's own answers in
+   * {@code open} and lists them nowhere, without a count of their own: they are the candidates
+   * that are the node's own listening address, of which only those that answered count.
+   *
+   * @param selfCandidates how many candidates are the node itself (see {@link #selfCandidates})
+   */
+  static Outcome outcome(ScanReport r, long selfCandidates) {
     List<Found> found = new ArrayList<>();
     r.peers().forEach(s -> found.add(found(Kind.PEER, s)));
     r.otherGroup().forEach(s -> found.add(found(Kind.OTHER_GROUP, s)));
     r.notPeers().forEach(s -> found.add(found(Kind.NOT_PEER, s)));
-    return new Outcome(found, r.probed(), r.open(), r.duration(), r.cancelled());
+    long unlisted = Math.max(0, r.open() - found.size());
+    return new Outcome(found, r.probed(), r.open(), Math.min(selfCandidates, unlisted), r.duration(),
+        r.cancelled());
+  }
+
+  /** The node's listening address, or null for a node that does not listen ({@code vecino scan}). */
+  private static InetSocketAddress listening(PeerNode node) {
+    try {
+      return node.localAddress();
+    } catch (IllegalStateException e) {
+      // Started without a listener: no candidate can be this node.
+      return null;
+    }
+  }
+
+  /**
+   * Counts the candidates that reach the node itself: its bound address on its port, or, bound to
+   * a wildcard, every local address (on Linux every 127.x address too) on its port. An estimate
+   * from above (an address of an interface that is down is counted): {@link #outcome} caps it
+   * with the open candidates nothing was listed for.
+   *
+   * @param local the node's listening address, or null when it does not listen
+   */
+  static long selfCandidates(Targets targets, Ports ports, InetSocketAddress local) {
+    if (local == null) {
+      return 0;
+    }
+    int port = local.getPort();
+    if (ports.ranges().stream().noneMatch(r -> r.first() <= port && port <= r.last())) {
+      return 0;
+    }
+    InetAddress bound = local.getAddress();
+    if (!bound.isAnyLocalAddress()) {
+      return targets.contains(bound) ? 1 : 0;
+    }
+    long n;
+    try {
+      Targets loopback = Targets.range((Inet4Address) InetAddress.getByName("127.0.0.0"),
+          (Inet4Address) InetAddress.getByName("127.255.255.255"));
+      n = targets.size() - targets.minus(loopback).size();
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("a literal address did not parse", e);
+    }
+    try {
+      for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+          boolean countedAbove = a instanceof Inet4Address && a.isLoopbackAddress();
+          if (!countedAbove && targets.contains(a)) {
+            n++;
+          }
+        }
+      }
+    } catch (SocketException e) {
+      // No interface list: the loopback count stands; the summary may then leave some out.
+    }
+    return n;
   }
 
   private static Found found(Kind kind, ScanResult s) {

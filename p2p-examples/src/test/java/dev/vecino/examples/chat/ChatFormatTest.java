@@ -58,6 +58,31 @@ class ChatFormatTest {
   }
 
   @Test
+  void aReplacedConnectionNamesBothAddressesAndStandsOutWhenTheHostChanged() {
+    Peer bob = fakePeer("b0b", "bob", null);
+    InetSocketAddress was = new InetSocketAddress("127.0.0.2", 5000);
+    assertEquals("[12:00:05] ~ bob (b0b00000) is now at 127.0.0.2:41203 (was 127.0.0.2:5000):"
+        + " connection replaced", plain.replaced(bob, was, new InetSocketAddress("127.0.0.2", 41203)));
+    assertEquals("[12:00:05] ! bob (b0b00000) is now at 127.0.0.9:41203 (was 127.0.0.2:5000):"
+        + " connection replaced from another address; ids are not proven: if bob did not move,"
+        + " this may be someone else",
+        plain.replaced(bob, was, new InetSocketAddress("127.0.0.9", 41203)));
+    ChatFormat color = new ChatFormat(clock, true);
+    assertTrue(color.replaced(bob, was, new InetSocketAddress("127.0.0.9", 1)).contains("\u001b[1;31m! bob"));
+    assertTrue(color.replaced(bob, was, new InetSocketAddress("127.0.0.2", 1)).contains("\u001b[33m~ bob"));
+    Peer sneaky = fakePeer("5ea", "mal\u202Eyrot\u001b[2J", "b\u200Bob");
+    String line = plain.replaced(sneaky, was, new InetSocketAddress("127.0.0.9", 1));
+    assertTrue(line.startsWith("[12:00:05] ! b\\u200bob (5ea00000) is now at 127.0.0.9:1"), line);
+    assertTrue(line.endsWith("if b\\u200bob did not move, this may be someone else"), line);
+    assertFalse(plain.replaced(fakePeer("5ea", "x\u001b[2J", null), was, was).contains("\u001b"));
+  }
+
+  /** A peer handle with just what the formatter reads. */
+  static Peer fakePeer(String idPrefix, String name, String alias) {
+    return new FakePeer(PeerSelectorTest.peer(idPrefix, name, alias));
+  }
+
+  @Test
   void agesAreShort() {
     assertEquals("59s", ChatFormat.ago(Duration.ofSeconds(59)));
     assertEquals("2m", ChatFormat.ago(Duration.ofSeconds(150)));

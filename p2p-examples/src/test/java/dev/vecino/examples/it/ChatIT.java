@@ -86,6 +86,12 @@ class ChatIT {
       ana.send("?");
       assertTrue(ana.countOut("9. exit") >= 1);
       ana.send("8").send("");
+      ana.awaitOut("] cancelled");
+      ana.send("5").send("");
+      ana.awaitOut(l -> l.endsWith("] cancelled") && ana.countOut("] cancelled") == 2);
+      ana.send("/peers");
+      ana.awaitOut(l -> l.startsWith("1  roberto (bob) [") && ana.countOut("1  roberto (bob) [") == 2);
+      ana.send("8").send("all");
       bob.awaitOut("- ana left (closed by peer");
       ana.send("9");
       assertEquals(0, ana.awaitExit(), ana.dump());

@@ -1,10 +1,13 @@
 package dev.vecino.examples.it;
 
+import dev.vecino.p2p.PeerId;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -13,6 +16,28 @@ import org.junit.jupiter.api.Assumptions;
 final class Net {
 
   private Net() {}
+
+  /**
+   * Connects to a node from {@code from} and completes the handshake claiming {@code id} and
+   * {@code name} (docs/PROTOCOL.md 1.2), then goes silent: it never reads and never answers a
+   * PING, like a peer whose host froze. Close the socket to end it.
+   */
+  static Socket frozenPeer(InetSocketAddress node, String from, PeerId id, String name)
+      throws IOException {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(from, 0));
+    s.connect(node, 5000);
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    byte[] g = "vecino".getBytes(StandardCharsets.UTF_8);
+    ByteBuffer hello = ByteBuffer.allocate(4 + 1 + 4 + 2 + 16 + 2 + 1 + n.length + 1 + g.length);
+    hello.putInt(hello.capacity() - 4).put((byte) 1);
+    hello.put(new byte[] {'V', 'C', 'N', 'O'}).put((byte) 1).put((byte) 1);
+    hello.putLong(id.high()).putLong(id.low()).putShort((short) 0);
+    hello.put((byte) n.length).put(n).put((byte) g.length).put(g);
+    s.getOutputStream().write(hello.array());
+    s.getOutputStream().flush();
+    return s;
+  }
 
   /** Returns a port on 127.0.0.1 that nothing listens on (it did a moment ago). */
   static int closedPort() throws IOException {

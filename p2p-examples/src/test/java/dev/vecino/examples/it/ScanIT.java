@@ -1,6 +1,7 @@
 package dev.vecino.examples.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -52,12 +53,32 @@ class ScanIT {
       String line = bob.awaitOut(l -> l.contains("] scan done in ")
           || l.contains("scanning is not available in this build"));
       Assumptions.assumeFalse(line.contains("not available"), "this build has no range-scan API yet");
-      bob.awaitOut("] scanning 127.0.0.1-4");
+      bob.awaitOut("] scanning 127.0.0.1-4 on port " + ana.port());
       bob.awaitOut("] found 127.0.0.1:" + ana.port() + "  ana  ");
       bob.awaitOut(l -> l.matches(".*] scan done in \\d+ ms: 4 probed, 1 open, 1 peer"));
       ana.awaitOut("+ bob joined");
       bob.send("/peers");
       bob.awaitOut(l -> l.startsWith("1  ana ["));
+    }
+  }
+
+  @Test
+  void chatScanNamesThePortsAnAliasAndItsOwnNode() throws Exception {
+    try (VecinoProcess ana = VecinoProcess.chat("ana", tmp.resolve("ana"));
+         VecinoProcess bob = VecinoProcess.chat("bob", tmp.resolve("bob"))) {
+      bob.send("/connect " + ana.address());
+      bob.awaitOut("+ ana joined");
+      bob.send("/name ana anita");
+      bob.awaitOut("ana is now known as anita");
+      bob.send("/scan 127.0.0.1-4 --port " + ana.port() + "," + bob.port());
+      String line = bob.awaitOut(l -> l.contains("] scan done in ")
+          || l.contains("scanning is not available in this build"));
+      Assumptions.assumeFalse(line.contains("not available"), "this build has no range-scan API yet");
+      bob.awaitOut("] scanning 127.0.0.1-4 on ports " + ana.port() + "," + bob.port());
+      bob.awaitOut("] found 127.0.0.1:" + ana.port() + "  anita (ana)  ");
+      assertEquals(0, bob.countOut("found 127.0.0.1:" + bob.port()), bob.dump());
+      assertTrue(line.matches(".*] scan done in \\d+ ms: 8 probed, 2 open \\(1 is this node\\), 1 peer"),
+          line + bob.dump());
     }
   }
 }

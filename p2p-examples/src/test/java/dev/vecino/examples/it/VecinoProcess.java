@@ -43,10 +43,16 @@ final class VecinoProcess implements AutoCloseable {
 
   /** Starts the jar with the given arguments. */
   static VecinoProcess start(String label, String... args) throws IOException {
+    return start(label, List.of(), args);
+  }
+
+  /** Starts the jar with the given JVM options (e.g. {@code -Xmx32m}) and arguments. */
+  static VecinoProcess start(String label, List<String> jvm, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xshare:auto");
     cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.addAll(jvm);
     cmd.add("-jar");
     cmd.add(jar());
     cmd.addAll(List.of(args));
@@ -57,10 +63,16 @@ final class VecinoProcess implements AutoCloseable {
 
   /** Starts a chat on 127.0.0.1, any free port, with its own config directory. */
   static VecinoProcess chat(String name, Path configDir, String... more) throws IOException {
+    return chat(name, configDir, List.of(), more);
+  }
+
+  /** Starts a chat like {@link #chat(String, Path, String...)}, with JVM options. */
+  static VecinoProcess chat(String name, Path configDir, List<String> jvm, String... more)
+      throws IOException {
     List<String> args = new ArrayList<>(List.of("chat", "--name", name, "--bind", "127.0.0.1",
         "--port", "0", "--config-dir", configDir.toString()));
     args.addAll(List.of(more));
-    VecinoProcess p = start(name, args.toArray(String[]::new));
+    VecinoProcess p = start(name, jvm, args.toArray(String[]::new));
     p.awaitOut(LISTENING.asPredicate());
     return p;
   }

@@ -1,0 +1,54 @@
+package dev.vecino.examples.scan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vecino.examples.scan.Scanner.Found;
+import dev.vecino.examples.scan.Scanner.Kind;
+import dev.vecino.examples.scan.Scanner.Outcome;
+import dev.vecino.p2p.discovery.Ports;
+import dev.vecino.p2p.discovery.Targets;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Scan lines and summaries; the count of the scanning node's own answers. Nothing is probed. */
+class ScanOutputTest {
+
+  private static final Found ANA = new Found(Kind.PEER, new InetSocketAddress("127.0.0.2", 9999),
+      "ana", "3f9a1c2e" + "0".repeat(24), "vecino", 312);
+
+  @Test
+  void aPeerWithAnAliasIsListedUnderItsAliasAndName() {
+    assertEquals("127.0.0.2:9999  ana  3f9a1c2e  rtt 312 µs", ScanOutput.text(ANA));
+    assertEquals("127.0.0.2:9999  anita (ana)  3f9a1c2e  rtt 312 µs", ScanOutput.text(ANA, "anita"));
+    assertEquals("127.0.0.2:9999  a\\u202en (ana)  3f9a1c2e  rtt 312 µs",
+        ScanOutput.text(ANA, "a\u202En"), "an alias is escaped like a name");
+  }
+
+  @Test
+  void theSummarySaysWhichOpenPortsAreListedNowhereAndWhy() {
+    assertEquals("scan done in 5 ms: 8 probed, 1 open, 1 peer",
+        ScanOutput.summaryText(new Outcome(List.of(ANA), 8, 1, 0, Duration.ofMillis(5), false)));
+    assertEquals("scan done in 5 ms: 8 probed, 2 open (1 is this node), 1 peer",
+        ScanOutput.summaryText(new Outcome(List.of(ANA), 8, 2, 1, Duration.ofMillis(5), false)));
+    assertEquals("scan done in 5 ms: 8 probed, 8 open (2 are this node, 5 more addresses of the nodes"
+        + " listed), 1 peer",
+        ScanOutput.summaryText(new Outcome(List.of(ANA), 8, 8, 2, Duration.ofMillis(5), false)));
+    Found web = new Found(Kind.NOT_PEER, new InetSocketAddress("127.0.0.3", 80), null, null, null, -1);
+    assertEquals("scan cancelled after 5 ms: 8 probed, 2 open (1 more address of the nodes listed), 0 peers",
+        ScanOutput.summaryText(new Outcome(List.of(web), 8, 2, Duration.ofMillis(5), true)));
+  }
+
+  @Test
+  void theNodeItselfIsCountedOnItsOwnPortAndAddress() {
+    Targets four = Targets.parse("127.0.0.1-4");
+    InetSocketAddress bound = new InetSocketAddress("127.0.0.1", 9999);
+    assertEquals(1, CoreScanner.selfCandidates(four, Ports.parse("9998-9999"), bound));
+    assertEquals(0, CoreScanner.selfCandidates(four, Ports.of(9998), bound), "another port");
+    assertEquals(0, CoreScanner.selfCandidates(Targets.parse("127.0.0.2-4"), Ports.of(9999), bound));
+    InetSocketAddress wildcard = new InetSocketAddress("0.0.0.0", 9999);
+    assertEquals(4, CoreScanner.selfCandidates(four, Ports.of(9999), wildcard),
+        "bound to every address: every loopback address is this node");
+  }
+}
