@@ -40,12 +40,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * friend.connect(node);
  * friend.exchange(3);                  // before the attack
  * // ... the attack starts ...
- * friend.exchange(3);                  // on the connection it had
- * friend.reconnect();                  // a fresh connection gets in
- * friend.exchange(3);
+ * friend.checkIn(3);                   // the connection it had carries messages both ways,
+ *                                      // and a fresh one gets in and carries them too
  * // ... the attack is over ...
- * friend.reconnect();
- * friend.exchange(3);
+ * friend.checkIn(3);
  * friend.assertNothingLost();
  * }</pre>
  *
@@ -252,6 +250,23 @@ public final class Friend {
     exchanges++;
     slowestExchangeNanos = Math.max(slowestExchangeNanos, took);
     return Duration.ofNanos(took);
+  }
+
+  /**
+   * What the issue asks of a legitimate peer at one moment of an attack: the connection it has
+   * still carries messages both ways, and a fresh one gets in and carries them too. That is
+   * {@link #exchange}, {@link #reconnect()}, {@link #exchange} again.
+   *
+   * @param messages how many each exchange sends, at least 1
+   * @return how long the fresh connect took
+   * @throws AssertionError if a step does not succeed within {@link #DEADLINE}
+   * @throws IllegalStateException if the friend is not connected
+   */
+  public Duration checkIn(int messages) {
+    exchange(messages);
+    Duration took = reconnect();
+    exchange(messages);
+    return took;
   }
 
   /**

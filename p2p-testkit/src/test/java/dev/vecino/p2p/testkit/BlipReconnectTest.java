@@ -163,9 +163,7 @@ class BlipReconnectTest {
           long cut = System.nanoTime();
           network.cut();
           // The receiver's listener is still stuck on the sender's messages: the friend talks and gets in afresh.
-          friend.exchange(1);
-          friend.reconnect();
-          friend.exchange(1);
+          friend.checkIn(1);
           Await.until("blip " + blip + ": the sender reconnects and the receiver takes the new connection",
               () -> tx.connected.size() == connects + 1 && !atReceiver.remoteAddress().equals(stale));
           reconnectMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cut));
@@ -188,9 +186,7 @@ class BlipReconnectTest {
         assertTrue(tx.disconnects.stream().allMatch(r -> r.kind() == DisconnectReason.Kind.CONNECTION_LOST),
             "the sender saw the resets, no refusal: " + tx.disconnects);
         assertEquals(1, sender.peers().size());
-        friend.exchange(3);
-        friend.reconnect();
-        friend.exchange(3);
+        friend.checkIn(3);
         friend.assertNothingLost();
         Footprint after = Footprint.awaitWithin(base, AFTER, "after the blips");
         System.out.println("BlipReconnectTest: reconnected after each blip in " + reconnectMillis + " ms; footprint "

@@ -67,8 +67,7 @@ class BoundChurnAttackIT {
           friend.exchange(1);
         }
         if (i == CYCLES / 2) {
-          friend.reconnect();
-          friend.exchange(3);
+          friend.checkIn(3);
           directUncollected = directInUse();
           during = Footprint.awaitWithin(before, BOUNDS, "during the churn");
         }
@@ -78,9 +77,7 @@ class BoundChurnAttackIT {
       Await.until("every churned connection closed", () -> acceptor.stats().connections() == 1
           && churner.stats().connections() == 0);
       assertEquals(CYCLES + 1, acceptor.stats().established() - establishedBefore, "the churn and the friend's reconnect");
-      friend.exchange(3);
-      friend.reconnect();
-      friend.exchange(3);
+      friend.checkIn(3);
       friend.assertNothingLost();
       Footprint after = Footprint.awaitWithin(before, BOUNDS, "after the churn");
       System.out.printf("%d connect/close cycles from bound %s: %d ms; footprint before %s, during %s (direct memory "
@@ -122,9 +119,7 @@ class BoundChurnAttackIT {
       assertEquals(1, r.peers().size(), r.toString());
       assertEquals(65_533, r.closed(), r.toString());
       assertTrue(exchanges >= 3, "friend exchanges during the scan: " + exchanges);
-      friend.exchange(3);
-      friend.reconnect();
-      friend.exchange(3);
+      friend.checkIn(3);
       friend.assertNothingLost();
       Footprint after = Footprint.awaitWithin(before, BOUNDS, "after the scan");
       System.out.printf("/16 scan footprint before %s, during %s, after %s; %s%n", before, during.growthOver(before),

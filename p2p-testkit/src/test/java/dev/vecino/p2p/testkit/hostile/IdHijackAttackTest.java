@@ -141,9 +141,7 @@ class IdHijackAttackTest {
         long claimed = System.nanoTime();
         mallory.sendText("mallory, as alice");
         // While bob checks alice's connection and holds the stranger's: carol talks and gets in afresh.
-        carol.exchange(3);
-        carol.reconnect();
-        carol.exchange(3);
+        carol.checkIn(3);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (bye == null && System.nanoTime() < deadline) {
           HostilePeer.Frame f;
@@ -188,9 +186,7 @@ class IdHijackAttackTest {
       // Alice still talks to bob, and carol still talks and gets in afresh.
       alice.sendToAll("from alice");
       Await.until("bob hears alice", () -> events.texts.contains("from alice"));
-      carol.exchange(3);
-      carol.reconnect();
-      carol.exchange(3);
+      carol.checkIn(3);
       carol.assertNothingLost();
       Footprint after = Footprint.awaitWithin(before, BOUNDS, "after the stranger's claim");
       System.out.println("IdHijackAttackTest footprint: before " + before + "; during " + during.growthOver(before)
@@ -237,9 +233,7 @@ class IdHijackAttackTest {
       Await.until("bob hears alice", () -> events.texts.contains("alice again"));
       assertTrue(events.disconnects.isEmpty(), "no disconnect: " + events.disconnects);
       assertEquals(2, bob.peers().size(), "alice and carol");
-      carol.exchange(3);
-      carol.reconnect();
-      carol.exchange(3);
+      carol.checkIn(3);
       carol.assertNothingLost();
       Footprint after = Footprint.awaitWithin(start, BOUNDS, "after alice's handle moved");
       System.out.println("IdHijackAttackTest, stale: footprint before " + start + "; during " + during.growthOver(start)

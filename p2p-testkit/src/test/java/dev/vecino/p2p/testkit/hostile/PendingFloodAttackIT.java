@@ -67,9 +67,7 @@ class PendingFloodAttackIT {
       }
       assertTrue(millis.stream().allMatch(m -> m < 3000), "connect times (ms): " + millis);
       Await.until("the flood's slots are released", () -> target.stats().handshaking() == 0);
-      friend.exchange(3);
-      friend.reconnect();
-      friend.exchange(3);
+      friend.checkIn(3);
       friend.assertNothingLost();
       Footprint after = Footprint.awaitWithin(before, PendingFloodAttackTest.AFTER, "after the flood");
       System.out.println("PENDING FLOOD IT footprint after: " + after.growthOver(before) + "; " + friend);

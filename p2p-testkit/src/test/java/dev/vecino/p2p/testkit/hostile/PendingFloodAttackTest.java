@@ -73,9 +73,7 @@ class PendingFloodAttackTest {
         assertTrue(flood.closedByNode() > 0, "the flood was refused or evicted meanwhile");
       }
       Await.until("the flood's slots are released", () -> target.stats().handshaking() == 0);
-      friend.exchange(3);
-      friend.reconnect();
-      friend.exchange(3);
+      friend.checkIn(3);
       friend.assertNothingLost();
       Footprint after = Footprint.awaitWithin(before, AFTER, "after the flood");
       System.out.println("PENDING FLOOD connect times (ms) " + millis + "; footprint before " + before + "; during "

@@ -159,9 +159,7 @@ class PingReflectionAttackIT {
       assertTrue(roundTrips >= 10, "friend round trips during the attack: " + roundTrips);
 
       // After the attack: still up, still chatting, and the friend gets in afresh.
-      friend.exchange(3);
-      friend.reconnect();
-      friend.exchange(3);
+      friend.checkIn(3);
       friend.assertNothingLost();
       System.out.println("PING REFLECTION " + friend);
     } finally {

@@ -120,9 +120,7 @@ class SybilAttackIT {
       }
       assertTrue(visits.stream().allMatch(m -> m < 3000), "visitor connect times (ms): " + visits);
       Await.until("only the resident left", () -> target.peers().size() == 1);
-      resident.exchange(3);
-      resident.reconnect();
-      resident.exchange(3);
+      resident.checkIn(3);
       visitor.connect(target);
       visitor.exchange(3);
       resident.assertNothingLost();

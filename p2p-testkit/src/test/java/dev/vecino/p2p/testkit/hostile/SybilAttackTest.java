@@ -80,9 +80,7 @@ class SybilAttackTest {
 
         // During: the friend gets in, both sides talk, and it gets in again on a fresh connection.
         friend.connect(target);
-        friend.exchange(3);
-        friend.reconnect();
-        friend.exchange(3);
+        friend.checkIn(3);
         assertTrue(target.stats().rejected(DisconnectReason.Kind.LIMIT_EXCEEDED) >= 52 + 16,
             target.stats().toString());
         during = Footprint.awaitWithin(before, DURING, "while the sybils are peers");
@@ -93,9 +91,7 @@ class SybilAttackTest {
       }
       // After: the sybils are gone, the friend is still heard and gets in again.
       Await.until("only the friend left", () -> target.peers().size() == 1);
-      friend.exchange(3);
-      friend.reconnect();
-      friend.exchange(3);
+      friend.checkIn(3);
       friend.assertNothingLost();
       Footprint after = Footprint.awaitWithin(before, AFTER, "after the sybils left");
       System.out.println("SYBILS footprint: before " + before + "; during " + during.growthOver(before)
