@@ -23,8 +23,8 @@ import java.util.Locale;
  * }</pre>
  *
  * <p><b>Heap after a full GC, and why it is deterministic enough.</b> {@code System.gc()} runs
- * a full, stop-the-world collection on every HotSpot collector (unless
- * {@code -XX:+DisableExplicitGC} is set, which the builds do not). The heap figure is then the
+ * a full collection on HotSpot's collectors (unless {@code -XX:+DisableExplicitGC} is set,
+ * which the builds do not). The heap figure is then the
  * sum of the heap pools' {@linkplain MemoryPoolMXBean#getCollectionUsage() collection usage}:
  * what survived that collection, not counting what threads allocate after it returns (which
  * the used heap would count, a few MiB of fresh allocation buffers on a busy node). What
@@ -41,7 +41,8 @@ import java.util.Locale;
  * buffers stay in it until a collection finds them unreachable (direct memory does not trigger
  * collections: 10,000 connect/close cycles left over 100 MiB there), and for a moment after,
  * until the JDK's reference handler has run their cleaners; hence a collection before each
- * measurement, and awaiting. It also counts the temporary direct buffers the JDK caches per
+ * measurement, and awaiting. A figure is thus an upper bound: it may still count buffers
+ * being freed (a second measurement of the same state is often lower). It also counts the temporary direct buffers the JDK caches per
  * thread for blocking socket I/O with heap arrays ({@link HostilePeer} does that on the test's
  * threads: at most a few hundred KiB per thread).
  *
