@@ -13,6 +13,8 @@ import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerListener;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.testkit.Await;
+import dev.vecino.p2p.testkit.Footprint;
+import dev.vecino.p2p.testkit.Friend;
 import dev.vecino.p2p.testkit.HostilePeer;
 import dev.vecino.p2p.testkit.LoopbackBlock;
 import dev.vecino.p2p.testkit.TcpRelay;
@@ -36,6 +38,8 @@ import org.junit.jupiter.api.Timeout;
  * lower than bob's. Before, a stranger claiming alice's id won the duplicate rule: alice was
  * dropped, bob's handle moved to the stranger without an event, and the stranger received
  * bob's messages for alice. Now an established connection is checked before it is given up.
+ * Throughout, a legitimate peer from a third address (carol) exchanges messages with bob and
+ * reconnects, during and after, and heap, direct memory and threads stay bounded.
  */
 @Timeout(60)
 class IdHijackAttackTest {
@@ -46,17 +50,27 @@ class IdHijackAttackTest {
   private static final PeerId BOB = new PeerId(-1L, -1L);
   /** Bob's handshake timeout: the duplicate rule's overlap window; the check's bound is a quarter. */
   private static final Duration HANDSHAKE = Duration.ofSeconds(1);
+  /** A connection held and checked, then closed: 4 MiB for what the test and class loading add. */
+  private static final Footprint.Allowance BOUNDS = Footprint.Allowance.mebibytes(4, 2);
 
   record Replaced(Peer peer, InetSocketAddress oldRemote, InetSocketAddress newRemote) {}
 
+  /** Bob's events, but for carol's (the friend's), which carol checks herself. */
   static final class Events implements PeerListener {
+    final PeerId friend;
     final List<Replaced> replaced = new CopyOnWriteArrayList<>();
     final List<DisconnectReason> disconnects = new CopyOnWriteArrayList<>();
     final List<String> texts = new CopyOnWriteArrayList<>();
 
+    Events(PeerId friend) {
+      this.friend = friend;
+    }
+
     @Override
     public void onMessage(Message message) {
-      texts.add(message.text());
+      if (!message.sender().id().equals(friend)) {
+        texts.add(message.text());
+      }
     }
 
     @Override
@@ -66,40 +80,42 @@ class IdHijackAttackTest {
 
     @Override
     public void onDisconnected(Peer peer, DisconnectReason reason) {
-      disconnects.add(reason);
+      if (!peer.id().equals(friend)) {
+        disconnects.add(reason);
+      }
     }
   }
 
-  private static PeerNode bob(TestNodes nodes, Events events) {
-    return nodes.start(BLOCK.host(1), 0, b -> b.name("bob").id(BOB).handshakeTimeout(HANDSHAKE).listener(events));
+  private static PeerNode bob(TestNodes nodes, Events events, Friend carol) {
+    return nodes.start(BLOCK.host(1), 0, b -> b.name("bob").id(BOB).handshakeTimeout(HANDSHAKE).listener(events)
+        .listener(carol.echo()));
   }
 
-  /** Waits until a connection made now is older than bob's overlap window. */
-  private static void pastTheOverlapWindow() {
-    long after = System.nanoTime() + HANDSHAKE.toNanos() + TimeUnit.MILLISECONDS.toNanos(100);
-    Await.until("the overlap window to pass", () -> System.nanoTime() - after > 0);
+  /** When a connection made now is older than bob's overlap window. */
+  private static long overlapWindowEnd() {
+    return System.nanoTime() + HANDSHAKE.toNanos() + TimeUnit.MILLISECONDS.toNanos(100);
   }
 
-  /** A legitimate newcomer from another address connects to bob and both ways work. */
-  private static void aNewcomerStillGetsIn(TestNodes nodes, PeerNode bob, Events bobEvents) throws Exception {
-    List<String> carolGot = new CopyOnWriteArrayList<>();
-    PeerNode carol = nodes.start(BLOCK.host(3), 0, b -> b.name("carol").onMessage(m -> carolGot.add(m.text())));
-    Peer toBob = carol.connect(bob.localAddress()).get(10, TimeUnit.SECONDS);
-    carol.send(toBob, "hi bob").get(10, TimeUnit.SECONDS);
-    Await.until("bob hears carol", () -> bobEvents.texts.contains("hi bob"));
-    bob.send(bob.peer(carol.identity().id()).orElseThrow(), "hi carol").get(10, TimeUnit.SECONDS);
-    Await.until("carol hears bob", () -> carolGot.contains("hi carol"));
+  /** Waits until {@code end}, from {@link #overlapWindowEnd()}. */
+  private static void pastTheOverlapWindow(long end) {
+    Await.until("the overlap window to pass", () -> System.nanoTime() - end > 0);
   }
 
   @Test
   void aStrangerClaimingALivePeersIdIsRefusedAndBobsMessagesKeepReachingThePeer() throws Exception {
-    Events events = new Events();
     try (TestNodes nodes = new TestNodes();
          CompatNode alice = CompatNode.start(CompatNode.JAR_6A29797, BLOCK.host(2), "alice", ALICE)) {
-      PeerNode bob = bob(nodes, events);
+      Friend carol = Friend.start(nodes, BLOCK.host(3), "carol");
+      Events events = new Events(carol.id());
+      PeerNode bob = bob(nodes, events, carol);
       Peer p = bob.connect(alice.address()).get(10, TimeUnit.SECONDS);
+      long windowEnd = overlapWindowEnd();
       assertEquals(ALICE, p.id());
-      pastTheOverlapWindow();
+      carol.connect(bob);
+      carol.exchange(3);
+      Footprint before = Footprint.measure();
+      Footprint during;
+      pastTheOverlapWindow(windowEnd);
 
       // Bob keeps writing to alice throughout the attack.
       AtomicBoolean stop = new AtomicBoolean();
@@ -124,6 +140,8 @@ class IdHijackAttackTest {
         mallory.handshake(ALICE, "alice", "vecino");
         long claimed = System.nanoTime();
         mallory.sendText("mallory, as alice");
+        // While bob checks alice's connection and holds the stranger's: carol talks and gets in afresh.
+        carol.checkIn(3);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (bye == null && System.nanoTime() < deadline) {
           HostilePeer.Frame f;
@@ -142,6 +160,8 @@ class IdHijackAttackTest {
         assertNotNull(bye, "the stranger is refused with a BYE");
         assertEquals(1, bye.byeCode(), "duplicate: " + bye);
         assertEquals("already connected", bye.byeText());
+        // Not earlier: a full collection's pause within the check's 250 ms could make alice look stale.
+        during = Footprint.awaitWithin(before, BOUNDS, "while the stranger claims alice's id");
         assertTrue(mallory.awaitClosed(Duration.ofSeconds(5)), "bob closes the stranger's connection");
       }
       // A few more messages after the attack, then stop.
@@ -163,28 +183,41 @@ class IdHijackAttackTest {
       assertTrue(events.disconnects.isEmpty(), "no disconnect: " + events.disconnects);
       assertTrue(!events.texts.contains("mallory, as alice"), "nothing from the stranger reached bob's listeners");
 
-      // Alice still talks to bob, and a newcomer from another address gets in.
+      // Alice still talks to bob, and carol still talks and gets in afresh.
       alice.sendToAll("from alice");
       Await.until("bob hears alice", () -> events.texts.contains("from alice"));
-      aNewcomerStillGetsIn(nodes, bob, events);
+      carol.checkIn(3);
+      carol.assertNothingLost();
+      Footprint after = Footprint.awaitWithin(before, BOUNDS, "after the stranger's claim");
+      System.out.println("IdHijackAttackTest footprint: before " + before + "; during " + during.growthOver(before)
+          + "; after " + after.growthOver(before) + "; " + carol);
     }
   }
 
   @Test
   void whenThePeersConnectionIsStaleItsIdReconnectsAndTheHandleFollowsWithAnEvent() throws Exception {
-    Events events = new Events();
     try (TestNodes nodes = new TestNodes();
          CompatNode alice = CompatNode.start(CompatNode.JAR_6A29797, BLOCK.host(2), "alice", ALICE);
          TcpRelay network = new TcpRelay(BLOCK.address(4), alice.address())) {
-      PeerNode bob = bob(nodes, events);
+      Friend carol = Friend.start(nodes, BLOCK.host(3), "carol");
+      Events events = new Events(carol.id());
+      PeerNode bob = bob(nodes, events, carol);
       Peer p = bob.connect(network.address()).get(10, TimeUnit.SECONDS);
+      long windowEnd = overlapWindowEnd();
       InetSocketAddress before = p.remoteAddress();
-      pastTheOverlapWindow();
+      carol.connect(bob);
+      carol.exchange(3);
+      // No attack here, only a legitimate peer's connection moving: its footprint is checked after.
+      Footprint start = Footprint.measure();
+      pastTheOverlapWindow(windowEnd);
 
       // Alice's old connection goes silent (no FIN, no RST), and alice connects to bob again.
       network.freeze();
+      carol.exchange(3);
       String outcome = alice.connect(bob.localAddress());
       assertTrue(outcome.startsWith("CONNECT-OK"), outcome);
+      carol.reconnect();
+      carol.exchange(3);
 
       Await.until("bob moves alice's handle to her new connection", () -> events.replaced.size() == 1);
       Replaced r = events.replaced.get(0);
@@ -199,7 +232,12 @@ class IdHijackAttackTest {
       alice.sendToAll("alice again");
       Await.until("bob hears alice", () -> events.texts.contains("alice again"));
       assertTrue(events.disconnects.isEmpty(), "no disconnect: " + events.disconnects);
-      assertEquals(1, bob.peers().size());
+      assertEquals(2, bob.peers().size(), "alice and carol");
+      carol.checkIn(3);
+      carol.assertNothingLost();
+      Footprint after = Footprint.awaitWithin(start, BOUNDS, "after alice's handle moved");
+      System.out.println("IdHijackAttackTest, stale: footprint before " + start + "; after " + after.growthOver(start)
+          + "; " + carol);
     }
   }
 }

@@ -4,14 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vecino.p2p.DisconnectReason;
-import dev.vecino.p2p.Message;
-import dev.vecino.p2p.MessageKind;
-import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerId;
-import dev.vecino.p2p.PeerListener;
-import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.testkit.Await;
+import dev.vecino.p2p.testkit.Friend;
 import dev.vecino.p2p.testkit.HostilePeer;
 import dev.vecino.p2p.testkit.LoopbackBlock;
 import dev.vecino.p2p.testkit.TestNodes;
@@ -37,8 +32,10 @@ import org.junit.jupiter.api.Timeout;
  * and another sends a 1 MiB PING every 0.8 s, reconnecting after each BYE. Before the fix the
  * node queued a PONG per PING past {@code maxQueuedBytes} and its only I/O thread died of
  * {@code OutOfMemoryError: direct buffer memory} within a second. Now its direct memory stays
- * within the bound docs/reliability.md gives, each 1 MiB PING gets BYE 5, the node stays up,
- * and a legitimate peer from another address keeps exchanging messages with it.
+ * within the bound docs/reliability.md gives, its live heap far below its {@code -Xmx64m} and
+ * its {@code vecino-*} threads at their number at start, each 1 MiB PING gets BYE 5, the node
+ * stays up, and a legitimate peer from another address keeps exchanging messages with it and
+ * reconnects, during and after.
  */
 @Timeout(120)
 class PingReflectionAttackIT {
@@ -54,6 +51,11 @@ class PingReflectionAttackIT {
    * big-PING attacker's closed connections until the GC frees them.
    */
   private static final long DIRECT_BOUND = 3 * 2L * (BOUND + 72 * 1024) + 256 * 1024 + 1024 * 1024;
+  /**
+   * The child's live heap (after its own collections) stays below half its {@code -Xmx64m}:
+   * nothing the attack sends is kept past the bounds, all of which are direct memory here.
+   */
+  private static final long HEAP_BOUND = 32L * 1024 * 1024;
 
   @Test
   void pingFloodsKeepTheChildNodesDirectMemoryBoundedWhileAFriendChats() throws Exception {
@@ -86,16 +88,10 @@ class PingReflectionAttackIT {
       collector.setDaemon(true);
       collector.start();
 
-      List<Message> atFriend = new CopyOnWriteArrayList<>();
-      List<DisconnectReason> friendLost = new CopyOnWriteArrayList<>();
-      PeerNode friend = nodes.start(BLOCK.host(2), 0, b -> b.name("friend").onMessage(atFriend::add)
-          .listener(new PeerListener() {
-            @Override
-            public void onDisconnected(Peer peer, DisconnectReason reason) {
-              friendLost.add(reason);
-            }
-          }));
-      Peer node = friend.connect(target).get(10, TimeUnit.SECONDS);
+      // The child answers each TEXT with the same text.
+      Friend friend = Friend.start(nodes, BLOCK.host(2), "friend");
+      friend.connect(target);
+      friend.exchange(3);
 
       long end = System.nanoTime() + ATTACK.toNanos();
       AtomicLong pings = new AtomicLong();
@@ -143,10 +139,10 @@ class PingReflectionAttackIT {
       big.start();
       int roundTrips = 0;
       while (System.nanoTime() < end) {
-        String text = "ask " + roundTrips;
-        friend.send(node, text).get(5, TimeUnit.SECONDS);
-        Await.until("echo of " + text, WAIT, () -> atFriend.stream().anyMatch(
-            m -> m.kind() == MessageKind.TEXT && m.text().equals(text)));
+        if (roundTrips == 10) {
+          friend.reconnect();
+        }
+        friend.exchange(1);
         roundTrips++;
       }
       flood.join(WAIT.toMillis());
@@ -162,11 +158,10 @@ class PingReflectionAttackIT {
       assertTrue(byes.get() >= 1 && byes.get() == bigPings.get(), "every 1 MiB PING got BYE 5");
       assertTrue(roundTrips >= 10, "friend round trips during the attack: " + roundTrips);
 
-      // After the attack: still up, still chatting, and the newcomer gets in.
-      friend.send(node, "after").get(5, TimeUnit.SECONDS);
-      Await.until("echo after the attack", () -> atFriend.stream().anyMatch(m -> m.text().equals("after")));
-      nodes.start(BLOCK.host(3), 0, "late").connect(target).get(5, TimeUnit.SECONDS);
-      assertTrue(friendLost.isEmpty(), "friend lost the node: " + friendLost);
+      // After the attack: still up, still chatting, and the friend gets in afresh.
+      friend.checkIn(3);
+      friend.assertNothingLost();
+      System.out.println("PING REFLECTION " + friend);
     } finally {
       child.getOutputStream().close();
       if (!child.waitFor(20, TimeUnit.SECONDS)) {
@@ -183,8 +178,19 @@ class PingReflectionAttackIT {
     assertTrue(output.stream().noneMatch(l -> l.contains("OutOfMemoryError") || l.contains("died")),
         String.join("\n", output));
     assertTrue(done.endsWith("running=true"), done);
-    long maxDirect = Long.parseLong(done.substring(done.indexOf("maxDirect=") + 10, done.indexOf(' ', done.indexOf("maxDirect="))));
+    long maxDirect = field(done, "maxDirect");
     assertTrue(maxDirect <= DIRECT_BOUND, "child's direct memory " + maxDirect + " B, bound " + DIRECT_BOUND);
+    long maxHeap = field(done, "maxHeap");
+    assertTrue(maxHeap > 0 && maxHeap <= HEAP_BOUND, "child's heap after its collections " + maxHeap + " B, bound "
+        + HEAP_BOUND);
+    assertEquals(field(done, "threads"), field(done, "maxThreads"), "child's vecino threads: " + done);
     assertEquals(0, child.exitValue(), String.join("\n", output));
+  }
+
+  /** The number after {@code name=} in a line of the child's. */
+  private static long field(String line, String name) {
+    int at = line.indexOf(" " + name + "=") + name.length() + 2;
+    int end = line.indexOf(' ', at);
+    return Long.parseLong(line.substring(at, end < 0 ? line.length() : end));
   }
 }

@@ -18,10 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Connections that never say a word, {@code perSource} from each source address, each one
  * reopened at once from the same address when the node closes it (refused, evicted or timed
  * out): the pending-handshake flood of issue 14, fault 4. One thread and one selector; what
- * the node sends (its HELLO) is read and dropped.
+ * the node sends (its HELLO) is read and dropped. {@link #pause()} stops the reopening (the
+ * open connections stay), so a measurement does not race thousands of connections a second.
  *
- * <p><b>Thread safety:</b> {@link #start()} and {@link #close()} from the test thread; the
- * counters from any thread.
+ * <p><b>Thread safety:</b> {@link #start()}, {@link #pause()}, {@link #resume()} and
+ * {@link #close()} from the test thread; the counters from any thread.
  */
 final class SilentFlood implements AutoCloseable {
 
@@ -33,6 +34,7 @@ final class SilentFlood implements AutoCloseable {
   private final ArrayDeque<InetAddress> toOpen = new ArrayDeque<>();
   private final ByteBuffer sink = ByteBuffer.allocate(4096);
   private volatile boolean running = true;
+  private volatile boolean paused;
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong opened = new AtomicLong();
   private final AtomicLong closedByNode = new AtomicLong();
@@ -59,6 +61,17 @@ final class SilentFlood implements AutoCloseable {
     return this;
   }
 
+  /** Stops reopening the connections the node closes; those open stay open. */
+  void pause() {
+    paused = true;
+  }
+
+  /** Reopens at once again, the connections closed meanwhile first. */
+  void resume() {
+    paused = false;
+    selector.wakeup();
+  }
+
   /** Connections currently open (connected or connecting). */
   int open() {
     return open.get();
@@ -78,10 +91,10 @@ final class SilentFlood implements AutoCloseable {
     try {
       while (running) {
         // Reopen at once, but never spin: at most one round of the addresses per pass.
-        for (int n = toOpen.size(); n > 0 && running; n--) {
+        for (int n = toOpen.size(); n > 0 && running && !paused; n--) {
           openFrom(toOpen.poll());
         }
-        selector.select(toOpen.isEmpty() ? 50 : 1);
+        selector.select(toOpen.isEmpty() || paused ? 50 : 1);
         for (SelectionKey key : selector.selectedKeys()) {
           handle(key);
         }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.p2p.DisconnectReason;
-import dev.vecino.p2p.Message;
 import dev.vecino.p2p.MessageKind;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerDisconnectedException;
@@ -14,6 +13,8 @@ import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerListener;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.testkit.Await;
+import dev.vecino.p2p.testkit.Footprint;
+import dev.vecino.p2p.testkit.Friend;
 import dev.vecino.p2p.testkit.HostilePeer;
 import dev.vecino.p2p.testkit.LoopbackBlock;
 import dev.vecino.p2p.testkit.TestNodes;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.Timeout;
  * full 4 MiB queue forever (64 {@code send} futures still pending after 30 s). Now, with
  * {@code writeStallTimeout} 1 s, it is dropped as a slow consumer once no byte was written
  * for that long, its pending sends fail, and a legitimate peer from another address keeps
- * exchanging messages during and after.
+ * exchanging messages and reconnecting during and after, while heap, direct memory and threads
+ * stay bounded.
  */
 @Timeout(60)
 class SlowConsumerAttackTest {
@@ -41,31 +43,35 @@ class SlowConsumerAttackTest {
   private static final LoopbackBlock BLOCK = new LoopbackBlock(6, 71);
   private static final Duration STALL = Duration.ofSeconds(1);
   private static final Duration WAIT = Duration.ofSeconds(5);
+  /**
+   * While mallory holds its queue: at most 2 x (maxQueuedBytes + 72 KiB) of direct memory for
+   * it (docs/reliability.md, default 4 MiB bound), 2 MiB more for this JVM's own sockets; 8 MiB
+   * of heap for the test's 64 sends (4 MiB of payload the node has copied) and what class
+   * loading adds.
+   */
+  private static final Footprint.Allowance DURING = Footprint.Allowance.mebibytes(8, 2)
+      .plusDirect(2L * (4 * 1024 * 1024 + 72 * 1024));
+  /** After the drop: mallory's queue is freed. */
+  private static final Footprint.Allowance AFTER = Footprint.Allowance.mebibytes(4, 2);
 
   @Test
   void aPeerThatNeverReadsIsDroppedAfterTheWriteStallTimeoutAndItsSendsFail() throws Exception {
-    List<Message> atNode = new CopyOnWriteArrayList<>();
-    List<Message> atFriend = new CopyOnWriteArrayList<>();
     List<DisconnectReason> nodeLost = new CopyOnWriteArrayList<>();
-    List<DisconnectReason> friendLost = new CopyOnWriteArrayList<>();
     try (TestNodes nodes = new TestNodes()) {
+      Friend friend = Friend.start(nodes, BLOCK.host(2), "friend");
       PeerNode node = nodes.start(BLOCK.host(1), 0, b -> b.name("node").writeStallTimeout(STALL)
-          .closeTimeout(Duration.ofMillis(200)).onMessage(atNode::add).listener(new PeerListener() {
+          .closeTimeout(Duration.ofMillis(200)).listener(friend.echo()).listener(new PeerListener() {
             @Override
             public void onDisconnected(Peer peer, DisconnectReason reason) {
-              nodeLost.add(reason);
+              if (!peer.id().equals(friend.id())) {
+                nodeLost.add(reason);
+              }
             }
           }));
-      PeerNode friend = nodes.start(BLOCK.host(2), 0, b -> b.name("friend").onMessage(atFriend::add)
-          .listener(new PeerListener() {
-            @Override
-            public void onDisconnected(Peer peer, DisconnectReason reason) {
-              friendLost.add(reason);
-            }
-          }));
-      Peer nodeAtFriend = friend.connect(node.localAddress()).get(5, TimeUnit.SECONDS);
-      Await.until("the node has the friend", () -> node.peer(friend.identity().id()).isPresent());
-      Peer friendAtNode = node.peer(friend.identity().id()).orElseThrow();
+      friend.connect(node);
+      friend.exchange(3);
+      Footprint before = Footprint.measure();
+      Footprint during;
 
       PeerId malloryId = PeerId.random();
       try (HostilePeer mallory = HostilePeer.to(node.localAddress()).from(BLOCK.address(7))
@@ -79,15 +85,18 @@ class SlowConsumerAttackTest {
         for (int i = 0; i < 64; i++) {
           sends.add(node.send(m, MessageKind.BINARY, chunk));
         }
-        // Mallory pings every 2 s, reads nothing; the friend chats meanwhile.
-        int roundTrips = 0;
+        // Mallory pings every 2 s, reads nothing; the friend reconnects and chats meanwhile.
+        friend.reconnect();
+        during = Footprint.awaitWithin(before, DURING, "while mallory held its queue");
+        int exchanges = 0;
         long nextPing = System.nanoTime();
         while (nodeLost.isEmpty() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
           if (System.nanoTime() - nextPing >= 0) {
             mallory.send(HostilePeer.PING, new byte[0]);
             nextPing += TimeUnit.SECONDS.toNanos(2);
           }
-          roundTrips += roundTrip(friend, nodeAtFriend, node, friendAtNode, atNode, atFriend, roundTrips);
+          friend.exchange(1);
+          exchanges++;
         }
         Await.until("mallory dropped", () -> nodeLost.size() == 1);
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -106,28 +115,19 @@ class SlowConsumerAttackTest {
         }
         System.out.println("SLOW CONSUMER dropped " + tookMs + " ms after the sends (writeStallTimeout "
             + STALL.toMillis() + " ms, close timeout 200 ms); " + failed + " of 64 sends failed, the rest were "
-            + "written before the stall; friend round trips meanwhile: " + roundTrips);
+            + "written before the stall; friend exchanges meanwhile: " + exchanges);
         assertTrue(failed > 0, "nothing was left unwritten");
-        assertTrue(roundTrips >= 3, "friend round trips during the attack: " + roundTrips);
+        assertTrue(exchanges >= 3, "friend exchanges during the attack: " + exchanges);
         assertTrue(mallory.awaitClosed(WAIT), "the node closed mallory's connection");
       }
 
-      roundTrip(friend, nodeAtFriend, node, friendAtNode, atNode, atFriend, 1000);
-      assertTrue(friendLost.isEmpty(), "friend lost the node: " + friendLost);
+      friend.checkIn(3);
+      friend.assertNothingLost();
       assertEquals(1, node.peers().size());
       assertTrue(node.isRunning());
+      Footprint after = Footprint.awaitWithin(before, AFTER, "after the drop");
+      System.out.println("SLOW CONSUMER footprint: before " + before + "; during " + during.growthOver(before)
+          + "; after " + after.growthOver(before) + "; " + friend);
     }
-  }
-
-  /** One message each way between the friend and the node; returns 1. */
-  private static int roundTrip(PeerNode friend, Peer nodeAtFriend, PeerNode node, Peer friendAtNode,
-      List<Message> atNode, List<Message> atFriend, int n) throws Exception {
-    String ask = "ask " + n;
-    friend.send(nodeAtFriend, ask).get(5, TimeUnit.SECONDS);
-    Await.until("node hears " + ask, () -> atNode.stream().anyMatch(m -> m.text().equals(ask)));
-    String answer = "answer " + n;
-    node.send(friendAtNode, answer).get(5, TimeUnit.SECONDS);
-    Await.until("friend hears " + answer, () -> atFriend.stream().anyMatch(m -> m.text().equals(answer)));
-    return 1;
   }
 }

@@ -1,13 +1,12 @@
 package dev.vecino.p2p.testkit.hostile;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vecino.p2p.Message;
-import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.testkit.Await;
+import dev.vecino.p2p.testkit.Footprint;
+import dev.vecino.p2p.testkit.Friend;
 import dev.vecino.p2p.testkit.HostilePeer;
 import dev.vecino.p2p.testkit.LoopbackBlock;
 import dev.vecino.p2p.testkit.TestNodes;
@@ -19,8 +18,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,11 +25,13 @@ import org.junit.jupiter.api.Timeout;
  * Fault 3 of issue 14, sustained: sybils from 8 addresses complete as many handshakes as the
  * node allows (random ids), keep them alive with a PING every 250 ms and replace every one
  * they lose, for 8 seconds, against a node with {@code maxConnections(256)} and a 500 ms
- * heartbeat. Meanwhile a resident peer from another address keeps talking, and a visitor from
- * a third connects, talks and leaves once a second: 8 visits of 8 must succeed. Expected
- * split: three addresses take 64 each (the per-address limit) up to the reserve (192, the
- * resident holding one), the other five get 4 each of the reserve, and 44 of it stay free for
- * peers holding few. Before the fix the sybils took all 256 places and every visit failed.
+ * heartbeat. Meanwhile a resident peer from another address exchanges messages every round,
+ * and a visitor from a third connects, exchanges messages and leaves once a second: 8 visits
+ * of 8 must succeed. After the attack both still get in and are heard, and heap, direct
+ * memory and threads stay bounded throughout. Expected split: three addresses take 64 each
+ * (the per-address limit) up to the reserve (192, the resident holding one), the other five
+ * get 4 each of the reserve, and 44 of it stay free for peers holding few. Before the fix the
+ * sybils took all 256 places and every visit failed.
  */
 @Timeout(120)
 class SybilAttackIT {
@@ -66,57 +65,68 @@ class SybilAttackIT {
     }
   }
 
+  /**
+   * While up to 211 sybils are peers: 64 KiB of direct memory and 64 KiB of heap each (their
+   * queues hold a HELLO and PONGs, their undelivered messages none), and 4 MiB for what the
+   * test and class loading add.
+   */
+  private static final Footprint.Allowance DURING = Footprint.Allowance.mebibytes(4, 2)
+      .plusDirect(211 * 64 * 1024).plusHeap(211 * 64 * 1024);
+  /** After the sybils left: back to where it was, but for the test's closed sockets. */
+  private static final Footprint.Allowance AFTER = Footprint.Allowance.mebibytes(4, 2);
+
   @Test
   void residentsAndVisitorsKeepTalkingWhileSybilsHoldAllTheyMay() throws Exception {
-    List<Message> atTarget = new CopyOnWriteArrayList<>();
-    List<Message> atResident = new CopyOnWriteArrayList<>();
     Map<InetAddress, List<HostilePeer>> sybils = new HashMap<>();
     for (int h = 10; h < 18; h++) {
       sybils.put(BLOCK.address(h), new ArrayList<>());
     }
     try (TestNodes nodes = new TestNodes()) {
+      Friend resident = Friend.start(nodes, BLOCK.host(200), "resident");
+      Friend visitor = Friend.start(nodes, BLOCK.host(201), "visitor");
       PeerNode target = nodes.start(BLOCK.host(1), 0, b -> b.name("target").maxConnections(256)
-          .heartbeatInterval(Duration.ofMillis(500)).onMessage(atTarget::add));
-      PeerNode resident = nodes.start(BLOCK.host(200), 0, b -> b.name("resident").onMessage(atResident::add));
-      PeerNode visitor = nodes.start(BLOCK.host(201), 0, "visitor");
-      long threadsBefore = HostileBounds.vecinoThreads();
-      Peer home = resident.connect(target.localAddress()).get(5, TimeUnit.SECONDS);
+          .heartbeatInterval(Duration.ofMillis(500)).listener(resident.echo()).listener(visitor.echo()));
+      resident.connect(target);
+      resident.exchange(1);
+      Footprint before = Footprint.measure();
+      Footprint during;
       List<Long> visits = new ArrayList<>();
-      int sent = 0;
       try {
         long start = System.nanoTime();
         for (int round = 0; round < ROUNDS; round++) {
           long due = start + ROUND.toNanos() * round;
           Await.until("round " + round + " is due", Duration.ofSeconds(30), () -> System.nanoTime() - due >= 0);
           topUp(target, sybils);
-          String text = "resident " + round;
-          resident.send(home, text).get(5, TimeUnit.SECONDS);
-          sent++;
+          resident.exchange(1);
           if (round % 4 == 3) {
-            visits.add(PendingFloodAttackTest.visit(visitor, target, atTarget, "visit " + round));
+            visits.add(visitor.connect(target).toMillis());
+            visitor.exchange(1);
+            visitor.disconnect();
           }
         }
+        during = Footprint.awaitWithin(before, DURING, "while the sybils hold all they may");
         int held = sybils.values().stream().mapToInt(List::size).sum();
         System.out.printf("sybils from 8 addresses, maxConnections 256: %d held (%s per address), %d refused in all; "
-            + "visitor connect times (ms, -1 = failed): %s; vecino threads %d -> %d%n", held,
+            + "visitor connect times (ms): %s; footprint before %s, during %s%n", held,
             sybils.values().stream().map(List::size).toList(),
-            target.stats().rejected(dev.vecino.p2p.DisconnectReason.Kind.LIMIT_EXCEEDED), visits, threadsBefore,
-            HostileBounds.vecinoThreads());
+            target.stats().rejected(dev.vecino.p2p.DisconnectReason.Kind.LIMIT_EXCEEDED), visits, before,
+            during.growthOver(before));
         // The resident holds one of the first 192 places.
         int peers = target.peers().size() - 1;
         assertTrue(peers <= 191 + 5 * 4 && peers >= 191, "three addresses up to the reserve, five with at most 4 "
             + "each of it: " + peers);
-        assertEquals(threadsBefore, HostileBounds.vecinoThreads(), "no thread per connection");
       } finally {
         sybils.values().forEach(list -> list.forEach(HostilePeer::close));
       }
-      assertTrue(visits.stream().allMatch(m -> m >= 0 && m < 3000), "visitor connect times (ms): " + visits);
-      int expected = sent;
-      Await.until("every resident message arrived",
-          () -> atTarget.stream().filter(m -> m.text().startsWith("resident")).count() == expected);
+      assertTrue(visits.stream().allMatch(m -> m < 3000), "visitor connect times (ms): " + visits);
       Await.until("only the resident left", () -> target.peers().size() == 1);
-      resident.send(home, "after").get(5, TimeUnit.SECONDS);
-      Await.until("heard after the attack", () -> atTarget.stream().anyMatch(m -> m.text().equals("after")));
+      resident.checkIn(3);
+      visitor.connect(target);
+      visitor.exchange(3);
+      resident.assertNothingLost();
+      visitor.assertNothingLost();
+      Footprint after = Footprint.awaitWithin(before, AFTER, "after the sybils left");
+      System.out.println("SYBILS IT footprint after: " + after.growthOver(before) + "; " + resident + "; " + visitor);
     }
   }
 }

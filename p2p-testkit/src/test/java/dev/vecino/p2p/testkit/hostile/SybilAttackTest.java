@@ -4,36 +4,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.p2p.DisconnectReason;
-import dev.vecino.p2p.Message;
-import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.testkit.Await;
+import dev.vecino.p2p.testkit.Footprint;
+import dev.vecino.p2p.testkit.Friend;
 import dev.vecino.p2p.testkit.HostilePeer;
 import dev.vecino.p2p.testkit.LoopbackBlock;
 import dev.vecino.p2p.testkit.TestNodes;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Fault 3 of issue 14: sybils (completed handshakes under random ids, kept alive with PINGs)
  * from one address, then from a second, against a node with {@code maxConnections(64)}. The
- * first address stops at the reserve (48), the second holds at most 3 of the reserve, and a
- * legitimate node from a third address connects and exchanges messages during and after.
- * Before the fix, the first address took all 64 slots and the legitimate node was refused.
+ * first address stops at the reserve (48), the second holds at most 4 of the reserve, and a
+ * legitimate node from a third address connects, exchanges messages and reconnects during and
+ * after, while heap, direct memory and threads stay bounded. Before the fix, the first address
+ * took all 64 slots and the legitimate node was refused.
  */
 @Timeout(30)
 class SybilAttackTest {
 
   private static final LoopbackBlock BLOCK = new LoopbackBlock(6, 30);
-  private static final Duration WAIT = Duration.ofSeconds(5);
 
   /** Opens up to {@code attempts} sybils from {@code source}; returns those the node kept. */
   static List<HostilePeer> sybils(PeerNode target, InetAddress source, int attempts) throws IOException {
@@ -51,15 +48,25 @@ class SybilAttackTest {
     return kept;
   }
 
+  /**
+   * While 52 sybils are peers: 64 KiB of direct memory and 64 KiB of heap each (their queues
+   * hold a HELLO and a PONG, their undelivered messages none), and 4 MiB for what the test and
+   * class loading add.
+   */
+  private static final Footprint.Allowance DURING = Footprint.Allowance.mebibytes(4, 2)
+      .plusDirect(52 * 64 * 1024).plusHeap(52 * 64 * 1024);
+  /** After the sybils left: back to where it was, but for the test's closed sockets. */
+  private static final Footprint.Allowance AFTER = Footprint.Allowance.mebibytes(4, 2);
+
   @Test
   void sybilsFromOneAddressLeaveRoomForPeersFromOthers() throws Exception {
-    List<Message> atTarget = new CopyOnWriteArrayList<>();
-    List<Message> atFriend = new CopyOnWriteArrayList<>();
     List<HostilePeer> sybils = new ArrayList<>();
     try (TestNodes nodes = new TestNodes()) {
+      Friend friend = Friend.start(nodes, BLOCK.host(9), "friend");
       PeerNode target = nodes.start(BLOCK.host(1), 0, b -> b.name("target").maxConnections(64)
-          .onMessage(atTarget::add));
-      PeerNode friend = nodes.start(BLOCK.host(9), 0, b -> b.name("friend").onMessage(atFriend::add));
+          .listener(friend.echo()));
+      Footprint before = Footprint.measure();
+      Footprint during;
       try {
         sybils.addAll(sybils(target, BLOCK.address(7), 100));
         assertEquals(48, sybils.size(), "one address stops where the reserve begins");
@@ -71,26 +78,24 @@ class SybilAttackTest {
         }
         Await.until("the sybils are peers", () -> target.peers().size() == 52);
 
-        // During: the friend gets in and both sides talk.
-        Peer atFriendSide = friend.connect(target.localAddress()).get(5, TimeUnit.SECONDS);
-        friend.send(atFriendSide, "during").get(5, TimeUnit.SECONDS);
-        Await.until("target hears the friend", () -> atTarget.size() == 1);
-        Peer atTargetSide = target.peer(friend.identity().id()).orElseThrow();
-        target.send(atTargetSide, "back").get(5, TimeUnit.SECONDS);
-        Await.until("friend hears the target", () -> atFriend.size() == 1);
+        // During: the friend gets in, both sides talk, and it gets in again on a fresh connection.
+        friend.connect(target);
+        friend.checkIn(3);
         assertTrue(target.stats().rejected(DisconnectReason.Kind.LIMIT_EXCEEDED) >= 52 + 16,
             target.stats().toString());
+        during = Footprint.awaitWithin(before, DURING, "while the sybils are peers");
       } finally {
         for (HostilePeer s : sybils) {
           s.close();
         }
       }
-      // After: the sybils are gone, the friend is still heard.
+      // After: the sybils are gone, the friend is still heard and gets in again.
       Await.until("only the friend left", () -> target.peers().size() == 1);
-      Peer atFriendSide = friend.peer(target.identity().id()).orElseThrow();
-      friend.send(atFriendSide, "after").get(5, TimeUnit.SECONDS);
-      Await.until("target hears the friend after", () -> atTarget.size() == 2);
-      assertEquals(List.of("during", "after"), atTarget.stream().map(Message::text).toList());
+      friend.checkIn(3);
+      friend.assertNothingLost();
+      Footprint after = Footprint.awaitWithin(before, AFTER, "after the sybils left");
+      System.out.println("SYBILS footprint: before " + before + "; during " + during.growthOver(before)
+          + "; after " + after.growthOver(before) + "; " + friend);
     }
   }
 }
