@@ -337,9 +337,10 @@ public final class NioEventLoop implements EventLoop, Runnable {
     TimerTask t;
     while ((t = timers.peek()) != null && (t.cancelled || t.deadline - now <= 0)) {
       timers.poll();
-      if (!t.cancelled) {
-        t.cancelled = true;
-        safeRun(t.task);
+      Runnable task = t.task;
+      if (!t.cancelled && task != null) {
+        t.cancel();
+        safeRun(task);
       }
     }
   }
@@ -439,7 +440,11 @@ public final class NioEventLoop implements EventLoop, Runnable {
   }
 
   private static final class TimerTask implements Timer, Comparable<TimerTask> {
-    final Runnable task;
+    /**
+     * Null once cancelled: a cancelled timer stays queued until its deadline, and must not keep
+     * what its task captured (a finished scan probe, a closed connection) reachable till then.
+     */
+    volatile Runnable task;
     final long deadline;
     long sequence;
     volatile boolean cancelled;
@@ -452,6 +457,7 @@ public final class NioEventLoop implements EventLoop, Runnable {
     @Override
     public void cancel() {
       cancelled = true;
+      task = null;
     }
 
     @Override
