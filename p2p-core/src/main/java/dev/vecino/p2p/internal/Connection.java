@@ -616,7 +616,8 @@ final class Connection implements ChannelHandler, FrameSink {
   private void handshakeTimedOut() {
     if (state == PeerState.HANDSHAKING) {
       handshakeFailed(DisconnectReason.of(Kind.HANDSHAKE_TIMEOUT,
-          "no HELLO within " + node.config().handshakeTimeout().toMillis() + " ms"), false);
+          "no HELLO within " + TimeUnit.NANOSECONDS.toMillis(probe != null ? probe.helloWaitNanos
+              : node.config().handshakeTimeout().toNanos()) + " ms"), false);
     }
   }
 
