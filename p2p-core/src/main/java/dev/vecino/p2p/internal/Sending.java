@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Thread safety:</b> owned by its {@link Node}; stateless beyond its collaborators. Sends
  * come from any thread (the connection's outbound queue orders them); a send refused by the
  * connection its peer's handle just left goes once more on the handle's new one
- * ({@link #movedFrom}). The failure reports come from the connection's I/O thread and complete
+ * ({@link #offer}). The failure reports come from the connection's I/O thread and complete
  * futures on the callback executor.
  */
 final class Sending {
@@ -59,66 +59,54 @@ final class Sending {
   }
 
   /**
-   * The connection to try once more after {@code refused}, the one {@code peer}'s handle showed,
-   * refused a frame as closed; null if the handle still shows it. The handle moves to the
-   * winner of a simultaneous connect, or to a newcomer that replaced a stale connection, while
-   * the one it leaves closes: a sender that read the handle just before may find that one
-   * closing. A refusal as closed queued nothing and left the payload as it was, so the frame
-   * may go on the handle's connection now and still goes at most once; it is queued there
-   * behind what was queued before it, so order on each connection holds. Once: another move
-   * within the same send would need another race settled meanwhile. Any thread.
+   * Queues a frame on {@code c}, the connection {@code peer}'s handle showed; when {@code c}
+   * refused it as closed and the handle has moved meanwhile, queues it once more on the
+   * handle's new connection. The handle moves to the winner of a simultaneous connect, or to a
+   * newcomer that replaced a stale connection, while the one it leaves closes: a sender that
+   * read the handle just before may find that one closing. A refusal as closed queued nothing
+   * and left the payload as it was, so the frame may go on the handle's connection now and
+   * still goes at most once; it is queued there behind what was queued before it, so order on
+   * each connection holds. Once: another move within the same send would need another race
+   * settled meanwhile. Any thread.
+   *
+   * @return the {@link Outbound} status of the last attempt
    */
-  private Connection movedFrom(Peer peer, Connection refused) {
-    Connection now = registry.connectionOf(peer);
-    return now != refused ? now : null;
+  private int offer(Peer peer, Connection c, FrameType type, byte[] a, int off, int len, ByteBuffer b,
+      boolean mayInline, boolean more) {
+    int s = c.send(type, a, off, len, b, null, mayInline, more);
+    if (s == Outbound.CLOSED) {
+      Connection now = registry.connectionOf(peer);
+      if (now != c) {
+        s = now.send(type, a, off, len, b, null, mayInline, more);
+      }
+    }
+    return s;
   }
 
   /** See {@code PeerNode.trySend(Peer, MessageKind, byte[], int, int)}. Any thread. */
   SendStatus trySend(Peer peer, MessageKind kind, byte[] payload, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, payload.length);
-    Connection c = registry.connectionOf(peer);
-    int s = c.send(frameType(kind), payload, offset, length, null, null);
-    Connection next;
-    if (s == Outbound.CLOSED && (next = movedFrom(peer, c)) != null) {
-      s = next.send(frameType(kind), payload, offset, length, null, null);
-    }
-    return status(s);
+    return status(offer(peer, registry.connectionOf(peer), frameType(kind), payload, offset, length, null,
+        true, false));
   }
 
   /** See {@code PeerNode.trySend(Peer, ByteBuffer)}. Any thread. */
   SendStatus trySend(Peer peer, ByteBuffer payload) {
     Objects.requireNonNull(payload, "payload");
-    Connection c = registry.connectionOf(peer);
-    int s = c.send(FrameType.BINARY, null, 0, 0, payload, null);
-    Connection next;
-    if (s == Outbound.CLOSED && (next = movedFrom(peer, c)) != null) {
-      s = next.send(FrameType.BINARY, null, 0, 0, payload, null);
-    }
-    return status(s);
+    return status(offer(peer, registry.connectionOf(peer), FrameType.BINARY, null, 0, 0, payload, true, false));
   }
 
   /** See {@code PeerNode.trySendMore(Peer, MessageKind, byte[], int, int)}. Any thread. */
   SendStatus trySendMore(Peer peer, MessageKind kind, byte[] payload, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, payload.length);
-    Connection c = registry.connectionOf(peer);
-    int s = c.send(frameType(kind), payload, offset, length, null, null, true, true);
-    Connection next;
-    if (s == Outbound.CLOSED && (next = movedFrom(peer, c)) != null) {
-      s = next.send(frameType(kind), payload, offset, length, null, null, true, true);
-    }
-    return status(s);
+    return status(offer(peer, registry.connectionOf(peer), frameType(kind), payload, offset, length, null,
+        true, true));
   }
 
   /** See {@code PeerNode.trySendMore(Peer, ByteBuffer)}. Any thread. */
   SendStatus trySendMore(Peer peer, ByteBuffer payload) {
     Objects.requireNonNull(payload, "payload");
-    Connection c = registry.connectionOf(peer);
-    int s = c.send(FrameType.BINARY, null, 0, 0, payload, null, true, true);
-    Connection next;
-    if (s == Outbound.CLOSED && (next = movedFrom(peer, c)) != null) {
-      s = next.send(FrameType.BINARY, null, 0, 0, payload, null, true, true);
-    }
-    return status(s);
+    return status(offer(peer, registry.connectionOf(peer), FrameType.BINARY, null, 0, 0, payload, true, true));
   }
 
   /** See {@code PeerNode.flush(Peer)}. Any thread. */
@@ -134,10 +122,13 @@ final class Sending {
     Connection c = registry.connectionOf(peer);
     CompletableFuture<Void> f = new CompletableFuture<>();
     int s = c.send(frameType(kind), payload, 0, payload.length, null, f);
-    Connection next;
-    if (s == Outbound.CLOSED && (next = movedFrom(peer, c)) != null) {
-      c = next;
-      s = c.send(frameType(kind), payload, 0, payload.length, null, f);
+    if (s == Outbound.CLOSED) {
+      // As in offer, with a future, and keeping the connection for the park below.
+      Connection now = registry.connectionOf(peer);
+      if (now != c) {
+        c = now;
+        s = c.send(frameType(kind), payload, 0, payload.length, null, f);
+      }
     }
     // A parked send is encoded (copied) at once: the caller may reuse its array.
     if (s == Outbound.FULL && queueTimeout.toNanos() > 0
@@ -162,13 +153,7 @@ final class Sending {
     Map<PeerId, SendStatus> result = new HashMap<>();
     FrameType type = frameType(kind);
     for (PeerHandle h : registry.sortedHandles()) {
-      Connection c = h.connection;
-      int s = c.send(type, payload, 0, payload.length, null, null, false, false);
-      Connection next;
-      if (s == Outbound.CLOSED && (next = movedFrom(h, c)) != null) {
-        s = next.send(type, payload, 0, payload.length, null, null, false, false);
-      }
-      result.put(h.id, status(s));
+      result.put(h.id, status(offer(h, h.connection, type, payload, 0, payload.length, null, false, false)));
     }
     return new BroadcastResult(result);
   }
