@@ -379,12 +379,12 @@ final class Connection implements ChannelHandler, FrameSink {
         if (closeReason == null) {
           closeReason = reason;
         }
+        log.debug("{}: {} said BYE: {}", node.logName(), Node.format(remote), Names.printable(reason.toString()));
         if (kind == Kind.DUPLICATE && !Bye.ALREADY_CONNECTED.equals(text)) {
           // A simultaneous connect: the peer kept the other connection, which should arrive.
           // "already connected" is a refusal: the peer keeps an older connection, none comes.
           remoteKeptOther = true;
           if (state == PeerState.CONNECTED) {
-            log.debug("{}: {} said BYE: {}", node.logName(), remote, Names.printable(reason.toString()));
             // The peer reads this connection until we close it. What senders queued here (they
             // reached it through the handle just before it moved to the winner) goes before our
             // BYE instead of failing (docs/PROTOCOL.md 1.5). The peer's EOF follows its BYE: not
@@ -395,7 +395,6 @@ final class Connection implements ChannelHandler, FrameSink {
             return;
           }
         }
-        log.debug("{}: {} said BYE: {}", node.logName(), Node.format(remote), Names.printable(reason.toString()));
         // Nothing follows a BYE: close now; the other side has half-closed already.
         channel.close();
       }

@@ -455,6 +455,17 @@ final class PeerRegistry {
     });
   }
 
+  /** A registered peer is gone (its handle removed, once): logs it and tells the listeners. */
+  private void fireDisconnected(PeerHandle h, DisconnectReason reason) {
+    log.debug("{}: peer '{}' ({}) disconnected: {}", logName, Names.printable(h.name()), h.id.shortId(),
+        Names.printable(reason.toString()));
+    events.fire(h, () -> {
+      for (PeerListener l : config.listeners()) {
+        l.onDisconnected(h, reason);
+      }
+    });
+  }
+
   private void completeConnect(PeerHandle handle, CompletableFuture<Peer> future) {
     events.fire(handle, () -> future.complete(handle));
   }
@@ -564,12 +575,7 @@ final class PeerRegistry {
         h.gone |= removed;
       }
       if (removed) {
-        log.debug("{}: peer '{}' ({}) disconnected: {}", logName, Names.printable(h.name()), h.id.shortId(), reason);
-        events.fire(h, () -> {
-          for (PeerListener l : config.listeners()) {
-            l.onDisconnected(h, reason);
-          }
-        });
+        fireDisconnected(h, reason);
       }
     }
   }
@@ -585,13 +591,7 @@ final class PeerRegistry {
       }
     }
     if (removed) {
-      log.debug("{}: peer '{}' ({}) disconnected: {}", logName, Names.printable(h.name()), h.id.shortId(),
-          Names.printable(reason.toString()));
-      events.fire(h, () -> {
-        for (PeerListener l : config.listeners()) {
-          l.onDisconnected(h, reason);
-        }
-      });
+      fireDisconnected(h, reason);
       if (reconnector != null) {
         reconnector.lost(h, reason);
       }
