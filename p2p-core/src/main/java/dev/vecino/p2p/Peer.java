@@ -2,7 +2,6 @@ package dev.vecino.p2p;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * A live handle to a peer: its accessors read the current state and counters.
@@ -34,13 +33,6 @@ public interface Peer {
    * @return the name
    */
   String name();
-
-  /**
-   * Returns the local alias set with {@link PeerNode#setAlias(PeerId, String)}, if any.
-   *
-   * @return the alias
-   */
-  Optional<String> alias();
 
   /**
    * Returns the address of the other end of the connection.

@@ -6,7 +6,6 @@ import dev.vecino.p2p.discovery.Targets;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -125,11 +124,18 @@ public interface PeerNode extends AutoCloseable {
   CompletableFuture<Peer> connect(InetSocketAddress address);
 
   /**
-   * Returns a snapshot of every connected peer, in connection order.
+   * Returns every connected peer, in connection order: the live handles that {@code send},
+   * {@code disconnect} and the other methods take.
+   *
+   * <p>The list is a snapshot of who is connected now: it never changes, so a peer that
+   * connects later is not in it, and a peer that leaves stays in it with state
+   * {@link PeerState#CLOSED}. Each handle reads its peer's current state; for one consistent
+   * set of a peer's numbers (counters included) take {@link Peer#snapshot()}, e.g.
+   * {@code node.peers().stream().map(Peer::snapshot).toList()}.
    *
    * @return an immutable list
    */
-  List<PeerInfo> peers();
+  List<Peer> peers();
 
   /**
    * Returns the peers the node lost and is reconnecting to (see
@@ -148,31 +154,6 @@ public interface PeerNode extends AutoCloseable {
    * @return the peer, if connected
    */
   Optional<Peer> peer(PeerId id);
-
-  /**
-   * Returns the live handles of every connected peer, in connection order.
-   *
-   * @return an immutable list
-   */
-  List<Peer> connectedPeers();
-
-  /**
-   * Sets or clears the local alias of a peer. Aliases are kept by id, so they survive
-   * reconnects; they are never sent over the wire.
-   *
-   * @param id the peer's id (need not be connected)
-   * @param alias the alias, or null to clear it
-   * @throws IllegalArgumentException if the alias is empty or has control characters or
-   *     bidirectional controls (U+202A to U+202E, U+2066 to U+2069)
-   */
-  void setAlias(PeerId id, String alias);
-
-  /**
-   * Returns every alias set, by peer id.
-   *
-   * @return an immutable map
-   */
-  Map<PeerId, String> aliases();
 
   /**
    * Queues a message and completes when it has been written to the socket.

@@ -12,9 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -55,7 +53,6 @@ import java.util.function.Consumer;
  *   <tr><td>{@link #callbackExecutor(Executor)}</td><td>one {@code vecino-callback-<id>} thread</td></tr>
  *   <tr><td>{@link #directCallbacks(boolean)}</td><td>false</td></tr>
  *   <tr><td>{@link #listener(PeerListener)} / {@link #onMessage(Consumer)}</td><td>none</td></tr>
- *   <tr><td>{@link #aliases(Map)}</td><td>empty</td></tr>
  *   <tr><td>{@link #connectTimeout(Duration)}</td><td>5 s</td></tr>
  *   <tr><td>{@link #handshakeTimeout(Duration)}</td><td>5 s</td></tr>
  *   <tr><td>{@link #closeTimeout(Duration)}</td><td>2 s</td></tr>
@@ -120,7 +117,6 @@ public final class PeerNodeBuilder {
   private int maxPendingHandshakes = 256;
   private int maxPendingHandshakesPerAddress = 32;
   private final List<PeerListener> listeners = new ArrayList<>();
-  private final Map<PeerId, String> aliases = new HashMap<>();
 
   PeerNodeBuilder() {}
 
@@ -358,17 +354,6 @@ public final class PeerNodeBuilder {
   }
 
   /**
-   * Sets initial aliases (e.g. loaded from a file), by peer id.
-   *
-   * @param aliases the aliases
-   * @return this builder
-   */
-  public PeerNodeBuilder aliases(Map<PeerId, String> aliases) {
-    this.aliases.putAll(Objects.requireNonNull(aliases, "aliases"));
-    return this;
-  }
-
-  /**
    * Sets how long a TCP connect may take. Default 5 s.
    *
    * @param timeout positive
@@ -523,8 +508,7 @@ public final class PeerNodeBuilder {
    * when it restarts), the node retries that address with this backoff, reporting each attempt
    * to {@link PeerListener#onReconnecting} and giving up per the policy
    * ({@link PeerListener#onReconnectFailed}). {@code disconnect} and {@code close} stop it; a
-   * refusal for group, version or identity is not retried. Aliases are kept by id, so they
-   * survive a reconnect. Default: off.
+   * refusal for group, version or identity is not retried. Default: off.
    *
    * @param backoff the retry policy, e.g. {@link Backoff#DEFAULT}
    * @return this builder
@@ -648,7 +632,6 @@ public final class PeerNodeBuilder {
       throw new IllegalArgumentException("maxPendingHandshakes must satisfy 1 <= perAddress <= overall: overall "
           + maxPendingHandshakes + ", perAddress " + maxPendingHandshakesPerAddress);
     }
-    aliases.forEach((k, v) -> Identity.checkName(v, "alias"));
     InetSocketAddress bind = new InetSocketAddress(
         bindAddress != null ? bindAddress : anyIpv4(), port);
     NodeConfig config = new NodeConfig(identity, group, bind, listen, backlog, ioThreads, busyPoll,
@@ -656,7 +639,7 @@ public final class PeerNodeBuilder {
         connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes, maxUndeliveredBytes, low, high,
         sendTimeout, heartbeatInterval, idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes,
         maxPendingHandshakesPerAddress, maxConnectionsPerAddress, reconnect,
-        List.copyOf(listeners), Map.copyOf(aliases));
+        List.copyOf(listeners));
     return new Node(config);
   }
 

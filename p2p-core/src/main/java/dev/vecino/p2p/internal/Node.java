@@ -33,11 +33,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,7 +45,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link PeerNode} implementation: owns the lifecycle, the transport and listener, the
- * callback executor ({@link Events}) and the aliases, and delegates the rest to the parts it
+ * callback executor ({@link Events}), and delegates the rest to the parts it
  * owns: {@link PeerRegistry} (peers, handshake and duplicate-connection rules),
  * {@link Connections} (open connections and their limits), {@link Sending} and
  * {@link Scanning}. Connections report to the node, which hands each report to its part.
@@ -74,7 +72,6 @@ public final class Node implements PeerNode {
   private final Identity identity;
   private final String logName;
   private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.NEW);
-  private final Map<PeerId, String> aliases = new ConcurrentHashMap<>();
   private final NodeCounters counters = new NodeCounters();
   /** Bounds the INFO and WARN lines remote parties cause; package-private for connections and the registry. */
   final LogBudget logBudget;
@@ -105,7 +102,6 @@ public final class Node implements PeerNode {
     this.config = config;
     this.identity = config.identity();
     this.logName = identity.name() + "/" + identity.id().shortId();
-    this.aliases.putAll(config.aliases());
     this.logBudget = new LogBudget(logName, this::timerLoop);
     this.events = new Events(config, logName, logBudget,
         cause -> fail("a callback threw on thread " + Thread.currentThread().getName(), cause));
@@ -559,11 +555,11 @@ public final class Node implements PeerNode {
     return transport.nextEventLoop();
   }
 
-  // ---- peers and aliases ----
+  // ---- peers ----
 
   @Override
-  public List<PeerInfo> peers() {
-    return registry.sortedHandles().stream().map(PeerHandle::snapshot).toList();
+  public List<Peer> peers() {
+    return List.copyOf(registry.sortedHandles());
   }
 
   @Override
@@ -572,33 +568,8 @@ public final class Node implements PeerNode {
   }
 
   @Override
-  public List<Peer> connectedPeers() {
-    return List.copyOf(registry.sortedHandles());
-  }
-
-  @Override
   public Optional<Peer> peer(PeerId id) {
     return Optional.ofNullable(registry.get(Objects.requireNonNull(id, "id")));
-  }
-
-  @Override
-  public void setAlias(PeerId id, String alias) {
-    Objects.requireNonNull(id, "id");
-    if (alias == null) {
-      aliases.remove(id);
-    } else {
-      Names.check(alias, "alias");
-      aliases.put(id, alias);
-    }
-  }
-
-  @Override
-  public Map<PeerId, String> aliases() {
-    return Map.copyOf(aliases);
-  }
-
-  String aliasOf(PeerId id) {
-    return aliases.get(id);
   }
 
   // ---- sending ----

@@ -7,7 +7,6 @@ import dev.vecino.p2p.PeerInfo;
 import dev.vecino.p2p.PeerState;
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * The live handle users hold for a peer. It follows the peer's current connection: when a
@@ -86,11 +85,6 @@ final class PeerHandle implements Peer {
   }
 
   @Override
-  public Optional<String> alias() {
-    return Optional.ofNullable(node.aliasOf(id));
-  }
-
-  @Override
   public InetSocketAddress remoteAddress() {
     return connection.remoteAddress();
   }
@@ -133,7 +127,7 @@ final class PeerHandle implements Peer {
   @Override
   public PeerInfo snapshot() {
     Connection c = connection;
-    return new PeerInfo(id, name, node.aliasOf(id), c.remoteAddress(), listenPort, c.direction,
+    return new PeerInfo(id, name, c.remoteAddress(), listenPort, c.direction,
         c.publicState(), connectedSince, c.messagesIn(), c.messagesOut(), c.bytesIn(), c.bytesOut(),
         c.queuedBytes(), c.lastHeard());
   }
