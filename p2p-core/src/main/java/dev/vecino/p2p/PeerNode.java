@@ -48,9 +48,14 @@ import java.util.concurrent.CompletableFuture;
  * {@link NodeFailedException} (a {@link NodeClosedException}) and {@link #close()} returns as
  * soon as that shutdown is done. A {@link RuntimeException} thrown by a listener is only logged.
  *
+ * <p><b>Implementations:</b> the interface is sealed: the only implementation is the node
+ * {@link PeerNodeBuilder#build()} returns, so the compiler refuses a class of yours that
+ * implements it, and methods may be added in any release. It works on the class path too (see
+ * {@link Peer}, "Implementations").
+ *
  * <p><b>Thread safety:</b> every method may be called from any thread.
  */
-public interface PeerNode extends AutoCloseable {
+public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.internal.Node {
 
   /** The group a node joins unless told otherwise. */
   String DEFAULT_GROUP = "vecino";

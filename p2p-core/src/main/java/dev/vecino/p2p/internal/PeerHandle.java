@@ -20,8 +20,12 @@ import java.time.Instant;
  * ({@link Connection#establish}), so any thread that reads it finds a connection that takes
  * sends or has started closing since. Each accessor reads it once; {@link #snapshot()} reads
  * it once for all its fields.
+ *
+ * <p>Public only because {@link Peer} is sealed and names it (a permitted class in another
+ * package must be accessible); its package is not exported, and its constructor and fields
+ * are package-private.
  */
-final class PeerHandle implements Peer {
+public final class PeerHandle implements Peer {
 
   final Node node;
   final PeerId id;
