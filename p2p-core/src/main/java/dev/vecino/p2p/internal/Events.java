@@ -2,6 +2,7 @@ package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.Message;
 import dev.vecino.p2p.MessageKind;
+import dev.vecino.p2p.PayloadListener;
 import dev.vecino.p2p.PeerListener;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -37,8 +38,8 @@ final class Events {
   private final NodeConfig config;
   /** The listeners as an array: the per-message loop allocates no iterator. */
   private final PeerListener[] listeners;
-  /** Per listener: whether it overrides {@code onPayload} (borrowed payloads) instead of taking Messages. */
-  private final boolean[] payloadListener;
+  /** Per listener: itself if it is a {@link PayloadListener} (borrowed payloads, never a Message), else null. */
+  private final PayloadListener[] payloadListeners;
   private final boolean anyPayloadListener;
   private final boolean direct;
   private final String logName;
@@ -54,11 +55,13 @@ final class Events {
     this.logBudget = logBudget;
     this.config = config;
     this.listeners = config.listeners().toArray(new PeerListener[0]);
-    this.payloadListener = new boolean[listeners.length];
+    this.payloadListeners = new PayloadListener[listeners.length];
     boolean any = false;
     for (int i = 0; i < listeners.length; i++) {
-      payloadListener[i] = overridesOnPayload(listeners[i]);
-      any |= payloadListener[i];
+      if (listeners[i] instanceof PayloadListener p) {
+        payloadListeners[i] = p;
+        any = true;
+      }
     }
     this.anyPayloadListener = any;
     this.direct = config.directCallbacks();
@@ -112,7 +115,7 @@ final class Events {
    * event: one queue insertion, one wake-up check and one back-pressure update per read
    * instead of per message. When every listener takes {@link Message}s they are built here on
    * the I/O thread, as the listeners would keep them anyway; when some listener reads payloads
-   * in place ({@code onPayload}), the payloads are copied back to back into one array and no
+   * in place ({@link PayloadListener}), the payloads are copied back to back into one array and no
    * per-message object is made. Built and submitted by the I/O thread; after submission only
    * the peer's serialized callbacks touch it.
    */
@@ -267,9 +270,9 @@ final class Events {
   }
 
   /**
-   * Runs every listener for one message, in registration order: {@code onPayload} listeners
-   * get the borrowed view, the others one shared {@link Message}, made only if needed. A
-   * failing listener is logged and the others still run.
+   * Runs every listener for one message, in registration order: {@link PayloadListener}s get
+   * the borrowed view, the others one shared {@link Message}, made only if needed. A failing
+   * listener is logged and the others still run.
    */
   private void dispatch(PeerHandle sender, MessageKind kind, ByteBuffer src, int offset, int length,
       PayloadView view) {
@@ -277,9 +280,10 @@ final class Events {
     ByteBuffer payload = null;
     for (int i = 0; i < listeners.length; i++) {
       try {
-        if (payloadListener[i]) {
+        PayloadListener p = payloadListeners[i];
+        if (p != null) {
           payload = payload == null ? view.of(src, offset, length) : view.again();
-          listeners[i].onPayload(sender, kind, payload);
+          p.onPayload(sender, kind, payload);
         } else {
           if (m == null) {
             byte[] copy = new byte[length];
@@ -307,16 +311,6 @@ final class Events {
   /** Whether listeners run on the I/O thread as messages are decoded. */
   boolean direct() {
     return direct;
-  }
-
-  /** Whether a listener overrides {@code onPayload}: it then gets borrowed payloads, never a Message. */
-  private static boolean overridesOnPayload(PeerListener l) {
-    try {
-      return l.getClass().getMethod("onPayload", dev.vecino.p2p.Peer.class, MessageKind.class, ByteBuffer.class)
-          .getDeclaringClass() != PeerListener.class;
-    } catch (NoSuchMethodException e) {
-      throw new AssertionError("PeerListener.onPayload is public", e);
-    }
   }
 
   /**
