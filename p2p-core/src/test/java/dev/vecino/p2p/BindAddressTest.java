@@ -65,6 +65,11 @@ class BindAddressTest {
         }
 
         @Override
+        public boolean inEventLoop() {
+          return t.inEventLoop();
+        }
+
+        @Override
         public void close() {
           t.close();
         }

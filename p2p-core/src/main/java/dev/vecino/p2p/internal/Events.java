@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -47,8 +46,8 @@ final class Events {
   /** Hears of an Error thrown by a callback on the callback executor; makes the node fail. */
   private final Consumer<Throwable> fatal;
   private Executor callbacks;
-  private ExecutorService ownedCallbacks;
-  private String callbackThreadName;
+  /** The default callback thread; null when the user gave an executor. */
+  private CallbackThread ownedCallbacks;
 
   Events(NodeConfig config, String logName, LogBudget logBudget, Consumer<Throwable> fatal) {
     this.fatal = fatal;
@@ -73,14 +72,15 @@ final class Events {
     if (config.callbackExecutor() != null) {
       callbacks = config.callbackExecutor();
     } else {
-      callbackThreadName = "vecino-callback-" + suffix;
-      ownedCallbacks = new CallbackThread(callbackThreadName, fatal);
+      ownedCallbacks = new CallbackThread("vecino-callback-" + suffix, fatal);
       callbacks = ownedCallbacks;
     }
   }
 
+  /** Whether the caller is the default callback thread (never true for a user's executor). */
   boolean onCallbackThread() {
-    return callbackThreadName != null && Thread.currentThread().getName().equals(callbackThreadName);
+    CallbackThread owned = ownedCallbacks;
+    return owned != null && owned.inCallbackThread();
   }
 
   /** Lets queued events run, then stops the default callback thread (not a user's executor). */

@@ -412,8 +412,10 @@ public final class Node implements PeerNode {
     }
   }
 
+  /** Whether the caller is one of the transport's loop threads: the transport knows, whatever it names them. */
   private boolean onIoThread() {
-    return Thread.currentThread().getName().startsWith("vecino-io-" + identity.id().shortId());
+    Transport t = transport;
+    return t != null && t.inEventLoop();
   }
 
   // ---- identity and configuration ----
