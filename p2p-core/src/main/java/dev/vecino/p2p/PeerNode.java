@@ -70,6 +70,26 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
   }
 
   /**
+   * Returns a new builder with every option this node was built with, to derive another node
+   * from it (like OkHttp's {@code newBuilder()}): change what differs, then build.
+   *
+   * <pre>{@code
+   * PeerNode replica = node.toBuilder().identity(Identity.random("replica")).port(0).build();
+   * }</pre>
+   *
+   * <p>Everything is copied as given to the builder: the identity (also an id or name that was
+   * chosen at random), the port asked for (0 stays 0, not the port it got), the same listener,
+   * executor, transport, codec and discovery objects; options left at their default stay
+   * defaults (the watermarks, for one, still follow a changed {@code maxQueuedBytes}). A node
+   * built from it unchanged has this node's id, and two nodes with one id refuse each other
+   * ({@link SelfConnectionException}): give the copy its own {@code identity} to run both.
+   * Works in any state, before {@link #start()} and after {@link #close()} too.
+   *
+   * @return a new builder; changing it does not affect this node
+   */
+  PeerNodeBuilder toBuilder();
+
+  /**
    * Binds the listening socket and starts the I/O threads. Returns this node for chaining.
    *
    * <p>If starting fails half-way, every thread and socket it started is stopped before this

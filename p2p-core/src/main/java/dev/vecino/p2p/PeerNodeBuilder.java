@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 
 /**
  * Configures a {@link PeerNode}. Every option has a default; {@link #build()} validates them
- * all and names the first bad one.
+ * all and names the first bad one. {@link PeerNode#toBuilder()} returns a builder with every
+ * option of an existing node, to derive another one from it.
  *
  * <pre>{@code
  * PeerNode node = PeerNode.builder()
@@ -119,6 +120,46 @@ public final class PeerNodeBuilder {
   private final List<PeerListener> listeners = new ArrayList<>();
 
   PeerNodeBuilder() {}
+
+  /**
+   * A builder with every option of {@code from}: what {@link #build()} keeps for
+   * {@link PeerNode#toBuilder()}. Lists are copied, values shared (they are immutable, or the
+   * user's own objects: listeners, executor, factories).
+   */
+  private PeerNodeBuilder(PeerNodeBuilder from) {
+    id = from.id;
+    name = from.name;
+    group = from.group;
+    bindAddress = from.bindAddress;
+    port = from.port;
+    listen = from.listen;
+    backlog = from.backlog;
+    ioThreads = from.ioThreads;
+    busyPoll = from.busyPoll;
+    transport = from.transport;
+    codec = from.codec;
+    discovery = from.discovery;
+    callbackExecutor = from.callbackExecutor;
+    directCallbacks = from.directCallbacks;
+    connectTimeout = from.connectTimeout;
+    handshakeTimeout = from.handshakeTimeout;
+    closeTimeout = from.closeTimeout;
+    maxFrameSize = from.maxFrameSize;
+    maxQueuedBytes = from.maxQueuedBytes;
+    maxUndeliveredBytes = from.maxUndeliveredBytes;
+    lowWatermark = from.lowWatermark;
+    highWatermark = from.highWatermark;
+    sendTimeout = from.sendTimeout;
+    heartbeatInterval = from.heartbeatInterval;
+    idleTimeout = from.idleTimeout;
+    writeStallTimeout = from.writeStallTimeout;
+    maxConnections = from.maxConnections;
+    maxConnectionsPerAddress = from.maxConnectionsPerAddress;
+    reconnect = from.reconnect;
+    maxPendingHandshakes = from.maxPendingHandshakes;
+    maxPendingHandshakesPerAddress = from.maxPendingHandshakesPerAddress;
+    listeners.addAll(from.listeners);
+  }
 
   /**
    * Sets the node's id and name together (e.g. from {@link Identity#loadOrCreate}).
@@ -567,7 +608,9 @@ public final class PeerNodeBuilder {
   }
 
   /**
-   * Validates the options and creates the node (not yet started).
+   * Validates the options and creates the node (not yet started). The node keeps a copy of
+   * the options for {@link PeerNode#toBuilder()}: changing this builder afterwards does not
+   * affect it.
    *
    * @return a new node
    * @throws IllegalArgumentException naming the first invalid option
@@ -576,6 +619,14 @@ public final class PeerNodeBuilder {
     PeerId nodeId = id != null ? id : PeerId.random();
     String nodeName = name != null ? name : "node-" + nodeId.shortId();
     Identity identity = new Identity(nodeId, nodeName);
+    NodeConfig config = config(identity);
+    // The node's own options, its identity as chosen: what toBuilder() starts from.
+    PeerNodeBuilder template = new PeerNodeBuilder(this).identity(identity);
+    return new Node(config, () -> new PeerNodeBuilder(template));
+  }
+
+  /** Validates every option but the identity, then makes the node's configuration. */
+  private NodeConfig config(Identity identity) {
     Identity.checkName(group, "group");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535: " + port);
@@ -634,13 +685,12 @@ public final class PeerNodeBuilder {
     }
     InetSocketAddress bind = new InetSocketAddress(
         bindAddress != null ? bindAddress : anyIpv4(), port);
-    NodeConfig config = new NodeConfig(identity, group, bind, listen, backlog, ioThreads, busyPoll,
+    return new NodeConfig(identity, group, bind, listen, backlog, ioThreads, busyPoll,
         transport, codec, discovery, callbackExecutor, directCallbacks,
         connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes, maxUndeliveredBytes, low, high,
         sendTimeout, heartbeatInterval, idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes,
         maxPendingHandshakesPerAddress, maxConnectionsPerAddress, reconnect,
         List.copyOf(listeners));
-    return new Node(config);
   }
 
   private static InetAddress anyIpv4() {

@@ -13,6 +13,7 @@ import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerInfo;
 import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.PeerNodeBuilder;
 import dev.vecino.p2p.PeerUnreachableException;
 import dev.vecino.p2p.ScanHandle;
 import dev.vecino.p2p.ScanOptions;
@@ -40,6 +41,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +71,7 @@ public final class Node implements PeerNode {
   private enum Lifecycle { NEW, RUNNING, CLOSING, CLOSED, FAILED }
 
   private final NodeConfig config;
+  private final Supplier<PeerNodeBuilder> toBuilder;
   private final Identity identity;
   private final String logName;
   private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.NEW);
@@ -98,8 +101,15 @@ public final class Node implements PeerNode {
   private Hello localHelloRecord;
   private byte[] localHello;
 
-  public Node(NodeConfig config) {
+  /**
+   * Creates a node; only {@code PeerNodeBuilder.build()} does.
+   *
+   * @param config the validated options
+   * @param toBuilder makes a builder with the options this node was built with
+   */
+  public Node(NodeConfig config, Supplier<PeerNodeBuilder> toBuilder) {
     this.config = config;
+    this.toBuilder = toBuilder;
     this.identity = config.identity();
     this.logName = identity.name() + "/" + identity.id().shortId();
     this.logBudget = new LogBudget(logName, this::timerLoop);
@@ -419,6 +429,11 @@ public final class Node implements PeerNode {
   }
 
   // ---- identity and configuration ----
+
+  @Override
+  public PeerNodeBuilder toBuilder() {
+    return toBuilder.get();
+  }
 
   @Override
   public Identity identity() {
