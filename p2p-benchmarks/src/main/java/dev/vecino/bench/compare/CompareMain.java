@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * failed or reported a number that is not sane (never because a ratio target was missed: a
  * smoke run is too short to judge one); {@code full} (under 30 minutes on 2 cores) runs each
  * case 3 times and also the JMH suite, and its report's targets table is the one to quote.
- * Cases are listed in {@link CaseSet}. Exit status: 0 on success, 1 if a case failed, 2 on bad
+ * Cases are listed in {@code CaseSet}. Exit status: 0 on success, 1 if a case failed, 2 on bad
  * arguments.
  */
 public final class CompareMain {
