@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
  * case) and checks that every case ran and reported sane numbers. The runner itself asserts
  * the numbers and exits non-zero on any problem; this test checks the exit status, that the
  * report and the result table exist, and that every target of the targets table was computed
- * (never whether it was met: smoke runs are too short for that). Everything talks to 127.0.0.1 only.
+ * (never whether it was met: smoke runs are too short for that). Everything talks to 127.0.0.1
+ * only.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class CompareSmokeIT {
