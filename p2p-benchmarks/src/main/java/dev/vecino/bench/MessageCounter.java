@@ -20,6 +20,7 @@ public class MessageCounter implements PeerListener {
 
   private final AtomicLong messages = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
+  private volatile Thread callbackThread;
 
   /**
    * Returns a counter that receives borrowed payloads ({@code onPayload}), not messages.
@@ -28,6 +29,22 @@ public class MessageCounter implements PeerListener {
    */
   public static MessageCounter zeroCopy() {
     return new ZeroCopy();
+  }
+
+  @Override
+  public void onConnected(Peer peer) {
+    callbackThread = Thread.currentThread();
+  }
+
+  /**
+   * Returns the thread that ran {@code onConnected}: with direct callbacks the I/O thread that
+   * owns the peer's connection (a node with one I/O thread: its only one), else the callback
+   * thread. A public way to find the thread whose allocations to measure.
+   *
+   * @return the thread, or null before the first peer connected
+   */
+  public final Thread callbackThread() {
+    return callbackThread;
   }
 
   @Override
