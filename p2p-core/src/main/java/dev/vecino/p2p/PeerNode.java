@@ -5,6 +5,7 @@ import dev.vecino.p2p.discovery.Ports;
 import dev.vecino.p2p.discovery.Targets;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -226,7 +227,9 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    * @param text the text
    * @return completes once written
    */
-  CompletableFuture<Void> send(Peer peer, String text);
+  default CompletableFuture<Void> send(Peer peer, String text) {
+    return send(peer, MessageKind.TEXT, text.getBytes(StandardCharsets.UTF_8));
+  }
 
   /**
    * Sends a call: text the receiver shows prominently; see
@@ -236,7 +239,9 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    * @param text the text (may be empty)
    * @return completes once written
    */
-  CompletableFuture<Void> call(Peer peer, String text);
+  default CompletableFuture<Void> call(Peer peer, String text) {
+    return send(peer, MessageKind.CALL, text.getBytes(StandardCharsets.UTF_8));
+  }
 
   /**
    * Queues a binary message without allocating, for hot paths.
@@ -245,7 +250,9 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    * @param payload the payload; copied before return
    * @return {@link SendStatus#OK}, {@link SendStatus#QUEUE_FULL} or {@link SendStatus#CLOSED}
    */
-  SendStatus trySend(Peer peer, byte[] payload);
+  default SendStatus trySend(Peer peer, byte[] payload) {
+    return trySend(peer, MessageKind.BINARY, payload, 0, payload.length);
+  }
 
   /**
    * Queues a message from an array slice without allocating.
@@ -344,7 +351,9 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    * @param text the text
    * @return the status for each peer
    */
-  BroadcastResult broadcast(String text);
+  default BroadcastResult broadcast(String text) {
+    return broadcast(MessageKind.TEXT, text.getBytes(StandardCharsets.UTF_8));
+  }
 
   /**
    * Closes one peer's connection: flushes what is queued, sends BYE, then closes. The peer's
@@ -353,7 +362,9 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    * @param peer the peer
    * @return completes when the connection is closed
    */
-  CompletableFuture<Void> disconnect(Peer peer);
+  default CompletableFuture<Void> disconnect(Peer peer) {
+    return disconnect(peer, "disconnected");
+  }
 
   /**
    * Closes one peer's connection like {@link #disconnect(Peer)}, telling the peer why: its
@@ -490,7 +501,9 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    * timeout at most) and throws nothing; see {@link #closeFuture()} for the cause.
    */
   @Override
-  void close();
+  default void close() {
+    close("node closing");
+  }
 
   /**
    * Closes the node like {@link #close()}, telling every peer why in the BYE.

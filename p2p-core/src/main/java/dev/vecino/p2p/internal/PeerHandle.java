@@ -58,10 +58,10 @@ public final class PeerHandle implements Peer {
 
   private PayloadView payloadView;
   /**
-   * Delivered batches kept for the next reads (see {@code Events.Batch#take}): two, one being
+   * Delivered batches kept for the next reads (see {@code InboundBatch#take}): two, one being
    * filled while the other is delivered, so a peer keeps at most ~512 KiB for it.
    */
-  final java.util.concurrent.atomic.AtomicReferenceArray<Events.Batch> spareBatches =
+  final java.util.concurrent.atomic.AtomicReferenceArray<InboundBatch> spareBatches =
       new java.util.concurrent.atomic.AtomicReferenceArray<>(2);
 
   /** Lends payloads to onPayload listeners; used only by this peer's serialized callbacks. */
