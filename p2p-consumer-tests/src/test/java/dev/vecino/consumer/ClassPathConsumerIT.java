@@ -45,9 +45,10 @@ class ClassPathConsumerIT {
     Consumers.Compilation compiled = Consumers.compile(Consumers.sources("foreign"), work.resolve("classes"),
         List.of("--class-path", path(coreJar(), slf4jApiJar())));
     assertFalse(compiled.success(), "Peer and PeerNode are sealed: a class of the application must not implement them");
-    // javac: "class is not allowed to extend sealed class: Peer (as it is not listed in its permits clause)".
+    // javac: "class is not allowed to extend sealed class: dev.vecino.p2p.Peer (as it is not
+    // listed in its permits clause)".
     for (String type : List.of("Peer", "PeerNode")) {
-      assertTrue(compiled.diagnostics().contains("not allowed to extend sealed class: " + type + " "),
+      assertTrue(compiled.diagnostics().contains("not allowed to extend sealed class: dev.vecino.p2p." + type + " "),
           type + ":\n" + compiled.diagnostics());
     }
   }
