@@ -40,7 +40,7 @@ import java.util.concurrent.CompletableFuture;
  * <caption>Fields: who writes them</caption>
  * <tr><th>field</th><th>written by</th><th>guard</th></tr>
  * <tr><td>{@code state}, {@code promptEnd}, {@code corkTimerSet}, {@code closed},
- * {@code failWhenReleased}, {@code lastIdleTurnNanos}</td><td>any thread, in {@link #step} or
+ * {@code failWhenReleased}, {@code lastActiveNanos}</td><td>any thread, in {@link #step} or
  * {@link #close}</td><td>{@code lock}</td></tr>
  * <tr><td>{@code buffers.pending}, {@link SendLedger} (waiters, parked sends, owed PONG,
  * watermarks)</td><td>senders (encode, park) and the turn holder (swap, written)</td>
@@ -64,7 +64,8 @@ import java.util.concurrent.CompletableFuture;
  * I/O thread knows when the socket drains.
  *
  * <p><b>Batching:</b> a sender takes the turn when the connection was idle for
- * {@link #INLINE_IDLE_NANOS} (one system call instead of a wake-up), or when it finds a whole
+ * {@link #INLINE_IDLE_NANOS} — no turn ended and no sender found it idle within that time —
+ * (one system call instead of a wake-up), or when it finds a whole
  * batch queued — it outpaces the writer, so it writes the batch itself, cut to whole segments,
  * the way {@code trySendMore} streams — and the library batches by itself. Frames queued with
  * {@code more} (corked) wait for a batch, a flush or the backstop timer.
@@ -88,9 +89,11 @@ final class Outbound {
   static final long CORK_NANOS = 1_000_000;
   /**
    * A sender that finds the connection idle this long writes its frame itself instead of
-   * waking the I/O thread. Under load, frames come faster and batching wins.
+   * waking the I/O thread. A request that answers a reply comes at least a loopback round trip
+   * (~15 µs) after the last write; a flood's frames come within a microsecond of each other
+   * and of the last write, and batching on the I/O thread (or by the sender) wins.
    */
-  static final long INLINE_IDLE_NANOS = 20_000;
+  static final long INLINE_IDLE_NANOS = 5_000;
   /**
    * Room for the control frames a queue holds beyond its bound, each at most once: a HELLO
    * (at most 4,101 bytes), a BYE (1,030), a PONG (69) and a PING (5), with the framed codec.
@@ -206,8 +209,8 @@ final class Outbound {
   private boolean closed;
   /** {@link #close} ran while a sender held the turn: it fails what is unwritten when it releases it. */
   private boolean failWhenReleased;
-  /** When a sender last found the turn idle ({@link System#nanoTime}). */
-  private long lastIdleTurnNanos;
+  /** When a turn last ended or a sender last found the turn idle ({@link System#nanoTime}). */
+  private long lastActiveNanos;
 
   // Written under lock, read without it.
   private volatile long queued;
@@ -240,8 +243,8 @@ final class Outbound {
         promptEnd = enqueued;
         if (state == State.IDLE) {
           long now = System.nanoTime();
-          boolean idle = now - lastIdleTurnNanos > INLINE_IDLE_NANOS;
-          lastIdleTurnNanos = now;
+          boolean idle = now - lastActiveNanos > INLINE_IDLE_NANOS;
+          lastActiveNanos = now;
           return mayInline && (idle || batchQueued()) ? to(State.SENDER_WRITING, Step.WRITE_INLINE)
               : to(State.SCHEDULED, Step.SCHEDULE_FLUSH);
         }
@@ -300,6 +303,7 @@ final class Outbound {
 
   /** The turn holder's writing ended without filling the socket (lock held). */
   private Step afterWrite(boolean io) {
+    lastActiveNanos = System.nanoTime();
     boolean taskQueued = state == State.SENDER_WRITING_SCHEDULED;
     boolean left = buffers.pendingBytes() > 0 || buffers.writingHasRemaining();
     if ((left && (promptEnd > written || closed)) || (!io && closed)) {
