@@ -94,7 +94,7 @@ final class FrameWriter implements Outbound.Completions {
     if (o == null || connection.publicState() != PeerState.CONNECTED) {
       return SendStatus.CLOSED;
     }
-    Outbound.Offered offered;
+    Offered offered;
     try {
       // One lock acquisition per message: the frame and what to do next.
       offered = o.offer(type, a, off, len, b, waiter, mayInline && !channel.eventLoop().inEventLoop(), more);

@@ -62,7 +62,7 @@ class OutboundModelTest {
   @Test
   void anIdleSenderWritesItsFrameAtOnceOnItsOwnThread() {
     Model m = new Model(0);
-    Outbound.Offered offered = m.send(true, false, false);
+    Offered offered = m.send(true, false, false);
     assertEquals(WriteTurn.Step.WRITE_INLINE, offered.step, "an idle connection is written by its sender");
     assertEquals(WriteTurn.State.SENDER_WRITING, m.outbound.state());
     m.writeInline(m.pendingInline.poll());
@@ -75,7 +75,7 @@ class OutboundModelTest {
     Model m = new Model(0);
     m.send(false, false, false); // from the I/O thread: a flush is scheduled
     assertEquals(WriteTurn.State.SCHEDULED, m.outbound.state());
-    Outbound.Offered offered = null;
+    Offered offered = null;
     for (int i = 0; i < 200 && (offered == null || offered.step != WriteTurn.Step.WRITE_INLINE); i++) {
       offered = m.send(true, false, false);
     }
@@ -182,12 +182,12 @@ class OutboundModelTest {
 
     // ---- the roles ----
 
-    Outbound.Offered send(boolean sender, boolean more, boolean withFuture) {
+    Offered send(boolean sender, boolean more, boolean withFuture) {
       int seq = accepted;
       byte[] payload = new byte[4 + random.nextInt(3) * 100];
       ByteBuffer.wrap(payload).putInt(seq);
       CompletableFuture<Void> f = withFuture ? new CompletableFuture<>() : null;
-      Outbound.Offered offered = outbound.offer(FrameType.BINARY, payload, 0, payload.length, null, f, sender, more);
+      Offered offered = outbound.offer(FrameType.BINARY, payload, 0, payload.length, null, f, sender, more);
       trace.append("\n send#").append(seq).append(sender ? " sender" : " io").append(more ? " more" : "")
           .append(" -> ").append(offered).append(" ").append(outbound.state());
       if (offered.status == SendStatus.OK) {
