@@ -17,12 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection's write side: queues frames in its {@link Outbound}, carries out the
- * {@link Outbound.Step} each call returns (write now on this thread, schedule a flush on the
+ * {@link WriteTurn.Step} each call returns (write now on this thread, schedule a flush on the
  * I/O thread, set the backstop timer, wait for the socket to drain), completes the send
  * futures, reports writability, and half-closes once the queue drained when asked to.
  *
  * <p><b>Thread safety:</b> {@link #send}, {@link #flushNow}, {@link #park} and the accessors run
- * on any thread; a sender that gets {@link Outbound.Step#WRITE_INLINE} holds the write turn and
+ * on any thread; a sender that gets {@link WriteTurn.Step#WRITE_INLINE} holds the write turn and
  * writes to the channel from its own thread (see {@link Outbound}'s state table). Everything
  * else runs on the connection's I/O thread, which owns the shutdown flags. The channel and
  * encoder are set before {@code outbound} is published (volatile), so a sender that sees
@@ -94,7 +94,7 @@ final class FrameWriter implements Outbound.Completions {
     if (o == null || connection.publicState() != PeerState.CONNECTED) {
       return SendStatus.CLOSED;
     }
-    Outbound.Offered offered;
+    Offered offered;
     try {
       // One lock acquisition per message: the frame and what to do next.
       offered = o.offer(type, a, off, len, b, waiter, mayInline && !channel.eventLoop().inEventLoop(), more);
@@ -117,7 +117,7 @@ final class FrameWriter implements Outbound.Completions {
   }
 
   /** Carries out what {@link Outbound} asked for. */
-  private void run(Outbound o, Outbound.Step step) {
+  private void run(Outbound o, WriteTurn.Step step) {
     switch (step) {
       case WRITE_INLINE -> writeInline(o);
       case SCHEDULE_FLUSH -> channel.eventLoop().execute(flushTask);
@@ -132,7 +132,7 @@ final class FrameWriter implements Outbound.Completions {
 
   /** Writes on the sender's thread, which holds the write turn; hands the rest on. */
   private void writeInline(Outbound o) {
-    Outbound.Step then = o.writeInline(channel);
+    WriteTurn.Step then = o.writeInline(channel);
     PeerHandle handle = connection.handle();
     if (o.takeBecameWritable() && handle != null) {
       node.events.writabilityChanged(handle, true);
@@ -220,7 +220,7 @@ final class FrameWriter implements Outbound.Completions {
     if (!encoder.supports(type)) {
       return;
     }
-    Outbound.Step step;
+    WriteTurn.Step step;
     try {
       step = switch (type) {
         case PONG -> outbound.offerPong(body);
@@ -272,7 +272,7 @@ final class FrameWriter implements Outbound.Completions {
     if (channel == null || !channel.isOpen()) {
       return;
     }
-    Outbound.Step next;
+    WriteTurn.Step next;
     try {
       next = outbound.flush(channel);
     } catch (IOException e) {
@@ -284,7 +284,7 @@ final class FrameWriter implements Outbound.Completions {
     if (outbound.takeBecameWritable() && handle != null) {
       node.events.writabilityChanged(handle, true);
     }
-    if (next == Outbound.Step.NONE) {
+    if (next == WriteTurn.Step.NONE) {
       if (shutdownAfterFlush && !outputShut && outbound.isEmpty()) {
         shutdownOutput();
       }

@@ -62,25 +62,25 @@ class OutboundModelTest {
   @Test
   void anIdleSenderWritesItsFrameAtOnceOnItsOwnThread() {
     Model m = new Model(0);
-    Outbound.Offered offered = m.send(true, false, false);
-    assertEquals(Outbound.Step.WRITE_INLINE, offered.step, "an idle connection is written by its sender");
-    assertEquals(Outbound.State.SENDER_WRITING, m.outbound.state());
+    Offered offered = m.send(true, false, false);
+    assertEquals(WriteTurn.Step.WRITE_INLINE, offered.step, "an idle connection is written by its sender");
+    assertEquals(WriteTurn.State.SENDER_WRITING, m.outbound.state());
     m.writeInline(m.pendingInline.poll());
     assertEquals(1, m.framesWritten(), "one write, no wake-up");
-    assertEquals(Outbound.State.IDLE, m.outbound.state());
+    assertEquals(WriteTurn.State.IDLE, m.outbound.state());
   }
 
   @Test
   void aSenderThatOutpacesTheWriterWritesWholeBatchesItself() {
     Model m = new Model(0);
     m.send(false, false, false); // from the I/O thread: a flush is scheduled
-    assertEquals(Outbound.State.SCHEDULED, m.outbound.state());
-    Outbound.Offered offered = null;
-    for (int i = 0; i < 200 && (offered == null || offered.step != Outbound.Step.WRITE_INLINE); i++) {
+    assertEquals(WriteTurn.State.SCHEDULED, m.outbound.state());
+    Offered offered = null;
+    for (int i = 0; i < 200 && (offered == null || offered.step != WriteTurn.Step.WRITE_INLINE); i++) {
       offered = m.send(true, false, false);
     }
-    assertEquals(Outbound.Step.WRITE_INLINE, offered.step, "a batch queued behind a scheduled flush");
-    assertEquals(Outbound.State.SENDER_WRITING_SCHEDULED, m.outbound.state());
+    assertEquals(WriteTurn.Step.WRITE_INLINE, offered.step, "a batch queued behind a scheduled flush");
+    assertEquals(WriteTurn.State.SENDER_WRITING_SCHEDULED, m.outbound.state());
     m.writeInline(m.pendingInline.poll());
     assertTrue(m.socket.size() >= SEGMENT, "whole segments written by the sender");
     m.quiesce(false);
@@ -182,12 +182,12 @@ class OutboundModelTest {
 
     // ---- the roles ----
 
-    Outbound.Offered send(boolean sender, boolean more, boolean withFuture) {
+    Offered send(boolean sender, boolean more, boolean withFuture) {
       int seq = accepted;
       byte[] payload = new byte[4 + random.nextInt(3) * 100];
       ByteBuffer.wrap(payload).putInt(seq);
       CompletableFuture<Void> f = withFuture ? new CompletableFuture<>() : null;
-      Outbound.Offered offered = outbound.offer(FrameType.BINARY, payload, 0, payload.length, null, f, sender, more);
+      Offered offered = outbound.offer(FrameType.BINARY, payload, 0, payload.length, null, f, sender, more);
       trace.append("\n send#").append(seq).append(sender ? " sender" : " io").append(more ? " more" : "")
           .append(" -> ").append(offered).append(" ").append(outbound.state());
       if (offered.status == SendStatus.OK) {
@@ -198,7 +198,7 @@ class OutboundModelTest {
         if (f != null) {
           futureEnds.put(f, outbound.bytes());
         }
-        if (offered.step == Outbound.Step.WRITE_INLINE) {
+        if (offered.step == WriteTurn.Step.WRITE_INLINE) {
           assertTrue(sender, "only a sender takes the turn from offer");
           assertTrue(writer == -1 && pendingInline.isEmpty(), "the turn granted twice");
           pendingInline.add(1 + random.nextInt(2));
@@ -215,10 +215,10 @@ class OutboundModelTest {
       assertEquals(-1, writer, "a sender writes while " + writer + " holds the turn");
       writer = sender;
       trace.append("\n inline ").append(sender);
-      Outbound.Step then = outbound.writeInline(channel);
+      WriteTurn.Step then = outbound.writeInline(channel);
       writer = -1;
       trace.append(" -> ").append(then).append(" ").append(outbound.state());
-      assertTrue(then != Outbound.Step.WRITE_INLINE && then != Outbound.Step.RUN_FLUSH, "after a turn: " + then);
+      assertTrue(then != WriteTurn.Step.WRITE_INLINE && then != WriteTurn.Step.RUN_FLUSH, "after a turn: " + then);
       follow(then);
     }
 
@@ -239,27 +239,27 @@ class OutboundModelTest {
       if (writer > 0 || !pendingInline.isEmpty()) {
         // A sender holds the turn (it is between taking it and writing): the flush must not write.
         long size = socket.size();
-        Outbound.Step step = run(why);
+        WriteTurn.Step step = run(why);
         assertEquals(size, socket.size(), "the I/O thread wrote while a sender held the turn");
         follow(step);
         return;
       }
       writer = 0;
-      Outbound.Step step = run(why);
+      WriteTurn.Step step = run(why);
       writer = -1;
       follow(step);
     }
 
-    private Outbound.Step run(String why) {
+    private WriteTurn.Step run(String why) {
       try {
-        Outbound.Step step = outbound.flush(channel);
+        WriteTurn.Step step = outbound.flush(channel);
         trace.append("\n flush(").append(why).append(") -> ").append(step).append(" ").append(outbound.state());
         return step;
       } catch (IOException e) {
         // As FrameWriter: the connection is lost, and closes.
         assertTrue(channel.lost, "a write failed on an open channel: " + e);
         trace.append("\n flush(").append(why).append(") failed: ").append(e.getMessage());
-        return Outbound.Step.NONE;
+        return WriteTurn.Step.NONE;
       }
     }
 
@@ -284,7 +284,7 @@ class OutboundModelTest {
 
     void control() {
       int kind = random.nextInt(3);
-      Outbound.Step step = kind == 0 ? outbound.offerPing(new byte[8])
+      WriteTurn.Step step = kind == 0 ? outbound.offerPing(new byte[8])
           : kind == 1 ? outbound.offerPong(new byte[8]) : outbound.offerControl(FrameType.PING, new byte[8], false);
       trace.append("\n control ").append(kind).append(" -> ").append(step);
       if (step != null) {
@@ -295,7 +295,7 @@ class OutboundModelTest {
     void close(boolean bye) {
       trace.append("\n close bye=").append(bye);
       if (bye) {
-        Outbound.Step step = outbound.offerControl(FrameType.BYE, new byte[2], true);
+        WriteTurn.Step step = outbound.offerControl(FrameType.BYE, new byte[2], true);
         closed = true;
         if (step != null) {
           follow(step);
@@ -314,7 +314,7 @@ class OutboundModelTest {
       outbound.release();
     }
 
-    void follow(Outbound.Step step) {
+    void follow(WriteTurn.Step step) {
       switch (step) {
         case SCHEDULE_FLUSH -> tasks.add(true);
         case RUN_FLUSH -> ioFlush("run");
@@ -437,9 +437,9 @@ class OutboundModelTest {
           throw new IOException("closed");
         }
         assertTrue(writer >= 0, "a write without the turn");
-        Outbound.State s = outbound.state();
-        assertTrue(s == Outbound.State.IO_WRITING || s == Outbound.State.SENDER_WRITING
-            || s == Outbound.State.SENDER_WRITING_SCHEDULED, "a write in state " + s);
+        WriteTurn.State s = outbound.state();
+        assertTrue(s == WriteTurn.State.IO_WRITING || s == WriteTurn.State.SENDER_WRITING
+            || s == WriteTurn.State.SENDER_WRITING_SCHEDULED, "a write in state " + s);
         int n = Math.min(src.remaining(), budget);
         if (budget != Integer.MAX_VALUE) {
           budget -= n;
