@@ -88,6 +88,11 @@ final class RecordStage implements ChannelHandler, Channel {
         }
 
         @Override
+        public boolean inEventLoop() {
+          return nio.inEventLoop();
+        }
+
+        @Override
         public void close() {
           nio.close();
         }

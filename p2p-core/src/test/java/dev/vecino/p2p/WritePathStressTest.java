@@ -252,8 +252,8 @@ class WritePathStressTest {
       PeerNode a = ab.build().start();
       try {
         Peer p = a.connect(b.localAddress()).get(5, TimeUnit.SECONDS);
-        Await.until("the receiver registers the sender, " + where(), () -> b.connectedPeers().size() == 1);
-        Peer atB = b.connectedPeers().get(0);
+        Await.until("the receiver registers the sender, " + where(), () -> b.peers().size() == 1);
+        Peer atB = b.peers().get(0);
         runSenders(a, b, p, atB);
       } finally {
         a.close();

@@ -1,6 +1,7 @@
 package dev.vecino.bench.compare;
 
 import dev.vecino.p2p.MessageKind;
+import dev.vecino.p2p.PayloadListener;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerListener;
 import dev.vecino.p2p.PeerNode;
@@ -31,7 +32,7 @@ final class PublicApiContender implements Contender {
   public Result pingPong(int size, Duration warmup, Duration measure) throws Exception {
     AtomicReference<PeerNode> echoNode = new AtomicReference<>();
     AtomicReference<SendStatus> echoFailure = new AtomicReference<>();
-    PeerListener echo = new PeerListener() {
+    PeerListener echo = new PayloadListener() {
       @Override
       public void onPayload(Peer sender, MessageKind kind, ByteBuffer payload) {
         // One message in flight: the queue is never full; anything but OK is a failure.
@@ -42,7 +43,7 @@ final class PublicApiContender implements Contender {
       }
     };
     AtomicLong replies = new AtomicLong();
-    PeerListener pong = new PeerListener() {
+    PeerListener pong = new PayloadListener() {
       @Override
       public void onPayload(Peer sender, MessageKind kind, ByteBuffer payload) {
         // One writer (the client's I/O thread): a plain read and an ordered store.

@@ -188,7 +188,7 @@ final class VecinoContender implements Contender {
     PeerNode[] clientNode = new PeerNode[1];
     java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
     EchoListener echoListener = new EchoListener();
-    PeerListener pinger = new PeerListener() {
+    PeerListener pinger = new dev.vecino.p2p.PayloadListener() {
       @Override
       public void onPayload(Peer sender, dev.vecino.p2p.MessageKind kind, ByteBuffer reply) {
         long now = System.nanoTime();

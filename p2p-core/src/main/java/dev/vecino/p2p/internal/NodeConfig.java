@@ -1,7 +1,6 @@
 package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.Identity;
-import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerListener;
 import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.discovery.Discovery;
@@ -9,7 +8,6 @@ import dev.vecino.p2p.transport.TransportFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 
 /** A validated node configuration, built by {@code PeerNodeBuilder}. Nullable: discovery, callbackExecutor. */
@@ -43,5 +41,4 @@ public record NodeConfig(
     int maxPendingHandshakesPerAddress,
     int maxConnectionsPerAddress,
     dev.vecino.p2p.discovery.Backoff reconnect,
-    List<PeerListener> listeners,
-    Map<PeerId, String> aliases) {}
+    List<PeerListener> listeners) {}

@@ -81,6 +81,16 @@ public final class NioTransport implements Transport {
     return nextLoop();
   }
 
+  @Override
+  public boolean inEventLoop() {
+    for (NioEventLoop loop : loops) {
+      if (loop.inEventLoop()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private NioEventLoop nextLoop() {
     return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
   }
