@@ -51,7 +51,7 @@ package dev.vecino.p2p.internal;
  * queue's own invariants (order, futures, bound) are {@link Outbound}'s.
  *
  * <p><b>Batching:</b> a sender takes the turn when the connection was idle for
- * {@link #INLINE_IDLE_NANOS} — no turn ended and no sender found it idle within that time —
+ * {@link #INLINE_IDLE_NANOS} — no write ended and no sender found it idle within that time —
  * (one system call instead of a wake-up), or when it finds a whole batch queued: it outpaces
  * the writer, so it writes the batch itself, cut to whole segments, the way
  * {@code trySendMore} streams.
@@ -64,11 +64,12 @@ final class WriteTurn {
 
   /**
    * A sender that finds the connection idle this long writes its frame itself instead of
-   * waking the I/O thread. A request that answers a reply comes at least a loopback round trip
-   * (~15 µs) after the last write; a flood's frames come within a microsecond of each other
-   * and of the last write, and batching wins.
+   * waking the I/O thread. A message sent after the peer read the last one comes at least a
+   * loopback one-way trip (~5 µs) after the last write; a flood's frames come within a
+   * microsecond of each other and of the last write (the clock starts when a write ends), and
+   * batching wins.
    */
-  static final long INLINE_IDLE_NANOS = 5_000;
+  static final long INLINE_IDLE_NANOS = 2_000;
 
   /** What the turn asks of the queue it guards (lock held). */
   interface Queue {
@@ -138,7 +139,7 @@ final class WriteTurn {
   /** Bytes queued up to here (counted like {@link Queue#enqueuedTotal}) must leave now; corked ones after it may wait. */
   private long promptEnd;
   private boolean corkTimerSet;
-  /** When a turn last ended or a sender last found the turn idle ({@link System#nanoTime}). */
+  /** When a turn that wrote last ended, or a sender last found the turn idle ({@link System#nanoTime}). */
   private long lastActiveNanos;
 
   /**
@@ -216,7 +217,9 @@ final class WriteTurn {
 
   /** The turn holder's writing ended without filling the socket (lock held). */
   private Step afterWrite(boolean io) {
-    lastActiveNanos = System.nanoTime();
+    if (queue.wroteInLoop()) {
+      lastActiveNanos = System.nanoTime();
+    }
     boolean taskQueued = state == State.SENDER_WRITING_SCHEDULED;
     boolean left = queue.hasLeftover();
     boolean closed = queue.isClosed();
