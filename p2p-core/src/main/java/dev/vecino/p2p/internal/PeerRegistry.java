@@ -12,7 +12,7 @@ import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerListener;
 import dev.vecino.p2p.PeerUnreachableException;
-import dev.vecino.p2p.ScanStatus;
+import dev.vecino.p2p.scan.ScanStatus;
 import dev.vecino.p2p.SelfConnectionException;
 import dev.vecino.p2p.UnsupportedVersionException;
 import dev.vecino.p2p.VecinoException;

@@ -1,6 +1,6 @@
 package dev.vecino.p2p.internal;
 
-import dev.vecino.p2p.ScanStatus;
+import dev.vecino.p2p.scan.ScanStatus;
 import dev.vecino.p2p.transport.Channel;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,9 +1,9 @@
-package dev.vecino.p2p;
+package dev.vecino.p2p.scan;
 
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A running scan, returned by {@link PeerNode#scan} and {@link PeerNode#discover()}.
+ * A running scan, returned by {@link dev.vecino.p2p.PeerNode#scan} and {@link dev.vecino.p2p.PeerNode#discover()}.
  *
  * <p><b>Thread safety:</b> every method may be called from any thread.
  */
@@ -12,7 +12,7 @@ public interface ScanHandle {
   /**
    * Returns the report of the first round. It completes normally also when the scan is
    * cancelled (then {@link ScanReport#cancelled()} is true), and fails with
-   * {@link NodeClosedException} if the node closes first. Later rounds of a periodic scan are
+   * {@link dev.vecino.p2p.NodeClosedException} if the node closes first. Later rounds of a periodic scan are
    * reported to {@link ScanListener#onRoundComplete}.
    *
    * @return the first round's report; completes on the callback executor

@@ -1,4 +1,4 @@
-package dev.vecino.p2p;
+package dev.vecino.p2p.scan;
 
 /**
  * Hears a scan's progress. Every method has an empty default.

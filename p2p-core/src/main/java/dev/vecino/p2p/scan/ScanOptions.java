@@ -1,6 +1,6 @@
-package dev.vecino.p2p;
+package dev.vecino.p2p.scan;
 
-import dev.vecino.p2p.discovery.Targets;
+import dev.vecino.p2p.scan.Targets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.vecino.p2p;
+package dev.vecino.p2p.scan;
 
 /**
  * How far a scan round is.

@@ -1,4 +1,4 @@
-package dev.vecino.p2p;
+package dev.vecino.p2p.scan;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,6 @@
-package dev.vecino.p2p;
+package dev.vecino.p2p.scan;
 
+import dev.vecino.p2p.PeerId;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;

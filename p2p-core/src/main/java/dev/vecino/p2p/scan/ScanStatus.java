@@ -1,4 +1,4 @@
-package dev.vecino.p2p;
+package dev.vecino.p2p.scan;
 
 /** What a scan found at one address and port. */
 public enum ScanStatus {

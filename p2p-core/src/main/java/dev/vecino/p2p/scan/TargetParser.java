@@ -1,6 +1,6 @@
-package dev.vecino.p2p.discovery;
+package dev.vecino.p2p.scan;
 
-import dev.vecino.p2p.discovery.Targets.RangeSet;
+import dev.vecino.p2p.scan.Targets.RangeSet;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.vecino.p2p.discovery;
+package dev.vecino.p2p.scan;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,9 +1,10 @@
-package dev.vecino.p2p.discovery;
+package dev.vecino.p2p.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vecino.p2p.discovery.RangeScanDiscovery;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;

@@ -1,4 +1,4 @@
-package dev.vecino.p2p.discovery;
+package dev.vecino.p2p.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,8 +1,8 @@
 package dev.vecino.p2p.internal.scan;
 
 import dev.vecino.p2p.PeerId;
-import dev.vecino.p2p.ScanReport;
-import dev.vecino.p2p.ScanResult;
+import dev.vecino.p2p.scan.ScanReport;
+import dev.vecino.p2p.scan.ScanResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,13 +1,13 @@
 package dev.vecino.p2p.internal.scan;
 
 import dev.vecino.p2p.NodeClosedException;
-import dev.vecino.p2p.ScanHandle;
-import dev.vecino.p2p.ScanListener;
-import dev.vecino.p2p.ScanOptions;
-import dev.vecino.p2p.ScanProgress;
-import dev.vecino.p2p.ScanReport;
-import dev.vecino.p2p.ScanResult;
-import dev.vecino.p2p.ScanStatus;
+import dev.vecino.p2p.scan.ScanHandle;
+import dev.vecino.p2p.scan.ScanListener;
+import dev.vecino.p2p.scan.ScanOptions;
+import dev.vecino.p2p.scan.ScanProgress;
+import dev.vecino.p2p.scan.ScanReport;
+import dev.vecino.p2p.scan.ScanResult;
+import dev.vecino.p2p.scan.ScanStatus;
 import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.internal.Hello;
 import dev.vecino.p2p.internal.Names;
