@@ -1,8 +1,5 @@
-package dev.vecino.p2p.internal.nio;
+package dev.vecino.p2p.transport;
 
-import dev.vecino.p2p.transport.Channel;
-import dev.vecino.p2p.transport.ChannelHandler;
-import dev.vecino.p2p.transport.EventLoop;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,8 +1,5 @@
-package dev.vecino.p2p.internal.nio;
+package dev.vecino.p2p.transport;
 
-import dev.vecino.p2p.transport.ChannelHandler;
-import dev.vecino.p2p.transport.EventLoop;
-import dev.vecino.p2p.transport.TransportConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -41,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Thread safety:</b> {@link #execute}, {@link #schedule}, {@link #connect},
  * {@link #shutdown} may be called from any thread; everything else runs on the loop thread.
  */
-public final class NioEventLoop implements EventLoop, Runnable {
+final class NioEventLoop implements EventLoop, Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(NioEventLoop.class);
 
@@ -69,7 +66,7 @@ public final class NioEventLoop implements EventLoop, Runnable {
   private final long busyPollNanos;
   private long timerSequence;
 
-  public NioEventLoop(String name) {
+  NioEventLoop(String name) {
     this(name, 0);
   }
 
@@ -79,7 +76,7 @@ public final class NioEventLoop implements EventLoop, Runnable {
    * @param name the thread's name
    * @param busyPollNanos how long to keep polling the selector before sleeping in it, 0 for never
    */
-  public NioEventLoop(String name, long busyPollNanos) {
+  NioEventLoop(String name, long busyPollNanos) {
     this(name, busyPollNanos, (loop, cause) -> log.error("{}: I/O loop died", loop, cause));
   }
 
@@ -90,7 +87,7 @@ public final class NioEventLoop implements EventLoop, Runnable {
    * @param busyPollNanos how long to keep polling the selector before sleeping in it, 0 for never
    * @param failureHandler hears of the loop's death, on the dying thread
    */
-  public NioEventLoop(String name, long busyPollNanos, TransportConfig.FailureHandler failureHandler) {
+  NioEventLoop(String name, long busyPollNanos, TransportConfig.FailureHandler failureHandler) {
     this.name = name;
     this.busyPollNanos = busyPollNanos;
     this.failureHandler = failureHandler;

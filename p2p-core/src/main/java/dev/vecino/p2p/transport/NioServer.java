@@ -1,8 +1,5 @@
-package dev.vecino.p2p.internal.nio;
+package dev.vecino.p2p.transport;
 
-import dev.vecino.p2p.transport.Acceptor;
-import dev.vecino.p2p.transport.ChannelHandler;
-import dev.vecino.p2p.transport.Listener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -18,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A listening socket registered with one loop; accepted channels are spread over the loops. */
-public final class NioServer implements Listener {
+final class NioServer implements Listener {
 
   private static final Logger log = LoggerFactory.getLogger(NioServer.class);
   private static final int MAX_ACCEPTS_PER_PASS = 256;
@@ -48,7 +45,7 @@ public final class NioServer implements Listener {
   }
 
   /** Binds and registers; blocks until the loop has registered the socket. */
-  public static NioServer open(NioEventLoop loop, Supplier<NioEventLoop> loops, InetSocketAddress bind,
+  static NioServer open(NioEventLoop loop, Supplier<NioEventLoop> loops, InetSocketAddress bind,
       int backlog, Acceptor acceptor) throws IOException {
     // The socket's family follows the bind address: 0.0.0.0 means every IPv4 address, not a
     // dual-stack IPv6 socket that also takes IPv6 connections (the limits are per address, and
