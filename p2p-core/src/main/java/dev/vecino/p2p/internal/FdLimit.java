@@ -1,4 +1,4 @@
-package dev.vecino.p2p.internal.scan;
+package dev.vecino.p2p.internal;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;

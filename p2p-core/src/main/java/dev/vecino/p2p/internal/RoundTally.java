@@ -1,4 +1,4 @@
-package dev.vecino.p2p.internal.scan;
+package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.scan.ScanReport;

@@ -1,4 +1,4 @@
-package dev.vecino.p2p.internal.scan;
+package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.NodeClosedException;
 import dev.vecino.p2p.scan.ScanHandle;
@@ -9,9 +9,6 @@ import dev.vecino.p2p.scan.ScanReport;
 import dev.vecino.p2p.scan.ScanResult;
 import dev.vecino.p2p.scan.ScanStatus;
 import dev.vecino.p2p.discovery.Discovery;
-import dev.vecino.p2p.internal.Hello;
-import dev.vecino.p2p.internal.Names;
-import dev.vecino.p2p.internal.Probe;
 import dev.vecino.p2p.transport.EventLoop;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -42,11 +39,11 @@ import org.slf4j.LoggerFactory;
  * {@link #progress()}, {@link #isDone()} and {@link #nodeClosed()} may be called from any
  * thread. Listener calls go through {@code events}, a serial executor.
  */
-public final class ScanRun implements ScanHandle, Probe.Callback {
+final class ScanRun implements ScanHandle, Probe.Callback {
 
   /** Starts a probe; false when the node no longer runs. */
   @FunctionalInterface
-  public interface Launcher {
+  interface Launcher {
     /**
      * Starts the probe's connect.
      *
@@ -118,7 +115,7 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
    * @param launcher starts probes
    * @param onDone called once with this scan when it is over
    */
-  public ScanRun(String logName, Discovery discovery, int defaultPort, ScanOptions options, EventLoop home,
+  ScanRun(String logName, Discovery discovery, int defaultPort, ScanOptions options, EventLoop home,
       Executor events, Launcher launcher, Consumer<ScanRun> onDone) {
     this.logName = logName;
     this.discovery = discovery;
@@ -136,7 +133,7 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
   }
 
   /** Starts the first round. */
-  public void start() {
+  void start() {
     log.debug("{}: scan starting: {} with {} (window {})", logName, discovery, options, window);
     startRound();
   }
@@ -164,7 +161,7 @@ public final class ScanRun implements ScanHandle, Probe.Callback {
   }
 
   /** The node is closing: fail the report if still pending. Any thread. */
-  public void nodeClosed() {
+  void nodeClosed() {
     done = true;
     first.completeExceptionally(new NodeClosedException("node " + logName + " closed during the scan"));
   }

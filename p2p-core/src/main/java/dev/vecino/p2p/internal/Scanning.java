@@ -12,7 +12,6 @@ import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.scan.Ports;
 import dev.vecino.p2p.discovery.RangeScanDiscovery;
 import dev.vecino.p2p.scan.Targets;
-import dev.vecino.p2p.internal.scan.ScanRun;
 import dev.vecino.p2p.transport.Listener;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
