@@ -1,4 +1,4 @@
-package dev.vecino.p2p.internal;
+package dev.vecino.p2p.codec;
 
 import java.nio.ByteBuffer;
 import java.util.Set;
@@ -19,7 +19,7 @@ import java.util.Set;
  *
  * <p><b>Thread safety:</b> stateless; any thread.
  */
-public final class ForeignBytes {
+final class ForeignBytes {
 
   /** The longest excerpt of the first line quoted in a description. */
   static final int MAX_EXCERPT = 40;
@@ -39,7 +39,7 @@ public final class ForeignBytes {
    * @return e.g. {@code "looks like an HTTP request (GET / HTTP/1.1)"}, or null when the first
    *     four bytes look like nothing known (or fewer than four arrived)
    */
-  public static String describe(ByteBuffer buf, int from, int to) {
+  static String describe(ByteBuffer buf, int from, int to) {
     if (to - from < 4) {
       return null;
     }
