@@ -3,7 +3,6 @@ package dev.vecino.p2p;
 import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.discovery.Backoff;
 import dev.vecino.p2p.discovery.Discovery;
-import dev.vecino.p2p.internal.Node;
 import dev.vecino.p2p.internal.NodeConfig;
 import dev.vecino.p2p.transport.NioTransport;
 import dev.vecino.p2p.transport.TransportFactory;
@@ -657,7 +656,7 @@ public final class PeerNodeBuilder {
         sendTimeout, heartbeatInterval, idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes,
         maxPendingHandshakesPerAddress, maxConnectionsPerAddress, reconnect,
         List.copyOf(listeners), Map.copyOf(aliases));
-    return new Node(config);
+    return config.newNode();
   }
 
   private static InetAddress anyIpv4() {

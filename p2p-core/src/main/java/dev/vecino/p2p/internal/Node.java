@@ -101,7 +101,7 @@ public final class Node implements PeerNode {
   private Hello localHelloRecord;
   private byte[] localHello;
 
-  public Node(NodeConfig config) {
+  Node(NodeConfig config) {
     this.config = config;
     this.identity = config.identity();
     this.logName = identity.name() + "/" + identity.id().shortId();
