@@ -1,6 +1,7 @@
 package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.NodeClosedException;
+import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.scan.ScanHandle;
 import dev.vecino.p2p.scan.ScanListener;
 import dev.vecino.p2p.scan.ScanOptions;
@@ -8,7 +9,6 @@ import dev.vecino.p2p.scan.ScanProgress;
 import dev.vecino.p2p.scan.ScanReport;
 import dev.vecino.p2p.scan.ScanResult;
 import dev.vecino.p2p.scan.ScanStatus;
-import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.transport.EventLoop;
 import java.net.InetSocketAddress;
 import java.time.Duration;

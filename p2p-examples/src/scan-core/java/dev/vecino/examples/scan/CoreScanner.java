@@ -1,13 +1,13 @@
 package dev.vecino.examples.scan;
 
 import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.scan.Ports;
 import dev.vecino.p2p.scan.ScanHandle;
 import dev.vecino.p2p.scan.ScanListener;
 import dev.vecino.p2p.scan.ScanOptions;
 import dev.vecino.p2p.scan.ScanProgress;
 import dev.vecino.p2p.scan.ScanReport;
 import dev.vecino.p2p.scan.ScanResult;
-import dev.vecino.p2p.scan.Ports;
 import dev.vecino.p2p.scan.Targets;
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -3,8 +3,8 @@ package dev.vecino.p2p.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vecino.p2p.PeerNode;
-import dev.vecino.p2p.scan.ScanReport;
 import dev.vecino.p2p.scan.Ports;
+import dev.vecino.p2p.scan.ScanReport;
 import dev.vecino.p2p.scan.Targets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

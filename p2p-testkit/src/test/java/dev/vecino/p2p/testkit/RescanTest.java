@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.discovery.Backoff;
+import dev.vecino.p2p.discovery.StaticDiscovery;
+import dev.vecino.p2p.scan.Ports;
 import dev.vecino.p2p.scan.ScanHandle;
 import dev.vecino.p2p.scan.ScanListener;
 import dev.vecino.p2p.scan.ScanOptions;
 import dev.vecino.p2p.scan.ScanReport;
-import dev.vecino.p2p.discovery.Backoff;
-import dev.vecino.p2p.scan.Ports;
-import dev.vecino.p2p.discovery.StaticDiscovery;
 import dev.vecino.p2p.scan.Targets;
 import java.net.ServerSocket;
 import java.time.Duration;
