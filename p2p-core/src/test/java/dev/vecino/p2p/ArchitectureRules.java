@@ -54,14 +54,18 @@ final class ArchitectureRules {
   static final String INTERNAL = "dev.vecino.p2p.internal..";
 
   /**
-   * The only dependencies from an exported package into {@code internal}, by top-level class.
-   * The builder must create the node, and without reflection or a service loader (the house
-   * style forbids both) that means naming an internal class: it names one, {@code NodeConfig},
-   * whose {@code newNode()} is the door. {@code Identity} validates names by the rules the HELLO
-   * decoder applies, which live once, in {@code internal.Names}.
+   * The only dependencies from an exported package into {@code internal}, by top-level class
+   * (a sealed type's {@code permits} clause counts). The builder must create the node, and
+   * without reflection or a service loader (the house style forbids both) that means naming an
+   * internal class: it names one, {@code NodeConfig}, whose {@code newNode} is the door. The
+   * sealed {@code PeerNode} and {@code Peer} name their one implementation each. {@code
+   * Identity} validates names by the rules the HELLO decoder applies, which live once, in
+   * {@code internal.Names}.
    */
   static final Map<String, Set<String>> DOORS = Map.of(
       ROOT + ".PeerNodeBuilder", Set.of(ROOT + ".internal.NodeConfig"),
+      ROOT + ".PeerNode", Set.of(ROOT + ".internal.Node"),
+      ROOT + ".Peer", Set.of(ROOT + ".internal.PeerHandle"),
       ROOT + ".Identity", Set.of(ROOT + ".internal.Names"));
 
   /**
@@ -133,19 +137,34 @@ final class ArchitectureRules {
 
   /** Exported packages reach internal only through {@link #DOORS}. */
   static ArchRule exportedPackagesUseInternalOnlyThroughDoors(Set<String> exported) {
+    return exportedPackagesUseInternalOnlyThroughDoors(exported, DOORS);
+  }
+
+  /** Exported packages reach internal only through {@code doors}. */
+  static ArchRule exportedPackagesUseInternalOnlyThroughDoors(Set<String> exported, Map<String, Set<String>> doors) {
     return classes().that(resideInAnyPackage(exported.toArray(String[]::new)))
-        .should(new ArchCondition<>("depend on internal only through " + DOORS) {
+        .should(new ArchCondition<>("depend on internal only through " + doors) {
           @Override
           public void check(JavaClass c, ConditionEvents events) {
             for (Dependency d : c.getDirectDependenciesFromSelf()) {
               JavaClass target = d.getTargetClass().getBaseComponentType();
-              if (target.getPackageName().startsWith(ROOT + ".internal")
-                  && !DOORS.getOrDefault(topLevel(c), Set.of()).contains(topLevel(target))) {
+              if (isUnlistedInternal(c, target, doors)) {
                 events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+              }
+            }
+            // ArchUnit does not count a permits clause as a dependency: checked here.
+            for (JavaClass sub : c.getPermittedSubclasses().orElse(Set.of())) {
+              if (isUnlistedInternal(c, sub, doors)) {
+                events.add(SimpleConditionEvent.violated(c, c.getName() + " permits " + sub.getName()));
               }
             }
           }
         });
+  }
+
+  private static boolean isUnlistedInternal(JavaClass origin, JavaClass target, Map<String, Set<String>> doors) {
+    return target.getPackageName().startsWith(ROOT + ".internal")
+        && !doors.getOrDefault(topLevel(origin), Set.of()).contains(topLevel(target));
   }
 
   /** No cycles between the packages, once the listed doors and upward edges are set aside. */

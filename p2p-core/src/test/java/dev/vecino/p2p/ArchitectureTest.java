@@ -8,7 +8,9 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,6 +74,13 @@ class ArchitectureTest {
     ArchRule rule = ArchitectureRules.exportedPackagesUseInternalOnlyThroughDoors(EXPORTED);
     rule.check(PRODUCTION);
     failsOn(rule, "LeakyApiArchFixture");
+    // A permits clause is no dependency to ArchUnit: the rule reads it itself.
+    Map<String, Set<String>> withoutSealing = new HashMap<>(ArchitectureRules.DOORS);
+    withoutSealing.remove("dev.vecino.p2p.PeerNode");
+    EvaluationResult unlisted = ArchitectureRules.exportedPackagesUseInternalOnlyThroughDoors(EXPORTED, withoutSealing)
+        .evaluate(PRODUCTION);
+    assertEquals(List.of("dev.vecino.p2p.PeerNode permits dev.vecino.p2p.internal.Node"),
+        unlisted.getFailureReport().getDetails());
   }
 
   @Test

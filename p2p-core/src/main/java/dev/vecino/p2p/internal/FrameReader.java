@@ -55,7 +55,7 @@ final class FrameReader {
   }
 
   /** The messages of the current read, for the callback executor; null in direct mode or when none. */
-  private Events.Batch inbound;
+  private InboundBatch inbound;
   /** Direct mode: lends payloads to onPayload listeners (I/O thread). */
   private PayloadView payloadView;
 
@@ -108,7 +108,7 @@ final class FrameReader {
 
   /** Hands the messages of this read to the callback executor, as one event. I/O thread. */
   void flushInbound() {
-    Events.Batch b = inbound;
+    InboundBatch b = inbound;
     if (b != null) {
       inbound = null;
       node.events.deliver(connection, b);
