@@ -212,7 +212,7 @@ final class FrameReader {
   private boolean checkHandshakeNeed(int need, ByteBuffer buf, int from, int to) {
     if (connection.publicState() == PeerState.HANDSHAKING && !connection.isHeld()
         && need > Hello.MAX_HELLO_FRAME + 4) {
-      String looksLike = ForeignBytes.describe(buf, from, to);
+      String looksLike = FramedCodec.describeForeign(buf, from, to).orElse(null);
       connection.protocolViolation(Kind.NOT_A_PEER, "first frame declares " + need + " bytes, more than a HELLO"
           + (looksLike == null ? "" : "; " + looksLike));
       return false;
