@@ -19,7 +19,6 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.PriorityQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -47,13 +46,15 @@ final class NioEventLoop implements EventLoop, Runnable {
   private static final int READ_BUFFER_SIZE = 256 * 1024;
   /** Reads per channel per pass, so one busy peer cannot starve the others. */
   private static final int MAX_READS_PER_PASS = 16;
+  /** Tasks other threads may have queued before they wait for the loop: 32 KiB of references. */
+  static final int TASK_RING_CAPACITY = 8192;
   private static final long MAX_SELECT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final String name;
   private final Selector selector;
   private final Thread thread;
   /** Tasks from other threads. */
-  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final TaskRing tasks = new TaskRing(TASK_RING_CAPACITY);
   /**
    * Tasks the loop gives itself (a flush it keeps, a reply in direct mode): no queue node per
    * task, so the loop's own scheduling makes no garbage. Loop thread only.
@@ -123,7 +124,15 @@ final class NioEventLoop implements EventLoop, Runnable {
       ownTasks.add(task);
       return;
     }
-    tasks.offer(task);
+    // A full ring means the loop is thousands of tasks behind: wait for it (back pressure on
+    // the producer), waking it, until it makes room or ends.
+    while (!tasks.offer(task)) {
+      if (ended) {
+        return;
+      }
+      selector.wakeup();
+      Thread.yield();
+    }
     if (awake.compareAndSet(false, true)) {
       selector.wakeup();
     }
@@ -238,7 +247,7 @@ final class NioEventLoop implements EventLoop, Runnable {
           selector.selectNow(keyHandler);
         } else if (busyPollNanos == 0 || !busyPoll(Math.min(timeout, busyPollNanos))) {
           awake.set(false);
-          if (tasks.isEmpty()) {
+          if (!tasks.mayHaveTasks()) {
             selector.select(keyHandler, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeout + 999_999)));
           } else {
             selector.selectNow(keyHandler);
@@ -297,7 +306,7 @@ final class NioEventLoop implements EventLoop, Runnable {
   }
 
   private boolean hasTasks() {
-    return !ownTasks.isEmpty() || !tasks.isEmpty();
+    return !ownTasks.isEmpty() || tasks.mayHaveTasks();
   }
 
   /** One ready key, called by the selector inside {@code select}. Loop thread. */
@@ -427,7 +436,9 @@ final class NioEventLoop implements EventLoop, Runnable {
     }
     ended = true;
     // A task offered while ended was being set: dropped like any later one.
-    tasks.clear();
+    for (int i = 0; i < TASK_RING_CAPACITY && tasks.poll() != null; i++) {
+      // Dropped.
+    }
     ownTasks.clear();
     try {
       selector.close();
