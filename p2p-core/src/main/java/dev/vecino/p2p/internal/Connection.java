@@ -48,6 +48,8 @@ final class Connection implements ChannelHandler, FrameSink {
   static final long ANNOUNCE_GRACE_MILLIS = 300;
 
   final Node node;
+  /** Where this connection reports: tracking, handshake outcomes, close. */
+  private final ConnectionOwner owner;
   final Direction direction;
   /** For outbound connections: completes with the peer after the handshake. */
   final CompletableFuture<Peer> connectFuture;
@@ -91,13 +93,15 @@ final class Connection implements ChannelHandler, FrameSink {
   /** A frame that arrived while the handshake was held, replayed once the connection is accepted. */
   private record HeldFrame(FrameType type, byte[] body) {}
 
-  Connection(Node node, Direction direction, InetSocketAddress target, CompletableFuture<Peer> connectFuture) {
-    this(node, direction, target, connectFuture, null);
+  Connection(Node node, ConnectionOwner owner, Direction direction, InetSocketAddress target,
+      CompletableFuture<Peer> connectFuture) {
+    this(node, owner, direction, target, connectFuture, null);
   }
 
-  Connection(Node node, Direction direction, InetSocketAddress target, CompletableFuture<Peer> connectFuture,
-      Probe probe) {
+  Connection(Node node, ConnectionOwner owner, Direction direction, InetSocketAddress target,
+      CompletableFuture<Peer> connectFuture, Probe probe) {
     this.node = node;
+    this.owner = owner;
     this.direction = direction;
     this.target = target;
     this.remote = target;
@@ -230,7 +234,7 @@ final class Connection implements ChannelHandler, FrameSink {
       channel.close();
       return;
     }
-    if (!node.track(this)) {
+    if (!owner.track(this)) {
       // The node closed while this connection was opening.
       closeReason = DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closed");
       channel.close();
@@ -296,7 +300,7 @@ final class Connection implements ChannelHandler, FrameSink {
     DisconnectReason reason = DisconnectReason.of(Kind.NOT_A_PEER, "a framed Vecino node, not a "
         + node.config().codec().name() + " peer (it sent a framed HELLO); use the framed codec");
     closeReason = reason;
-    node.rejected(this, reason);
+    owner.rejected(this, reason);
     failConnect(reason);
     close(reason, false);
   }
@@ -353,8 +357,8 @@ final class Connection implements ChannelHandler, FrameSink {
       return;
     }
     // Announced: it no longer holds a pending-handshake slot (a probe does until it closes).
-    node.handshakeEnded(this);
-    node.registerWithoutHandshake(this, name);
+    owner.handshakeEnded(this);
+    owner.registerWithoutHandshake(this, name);
   }
 
   private void onDataFrame(FrameType type, ByteBuffer buf, int offset, int length) throws CodecException {
@@ -412,7 +416,7 @@ final class Connection implements ChannelHandler, FrameSink {
       log.debug("{}: {} said BYE during the handshake: {}", node.logName(), Node.format(remote),
           Names.printable(reason.toString()));
       if (kind == Kind.OTHER_GROUP || kind == Kind.VERSION_UNSUPPORTED) {
-        node.rejected(this, reason);
+        owner.rejected(this, reason);
       }
       closeReason = reason;
       failConnect(reason);
@@ -433,7 +437,7 @@ final class Connection implements ChannelHandler, FrameSink {
       throw new CodecException("expected HELLO, got " + type);
     }
     Hello hello = Hello.decode(buf, offset, length);
-    node.onHello(this, hello);
+    owner.onHello(this, hello);
   }
 
   /**
@@ -534,7 +538,7 @@ final class Connection implements ChannelHandler, FrameSink {
    * slot, starts heartbeats and hands a scan probe's socket over. I/O thread.
    */
   void finishHandshake() {
-    node.handshakeEnded(this);
+    owner.handshakeEnded(this);
     liveness.start(channel.eventLoop(), encoder);
     if (probe != null) {
       probe.handedOver();
@@ -607,7 +611,7 @@ final class Connection implements ChannelHandler, FrameSink {
     if (state != PeerState.HANDSHAKING) {
       return;
     }
-    node.rejected(this, reason);
+    owner.rejected(this, reason);
     failConnect(reason);
     close(reason, bye);
   }
@@ -622,7 +626,7 @@ final class Connection implements ChannelHandler, FrameSink {
 
   private void failConnect(DisconnectReason reason) {
     if (connectFuture != null && !connectFuture.isDone()) {
-      node.failConnect(this, Node.handshakeException(target, reason));
+      owner.failConnect(this, reason);
     }
   }
 
@@ -723,7 +727,7 @@ final class Connection implements ChannelHandler, FrameSink {
     boolean wasOpened = channel != null;
     PeerState before = state;
     state = PeerState.CLOSED;
-    node.handshakeEnded(this);
+    owner.handshakeEnded(this);
     if (handshakeTimer != null) {
       handshakeTimer.cancel();
     }
@@ -747,13 +751,13 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     if (!wasOpened) {
       if (connectFuture != null) {
-        node.connectFailed(this, cause);
+        owner.connectFailed(this, cause);
       }
     } else if (before == PeerState.HANDSHAKING || before == PeerState.CONNECTING) {
       // Closed by the other side before its HELLO: how a Vecino node refuses at its limits.
       boolean refusedSilently = closeReason == null && direction == Direction.OUTBOUND && reader.bytesIn() == 0;
       if (closeReason == null) {
-        node.rejected(this, DisconnectReason.of(refusedSilently ? Kind.LIMIT_EXCEEDED : Kind.NOT_A_PEER,
+        owner.rejected(this, DisconnectReason.of(refusedSilently ? Kind.LIMIT_EXCEEDED : Kind.NOT_A_PEER,
             reason.toString()));
       }
       failConnect(closeReason != null ? closeReason : refusedSilently
@@ -768,7 +772,7 @@ final class Connection implements ChannelHandler, FrameSink {
       failConnect(reason.kind() == Kind.CLOSED_LOCALLY ? reason : DisconnectReason.of(Kind.NOT_A_PEER,
           "closed the connection before saying anything (" + reason + ")"));
     }
-    node.closed(this, reason);
+    owner.closed(this, reason);
     closedFuture.complete(null);
   }
 

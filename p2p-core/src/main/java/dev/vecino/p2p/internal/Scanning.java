@@ -162,7 +162,7 @@ final class Scanning {
       p.closed(false, null, false);
       return true;
     }
-    Connection c = new Connection(node, Direction.OUTBOUND, p.target, null, p);
+    Connection c = new Connection(node, connections, Direction.OUTBOUND, p.target, null, p);
     node.transport().connect(p.target, connections.outboundBind(), Duration.ofNanos(p.connectTimeoutNanos), c);
     return true;
   }
