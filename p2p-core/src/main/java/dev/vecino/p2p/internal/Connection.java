@@ -5,6 +5,7 @@ import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.DisconnectReason.Kind;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerState;
+import dev.vecino.p2p.ScanStatus;
 import dev.vecino.p2p.codec.CodecException;
 import dev.vecino.p2p.codec.CodecSession;
 import dev.vecino.p2p.codec.FrameSink;
@@ -41,12 +42,6 @@ final class Connection implements ChannelHandler, FrameSink {
 
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
-  /**
-   * Codecs without a handshake: how long a silent new connection stays unannounced. A probe
-   * (connect, then close without a word) closes within it and never shows up as a peer.
-   */
-  static final long ANNOUNCE_GRACE_MILLIS = 300;
-
   final Node node;
   /** Where this connection reports: tracking, handshake outcomes, close. */
   private final ConnectionOwner owner;
@@ -56,8 +51,12 @@ final class Connection implements ChannelHandler, FrameSink {
   /** Completes when the channel is closed and every event is out. */
   final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
   final InetSocketAddress target;
-  /** Set for a scan probe (issue 4): reports its outcome and closes quietly; else null. */
-  final Probe probe;
+  /** Watches the session: the owner, or a scan probe until the session is done. I/O thread. */
+  private SessionObserver observer;
+  /** How long the session waits for the other side to be recognised. I/O thread. */
+  private long recognitionWaitNanos;
+  /** Codecs that greet, on a connection this node opened: whether the first read was a greeting. */
+  private boolean greeted;
   /** Volatile: {@link #evict} reads it on the listener's thread, racing with {@link #onOpen}. */
   private volatile Channel channel;
   private CodecSession encoder;
@@ -95,18 +94,18 @@ final class Connection implements ChannelHandler, FrameSink {
 
   Connection(Node node, ConnectionOwner owner, Direction direction, InetSocketAddress target,
       CompletableFuture<Peer> connectFuture) {
-    this(node, owner, direction, target, connectFuture, null);
+    this(node, owner, owner, direction, target, connectFuture);
   }
 
-  Connection(Node node, ConnectionOwner owner, Direction direction, InetSocketAddress target,
-      CompletableFuture<Peer> connectFuture, Probe probe) {
+  Connection(Node node, ConnectionOwner owner, SessionObserver observer, Direction direction,
+      InetSocketAddress target, CompletableFuture<Peer> connectFuture) {
     this.node = node;
     this.owner = owner;
+    this.observer = observer;
     this.direction = direction;
     this.target = target;
     this.remote = target;
     this.connectFuture = connectFuture;
-    this.probe = probe;
     this.reader = new FrameReader(this, node);
     this.liveness = new Liveness(this, node);
     this.writer = new FrameWriter(this, node);
@@ -208,20 +207,16 @@ final class Connection implements ChannelHandler, FrameSink {
 
   @Override
   public void onConnecting(Channel channel) {
-    if (probe != null) {
-      probe.connecting(channel);
-    }
+    observer.connecting(channel);
   }
 
   @Override
   public void onOpen(Channel channel) {
     this.channel = channel;
     this.remote = channel.remoteAddress();
-    if (probe != null) {
-      probe.opened(channel);
-      if (!channel.isOpen()) {
-        return;
-      }
+    observer.opened(channel);
+    if (!channel.isOpen()) {
+      return;
     }
     SessionInfo full = new SessionInfo(direction, channel.localAddress(), remote,
         node.identity().name(), node.config().maxFrameSize());
@@ -247,22 +242,16 @@ final class Connection implements ChannelHandler, FrameSink {
     reader.decodeWith(encoder);
     if (!node.config().codec().handshake()) {
       state = PeerState.CONNECTED;
-      if (probe != null) {
-        // A classic-mode probe: a peer only if it greets within the probe's wait.
-        announceTimer = channel.eventLoop().schedule(() -> node.classicProbeAnswered(this, null),
-            probe.helloWaitNanos, TimeUnit.NANOSECONDS);
-        return;
-      }
       // Announced when the other side first says something (the classic greeting names it),
       // or once it has stayed open a moment: a scanner's probe never becomes a peer.
-      announceTimer = channel.eventLoop().schedule(() -> announce(null), ANNOUNCE_GRACE_MILLIS,
-          TimeUnit.MILLISECONDS);
+      recognitionWaitNanos = observer.recognitionWaitNanos(node.config().codec().announceDelay().toNanos());
+      announceTimer = channel.eventLoop().schedule(() -> announce(null), recognitionWaitNanos, TimeUnit.NANOSECONDS);
       return;
     }
     // One session throughout; until the handshake is done, the reader caps what it buffers.
     state = PeerState.HANDSHAKING;
-    handshakeTimer = channel.eventLoop().schedule(this::handshakeTimedOut,
-        probe != null ? probe.helloWaitNanos : node.config().handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    recognitionWaitNanos = observer.recognitionWaitNanos(node.config().handshakeTimeout().toNanos());
+    handshakeTimer = channel.eventLoop().schedule(this::handshakeTimedOut, recognitionWaitNanos, TimeUnit.NANOSECONDS);
     if (direction == Direction.INBOUND) {
       // The acceptor speaks first, so a scanner can verify us without sending a byte.
       sendControl(FrameType.HELLO, node.localHello(), false);
@@ -276,13 +265,10 @@ final class Connection implements ChannelHandler, FrameSink {
       refuseFramedNode();
       return;
     }
-    if (probe != null && reader.bytesIn() == 0 && !node.config().codec().handshake()) {
-      // Classic-mode scan: the first chunk must be a plausible greeting (docs/PROTOCOL.md, 3),
-      // stricter than the name the codec makes of it, so a framed HELLO or a banner is no peer.
-      int n = Math.min(data.remaining(), dev.vecino.p2p.codec.ClassicCodec.CHUNK_SIZE);
-      byte[] first = new byte[n];
-      data.get(data.position(), first);
-      probe.greeted(dev.vecino.p2p.codec.ClassicCodec.isGreeting(first, 0, n));
+    if (reader.bytesIn() == 0 && direction == Direction.OUTBOUND && node.config().codec().greets()) {
+      // The first read must be a plausible greeting (docs/PROTOCOL.md, 3), stricter than the
+      // name the codec makes of it, so a framed HELLO or a banner is no peer.
+      greeted = node.config().codec().isGreeting(data);
     }
     liveness.heard();
     if (check != null) {
@@ -300,7 +286,7 @@ final class Connection implements ChannelHandler, FrameSink {
     DisconnectReason reason = DisconnectReason.of(Kind.NOT_A_PEER, "a framed Vecino node, not a "
         + node.config().codec().name() + " peer (it sent a framed HELLO); use the framed codec");
     closeReason = reason;
-    owner.rejected(this, reason);
+    observer.rejected(this, reason);
     failConnect(reason);
     close(reason, false);
   }
@@ -352,13 +338,20 @@ final class Connection implements ChannelHandler, FrameSink {
     if (announceTimer != null) {
       announceTimer.cancel();
     }
-    if (probe != null) {
-      node.classicProbeAnswered(this, name);
+    if (!observer.recognised(this, greeted ? ScanStatus.PEER : ScanStatus.NOT_A_PEER, standInHello(name))) {
       return;
     }
     // Announced: it no longer holds a pending-handshake slot (a probe does until it closes).
     owner.handshakeEnded(this);
     owner.registerWithoutHandshake(this, name);
+    sessionDone();
+  }
+
+  /** Codecs without a handshake: a HELLO that stands in for the one they lack (identity by address). */
+  private Hello standInHello(String name) {
+    InetSocketAddress a = remote;
+    return new Hello(Hello.MIN_VERSION, Hello.VERSION, PeerRegistry.addressId(a), a.getPort(),
+        name != null ? name : Node.format(a), node.config().group(), java.util.List.of());
   }
 
   private void onDataFrame(FrameType type, ByteBuffer buf, int offset, int length) throws CodecException {
@@ -416,7 +409,7 @@ final class Connection implements ChannelHandler, FrameSink {
       log.debug("{}: {} said BYE during the handshake: {}", node.logName(), Node.format(remote),
           Names.printable(reason.toString()));
       if (kind == Kind.OTHER_GROUP || kind == Kind.VERSION_UNSUPPORTED) {
-        owner.rejected(this, reason);
+        observer.rejected(this, reason);
       }
       closeReason = reason;
       failConnect(reason);
@@ -436,8 +429,47 @@ final class Connection implements ChannelHandler, FrameSink {
     if (type != FrameType.HELLO || !Hello.hasMagic(buf, offset, length)) {
       throw new CodecException("expected HELLO, got " + type);
     }
-    Hello hello = Hello.decode(buf, offset, length);
+    checkHello(Hello.decode(buf, offset, length));
+  }
+
+  /**
+   * Checks a HELLO (docs/PROTOCOL.md 1.4: version, self, group), tells the observer what it
+   * found, then refuses it with a BYE saying why or hands it to the owner, which applies the
+   * duplicate rules. I/O thread.
+   */
+  private void checkHello(Hello hello) {
+    DisconnectReason refusal = refusal(hello);
+    ScanStatus verdict = refusal == null ? ScanStatus.PEER : switch (refusal.kind()) {
+      case VERSION_UNSUPPORTED -> ScanStatus.INCOMPATIBLE;
+      case SELF_CONNECTION -> ScanStatus.SELF;
+      default -> ScanStatus.OTHER_GROUP;
+    };
+    if (!observer.recognised(this, verdict, hello)) {
+      return;
+    }
+    if (refusal != null) {
+      handshakeFailed(refusal, true);
+      return;
+    }
     owner.onHello(this, hello);
+  }
+
+  /** Why this node refuses {@code hello} whoever it is (version, self, group), or null. */
+  private DisconnectReason refusal(Hello hello) {
+    if (node.localHelloRecord().negotiate(hello) < 0) {
+      return DisconnectReason.of(Kind.VERSION_UNSUPPORTED, "protocol version " + hello.minVersion() + ".."
+          + hello.maxVersion() + " unsupported; this node speaks " + Hello.MIN_VERSION + ".." + Hello.VERSION);
+    }
+    if (hello.id().equals(node.identity().id())) {
+      return DisconnectReason.of(Kind.SELF_CONNECTION, Node.format(remote) + " is this node");
+    }
+    if (!hello.group().equals(node.config().group())) {
+      // The name is the peer's choice: escaped, like everything a peer says that reaches a log.
+      return DisconnectReason.of(Kind.OTHER_GROUP, "'" + Names.printable(hello.name()) + "' ("
+          + hello.id().shortId() + ") at " + Node.format(remote) + " is in group '"
+          + Names.printable(hello.group()) + "', this node in '" + node.config().group() + "'");
+    }
+    return null;
   }
 
   /**
@@ -540,9 +572,14 @@ final class Connection implements ChannelHandler, FrameSink {
   void finishHandshake() {
     owner.handshakeEnded(this);
     liveness.start(channel.eventLoop(), encoder);
-    if (probe != null) {
-      probe.handedOver();
-    }
+    sessionDone();
+  }
+
+  /** The session is done: its observer lets go, and the connection reports to its owner alone. I/O thread. */
+  private void sessionDone() {
+    SessionObserver o = observer;
+    observer = owner;
+    o.sessionDone();
   }
 
   void attachWithoutHandshake(PeerHandle handle) {
@@ -611,7 +648,7 @@ final class Connection implements ChannelHandler, FrameSink {
     if (state != PeerState.HANDSHAKING) {
       return;
     }
-    owner.rejected(this, reason);
+    observer.rejected(this, reason);
     failConnect(reason);
     close(reason, bye);
   }
@@ -619,8 +656,7 @@ final class Connection implements ChannelHandler, FrameSink {
   private void handshakeTimedOut() {
     if (state == PeerState.HANDSHAKING) {
       handshakeFailed(DisconnectReason.of(Kind.HANDSHAKE_TIMEOUT,
-          "no HELLO within " + TimeUnit.NANOSECONDS.toMillis(probe != null ? probe.helloWaitNanos
-              : node.config().handshakeTimeout().toNanos()) + " ms"), false);
+          "no HELLO within " + TimeUnit.NANOSECONDS.toMillis(recognitionWaitNanos) + " ms"), false);
     }
   }
 
@@ -650,6 +686,21 @@ final class Connection implements ChannelHandler, FrameSink {
    * waits (up to the close timeout) for the other side to close; else closes at once.
    */
   void close(DisconnectReason reason, boolean bye) {
+    close(reason, bye, true, node.config().closeTimeout().toNanos());
+  }
+
+  /**
+   * Ends the connection without a fuss (a scan probe that found what it looked for): in the
+   * handshake, says BYE and waits up to {@code lingerNanos} for the other side to close first,
+   * without half-closing, so the TIME_WAIT lands there; else closes at once. I/O thread.
+   */
+  void closeQuietly(DisconnectReason reason, long lingerNanos) {
+    boolean handshakeBye = state == PeerState.HANDSHAKING && encoder.supports(FrameType.BYE)
+        && node.config().codec().handshake();
+    close(reason, handshakeBye, false, lingerNanos);
+  }
+
+  private void close(DisconnectReason reason, boolean bye, boolean halfClose, long waitNanos) {
     if (state == PeerState.CLOSED || state == PeerState.CLOSING) {
       return;
     }
@@ -668,12 +719,8 @@ final class Connection implements ChannelHandler, FrameSink {
     }
     if (bye && (handshakeBye || connectedBye) && channel.isOpen()) {
       sendControl(FrameType.BYE, Bye.encode(reason), true);
-      // A probe does not half-close: the other side closes first on our BYE, so the
-      // TIME_WAIT of a scan lands there, one per peer, not thousands on the scanner.
-      boolean lingerForPeer = probe != null && handshakeBye;
-      writer.shutdownAfterFlush(!lingerForPeer);
-      closeTimer = channel.eventLoop().schedule(channel::close,
-          lingerForPeer ? probe.lingerNanos : node.config().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      writer.shutdownAfterFlush(halfClose);
+      closeTimer = channel.eventLoop().schedule(channel::close, waitNanos, TimeUnit.NANOSECONDS);
       writer.flush();
     } else {
       writer.failQueued();
@@ -744,11 +791,8 @@ final class Connection implements ChannelHandler, FrameSink {
     writer.release();
     reader.release();
     heldFrames = null;
-    if (probe != null && !probe.isHandedOver()) {
-      // Accepted, then closed by the other side before it said a word: maybe a Vecino node at
-      // its pending-handshake limit; the scanner retries those.
-      probe.closed(wasOpened, cause, wasOpened && reader.bytesIn() == 0 && closeReason == null && cause != null);
-    }
+    observer.sessionClosed(wasOpened, cause, wasOpened && reader.bytesIn() == 0 && closeReason == null
+        && cause != null);
     if (!wasOpened) {
       if (connectFuture != null) {
         owner.connectFailed(this, cause);
@@ -757,7 +801,7 @@ final class Connection implements ChannelHandler, FrameSink {
       // Closed by the other side before its HELLO: how a Vecino node refuses at its limits.
       boolean refusedSilently = closeReason == null && direction == Direction.OUTBOUND && reader.bytesIn() == 0;
       if (closeReason == null) {
-        owner.rejected(this, DisconnectReason.of(refusedSilently ? Kind.LIMIT_EXCEEDED : Kind.NOT_A_PEER,
+        observer.rejected(this, DisconnectReason.of(refusedSilently ? Kind.LIMIT_EXCEEDED : Kind.NOT_A_PEER,
             reason.toString()));
       }
       failConnect(closeReason != null ? closeReason : refusedSilently

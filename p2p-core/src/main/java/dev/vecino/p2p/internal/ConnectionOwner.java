@@ -6,12 +6,14 @@ import java.io.IOException;
 /**
  * What a {@link Connection} reports to the node that owns it: the handful of calls a connection
  * makes, and nothing else of the node. {@link Connections} implements it: it tracks open
- * connections itself and hands what concerns peers to the {@link PeerRegistry}.
+ * connections itself and hands what concerns peers to the {@link PeerRegistry}. The owner is
+ * also an ordinary connection's {@link SessionObserver}: it counts and logs refused handshakes
+ * ({@link #rejected}).
  *
  * <p><b>Thread safety:</b> every method is called on the reporting connection's I/O thread;
  * implementations name their own rules for the state they share across connections.
  */
-interface ConnectionOwner {
+interface ConnectionOwner extends SessionObserver {
 
   /**
    * A connection opened: tracks it.
@@ -28,9 +30,6 @@ interface ConnectionOwner {
 
   /** Codecs without a handshake: registers the peer, named {@code name} or, when null, its address. */
   void registerWithoutHandshake(Connection c, String name);
-
-  /** The handshake was refused for {@code reason}: counted and logged (within the log budget). */
-  void rejected(Connection c, DisconnectReason reason);
 
   /** Fails the connection's connect future with the exception that says {@code reason}. */
   void failConnect(Connection c, DisconnectReason reason);

@@ -489,11 +489,6 @@ public final class Node implements PeerNode {
     return new NodeClosedException("node " + logName + " is " + (lifecycle.get() == Lifecycle.NEW ? "not started" : "closed"));
   }
 
-  /** See {@link Scanning#classicProbeAnswered}. */
-  void classicProbeAnswered(Connection c, String name) {
-    scanning.classicProbeAnswered(c, name);
-  }
-
   // ---- reports from the write path (any thread): the work is in Sending ----
 
   /** See {@link Sending#failSend}. */
