@@ -118,7 +118,17 @@ final class Connections implements ConnectionOwner {
       return null;
     }
     counters.accepted.increment();
-    return admission.admit(remote, outboundOpen.get(), () -> new Connection(node, this, Direction.INBOUND, remote, null));
+    Connection c = admission.admit(remote, outboundOpen.get(), () -> new Connection(node, this, Direction.INBOUND, remote,
+        null));
+    return c == null ? null : handlerFor(c);
+  }
+
+  /**
+   * What the transport talks to for {@code c}: the connection itself, or the first of the
+   * node's byte stages around it (see {@link ByteStage}). Any thread.
+   */
+  ChannelHandler handlerFor(Connection c) {
+    return ByteStage.wrap(config.byteStages(), c);
   }
 
   /** Connects without registering a reconnect intent. Any thread. */
@@ -145,7 +155,7 @@ final class Connections implements ConnectionOwner {
     }
     CompletableFuture<Peer> future = new CompletableFuture<>();
     Connection c = new Connection(node, this, Direction.OUTBOUND, address, future);
-    node.transport().connect(address, outboundBind, config.connectTimeout(), c);
+    node.transport().connect(address, outboundBind, config.connectTimeout(), handlerFor(c));
     return future;
   }
 

@@ -161,7 +161,8 @@ final class Scanning {
     // The ordinary connection and session code, watched by the probe (see ProbeSession).
     ProbeSession observer = new ProbeSession(p, registry, logName, config.codec().handshake());
     Connection c = new Connection(node, connections, observer, Direction.OUTBOUND, p.target, null);
-    node.transport().connect(p.target, connections.outboundBind(), Duration.ofNanos(p.connectTimeoutNanos), c);
+    node.transport().connect(p.target, connections.outboundBind(), Duration.ofNanos(p.connectTimeoutNanos),
+        connections.handlerFor(c));
     return true;
   }
 }
