@@ -75,7 +75,8 @@ public interface Codec {
    * Codecs that {@linkplain #greets() greet}: returns whether {@code firstRead}, the first
    * bytes received on a connection this node opened (one read, as the transport delivered
    * it, of any length), are a greeting of a peer of this codec. A scan counts the other side
-   * as a peer only then. Called once per such connection, on its I/O thread, before the
+   * as a peer only then. A greeting is short and sent at once, so it arrives whole in the first
+   * read in practice; one cut short there is not recognised. Called once per such connection, on its I/O thread, before the
    * bytes are decoded; the codec must not move the buffer's position or limit, nor keep it.
    * The default returns false.
    *
