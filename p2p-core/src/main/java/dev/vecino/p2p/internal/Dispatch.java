@@ -86,14 +86,7 @@ final class Dispatch implements FrameSink {
       return;
     }
     switch (type) {
-      case TEXT, BINARY, CALL -> {
-        // Into the current read's batch, or lent to the listeners in direct mode.
-        MESSAGES_IN.setRelease(this, messagesIn + 1);
-        if (payloadView == null && events.direct()) {
-          payloadView = new PayloadView();
-        }
-        inbound = events.received(inbound, handle, kindOf(type), buf, offset, length, payloadView, readBytes);
-      }
+      case TEXT, BINARY, CALL -> received(type, buf, offset, length);
       case PING -> liveness.onPing(buf, offset, length);
       case PONG -> {
         // Liveness heard it already: every read counts. A check waits for its nonce.
@@ -114,6 +107,20 @@ final class Dispatch implements FrameSink {
   @Override
   public void onRemoteName(String name) {
     handle.rename(name);
+  }
+
+  /**
+   * Adds a message to the current read's batch, or lends it to the listeners in direct mode.
+   * A method of its own, not a case of {@link #onFrame}: that keeps {@code onFrame} small
+   * enough to be inlined into the codec's decode loop (with the case written out here, a 64-byte
+   * frame took about a fifth longer in a quick measurement).
+   */
+  private void received(FrameType type, ByteBuffer buf, int offset, int length) {
+    MESSAGES_IN.setRelease(this, messagesIn + 1);
+    if (payloadView == null && events.direct()) {
+      payloadView = new PayloadView();
+    }
+    inbound = events.received(inbound, handle, kindOf(type), buf, offset, length, payloadView, readBytes);
   }
 
   /** The peer said BYE: the connection closes, at once or once what senders queued here is out. */
