@@ -70,7 +70,7 @@ public class ConnectBench {
     if (connected != null) {
       client.disconnect(connected).get(Loopback.WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
       connected = null;
-      Loopback.await(() -> server.connectedPeers().isEmpty(), "server to drop the peer");
+      Loopback.await(() -> server.peers().isEmpty(), "server to drop the peer");
     }
   }
 }

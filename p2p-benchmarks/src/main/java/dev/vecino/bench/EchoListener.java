@@ -2,7 +2,7 @@ package dev.vecino.bench;
 
 import dev.vecino.p2p.MessageKind;
 import dev.vecino.p2p.Peer;
-import dev.vecino.p2p.PeerListener;
+import dev.vecino.p2p.PayloadListener;
 import dev.vecino.p2p.PeerNode;
 import java.nio.ByteBuffer;
 
@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  * <p><b>Thread safety:</b> runs on the node's callback or I/O thread; {@link #node} is
  * volatile.
  */
-public final class EchoListener implements PeerListener {
+public final class EchoListener implements PayloadListener {
 
   /** The node that echoes; set after {@code build()}. */
   public volatile PeerNode node;

@@ -19,6 +19,7 @@ public final class Main {
       ana.send(peer, "hola from the class path").join();
       Message m = inbox.get(10, TimeUnit.SECONDS);
       System.out.println("received '" + m.text() + "' from " + m.sender().name());
+      System.out.println("peers listed: " + ana.peers().size());
     }
     System.out.println("core module named: " + PeerNode.class.getModule().isNamed());
   }

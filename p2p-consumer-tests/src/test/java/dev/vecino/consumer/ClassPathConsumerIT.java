@@ -5,6 +5,7 @@ import static dev.vecino.consumer.Consumers.path;
 import static dev.vecino.consumer.Consumers.slf4jApiJar;
 import static dev.vecino.consumer.Consumers.slf4jSimpleJar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -31,8 +32,25 @@ class ClassPathConsumerIT {
     assertEquals(0, run.exitCode(), run.describe());
     assertTrue(run.out().contains("received 'hola from the class path' from ana"), run.describe());
     assertTrue(run.out().contains("core module named: false"), run.describe());
+    // Peer and PeerNode are sealed, their implementations in another package: the JVM loads
+    // them on the class path too (one unnamed module, public permitted classes).
+    assertTrue(run.out().contains("peers listed: 1"), run.describe());
     assertTrue(run.err().contains(": started, group 'vecino', listening on 127.0.0.1:"),
         "Vecino's INFO log should reach slf4j-simple on the class path\n" + run.describe());
+  }
+
+  @Test
+  void peerAndPeerNodeCannotBeImplementedOutsideTheLibrary() throws Exception {
+    Path work = Consumers.scratch("foreign");
+    Consumers.Compilation compiled = Consumers.compile(Consumers.sources("foreign"), work.resolve("classes"),
+        List.of("--class-path", path(coreJar(), slf4jApiJar())));
+    assertFalse(compiled.success(), "Peer and PeerNode are sealed: a class of the application must not implement them");
+    // javac: "class is not allowed to extend sealed class: dev.vecino.p2p.Peer (as it is not
+    // listed in its permits clause)".
+    for (String type : List.of("Peer", "PeerNode")) {
+      assertTrue(compiled.diagnostics().contains("not allowed to extend sealed class: dev.vecino.p2p." + type + " "),
+          type + ":\n" + compiled.diagnostics());
+    }
   }
 
   @Test

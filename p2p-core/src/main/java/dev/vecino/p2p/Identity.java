@@ -16,7 +16,7 @@ import java.util.Properties;
  * A node's identity: its {@link PeerId} and its display name.
  *
  * <p>An identity can be saved to and loaded from a small properties file, so a node keeps its
- * id across restarts and the aliases other nodes gave it stay attached to it.
+ * id across restarts and other nodes recognise it by that id.
  *
  * <pre>{@code
  * Identity me = Identity.loadOrCreate(Path.of(System.getProperty("user.home"), ".vecino", "id"), "ana");

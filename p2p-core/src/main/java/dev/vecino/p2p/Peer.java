@@ -2,7 +2,6 @@ package dev.vecino.p2p;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * A live handle to a peer: its accessors read the current state and counters.
@@ -17,9 +16,18 @@ import java.util.Optional;
  * {@link #remoteAddress()}, then {@link #direction()}) may describe two connections while it
  * moves; {@link #snapshot()} describes one.
  *
+ * <p><b>Implementations:</b> the interface is sealed: the only implementation is the node's
+ * own handle, which the node's methods take back ({@code send}, {@code disconnect}), so the
+ * compiler refuses a class of yours that implements it, and methods may be added in any
+ * release. To test code that formats peers, use {@link PeerInfo} (a plain record) or a real
+ * node on loopback. Sealing across packages needs a named module; the library is one
+ * ({@code dev.vecino.p2p}) and is compiled as one, and on the class path the JVM checks only
+ * that the permitted class is public and loaded into the same (unnamed) module, so it works
+ * there too.
+ *
  * <p><b>Thread safety:</b> every method may be called from any thread.
  */
-public interface Peer {
+public sealed interface Peer permits dev.vecino.p2p.internal.PeerHandle {
 
   /**
    * Returns the peer's id, from its HELLO.
@@ -34,13 +42,6 @@ public interface Peer {
    * @return the name
    */
   String name();
-
-  /**
-   * Returns the local alias set with {@link PeerNode#setAlias(PeerId, String)}, if any.
-   *
-   * @return the alias
-   */
-  Optional<String> alias();
 
   /**
    * Returns the address of the other end of the connection.

@@ -3,14 +3,12 @@ package dev.vecino.p2p;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * An immutable snapshot of a peer, for listing. Take a new one for fresh numbers.
  *
  * @param id the peer's id
  * @param name the peer's display name, as it announced it
- * @param alias the local alias given with {@link PeerNode#setAlias}, or null
  * @param remoteAddress the address of the other end of the connection
  * @param listenPort the port the peer listens on (from its HELLO), or 0 if unknown
  * @param direction who opened the connection
@@ -26,7 +24,6 @@ import java.util.Optional;
 public record PeerInfo(
     PeerId id,
     String name,
-    String alias,
     InetSocketAddress remoteAddress,
     int listenPort,
     Direction direction,
@@ -44,7 +41,6 @@ public record PeerInfo(
    *
    * @param id see the record component
    * @param name see the record component
-   * @param alias see the record component
    * @param remoteAddress see the record component
    * @param listenPort see the record component
    * @param direction see the record component
@@ -56,7 +52,7 @@ public record PeerInfo(
    * @param bytesOut see the record component
    * @param queuedBytes see the record component
    * @param lastHeard see the record component
-   * @throws NullPointerException if a component other than {@code alias} is null
+   * @throws NullPointerException if a component is null
    */
   public PeerInfo {
     Objects.requireNonNull(id, "id");
@@ -66,23 +62,5 @@ public record PeerInfo(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(connectedSince, "connectedSince");
     Objects.requireNonNull(lastHeard, "lastHeard");
-  }
-
-  /**
-   * Returns the alias if one is set.
-   *
-   * @return the alias
-   */
-  public Optional<String> aliasIfSet() {
-    return Optional.ofNullable(alias);
-  }
-
-  /**
-   * Returns the alias if set, else the name: what a user interface shows.
-   *
-   * @return a non-null label
-   */
-  public String label() {
-    return alias != null ? alias : name;
   }
 }

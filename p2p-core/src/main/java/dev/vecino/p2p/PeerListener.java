@@ -2,7 +2,8 @@ package dev.vecino.p2p;
 
 /**
  * Receives a node's peer events. Every method has an empty default, so implement only what
- * you need.
+ * you need. A listener on a hot receive path implements {@link PayloadListener} instead, to
+ * read each payload in place rather than get a {@link Message}.
  *
  * <p><b>Threads:</b> by default every method runs on the node's callback executor, never on an
  * I/O thread; events of one peer arrive one at a time and in order (connected, messages,
@@ -49,41 +50,12 @@ public interface PeerListener {
   default void onConnected(Peer peer) {}
 
   /**
-   * A message arrived.
+   * A message arrived. Not called on a {@link PayloadListener}, which gets
+   * {@link PayloadListener#onPayload onPayload} instead.
    *
    * @param message the message; it owns its payload and may be kept
    */
   default void onMessage(Message message) {}
-
-  /**
-   * A message arrived; the zero-copy variant of {@link #onMessage(Message)} for hot paths.
-   *
-   * <p>If a listener overrides this method, the node calls it <em>instead of</em>
-   * {@link #onMessage(Message)} and allocates nothing per message for it: {@code payload} is a
-   * read-only buffer, positioned at 0 with the payload's length as its limit, that the node
-   * reuses for the next message. It is valid only until this method returns; copy what you
-   * keep. Same threads and order as {@link #onMessage(Message)}.
-   *
-   * <pre>{@code
-   * @Override
-   * public void onPayload(Peer sender, MessageKind kind, ByteBuffer payload) {
-   *   long sequence = payload.getLong(0);       // read in place, keep nothing
-   *   prices.update(sender.id(), sequence, payload.getDouble(8));
-   * }
-   * }</pre>
-   *
-   * <p>The default copies the payload into a {@link Message} and calls
-   * {@link #onMessage(Message)}.
-   *
-   * @param sender the peer that sent it
-   * @param kind what the payload means
-   * @param payload the payload, borrowed: read-only, valid only during this call
-   */
-  default void onPayload(Peer sender, MessageKind kind, java.nio.ByteBuffer payload) {
-    byte[] copy = new byte[payload.remaining()];
-    payload.get(payload.position(), copy);
-    onMessage(new Message(sender, kind, copy));
-  }
 
   /**
    * A peer's outbound queue crossed a watermark: {@code false} when it grew above the high

@@ -5,8 +5,8 @@ import dev.vecino.p2p.discovery.Ports;
 import dev.vecino.p2p.discovery.Targets;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -49,9 +49,14 @@ import java.util.concurrent.CompletableFuture;
  * {@link NodeFailedException} (a {@link NodeClosedException}) and {@link #close()} returns as
  * soon as that shutdown is done. A {@link RuntimeException} thrown by a listener is only logged.
  *
+ * <p><b>Implementations:</b> the interface is sealed: the only implementation is the node
+ * {@link PeerNodeBuilder#build()} returns, so the compiler refuses a class of yours that
+ * implements it, and methods may be added in any release. It works on the class path too (see
+ * {@link Peer}, "Implementations").
+ *
  * <p><b>Thread safety:</b> every method may be called from any thread.
  */
-public interface PeerNode extends AutoCloseable {
+public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.internal.Node {
 
   /** The group a node joins unless told otherwise. */
   String DEFAULT_GROUP = "vecino";
@@ -64,6 +69,26 @@ public interface PeerNode extends AutoCloseable {
   static PeerNodeBuilder builder() {
     return new PeerNodeBuilder();
   }
+
+  /**
+   * Returns a new builder with every option this node was built with, to derive another node
+   * from it (like OkHttp's {@code newBuilder()}): change what differs, then build.
+   *
+   * <pre>{@code
+   * PeerNode replica = node.toBuilder().identity(Identity.random("replica")).port(0).build();
+   * }</pre>
+   *
+   * <p>Everything is copied as given to the builder: the identity (also an id or name that was
+   * chosen at random), the port asked for (0 stays 0, not the port it got), the same listener,
+   * executor, transport, codec and discovery objects; options left at their default stay
+   * defaults (the watermarks, for one, still follow a changed {@code maxQueuedBytes}). A node
+   * built from it unchanged has this node's id, and two nodes with one id refuse each other
+   * ({@link SelfConnectionException}): give the copy its own {@code identity} to run both.
+   * Works in any state, before {@link #start()} and after {@link #close()} too.
+   *
+   * @return a new builder; changing it does not affect this node
+   */
+  PeerNodeBuilder toBuilder();
 
   /**
    * Binds the listening socket and starts the I/O threads. Returns this node for chaining.
@@ -125,11 +150,18 @@ public interface PeerNode extends AutoCloseable {
   CompletableFuture<Peer> connect(InetSocketAddress address);
 
   /**
-   * Returns a snapshot of every connected peer, in connection order.
+   * Returns every connected peer, in connection order: the live handles that {@code send},
+   * {@code disconnect} and the other methods take.
+   *
+   * <p>The list is a snapshot of who is connected now: it never changes, so a peer that
+   * connects later is not in it, and a peer that leaves stays in it with state
+   * {@link PeerState#CLOSED}. Each handle reads its peer's current state; for one consistent
+   * set of a peer's numbers (counters included) take {@link Peer#snapshot()}, e.g.
+   * {@code node.peers().stream().map(Peer::snapshot).toList()}.
    *
    * @return an immutable list
    */
-  List<PeerInfo> peers();
+  List<Peer> peers();
 
   /**
    * Returns the peers the node lost and is reconnecting to (see
@@ -148,31 +180,6 @@ public interface PeerNode extends AutoCloseable {
    * @return the peer, if connected
    */
   Optional<Peer> peer(PeerId id);
-
-  /**
-   * Returns the live handles of every connected peer, in connection order.
-   *
-   * @return an immutable list
-   */
-  List<Peer> connectedPeers();
-
-  /**
-   * Sets or clears the local alias of a peer. Aliases are kept by id, so they survive
-   * reconnects; they are never sent over the wire.
-   *
-   * @param id the peer's id (need not be connected)
-   * @param alias the alias, or null to clear it
-   * @throws IllegalArgumentException if the alias is empty or has control characters or
-   *     bidirectional controls (U+202A to U+202E, U+2066 to U+2069)
-   */
-  void setAlias(PeerId id, String alias);
-
-  /**
-   * Returns every alias set, by peer id.
-   *
-   * @return an immutable map
-   */
-  Map<PeerId, String> aliases();
 
   /**
    * Queues a message and completes when it has been written to the socket.
@@ -220,7 +227,9 @@ public interface PeerNode extends AutoCloseable {
    * @param text the text
    * @return completes once written
    */
-  CompletableFuture<Void> send(Peer peer, String text);
+  default CompletableFuture<Void> send(Peer peer, String text) {
+    return send(peer, MessageKind.TEXT, text.getBytes(StandardCharsets.UTF_8));
+  }
 
   /**
    * Sends a call: text the receiver shows prominently; see
@@ -230,7 +239,9 @@ public interface PeerNode extends AutoCloseable {
    * @param text the text (may be empty)
    * @return completes once written
    */
-  CompletableFuture<Void> call(Peer peer, String text);
+  default CompletableFuture<Void> call(Peer peer, String text) {
+    return send(peer, MessageKind.CALL, text.getBytes(StandardCharsets.UTF_8));
+  }
 
   /**
    * Queues a binary message without allocating, for hot paths.
@@ -239,7 +250,9 @@ public interface PeerNode extends AutoCloseable {
    * @param payload the payload; copied before return
    * @return {@link SendStatus#OK}, {@link SendStatus#QUEUE_FULL} or {@link SendStatus#CLOSED}
    */
-  SendStatus trySend(Peer peer, byte[] payload);
+  default SendStatus trySend(Peer peer, byte[] payload) {
+    return trySend(peer, MessageKind.BINARY, payload, 0, payload.length);
+  }
 
   /**
    * Queues a message from an array slice without allocating.
@@ -338,7 +351,9 @@ public interface PeerNode extends AutoCloseable {
    * @param text the text
    * @return the status for each peer
    */
-  BroadcastResult broadcast(String text);
+  default BroadcastResult broadcast(String text) {
+    return broadcast(MessageKind.TEXT, text.getBytes(StandardCharsets.UTF_8));
+  }
 
   /**
    * Closes one peer's connection: flushes what is queued, sends BYE, then closes. The peer's
@@ -347,7 +362,9 @@ public interface PeerNode extends AutoCloseable {
    * @param peer the peer
    * @return completes when the connection is closed
    */
-  CompletableFuture<Void> disconnect(Peer peer);
+  default CompletableFuture<Void> disconnect(Peer peer) {
+    return disconnect(peer, "disconnected");
+  }
 
   /**
    * Closes one peer's connection like {@link #disconnect(Peer)}, telling the peer why: its
@@ -484,7 +501,9 @@ public interface PeerNode extends AutoCloseable {
    * timeout at most) and throws nothing; see {@link #closeFuture()} for the cause.
    */
   @Override
-  void close();
+  default void close() {
+    close("node closing");
+  }
 
   /**
    * Closes the node like {@link #close()}, telling every peer why in the BYE.

@@ -12,16 +12,15 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
  * Configures a {@link PeerNode}. Every option has a default; {@link #build()} validates them
- * all and names the first bad one.
+ * all and names the first bad one. {@link PeerNode#toBuilder()} returns a builder with every
+ * option of an existing node, to derive another one from it.
  *
  * <pre>{@code
  * PeerNode node = PeerNode.builder()
@@ -55,7 +54,6 @@ import java.util.function.Consumer;
  *   <tr><td>{@link #callbackExecutor(Executor)}</td><td>one {@code vecino-callback-<id>} thread</td></tr>
  *   <tr><td>{@link #directCallbacks(boolean)}</td><td>false</td></tr>
  *   <tr><td>{@link #listener(PeerListener)} / {@link #onMessage(Consumer)}</td><td>none</td></tr>
- *   <tr><td>{@link #aliases(Map)}</td><td>empty</td></tr>
  *   <tr><td>{@link #connectTimeout(Duration)}</td><td>5 s</td></tr>
  *   <tr><td>{@link #handshakeTimeout(Duration)}</td><td>5 s</td></tr>
  *   <tr><td>{@link #closeTimeout(Duration)}</td><td>2 s</td></tr>
@@ -120,9 +118,48 @@ public final class PeerNodeBuilder {
   private int maxPendingHandshakes = 256;
   private int maxPendingHandshakesPerAddress = 32;
   private final List<PeerListener> listeners = new ArrayList<>();
-  private final Map<PeerId, String> aliases = new HashMap<>();
 
   PeerNodeBuilder() {}
+
+  /**
+   * A builder with every option of {@code from}: what {@link #build()} keeps for
+   * {@link PeerNode#toBuilder()}. Lists are copied, values shared (they are immutable, or the
+   * user's own objects: listeners, executor, factories).
+   */
+  private PeerNodeBuilder(PeerNodeBuilder from) {
+    id = from.id;
+    name = from.name;
+    group = from.group;
+    bindAddress = from.bindAddress;
+    port = from.port;
+    listen = from.listen;
+    backlog = from.backlog;
+    ioThreads = from.ioThreads;
+    busyPoll = from.busyPoll;
+    transport = from.transport;
+    codec = from.codec;
+    discovery = from.discovery;
+    callbackExecutor = from.callbackExecutor;
+    directCallbacks = from.directCallbacks;
+    connectTimeout = from.connectTimeout;
+    handshakeTimeout = from.handshakeTimeout;
+    closeTimeout = from.closeTimeout;
+    maxFrameSize = from.maxFrameSize;
+    maxQueuedBytes = from.maxQueuedBytes;
+    maxUndeliveredBytes = from.maxUndeliveredBytes;
+    lowWatermark = from.lowWatermark;
+    highWatermark = from.highWatermark;
+    sendTimeout = from.sendTimeout;
+    heartbeatInterval = from.heartbeatInterval;
+    idleTimeout = from.idleTimeout;
+    writeStallTimeout = from.writeStallTimeout;
+    maxConnections = from.maxConnections;
+    maxConnectionsPerAddress = from.maxConnectionsPerAddress;
+    reconnect = from.reconnect;
+    maxPendingHandshakes = from.maxPendingHandshakes;
+    maxPendingHandshakesPerAddress = from.maxPendingHandshakesPerAddress;
+    listeners.addAll(from.listeners);
+  }
 
   /**
    * Sets the node's id and name together (e.g. from {@link Identity#loadOrCreate}).
@@ -358,17 +395,6 @@ public final class PeerNodeBuilder {
   }
 
   /**
-   * Sets initial aliases (e.g. loaded from a file), by peer id.
-   *
-   * @param aliases the aliases
-   * @return this builder
-   */
-  public PeerNodeBuilder aliases(Map<PeerId, String> aliases) {
-    this.aliases.putAll(Objects.requireNonNull(aliases, "aliases"));
-    return this;
-  }
-
-  /**
    * Sets how long a TCP connect may take. Default 5 s.
    *
    * @param timeout positive
@@ -523,8 +549,7 @@ public final class PeerNodeBuilder {
    * when it restarts), the node retries that address with this backoff, reporting each attempt
    * to {@link PeerListener#onReconnecting} and giving up per the policy
    * ({@link PeerListener#onReconnectFailed}). {@code disconnect} and {@code close} stop it; a
-   * refusal for group, version or identity is not retried. Aliases are kept by id, so they
-   * survive a reconnect. Default: off.
+   * refusal for group, version or identity is not retried. Default: off.
    *
    * @param backoff the retry policy, e.g. {@link Backoff#DEFAULT}
    * @return this builder
@@ -583,7 +608,9 @@ public final class PeerNodeBuilder {
   }
 
   /**
-   * Validates the options and creates the node (not yet started).
+   * Validates the options and creates the node (not yet started). The node keeps a copy of
+   * the options for {@link PeerNode#toBuilder()}: changing this builder afterwards does not
+   * affect it.
    *
    * @return a new node
    * @throws IllegalArgumentException naming the first invalid option
@@ -592,6 +619,14 @@ public final class PeerNodeBuilder {
     PeerId nodeId = id != null ? id : PeerId.random();
     String nodeName = name != null ? name : "node-" + nodeId.shortId();
     Identity identity = new Identity(nodeId, nodeName);
+    NodeConfig config = config(identity);
+    // The node's own options, its identity as chosen: what toBuilder() starts from.
+    PeerNodeBuilder template = new PeerNodeBuilder(this).identity(identity);
+    return new Node(config, () -> new PeerNodeBuilder(template));
+  }
+
+  /** Validates every option but the identity, then makes the node's configuration. */
+  private NodeConfig config(Identity identity) {
     Identity.checkName(group, "group");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535: " + port);
@@ -648,16 +683,14 @@ public final class PeerNodeBuilder {
       throw new IllegalArgumentException("maxPendingHandshakes must satisfy 1 <= perAddress <= overall: overall "
           + maxPendingHandshakes + ", perAddress " + maxPendingHandshakesPerAddress);
     }
-    aliases.forEach((k, v) -> Identity.checkName(v, "alias"));
     InetSocketAddress bind = new InetSocketAddress(
         bindAddress != null ? bindAddress : anyIpv4(), port);
-    NodeConfig config = new NodeConfig(identity, group, bind, listen, backlog, ioThreads, busyPoll,
+    return new NodeConfig(identity, group, bind, listen, backlog, ioThreads, busyPoll,
         transport, codec, discovery, callbackExecutor, directCallbacks,
         connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes, maxUndeliveredBytes, low, high,
         sendTimeout, heartbeatInterval, idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes,
         maxPendingHandshakesPerAddress, maxConnectionsPerAddress, reconnect,
-        List.copyOf(listeners), Map.copyOf(aliases));
-    return new Node(config);
+        List.copyOf(listeners));
   }
 
   private static InetAddress anyIpv4() {

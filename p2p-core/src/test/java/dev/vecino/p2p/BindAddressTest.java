@@ -65,6 +65,11 @@ class BindAddressTest {
         }
 
         @Override
+        public boolean inEventLoop() {
+          return t.inEventLoop();
+        }
+
+        @Override
         public void close() {
           t.close();
         }
@@ -85,7 +90,7 @@ class BindAddressTest {
       a.connect(b.localAddress()).get(5, TimeUnit.SECONDS);
       c.connect(b.localAddress()).get(5, TimeUnit.SECONDS);
       Await.until("b sees both", () -> b.peers().size() == 2);
-      for (PeerInfo p : b.peers()) {
+      for (Peer p : b.peers()) {
         String expected = p.name().equals("a") ? "127.0.3.1" : "127.0.3.3";
         assertEquals(expected, p.remoteAddress().getAddress().getHostAddress(), p.toString());
       }

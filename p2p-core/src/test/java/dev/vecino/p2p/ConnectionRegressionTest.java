@@ -168,7 +168,7 @@ class ConnectionRegressionTest {
     Recorder r = new Recorder();
     try (PeerNode node = manualNode(transport, r)) {
       EmbeddedChannel ch = acceptPeer(transport);
-      Peer p = node.connectedPeers().get(0);
+      Peer p = node.peers().get(0);
       int before = ch.written.size();
       // The socket takes 300 bytes of the first frame (1,005 bytes with its header), then is full.
       ch.writeBudget = 300;
@@ -207,7 +207,7 @@ class ConnectionRegressionTest {
     try (PeerNode node = PeerNode.builder().name("manual").bindAddress("127.0.0.1").transport(transport)
         .directCallbacks(true).maxFrameSize(2048).maxQueuedBytes(4096).listener(r).build().start()) {
       EmbeddedChannel ch = acceptPeer(transport);
-      Peer p = node.connectedPeers().get(0);
+      Peer p = node.peers().get(0);
       int before = ch.written.size();
       ch.writeBudget = 0;
       assertEquals(SendStatus.OK, node.trySend(p, new byte[1500]));
@@ -247,7 +247,7 @@ class ConnectionRegressionTest {
     Recorder r = new Recorder();
     try (PeerNode node = manualNode(transport, r)) {
       EmbeddedChannel ch = acceptPeer(transport);
-      Peer p = node.connectedPeers().get(0);
+      Peer p = node.peers().get(0);
       int before = ch.written.size();
       CompletableFuture<Void> first = node.send(p, MessageKind.BINARY, new byte[10]);
       CompletableFuture<Void> second = node.send(p, MessageKind.BINARY, new byte[20]);
@@ -279,7 +279,7 @@ class ConnectionRegressionTest {
     Recorder r = new Recorder();
     try (PeerNode node = manualNode(transport, r)) {
       EmbeddedChannel ch = acceptPeer(transport);
-      Peer p = node.connectedPeers().get(0);
+      Peer p = node.peers().get(0);
       int before = ch.written.size();
       PausedInlineSender sender = PausedInlineSender.send(node, p, ch, 100);
       assertEquals(before + 105, ch.written.size(), "the frame is written whole");
@@ -303,7 +303,7 @@ class ConnectionRegressionTest {
     PeerNode node = PeerNode.builder().name("manual").bindAddress("127.0.0.1").transport(transport)
         .closeTimeout(Duration.ofMillis(100)).listener(new Recorder()).build().start();
     EmbeddedChannel ch = acceptPeer(transport);
-    Peer p = node.connectedPeers().get(0);
+    Peer p = node.peers().get(0);
     PausedInlineSender sender = PausedInlineSender.send(node, p, ch, 100);
     node.close();
     CompletableFuture<Void> f = sender.resume();

@@ -101,6 +101,11 @@ final class FaultyTransport implements TransportFactory {
     }
 
     @Override
+    public boolean inEventLoop() {
+      return nio.inEventLoop();
+    }
+
+    @Override
     public void close() {
       nio.close();
     }

@@ -148,7 +148,9 @@ final class InMemoryNetwork {
     final Loop loop;
 
     MemTransport(TransportConfig config) {
-      loop = new Loop("vecino-io-" + config.threadNameSuffix());
+      // Not a vecino-io-* name: the node must learn which threads are the transport's from
+      // the transport, not from a naming convention.
+      loop = new Loop("mem-loop-" + config.threadNameSuffix());
     }
 
     @Override
@@ -194,8 +196,16 @@ final class InMemoryNetwork {
     }
 
     @Override
+    public boolean inEventLoop() {
+      return loop.inEventLoop();
+    }
+
+    @Override
     public void close() {
       loop.exec.shutdown();
+      if (loop.inEventLoop()) {
+        return; // Closed from its own thread: it ends once this task returns.
+      }
       try {
         loop.exec.awaitTermination(5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {

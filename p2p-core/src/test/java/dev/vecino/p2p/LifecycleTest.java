@@ -219,20 +219,4 @@ class LifecycleTest {
       pool.shutdownNow();
     }
   }
-
-  @Test
-  void aliasesAreKeptById() throws Exception {
-    try (PeerNode a = Nodes.start("a", new Recorder()); PeerNode b = Nodes.start("b", new Recorder())) {
-      Peer p = a.connect(b.localAddress()).get(5, TimeUnit.SECONDS);
-      a.setAlias(p.id(), "bobby");
-      assertEquals("bobby", p.alias().orElseThrow());
-      assertEquals("bobby", a.peers().get(0).label());
-      assertThrows(IllegalArgumentException.class, () -> a.setAlias(p.id(), ""));
-      a.disconnect(p).get(5, TimeUnit.SECONDS);
-      Peer again = a.connect(b.localAddress()).get(5, TimeUnit.SECONDS);
-      assertEquals("bobby", again.alias().orElseThrow());
-      a.setAlias(p.id(), null);
-      assertTrue(again.alias().isEmpty());
-    }
-  }
 }

@@ -117,8 +117,8 @@ class MessagingTest {
       }
       Await.until("all messages", java.time.Duration.ofSeconds(30), () -> next[0] == count);
       assertTrue(ordered[0], "messages out of order");
-      assertEquals(count, b.peers().get(0).messagesIn());
-      assertEquals(count, a.peers().get(0).messagesOut());
+      assertEquals(count, b.peers().get(0).snapshot().messagesIn());
+      assertEquals(count, a.peers().get(0).snapshot().messagesOut());
     }
   }
 

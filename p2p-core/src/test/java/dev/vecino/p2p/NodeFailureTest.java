@@ -190,7 +190,7 @@ class NodeFailureTest {
     assertFalse(s.failing.isRunning());
 
     // Another node in the same JVM goes on.
-    Peer outAtBystander = s.bystander.connectedPeers().get(0);
+    Peer outAtBystander = s.bystander.peers().get(0);
     s.bystander.send(outAtBystander, "still here").get(5, TimeUnit.SECONDS);
     Await.until("the bystander's message arrives", () -> s.outEvents.texts().contains("still here"));
     assertTrue(s.bystander.isRunning() && s.out.isRunning() && s.in.isRunning());

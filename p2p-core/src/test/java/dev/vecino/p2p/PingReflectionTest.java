@@ -58,15 +58,15 @@ class PingReflectionTest {
       raw.readFrame();
       byte[] hello = RawPeer.hello(PeerId.random(), "mallory", "vecino");
       raw.sendFrame(FrameType.HELLO, hello);
-      Await.until("handshake done", () -> node.connectedPeers().size() == 1);
-      Peer p = node.connectedPeers().get(0);
+      Await.until("handshake done", () -> node.peers().size() == 1);
+      Peer p = node.peers().get(0);
       int messages = fill(node, p);
       int pings = 2000;
       for (int i = 0; i < pings; i++) {
         raw.sendFrame(FrameType.PING, body(i));
       }
       long expectedIn = 5L + hello.length + pings * 13L;
-      Await.until("the node read every PING", () -> node.peers().get(0).bytesIn() == expectedIn);
+      Await.until("the node read every PING", () -> node.peers().get(0).snapshot().bytesIn() == expectedIn);
       long queued = p.queuedBytes();
       assertTrue(queued <= (long) messages * (CHUNK + 5) + 13, "one PONG queued at most: " + queued);
 
@@ -102,8 +102,8 @@ class PingReflectionTest {
          RawPeer raw = RawPeer.connect(node.localAddress(), 4096)) {
       raw.readFrame();
       raw.sendFrame(FrameType.HELLO, RawPeer.hello(PeerId.random(), "mallory", "vecino"));
-      Await.until("handshake done", () -> node.connectedPeers().size() == 1);
-      Peer p = node.connectedPeers().get(0);
+      Await.until("handshake done", () -> node.peers().size() == 1);
+      Peer p = node.peers().get(0);
       int messages = fill(node, p);
       // Five heartbeat intervals; the raw peer stays alive with a PONG now and then, reads nothing.
       long until = System.nanoTime() + heartbeat.multipliedBy(5).toNanos();

@@ -11,6 +11,8 @@ import dev.vecino.p2p.codec.FrameType;
 import dev.vecino.p2p.codec.FramedCodec;
 import dev.vecino.p2p.codec.SessionInfo;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,42 @@ class PluggabilityTest {
       a.close();
       Await.until("bye", () -> rb.disconnects.size() == 1);
       assertEquals(DisconnectReason.Kind.CLOSED_BY_PEER, rb.disconnects.get(0).kind());
+    }
+  }
+
+  /**
+   * A listener that closes its node from the loop thread of a transport whose threads are not
+   * named like Vecino's (direct mode): the node asks the transport whether the caller is one of
+   * its loops, so it does not wait for connections that only this thread can close, and close
+   * returns at once instead of after the close timeout.
+   */
+  @Test
+  void closingFromTheLoopThreadOfACustomTransportDoesNotWaitForItself() throws Exception {
+    InMemoryNetwork net = new InMemoryNetwork();
+    Recorder rb = new Recorder();
+    CompletableFuture<Long> closedAfterNanos = new CompletableFuture<>();
+    CompletableFuture<String> closingThread = new CompletableFuture<>();
+    PeerNode[] self = new PeerNode[1];
+    PeerListener closer = new PeerListener() {
+      @Override
+      public void onMessage(Message m) {
+        closingThread.complete(Thread.currentThread().getName());
+        long start = System.nanoTime();
+        self[0].close();
+        closedAfterNanos.complete(System.nanoTime() - start);
+      }
+    };
+    try (PeerNode a = PeerNode.builder().name("a").transport(net.factory()).directCallbacks(true)
+            .closeTimeout(Duration.ofSeconds(5)).listener(closer).build();
+         PeerNode b = PeerNode.builder().name("b").transport(net.factory()).listener(rb).build().start()) {
+      self[0] = a.start();
+      Peer p = b.connect(a.localAddress()).get(5, TimeUnit.SECONDS);
+      b.send(p, "please close").get(5, TimeUnit.SECONDS);
+      assertTrue(closingThread.get(5, TimeUnit.SECONDS).startsWith("mem-loop-"), closingThread.get());
+      long tookMillis = TimeUnit.NANOSECONDS.toMillis(closedAfterNanos.get(10, TimeUnit.SECONDS));
+      assertTrue(tookMillis < 2_000, "close() on the loop thread took " + tookMillis + " ms");
+      a.closeFuture().get(5, TimeUnit.SECONDS);
+      Await.until("b hears the close", () -> rb.disconnects.size() == 1);
     }
   }
 

@@ -65,7 +65,6 @@ class ReconnectTest {
     int port = bob.localAddress().getPort();
     try (PeerNode a = Nodes.local("a").reconnect(FAST).listener(e).build().start()) {
       Peer p = a.connect(bob.localAddress()).get(5, TimeUnit.SECONDS);
-      a.setAlias(p.id(), "bobby");
       bob.close();
       Await.until("at least three attempts while bob is down", () -> e.attempts.size() >= 3,
           () -> e.state(a), Await.DEFAULT);
@@ -77,14 +76,13 @@ class ReconnectTest {
       assertEquals(1, lost.size());
       assertEquals(PeerState.RECONNECTING, lost.get(0).state());
       assertEquals(bobId.id(), lost.get(0).id());
-      assertEquals("bobby", lost.get(0).label());
+      assertEquals("bob", lost.get(0).name());
 
       try (PeerNode bob2 = Nodes.local("bob").identity(bobId).port(port).build().start()) {
         Await.until("reconnected", () -> e.connected.size() == 2, () -> e.state(a), Await.DEFAULT);
         Await.until("no longer listed as reconnecting", () -> a.reconnecting().isEmpty());
         Peer again = e.connected.get(1);
         assertEquals(bobId.id(), again.id());
-        assertEquals("bobby", again.alias().orElseThrow(), "the alias survives the reconnect");
         assertEquals(1, a.peers().size());
 
         // A deliberate disconnect is not retried.
@@ -150,7 +148,7 @@ class ReconnectTest {
         Await.until("carol connected", () -> e.connected.size() == 2, () -> e.state(a), Await.DEFAULT);
         assertEquals(carol.identity().id(), e.connected.get(1).id());
         assertTrue(a.reconnecting().isEmpty(), "bob is no longer being reconnected: " + a.reconnecting());
-        assertEquals(List.of(carol.identity().id()), a.peers().stream().map(PeerInfo::id).toList());
+        assertEquals(List.of(carol.identity().id()), a.peers().stream().map(Peer::id).toList());
         assertTrue(e.lastIds.contains(bobId), "onReconnectFailed names bob: " + e.lastIds);
       }
     }

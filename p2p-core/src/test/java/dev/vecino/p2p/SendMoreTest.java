@@ -135,8 +135,8 @@ class SendMoreTest {
       assertTrue(rx.errors.isEmpty(), rx.state());
       assertEquals(count, rx.total.get(), rx.state());
       assertEquals(count, rx.received(0));
-      assertEquals(count, a.peers().get(0).messagesOut());
-      Await.until("the receiver counted them", () -> b.peers().get(0).messagesIn() == count);
+      assertEquals(count, a.peers().get(0).snapshot().messagesOut());
+      Await.until("the receiver counted them", () -> b.peers().get(0).snapshot().messagesIn() == count);
       assertEquals(0, p.queuedBytes(), "nothing may stay queued after a flush");
     }
   }

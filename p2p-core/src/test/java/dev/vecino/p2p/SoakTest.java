@@ -115,7 +115,7 @@ class SoakTest {
       while (System.nanoTime() < end && errors.isEmpty()) {
         int i = random.nextInt(NODES);
         int op = random.nextInt(100);
-        List<Peer> peers = nodes[i].connectedPeers();
+        List<Peer> peers = nodes[i].peers();
         if (op < 20 || peers.isEmpty()) {
           int j = (i + 1 + random.nextInt(NODES - 1)) % NODES;
           outstanding.add(nodes[i].connect(nodes[j].localAddress()));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import dev.vecino.p2p.transport.NioTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,8 +67,25 @@ class WritePathStressTest {
 
   @Test
   void randomMixedSendsWithRandomClosesKeepEveryPromise() throws Exception {
+    stress(false, Long.getLong("vecino.stress.millis", 10_000));
+  }
+
+  /**
+   * The same rounds with a stateful transform between each node and its sockets
+   * ({@link RecordStage}, shaped like TLS): every write goes through it, one at a time, in
+   * order, including those a sender makes on its own thread, or the other side's record
+   * counter breaks the round.
+   */
+  @Test
+  void everyWriteGoesThroughAStatefulTransformStageInOrder() throws Exception {
+    long before = RecordStage.RECORDS_IN.get();
+    stress(true, Long.getLong("vecino.stress.millis", 10_000) / 3);
+    org.junit.jupiter.api.Assertions.assertTrue(RecordStage.RECORDS_IN.get() > before, "records went through the stage");
+  }
+
+  private void stress(boolean staged, long millis) throws Exception {
     long seed = seed();
-    long budgetNanos = TimeUnit.MILLISECONDS.toNanos(Long.getLong("vecino.stress.millis", 10_000));
+    long budgetNanos = TimeUnit.MILLISECONDS.toNanos(millis);
     String replay = "seed " + seed + " (replay: -Dvecino.stress.seed=" + seed + ")";
     System.out.println("STRESS " + replay);
     Random master = new Random(seed);
@@ -77,7 +95,7 @@ class WritePathStressTest {
     long bytes = 0;
     StringBuilder closes = new StringBuilder();
     while (rounds < 3 || System.nanoTime() < end) {
-      Round r = new Round(master.nextLong(), rounds, replay);
+      Round r = new Round(master.nextLong(), rounds, replay, staged);
       r.run();
       rounds++;
       messages += r.delivered;
@@ -123,6 +141,8 @@ class WritePathStressTest {
     final int index;
     final String replay;
     final Random random;
+    /** Both nodes talk through a {@link RecordStage}. */
+    final boolean staged;
     final Close close;
     final int queueBound;
     final int threads;
@@ -148,7 +168,8 @@ class WritePathStressTest {
     long delivered;
     long deliveredBytes;
 
-    Round(long seed, int index, String replay) {
+    Round(long seed, int index, String replay, boolean staged) {
+      this.staged = staged;
       this.index = index;
       this.replay = replay;
       this.random = new Random(seed);
@@ -163,7 +184,7 @@ class WritePathStressTest {
     }
 
     String where() {
-      return "round " + index + " (" + close + (queueBound > 0 ? ", maxQueuedBytes " + queueBound : "")
+      return "round " + index + " (" + (staged ? "record stage, " : "") + close + (queueBound > 0 ? ", maxQueuedBytes " + queueBound : "")
           + (slowReader ? ", slow reader" : "")
           + (quiesceFirst ? ", quiesce first, " + (corkedTail ? "corked" : "prompt") + " tail" : "") + "), " + replay;
     }
@@ -223,13 +244,16 @@ class WritePathStressTest {
       if (queueBound > 0) {
         ab.maxQueuedBytes(queueBound);
       }
+      if (staged) {
+        ab.transport(RecordStage.transport());
+      }
       PeerNode b = Nodes.local("stress-b").closeTimeout(close == Close.RECEIVER_ABORT ? Duration.ZERO : Duration.ofSeconds(5))
-          .listener(receiver).build().start();
+          .listener(receiver).transport(staged ? RecordStage.transport() : NioTransport.factory()).build().start();
       PeerNode a = ab.build().start();
       try {
         Peer p = a.connect(b.localAddress()).get(5, TimeUnit.SECONDS);
-        Await.until("the receiver registers the sender, " + where(), () -> b.connectedPeers().size() == 1);
-        Peer atB = b.connectedPeers().get(0);
+        Await.until("the receiver registers the sender, " + where(), () -> b.peers().size() == 1);
+        Peer atB = b.peers().get(0);
         runSenders(a, b, p, atB);
       } finally {
         a.close();

@@ -31,8 +31,8 @@ class WriteStallTest {
   private static Peer handshake(PeerNode node, RawPeer raw) throws Exception {
     raw.readFrame();
     raw.sendFrame(FrameType.HELLO, RawPeer.hello(PeerId.random(), "mallory", "vecino"));
-    Await.until("handshake done", () -> node.connectedPeers().size() == 1);
-    return node.connectedPeers().get(0);
+    Await.until("handshake done", () -> node.peers().size() == 1);
+    return node.peers().get(0);
   }
 
   @Test

@@ -18,7 +18,8 @@ import org.HdrHistogram.Histogram;
 /**
  * Plain {@code java.net.Socket}s: a sender writing through a 64 KiB
  * {@link BufferedOutputStream}, a receiver thread parsing frames out of 64 KiB reads, and a
- * thread-per-connection echo server for the latency cases. The reference for ping-pong.
+ * thread-per-connection echo server for the latency cases. The reference for ping-pong and
+ * for the echo client.
  */
 // Sockets are closed explicitly inside try-with-resources: closing is how a run stops its threads.
 @SuppressWarnings("try")
@@ -100,6 +101,16 @@ final class BlockingSocketContender implements Contender {
       echo.join(5000);
       return new Result().latency(h);
     }
+  }
+
+  /**
+   * The blocking-socket echo, the reference for the echo client: the same blocking client and
+   * echo thread as {@link #pingPong}, run beside {@code vecino-echo-client} so that their ratio
+   * is taken within one group of cases.
+   */
+  @Override
+  public Result echo(int size, Duration warmup, Duration measure) throws Exception {
+    return pingPong(size, warmup, measure);
   }
 
   @Override

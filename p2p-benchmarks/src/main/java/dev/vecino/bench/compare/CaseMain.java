@@ -47,6 +47,8 @@ public final class CaseMain {
     return switch (kind) {
       case "oneway" -> c.oneWay(size, warmup, measure);
       case "pingpong" -> c.pingPong(size, warmup, measure);
+      case "echo" -> c.echo(size, warmup, measure);
+      case "idle" -> c.idle(size, warmup, measure);
       case "openloop" -> c.openLoop(size, rate, warmup, measure);
       default -> throw new IllegalArgumentException("unknown kind: " + kind);
     };
@@ -54,12 +56,15 @@ public final class CaseMain {
 
   static Contender contender(String name) {
     return switch (name) {
-      case "nio-ceiling" -> new NioCeilingContender();
+      case "nio-ceiling-2t" -> new NioCeilingContender(true);
+      case "nio-ceiling-1t" -> new NioCeilingContender(false);
       case "vecino-direct" -> new VecinoContender(true);
       case "vecino-executor" -> new VecinoContender(false);
-      case "vecino-payload" -> new VecinoContender(true, true, false, false);
-      case "vecino-more" -> new VecinoContender(true, true, false, true);
+      case "vecino-trysend-payload" -> new VecinoContender(true, true, false, false);
+      case "vecino-trysendmore-payload" -> new VecinoContender(true, true, false, true);
       case "vecino-poll" -> new VecinoContender(true, false, true, false);
+      case "vecino-public-api" -> new PublicApiContender();
+      case "vecino-echo-client" -> new EchoClientContender();
       case "blocking-socket" -> new BlockingSocketContender();
       case "netty" -> new NettyContender();
       case "jeromq" -> new JeroMqContender();

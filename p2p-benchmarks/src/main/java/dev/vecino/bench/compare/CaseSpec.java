@@ -66,6 +66,39 @@ final class CaseSpec {
   }
 
   /**
+   * Finds a case in a list.
+   *
+   * @param list the cases
+   * @param kind e.g. {@code oneway}
+   * @param size payload bytes, 0 for none
+   * @param contender the contender's id
+   * @return the case, or null if the list has none such
+   */
+  static CaseSpec find(List<CaseSpec> list, String kind, int size, String contender) {
+    for (CaseSpec c : list) {
+      if (c.kind.equals(kind) && c.size == size && c.contender.equals(contender)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Returns the median of a value of a case in a list.
+   *
+   * @param list the cases
+   * @param kind e.g. {@code oneway}
+   * @param size payload bytes, 0 for none
+   * @param contender the contender's id
+   * @param key the value's name
+   * @return the median, NaN if the case or the value is missing
+   */
+  static double med(List<CaseSpec> list, String kind, int size, String contender, String key) {
+    CaseSpec c = find(list, kind, size, contender);
+    return c == null ? Double.NaN : c.med(key);
+  }
+
+  /**
    * Returns the first note any run gave.
    *
    * @return the note, empty if none

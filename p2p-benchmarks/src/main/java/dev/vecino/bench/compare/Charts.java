@@ -25,10 +25,10 @@ final class Charts {
         .xAxisTitle("payload").yAxisTitle("million msgs/s").build();
     style(t);
     List<String> sizes = List.of("64 B", "1 KiB");
-    for (String c : CompareMain.ONE_WAY) {
+    for (String c : CaseSet.ONE_WAY) {
       List<Double> ys = new ArrayList<>();
-      for (int size : CompareMain.SIZES) {
-        CaseSpec cs = Report.find(throughput, "oneway", size, c);
+      for (int size : CaseSet.SIZES) {
+        CaseSpec cs = CaseSpec.find(throughput, "oneway", size, c);
         double v = cs == null ? Double.NaN : cs.med("msgsPerSec") / 1e6;
         ys.add(Double.isNaN(v) || v < 0 ? 0 : v);
       }
@@ -50,7 +50,7 @@ final class Charts {
       String key) {
     List<String> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
-    for (String c : CompareMain.LATENCY) {
+    for (String c : CaseSet.OPEN_LOOP) {
       xs.add(shortLabel(c));
       CaseSpec cs = null;
       for (CaseSpec x : cases) {
@@ -74,11 +74,12 @@ final class Charts {
 
   private static String shortLabel(String c) {
     return switch (c) {
-      case "nio-ceiling" -> "NIO ceiling";
+      case "nio-ceiling-2t" -> "NIO ceiling (2 threads)";
+      case "nio-ceiling-1t" -> "NIO, 1 thread";
       case "vecino-executor" -> "Vecino (executor)";
       case "vecino-direct" -> "Vecino (direct)";
-      case "vecino-payload" -> "Vecino (onPayload)";
-      case "vecino-more" -> "Vecino (trySendMore)";
+      case "vecino-trysend-payload" -> "Vecino (trySend, onPayload)";
+      case "vecino-trysendmore-payload" -> "Vecino (trySendMore)";
       case "vecino-poll" -> "Vecino (busyPoll)";
       case "blocking-socket" -> "blocking socket";
       case "netty" -> "Netty";

@@ -26,20 +26,13 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * <p>{@code smoke} (under 2 minutes) runs each case once, briefly, and exits non-zero if a case
- * failed or reported a number that is not sane; {@code full} (under 30 minutes on 2 cores)
- * runs each case 3 times and also the JMH suite. Exit status: 0 on success, 1 if a case
- * failed, 2 on bad arguments.
+ * failed or reported a number that is not sane (never because a ratio target was missed: a
+ * smoke run is too short to judge one); {@code full} (under 30 minutes on 2 cores) runs each
+ * case 3 times and also the JMH suite, and its report's targets table is the one to quote.
+ * Cases are listed in {@code CaseSet}. Exit status: 0 on success, 1 if a case failed, 2 on bad
+ * arguments.
  */
 public final class CompareMain {
-
-  /** Payload sizes of the one-way cases. */
-  static final int[] SIZES = {64, 1024};
-  /** One-way contenders, ceiling first. */
-  static final String[] ONE_WAY = {"nio-ceiling", "vecino-executor", "vecino-direct",
-      "vecino-payload", "vecino-more", "blocking-socket", "netty", "jeromq"};
-  /** Latency contenders, reference first. */
-  static final String[] LATENCY = {"blocking-socket", "vecino-direct", "vecino-executor",
-      "vecino-poll", "netty", "jeromq"};
 
   private CompareMain() {}
 
@@ -111,37 +104,17 @@ public final class CompareMain {
     Files.createDirectories(out);
     long started = System.nanoTime();
     String loadBefore = Report.loadAverage();
-    List<CaseSpec> throughput = new ArrayList<>();
-    for (int size : SIZES) {
-      for (String c : ONE_WAY) {
-        throughput.add(new CaseSpec(c, "oneway", size,
-            c.equals("jeromq") ? mode.jeromqWarmup : mode.warmup, mode.measure));
-      }
-    }
-    List<CaseSpec> pingPong = new ArrayList<>();
-    for (String c : LATENCY) {
-      pingPong.add(new CaseSpec(c, "pingpong", 64,
-          c.equals("jeromq") ? mode.jeromqWarmup : mode.warmup, mode.measure));
-    }
-    List<CaseSpec> openLoop = new ArrayList<>();
-    for (String c : LATENCY) {
-      openLoop.add(new CaseSpec(c, "openloop", 64,
-          c.equals("jeromq") ? mode.jeromqWarmup : mode.warmup, mode.measure));
-    }
-    List<CaseSpec> scans = ScanPlan.cases(mode);
-
-    List<CaseSpec> first = new ArrayList<>(throughput);
-    first.addAll(pingPong);
-    first.addAll(scans);
-    runAll(mode, filter(first, only));
+    CaseSet cases = CaseSet.of(mode);
+    List<String> loads = new ArrayList<>();
+    runAll(mode, filter(cases.beforeOpenLoop(), only), "", loads);
 
     // One rate for every contender: half the closed-loop maximum (1 / mean round trip) of
     // the slowest, so none is pushed past half its own capacity and all are compared alike.
-    double slowestMean = pingPong.stream().mapToDouble(c -> c.med("mean"))
+    double slowestMean = cases.pingPong().stream().mapToDouble(c -> c.med("mean"))
         .filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
     double rate = Double.isNaN(slowestMean) ? 2_000 : 0.5 * 1e6 / slowestMean;
-    openLoop.forEach(c -> c.rate = rate);
-    runAll(mode, filter(openLoop, only));
+    cases.openLoop().forEach(c -> c.rate = rate);
+    runAll(mode, filter(cases.openLoop(), only), "open loop ", loads);
 
     List<JmhSuite.Row> jmhRows = List.of();
     String jmhError = null;
@@ -154,8 +127,8 @@ public final class CompareMain {
       }
     }
     Duration took = Duration.ofNanos(System.nanoTime() - started);
-    Report report = new Report(mode, throughput, pingPong, openLoop, scans, jmhRows, jmhError,
-        took, loadBefore + " at the start, " + Report.loadAverage() + " at the end");
+    loads.add(0, "whole run " + loadBefore + " → " + Report.loadAverage());
+    Report report = new Report(mode, cases, jmhRows, jmhError, took, loads);
     report.write(out);
     List<String> problems = report.sanityProblems(only);
     problems.forEach(p -> System.out.println("PROBLEM " + p));
@@ -171,31 +144,44 @@ public final class CompareMain {
     return cases.stream().filter(c -> only.matcher(c.id()).find()).toList();
   }
 
-  private static void runAll(Mode mode, List<CaseSpec> cases) {
+  /**
+   * Runs each case once per run, the runs one after another (interleaved: run 1 of every case,
+   * then run 2 of every case, ...), and records the 1-minute load average at the start and the
+   * end of each run in {@code loads}.
+   */
+  private static void runAll(Mode mode, List<CaseSpec> cases, String what, List<String> loads) {
+    if (cases.isEmpty()) {
+      return;
+    }
     for (int run = 1; run <= mode.runs; run++) {
+      String loadAtStart = Report.loadAverage();
       for (CaseSpec c : cases) {
-        if (c.skipped != null) {
-          continue;
+        if (c.skipped == null) {
+          runOnce(c, run, mode.runs);
         }
-        System.out.printf(Locale.ROOT, "[%d/%d] %-32s ", run, mode.runs, c.id());
-        System.out.flush();
-        try {
-          Result r = fork(c);
-          c.runs.add(r);
-          System.out.println(r.toLine().substring(Result.PREFIX.length()));
-        } catch (Exception e) {
-          String msg = e.getMessage();
-          if (msg != null && msg.contains("UnsupportedOperationException")) {
-            String why = msg.substring(msg.indexOf("UnsupportedOperationException") + 30);
-            // The reason only, without the exit status and the child's stack trace.
-            int cut = why.indexOf(" (exit ");
-            c.skipped = (cut >= 0 ? why.substring(0, cut) : why).trim();
-            System.out.println("skipped: " + c.skipped);
-          } else {
-            c.errors.add(String.valueOf(msg));
-            System.out.println("FAILED: " + msg);
-          }
-        }
+      }
+      loads.add(what + "run " + run + " " + loadAtStart + " → " + Report.loadAverage());
+    }
+  }
+
+  private static void runOnce(CaseSpec c, int run, int runs) {
+    System.out.printf(Locale.ROOT, "[%d/%d] %-40s ", run, runs, c.id());
+    System.out.flush();
+    try {
+      Result r = fork(c);
+      c.runs.add(r);
+      System.out.println(r.toLine().substring(Result.PREFIX.length()));
+    } catch (Exception e) {
+      String msg = e.getMessage();
+      if (msg != null && msg.contains("UnsupportedOperationException")) {
+        String why = msg.substring(msg.indexOf("UnsupportedOperationException") + 30);
+        // The reason only, without the exit status and the child's stack trace.
+        int cut = why.indexOf(" (exit ");
+        c.skipped = (cut >= 0 ? why.substring(0, cut) : why).trim();
+        System.out.println("skipped: " + c.skipped);
+      } else {
+        c.errors.add(String.valueOf(msg));
+        System.out.println("FAILED: " + msg);
       }
     }
   }

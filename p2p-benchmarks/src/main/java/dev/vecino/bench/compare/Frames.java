@@ -20,12 +20,24 @@ final class Frames {
    * @return complete frames consumed
    */
   static long count(ByteBuffer in) {
+    return count(in, -1);
+  }
+
+  /**
+   * As {@link #count(ByteBuffer)}, checking that every frame has the expected length.
+   *
+   * @param in received bytes
+   * @param size the payload length every frame must have, or -1 for any sane length
+   * @return complete frames consumed
+   * @throws IllegalStateException on a frame of another length
+   */
+  static long count(ByteBuffer in, int size) {
     int pos = in.position();
     int limit = in.limit();
     long n = 0;
     while (limit - pos >= 4) {
       int len = in.getInt(pos);
-      if (len < 0 || len > (1 << 24)) {
+      if (size >= 0 ? len != size : len < 0 || len > (1 << 24)) {
         throw new IllegalStateException("bad frame length " + len);
       }
       if (limit - pos < 4 + len) {

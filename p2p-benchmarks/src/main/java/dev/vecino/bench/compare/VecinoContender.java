@@ -1,6 +1,5 @@
 package dev.vecino.bench.compare;
 
-import dev.vecino.bench.AllocProbe;
 import dev.vecino.bench.EchoListener;
 import dev.vecino.bench.Loopback;
 import dev.vecino.bench.MessageCounter;
@@ -54,21 +53,18 @@ final class VecinoContender implements Contender {
   @Override
   public Result oneWay(int size, Duration warmup, Duration measure) throws Exception {
     MessageCounter counter = payloadListener ? MessageCounter.zeroCopy() : new MessageCounter();
+    MessageCounter senderEvents = new MessageCounter();
     java.util.function.LongSupplier counted = counter::messages;
     try (PeerNode receiver = Loopback.builder("receiver", direct, counter).build().start();
-        PeerNode sender = Loopback.builder("sender", direct, new PeerListener() { })
-            .build().start()) {
-      Peer peer = Loopback.connect(sender, receiver);
+        PeerNode sender = Loopback.builder("sender", direct, senderEvents).build().start()) {
+      Peer peer = connect(sender, receiver, senderEvents, counter);
       byte[] payload = new byte[size];
       AtomicLong sent = new AtomicLong();
       AtomicLong full = new AtomicLong();
       // Stopped by interrupt after the window; the deadline is only a safety net, far enough
       // that the thread is alive when the allocation counters are read.
       long stopAt = System.nanoTime() + warmup.toNanos() + measure.toNanos() + 60_000_000_000L;
-      String sid = sender.identity().id().shortId();
-      String rid = receiver.identity().id().shortId();
-      Thread[] senderThread = new Thread[1];
-      senderThread[0] = new Thread(() -> {
+      Thread senderThread = new Thread(() -> {
         long n = 0;
         long f = 0;
         while (true) {
@@ -83,25 +79,76 @@ final class VecinoContender implements Contender {
           }
         }
       }, "vecino-bench-sender");
-      AllocProbe sendPath = new AllocProbe(
-          t -> t == senderThread[0] || AllocProbe.nodeThreads(sid, sid).test(t));
-      AllocProbe receivePath = new AllocProbe(AllocProbe.nodeThreads(rid, rid));
-      senderThread[0].start();
+      AllocSplit alloc = new AllocSplit(senderThread, sender, receiver, senderEvents, counter,
+          direct);
+      senderThread.start();
       Timing.sleep(warmup);
-      sendPath.begin();
-      receivePath.begin();
+      alloc.begin();
       long n0 = counted.getAsLong();
       long full0 = full.get();
       Result rate = Timing.window(counted, Duration.ZERO, measure);
       long n = counted.getAsLong() - n0;
-      double sendAlloc = (double) sendPath.allocatedSinceBegin() / n;
-      double receiveAlloc = (double) receivePath.allocatedSinceBegin() / n;
+      alloc.put(rate, n);
       double fullPerMsg = (double) (full.get() - full0) / n;
-      senderThread[0].interrupt();
-      senderThread[0].join(10_000);
-      return rate.put("sendBytesPerMsg", sendAlloc).put("receiveBytesPerMsg", receiveAlloc)
-          .put("queueFullPerMsg", fullPerMsg);
+      senderThread.interrupt();
+      senderThread.join(10_000);
+      return rate.put("queueFullPerMsg", fullPerMsg);
     }
+  }
+
+  /**
+   * Sends one message, waits until the receiver counted it, repeats: no flood, so every
+   * {@code trySend} finds an idle connection. The sending thread is this one; it waits by
+   * spinning, then yielding, and allocates nothing itself while it sends and waits.
+   */
+  @Override
+  public Result idle(int size, Duration warmup, Duration measure) throws Exception {
+    if (more) {
+      throw new UnsupportedOperationException("the idle path is measured for trySend");
+    }
+    MessageCounter counter = payloadListener ? MessageCounter.zeroCopy() : new MessageCounter();
+    MessageCounter senderEvents = new MessageCounter();
+    java.util.function.LongSupplier counted = counter::messages;
+    try (PeerNode receiver = Loopback.builder("receiver", direct, counter).build().start();
+        PeerNode sender = Loopback.builder("sender", direct, senderEvents).build().start()) {
+      Peer peer = connect(sender, receiver, senderEvents, counter);
+      byte[] payload = new byte[size];
+      AllocSplit alloc = new AllocSplit(Thread.currentThread(), sender, receiver, senderEvents,
+          counter, direct);
+      long warmEnd = System.nanoTime() + warmup.toNanos();
+      sendOneByOne(sender, peer, payload, counted, warmEnd);
+      alloc.begin();
+      long cpu0 = Timing.processCpuNanos();
+      long n0 = counted.getAsLong();
+      long t0 = System.nanoTime();
+      sendOneByOne(sender, peer, payload, counted, t0 + measure.toNanos());
+      long t1 = System.nanoTime();
+      long n = counted.getAsLong() - n0;
+      Result r = alloc.put(new Result(), n);
+      return r.put("msgsPerSec", n * 1e9 / (t1 - t0))
+          .put("cpuNsPerMsg", (double) (Timing.processCpuNanos() - cpu0) / n);
+    }
+  }
+
+  private static void sendOneByOne(PeerNode sender, Peer peer, byte[] payload,
+      java.util.function.LongSupplier counted, long until) {
+    long expected = counted.getAsLong();
+    while (System.nanoTime() - until < 0) {
+      Loopback.sendRetrying(sender, peer, payload);
+      expected++;
+      if (!Timing.awaitAtLeast(counted, expected, System.nanoTime() + 5_000_000_000L)) {
+        throw new IllegalStateException("message " + expected + " not received in 5 s");
+      }
+    }
+  }
+
+  /** Connects and waits until both listeners saw {@code onConnected} (their threads known). */
+  private static Peer connect(PeerNode sender, PeerNode receiver, MessageCounter senderEvents,
+      MessageCounter receiverEvents) {
+    Peer peer = Loopback.connect(sender, receiver);
+    Loopback.await(() -> senderEvents.callbackThread() != null
+        && receiverEvents.callbackThread() != null, "onConnected on both nodes");
+    return peer;
   }
 
   @Override
@@ -141,7 +188,7 @@ final class VecinoContender implements Contender {
     PeerNode[] clientNode = new PeerNode[1];
     java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
     EchoListener echoListener = new EchoListener();
-    PeerListener pinger = new PeerListener() {
+    PeerListener pinger = new dev.vecino.p2p.PayloadListener() {
       @Override
       public void onPayload(Peer sender, dev.vecino.p2p.MessageKind kind, ByteBuffer reply) {
         long now = System.nanoTime();

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * events still queued and those of the node's failure ({@code onDisconnected}) are delivered.
  *
  * <p><b>Thread safety:</b> {@link #execute} from any thread (after {@link #shutdown}, only from
- * the callback thread itself); the worker {@code thread} is volatile, replaced only by the
- * dying worker.
+ * the callback thread itself), {@link #inCallbackThread} from any thread; the worker
+ * {@code thread} is volatile, replaced only by the dying worker.
  */
 final class CallbackThread extends AbstractExecutorService implements Runnable {
 
@@ -53,10 +53,30 @@ final class CallbackThread extends AbstractExecutorService implements Runnable {
   }
 
   private void startWorker() {
-    Thread t = new Thread(this, name);
+    Thread t = new Worker(this);
     t.setDaemon(true);
     thread = t;
     t.start();
+  }
+
+  /**
+   * Returns whether the caller is a worker of this executor: the current one, or one that died
+   * and is on its way out (it may still be reporting its death).
+   *
+   * @return true on this executor's thread
+   */
+  boolean inCallbackThread() {
+    return Thread.currentThread() instanceof Worker w && w.owner == this;
+  }
+
+  /** A worker thread: knows the executor it works for, so identity needs no name matching. */
+  private static final class Worker extends Thread {
+    final CallbackThread owner;
+
+    Worker(CallbackThread owner) {
+      super(owner, owner.name);
+      this.owner = owner;
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.DisconnectReason.Kind;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerState;
+import dev.vecino.p2p.SendStatus;
 import dev.vecino.p2p.codec.CodecSession;
 import dev.vecino.p2p.codec.FrameType;
 import dev.vecino.p2p.codec.SessionInfo;
@@ -164,19 +165,19 @@ final class Connection implements ChannelHandler {
 
   // ---- sending (any thread) ----
 
-  /** Queues a frame; returns an {@link Outbound} status. */
-  int send(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter) {
+  /** Queues a frame. */
+  SendStatus send(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter) {
     return send(type, a, off, len, b, waiter, true, false);
   }
 
   /**
-   * Queues a frame; returns an {@link Outbound} status.
+   * Queues a frame.
    *
    * @param mayInline whether an idle connection may be written from this thread (false for a
    *     broadcast: one wake-up of the I/O thread beats one write per peer on the caller)
    * @param more more frames follow soon: this one may wait for them, up to a batch or a flush
    */
-  int send(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter,
+  SendStatus send(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter,
       boolean mayInline, boolean more) {
     return writer.send(type, a, off, len, b, waiter, mayInline, more);
   }
@@ -219,8 +220,7 @@ final class Connection implements ChannelHandler {
     SessionInfo full = new SessionInfo(direction, channel.localAddress(), remote,
         node.identity().name(), node.config().maxFrameSize());
     this.encoder = node.config().codec().newSession(full);
-    writer.open(channel, encoder, new Outbound(encoder, node.config().maxQueuedBytes(),
-        node.config().lowWatermark(), node.config().highWatermark(), Outbound.segmentFor(remote)));
+    writer.open(channel, encoder, Outbound.segmentFor(remote));
     if (evicted != null) {
       // Evicted from its pending-handshake slot before it opened (see evict).
       closeReason = evicted;

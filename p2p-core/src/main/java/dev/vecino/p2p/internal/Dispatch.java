@@ -53,7 +53,7 @@ final class Dispatch implements FrameSink {
   /** Written by the I/O thread only, with release semantics (a plain store on x86, not a fence per message). */
   private long messagesIn;
   /** The messages of the current read, for the callback executor; null in direct mode or when none. */
-  private Events.Batch inbound;
+  private InboundBatch inbound;
   /** Direct mode: lends payloads to onPayload listeners. */
   private PayloadView payloadView;
   /** Bytes in the current read: sizes the read's batch. Set by the connection before each read. */
@@ -145,7 +145,7 @@ final class Dispatch implements FrameSink {
 
   /** Hands the messages of this read to the callback executor, as one event. */
   void flushInbound() {
-    Events.Batch b = inbound;
+    InboundBatch b = inbound;
     if (b != null) {
       inbound = null;
       events.deliver(connection, b);

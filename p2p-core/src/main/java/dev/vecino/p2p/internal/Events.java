@@ -2,14 +2,12 @@ package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.Message;
 import dev.vecino.p2p.MessageKind;
+import dev.vecino.p2p.PayloadListener;
 import dev.vecino.p2p.PeerListener;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -17,9 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers a node's events to its listeners: on the callback executor, serialized per peer,
- * or on the I/O thread in direct mode. Owns the default callback thread and the inbound
- * back-pressure bookkeeping (undelivered bytes per peer).
+ * Delivers a node's events to its listeners: on the callback executor, serialized per peer
+ * (a read's messages as one {@link InboundBatch}), or on the I/O thread in direct mode. Owns
+ * the default callback thread and the inbound back-pressure bookkeeping (undelivered bytes per
+ * peer). Each listener is called as what it declares it is: a {@code PayloadListener} gets
+ * borrowed payloads, any other listener {@link Message}s.
  *
  * <p>A listener that throws a {@link RuntimeException} is logged at WARN (within the node's
  * {@link LogBudget}: a peer may send what a listener throws on at any rate) and the other
@@ -37,8 +37,8 @@ final class Events {
   private final NodeConfig config;
   /** The listeners as an array: the per-message loop allocates no iterator. */
   private final PeerListener[] listeners;
-  /** Per listener: whether it overrides {@code onPayload} (borrowed payloads) instead of taking Messages. */
-  private final boolean[] payloadListener;
+  /** Per listener: itself if it is a {@link PayloadListener} (borrowed payloads, never a Message), else null. */
+  private final PayloadListener[] payloadListeners;
   private final boolean anyPayloadListener;
   private final boolean direct;
   private final String logName;
@@ -46,19 +46,21 @@ final class Events {
   /** Hears of an Error thrown by a callback on the callback executor; makes the node fail. */
   private final Consumer<Throwable> fatal;
   private Executor callbacks;
-  private ExecutorService ownedCallbacks;
-  private String callbackThreadName;
+  /** The default callback thread; null when the user gave an executor. */
+  private CallbackThread ownedCallbacks;
 
   Events(NodeConfig config, String logName, LogBudget logBudget, Consumer<Throwable> fatal) {
     this.fatal = fatal;
     this.logBudget = logBudget;
     this.config = config;
     this.listeners = config.listeners().toArray(new PeerListener[0]);
-    this.payloadListener = new boolean[listeners.length];
+    this.payloadListeners = new PayloadListener[listeners.length];
     boolean any = false;
     for (int i = 0; i < listeners.length; i++) {
-      payloadListener[i] = overridesOnPayload(listeners[i]);
-      any |= payloadListener[i];
+      if (listeners[i] instanceof PayloadListener p) {
+        payloadListeners[i] = p;
+        any = true;
+      }
     }
     this.anyPayloadListener = any;
     this.direct = config.directCallbacks();
@@ -70,14 +72,15 @@ final class Events {
     if (config.callbackExecutor() != null) {
       callbacks = config.callbackExecutor();
     } else {
-      callbackThreadName = "vecino-callback-" + suffix;
-      ownedCallbacks = new CallbackThread(callbackThreadName, fatal);
+      ownedCallbacks = new CallbackThread("vecino-callback-" + suffix, fatal);
       callbacks = ownedCallbacks;
     }
   }
 
+  /** Whether the caller is the default callback thread (never true for a user's executor). */
   boolean onCallbackThread() {
-    return callbackThreadName != null && Thread.currentThread().getName().equals(callbackThreadName);
+    CallbackThread owned = ownedCallbacks;
+    return owned != null && owned.inCallbackThread();
   }
 
   /** Lets queued events run, then stops the default callback thread (not a user's executor). */
@@ -104,113 +107,6 @@ final class Events {
 
   private static final MessageKind[] KINDS = MessageKind.values();
 
-  /** Per-message bookkeeping cost counted against the undelivered bound, so empty messages count too. */
-  private static final int MESSAGE_OVERHEAD = 64;
-
-  /**
-   * The messages one read decoded for one peer, handed to the callback executor as a single
-   * event: one queue insertion, one wake-up check and one back-pressure update per read
-   * instead of per message. When every listener takes {@link Message}s they are built here on
-   * the I/O thread, as the listeners would keep them anyway; when some listener reads payloads
-   * in place ({@code onPayload}), the payloads are copied back to back into one array and no
-   * per-message object is made. Built and submitted by the I/O thread; after submission only
-   * the peer's serialized callbacks touch it.
-   */
-  static final class Batch {
-    /**
-     * Larger payload arrays are not kept for reuse: one huge message should not stay in memory.
-     * A read is at most the I/O thread's 256 KiB buffer, so a flood's batches stay under it.
-     */
-    private static final int MAX_KEPT_DATA = 256 * 1024;
-
-    private final PeerHandle handle;
-    private final boolean raw;
-    private Message[] messages;
-    private byte[] data;
-    private int used;
-    private int[] ends;
-    /** Kinds by ordinal: a byte store, where a reference store would pay the GC's write barrier. */
-    private byte[] kinds;
-    private int size;
-    private long bytes;
-
-    private Batch(PeerHandle handle, boolean raw) {
-      this.handle = handle;
-      this.raw = raw;
-      if (raw) {
-        data = new byte[256];
-        ends = new int[16];
-        kinds = new byte[16];
-      } else {
-        messages = new Message[16];
-      }
-    }
-
-    /**
-     * Returns one of the peer's spare batches, emptied, or a new one. A batch goes back to the
-     * peer once its listeners ran, so a flood cycles a few batches and allocates none per read.
-     */
-    static Batch take(PeerHandle handle, boolean raw, int hint) {
-      Batch b = null;
-      AtomicReferenceArray<Batch> spares = handle.spareBatches;
-      for (int i = 0; i < spares.length() && b == null; i++) {
-        if (spares.get(i) != null) {
-          b = spares.getAndSet(i, null);
-        }
-      }
-      if (b == null || b.raw != raw) {
-        b = new Batch(handle, raw);
-      }
-      if (raw && b.data.length < hint) {
-        // A power of two, so the next reads (of similar sizes) fit the recycled array.
-        b.data = new byte[Math.max(hint, Integer.highestOneBit(Math.max(1, hint - 1)) << 1)];
-      }
-      return b;
-    }
-
-    /** Empties the batch and offers it to the peer for the next read. Callback side. */
-    private void recycle() {
-      if (raw && data.length > MAX_KEPT_DATA) {
-        return;
-      }
-      used = 0;
-      size = 0;
-      bytes = 0;
-      AtomicReferenceArray<Batch> spares = handle.spareBatches;
-      for (int i = 0; i < spares.length(); i++) {
-        if (spares.get(i) == null && spares.compareAndSet(i, null, this)) {
-          return;
-        }
-      }
-    }
-
-    private void add(MessageKind kind, ByteBuffer buf, int offset, int length) {
-      if (size == (raw ? ends.length : messages.length)) {
-        if (raw) {
-          ends = Arrays.copyOf(ends, size * 2);
-          kinds = Arrays.copyOf(kinds, size * 2);
-        } else {
-          messages = Arrays.copyOf(messages, size * 2);
-        }
-      }
-      if (raw) {
-        if (data.length - used < length) {
-          data = Arrays.copyOf(data, (int) Math.min(Integer.MAX_VALUE - 8, Math.max((long) used + length, 2L * data.length)));
-        }
-        buf.get(offset, data, used, length);
-        used += length;
-        ends[size] = used;
-        kinds[size] = (byte) kind.ordinal();
-      } else {
-        byte[] payload = new byte[length];
-        buf.get(offset, payload);
-        messages[size] = new Message(handle, kind, payload);
-      }
-      size++;
-      bytes += length + MESSAGE_OVERHEAD;
-    }
-  }
-
   /**
    * A data frame arrived from {@code handle}'s connection: in direct mode the listeners run
    * now; otherwise the message joins the read's batch, which {@link #deliver} hands over when
@@ -221,8 +117,8 @@ final class Events {
    * @param readBytes the size of the current read, to size a new batch's payload array
    * @return the batch to pass with the next frame of this read (null in direct mode)
    */
-  Batch received(Batch batch, PeerHandle handle, MessageKind kind, ByteBuffer buf, int offset, int length,
-      PayloadView view, int readBytes) {
+  InboundBatch received(InboundBatch batch, PeerHandle handle, MessageKind kind, ByteBuffer buf, int offset,
+      int length, PayloadView view, int readBytes) {
     if (direct) {
       dispatch(handle, kind, buf, offset, length, view);
       return null;
@@ -230,14 +126,14 @@ final class Events {
     if (batch == null) {
       // Sized for the whole read (the first frame may come from the partial-frame buffer),
       // so a flood of small messages copies into one array without growing it.
-      batch = Batch.take(handle, anyPayloadListener, Math.max(length, readBytes));
+      batch = InboundBatch.take(handle, anyPayloadListener, Math.max(length, readBytes));
     }
     batch.add(kind, buf, offset, length);
     return batch;
   }
 
   private void dispatchBatch(Object event) {
-    Batch b = (Batch) event;
+    InboundBatch b = (InboundBatch) event;
     try {
       if (b.raw) {
         ByteBuffer data = ByteBuffer.wrap(b.data);
@@ -267,9 +163,9 @@ final class Events {
   }
 
   /**
-   * Runs every listener for one message, in registration order: {@code onPayload} listeners
-   * get the borrowed view, the others one shared {@link Message}, made only if needed. A
-   * failing listener is logged and the others still run.
+   * Runs every listener for one message, in registration order: {@link PayloadListener}s get
+   * the borrowed view, the others one shared {@link Message}, made only if needed. A failing
+   * listener is logged and the others still run.
    */
   private void dispatch(PeerHandle sender, MessageKind kind, ByteBuffer src, int offset, int length,
       PayloadView view) {
@@ -277,9 +173,10 @@ final class Events {
     ByteBuffer payload = null;
     for (int i = 0; i < listeners.length; i++) {
       try {
-        if (payloadListener[i]) {
+        PayloadListener p = payloadListeners[i];
+        if (p != null) {
           payload = payload == null ? view.of(src, offset, length) : view.again();
-          listeners[i].onPayload(sender, kind, payload);
+          p.onPayload(sender, kind, payload);
         } else {
           if (m == null) {
             byte[] copy = new byte[length];
@@ -309,21 +206,11 @@ final class Events {
     return direct;
   }
 
-  /** Whether a listener overrides {@code onPayload}: it then gets borrowed payloads, never a Message. */
-  private static boolean overridesOnPayload(PeerListener l) {
-    try {
-      return l.getClass().getMethod("onPayload", dev.vecino.p2p.Peer.class, MessageKind.class, ByteBuffer.class)
-          .getDeclaringClass() != PeerListener.class;
-    } catch (NoSuchMethodException e) {
-      throw new AssertionError("PeerListener.onPayload is public", e);
-    }
-  }
-
   /**
    * Hands a read's messages to the peer's callback executor, and pauses reading from
    * {@code from} when the listeners fall too far behind. I/O thread.
    */
-  void deliver(Connection from, Batch batch) {
+  void deliver(Connection from, InboundBatch batch) {
     PeerHandle handle = batch.handle;
     long pending = handle.undelivered.addAndGet(batch.bytes);
     if (pending > config.maxUndeliveredBytes() && handle.readPaused.compareAndSet(false, true)) {

@@ -1,6 +1,7 @@
 package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.PeerState;
+import dev.vecino.p2p.SendStatus;
 import dev.vecino.p2p.codec.CodecException;
 import dev.vecino.p2p.codec.CodecSession;
 import dev.vecino.p2p.codec.FrameType;
@@ -8,7 +9,6 @@ import dev.vecino.p2p.transport.Channel;
 import dev.vecino.p2p.transport.EventLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,16 +16,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection's write side: queues frames in its {@link Outbound}, writes them from the
- * sender's thread when the connection is idle or from the I/O thread otherwise, completes the
- * send futures and reports writability, and half-closes once the queue drained when asked to.
+ * One connection's write side: queues frames in its {@link Outbound}, carries out the
+ * {@link WriteTurn.Step} each call returns (write now on this thread, schedule a flush on the
+ * I/O thread, set the backstop timer, wait for the socket to drain), completes the send
+ * futures, reports writability, and half-closes once the queue drained when asked to.
  *
- * <p><b>Thread safety:</b> {@link #send}, {@link #park} and the accessors run on any thread
- * and touch only {@link Outbound} (which orders senders) and the channel set before
- * {@code outbound} was published; everything else runs on the connection's I/O thread, which
- * owns {@code written} and the shutdown flags.
+ * <p><b>Thread safety:</b> {@link #send}, {@link #flushNow}, {@link #park} and the accessors run
+ * on any thread; a sender that gets {@link WriteTurn.Step#WRITE_INLINE} holds the write turn and
+ * writes to the channel from its own thread (see {@link Outbound}'s state table). Everything
+ * else runs on the connection's I/O thread, which owns the shutdown flags. The channel and
+ * encoder are set before {@code outbound} is published (volatile), so a sender that sees
+ * {@code outbound} sees them.
  */
-final class FrameWriter {
+final class FrameWriter implements Outbound.Completions {
 
   /** The connection's logger: these are its log lines, and logging configuration names it. */
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -34,9 +37,7 @@ final class FrameWriter {
   private final Node node;
   private final Runnable flushTask = this::flush;
   private final Runnable corkTask = this::corkExpired;
-  /** Futures of the frames a flush on the I/O thread wrote; I/O thread only. */
-  private final List<CompletableFuture<Void>> written = new ArrayList<>();
-  /** Set before {@code outbound} is published, so a sender that sees {@code outbound} sees it. */
+  private final Runnable armCorkTimer = this::armCorkTimer;
   private Channel channel;
   private CodecSession encoder;
   private volatile Outbound outbound;
@@ -49,10 +50,12 @@ final class FrameWriter {
   }
 
   /** The channel opened: frames may be queued from now on. I/O thread. */
-  void open(Channel channel, CodecSession encoder, Outbound outbound) {
+  void open(Channel channel, CodecSession encoder, int segment) {
     this.channel = channel;
     this.encoder = encoder;
-    this.outbound = outbound;
+    NodeConfig config = node.config();
+    this.outbound = new Outbound(encoder, config.maxQueuedBytes(), config.lowWatermark(), config.highWatermark(),
+        segment, this);
   }
 
   // ---- accessors (any thread) ----
@@ -85,84 +88,83 @@ final class FrameWriter {
   // ---- sending (any thread) ----
 
   /** See {@link Connection#send(FrameType, byte[], int, int, ByteBuffer, CompletableFuture, boolean, boolean)}. */
-  int send(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter,
+  SendStatus send(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter,
       boolean mayInline, boolean more) {
     Outbound o = outbound;
     if (o == null || connection.publicState() != PeerState.CONNECTED) {
-      return Outbound.CLOSED;
+      return SendStatus.CLOSED;
     }
-    EventLoop loop = channel.eventLoop();
-    int offered;
+    Offered offered;
     try {
       // One lock acquisition per message: the frame and what to do next.
-      offered = o.offer(type, a, off, len, b, false, true, waiter, false, mayInline && !loop.inEventLoop(), more);
+      offered = o.offer(type, a, off, len, b, waiter, mayInline && !channel.eventLoop().inEventLoop(), more);
     } catch (CodecException e) {
       throw new IllegalArgumentException("cannot encode " + type + " frame: " + e.getMessage(), e);
     }
-    int status = Outbound.status(offered);
-    if (status == Outbound.OK_UNWRITABLE) {
+    if (offered.becameUnwritable) {
       node.events.writabilityChanged(connection.handle(), false);
-      status = Outbound.OK;
     }
-    if (status == Outbound.OK) {
-      next(o, Outbound.turn(offered));
-    }
-    return status;
+    run(o, offered.step);
+    return offered.status;
   }
 
   /** See {@link Connection#flush()}. Any thread. */
   void flushNow() {
     Outbound o = outbound;
     if (o != null) {
-      next(o, o.offerFlush(!channel.eventLoop().inEventLoop()));
+      run(o, o.offerFlush(!channel.eventLoop().inEventLoop()));
     }
   }
 
-  /** Does what {@link Outbound} asked for after queuing a frame. */
-  private void next(Outbound o, int turn) {
-    switch (turn) {
-      case Outbound.INLINE, Outbound.INLINE_BATCH -> flushInline(o);
-      case Outbound.SCHEDULE -> channel.eventLoop().execute(flushTask);
-      case Outbound.CORK -> setCorkTimer();
-      default -> {
-        // NONE: a writer or a scheduled flush takes the frame.
+  /** Carries out what {@link Outbound} asked for. */
+  private void run(Outbound o, WriteTurn.Step step) {
+    switch (step) {
+      case WRITE_INLINE -> writeInline(o);
+      case SCHEDULE_FLUSH -> channel.eventLoop().execute(flushTask);
+      case SET_CORK_TIMER -> setCorkTimer();
+      case RUN_FLUSH -> flush();
+      case REQUEST_WRITABLE -> channel.requestWritable();
+      case NONE -> {
+        // The turn holder or a scheduled flush takes the frame.
       }
     }
   }
 
-  /** Writes from the sender's thread, which holds the writer role; hands the rest on. */
-  private void flushInline(Outbound o) {
-    // A list of its own: the writer role is given up inside Outbound.flushInline, so the I/O
-    // thread (whose list 'written' is) or another sender may be writing while this one
-    // completes its futures.
-    List<CompletableFuture<Void>> done = new ArrayList<>(4);
-    List<CompletableFuture<Void>> failed = new ArrayList<>(0);
-    int then;
-    try {
-      then = o.flushInline(channel, done, failed);
-    } finally {
-      // Sends left unwritten by a close that came while this thread wrote.
-      failed.forEach(f -> node.failSend(f, connection));
-    }
+  /** Writes on the sender's thread, which holds the write turn; hands the rest on. */
+  private void writeInline(Outbound o) {
+    WriteTurn.Step then = o.writeInline(channel);
     PeerHandle handle = connection.handle();
-    if (!done.isEmpty()) {
-      node.events.completeSends(handle, done);
-    }
     if (o.takeBecameWritable() && handle != null) {
       node.events.writabilityChanged(handle, true);
     }
-    // SCHEDULE, CORK or NONE: the role was given up, so never INLINE again.
-    next(o, then);
+    // The turn was released: SCHEDULE_FLUSH, SET_CORK_TIMER or NONE, never WRITE_INLINE again.
+    run(o, then);
+  }
+
+  @Override
+  public void written(List<CompletableFuture<Void>> futures) {
+    node.events.completeSends(connection.handle(), futures);
+  }
+
+  @Override
+  public void failed(List<CompletableFuture<Void>> futures) {
+    for (CompletableFuture<Void> f : futures) {
+      node.failSend(f, connection);
+    }
   }
 
   /** Sets the backstop timer that writes corked frames nobody flushed. Any thread. */
   private void setCorkTimer() {
     EventLoop loop = channel.eventLoop();
     if (loop.inEventLoop()) {
-      loop.schedule(corkTask, Outbound.CORK_NANOS, TimeUnit.NANOSECONDS);
+      armCorkTimer();
     } else {
-      loop.execute(() -> loop.schedule(corkTask, Outbound.CORK_NANOS, TimeUnit.NANOSECONDS));
+      loop.execute(armCorkTimer);
     }
+  }
+
+  private void armCorkTimer() {
+    channel.eventLoop().schedule(corkTask, Outbound.CORK_NANOS, TimeUnit.NANOSECONDS);
   }
 
   /** The backstop timer fired. I/O thread. */
@@ -179,7 +181,7 @@ final class FrameWriter {
     if (o == null || connection.publicState() != PeerState.CONNECTED) {
       return false;
     }
-    Outbound.Parked p = new Outbound.Parked(type, payload, future);
+    SendLedger.Parked p = new SendLedger.Parked(type, payload, future);
     EventLoop loop = channel.eventLoop();
     p.timer = loop.schedule(() -> {
       if (o.unpark(p)) {
@@ -211,26 +213,26 @@ final class FrameWriter {
 
   /**
    * Queues a control frame, ignoring the bound; each kind is bounded by construction (see
-   * {@link Outbound}): a PONG is owed while the last one is unwritten, a PING is skipped while
+   * {@link SendLedger}): a PONG is owed while the last one is unwritten, a PING is skipped while
    * anything is queued. I/O thread.
    */
   void sendControl(FrameType type, byte[] body, boolean closeAfter) {
     if (!encoder.supports(type)) {
       return;
     }
-    int offered;
+    WriteTurn.Step step;
     try {
-      offered = switch (type) {
+      step = switch (type) {
         case PONG -> outbound.offerPong(body);
         case PING -> outbound.offerPing(body);
-        default -> outbound.offer(type, body, 0, body.length, null, true, false, null, closeAfter, false, false);
+        default -> outbound.offerControl(type, body, closeAfter);
       };
     } catch (CodecException e) {
       log.warn("{}: cannot encode {} frame: {}", node.logName(), type, e.getMessage());
       return;
     }
-    if (Outbound.status(offered) != Outbound.CLOSED && Outbound.turn(offered) == Outbound.SCHEDULE) {
-      channel.eventLoop().execute(flushTask);
+    if (step != null) {
+      run(outbound, step);
     }
   }
 
@@ -245,7 +247,7 @@ final class FrameWriter {
       return;
     }
     try {
-      outbound.offer(FrameType.PING, nonce, 0, nonce.length, null, true, false, null, false, false, false);
+      outbound.offerControl(FrameType.PING, nonce, false);
     } catch (CodecException e) {
       log.warn("{}: cannot encode PING frame: {}", node.logName(), e.getMessage());
       return;
@@ -270,41 +272,24 @@ final class FrameWriter {
     if (channel == null || !channel.isOpen()) {
       return;
     }
-    int result;
+    WriteTurn.Step next;
     try {
-      result = outbound.flush(channel, written);
+      next = outbound.flush(channel);
     } catch (IOException e) {
       // Frames fully written before the failure did go out: their sends succeeded.
-      completeWritten(connection.handle());
       connection.writeFailed(e);
       return;
     }
     PeerHandle handle = connection.handle();
-    completeWritten(handle);
     if (outbound.takeBecameWritable() && handle != null) {
       node.events.writabilityChanged(handle, true);
     }
-    if (result == Outbound.DRAINED) {
+    if (next == WriteTurn.Step.NONE) {
       if (shutdownAfterFlush && !outputShut && outbound.isEmpty()) {
         shutdownOutput();
       }
-    } else if (result == Outbound.MORE) {
-      channel.eventLoop().execute(flushTask);
-    } else if (result == Outbound.CORKED) {
-      setCorkTimer();
-    }
-  }
-
-  /**
-   * Completes the sends of the frames the last flush wrote. Takes them out of {@code written}
-   * first: with direct callbacks a future's callback runs here and may flush again on this
-   * thread (a disconnect does), which uses the list. I/O thread.
-   */
-  private void completeWritten(PeerHandle handle) {
-    if (!written.isEmpty()) {
-      List<CompletableFuture<Void>> done = new ArrayList<>(written);
-      written.clear();
-      node.events.completeSends(handle, done);
+    } else {
+      run(outbound, next);
     }
   }
 
@@ -326,7 +311,7 @@ final class FrameWriter {
 
   /** Closes the queue and fails the sends still in it. I/O thread. */
   void failQueued() {
-    outbound.close().forEach(f -> node.failSend(f, connection));
+    outbound.close();
   }
 
   /** The channel closed: fails what is still queued and frees the buffers. I/O thread. */

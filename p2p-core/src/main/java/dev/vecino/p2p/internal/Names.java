@@ -4,12 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * Validation of names, groups and aliases (the rules the HELLO frame can carry), and the
+ * Validation of names and groups (the rules the HELLO frame can carry), and the
  * escaping of peer-chosen text for log lines.
  */
 public final class Names {
 
-  /** The longest name, group or alias, in UTF-8 bytes (one length byte on the wire). */
+  /** The longest name or group, in UTF-8 bytes (one length byte on the wire). */
   public static final int MAX_BYTES = 255;
 
   private Names() {}
@@ -18,7 +18,7 @@ public final class Names {
    * Checks a name-like value.
    *
    * @param value the value
-   * @param what what it is, for the message ("name", "group", "alias")
+   * @param what what it is, for the message ("name", "group")
    * @throws IllegalArgumentException if empty, longer than {@value #MAX_BYTES} UTF-8 bytes, or
    *     holding control characters or bidirectional controls (see {@link #isBidiControl})
    */
@@ -37,7 +37,7 @@ public final class Names {
   }
 
   /**
-   * Returns what makes {@code value} unfit for a name, group or alias, or null when nothing
+   * Returns what makes {@code value} unfit for a name or group, or null when nothing
    * does: control characters, or a bidirectional embedding, override or isolate, which would
    * let a peer show its name (and the text after it) reversed.
    *

@@ -1,7 +1,6 @@
 package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.Identity;
-import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerListener;
 import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.discovery.Discovery;
@@ -9,7 +8,6 @@ import dev.vecino.p2p.transport.TransportFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
@@ -51,7 +49,6 @@ public record NodeConfig(
     int maxConnectionsPerAddress,
     dev.vecino.p2p.discovery.Backoff reconnect,
     List<PeerListener> listeners,
-    Map<PeerId, String> aliases,
     List<ByteStage.Factory> byteStages) {
 
   /** Copies the stage list. */
@@ -66,13 +63,12 @@ public record NodeConfig(
       Duration closeTimeout, int maxFrameSize, int maxQueuedBytes, int maxUndeliveredBytes, int lowWatermark,
       int highWatermark, Duration sendTimeout, Duration heartbeatInterval, Duration idleTimeout,
       Duration writeStallTimeout, int maxConnections, int maxPendingHandshakes, int maxPendingHandshakesPerAddress,
-      int maxConnectionsPerAddress, dev.vecino.p2p.discovery.Backoff reconnect, List<PeerListener> listeners,
-      Map<PeerId, String> aliases) {
+      int maxConnectionsPerAddress, dev.vecino.p2p.discovery.Backoff reconnect, List<PeerListener> listeners) {
     this(identity, group, bindAddress, listen, backlog, ioThreads, busyPoll, transport, codec, discovery,
         callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, aliases, List.of());
+        maxConnectionsPerAddress, reconnect, listeners, List.of());
   }
 
   /** This configuration with {@code stages} applied to every connection, in order from the transport. */
@@ -81,6 +77,6 @@ public record NodeConfig(
         discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, aliases, stages);
+        maxConnectionsPerAddress, reconnect, listeners, stages);
   }
 }

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Lends payloads to {@code PeerListener.onPayload} without allocating: each payload is copied
+ * Lends payloads to {@code PayloadListener.onPayload} without allocating: each payload is copied
  * into a scratch array that lives as long as the view, and handed out through one read-only
  * buffer positioned at 0 (so absolute reads like {@code getLong(0)} work), reset for every
  * message.

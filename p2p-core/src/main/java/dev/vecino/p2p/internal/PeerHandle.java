@@ -7,7 +7,6 @@ import dev.vecino.p2p.PeerInfo;
 import dev.vecino.p2p.PeerState;
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * The live handle users hold for a peer. It follows the peer's current connection: when a
@@ -21,8 +20,12 @@ import java.util.Optional;
  * ({@link Connection#establish}), so any thread that reads it finds a connection that takes
  * sends or has started closing since. Each accessor reads it once; {@link #snapshot()} reads
  * it once for all its fields.
+ *
+ * <p>Public only because {@link Peer} is sealed and names it (a permitted class in another
+ * package must be accessible); its package is not exported, and its constructor and fields
+ * are package-private.
  */
-final class PeerHandle implements Peer {
+public final class PeerHandle implements Peer {
 
   final Node node;
   final PeerId id;
@@ -55,10 +58,10 @@ final class PeerHandle implements Peer {
 
   private PayloadView payloadView;
   /**
-   * Delivered batches kept for the next reads (see {@code Events.Batch#take}): two, one being
+   * Delivered batches kept for the next reads (see {@code InboundBatch#take}): two, one being
    * filled while the other is delivered, so a peer keeps at most ~512 KiB for it.
    */
-  final java.util.concurrent.atomic.AtomicReferenceArray<Events.Batch> spareBatches =
+  final java.util.concurrent.atomic.AtomicReferenceArray<InboundBatch> spareBatches =
       new java.util.concurrent.atomic.AtomicReferenceArray<>(2);
 
   /** Lends payloads to onPayload listeners; used only by this peer's serialized callbacks. */
@@ -83,11 +86,6 @@ final class PeerHandle implements Peer {
   @Override
   public String name() {
     return name;
-  }
-
-  @Override
-  public Optional<String> alias() {
-    return Optional.ofNullable(node.aliasOf(id));
   }
 
   @Override
@@ -133,7 +131,7 @@ final class PeerHandle implements Peer {
   @Override
   public PeerInfo snapshot() {
     Connection c = connection;
-    return new PeerInfo(id, name, node.aliasOf(id), c.remoteAddress(), listenPort, c.direction,
+    return new PeerInfo(id, name, c.remoteAddress(), listenPort, c.direction,
         c.publicState(), connectedSince, c.messagesIn(), c.messagesOut(), c.bytesIn(), c.bytesOut(),
         c.queuedBytes(), c.lastHeard());
   }

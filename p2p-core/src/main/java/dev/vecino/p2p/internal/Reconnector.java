@@ -96,7 +96,7 @@ final class Reconnector {
       return; // Reported twice (by the registry and by remember): one reconnect.
     }
     PeerInfo lastSeen = handle.snapshot();
-    PeerInfo reconnecting = new PeerInfo(id, lastSeen.name(), lastSeen.alias(), address, lastSeen.listenPort(),
+    PeerInfo reconnecting = new PeerInfo(id, lastSeen.name(), address, lastSeen.listenPort(),
         lastSeen.direction(), PeerState.RECONNECTING, lastSeen.connectedSince(), lastSeen.messagesIn(),
         lastSeen.messagesOut(), lastSeen.bytesIn(), lastSeen.bytesOut(), 0, lastSeen.lastHeard());
     lostPeers.put(id, reconnecting);

@@ -50,10 +50,6 @@ final class Sending {
     };
   }
 
-  private static SendStatus status(int s) {
-    return s == Outbound.OK ? SendStatus.OK : s == Outbound.FULL ? SendStatus.QUEUE_FULL : SendStatus.CLOSED;
-  }
-
   private static String describe(Peer p) {
     return "peer '" + p.name() + "' (" + p.id().shortId() + ")";
   }
@@ -71,10 +67,10 @@ final class Sending {
    *
    * @return the {@link Outbound} status of the last attempt
    */
-  private int offer(Peer peer, Connection c, FrameType type, byte[] a, int off, int len, ByteBuffer b,
+  private SendStatus offer(Peer peer, Connection c, FrameType type, byte[] a, int off, int len, ByteBuffer b,
       boolean mayInline, boolean more) {
-    int s = c.send(type, a, off, len, b, null, mayInline, more);
-    if (s == Outbound.CLOSED) {
+    SendStatus s = c.send(type, a, off, len, b, null, mayInline, more);
+    if (s == SendStatus.CLOSED) {
       Connection now = registry.connectionOf(peer);
       if (now != c) {
         s = now.send(type, a, off, len, b, null, mayInline, more);
@@ -86,27 +82,27 @@ final class Sending {
   /** See {@code PeerNode.trySend(Peer, MessageKind, byte[], int, int)}. Any thread. */
   SendStatus trySend(Peer peer, MessageKind kind, byte[] payload, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, payload.length);
-    return status(offer(peer, registry.connectionOf(peer), frameType(kind), payload, offset, length, null,
-        true, false));
+    return offer(peer, registry.connectionOf(peer), frameType(kind), payload, offset, length, null,
+        true, false);
   }
 
   /** See {@code PeerNode.trySend(Peer, ByteBuffer)}. Any thread. */
   SendStatus trySend(Peer peer, ByteBuffer payload) {
     Objects.requireNonNull(payload, "payload");
-    return status(offer(peer, registry.connectionOf(peer), FrameType.BINARY, null, 0, 0, payload, true, false));
+    return offer(peer, registry.connectionOf(peer), FrameType.BINARY, null, 0, 0, payload, true, false);
   }
 
   /** See {@code PeerNode.trySendMore(Peer, MessageKind, byte[], int, int)}. Any thread. */
   SendStatus trySendMore(Peer peer, MessageKind kind, byte[] payload, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, payload.length);
-    return status(offer(peer, registry.connectionOf(peer), frameType(kind), payload, offset, length, null,
-        true, true));
+    return offer(peer, registry.connectionOf(peer), frameType(kind), payload, offset, length, null,
+        true, true);
   }
 
   /** See {@code PeerNode.trySendMore(Peer, ByteBuffer)}. Any thread. */
   SendStatus trySendMore(Peer peer, ByteBuffer payload) {
     Objects.requireNonNull(payload, "payload");
-    return status(offer(peer, registry.connectionOf(peer), FrameType.BINARY, null, 0, 0, payload, true, true));
+    return offer(peer, registry.connectionOf(peer), FrameType.BINARY, null, 0, 0, payload, true, true);
   }
 
   /** See {@code PeerNode.flush(Peer)}. Any thread. */
@@ -121,8 +117,8 @@ final class Sending {
     Objects.requireNonNull(queueTimeout, "queueTimeout");
     Connection c = registry.connectionOf(peer);
     CompletableFuture<Void> f = new CompletableFuture<>();
-    int s = c.send(frameType(kind), payload, 0, payload.length, null, f);
-    if (s == Outbound.CLOSED) {
+    SendStatus s = c.send(frameType(kind), payload, 0, payload.length, null, f);
+    if (s == SendStatus.CLOSED) {
       // As in offer, with a future, and keeping the connection for the park below.
       Connection now = registry.connectionOf(peer);
       if (now != c) {
@@ -131,15 +127,15 @@ final class Sending {
       }
     }
     // A parked send is encoded (copied) at once: the caller may reuse its array.
-    if (s == Outbound.FULL && queueTimeout.toNanos() > 0
+    if (s == SendStatus.QUEUE_FULL && queueTimeout.toNanos() > 0
         && c.park(frameType(kind), payload, f, queueTimeout.toNanos())) {
       return f;
     }
-    if (s == Outbound.FULL) {
+    if (s == SendStatus.QUEUE_FULL) {
       return CompletableFuture.failedFuture(new QueueFullException("outbound queue to " + describe(peer)
           + " is full (" + c.queuedBytes() + " bytes queued, limit " + config.maxQueuedBytes() + ")"));
     }
-    if (s == Outbound.CLOSED) {
+    if (s == SendStatus.CLOSED) {
       return CompletableFuture.failedFuture(node.isClosing() ? node.closedException()
           : new PeerDisconnectedException(describe(peer) + " is not connected"));
     }
@@ -153,7 +149,7 @@ final class Sending {
     Map<PeerId, SendStatus> result = new HashMap<>();
     FrameType type = frameType(kind);
     for (PeerHandle h : registry.sortedHandles()) {
-      result.put(h.id, status(offer(h, h.connection, type, payload, 0, payload.length, null, false, false)));
+      result.put(h.id, offer(h, h.connection, type, payload, 0, payload.length, null, false, false));
     }
     return new BroadcastResult(result);
   }

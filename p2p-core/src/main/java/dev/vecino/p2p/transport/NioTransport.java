@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * I/O thread, with TCP_NODELAY on every connection.
  *
  * <p>Each I/O thread ({@code vecino-io-<node>}, suffixed {@code -N} when there are several)
- * owns the channels registered with it; new connections are spread round-robin. Cross-thread
+ * owns the channels registered with it (a channel's {@code write} may also be called by the one
+ * thread that holds the connection's write turn); new connections are spread round-robin. Cross-thread
  * tasks wake a loop only when it sleeps and no wake-up is already pending.
  *
  * <p>A loop that dies (an {@link Error} from a task, timer or channel handler, or any failure of
@@ -78,6 +79,16 @@ public final class NioTransport implements Transport {
   @Override
   public EventLoop nextEventLoop() {
     return nextLoop();
+  }
+
+  @Override
+  public boolean inEventLoop() {
+    for (NioEventLoop loop : loops) {
+      if (loop.inEventLoop()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private NioEventLoop nextLoop() {

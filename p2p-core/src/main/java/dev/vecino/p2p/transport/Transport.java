@@ -47,6 +47,17 @@ public interface Transport extends AutoCloseable {
   EventLoop nextEventLoop();
 
   /**
+   * Returns whether the calling thread is the thread of one of this transport's loops. The
+   * node asks before it waits for work that only the loops can do (closing its connections,
+   * stopping the transport), so that a loop thread never waits for itself; it never guesses
+   * from thread names. Must be cheap and must not block; the answer for a loop that has
+   * stopped does not matter.
+   *
+   * @return true on a loop thread of this transport
+   */
+  boolean inEventLoop();
+
+  /**
    * Closes every channel and listener and stops the loops, waiting for their threads to end.
    * Idempotent.
    */

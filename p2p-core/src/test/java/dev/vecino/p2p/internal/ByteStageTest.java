@@ -78,7 +78,7 @@ class ByteStageTest {
     byte[] in = Frames.concat(Frames.hello(id, "peer", PeerNode.DEFAULT_GROUP),
         Frames.frame(FrameType.PING, new byte[] {1, 2}), Frames.text("hi"));
     ch.feed(in);
-    Peer p = node.connectedPeers().get(0);
+    Peer p = node.peers().get(0);
     assertEquals(List.of("hi"), recorder.texts());
     CompletableFuture<Void> sent = node.send(p, "one");
     node.trySend(p, new byte[100]);
@@ -116,7 +116,7 @@ class ByteStageTest {
     assertEquals("staged", new String(ch.written(), StandardCharsets.UTF_8), "the greeting, written on open");
     byte[] in = "hola".getBytes(StandardCharsets.UTF_8);
     ch.feed(in);
-    Peer p = node.connectedPeers().get(0);
+    Peer p = node.peers().get(0);
     node.send(p, "adiós");
     node.disconnect(p);
     transport.runTasks();
@@ -181,7 +181,7 @@ class ByteStageTest {
         last = staged.send(p, "message " + i);
       }
       last.get(5, TimeUnit.SECONDS);
-      plain.send(plain.connectedPeers().get(0), "back").get(5, TimeUnit.SECONDS);
+      plain.send(plain.peers().get(0), "back").get(5, TimeUnit.SECONDS);
       CountingStage s = stages.get(0);
       Await.until("every message read", () -> got.messages.size() == n);
       Await.until("the plain node read what crossed the stage",

@@ -1,6 +1,7 @@
 package dev.vecino.p2p.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -48,6 +49,37 @@ class CallbackThreadTest {
     assertTrue(callbacks.awaitTermination(5, TimeUnit.SECONDS));
     assertTrue(callbacks.isTerminated());
     assertThrows(RejectedExecutionException.class, () -> callbacks.execute(() -> { }));
+  }
+
+  /**
+   * The executor knows its own threads, the successor of a dead one too, without looking at
+   * names: a thread of another executor with the same name is not one of them.
+   */
+  @Test
+  void knowsItsOwnThreadsByIdentityNotByName() throws Exception {
+    CallbackThread namesake = new CallbackThread("vecino-callback-test", deaths::add);
+    try {
+      CompletableFuture<Boolean> own = new CompletableFuture<>();
+      CompletableFuture<Boolean> other = new CompletableFuture<>();
+      callbacks.execute(() -> own.complete(callbacks.inCallbackThread()));
+      namesake.execute(() -> other.complete(callbacks.inCallbackThread()));
+      assertTrue(own.get(5, TimeUnit.SECONDS));
+      assertFalse(other.get(5, TimeUnit.SECONDS), "same name, another executor");
+      assertFalse(callbacks.inCallbackThread(), "the test thread");
+
+      CompletableFuture<Boolean> dying = new CompletableFuture<>();
+      CompletableFuture<Boolean> successor = new CompletableFuture<>();
+      callbacks.execute(() -> {
+        dying.complete(callbacks.inCallbackThread());
+        throw new InjectedError();
+      });
+      callbacks.execute(() -> successor.complete(callbacks.inCallbackThread()));
+      assertTrue(dying.get(5, TimeUnit.SECONDS));
+      assertTrue(successor.get(5, TimeUnit.SECONDS), "the fresh thread after a death");
+    } finally {
+      namesake.shutdown();
+      callbacks.shutdown();
+    }
   }
 
   @Test

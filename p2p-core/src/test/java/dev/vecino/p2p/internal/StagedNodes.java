@@ -9,9 +9,12 @@ public final class StagedNodes {
 
   private StagedNodes() {}
 
-  /** The node {@code builder} builds, with {@code stages} applied to every connection, in order from the transport. Not started. */
+  /**
+   * The node {@code builder} builds, with {@code stages} applied to every connection, in order
+   * from the transport. Not started. Its {@code toBuilder()} builds nodes without the stages.
+   */
   static PeerNode build(PeerNodeBuilder builder, List<ByteStage.Factory> stages) {
     Node plain = (Node) builder.build();
-    return new Node(plain.config().withByteStages(stages));
+    return new Node(plain.config().withByteStages(stages), plain::toBuilder);
   }
 }

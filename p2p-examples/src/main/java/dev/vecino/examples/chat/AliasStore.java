@@ -10,17 +10,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 
 /**
  * The aliases a user gave to peers, kept by peer id in a properties file
- * ({@code aliases.properties} in the config directory) so they survive restarts of either
- * side.
+ * ({@code aliases.properties} in the config directory) so they survive reconnects and restarts
+ * of either side. Aliases are the chat's own: the library never sees them, and they are never
+ * sent over the wire.
  *
- * <p><b>Thread safety:</b> not thread-safe; the chat's input thread owns it.
+ * <p>An alias follows the rules of a peer's name: 1 to 255 UTF-8 bytes, no control characters
+ * and no bidirectional embeddings, overrides or isolates (U+202A to U+202E, U+2066 to U+2069),
+ * which would show the alias and the rest of its line reversed.
+ *
+ * <p><b>Thread safety:</b> every method may be called from any thread: the input thread sets
+ * aliases, the node's callback thread and the completion reads them. Methods are synchronized;
+ * a change is saved before {@link #put} returns.
  */
 public final class AliasStore {
+
+  /** The longest alias, in UTF-8 bytes: as long as a peer's name may be. */
+  static final int MAX_BYTES = 255;
 
   /** Where changes are saved; null for a store that lives in memory only. */
   private final Path file;
@@ -32,7 +43,7 @@ public final class AliasStore {
 
   /**
    * Loads the aliases from {@code file}; a missing file means none. Lines whose key is not a
-   * peer id are skipped.
+   * peer id, or whose alias breaks the rules (a hand-edited file), are skipped.
    *
    * @param file the properties file
    * @return the store
@@ -55,9 +66,10 @@ public final class AliasStore {
         continue;
       }
       try {
+        check(alias);
         store.aliases.put(PeerId.parse(key.strip()), alias);
       } catch (IllegalArgumentException e) {
-        // A hand-edited line with a bad key: ignore it rather than refuse to start.
+        // A hand-edited line with a bad key or alias: ignore it rather than refuse to start.
         continue;
       }
     }
@@ -74,6 +86,7 @@ public final class AliasStore {
    */
   public static AliasStore inMemory(Map<PeerId, String> initial) {
     AliasStore store = new AliasStore(null);
+    initial.values().forEach(AliasStore::check);
     store.aliases.putAll(initial);
     return store;
   }
@@ -83,26 +96,67 @@ public final class AliasStore {
    *
    * @return an immutable copy
    */
-  public Map<PeerId, String> all() {
+  public synchronized Map<PeerId, String> all() {
     return Map.copyOf(aliases);
+  }
+
+  /**
+   * Returns the alias of one peer.
+   *
+   * @param id the peer
+   * @return the alias, or null if none is set
+   */
+  public synchronized String get(PeerId id) {
+    return aliases.get(id);
   }
 
   /**
    * Sets or clears one alias and saves the file at once (if the store has one).
    *
-   * @param id the peer
+   * @param id the peer (need not be connected)
    * @param alias the alias, or null to clear it
+   * @throws IllegalArgumentException if the alias breaks the rules (see the class comment);
+   *     nothing changes then
    * @throws UncheckedIOException if the file cannot be written
    */
-  public void put(PeerId id, String alias) {
+  public synchronized void put(PeerId id, String alias) {
+    Objects.requireNonNull(id, "id");
     if (alias == null) {
       aliases.remove(id);
     } else {
+      check(alias);
       aliases.put(id, alias);
     }
     save();
   }
 
+  /**
+   * Checks an alias against the rules in the class comment.
+   *
+   * @param alias the alias
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  static void check(String alias) {
+    if (alias.isEmpty()) {
+      throw new IllegalArgumentException("alias must not be empty");
+    }
+    if (alias.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+      throw new IllegalArgumentException("alias is longer than " + MAX_BYTES + " UTF-8 bytes");
+    }
+    for (int i = 0; i < alias.length(); i++) {
+      char c = alias.charAt(i);
+      if (Character.isISOControl(c)) {
+        throw new IllegalArgumentException("alias must not contain control characters: "
+            + ChatFormat.clean(alias));
+      }
+      if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
+        throw new IllegalArgumentException(String.format(
+            "alias must not contain a bidirectional control (U+%04X): %s", (int) c, ChatFormat.clean(alias)));
+      }
+    }
+  }
+
+  /** Writes the file. Called with the lock held. */
   private void save() {
     if (file == null) {
       return;

@@ -70,7 +70,7 @@ final class ChatActions {
     try {
       Peer peer = await(node.connect(target), connectWait);
       if (before.contains(peer.id())) {
-        console.println(format.event("already connected to " + ChatFormat.label(peer)
+        console.println(format.event("already connected to " + format.label(peer)
             + " (id " + peer.id().shortId() + ")"));
       }
     } catch (ExecutionException | TimeoutException e) {
@@ -113,9 +113,9 @@ final class ChatActions {
     }
     try {
       await(node.send(peer.get(), text), sendWait);
-      console.println(format.event("you to " + ChatFormat.label(peer.get()) + ": " + text));
+      console.println(format.event("you to " + format.label(peer.get()) + ": " + text));
     } catch (ExecutionException | TimeoutException e) {
-      error("not sent to " + ChatFormat.label(peer.get()) + ": " + Errors.describe(e));
+      error("not sent to " + format.label(peer.get()) + ": " + Errors.describe(e));
       debug.accept(e);
     }
   }
@@ -128,24 +128,23 @@ final class ChatActions {
     }
     try {
       await(node.call(peer.get(), text), sendWait);
-      console.println(format.event("you called " + ChatFormat.label(peer.get())
+      console.println(format.event("you called " + format.label(peer.get())
           + (text.isEmpty() ? "" : ": " + text)));
     } catch (ExecutionException | TimeoutException e) {
-      error("call to " + ChatFormat.label(peer.get()) + " failed: " + Errors.describe(e));
+      error("call to " + format.label(peer.get()) + " failed: " + Errors.describe(e));
       debug.accept(e);
     }
   }
 
-  /** Sets or clears a peer's alias and saves it in the config directory. */
+  /** Sets or clears a peer's alias and saves it in the config directory (the chat's own: the node never sees it). */
   void name(String target, String alias) {
     Optional<Peer> peer = resolve(target);
     if (peer.isEmpty()) {
       return;
     }
     PeerId id = peer.get().id();
-    String old = ChatFormat.label(peer.get());
+    String old = format.label(peer.get());
     try {
-      node.setAlias(id, alias);
       aliases.put(id, alias);
     } catch (IllegalArgumentException e) {
       error("bad alias: " + e.getMessage());
@@ -181,9 +180,9 @@ final class ChatActions {
     }
     try {
       await(node.disconnect(peer.get(), node.identity().name() + " hung up"), sendWait);
-      console.println(format.event("disconnected " + ChatFormat.label(peer.get())));
+      console.println(format.event("disconnected " + format.label(peer.get())));
     } catch (ExecutionException | TimeoutException e) {
-      error("disconnect " + ChatFormat.label(peer.get()) + ": " + Errors.describe(e));
+      error("disconnect " + format.label(peer.get()) + ": " + Errors.describe(e));
     }
   }
 
@@ -194,23 +193,27 @@ final class ChatActions {
     console.println("you: " + node.identity().name() + " (id " + node.identity().id().shortId()
         + ") on " + ChatFormat.address(local)
         + (reachable.isEmpty() ? "" : "; reachable at " + String.join(", ", reachable)));
-    format.peerTable(node.peers()).forEach(console::println);
+    format.peerTable(snapshots()).forEach(console::println);
   }
 
   /** Prints the numbered peer list compactly, before a menu prompt asks for one. */
   void shortList() {
-    List<PeerInfo> peers = node.peers();
+    List<Peer> peers = node.peers();
     for (int i = 0; i < peers.size(); i++) {
-      PeerInfo p = peers.get(i);
-      console.println("  " + (i + 1) + ". " + ChatFormat.clean(p.label())
-          + (p.alias() != null ? " (" + ChatFormat.clean(p.name()) + ")" : "")
+      Peer p = peers.get(i);
+      console.println("  " + (i + 1) + ". " + ChatFormat.clean(format.aliasAndName(p.id(), p.name()))
           + "  " + ChatFormat.address(p.remoteAddress()));
     }
   }
 
+  /** The connected peers' snapshots, in {@code /peers} order. */
+  private List<PeerInfo> snapshots() {
+    return node.peers().stream().map(Peer::snapshot).toList();
+  }
+
   Optional<Peer> resolve(String target) {
     try {
-      PeerInfo info = PeerSelector.select(node.peers(), target);
+      PeerInfo info = PeerSelector.select(snapshots(), aliases.all(), target);
       Optional<Peer> peer = node.peer(info.id());
       if (peer.isEmpty()) {
         error("unknown peer '" + target + "': it just disconnected");

@@ -10,7 +10,7 @@ import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.examples.scan.Scanner;
 import dev.vecino.p2p.Identity;
-import dev.vecino.p2p.PeerInfo;
+import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.codec.Codec;
 import java.io.BufferedReader;
@@ -152,7 +152,7 @@ public final class ChatCommand implements Callable<Integer> {
     AtomicReference<PeerNode> nodeRef = new AtomicReference<>();
     Console console = terminal
         ? JLineConsole.open(shared ? null : privateFile(dir.resolve("history")),
-            () -> peerWords(nodeRef.get()), color)
+            () -> peerWords(nodeRef.get(), aliases), color)
         : new PlainConsole(new BufferedReader(new InputStreamReader(System.in,
             StandardCharsets.UTF_8)), out);
     try (console) {
@@ -181,7 +181,7 @@ public final class ChatCommand implements Callable<Integer> {
 
   private int run(Identity identity, AliasStore aliases, Console console, boolean color,
       AtomicReference<PeerNode> nodeRef) {
-    ChatFormat format = new ChatFormat(Clock.systemDefaultZone(), color);
+    ChatFormat format = new ChatFormat(Clock.systemDefaultZone(), color, aliases);
     PeerNode node;
     try {
       node = PeerNode.builder()
@@ -191,7 +191,6 @@ public final class ChatCommand implements Callable<Integer> {
           .port(port)
           .codec(codec())
           .connectTimeout(connectTimeout)
-          .aliases(aliases.all())
           .listener(new ChatEvents(console, format))
           .build();
     } catch (IllegalArgumentException e) {
@@ -234,17 +233,18 @@ public final class ChatCommand implements Callable<Integer> {
     return Codec.byName(codec.name());
   }
 
-  private static List<String> peerWords(PeerNode node) {
+  private static List<String> peerWords(PeerNode node, AliasStore aliases) {
     List<String> words = new ArrayList<>();
     if (node == null) {
       return words;
     }
-    List<PeerInfo> peers = node.peers();
+    List<Peer> peers = node.peers();
     for (int i = 0; i < peers.size(); i++) {
       words.add(String.valueOf(i + 1));
-      PeerInfo p = peers.get(i);
-      if (p.alias() != null) {
-        words.add(p.alias());
+      Peer p = peers.get(i);
+      String alias = aliases.get(p.id());
+      if (alias != null) {
+        words.add(alias);
       }
       words.add(p.name());
     }

@@ -3,6 +3,7 @@ package dev.vecino.examples.chat;
 import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.Message;
 import dev.vecino.p2p.Peer;
+import dev.vecino.p2p.PeerInfo;
 import dev.vecino.p2p.PeerListener;
 import java.net.InetSocketAddress;
 
@@ -26,21 +27,21 @@ final class ChatEvents implements PeerListener {
 
   @Override
   public void onConnected(Peer peer) {
-    console.println(format.joined(peer));
+    console.println(format.joined(peer.snapshot()));
   }
 
   @Override
   public void onMessage(Message message) {
-    Peer from = message.sender();
+    PeerInfo from = message.sender().snapshot();
     switch (message.kind()) {
       case TEXT -> console.println(format.message(from, message.text()));
       case CALL -> {
         console.println(format.call(from, message.text()));
         console.bell();
       }
-      case BINARY -> console.println(format.event(ChatFormat.label(from) + " sent "
+      case BINARY -> console.println(format.event(format.label(from) + " sent "
           + message.size() + " bytes of binary data"));
-      default -> console.println(format.event(ChatFormat.label(from) + " sent a "
+      default -> console.println(format.event(format.label(from) + " sent a "
           + message.kind() + " message"));
     }
   }
@@ -48,11 +49,11 @@ final class ChatEvents implements PeerListener {
   @Override
   public void onConnectionReplaced(Peer peer, InetSocketAddress oldRemote,
       InetSocketAddress newRemote) {
-    console.println(format.replaced(peer, oldRemote, newRemote));
+    console.println(format.replaced(peer.snapshot(), oldRemote, newRemote));
   }
 
   @Override
   public void onDisconnected(Peer peer, DisconnectReason reason) {
-    console.println(format.left(peer, reason));
+    console.println(format.left(peer.snapshot(), reason));
   }
 }

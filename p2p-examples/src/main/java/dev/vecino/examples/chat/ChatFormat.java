@@ -4,6 +4,7 @@ import dev.vecino.p2p.Direction;
 import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.Identity;
 import dev.vecino.p2p.Peer;
+import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerInfo;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -14,13 +15,18 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Formats every line the chat prints: time-stamped events, errors, the peer table. Colors are
- * ANSI escapes, used only when the console is a terminal that wants them.
+ * ANSI escapes, used only when the console is a terminal that wants them. A peer is shown
+ * under the alias the user gave it ({@link AliasStore}), else under its name.
  *
- * <p><b>Thread safety:</b> immutable; callable from any thread.
+ * <p>Peers come as {@link PeerInfo} snapshots: one consistent view per line.
+ *
+ * <p><b>Thread safety:</b> immutable but for the alias store it reads, which is thread-safe;
+ * callable from any thread.
  */
 public final class ChatFormat {
 
@@ -29,16 +35,29 @@ public final class ChatFormat {
 
   private final Clock clock;
   private final boolean color;
+  private final AliasStore aliases;
+
+  /**
+   * Creates a formatter that knows no aliases.
+   *
+   * @param clock the source of time stamps
+   * @param color whether to emit ANSI colors
+   */
+  public ChatFormat(Clock clock, boolean color) {
+    this(clock, color, AliasStore.inMemory(Map.of()));
+  }
 
   /**
    * Creates a formatter.
    *
    * @param clock the source of time stamps
    * @param color whether to emit ANSI colors
+   * @param aliases the aliases to show peers under
    */
-  public ChatFormat(Clock clock, boolean color) {
+  public ChatFormat(Clock clock, boolean color, AliasStore aliases) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.color = color;
+    this.aliases = Objects.requireNonNull(aliases, "aliases");
   }
 
   /**
@@ -76,7 +95,7 @@ public final class ChatFormat {
    * @param peer the peer
    * @return the line
    */
-  public String joined(Peer peer) {
+  public String joined(PeerInfo peer) {
     String dir = switch (peer.direction()) {
       case INBOUND -> "inbound";
       case OUTBOUND -> "outbound";
@@ -95,7 +114,7 @@ public final class ChatFormat {
    * @param reason why it left
    * @return the line
    */
-  public String left(Peer peer, DisconnectReason reason) {
+  public String left(PeerInfo peer, DisconnectReason reason) {
     // The reason's text comes from the peer's BYE: as untrusted as a message.
     return event(paint("33", "- " + label(peer)) + " left (" + clean(reason.toString()) + ")");
   }
@@ -112,7 +131,7 @@ public final class ChatFormat {
    * @param newRemote the other end of the connection now in use
    * @return the line
    */
-  public String replaced(Peer peer, InetSocketAddress oldRemote, InetSocketAddress newRemote) {
+  public String replaced(PeerInfo peer, InetSocketAddress oldRemote, InetSocketAddress newRemote) {
     boolean sameHost = oldRemote.getAddress() != null
         && oldRemote.getAddress().equals(newRemote.getAddress());
     String text = label(peer) + " (" + peer.id().shortId() + ") is now at " + address(newRemote)
@@ -131,7 +150,7 @@ public final class ChatFormat {
    * @param text the text
    * @return the line
    */
-  public String message(Peer from, String text) {
+  public String message(PeerInfo from, String text) {
     return event(paint("1;36", label(from) + ":") + " " + clean(text));
   }
 
@@ -142,7 +161,7 @@ public final class ChatFormat {
    * @param text the call's text, possibly empty
    * @return the line
    */
-  public String call(Peer from, String text) {
+  public String call(PeerInfo from, String text) {
     String body = "*** " + label(from) + " is calling you" + (text.isEmpty() ? "" : ": " + clean(text))
         + " ***";
     return event(paint("1;33;7", body));
@@ -182,7 +201,7 @@ public final class ChatFormat {
     Instant now = clock.instant();
     for (int i = 0; i < peers.size(); i++) {
       PeerInfo p = peers.get(i);
-      String who = clean(p.alias() != null ? p.alias() + " (" + p.name() + ")" : p.name());
+      String who = clean(aliasAndName(p.id(), p.name()));
       String addr = address(p.remoteAddress());
       if (p.direction() == Direction.INBOUND && p.listenPort() > 0) {
         addr += " (listens on " + p.listenPort() + ")";
@@ -214,13 +233,51 @@ public final class ChatFormat {
   }
 
   /**
-   * Returns what to call a peer: its alias if set, else its name.
+   * Returns what to call a peer: its alias if set, else its name; printable.
    *
    * @param peer the peer
    * @return the label
    */
-  public static String label(Peer peer) {
-    return clean(peer.alias().orElse(peer.name()));
+  public String label(Peer peer) {
+    return label(peer.id(), peer.name());
+  }
+
+  /**
+   * Returns what to call a peer: its alias if set, else its name; printable.
+   *
+   * @param peer the peer
+   * @return the label
+   */
+  public String label(PeerInfo peer) {
+    return label(peer.id(), peer.name());
+  }
+
+  private String label(PeerId id, String name) {
+    String alias = aliases.get(id);
+    return clean(alias != null ? alias : name);
+  }
+
+  /**
+   * Returns the alias the user gave a peer.
+   *
+   * @param id the peer's id
+   * @return the alias, or null if none is set; not yet made printable
+   */
+  String alias(PeerId id) {
+    return aliases.get(id);
+  }
+
+  /**
+   * Returns a peer as lists show it: {@code alias (name)} when it has an alias, else its name;
+   * not yet made printable.
+   *
+   * @param id the peer's id
+   * @param name the peer's name
+   * @return the text
+   */
+  String aliasAndName(PeerId id, String name) {
+    String alias = aliases.get(id);
+    return alias != null ? alias + " (" + name + ")" : name;
   }
 
   /** Where a peer's text continues on a new line: under the text, never at column 0. */

@@ -77,8 +77,8 @@ final class ChatScan {
     }
     bar.clear();
     Map<String, String> aliases = new HashMap<>();
-    node.peers().stream().filter(p -> p.alias() != null)
-        .forEach(p -> aliases.put(p.id().toString(), p.alias()));
+    node.peers().stream().filter(p -> format.alias(p.id()) != null)
+        .forEach(p -> aliases.put(p.id().toString(), format.alias(p.id())));
     for (Scanner.Found f : outcome.found()) {
       String alias = f.id() == null ? null : aliases.get(f.id());
       console.println(format.event("found " + ScanOutput.text(f, alias)));

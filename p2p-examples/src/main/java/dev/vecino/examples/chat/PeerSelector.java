@@ -1,9 +1,11 @@
 package dev.vecino.examples.chat;
 
+import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -21,11 +23,12 @@ public final class PeerSelector {
    * Selects one peer.
    *
    * @param peers the current peers, in {@code /peers} order
+   * @param aliases the aliases the user gave, by peer id
    * @param target what the user typed
    * @return the peer
    * @throws IllegalArgumentException with a one-line message: unknown or ambiguous peer
    */
-  public static PeerInfo select(List<PeerInfo> peers, String target) {
+  public static PeerInfo select(List<PeerInfo> peers, Map<PeerId, String> aliases, String target) {
     String t = target.strip();
     if (peers.isEmpty()) {
       throw new IllegalArgumentException("unknown peer '" + t + "': no peers connected");
@@ -41,7 +44,7 @@ public final class PeerSelector {
         return peers.get(index - 1);
       }
       // Not an index: a peer may still be named "42"; fall through to names.
-      PeerInfo named = byLabel(peers, t);
+      PeerInfo named = byLabel(peers, aliases, t);
       if (named != null) {
         return named;
       }
@@ -49,18 +52,18 @@ public final class PeerSelector {
           + (peers.size() == 1 ? "is 1 peer" : "are " + peers.size() + " peers")
           + " (see /peers)");
     }
-    PeerInfo found = byLabel(peers, t);
+    PeerInfo found = byLabel(peers, aliases, t);
     if (found == null) {
       throw new IllegalArgumentException("unknown peer '" + t + "' (see /peers)");
     }
     return found;
   }
 
-  private static PeerInfo byLabel(List<PeerInfo> peers, String t) {
+  private static PeerInfo byLabel(List<PeerInfo> peers, Map<PeerId, String> aliases, String t) {
     String lower = t.toLowerCase(Locale.ROOT);
     List<Predicate<PeerInfo>> rules = List.of(
-        p -> t.equals(p.alias()),
-        p -> p.alias() != null && p.alias().toLowerCase(Locale.ROOT).equals(lower),
+        p -> t.equals(aliases.get(p.id())),
+        p -> aliases.containsKey(p.id()) && aliases.get(p.id()).toLowerCase(Locale.ROOT).equals(lower),
         p -> t.equals(p.name()),
         p -> p.name().toLowerCase(Locale.ROOT).equals(lower),
         p -> lower.length() >= 4 && p.id().toString().startsWith(lower));

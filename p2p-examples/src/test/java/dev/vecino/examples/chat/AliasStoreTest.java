@@ -1,6 +1,8 @@
 package dev.vecino.examples.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.p2p.PeerId;
@@ -29,11 +31,34 @@ class AliasStoreTest {
   }
 
   @Test
-  void skipsLinesThatAreNotPeerIds() throws IOException {
+  void skipsLinesThatAreNotPeerIdsOrValidAliases() throws IOException {
     PeerId bob = PeerId.random();
     Path file = dir.resolve("aliases.properties");
-    Files.writeString(file, "garbage=x\n" + bob + "=bobby\n");
+    Files.writeString(file, "garbage=x\n" + bob + "=bobby\n" + PeerId.random() + "=\\u202Eevil\n");
     assertEquals(Map.of(bob, "bobby"), AliasStore.load(file).all());
+  }
+
+  @Test
+  void refusesWhatANameMayNotHoldAndKeepsTheOldAlias() {
+    AliasStore store = AliasStore.inMemory(Map.of());
+    PeerId bob = PeerId.random();
+    store.put(bob, "bobby");
+    for (int c : new int[] {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> store.put(bob, "bob" + (char) c + "exe.txt"));
+      assertTrue(e.getMessage().contains(String.format("U+%04X", c)), e.getMessage());
+    }
+    assertEquals("alias must not be empty",
+        assertThrows(IllegalArgumentException.class, () -> store.put(bob, "")).getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> store.put(bob, "bo\u001bb"))
+        .getMessage().startsWith("alias must not contain control characters"));
+    assertThrows(IllegalArgumentException.class, () -> store.put(bob, "ñ".repeat(128)));
+    assertEquals("bobby", store.get(bob), "a refused alias changes nothing");
+    String family = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67 family";
+    store.put(bob, family);
+    assertEquals(family, store.get(bob), "emoji joiners are fine");
+    store.put(bob, null);
+    assertNull(store.get(bob));
   }
 
   @Test

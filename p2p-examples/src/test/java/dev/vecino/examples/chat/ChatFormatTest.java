@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -46,9 +47,10 @@ class ChatFormatTest {
 
   @Test
   void peerTableListsIndexLabelAddressDirectionSinceAndCounts() {
-    PeerInfo bob = PeerSelectorTest.peer("b0b", "bob", "bobby");
+    PeerInfo bob = PeerSelectorTest.peer("b0b", "bob");
     List<String> lines = new ChatFormat(
-        Clock.fixed(Instant.EPOCH.plus(Duration.ofMinutes(3)), ZoneOffset.UTC), false)
+        Clock.fixed(Instant.EPOCH.plus(Duration.ofMinutes(3)), ZoneOffset.UTC), false,
+        AliasStore.inMemory(Map.of(bob.id(), "bobby")))
         .peerTable(List.of(bob));
     assertEquals(2, lines.size());
     assertTrue(lines.get(0).startsWith("#  peer"), lines.get(0));
@@ -59,7 +61,7 @@ class ChatFormatTest {
 
   @Test
   void aReplacedConnectionNamesBothAddressesAndStandsOutWhenTheHostChanged() {
-    Peer bob = fakePeer("b0b", "bob", null);
+    PeerInfo bob = PeerSelectorTest.peer("b0b", "bob");
     InetSocketAddress was = new InetSocketAddress("127.0.0.2", 5000);
     assertEquals("[12:00:05] ~ bob (b0b00000) is now at 127.0.0.2:41203 (was 127.0.0.2:5000):"
         + " connection replaced", plain.replaced(bob, was, new InetSocketAddress("127.0.0.2", 41203)));
@@ -70,16 +72,12 @@ class ChatFormatTest {
     ChatFormat color = new ChatFormat(clock, true);
     assertTrue(color.replaced(bob, was, new InetSocketAddress("127.0.0.9", 1)).contains("\u001b[1;31m! bob"));
     assertTrue(color.replaced(bob, was, new InetSocketAddress("127.0.0.2", 1)).contains("\u001b[33m~ bob"));
-    Peer sneaky = fakePeer("5ea", "mal\u202Eyrot\u001b[2J", "b\u200Bob");
-    String line = plain.replaced(sneaky, was, new InetSocketAddress("127.0.0.9", 1));
+    PeerInfo sneaky = PeerSelectorTest.peer("5ea", "mal\u202Eyrot\u001b[2J");
+    ChatFormat withAlias = new ChatFormat(clock, false, AliasStore.inMemory(Map.of(sneaky.id(), "b\u200Bob")));
+    String line = withAlias.replaced(sneaky, was, new InetSocketAddress("127.0.0.9", 1));
     assertTrue(line.startsWith("[12:00:05] ! b\\u200bob (5ea00000) is now at 127.0.0.9:1"), line);
     assertTrue(line.endsWith("if b\\u200bob did not move, this may be someone else"), line);
-    assertFalse(plain.replaced(fakePeer("5ea", "x\u001b[2J", null), was, was).contains("\u001b"));
-  }
-
-  /** A peer handle with just what the formatter reads. */
-  static Peer fakePeer(String idPrefix, String name, String alias) {
-    return new FakePeer(PeerSelectorTest.peer(idPrefix, name, alias));
+    assertFalse(plain.replaced(PeerSelectorTest.peer("5ea", "x\u001b[2J"), was, was).contains("\u001b"));
   }
 
   @Test
@@ -117,9 +115,10 @@ class ChatFormatTest {
     for (String fine : List.of(family, england, persian)) {
       assertEquals(fine, ChatFormat.clean(fine));
     }
-    PeerInfo sneaky = PeerSelectorTest.peer("5ea", "mal\u200Bory", "m\u200Eal");
-    assertTrue(plain.peerTable(List.of(sneaky)).get(1).startsWith("1  m\\u200eal (mal\\u200bory) [5ea00000]"),
-        plain.peerTable(List.of(sneaky)).toString());
+    PeerInfo sneaky = PeerSelectorTest.peer("5ea", "mal\u200Bory");
+    ChatFormat withAlias = new ChatFormat(clock, false, AliasStore.inMemory(Map.of(sneaky.id(), "m\u200Eal")));
+    assertTrue(withAlias.peerTable(List.of(sneaky)).get(1).startsWith("1  m\\u200eal (mal\\u200bory) [5ea00000]"),
+        withAlias.peerTable(List.of(sneaky)).toString());
   }
 
   @Test
@@ -128,10 +127,10 @@ class ChatFormatTest {
          PeerNode mallory = PeerNode.builder().name("mal\u200Bory\u200F").bindAddress("127.0.0.1").build().start()) {
       Peer p = me.connect(mallory.localAddress()).get(5, TimeUnit.SECONDS);
       assertEquals("mal\u200Bory\u200F", p.name(), "valid: only bidi overrides and isolates are refused");
-      assertTrue(plain.joined(p).startsWith("[12:00:05] + mal\\u200bory\\u200f joined from 127.0.0.1:"),
-          plain.joined(p));
+      assertTrue(plain.joined(p.snapshot()).startsWith("[12:00:05] + mal\\u200bory\\u200f joined from 127.0.0.1:"),
+          plain.joined(p.snapshot()));
       assertEquals("[12:00:05] mal\\u200bory\\u200f: pay \\u202eeciovni\\u202c now \uD83D\uDC4D\uD83C\uDFFD",
-          plain.message(p, "pay \u202Eeciovni\u202C now \uD83D\uDC4D\uD83C\uDFFD"));
+          plain.message(p.snapshot(), "pay \u202Eeciovni\u202C now \uD83D\uDC4D\uD83C\uDFFD"));
     }
   }
 }

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Timeout;
 class ChatSessionTest {
 
   private final ScriptedConsole console = new ScriptedConsole();
-  private final ChatFormat format = new ChatFormat(Clock.systemUTC(), false);
+  private final AliasStore aliases = AliasStore.inMemory(Map.of());
+  private final ChatFormat format = new ChatFormat(Clock.systemUTC(), false, aliases);
   private final List<Scanner.Request> scans = new CopyOnWriteArrayList<>();
   private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
   private PeerNode me;
@@ -63,7 +64,7 @@ class ChatSessionTest {
         })
         .build().start();
     session = new ChatSession(me, console, format,
-        new ChatActions(me, console, format, AliasStore.inMemory(Map.of()), Duration.ofSeconds(5),
+        new ChatActions(me, console, format, aliases, Duration.ofSeconds(5),
             e -> { }),
         new ChatScan(me, console, format, recordingScanner()));
   }
@@ -119,7 +120,7 @@ class ChatSessionTest {
     }
     assertEquals(1, me.peers().size(), "still connected: " + console.lines());
     assertTrue(scans.isEmpty(), "nothing scanned: " + scans);
-    assertNull(me.peers().get(0).alias(), "no alias set or cleared");
+    assertTrue(aliases.all().isEmpty(), "no alias set: " + aliases.all());
     assertTrue(messages.isEmpty(), "nothing sent: " + messages);
   }
 
@@ -155,7 +156,7 @@ class ChatSessionTest {
   @Test
   void aDashAnswersNoneForAnAliasAndACallText() throws Exception {
     Peer peer = connectBob();
-    me.setAlias(peer.id(), "roberto");
+    aliases.put(peer.id(), "roberto");
     console.answer("1", "-");
     session.handle(new ChatInput.MenuItem(6));
     console.await(l -> l.contains("alias of roberto cleared; now bob"));

@@ -15,7 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link SocketChannel} registered with one {@link NioEventLoop}. All state is confined to
- * that loop's thread; {@link #close()} and {@link #abort()} hop onto it from other threads. A
+ * that loop's thread; {@link #close()} and {@link #abort()} hop onto it from other threads.
+ * {@link #write(ByteBuffer)} is the exception: the holder of the connection's write turn calls
+ * it, which may be a sending thread (see {@code Outbound}); it touches only the socket, which
+ * is safe for one writer beside the loop's reads. A
  * handler method that throws a {@link RuntimeException} closes this channel (logged at WARN);
  * an {@link Error} is not caught here: it kills the loop, which reports it.
  */

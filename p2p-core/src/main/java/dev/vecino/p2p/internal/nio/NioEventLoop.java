@@ -20,11 +20,12 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,15 @@ public final class NioEventLoop implements EventLoop, Runnable {
   private final String name;
   private final Selector selector;
   private final Thread thread;
+  /** Tasks from other threads. */
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  /**
+   * Tasks the loop gives itself (a flush it keeps, a reply in direct mode): no queue node per
+   * task, so the loop's own scheduling makes no garbage. Loop thread only.
+   */
+  private final ArrayDeque<Runnable> ownTasks = new ArrayDeque<>();
+  /** Handles one ready key inside {@code select}: no selected-key set, so no garbage per key. */
+  private final Consumer<SelectionKey> keyHandler = this::handleKey;
   /** True while a wake-up is pending or the loop is awake: senders then skip {@code wakeup()}. */
   private final AtomicBoolean awake = new AtomicBoolean(true);
   private final PriorityQueue<TimerTask> timers = new PriorityQueue<>();
@@ -113,8 +122,12 @@ public final class NioEventLoop implements EventLoop, Runnable {
       // Nobody would run it: the loop's channels are closed and its thread is gone.
       return;
     }
+    if (Thread.currentThread() == thread) {
+      ownTasks.add(task);
+      return;
+    }
     tasks.offer(task);
-    if (Thread.currentThread() != thread && awake.compareAndSet(false, true)) {
+    if (awake.compareAndSet(false, true)) {
       selector.wakeup();
     }
   }
@@ -224,18 +237,17 @@ public final class NioEventLoop implements EventLoop, Runnable {
     try {
       while (running) {
         long timeout = nanosToNextTimer();
-        if (!tasks.isEmpty() || timeout <= 0) {
-          selector.selectNow();
+        if (hasTasks() || timeout <= 0) {
+          selector.selectNow(keyHandler);
         } else if (busyPollNanos == 0 || !busyPoll(Math.min(timeout, busyPollNanos))) {
           awake.set(false);
           if (tasks.isEmpty()) {
-            selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeout + 999_999)));
+            selector.select(keyHandler, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeout + 999_999)));
           } else {
-            selector.selectNow();
+            selector.selectNow(keyHandler);
           }
         }
         awake.set(true);
-        processSelectedKeys();
         runTasks();
         runTimers();
       }
@@ -270,7 +282,7 @@ public final class NioEventLoop implements EventLoop, Runnable {
   private boolean busyPoll(long nanos) throws IOException {
     long deadline = System.nanoTime() + nanos;
     do {
-      if (selector.selectNow() > 0 || !tasks.isEmpty()) {
+      if (selector.selectNow(keyHandler) > 0 || hasTasks()) {
         return true;
       }
       Thread.onSpinWait();
@@ -287,38 +299,40 @@ public final class NioEventLoop implements EventLoop, Runnable {
     return t == null ? MAX_SELECT_NANOS : Math.min(MAX_SELECT_NANOS, t.deadline - System.nanoTime());
   }
 
-  private void processSelectedKeys() {
-    Set<SelectionKey> keys = selector.selectedKeys();
-    if (keys.isEmpty()) {
-      return;
-    }
-    for (SelectionKey key : keys) {
-      Object a = key.attachment();
-      try {
-        int ready = key.readyOps();
-        if (a instanceof NioChannel c) {
-          if ((ready & SelectionKey.OP_CONNECT) != 0) {
-            c.finishConnect();
-            continue;
-          }
-          if ((ready & SelectionKey.OP_READ) != 0) {
-            c.read(readBuffer, MAX_READS_PER_PASS);
-          }
-          if ((ready & SelectionKey.OP_WRITE) != 0 && key.isValid()) {
-            c.writable();
-          }
-        } else if (a instanceof NioServer s) {
-          s.acceptReady();
+  private boolean hasTasks() {
+    return !ownTasks.isEmpty() || !tasks.isEmpty();
+  }
+
+  /** One ready key, called by the selector inside {@code select}. Loop thread. */
+  private void handleKey(SelectionKey key) {
+    Object a = key.attachment();
+    try {
+      int ready = key.readyOps();
+      if (a instanceof NioChannel c) {
+        if ((ready & SelectionKey.OP_CONNECT) != 0) {
+          c.finishConnect();
+          return;
         }
-      } catch (CancelledKeyException e) {
-        // The channel was closed while its readiness was being handled: nothing left to do.
+        if ((ready & SelectionKey.OP_READ) != 0) {
+          c.read(readBuffer, MAX_READS_PER_PASS);
+        }
+        if ((ready & SelectionKey.OP_WRITE) != 0 && key.isValid()) {
+          c.writable();
+        }
+      } else if (a instanceof NioServer s) {
+        s.acceptReady();
       }
+    } catch (CancelledKeyException e) {
+      // The channel was closed while its readiness was being handled: nothing left to do.
     }
-    keys.clear();
   }
 
   private void runTasks() {
     // Bounded: tasks that enqueue tasks run on the next pass, after I/O.
+    int own = ownTasks.size();
+    for (int i = 0; i < own; i++) {
+      safeRun(ownTasks.poll());
+    }
     int n = tasks.size();
     for (int i = 0; i < n; i++) {
       Runnable task = tasks.poll();
@@ -407,7 +421,7 @@ public final class NioEventLoop implements EventLoop, Runnable {
       }
     }
     Runnable task;
-    while ((task = tasks.poll()) != null) {
+    for (int i = 0; i < 1_000_000 && ((task = ownTasks.poll()) != null || (task = tasks.poll()) != null); i++) {
       try {
         safeRun(task);
       } catch (Throwable t) {
@@ -417,6 +431,7 @@ public final class NioEventLoop implements EventLoop, Runnable {
     ended = true;
     // A task offered while ended was being set: dropped like any later one.
     tasks.clear();
+    ownTasks.clear();
     try {
       selector.close();
     } catch (IOException e) {

@@ -2,7 +2,6 @@ package dev.vecino.p2p.testkit.hostile;
 
 import dev.vecino.p2p.MessageKind;
 import dev.vecino.p2p.Peer;
-import dev.vecino.p2p.PeerInfo;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.testkit.Footprint;
 import java.lang.management.BufferPoolMXBean;
@@ -64,10 +63,10 @@ public final class AttackedNode {
     long nextStat = 0;
     // Bounded by the parent's test timeout: it closes stdin (or is killed) well before.
     while (stdin.isAlive()) {
-      for (Peer p : node.connectedPeers()) {
+      for (Peer p : node.peers()) {
         node.trySend(p, chunk);
       }
-      long queued = node.peers().stream().mapToLong(PeerInfo::queuedBytes).max().orElse(0);
+      long queued = node.peers().stream().mapToLong(Peer::queuedBytes).max().orElse(0);
       long used = direct.getMemoryUsed();
       maxDirect = Math.max(maxDirect, used);
       maxQueued = Math.max(maxQueued, queued);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerId;
-import dev.vecino.p2p.PeerInfo;
 import dev.vecino.p2p.PeerListener;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.PeerState;
@@ -175,6 +174,6 @@ class PingReflectionAttackTest {
   }
 
   private static long queuedFor(PeerNode node, PeerId id) {
-    return node.peers().stream().filter(p -> p.id().equals(id)).mapToLong(PeerInfo::queuedBytes).max().orElse(0);
+    return node.peers().stream().filter(p -> p.id().equals(id)).mapToLong(Peer::queuedBytes).max().orElse(0);
   }
 }

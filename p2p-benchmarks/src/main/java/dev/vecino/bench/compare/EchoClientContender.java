@@ -1,0 +1,142 @@
+package dev.vecino.bench.compare;
+
+import dev.vecino.p2p.Message;
+import dev.vecino.p2p.MessageKind;
+import dev.vecino.p2p.Peer;
+import dev.vecino.p2p.PeerListener;
+import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.SendStatus;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * {@code vecino-echo-client}: the example {@code echo-client} (closed loop, its default) against
+ * the example {@code echo-server}, rewritten here against the public API because the benchmarks
+ * depend on {@code p2p-core} only, not on {@code p2p-examples}. Same settings as the examples:
+ * default callback executor on both nodes, {@code onMessage} listeners, the server echoing
+ * {@code m.bytes()} with {@code trySend(peer, kind, bytes, 0, length)} (parking 50 µs while the
+ * queue is full), the client sending the next message from its listener when the echo arrives
+ * (parking 20 µs while full), round trips timed from each actual send.
+ *
+ * <p>Its reference is {@code echo-64/blocking-socket}: a blocking client and echo thread, the
+ * same request and response sizes.
+ */
+final class EchoClientContender implements Contender {
+
+  @Override
+  public Result echo(int size, Duration warmup, Duration measure) throws Exception {
+    AtomicReference<PeerNode> serverNode = new AtomicReference<>();
+    PeerListener server = new PeerListener() {
+      @Override
+      public void onMessage(Message m) {
+        byte[] bytes = m.bytes();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (serverNode.get().trySend(m.sender(), m.kind(), bytes, 0, bytes.length)
+            == SendStatus.QUEUE_FULL && System.nanoTime() < deadline) {
+          LockSupport.parkNanos(50_000);
+        }
+      }
+    };
+    ClientRun run = new ClientRun(size, warmup, measure);
+    try (PeerNode echo = PeerNode.builder().name("echo").bindAddress("127.0.0.1").port(0)
+            .listener(server).build();
+        PeerNode client = PeerNode.builder().name("echo-client").bindAddress("127.0.0.1")
+            .listen(false).listener(run).build()) {
+      serverNode.set(echo);
+      echo.start();
+      client.start();
+      Peer peer = client.connect("127.0.0.1", echo.localAddress().getPort())
+          .get(20, TimeUnit.SECONDS);
+      return new Result().latency(run.execute(client, peer));
+    }
+  }
+
+  /**
+   * The client's side, as the example's {@code EchoRun} in its closed loop. {@link #execute}
+   * runs on the benchmark thread and sends the first message; {@link #onMessage} runs on the
+   * client's callback thread, records each round trip and sends the next message.
+   */
+  private static final class ClientRun implements PeerListener {
+    private final byte[] payload;
+    private final Duration warmup;
+    private final Duration measure;
+    private final Histogram histogram = new Histogram(Timing.MAX_LATENCY_NANOS, 3);
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile PeerNode node;
+    private volatile Peer peer;
+    private volatile String failure;
+    private long measureFrom;
+    private long end;
+    private long sentAt;
+
+    ClientRun(int size, Duration warmup, Duration measure) {
+      this.payload = new byte[size];
+      for (int i = 0; i < size; i++) {
+        payload[i] = (byte) ('a' + i % 26);
+      }
+      this.warmup = warmup;
+      this.measure = measure;
+    }
+
+    Histogram execute(PeerNode node, Peer peer) throws InterruptedException {
+      this.node = node;
+      this.peer = peer;
+      long start = System.nanoTime();
+      measureFrom = start + warmup.toNanos();
+      end = measureFrom + measure.toNanos();
+      // Plain fields: the first send hands them to the callback thread (the node's queues
+      // are synchronized hand-offs); from then on only the callback thread touches them.
+      sentAt = System.nanoTime();
+      send();
+      if (!done.await(warmup.plus(measure).toMillis() + 10_000, TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("echo lost: the echo-client loop stopped");
+      }
+      if (failure != null) {
+        throw new IllegalStateException(failure);
+      }
+      return histogram;
+    }
+
+    @Override
+    public void onMessage(Message m) {
+      long now = System.nanoTime();
+      if (m.size() != payload.length) {
+        fail("echo has " + m.size() + " bytes, sent " + payload.length);
+        return;
+      }
+      if (sentAt >= measureFrom) {
+        histogram.recordValue(Math.min(now - sentAt, Timing.MAX_LATENCY_NANOS));
+      }
+      if (now >= end) {
+        done.countDown();
+        return;
+      }
+      sentAt = System.nanoTime();
+      send();
+    }
+
+    private void send() {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      SendStatus s;
+      while ((s = node.trySend(peer, MessageKind.BINARY, payload, 0, payload.length))
+          != SendStatus.OK) {
+        if (s == SendStatus.CLOSED || System.nanoTime() - deadline > 0) {
+          fail("trySend: " + s);
+          return;
+        }
+        LockSupport.parkNanos(20_000);
+      }
+    }
+
+    private void fail(String why) {
+      if (failure == null) {
+        failure = why;
+      }
+      done.countDown();
+    }
+  }
+}

@@ -1,0 +1,287 @@
+package dev.vecino.p2p;
+
+import dev.vecino.p2p.transport.Acceptor;
+import dev.vecino.p2p.transport.Channel;
+import dev.vecino.p2p.transport.ChannelHandler;
+import dev.vecino.p2p.transport.EventLoop;
+import dev.vecino.p2p.transport.Listener;
+import dev.vecino.p2p.transport.NioTransport;
+import dev.vecino.p2p.transport.Transport;
+import dev.vecino.p2p.transport.TransportFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A stateful byte-transform stage for tests, shaped like a TLS record layer: between the node
+ * and the socket it cuts the outgoing stream into records of at most {@link #MAX_RECORD} bytes,
+ * each numbered by a running counter ({@code [counter:4][length:2][bytes]}), and checks and
+ * strips them on the way in. Like {@code SSLEngine.wrap}, it must see every write, one at a
+ * time and in order: a write that bypassed it, two writers at once, or a record written twice
+ * or out of order makes the other side see a wrong counter, which closes the connection with a
+ * clear reason (a failure of the test that uses it), and an overlapping write fails at once.
+ *
+ * <p>It holds encoded bytes the socket did not take and reports no progress until they are
+ * out, as a TLS stage must: the node's writer then waits for the socket to drain
+ * ({@link Channel#requestWritable}), and this stage writes the held bytes first.
+ *
+ * <p>{@link #transport()} puts it on every connection of a node, between the NIO transport and
+ * the node, in both directions.
+ *
+ * <p><b>Thread safety:</b> the outbound side is called by the holder of the connection's write
+ * turn (any thread, one at a time: checked), and by the I/O thread for
+ * {@code shutdownOutput}/{@code onWritable}; the inbound side on the I/O thread only.
+ */
+final class RecordStage implements ChannelHandler, Channel {
+
+  static final int MAX_RECORD = 1_000;
+  private static final int HEADER = 6;
+
+  /** Records written and checked by every stage in this JVM, for tests to see the stage worked. */
+  static final AtomicLong RECORDS_OUT = new AtomicLong();
+  static final AtomicLong RECORDS_IN = new AtomicLong();
+
+  private final ChannelHandler upstream;
+  private Channel downstream;
+  private final AtomicBoolean writing = new AtomicBoolean();
+
+  // Outbound: the write-turn holder's.
+  private int outCounter;
+  /** Encoded bytes the socket has not taken yet. */
+  private final ByteBuffer held = ByteBuffer.allocate(HEADER + MAX_RECORD);
+  private boolean shutdownWanted;
+
+  // Inbound: the I/O thread's.
+  private int inCounter;
+  private final ByteBuffer partial = ByteBuffer.allocate(HEADER + MAX_RECORD);
+
+  RecordStage(ChannelHandler upstream) {
+    this.upstream = upstream;
+    held.flip();
+  }
+
+  /** A transport factory that wraps every connection of NIO transport in a record stage. */
+  static TransportFactory transport() {
+    return config -> {
+      Transport nio = NioTransport.factory().create(config);
+      return new Transport() {
+        @Override
+        public Listener listen(InetSocketAddress local, int backlog, Acceptor acceptor) throws IOException {
+          return nio.listen(local, backlog, remote -> {
+            ChannelHandler h = acceptor.accept(remote);
+            return h == null ? null : new RecordStage(h);
+          });
+        }
+
+        @Override
+        public void connect(InetSocketAddress remote, InetSocketAddress localBind, Duration timeout,
+            ChannelHandler handler) {
+          nio.connect(remote, localBind, timeout, new RecordStage(handler));
+        }
+
+        @Override
+        public EventLoop nextEventLoop() {
+          return nio.nextEventLoop();
+        }
+
+        @Override
+        public boolean inEventLoop() {
+          return nio.inEventLoop();
+        }
+
+        @Override
+        public void close() {
+          nio.close();
+        }
+      };
+    };
+  }
+
+  // ---- towards the node: a Channel ----
+
+  @Override
+  public int write(ByteBuffer src) throws IOException {
+    if (!writing.compareAndSet(false, true)) {
+      throw new IllegalStateException("two writers at once on a stateful stage");
+    }
+    try {
+      if (!flushHeld()) {
+        return 0;
+      }
+      int taken = 0;
+      while (src.hasRemaining()) {
+        int n = Math.min(src.remaining(), MAX_RECORD);
+        held.clear();
+        held.putInt(outCounter++).putShort((short) n);
+        ByteBuffer slice = src.slice(src.position(), n);
+        held.put(slice);
+        held.flip();
+        src.position(src.position() + n);
+        taken += n;
+        RECORDS_OUT.incrementAndGet();
+        if (!flushHeld()) {
+          break;
+        }
+      }
+      return taken;
+    } finally {
+      writing.set(false);
+    }
+  }
+
+  /** Writes held bytes; true when none are left. */
+  private boolean flushHeld() throws IOException {
+    while (held.hasRemaining()) {
+      if (downstream.write(held) == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Writes held bytes outside a write (the socket drained, the end of the stream); checks nobody writes. */
+  private boolean flushHeldAlone() throws IOException {
+    if (!writing.compareAndSet(false, true)) {
+      throw new IllegalStateException("the I/O thread flushes a stateful stage while a sender writes");
+    }
+    try {
+      return flushHeld();
+    } finally {
+      writing.set(false);
+    }
+  }
+
+  @Override
+  public long write(ByteBuffer[] srcs) throws IOException {
+    long n = 0;
+    for (ByteBuffer b : srcs) {
+      int w = write(b);
+      n += w;
+      if (b.hasRemaining()) {
+        break;
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public void requestWritable() {
+    downstream.requestWritable();
+  }
+
+  @Override
+  public void pauseReading(boolean paused) {
+    downstream.pauseReading(paused);
+  }
+
+  @Override
+  public void shutdownOutput() throws IOException {
+    // The stream ends after the held bytes, as TLS sends close_notify after its last record.
+    if (flushHeldAlone()) {
+      downstream.shutdownOutput();
+    } else {
+      shutdownWanted = true;
+      downstream.requestWritable();
+    }
+  }
+
+  @Override
+  public EventLoop eventLoop() {
+    return downstream.eventLoop();
+  }
+
+  @Override
+  public InetSocketAddress localAddress() {
+    return downstream.localAddress();
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return downstream.remoteAddress();
+  }
+
+  @Override
+  public void close() {
+    downstream.close();
+  }
+
+  @Override
+  public void abort() {
+    downstream.abort();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return downstream.isOpen();
+  }
+
+  // ---- towards the transport: a ChannelHandler ----
+
+  @Override
+  public void onConnecting(Channel channel) {
+    this.downstream = channel;
+    upstream.onConnecting(this);
+  }
+
+  @Override
+  public void onOpen(Channel channel) {
+    this.downstream = channel;
+    upstream.onOpen(this);
+  }
+
+  @Override
+  public void onRead(ByteBuffer data) {
+    // What arrives now, and the start of a record an earlier read cut.
+    ByteBuffer plain = ByteBuffer.allocate(data.remaining() + partial.position());
+    while (data.hasRemaining()) {
+      int need = partial.position() < HEADER ? HEADER - partial.position()
+          : HEADER + (partial.getShort(4) & 0xFFFF) - partial.position();
+      int n = Math.min(need, data.remaining());
+      partial.put(partial.position(), data, data.position(), n);
+      partial.position(partial.position() + n);
+      data.position(data.position() + n);
+      if (partial.position() >= HEADER && partial.position() == HEADER + (partial.getShort(4) & 0xFFFF)) {
+        int counter = partial.getInt(0);
+        if (counter != inCounter) {
+          // A lost, doubled or reordered record: the write path broke its promise.
+          downstream.close();
+          throw new IllegalStateException("record " + counter + " arrived where " + inCounter + " was due");
+        }
+        inCounter++;
+        RECORDS_IN.incrementAndGet();
+        plain.put(partial.array(), HEADER, partial.position() - HEADER);
+        partial.clear();
+      }
+    }
+    plain.flip();
+    if (plain.hasRemaining()) {
+      upstream.onRead(plain);
+    }
+  }
+
+  @Override
+  public void onWritable() {
+    try {
+      if (!flushHeldAlone()) {
+        downstream.requestWritable();
+        return;
+      }
+      if (shutdownWanted) {
+        shutdownWanted = false;
+        downstream.shutdownOutput();
+      }
+    } catch (IOException e) {
+      downstream.close();
+      return;
+    }
+    upstream.onWritable();
+  }
+
+  @Override
+  public void onClosed(IOException cause) {
+    upstream.onClosed(cause);
+  }
+}
