@@ -181,6 +181,7 @@ class ByteStageTest {
         last = staged.send(p, "message " + i);
       }
       last.get(5, TimeUnit.SECONDS);
+      Await.until("the plain node registered the staged one", () -> plain.peers().size() == 1);
       plain.send(plain.peers().get(0), "back").get(5, TimeUnit.SECONDS);
       CountingStage s = stages.get(0);
       Await.until("every message read", () -> got.messages.size() == n);
