@@ -11,4 +11,5 @@ module dev.vecino.p2p {
   exports dev.vecino.p2p.codec;
   exports dev.vecino.p2p.transport;
   exports dev.vecino.p2p.discovery;
+  exports dev.vecino.p2p.scan;
 }

@@ -34,7 +34,7 @@ class ModularConsumerIT {
         .map(e -> e.source() + (e.isQualified() ? " to " + e.targets() : ""))
         .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(new TreeSet<>(List.of("dev.vecino.p2p", "dev.vecino.p2p.codec",
-        "dev.vecino.p2p.discovery", "dev.vecino.p2p.transport")), exports);
+        "dev.vecino.p2p.discovery", "dev.vecino.p2p.scan", "dev.vecino.p2p.transport")), exports);
     assertTrue(descriptor.opens().isEmpty(), "nothing is opened for reflection: " + descriptor.opens());
     Set<String> requires = descriptor.requires().stream()
         .map(ModuleDescriptor.Requires::name)

@@ -1,8 +1,10 @@
 package dev.vecino.p2p;
 
 import dev.vecino.p2p.discovery.Discovery;
-import dev.vecino.p2p.discovery.Ports;
-import dev.vecino.p2p.discovery.Targets;
+import dev.vecino.p2p.scan.Ports;
+import dev.vecino.p2p.scan.ScanHandle;
+import dev.vecino.p2p.scan.ScanOptions;
+import dev.vecino.p2p.scan.Targets;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

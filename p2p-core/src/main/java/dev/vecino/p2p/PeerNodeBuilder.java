@@ -3,7 +3,6 @@ package dev.vecino.p2p;
 import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.discovery.Backoff;
 import dev.vecino.p2p.discovery.Discovery;
-import dev.vecino.p2p.internal.Node;
 import dev.vecino.p2p.internal.NodeConfig;
 import dev.vecino.p2p.transport.NioTransport;
 import dev.vecino.p2p.transport.TransportFactory;
@@ -622,7 +621,7 @@ public final class PeerNodeBuilder {
     NodeConfig config = config(identity);
     // The node's own options, its identity as chosen: what toBuilder() starts from.
     PeerNodeBuilder template = new PeerNodeBuilder(this).identity(identity);
-    return new Node(config, () -> new PeerNodeBuilder(template));
+    return config.newNode(() -> new PeerNodeBuilder(template));
   }
 
   /** Validates every option but the identity, then makes the node's configuration. */

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vecino.p2p.discovery.Ports;
 import dev.vecino.p2p.discovery.StaticDiscovery;
-import dev.vecino.p2p.discovery.Targets;
+import dev.vecino.p2p.scan.Ports;
+import dev.vecino.p2p.scan.ScanOptions;
+import dev.vecino.p2p.scan.ScanReport;
+import dev.vecino.p2p.scan.Targets;
 import dev.vecino.p2p.transport.Acceptor;
 import dev.vecino.p2p.transport.ChannelHandler;
 import dev.vecino.p2p.transport.EventLoop;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vecino.p2p.discovery.Ports;
-import dev.vecino.p2p.discovery.Targets;
+import dev.vecino.p2p.scan.Ports;
+import dev.vecino.p2p.scan.Targets;
 import dev.vecino.p2p.transport.TransportFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;

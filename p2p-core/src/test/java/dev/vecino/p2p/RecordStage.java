@@ -24,8 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * or out of order makes the other side see a wrong counter, which closes the connection with a
  * clear reason (a failure of the test that uses it), and an overlapping write fails at once.
  *
- * <p>It holds encoded bytes the socket did not take and reports no progress until they are
- * out, as a TLS stage must: the node's writer then waits for the socket to drain
+ * <p>Like a socket, a write returns how many plaintext bytes it took and throws only if it took
+ * none: an error after it took some is thrown by the next write (the node counts taken bytes
+ * as written and completes their sends). It holds encoded bytes the socket did not take and
+ * reports no progress until they are out, as a TLS stage must: the node's writer then waits for the socket to drain
  * ({@link Channel#requestWritable}), and this stage writes the held bytes first.
  *
  * <p>{@link #transport()} puts it on every connection of a node, between the NIO transport and
@@ -53,6 +55,8 @@ final class RecordStage implements ChannelHandler, Channel {
   /** Encoded bytes the socket has not taken yet. */
   private final ByteBuffer held = ByteBuffer.allocate(HEADER + MAX_RECORD);
   private boolean shutdownWanted;
+  /** A write failed after this stage took bytes of the same call: thrown by the next write. */
+  private IOException pendingError;
 
   // Inbound: the I/O thread's.
   private int inCounter;
@@ -108,6 +112,9 @@ final class RecordStage implements ChannelHandler, Channel {
       throw new IllegalStateException("two writers at once on a stateful stage");
     }
     try {
+      if (pendingError != null) {
+        throw pendingError;
+      }
       if (!flushHeld()) {
         return 0;
       }
@@ -122,7 +129,13 @@ final class RecordStage implements ChannelHandler, Channel {
         src.position(src.position() + n);
         taken += n;
         RECORDS_OUT.incrementAndGet();
-        if (!flushHeld()) {
+        try {
+          if (!flushHeld()) {
+            break;
+          }
+        } catch (IOException e) {
+          // Like a socket, a write that took bytes returns their count; the error comes next.
+          pendingError = e;
           break;
         }
       }

@@ -354,7 +354,7 @@ class SendMoreTest {
   /**
    * close() from another thread while a sender streams corked frames: every frame the sender
    * had queued (status OK) must reach the peer before the BYE, whichever thread is writing when
-   * the close comes. Several rounds, since the race needs the sender to hold the writer role
+   * the close comes. Several rounds, since the race needs the sender to hold the write turn
    * when the close comes; early in a stream (small buffers, so a batch's tail is written alone)
    * it is most likely.
    */

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Randomized stress of the write path ({@code Outbound} and {@code FrameWriter}): several
+ * Randomized stress of the write path ({@code WriteTurn}, {@code Outbound}, {@code FrameWriter}): several
  * threads mix {@code trySend}, {@code trySendMore}, {@code send} with a future, parked sends
  * ({@code send} with a queue timeout) and {@code flush}, with payloads of 0 B to 300 KB
  * (many straddling whole 65,483-byte loopback segments), a small {@code maxQueuedBytes} on some

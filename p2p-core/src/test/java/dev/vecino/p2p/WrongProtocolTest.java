@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.p2p.DisconnectReason.Kind;
 import dev.vecino.p2p.codec.Codec;
-import dev.vecino.p2p.discovery.Ports;
-import dev.vecino.p2p.discovery.Targets;
+import dev.vecino.p2p.scan.Ports;
+import dev.vecino.p2p.scan.ScanOptions;
+import dev.vecino.p2p.scan.ScanReport;
+import dev.vecino.p2p.scan.ScanResult;
+import dev.vecino.p2p.scan.Targets;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -3,9 +3,9 @@ package com.example.embedding;
 import dev.vecino.p2p.Message;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerNode;
-import dev.vecino.p2p.ScanReport;
-import dev.vecino.p2p.discovery.Ports;
-import dev.vecino.p2p.discovery.Targets;
+import dev.vecino.p2p.scan.Ports;
+import dev.vecino.p2p.scan.ScanReport;
+import dev.vecino.p2p.scan.Targets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 

@@ -1,7 +1,6 @@
 package dev.vecino.p2p.codec;
 
 import dev.vecino.p2p.Direction;
-import dev.vecino.p2p.internal.Names;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -203,7 +202,7 @@ public final class ClassicCodec implements Codec {
     for (int i = 0; i < raw.length(); ) {
       int cp = raw.codePointAt(i);
       i += Character.charCount(cp);
-      if (Character.isISOControl(cp) || Names.isBidiControl(cp)) {
+      if (Character.isISOControl(cp) || Utf8.isBidiControl(cp)) {
         continue;
       }
       int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;

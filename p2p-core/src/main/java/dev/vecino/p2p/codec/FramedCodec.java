@@ -1,7 +1,8 @@
 package dev.vecino.p2p.codec;
 
-import dev.vecino.p2p.internal.ForeignBytes;
 import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The default wire format: each frame is a 4-byte big-endian length, then a type byte, then
@@ -69,6 +70,26 @@ public final class FramedCodec implements Codec {
       throw new IllegalArgumentException("maxFrameSize must be positive: " + maxFrameSize);
     }
     return new Session(maxFrameSize);
+  }
+
+  /**
+   * Says what bytes that arrived where a frame was expected look like: an HTTP request or
+   * response, a TLS handshake, an SSH banner or a line of text, with an excerpt of the first
+   * line. It is the text a refused length carries ({@link FrameTooLongException}); tools and
+   * other codecs can use it to explain a refusal. The answer depends only on the four bytes of
+   * the length field (the excerpt quotes what arrived with them) and holds printable ASCII only,
+   * so it is safe in a log line. Allocates the description: for error paths, not per frame.
+   *
+   * @param bytes the bytes; read with absolute indices, its position is not moved
+   * @param from the first byte, where a frame's length field was expected
+   * @param to the end of the bytes available
+   * @return e.g. {@code "looks like an HTTP request (GET / HTTP/1.1)"}; empty when the first four
+   *     bytes look like nothing known, or fewer than four arrived
+   * @throws IndexOutOfBoundsException if {@code [from, to)} is not inside the buffer's limit
+   */
+  public static Optional<String> describeForeign(ByteBuffer bytes, int from, int to) {
+    Objects.checkFromToIndex(from, to, bytes.limit());
+    return Optional.ofNullable(ForeignBytes.describe(bytes, from, to));
   }
 
   @Override

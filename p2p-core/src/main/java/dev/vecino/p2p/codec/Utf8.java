@@ -2,10 +2,23 @@ package dev.vecino.p2p.codec;
 
 import java.nio.ByteBuffer;
 
-/** UTF-8 boundary checks on raw bytes, without decoding or allocating. */
+/**
+ * UTF-8 boundary checks on raw bytes, without decoding or allocating, and the code points a
+ * codec drops from peer-chosen text.
+ */
 final class Utf8 {
 
   private Utf8() {}
+
+  /**
+   * Returns whether a code point is a bidirectional embedding, override or isolate (U+202A to
+   * U+202E, U+2066 to U+2069), which would let a peer show its name reversed. The node refuses
+   * the same code points in names (a test keeps the two definitions equal; the codec package
+   * depends on no internal package).
+   */
+  static boolean isBidiControl(int cp) {
+    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+  }
 
   private static boolean isContinuation(int b) {
     return (b & 0xC0) == 0x80;

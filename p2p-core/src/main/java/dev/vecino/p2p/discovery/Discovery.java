@@ -1,6 +1,6 @@
 package dev.vecino.p2p.discovery;
 
-import dev.vecino.p2p.ScanReport;
+import dev.vecino.p2p.scan.ScanReport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Iterator;

@@ -1,5 +1,7 @@
 package dev.vecino.p2p.discovery;
 
+import dev.vecino.p2p.scan.Ports;
+import dev.vecino.p2p.scan.Targets;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Iterator;

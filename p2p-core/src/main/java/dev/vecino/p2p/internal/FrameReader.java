@@ -165,7 +165,7 @@ final class FrameReader {
    */
   private boolean checkHandshakeNeed(int need, ByteBuffer buf, int from, int to) {
     if (need > Hello.MAX_HELLO_FRAME + 4 && host.helloOnly()) {
-      String looksLike = ForeignBytes.describe(buf, from, to);
+      String looksLike = FramedCodec.describeForeign(buf, from, to).orElse(null);
       host.protocolViolation(Kind.NOT_A_PEER, "first frame declares " + need + " bytes, more than a HELLO"
           + (looksLike == null ? "" : "; " + looksLike));
       return false;

@@ -14,13 +14,13 @@ import dev.vecino.p2p.PeerInfo;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.PeerNodeBuilder;
 import dev.vecino.p2p.PeerUnreachableException;
-import dev.vecino.p2p.ScanHandle;
-import dev.vecino.p2p.ScanOptions;
 import dev.vecino.p2p.SendStatus;
 import dev.vecino.p2p.VecinoException;
 import dev.vecino.p2p.discovery.Discovery;
-import dev.vecino.p2p.discovery.Ports;
-import dev.vecino.p2p.discovery.Targets;
+import dev.vecino.p2p.scan.Ports;
+import dev.vecino.p2p.scan.ScanHandle;
+import dev.vecino.p2p.scan.ScanOptions;
+import dev.vecino.p2p.scan.Targets;
 import dev.vecino.p2p.transport.EventLoop;
 import dev.vecino.p2p.transport.Listener;
 import dev.vecino.p2p.transport.Transport;
@@ -79,12 +79,12 @@ public final class Node implements PeerNode {
   private byte[] localHello;
 
   /**
-   * Creates a node; only {@code PeerNodeBuilder.build()} does.
+   * Creates a node; only {@link NodeConfig#newNode} does, for {@code PeerNodeBuilder.build()}.
    *
    * @param config the validated options
    * @param toBuilder makes a builder with the options this node was built with
    */
-  public Node(NodeConfig config, Supplier<PeerNodeBuilder> toBuilder) {
+  Node(NodeConfig config, Supplier<PeerNodeBuilder> toBuilder) {
     this.config = config;
     this.toBuilder = toBuilder;
     this.identity = config.identity();

@@ -2,6 +2,8 @@ package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.Identity;
 import dev.vecino.p2p.PeerListener;
+import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.PeerNodeBuilder;
 import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.transport.TransportFactory;
@@ -9,10 +11,18 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * A validated node configuration, built by {@code PeerNodeBuilder}. Nullable: discovery,
  * callbackExecutor.
+ *
+ * <p>This record is the one door through which the public API creates the implementation: the
+ * builder makes it and calls {@link #newNode}. Without reflection or a service loader, which the
+ * house style rules out, the builder cannot create the node without naming some internal class;
+ * it names only this one. (The API's other references into {@code internal} are the
+ * {@code permits} clauses of the sealed {@code PeerNode} and {@code Peer}, and
+ * {@code Identity}'s use of {@link Names}; the architecture test lists them all.)
  *
  * <p>{@code byteStages} is internal, not a builder option: the byte-transform stages applied to
  * every connection, in order from the transport (see {@link ByteStage}); empty by default, and
@@ -78,5 +88,16 @@ public record NodeConfig(
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
         maxConnectionsPerAddress, reconnect, listeners, stages);
+  }
+
+  /**
+   * Creates the node this configuration describes, not yet started.
+   *
+   * @param toBuilder makes a builder with the options the node was built with, for
+   *     {@code PeerNode.toBuilder()}
+   * @return the node
+   */
+  public PeerNode newNode(Supplier<PeerNodeBuilder> toBuilder) {
+    return new Node(this, toBuilder);
   }
 }

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * A node's peer registry and the handshake rules that feed it: version, self and group checks
  * on a received HELLO, the duplicate-connection rule, registration of peers without a
  * handshake, how a failed connect or handshake reaches the connect future, and
- * unregistering a peer when its connection is gone.
+ * unregistering a peer when its connection is gone. What follows once a peer has two
+ * connections (which one stays, what becomes of the other) is in {@link Duplicates}.
  *
  * <p><b>Thread safety:</b> owned by its {@link Node}. Handshake and close reports arrive on the
  * connections' I/O threads, reads from any thread. The registry is changed under
@@ -63,6 +64,7 @@ final class PeerRegistry {
   private final Object lock = new Object();
   private final Map<PeerId, PeerHandle> peers = new ConcurrentHashMap<>();
   private final AtomicLong peerSequence = new AtomicLong();
+  private final Duplicates duplicates;
 
   PeerRegistry(Node node, NodeConfig config, NodeCounters counters, Events events, Reconnector reconnector) {
     this.node = node;
@@ -72,6 +74,7 @@ final class PeerRegistry {
     this.counters = counters;
     this.events = events;
     this.reconnector = reconnector;
+    this.duplicates = new Duplicates(node, config, counters, events, this);
   }
 
   // ---- reading ----
@@ -154,12 +157,12 @@ final class PeerRegistry {
         c.establish(handle, c.direction == Direction.OUTBOUND);
         peers.put(hello.id(), handle);
         isNew = true;
-      } else if (!overlaps(existing.connection) || c.direction == existing.connection.direction) {
-        // Not a simultaneous connect (see overlaps): check the old connection before giving it up.
+      } else if (!duplicates.overlaps(existing.connection) || c.direction == existing.connection.direction) {
+        // Not a simultaneous connect (see Duplicates.overlaps): check the old connection before giving it up.
         check = new IdCheck(existing, existing.connection, c, hello.name(), this, config.handshakeTimeout().toNanos());
         existing.check = check;
         handle = null;
-      } else if (newConnectionWins(c, existing.connection, hello.id())) {
+      } else if (duplicates.newConnectionWins(c, existing.connection, hello.id())) {
         loser = existing.connection;
         loser.replaced = true;
         previous = loser;
@@ -176,15 +179,15 @@ final class PeerRegistry {
       return;
     }
     if (handle == null) {
-      keepExisting(c, hello, existing, kept, who, checkRunning);
+      duplicates.keepExisting(c, hello, existing, kept, who, checkRunning);
       return;
     }
     c.finishHandshake();
     if (previous != null) {
-      switched(handle, previous, c, true);
+      duplicates.switched(handle, previous, c, true);
     }
     if (loser != null) {
-      dropLoser(c, loser, who);
+      duplicates.dropLoser(c, loser, who);
     }
     if (isNew) {
       counters.established.increment();
@@ -202,67 +205,6 @@ final class PeerRegistry {
         Node.format(check.old.remoteAddress()));
     c.hold();
     check.start();
-  }
-
-  /**
-   * Keeps {@code existing}'s connection and not the newcomer {@code c}: the simultaneous-connect
-   * rule chose it, or a check of it for another newcomer is running. I/O thread.
-   */
-  private void keepExisting(Connection c, Hello hello, PeerHandle existing, Connection kept, String who,
-      boolean checkRunning) {
-    // Keep the existing connection; its connect future gets the peer.
-    c.replaced = true;
-    if (c.connectFuture != null) {
-      completeConnect(existing, c.connectFuture);
-    }
-    counters.reject(Kind.DUPLICATE);
-    if (!checkRunning && c.direction == Direction.INBOUND && kept.direction == Direction.OUTBOUND) {
-      // We opened the winner; the peer registered this one and closes it once it sees ours.
-      log.debug("{}: simultaneous connect with {}: waiting for the peer to drop its connection", logName, who);
-      c.handshakeDone(existing, false);
-      standby(c);
-    } else {
-      logRefused(c, kept, who, checkRunning
-          ? "a check of that connection for another newcomer is running"
-          : "a simultaneous connect keeps the connection opened by the lower id");
-      c.close(DisconnectReason.of(Kind.DUPLICATE, Bye.ALREADY_CONNECTED), true);
-    }
-  }
-
-  /** The newcomer {@code c} won a simultaneous connect: closes the loser, now or once the peer has seen {@code c}. */
-  private void dropLoser(Connection c, Connection loser, String who) {
-    log.debug("{}: simultaneous connect with {}: keeping the connection opened by the lower id", logName, who);
-    if (c.direction == Direction.INBOUND) {
-      // We accepted the winner, so the peer has registered it: the loser can go now.
-      loser.closeAsync(DisconnectReason.of(Kind.DUPLICATE, Bye.SIMULTANEOUS_CONNECT), true);
-    } else {
-      // We opened the winner; the peer may not have seen it yet, so it closes the loser.
-      standby(loser);
-    }
-  }
-
-  /**
-   * Keeps a losing connection of a simultaneous connect open until the peer closes it (it
-   * does once it registers the winner), so nothing it sent on it is lost; closes it after the
-   * handshake timeout otherwise.
-   */
-  private void standby(Connection loser) {
-    Runnable expire = () -> loser.close(DisconnectReason.of(Kind.DUPLICATE, Bye.SIMULTANEOUS_CONNECT), true);
-    loser.eventLoop().execute(() -> loser.eventLoop().schedule(expire,
-        config.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS));
-  }
-
-  /**
-   * Whether a newcomer's handshake overlaps {@code old}'s: {@code old} is still handshaking or
-   * was established less than a handshake timeout ago. Only then, and only for connections
-   * opened by different sides, does the lower-id rule decide (both sides may have registered
-   * different connections of a simultaneous connect); otherwise {@code old} is checked
-   * (docs/PROTOCOL.md 1.4). Two connections opened by the same side are never a simultaneous
-   * connect: that side sends a HELLO on the newer one only once it gave up the older one.
-   */
-  private boolean overlaps(Connection old) {
-    long since = old.establishedNanos;
-    return since == 0 || System.nanoTime() - since < config.handshakeTimeout().toNanos();
   }
 
   /**
@@ -307,7 +249,7 @@ final class PeerRegistry {
       node.logBudget.log(LogBudget.Topic.MOVED,
           "{}: connection to '{}' ({}) at {} is stale ({}): the peer goes on at {}", logName,
           Names.printable(h.name()), h.id.shortId(), oldAt, oldGone != null ? "closed: " + oldGone : why, newAt);
-      switched(h, old, c, false);
+      duplicates.switched(h, old, c, false);
       c.replayHeld();
       if (c.connectFuture != null) {
         completeConnect(h, c.connectFuture);
@@ -320,7 +262,7 @@ final class PeerRegistry {
         completeConnect(h, c.connectFuture);
       }
       counters.reject(Kind.DUPLICATE);
-      logRefused(c, old, "'" + Names.printable(h.name()) + "' (" + h.id.shortId() + ") at " + newAt,
+      duplicates.logRefused(c, old, "'" + Names.printable(h.name()) + "' (" + h.id.shortId() + ") at " + newAt,
           alive ? "that connection passed a check: " + why : "the check found it " + why);
       // Read again: the peer closes on our BYE, and we see that only by reading.
       c.pauseReading(false);
@@ -329,65 +271,6 @@ final class PeerRegistry {
     if (oldGone != null) {
       orphaned(h, old, oldGone);
     }
-  }
-
-  /**
-   * Logs a refused newcomer: at WARN when it may be someone else using the id (ids are claimed,
-   * not proven, until keys land), at DEBUG for this node's own second connect to the same host.
-   */
-  private void logRefused(Connection c, Connection kept, String who, String why) {
-    boolean ownRedial = c.direction == Direction.OUTBOUND
-        && c.remoteAddress().getAddress().equals(kept.remoteAddress().getAddress());
-    if (ownRedial) {
-      log.debug("{}: dropping duplicate connection to {}: already connected at {} ({})", logName, who,
-          Node.format(kept.remoteAddress()), why);
-    } else {
-      node.logBudget.log(LogBudget.Topic.REFUSED_CLAIM, "{}: refused {}: its id is connected at {} ({}); ids are"
-          + " claimed, not proven, so one of the two may be an impostor", logName, who,
-          Node.format(kept.remoteAddress()), why);
-    }
-  }
-
-  /**
-   * {@code h} moved from {@code from} to {@code to}: the new connection inherits paused reading
-   * (inbound back pressure is the peer's, not the connection's) and listeners hear
-   * {@code onConnectionReplaced}, in order with the peer's other events; with {@code logMove}
-   * the move is logged (else the caller did). {@code to}'s I/O thread.
-   */
-  private void switched(PeerHandle h, Connection from, Connection to, boolean logMove) {
-    boolean paused = h.readPaused.get();
-    to.pauseReading(paused);
-    if (paused && !h.readPaused.get()) {
-      // The listeners caught up meanwhile and resumed the connection they saw: this one.
-      to.pauseReading(false);
-    }
-    InetSocketAddress oldRemote = from.remoteAddress();
-    InetSocketAddress newRemote = to.remoteAddress();
-    if (!logMove) {
-      // The caller logged why.
-    } else if (oldRemote.getAddress().equals(newRemote.getAddress())) {
-      log.debug("{}: peer '{}' ({}) moved from {} to {}", logName, Names.printable(h.name()), h.id.shortId(),
-          Node.format(oldRemote), Node.format(newRemote));
-    } else {
-      // Another host now speaks for this id: worth a line (ids are claimed, not proven).
-      node.logBudget.log(LogBudget.Topic.MOVED, "{}: peer '{}' ({}) moved from {} to another address, {}", logName,
-          Names.printable(h.name()), h.id.shortId(), Node.format(oldRemote), Node.format(newRemote));
-    }
-    events.fire(h, () -> {
-      for (PeerListener l : config.listeners()) {
-        l.onConnectionReplaced(h, oldRemote, newRemote);
-      }
-    });
-  }
-
-  /**
-   * The simultaneous-connect rule (docs/PROTOCOL.md 1.4): of two overlapping connections
-   * between the same pair opened by different sides, keep the one opened by the lower id.
-   */
-  private boolean newConnectionWins(Connection fresh, Connection old, PeerId remoteId) {
-    PeerId freshOpener = fresh.direction == Direction.OUTBOUND ? localId : remoteId;
-    PeerId oldOpener = old.direction == Direction.OUTBOUND ? localId : remoteId;
-    return !freshOpener.equals(oldOpener) && freshOpener.compareTo(oldOpener) < 0;
   }
 
   /**
@@ -437,7 +320,7 @@ final class PeerRegistry {
     });
   }
 
-  private void completeConnect(PeerHandle handle, CompletableFuture<Peer> future) {
+  void completeConnect(PeerHandle handle, CompletableFuture<Peer> future) {
     events.fire(handle, () -> future.complete(handle));
   }
 

@@ -1,6 +1,6 @@
 package dev.vecino.p2p.internal;
 
-import dev.vecino.p2p.ScanStatus;
+import dev.vecino.p2p.scan.ScanStatus;
 import dev.vecino.p2p.transport.Channel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,10 +15,10 @@ import java.net.SocketTimeoutException;
  * <p><b>Thread safety:</b> created by the scanner; the outcome and release are reported on the
  * probe channel's I/O thread, once each; {@link #cancel()} may be called from any thread.
  */
-public final class Probe {
+final class Probe {
 
   /** Receives a probe's outcome and release. I/O thread of the probe's channel. */
-  public interface Callback {
+  interface Callback {
     /**
      * What the probe found; called once, except for a cancelled probe (not called).
      *
@@ -65,7 +65,7 @@ public final class Probe {
    * @param keep whether a verified new peer keeps this connection
    * @param callback receives the outcome
    */
-  public Probe(InetSocketAddress target, int attempt, long connectTimeoutNanos, long helloWaitNanos, boolean keep,
+  Probe(InetSocketAddress target, int attempt, long connectTimeoutNanos, long helloWaitNanos, boolean keep,
       Callback callback) {
     this.target = target;
     this.attempt = attempt;

@@ -2,7 +2,7 @@ package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.DisconnectReason.Kind;
-import dev.vecino.p2p.ScanStatus;
+import dev.vecino.p2p.scan.ScanStatus;
 import dev.vecino.p2p.transport.Channel;
 import java.io.IOException;
 import org.slf4j.Logger;

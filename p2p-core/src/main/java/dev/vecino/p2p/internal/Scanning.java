@@ -1,14 +1,13 @@
 package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.Direction;
-import dev.vecino.p2p.ScanHandle;
-import dev.vecino.p2p.ScanOptions;
-import dev.vecino.p2p.ScanStatus;
 import dev.vecino.p2p.discovery.Discovery;
-import dev.vecino.p2p.discovery.Ports;
 import dev.vecino.p2p.discovery.RangeScanDiscovery;
-import dev.vecino.p2p.discovery.Targets;
-import dev.vecino.p2p.internal.scan.ScanRun;
+import dev.vecino.p2p.scan.Ports;
+import dev.vecino.p2p.scan.ScanHandle;
+import dev.vecino.p2p.scan.ScanOptions;
+import dev.vecino.p2p.scan.ScanStatus;
+import dev.vecino.p2p.scan.Targets;
 import dev.vecino.p2p.transport.Listener;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;

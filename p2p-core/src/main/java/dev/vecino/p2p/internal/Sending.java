@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A node's send path as users see it: hands messages to a peer's connection, turns
- * {@link Outbound}'s return codes into {@link SendStatus} or a failed future, and fails the
+ * the {@link SendStatus} its queue returns into a status or a failed future, and fails the
  * futures of messages that were never written.
  *
  * <p><b>Thread safety:</b> owned by its {@link Node}; stateless beyond its collaborators. Sends
@@ -65,7 +65,7 @@ final class Sending {
    * each connection holds. Once: another move within the same send would need another race
    * settled meanwhile. Any thread.
    *
-   * @return the {@link Outbound} status of the last attempt
+   * @return the status of the last attempt
    */
   private SendStatus offer(Peer peer, Connection c, FrameType type, byte[] a, int off, int len, ByteBuffer b,
       boolean mayInline, boolean more) {

@@ -1,7 +1,7 @@
 package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.DisconnectReason;
-import dev.vecino.p2p.ScanStatus;
+import dev.vecino.p2p.scan.ScanStatus;
 import dev.vecino.p2p.transport.Channel;
 import java.io.IOException;
 

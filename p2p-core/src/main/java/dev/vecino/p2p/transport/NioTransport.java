@@ -1,7 +1,5 @@
 package dev.vecino.p2p.transport;
 
-import dev.vecino.p2p.internal.nio.NioEventLoop;
-import dev.vecino.p2p.internal.nio.NioServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,14 +1,14 @@
 package dev.vecino.examples.scan;
 
 import dev.vecino.p2p.PeerNode;
-import dev.vecino.p2p.ScanHandle;
-import dev.vecino.p2p.ScanListener;
-import dev.vecino.p2p.ScanOptions;
-import dev.vecino.p2p.ScanProgress;
-import dev.vecino.p2p.ScanReport;
-import dev.vecino.p2p.ScanResult;
-import dev.vecino.p2p.discovery.Ports;
-import dev.vecino.p2p.discovery.Targets;
+import dev.vecino.p2p.scan.Ports;
+import dev.vecino.p2p.scan.ScanHandle;
+import dev.vecino.p2p.scan.ScanListener;
+import dev.vecino.p2p.scan.ScanOptions;
+import dev.vecino.p2p.scan.ScanProgress;
+import dev.vecino.p2p.scan.ScanReport;
+import dev.vecino.p2p.scan.ScanResult;
+import dev.vecino.p2p.scan.Targets;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -3,9 +3,9 @@ package dev.vecino.p2p.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vecino.p2p.PeerNode;
-import dev.vecino.p2p.ScanReport;
-import dev.vecino.p2p.discovery.Ports;
-import dev.vecino.p2p.discovery.Targets;
+import dev.vecino.p2p.scan.Ports;
+import dev.vecino.p2p.scan.ScanReport;
+import dev.vecino.p2p.scan.Targets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.p2p.PeerNode;
-import dev.vecino.p2p.ScanOptions;
-import dev.vecino.p2p.ScanReport;
 import dev.vecino.p2p.codec.Codec;
-import dev.vecino.p2p.discovery.Ports;
-import dev.vecino.p2p.discovery.Targets;
+import dev.vecino.p2p.scan.Ports;
+import dev.vecino.p2p.scan.ScanOptions;
+import dev.vecino.p2p.scan.ScanReport;
+import dev.vecino.p2p.scan.Targets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

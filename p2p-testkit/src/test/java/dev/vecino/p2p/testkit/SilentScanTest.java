@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.p2p.NodeClosedException;
 import dev.vecino.p2p.PeerNode;
-import dev.vecino.p2p.ScanHandle;
-import dev.vecino.p2p.ScanOptions;
-import dev.vecino.p2p.ScanReport;
-import dev.vecino.p2p.discovery.Ports;
-import dev.vecino.p2p.discovery.Targets;
+import dev.vecino.p2p.scan.Ports;
+import dev.vecino.p2p.scan.ScanHandle;
+import dev.vecino.p2p.scan.ScanOptions;
+import dev.vecino.p2p.scan.ScanReport;
+import dev.vecino.p2p.scan.Targets;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,10 +1,10 @@
 package dev.vecino.p2p.testkit.bench;
 
 import dev.vecino.p2p.PeerNode;
-import dev.vecino.p2p.ScanOptions;
-import dev.vecino.p2p.ScanReport;
-import dev.vecino.p2p.discovery.Ports;
-import dev.vecino.p2p.discovery.Targets;
+import dev.vecino.p2p.scan.Ports;
+import dev.vecino.p2p.scan.ScanOptions;
+import dev.vecino.p2p.scan.ScanReport;
+import dev.vecino.p2p.scan.Targets;
 import dev.vecino.p2p.testkit.LoopbackBlock;
 import dev.vecino.p2p.testkit.PlainService;
 import dev.vecino.p2p.testkit.SilentHosts;

@@ -1,0 +1,24 @@
+package dev.vecino.p2p.internal;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+
+/** Bounds the probe window by the file descriptors the process has left. */
+final class FdLimit {
+
+  /** Descriptors kept free for everything else: peers, listeners, files, the JVM. */
+  private static final long RESERVE = 64;
+
+  private FdLimit() {}
+
+  /** Returns how many probes may be open at once without starving the process; at least 1. */
+  static int probeHeadroom() {
+    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      long free = unix.getMaxFileDescriptorCount() - unix.getOpenFileDescriptorCount() - RESERVE;
+      // Half of what is free: other scans and peer connections need descriptors too.
+      return (int) Math.max(1, Math.min(Integer.MAX_VALUE, free / 2));
+    }
+    return Integer.MAX_VALUE;
+  }
+}
