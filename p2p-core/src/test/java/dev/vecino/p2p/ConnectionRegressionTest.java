@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vecino.p2p.ManualTransport.ManualChannel;
 import dev.vecino.p2p.codec.FrameType;
+import dev.vecino.p2p.embedded.EmbeddedChannel;
+import dev.vecino.p2p.embedded.ManualTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -42,7 +43,7 @@ class ConnectionRegressionTest {
     ManualTransport transport = new ManualTransport();
     Recorder r = new Recorder();
     try (PeerNode node = manualNode(transport, r)) {
-      ManualChannel ch = transport.accept();
+      EmbeddedChannel ch = transport.accept();
       assertNotNull(ch);
       byte[] hello = frame(FrameType.HELLO, RawPeer.hello(PeerId.random(), "splitter", PeerNode.DEFAULT_GROUP));
       ch.feed(hello, 0, hello.length);
@@ -84,7 +85,7 @@ class ConnectionRegressionTest {
     ManualTransport transport = new ManualTransport();
     Recorder r = new Recorder();
     try (PeerNode node = manualNode(transport, r)) {
-      ManualChannel ch = transport.accept();
+      EmbeddedChannel ch = transport.accept();
       ByteArrayOutputStream both = new ByteArrayOutputStream();
       both.writeBytes(frame(FrameType.HELLO, RawPeer.hello(PeerId.random(), "eager", PeerNode.DEFAULT_GROUP)));
       both.writeBytes(frame(FrameType.BINARY, new byte[5000]));
@@ -144,8 +145,8 @@ class ConnectionRegressionTest {
   }
 
   /** Accepts a connection on the hand-driven transport and completes the handshake. */
-  private static ManualChannel acceptPeer(ManualTransport transport) {
-    ManualChannel ch = transport.accept();
+  private static EmbeddedChannel acceptPeer(ManualTransport transport) {
+    EmbeddedChannel ch = transport.accept();
     assertNotNull(ch);
     byte[] hello = frame(FrameType.HELLO, RawPeer.hello(PeerId.random(), "peer", PeerNode.DEFAULT_GROUP));
     ch.feed(hello, 0, hello.length);
@@ -166,7 +167,7 @@ class ConnectionRegressionTest {
     ManualTransport transport = new ManualTransport();
     Recorder r = new Recorder();
     try (PeerNode node = manualNode(transport, r)) {
-      ManualChannel ch = acceptPeer(transport);
+      EmbeddedChannel ch = acceptPeer(transport);
       Peer p = node.peers().get(0);
       int before = ch.written.size();
       // The socket takes 300 bytes of the first frame (1,005 bytes with its header), then is full.
@@ -205,7 +206,7 @@ class ConnectionRegressionTest {
     Recorder r = new Recorder();
     try (PeerNode node = PeerNode.builder().name("manual").bindAddress("127.0.0.1").transport(transport)
         .directCallbacks(true).maxFrameSize(2048).maxQueuedBytes(4096).listener(r).build().start()) {
-      ManualChannel ch = acceptPeer(transport);
+      EmbeddedChannel ch = acceptPeer(transport);
       Peer p = node.peers().get(0);
       int before = ch.written.size();
       ch.writeBudget = 0;
@@ -245,7 +246,7 @@ class ConnectionRegressionTest {
     ManualTransport transport = new ManualTransport();
     Recorder r = new Recorder();
     try (PeerNode node = manualNode(transport, r)) {
-      ManualChannel ch = acceptPeer(transport);
+      EmbeddedChannel ch = acceptPeer(transport);
       Peer p = node.peers().get(0);
       int before = ch.written.size();
       CompletableFuture<Void> first = node.send(p, MessageKind.BINARY, new byte[10]);
@@ -277,7 +278,7 @@ class ConnectionRegressionTest {
     ManualTransport transport = new ManualTransport();
     Recorder r = new Recorder();
     try (PeerNode node = manualNode(transport, r)) {
-      ManualChannel ch = acceptPeer(transport);
+      EmbeddedChannel ch = acceptPeer(transport);
       Peer p = node.peers().get(0);
       int before = ch.written.size();
       PausedInlineSender sender = PausedInlineSender.send(node, p, ch, 100);
@@ -301,7 +302,7 @@ class ConnectionRegressionTest {
     ManualTransport transport = new ManualTransport();
     PeerNode node = PeerNode.builder().name("manual").bindAddress("127.0.0.1").transport(transport)
         .closeTimeout(Duration.ofMillis(100)).listener(new Recorder()).build().start();
-    ManualChannel ch = acceptPeer(transport);
+    EmbeddedChannel ch = acceptPeer(transport);
     Peer p = node.peers().get(0);
     PausedInlineSender sender = PausedInlineSender.send(node, p, ch, 100);
     node.close();
@@ -322,7 +323,7 @@ class ConnectionRegressionTest {
     private Thread thread;
 
     /** Starts the send and returns once the sender is inside its write. */
-    static PausedInlineSender send(PeerNode node, Peer p, ManualChannel ch, int size) throws InterruptedException {
+    static PausedInlineSender send(PeerNode node, Peer p, EmbeddedChannel ch, int size) throws InterruptedException {
       PausedInlineSender s = new PausedInlineSender();
       Thread io = Thread.currentThread();
       ch.afterWrite = () -> {

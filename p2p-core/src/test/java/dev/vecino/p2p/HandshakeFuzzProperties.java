@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vecino.p2p.ManualTransport.ManualChannel;
 import dev.vecino.p2p.codec.FrameType;
+import dev.vecino.p2p.embedded.EmbeddedChannel;
+import dev.vecino.p2p.embedded.ManualTransport;
 import dev.vecino.p2p.internal.Hello;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -132,7 +133,7 @@ class HandshakeFuzzProperties {
 
   // ---- properties ----
 
-  private static void feedInReads(ManualChannel ch, byte[] bytes, List<Integer> cuts) {
+  private static void feedInReads(EmbeddedChannel ch, byte[] bytes, List<Integer> cuts) {
     int from = 0;
     List<Integer> points = new ArrayList<>(cuts.stream().map(c -> Math.floorMod(c, bytes.length + 1)).sorted().toList());
     points.add(bytes.length);
@@ -144,7 +145,7 @@ class HandshakeFuzzProperties {
     }
   }
 
-  private void assertNothingLeft(ManualChannel ch) {
+  private void assertNothingLeft(EmbeddedChannel ch) {
     ch.remoteClose();
     transport.fireTimers();
     transport.fireTimers();
@@ -157,7 +158,7 @@ class HandshakeFuzzProperties {
   @Property
   void anInboundConnectionSurvivesAnyBytesInAnyReads(@ForAll("streams") byte[] bytes,
       @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 1000) Integer> cuts) {
-    ManualChannel ch = transport.accept();
+    EmbeddedChannel ch = transport.accept();
     assertNotNull(ch, () -> "the node refused a connection: a pending-handshake slot leaked; " + node.stats());
     assertTrue(ch.written.size() > 0, "the acceptor speaks first");
     feedInReads(ch, bytes, cuts);
@@ -169,7 +170,7 @@ class HandshakeFuzzProperties {
       @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 1000) Integer> cuts) {
     CompletableFuture<Peer> f = node.connect("127.0.0.1", 9);
     connects.add(f);
-    ManualChannel ch = transport.completeConnect();
+    EmbeddedChannel ch = transport.completeConnect();
     feedInReads(ch, bytes, cuts);
     assertNothingLeft(ch);
   }
@@ -180,7 +181,7 @@ class HandshakeFuzzProperties {
       @ForAll @Size(max = 4) List<@IntRange(min = 0, max = MAX_FRAME - 1) Integer> sizes,
       @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 30_000) Integer> cuts) {
     received.clear();
-    ManualChannel ch = transport.accept();
+    EmbeddedChannel ch = transport.accept();
     assertNotNull(ch);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(frame(FrameType.HELLO.code(), RawPeer.hello(PeerId.random(), "legit", PeerNode.DEFAULT_GROUP)));

@@ -114,6 +114,32 @@ public final class ClassicCodec implements Codec {
     return false;
   }
 
+  /**
+   * Returns true: a classic peer greets, so a scan can tell it from any other open port.
+   *
+   * @return true
+   */
+  @Override
+  public boolean greets() {
+    return true;
+  }
+
+  /**
+   * Returns whether the first chunk of {@code firstRead} (at most {@value #CHUNK_SIZE} bytes,
+   * as the original's {@code recv(1024)}) is a plausible greeting: see {@link
+   * #isGreeting(byte[], int, int)}.
+   *
+   * @param firstRead the first bytes received, position to limit; not moved, not kept
+   * @return true if they are a plausible greeting
+   */
+  @Override
+  public boolean isGreeting(ByteBuffer firstRead) {
+    int n = Math.min(firstRead.remaining(), CHUNK_SIZE);
+    byte[] first = new byte[n];
+    firstRead.get(firstRead.position(), first);
+    return isGreeting(first, 0, n);
+  }
+
   @Override
   public CodecSession newSession(SessionInfo info) {
     return new ClassicSession(info, greetingFor(info));

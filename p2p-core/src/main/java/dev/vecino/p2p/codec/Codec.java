@@ -1,5 +1,7 @@
 package dev.vecino.p2p.codec;
 
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -33,11 +35,57 @@ public interface Codec {
 
   /**
    * Returns whether connections using this codec run the Vecino HELLO handshake. A codec
-   * without it (line text, classic) gives each peer an id derived from its address.
+   * without it (line text, classic) gives each peer an id derived from its address, and its
+   * connections are announced as {@link #announceDelay()} says. Whatever the codec, first bytes
+   * that are a framed Vecino HELLO are refused on such a connection before the codec decodes
+   * them: a framed Vecino node is no peer of it ({@code docs/PROTOCOL.md}, 2 and 3).
    *
    * @return true to run the handshake
    */
   boolean handshake();
+
+  /**
+   * Codecs without a {@linkplain #handshake() handshake}: how long a new connection that has
+   * said nothing stays unannounced. A connection is announced to listeners as a peer as soon
+   * as the other side says something (a message, or a name through {@link
+   * FrameSink#onRemoteName}), or once it has stayed open this long; one that closes before
+   * (a scanner's probe: connect, then close without a word) never shows up as a peer. Ignored
+   * by codecs with a handshake. The default is 300 ms, the line and classic codecs' delay.
+   *
+   * @return the delay, zero or more
+   */
+  default Duration announceDelay() {
+    return Duration.ofMillis(300);
+  }
+
+  /**
+   * Codecs without a {@linkplain #handshake() handshake}: returns whether the first bytes the
+   * other side sends on a connection this node opened tell a peer of this codec from any other
+   * open port ({@link #isGreeting}), as the classic codec's greeting does. A node can scan for
+   * peers only when its codec handshakes or greets; otherwise nothing could be verified, and
+   * {@code PeerNode.scan} refuses. The default is false.
+   *
+   * @return true if {@link #isGreeting} recognises peers
+   */
+  default boolean greets() {
+    return false;
+  }
+
+  /**
+   * Codecs that {@linkplain #greets() greet}: returns whether {@code firstRead}, the first
+   * bytes received on a connection this node opened (one read, as the transport delivered
+   * it, of any length), are a greeting of a peer of this codec. A scan counts the other side
+   * as a peer only then. A greeting is short and sent at once, so it arrives whole in the first
+   * read in practice; one cut short there is not recognised. Called once per such connection, on its I/O thread, before the
+   * bytes are decoded; the codec must not move the buffer's position or limit, nor keep it.
+   * The default returns false.
+   *
+   * @param firstRead the bytes, position to limit; owned by the caller
+   * @return true if they are a plausible greeting
+   */
+  default boolean isGreeting(ByteBuffer firstRead) {
+    return false;
+  }
 
   /**
    * Creates the session for one new connection.

@@ -6,9 +6,7 @@ import dev.vecino.p2p.DisconnectReason.Kind;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerState;
 import dev.vecino.p2p.SendStatus;
-import dev.vecino.p2p.codec.CodecException;
 import dev.vecino.p2p.codec.CodecSession;
-import dev.vecino.p2p.codec.FrameSink;
 import dev.vecino.p2p.codec.FrameType;
 import dev.vecino.p2p.codec.SessionInfo;
 import dev.vecino.p2p.transport.Channel;
@@ -20,14 +18,23 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One connection: its state machine, handshake and close sequence. It is the channel's
- * {@link ChannelHandler} and the codec's {@link FrameSink}, and delegates the rest: decoding
- * reads to its {@link FrameReader}, queueing and writing frames to its {@link FrameWriter},
- * heartbeats and the idle check to its {@link Liveness}.
+ * One connection: its state and close sequence, and the stages it is made of. It is the
+ * {@link ChannelHandler} of its channel (the transport's, or the last byte stage's, see
+ * {@link ByteStage}), and every byte it writes goes to the {@link Channel} it got in
+ * {@link #onOpen}. The read path:
+ *
+ * <pre>
+ * channel ─onRead→ Connection ─read→ FrameReader (codec) ─onFrame→ SessionStage ─→ Dispatch ─→ Events
+ *                                                         (once the session is done: ───→ Dispatch)
+ * </pre>
+ *
+ * <p>The {@link FrameReader} decodes reads with the codec; the {@link SessionStage} ({@link
+ * HelloSession} or {@link AnnounceSession}, chosen from the codec) finds out who the other side
+ * is and reports to the {@link SessionObserver} (the owner, or a scan probe); the {@link
+ * Dispatch} hands a peer's frames on. Queueing and writing frames is the {@link FrameWriter}'s,
+ * heartbeats and the idle check {@link Liveness}'s. Reports go to the {@link ConnectionOwner}.
  *
  * <p><b>Thread safety:</b> owned by its channel's I/O thread; everything but the methods
  * marked "any thread" runs there. Senders on other threads only touch the {@link FrameWriter}
@@ -38,37 +45,31 @@ import org.slf4j.LoggerFactory;
  * held newcomer is accepted or refused on its own. The registry makes a connection take sends
  * ({@link #establish}, on this I/O thread) before any sender can reach it through a handle.
  */
-final class Connection implements ChannelHandler, FrameSink {
-
-  private static final Logger log = LoggerFactory.getLogger(Connection.class);
-
-  /**
-   * Codecs without a handshake: how long a silent new connection stays unannounced. A probe
-   * (connect, then close without a word) closes within it and never shows up as a peer.
-   */
-  static final long ANNOUNCE_GRACE_MILLIS = 300;
+final class Connection implements ChannelHandler {
 
   final Node node;
+  /** Where this connection reports: tracking, handshake outcomes, close. */
+  final ConnectionOwner owner;
   final Direction direction;
   /** For outbound connections: completes with the peer after the handshake. */
   final CompletableFuture<Peer> connectFuture;
   /** Completes when the channel is closed and every event is out. */
   final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
   final InetSocketAddress target;
-  /** Set for a scan probe (issue 4): reports its outcome and closes quietly; else null. */
-  final Probe probe;
+  /** Watches the session: the owner, or a scan probe until the session is done. I/O thread. */
+  private SessionObserver observer;
   /** Volatile: {@link #evict} reads it on the listener's thread, racing with {@link #onOpen}. */
   private volatile Channel channel;
   private CodecSession encoder;
   private final FrameReader reader;
+  private final SessionStage session;
+  private final Dispatch dispatch;
   private final Liveness liveness;
   private final FrameWriter writer;
   private volatile PeerState state = PeerState.CONNECTING;
   private volatile InetSocketAddress remote;
   private PeerHandle handle;
-  private EventLoop.Timer handshakeTimer;
   private EventLoop.Timer closeTimer;
-  private EventLoop.Timer announceTimer;
   private DisconnectReason closeReason;
   /** Set when another connection to the same peer won; this one closes without events. */
   volatile boolean replaced;
@@ -80,33 +81,33 @@ final class Connection implements ChannelHandler, FrameSink {
   volatile long establishedNanos;
   /** The check of this (established) connection a newcomer with its peer's id started, or null. I/O thread. */
   IdCheck check;
-  /** Held in the handshake after a valid HELLO while a check of the peer's older connection runs. I/O thread. */
-  private boolean held;
-  /** Frames that arrived while held (reading is paused, so at most the rest of one read); null when none. */
-  private java.util.List<HeldFrame> heldFrames;
+  /** No byte read yet: the session sees the first read before it is decoded. I/O thread. */
+  private boolean firstRead = true;
   /** Whether reading is paused (inbound back pressure, or a hold). I/O thread. */
   private boolean readingPaused;
   /** Reading paused while we answer a BYE with our queue and BYE; resumed once our output is shut. I/O thread. */
   private boolean readAfterOwnBye;
 
-  /** A frame that arrived while the handshake was held, replayed once the connection is accepted. */
-  private record HeldFrame(FrameType type, byte[] body) {}
-
-  Connection(Node node, Direction direction, InetSocketAddress target, CompletableFuture<Peer> connectFuture) {
-    this(node, direction, target, connectFuture, null);
+  Connection(Node node, ConnectionOwner owner, Direction direction, InetSocketAddress target,
+      CompletableFuture<Peer> connectFuture) {
+    this(node, owner, owner, direction, target, connectFuture);
   }
 
-  Connection(Node node, Direction direction, InetSocketAddress target, CompletableFuture<Peer> connectFuture,
-      Probe probe) {
+  Connection(Node node, ConnectionOwner owner, SessionObserver observer, Direction direction,
+      InetSocketAddress target, CompletableFuture<Peer> connectFuture) {
     this.node = node;
+    this.owner = owner;
+    this.observer = observer;
     this.direction = direction;
     this.target = target;
     this.remote = target;
     this.connectFuture = connectFuture;
-    this.probe = probe;
-    this.reader = new FrameReader(this, node);
     this.liveness = new Liveness(this, node);
     this.writer = new FrameWriter(this, node);
+    this.dispatch = new Dispatch(this, node.events, liveness);
+    this.session = SessionStage.forCodec(node.config().codec(), this, dispatch);
+    this.reader = new FrameReader(session, node.config().maxFrameSize());
+    reader.decodeTo(session);
   }
 
   // ---- accessors (any thread) ----
@@ -120,7 +121,7 @@ final class Connection implements ChannelHandler, FrameSink {
   }
 
   long messagesIn() {
-    return reader.messagesIn();
+    return dispatch.messagesIn();
   }
 
   long bytesIn() {
@@ -205,20 +206,16 @@ final class Connection implements ChannelHandler, FrameSink {
 
   @Override
   public void onConnecting(Channel channel) {
-    if (probe != null) {
-      probe.connecting(channel);
-    }
+    observer.connecting(channel);
   }
 
   @Override
   public void onOpen(Channel channel) {
     this.channel = channel;
     this.remote = channel.remoteAddress();
-    if (probe != null) {
-      probe.opened(channel);
-      if (!channel.isOpen()) {
-        return;
-      }
+    observer.opened(channel);
+    if (!channel.isOpen()) {
+      return;
     }
     SessionInfo full = new SessionInfo(direction, channel.localAddress(), remote,
         node.identity().name(), node.config().maxFrameSize());
@@ -230,7 +227,7 @@ final class Connection implements ChannelHandler, FrameSink {
       channel.close();
       return;
     }
-    if (!node.track(this)) {
+    if (!owner.track(this)) {
       // The node closed while this connection was opening.
       closeReason = DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closed");
       channel.close();
@@ -241,218 +238,78 @@ final class Connection implements ChannelHandler, FrameSink {
       writer.writeRaw(opening);
     }
     reader.decodeWith(encoder);
-    if (!node.config().codec().handshake()) {
-      state = PeerState.CONNECTED;
-      if (probe != null) {
-        // A classic-mode probe: a peer only if it greets within the probe's wait.
-        announceTimer = channel.eventLoop().schedule(() -> node.classicProbeAnswered(this, null),
-            probe.helloWaitNanos, TimeUnit.NANOSECONDS);
-        return;
-      }
-      // Announced when the other side first says something (the classic greeting names it),
-      // or once it has stayed open a moment: a scanner's probe never becomes a peer.
-      announceTimer = channel.eventLoop().schedule(() -> announce(null), ANNOUNCE_GRACE_MILLIS,
-          TimeUnit.MILLISECONDS);
-      return;
-    }
-    // One session throughout; until the handshake is done, the reader caps what it buffers.
-    state = PeerState.HANDSHAKING;
-    handshakeTimer = channel.eventLoop().schedule(this::handshakeTimedOut,
-        probe != null ? probe.helloWaitNanos : node.config().handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    if (direction == Direction.INBOUND) {
-      // The acceptor speaks first, so a scanner can verify us without sending a byte.
-      sendControl(FrameType.HELLO, node.localHello(), false);
-    }
+    session.open(channel.eventLoop(), encoder);
   }
 
   @Override
   public void onRead(ByteBuffer data) {
-    if (reader.bytesIn() == 0 && !node.config().codec().handshake()
-        && Hello.isFramedHelloHeader(data, data.position(), data.limit())) {
-      refuseFramedNode();
-      return;
-    }
-    if (probe != null && reader.bytesIn() == 0 && !node.config().codec().handshake()) {
-      // Classic-mode scan: the first chunk must be a plausible greeting (docs/PROTOCOL.md, 3),
-      // stricter than the name the codec makes of it, so a framed HELLO or a banner is no peer.
-      int n = Math.min(data.remaining(), dev.vecino.p2p.codec.ClassicCodec.CHUNK_SIZE);
-      byte[] first = new byte[n];
-      data.get(data.position(), first);
-      probe.greeted(dev.vecino.p2p.codec.ClassicCodec.isGreeting(first, 0, n));
+    if (firstRead) {
+      firstRead = false;
+      if (!session.firstRead(data)) {
+        return;
+      }
     }
     liveness.heard();
-    if (check != null) {
-      check.heard();
+    IdCheck k = check;
+    if (k != null) {
+      k.heard();
     }
-    reader.read(data);
+    dispatch.readBytes = data.remaining();
+    try {
+      reader.read(data);
+    } finally {
+      // A read's messages go to the callback executor as one event.
+      dispatch.flushInbound();
+    }
+  }
+
+  // ---- the session (I/O thread) ----
+
+  /** The session's observer: the owner, or a scan probe until the session is done. */
+  SessionObserver observer() {
+    return observer;
+  }
+
+  /** The session moves the connection to its first state. */
+  void enter(PeerState first) {
+    state = first;
+  }
+
+  /** The peer said BYE ({@code reason}): nothing follows, and it has half-closed already; closes now. */
+  void closedByPeer(DisconnectReason reason) {
+    if (closeReason == null) {
+      closeReason = reason;
+    }
+    channel.close();
   }
 
   /**
-   * Codecs without a handshake: the first bytes are a framed HELLO (a framed acceptor greets
-   * with it), so the other side is a framed Vecino node, not a peer of this codec. Refused as
-   * a stranger is, not named after the HELLO's bytes. I/O thread.
+   * The peer said BYE ({@code reason}) because it kept the other connection of a simultaneous
+   * connect, and reads this one until we close it: what senders queued here (they reached it
+   * through the handle just before it moved to the winner) goes before our BYE instead of
+   * failing (docs/PROTOCOL.md 1.5). The peer's EOF follows its BYE: not read until our BYE is
+   * out, so it cannot close the channel under a sender writing.
    */
-  private void refuseFramedNode() {
-    DisconnectReason reason = DisconnectReason.of(Kind.NOT_A_PEER, "a framed Vecino node, not a "
-        + node.config().codec().name() + " peer (it sent a framed HELLO); use the framed codec");
-    closeReason = reason;
-    node.rejected(this, reason);
-    failConnect(reason);
-    close(reason, false);
-  }
-
-  /** The read broke the protocol: refuses a stranger, or closes with a BYE saying why. I/O thread. */
-  void protocolViolation(Kind kind, String detail) {
-    if (state == PeerState.HANDSHAKING) {
-      // No BYE: a stranger does not speak our protocol, and we do not talk to it.
-      handshakeFailed(DisconnectReason.of(Kind.NOT_A_PEER, detail), false);
-    } else {
-      node.logBudget.log(LogBudget.Topic.PROTOCOL_VIOLATION, "{}: closing connection to {}: {}: {}", node.logName(),
-          Node.format(remote), kind.text(), detail);
-      close(DisconnectReason.of(kind, detail), true);
-    }
-  }
-
-  @Override
-  public void onFrame(FrameType type, ByteBuffer buf, int offset, int length) throws CodecException {
-    switch (state) {
-      case HANDSHAKING -> onHandshakeFrame(type, buf, offset, length);
-      case CONNECTED, CLOSING -> {
-        if (handle == null) {
-          announce(null);
-        }
-        if (handle != null) {
-          onDataFrame(type, buf, offset, length);
-        }
-      }
-      default -> {
-        // CLOSED: the rest of the read is discarded.
-      }
-    }
-  }
-
-  @Override
-  public void onRemoteName(String name) {
-    if (handle != null) {
-      handle.rename(name);
-    } else {
-      announce(name);
-    }
-  }
-
-  /** Codecs without a handshake: registers the peer, named {@code name} or its address. */
-  private void announce(String name) {
-    if (handle != null || state != PeerState.CONNECTED || node.config().codec().handshake()) {
-      return;
-    }
-    if (announceTimer != null) {
-      announceTimer.cancel();
-    }
-    if (probe != null) {
-      node.classicProbeAnswered(this, name);
-      return;
-    }
-    // Announced: it no longer holds a pending-handshake slot (a probe does until it closes).
-    node.handshakeEnded(this);
-    node.registerWithoutHandshake(this, name);
-  }
-
-  private void onDataFrame(FrameType type, ByteBuffer buf, int offset, int length) throws CodecException {
-    switch (type) {
-      case TEXT, BINARY, CALL -> reader.received(handle, type, buf, offset, length);
-      case PING -> liveness.onPing(buf, offset, length);
-      case PONG -> {
-        // Liveness heard it already: every read counts. A check waits for its nonce.
-        if (check != null) {
-          check.pong(buf, offset, length);
-        }
-      }
-      case BYE -> {
-        // Messages read before the BYE reach the listeners before the disconnect event.
-        reader.flushInbound();
-        int code = Bye.decodeCode(buf, offset, length);
-        String text = Bye.decodeText(buf, offset, length);
-        Kind kind = Bye.kind(code);
-        DisconnectReason reason = kind == Kind.CLOSED_BY_PEER
-            ? DisconnectReason.of(Kind.CLOSED_BY_PEER, text)
-            : DisconnectReason.of(kind, "closed by peer: " + text);
-        if (closeReason == null) {
-          closeReason = reason;
-        }
-        log.debug("{}: {} said BYE: {}", node.logName(), Node.format(remote), Names.printable(reason.toString()));
-        if (kind == Kind.DUPLICATE && !Bye.ALREADY_CONNECTED.equals(text)) {
-          // A simultaneous connect: the peer kept the other connection, which should arrive.
-          // "already connected" is a refusal: the peer keeps an older connection, none comes.
-          remoteKeptOther = true;
-          if (state == PeerState.CONNECTED) {
-            // The peer reads this connection until we close it. What senders queued here (they
-            // reached it through the handle just before it moved to the winner) goes before our
-            // BYE instead of failing (docs/PROTOCOL.md 1.5). The peer's EOF follows its BYE: not
-            // read until our BYE is out, so it cannot close the channel under a sender writing.
-            readAfterOwnBye = true;
-            pauseReading(true);
-            close(DisconnectReason.of(Kind.DUPLICATE, Bye.SIMULTANEOUS_CONNECT), true);
-            return;
-          }
-        }
-        // Nothing follows a BYE: close now; the other side has half-closed already.
-        channel.close();
-      }
-      case HELLO -> throw new CodecException("HELLO after the handshake");
-    }
-  }
-
-  private void onHandshakeFrame(FrameType type, ByteBuffer buf, int offset, int length) throws CodecException {
-    if (type == FrameType.BYE) {
-      Kind kind = Bye.kind(Bye.decodeCode(buf, offset, length));
-      String text = Bye.decodeText(buf, offset, length);
-      DisconnectReason reason = DisconnectReason.of(kind == Kind.CLOSED_BY_PEER ? Kind.CLOSED_BY_PEER : kind,
-          text);
-      // A scanner's probe, a duplicate or a self connection: ordinary, not an error.
-      log.debug("{}: {} said BYE during the handshake: {}", node.logName(), Node.format(remote),
-          Names.printable(reason.toString()));
-      if (kind == Kind.OTHER_GROUP || kind == Kind.VERSION_UNSUPPORTED) {
-        node.rejected(this, reason);
-      }
+  void answerBye(DisconnectReason reason) {
+    if (closeReason == null) {
       closeReason = reason;
-      failConnect(reason);
-      channel.close();
-      return;
     }
-    if (held) {
-      // The peer thinks the handshake is done and may talk already: keep it for later.
-      byte[] body = new byte[length];
-      buf.get(offset, body);
-      if (heldFrames == null) {
-        heldFrames = new java.util.ArrayList<>();
-      }
-      heldFrames.add(new HeldFrame(type, body));
-      return;
-    }
-    if (type != FrameType.HELLO || !Hello.hasMagic(buf, offset, length)) {
-      throw new CodecException("expected HELLO, got " + type);
-    }
-    Hello hello = Hello.decode(buf, offset, length);
-    node.onHello(this, hello);
+    readAfterOwnBye = true;
+    pauseReading(true);
+    close(DisconnectReason.of(Kind.DUPLICATE, Bye.SIMULTANEOUS_CONNECT), true);
   }
 
   /**
    * Holds the handshake after a valid HELLO while a check of the peer's older connection
-   * decides whether this one may take its place (docs/PROTOCOL.md 1.4): the handshake timer
-   * stops (the check is bounded), reading pauses, and frames already read are kept. Ends with
-   * {@link #acceptHeld} or a close. I/O thread.
+   * decides (see {@link HelloSession#hold}). Ends with {@link #acceptHeld} or a close.
    */
   void hold() {
-    held = true;
-    if (handshakeTimer != null) {
-      handshakeTimer.cancel();
-    }
-    pauseReading(true);
+    session.hold();
   }
 
   /** Whether the handshake is held and may still be accepted. I/O thread. */
   boolean isHeld() {
-    return held && state == PeerState.HANDSHAKING;
+    return session.isHeld();
   }
 
   /**
@@ -461,29 +318,13 @@ final class Connection implements ChannelHandler, FrameSink {
    * caller hands on the held frames ({@link #replayHeld}) and resumes it. I/O thread.
    */
   void acceptHeld(PeerHandle handle, boolean sendHello) {
-    held = false;
+    session.acceptHeld();
     establish(handle, sendHello);
   }
 
   /** Hands on the frames that arrived while the handshake was held, as if read now. I/O thread. */
   void replayHeld() {
-    java.util.List<HeldFrame> frames = heldFrames;
-    heldFrames = null;
-    if (frames == null) {
-      return;
-    }
-    try {
-      for (HeldFrame f : frames) {
-        if (state == PeerState.CLOSED) {
-          break;
-        }
-        onFrame(f.type(), ByteBuffer.wrap(f.body()), 0, f.body().length);
-      }
-    } catch (CodecException e) {
-      protocolViolation(Kind.PROTOCOL_ERROR, e.getMessage());
-    } finally {
-      reader.flushInbound();
-    }
+    session.replayHeld();
   }
 
   /** Whether reading is paused. I/O thread. */
@@ -511,39 +352,53 @@ final class Connection implements ChannelHandler, FrameSink {
 
   /**
    * Makes this connection take sends: queues our HELLO first (with {@code sendHello}), then
-   * moves to {@link PeerState#CONNECTED}. The registry calls it under its lock <em>before</em>
-   * it publishes the connection through {@code handle} (or publishes {@code handle}), so a
-   * sender that reaches this connection through the handle, on any thread, sees it connected:
-   * the handle's field and the registry's map are volatile, and everything here happens
-   * before they are written. I/O thread.
+   * moves to {@link PeerState#CONNECTED}; its frames go to the dispatch from now on. The
+   * registry calls it under its lock <em>before</em> it publishes the connection through
+   * {@code handle} (or publishes {@code handle}), so a sender that reaches this connection
+   * through the handle, on any thread, sees it connected: the handle's field and the
+   * registry's map are volatile, and everything here happens before they are written. I/O
+   * thread.
    */
   void establish(PeerHandle handle, boolean sendHello) {
     this.handle = handle;
     this.establishedNanos = System.nanoTime();
-    if (handshakeTimer != null) {
-      handshakeTimer.cancel();
-    }
+    session.stopWaiting();
     if (sendHello) {
       sendControl(FrameType.HELLO, node.localHello(), false);
     }
     state = PeerState.CONNECTED;
+    dispatchTo(handle);
   }
 
   /**
    * The rest of a finished handshake, outside the registry's lock: frees the pending-handshake
-   * slot, starts heartbeats and hands a scan probe's socket over. I/O thread.
+   * slot, starts heartbeats and lets the observer go (a scan probe hands its socket over). I/O
+   * thread.
    */
   void finishHandshake() {
-    node.handshakeEnded(this);
+    owner.handshakeEnded(this);
     liveness.start(channel.eventLoop(), encoder);
-    if (probe != null) {
-      probe.handedOver();
-    }
+    sessionDone();
   }
 
+  /** The session is done: its observer lets go, and the connection reports to its owner alone. I/O thread. */
+  void sessionDone() {
+    SessionObserver o = observer;
+    observer = owner;
+    o.sessionDone();
+  }
+
+  /** Codecs without a handshake: the registry registered this connection's peer under {@code handle}. */
   void attachWithoutHandshake(PeerHandle handle) {
     this.handle = handle;
+    dispatchTo(handle);
     liveness.start(channel.eventLoop(), encoder);
+  }
+
+  /** Frames are {@code handle}'s from now on: the reader decodes into the dispatch. */
+  private void dispatchTo(PeerHandle handle) {
+    dispatch.attach(handle);
+    reader.decodeTo(dispatch);
   }
 
   /** Our output is shut (queue and BYE written): reads the peer's close if it waited. I/O thread. */
@@ -565,14 +420,20 @@ final class Connection implements ChannelHandler, FrameSink {
 
   /** Pauses or resumes reading from any thread. */
   void pauseReadingAsync(boolean paused) {
+    onIoThread(() -> pauseReading(paused));
+  }
+
+  /** Runs {@code task} on this connection's I/O thread: at once when called there, else queued. Any thread. */
+  private void onIoThread(Runnable task) {
     Channel ch = channel;
     if (ch == null) {
       return;
     }
-    if (ch.eventLoop().inEventLoop()) {
-      pauseReading(paused);
+    EventLoop loop = ch.eventLoop();
+    if (loop.inEventLoop()) {
+      task.run();
     } else {
-      ch.eventLoop().execute(() -> pauseReading(paused));
+      loop.execute(task);
     }
   }
 
@@ -586,18 +447,6 @@ final class Connection implements ChannelHandler, FrameSink {
     channel.abort();
   }
 
-  /**
-   * The peer took no byte while frames waited, for the write-stall timeout: drops it as a slow
-   * consumer with BYE "limit exceeded" (queued behind what it does not read, so it sees it
-   * only if it resumes within the close timeout); its sends fail when the channel closes.
-   * I/O thread.
-   */
-  void writeStalled(String detail) {
-    node.logBudget.log(LogBudget.Topic.SLOW_CONSUMER, "{}: dropping slow consumer {}: {}", node.logName(), Node.format(remote),
-        detail);
-    close(DisconnectReason.of(Kind.LIMIT_EXCEEDED, "slow consumer"), true);
-  }
-
   PeerHandle handle() {
     return handle;
   }
@@ -607,22 +456,15 @@ final class Connection implements ChannelHandler, FrameSink {
     if (state != PeerState.HANDSHAKING) {
       return;
     }
-    node.rejected(this, reason);
+    observer.rejected(this, reason);
     failConnect(reason);
     close(reason, bye);
   }
 
-  private void handshakeTimedOut() {
-    if (state == PeerState.HANDSHAKING) {
-      handshakeFailed(DisconnectReason.of(Kind.HANDSHAKE_TIMEOUT,
-          "no HELLO within " + TimeUnit.NANOSECONDS.toMillis(probe != null ? probe.helloWaitNanos
-              : node.config().handshakeTimeout().toNanos()) + " ms"), false);
-    }
-  }
-
-  private void failConnect(DisconnectReason reason) {
+  /** Fails the connect future (if any, and not done yet) with what {@code reason} says. I/O thread. */
+  void failConnect(DisconnectReason reason) {
     if (connectFuture != null && !connectFuture.isDone()) {
-      node.failConnect(this, Node.handshakeException(target, reason));
+      owner.failConnect(this, reason);
     }
   }
 
@@ -646,6 +488,20 @@ final class Connection implements ChannelHandler, FrameSink {
    * waits (up to the close timeout) for the other side to close; else closes at once.
    */
   void close(DisconnectReason reason, boolean bye) {
+    close(reason, bye, true, node.config().closeTimeout().toNanos());
+  }
+
+  /**
+   * Ends the connection without a fuss (a scan probe that found what it looked for): in the
+   * handshake, says BYE and waits up to {@code lingerNanos} for the other side to close first,
+   * without half-closing, so the TIME_WAIT lands there; else closes at once. I/O thread.
+   */
+  void closeQuietly(DisconnectReason reason, long lingerNanos) {
+    boolean handshakeBye = state == PeerState.HANDSHAKING && session.goodbye(state) == SessionStage.Goodbye.BYE;
+    close(reason, handshakeBye, false, lingerNanos);
+  }
+
+  private void close(DisconnectReason reason, boolean bye, boolean halfClose, long waitNanos) {
     if (state == PeerState.CLOSED || state == PeerState.CLOSING) {
       return;
     }
@@ -655,31 +511,25 @@ final class Connection implements ChannelHandler, FrameSink {
     if (channel == null) {
       return;
     }
-    boolean handshakeBye = state == PeerState.HANDSHAKING && encoder.supports(FrameType.BYE)
-        && node.config().codec().handshake();
-    boolean connectedBye = state == PeerState.CONNECTED && node.config().codec().handshake();
+    SessionStage.Goodbye goodbye = bye && channel.isOpen() ? session.goodbye(state) : SessionStage.Goodbye.NONE;
     state = PeerState.CLOSING;
-    if (handshakeTimer != null) {
-      handshakeTimer.cancel();
-    }
-    if (bye && (handshakeBye || connectedBye) && channel.isOpen()) {
-      sendControl(FrameType.BYE, Bye.encode(reason), true);
-      // A probe does not half-close: the other side closes first on our BYE, so the
-      // TIME_WAIT of a scan lands there, one per peer, not thousands on the scanner.
-      boolean lingerForPeer = probe != null && handshakeBye;
-      writer.shutdownAfterFlush(!lingerForPeer);
-      closeTimer = channel.eventLoop().schedule(channel::close,
-          lingerForPeer ? probe.lingerNanos : node.config().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-      writer.flush();
-    } else {
-      writer.failQueued();
-      if (bye && !node.config().codec().handshake() && channel.isOpen()) {
-        // Codecs without BYE: flush what is queued, then close.
-        writer.shutdownAfterFlush(true);
-        closeTimer = channel.eventLoop().schedule(channel::close,
-            node.config().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    session.stopWaiting();
+    switch (goodbye) {
+      case BYE -> {
+        sendControl(FrameType.BYE, Bye.encode(reason), true);
+        writer.shutdownAfterFlush(halfClose);
+        closeTimer = channel.eventLoop().schedule(channel::close, waitNanos, TimeUnit.NANOSECONDS);
         writer.flush();
-      } else {
+      }
+      case FLUSH -> {
+        // Codecs without BYE: flush what is queued, then close.
+        writer.failQueued();
+        writer.shutdownAfterFlush(true);
+        closeTimer = channel.eventLoop().schedule(channel::close, waitNanos, TimeUnit.NANOSECONDS);
+        writer.flush();
+      }
+      case NONE -> {
+        writer.failQueued();
         channel.close();
       }
     }
@@ -704,71 +554,30 @@ final class Connection implements ChannelHandler, FrameSink {
 
   /** Closes from any thread. */
   void closeAsync(DisconnectReason reason, boolean bye) {
-    Channel ch = channel;
-    if (ch == null) {
-      return;
-    }
-    EventLoop loop = ch.eventLoop();
-    if (loop.inEventLoop()) {
-      close(reason, bye);
-    } else {
-      loop.execute(() -> close(reason, bye));
-    }
+    onIoThread(() -> close(reason, bye));
   }
 
   @Override
   public void onClosed(IOException cause) {
     // Messages read before the close reach the listeners before the disconnect event.
-    reader.flushInbound();
+    dispatch.flushInbound();
     boolean wasOpened = channel != null;
     PeerState before = state;
     state = PeerState.CLOSED;
-    node.handshakeEnded(this);
-    if (handshakeTimer != null) {
-      handshakeTimer.cancel();
-    }
+    dispatch.closed();
+    owner.handshakeEnded(this);
+    session.closed();
     liveness.stop();
     if (closeTimer != null) {
       closeTimer.cancel();
-    }
-    if (announceTimer != null) {
-      announceTimer.cancel();
     }
     DisconnectReason failed = node.failureReason();
     // A node that failed closes its connections, even those its dead loop closes for it.
     DisconnectReason reason = closeReason != null ? closeReason : failed != null ? failed : reasonFrom(cause);
     writer.release();
     reader.release();
-    heldFrames = null;
-    if (probe != null && !probe.isHandedOver()) {
-      // Accepted, then closed by the other side before it said a word: maybe a Vecino node at
-      // its pending-handshake limit; the scanner retries those.
-      probe.closed(wasOpened, cause, wasOpened && reader.bytesIn() == 0 && closeReason == null && cause != null);
-    }
-    if (!wasOpened) {
-      if (connectFuture != null) {
-        node.connectFailed(this, cause);
-      }
-    } else if (before == PeerState.HANDSHAKING || before == PeerState.CONNECTING) {
-      // Closed by the other side before its HELLO: how a Vecino node refuses at its limits.
-      boolean refusedSilently = closeReason == null && direction == Direction.OUTBOUND && reader.bytesIn() == 0;
-      if (closeReason == null) {
-        node.rejected(this, DisconnectReason.of(refusedSilently ? Kind.LIMIT_EXCEEDED : Kind.NOT_A_PEER,
-            reason.toString()));
-      }
-      failConnect(closeReason != null ? closeReason : refusedSilently
-          ? DisconnectReason.of(Kind.LIMIT_EXCEEDED, "closed before its HELLO, as a Vecino node at its connection "
-              + "limits does (" + reason + ")")
-          : DisconnectReason.of(Kind.NOT_A_PEER, "connection closed during the handshake (" + reason + ")"));
-    } else if (handle == null && !node.config().codec().handshake()
-        && (closeReason == null || closeReason.kind() != Kind.NOT_A_PEER)) {
-      // Closed before it said a word or was announced: a scanner's probe, not an error.
-      log.debug("{}: {} connection {} closed without a word (a probe?): {}", node.logName(),
-          direction, Node.format(remote), reason);
-      failConnect(reason.kind() == Kind.CLOSED_LOCALLY ? reason : DisconnectReason.of(Kind.NOT_A_PEER,
-          "closed the connection before saying anything (" + reason + ")"));
-    }
-    node.closed(this, reason);
+    session.ended(wasOpened, before, cause, reason, closeReason);
+    owner.closed(this, reason);
     closedFuture.complete(null);
   }
 

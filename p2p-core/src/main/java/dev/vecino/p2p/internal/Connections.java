@@ -8,6 +8,7 @@ import dev.vecino.p2p.PeerUnreachableException;
 import dev.vecino.p2p.SelfConnectionException;
 import dev.vecino.p2p.transport.ChannelHandler;
 import dev.vecino.p2p.transport.Listener;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -26,13 +27,16 @@ import org.slf4j.LoggerFactory;
 /**
  * A node's live connections, from open to close: admits inbound ones through its
  * {@link Admission} (connection and pending-handshake limits, by address), opens outbound ones,
- * tracks every open one, and closes them all when the node closes.
+ * tracks every open one, and closes them all when the node closes. It is the
+ * {@link ConnectionOwner} every connection reports to: it tracks them itself and hands what
+ * concerns peers to its {@link PeerRegistry}.
  *
  * <p><b>Thread safety:</b> owned by its {@link Node}. The set and the outbound count are
  * concurrent: connections add and remove themselves on their I/O threads, connects and the
- * node's close come from any thread. {@link Admission} names its own rules.
+ * node's close come from any thread. {@link Admission} and {@link PeerRegistry} name their
+ * own rules.
  */
-final class Connections {
+final class Connections implements ConnectionOwner {
 
   private static final Logger log = LoggerFactory.getLogger(Connections.class);
 
@@ -40,6 +44,7 @@ final class Connections {
   private final NodeConfig config;
   private final String logName;
   private final NodeCounters counters;
+  private final PeerRegistry registry;
   private final Set<Connection> live = ConcurrentHashMap.newKeySet();
   private final Admission admission;
   /** Outbound connections (scan probes included) in {@link #live}. */
@@ -47,11 +52,12 @@ final class Connections {
   /** Where outbound sockets and scan probes bind (port 0), or null for the wildcard: any. */
   private final InetSocketAddress outboundBind;
 
-  Connections(Node node, NodeConfig config, NodeCounters counters) {
+  Connections(Node node, NodeConfig config, NodeCounters counters, PeerRegistry registry) {
     this.node = node;
     this.config = config;
     this.logName = node.logName();
     this.counters = counters;
+    this.registry = registry;
     this.admission = new Admission(config, logName, counters);
     InetAddress bind = config.bindAddress().getAddress();
     this.outboundBind = bind.isAnyLocalAddress() ? null : new InetSocketAddress(bind, 0);
@@ -112,12 +118,17 @@ final class Connections {
       return null;
     }
     counters.accepted.increment();
-    return admission.admit(remote, outboundOpen.get(), () -> new Connection(node, Direction.INBOUND, remote, null));
+    Connection c = admission.admit(remote, outboundOpen.get(), () -> new Connection(node, this, Direction.INBOUND, remote,
+        null));
+    return c == null ? null : handlerFor(c);
   }
 
-  /** See {@link Admission#handshakeEnded}. The connection's I/O thread. */
-  void handshakeEnded(Connection c) {
-    admission.handshakeEnded(c);
+  /**
+   * What the transport talks to for {@code c}: the connection itself, or the first of the
+   * node's byte stages around it (see {@link ByteStage}). Any thread.
+   */
+  ChannelHandler handlerFor(Connection c) {
+    return ByteStage.wrap(config.byteStages(), c);
   }
 
   /** Connects without registering a reconnect intent. Any thread. */
@@ -143,8 +154,8 @@ final class Connections {
           + ": connection limit of " + config.maxConnections() + " reached"));
     }
     CompletableFuture<Peer> future = new CompletableFuture<>();
-    Connection c = new Connection(node, Direction.OUTBOUND, address, future);
-    node.transport().connect(address, outboundBind, config.connectTimeout(), c);
+    Connection c = new Connection(node, this, Direction.OUTBOUND, address, future);
+    node.transport().connect(address, outboundBind, config.connectTimeout(), handlerFor(c));
     return future;
   }
 
@@ -173,8 +184,10 @@ final class Connections {
     }
   }
 
-  /** A connection opened: tracks it, or returns false if the node is closing. I/O thread. */
-  boolean track(Connection c) {
+  // ---- reports from connections (ConnectionOwner; the connection's I/O thread) ----
+
+  @Override
+  public boolean track(Connection c) {
     if (!node.isRunning()) {
       return false;
     }
@@ -184,16 +197,49 @@ final class Connections {
     return true;
   }
 
+  /** See {@link Admission#handshakeEnded}. */
+  @Override
+  public void handshakeEnded(Connection c) {
+    admission.handshakeEnded(c);
+  }
+
+  @Override
+  public void onHello(Connection c, Hello hello) {
+    registry.onHello(c, hello);
+  }
+
+  @Override
+  public void registerWithoutHandshake(Connection c, String name) {
+    registry.registerWithoutHandshake(c, name);
+  }
+
+  @Override
+  public void rejected(Connection c, DisconnectReason reason) {
+    registry.rejected(c, reason);
+  }
+
+  @Override
+  public void failConnect(Connection c, DisconnectReason reason) {
+    registry.failConnect(c, PeerRegistry.handshakeException(c.target, reason));
+  }
+
+  @Override
+  public void connectFailed(Connection c, IOException cause) {
+    registry.connectFailed(c, cause);
+  }
+
   /**
-   * A connection is gone: stops tracking it, releases what it held against the limits and
-   * folds its counters into the node's. I/O thread.
+   * A connection is gone: stops tracking it, releases what it held against the limits, folds
+   * its counters into the node's, and unregisters its peer.
    */
-  void untrack(Connection c) {
+  @Override
+  public void closed(Connection c, DisconnectReason reason) {
     if (live.remove(c) && c.direction == Direction.OUTBOUND) {
       outboundOpen.decrementAndGet();
     }
     admission.closed(c);
     counters.retire(c);
+    registry.closed(c, reason);
   }
 
   /** Starts closing every connection; returns their close futures. Any thread. */

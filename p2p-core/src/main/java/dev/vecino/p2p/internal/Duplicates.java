@@ -5,7 +5,6 @@ import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.DisconnectReason.Kind;
 import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerListener;
-import dev.vecino.p2p.scan.ScanStatus;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -53,7 +52,6 @@ final class Duplicates {
       boolean checkRunning) {
     // Keep the existing connection; its connect future gets the peer.
     c.replaced = true;
-    Scanning.probeOutcome(c, ScanStatus.PEER, hello, false);
     if (c.connectFuture != null) {
       registry.completeConnect(existing, c.connectFuture);
     }

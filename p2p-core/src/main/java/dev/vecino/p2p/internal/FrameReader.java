@@ -1,35 +1,48 @@
 package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.DisconnectReason.Kind;
-import dev.vecino.p2p.MessageKind;
-import dev.vecino.p2p.PeerState;
 import dev.vecino.p2p.codec.CodecException;
 import dev.vecino.p2p.codec.CodecSession;
+import dev.vecino.p2p.codec.FrameSink;
 import dev.vecino.p2p.codec.FrameTooLongException;
 import dev.vecino.p2p.codec.FrameType;
 import dev.vecino.p2p.codec.FramedCodec;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
 /**
- * One connection's inbound read path: decodes each read, keeps the bytes of a partial frame
- * until the next read, and hands a read's messages to {@link Events} as one batch.
+ * The codec stage of a connection's read path: decodes each read into frames with the
+ * connection's {@link CodecSession}, keeps the bytes of a partial frame until the next read, and
+ * hands the frames to its {@link FrameSink}: the {@link SessionStage} until the session is done,
+ * then the {@link Dispatch} ({@link #decodeTo}).
  *
  * <p>Frames are decoded straight from the transport's buffer; only a partial frame at the end
  * of a read is copied into {@code cumulation}, and the next read tops it up with just the bytes
- * it still needs before decoding the rest in place. Decoded frames go to the connection (its
- * {@link dev.vecino.p2p.codec.FrameSink}), codec errors to
- * {@link Connection#protocolViolation}.
+ * it still needs before decoding the rest in place. Codec errors, and a first frame larger than
+ * any HELLO while the session accepts only one, go to its {@link Host}, after which the rest of
+ * the stream is dropped unread.
  *
- * <p><b>Thread safety:</b> owned by its connection's I/O thread; everything but the methods
- * marked "any thread" runs there. {@code cumulation} is this reader's alone and never leaves it.
+ * <p><b>Thread safety:</b> owned by its connection's I/O thread; everything but
+ * {@link #bytesIn()} runs there. {@code cumulation} is this reader's alone and never leaves it.
  */
 final class FrameReader {
 
-  private final Connection connection;
-  private final Node node;
+  /** What the codec stage needs of the connection around it. I/O thread. */
+  interface Host {
+    /** The stream broke the protocol ({@code kind}: a codec error, a frame too long, not a peer). */
+    void protocolViolation(Kind kind, String detail);
+
+    /** Whether the connection closed: the rest of a read is dropped. */
+    boolean isClosed();
+
+    /** Whether the session accepts only a HELLO now (handshake under way, not held). */
+    boolean helloOnly();
+  }
+
+  private final Host host;
+  /** The largest frame body the node accepts: caps how far {@code cumulation} doubles. */
+  private final int maxFrameSize;
   private CodecSession decoder;
+  private FrameSink sink;
   /** A partial frame held from the last read (write mode); null until needed and once closed. */
   private ByteBuffer cumulation;
   /** Bytes the frame held in {@code cumulation} needs in total, as the decoder last said. */
@@ -42,26 +55,9 @@ final class FrameReader {
   private boolean broken;
   private volatile long bytesIn;
 
-  /** Written by the I/O thread only, with release semantics (a plain store on x86, not a fence per message). */
-  private long messagesIn;
-  private static final VarHandle MESSAGES_IN;
-
-  static {
-    try {
-      MESSAGES_IN = MethodHandles.lookup().findVarHandle(FrameReader.class, "messagesIn", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  /** The messages of the current read, for the callback executor; null in direct mode or when none. */
-  private InboundBatch inbound;
-  /** Direct mode: lends payloads to onPayload listeners (I/O thread). */
-  private PayloadView payloadView;
-
-  FrameReader(Connection connection, Node node) {
-    this.connection = connection;
-    this.node = node;
+  FrameReader(Host host, int maxFrameSize) {
+    this.host = host;
+    this.maxFrameSize = maxFrameSize;
   }
 
   /** Sets the session that decodes reads. I/O thread. */
@@ -69,50 +65,14 @@ final class FrameReader {
     this.decoder = decoder;
   }
 
+  /** Sets where decoded frames go from the next decode call on. I/O thread. */
+  void decodeTo(FrameSink sink) {
+    this.sink = sink;
+  }
+
   /** Bytes read so far. Any thread. */
   long bytesIn() {
     return bytesIn;
-  }
-
-  /** Messages received so far. Any thread. */
-  long messagesIn() {
-    return (long) MESSAGES_IN.getAcquire(this);
-  }
-
-  /** Bytes in the current read: sizes the read's batch. I/O thread. */
-  private int readBytes;
-
-  /** Decodes one read; its messages go to the callback executor as one event. I/O thread. */
-  void read(ByteBuffer data) {
-    readBytes = data.remaining();
-    bytesIn += readBytes;
-    try {
-      decodeRead(data);
-    } finally {
-      flushInbound();
-    }
-  }
-
-  /**
-   * Adds a received message to the current read's batch (or lends it to the listeners in direct
-   * mode). I/O thread, inside {@link #read}.
-   */
-  void received(PeerHandle handle, FrameType type, ByteBuffer buf, int offset, int length) {
-    MESSAGES_IN.setRelease(this, messagesIn + 1);
-    if (payloadView == null && node.events.direct()) {
-      payloadView = new PayloadView();
-    }
-    inbound = node.events.received(inbound, handle, kindOf(type), buf, offset, length, payloadView,
-        readBytes);
-  }
-
-  /** Hands the messages of this read to the callback executor, as one event. I/O thread. */
-  void flushInbound() {
-    InboundBatch b = inbound;
-    if (b != null) {
-      inbound = null;
-      node.events.deliver(connection, b);
-    }
   }
 
   /** The connection closed: drops a held partial frame. I/O thread. */
@@ -120,15 +80,9 @@ final class FrameReader {
     cumulation = null;
   }
 
-  private static MessageKind kindOf(FrameType type) {
-    return switch (type) {
-      case TEXT -> MessageKind.TEXT;
-      case CALL -> MessageKind.CALL;
-      default -> MessageKind.BINARY;
-    };
-  }
-
-  private void decodeRead(ByteBuffer data) {
+  /** Decodes one read, handing its frames to the sink. I/O thread. */
+  void read(ByteBuffer data) {
+    bytesIn += data.remaining();
     if (broken) {
       data.position(data.limit());
       return;
@@ -137,15 +91,15 @@ final class FrameReader {
       if (cumulation != null && cumulation.position() > 0 && !completePartialFrame(data)) {
         return;
       }
-      if (!data.hasRemaining() || connection.publicState() == PeerState.CLOSED) {
+      if (!data.hasRemaining() || host.isClosed()) {
         return;
       }
       // The common case: decode straight from the transport's buffer; keep only a partial tail.
-      int need = decoder.decode(data, connection);
+      int need = decoder.decode(data, sink);
       if (!checkHandshakeNeed(need, data, data.position(), data.limit())) {
         return;
       }
-      if (data.hasRemaining() && connection.publicState() != PeerState.CLOSED) {
+      if (data.hasRemaining() && !host.isClosed()) {
         ensureCumulation(Math.max(need, data.remaining()));
         cumulation.put(data);
         cumulationNeed = need;
@@ -160,7 +114,7 @@ final class FrameReader {
   private void brokenBy(Kind kind, CodecException e) {
     broken = true;
     cumulation = null;
-    connection.protocolViolation(kind, e.getMessage());
+    host.protocolViolation(kind, e.getMessage());
   }
 
   /**
@@ -183,7 +137,7 @@ final class FrameReader {
       cumulation.flip();
       int need;
       try {
-        need = decoder.decode(cumulation, connection);
+        need = decoder.decode(cumulation, sink);
       } finally {
         // A frame (BYE, a refused HELLO) may have closed the connection inside the decode
         // call: release() dropped the buffer then.
@@ -191,7 +145,7 @@ final class FrameReader {
           cumulation.compact();
         }
       }
-      if (connection.publicState() == PeerState.CLOSED
+      if (host.isClosed()
           || !checkHandshakeNeed(need, cumulation, 0, cumulation.position())) {
         return false;
       }
@@ -210,10 +164,9 @@ final class FrameReader {
    * HELLO was valid, the peer may talk already) takes any frame.
    */
   private boolean checkHandshakeNeed(int need, ByteBuffer buf, int from, int to) {
-    if (connection.publicState() == PeerState.HANDSHAKING && !connection.isHeld()
-        && need > Hello.MAX_HELLO_FRAME + 4) {
+    if (need > Hello.MAX_HELLO_FRAME + 4 && host.helloOnly()) {
       String looksLike = FramedCodec.describeForeign(buf, from, to).orElse(null);
-      connection.protocolViolation(Kind.NOT_A_PEER, "first frame declares " + need + " bytes, more than a HELLO"
+      host.protocolViolation(Kind.NOT_A_PEER, "first frame declares " + need + " bytes, more than a HELLO"
           + (looksLike == null ? "" : "; " + looksLike));
       return false;
     }
@@ -228,7 +181,7 @@ final class FrameReader {
     if (cumulation == null) {
       cumulation = ByteBuffer.allocate(Math.max(capacity, 1024));
     } else if (cumulation.capacity() < capacity) {
-      long largestFrame = (long) node.config().maxFrameSize() + FramedCodec.HEADER_LENGTH;
+      long largestFrame = (long) maxFrameSize + FramedCodec.HEADER_LENGTH;
       int doubled = (int) Math.min(cumulation.capacity() * 2L, largestFrame);
       ByteBuffer bigger = ByteBuffer.allocate(Math.max(capacity, doubled));
       cumulation.flip();

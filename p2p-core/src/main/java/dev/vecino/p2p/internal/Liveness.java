@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * on. A peer silent for three heartbeat intervals is timed out ({@link Connection#timedOut});
  * a connection that moved no message for the idle timeout is closed with a BYE; a peer that
  * took no byte of a non-empty queue for the write-stall timeout is dropped as a slow consumer
- * ({@link Connection#writeStalled}). The stall clock is sampled at each tick, so a stall is
+ * with BYE "limit exceeded". The stall clock is sampled at each tick, so a stall is
  * reported between one timeout and one timeout plus a period after it began, never before.
  *
  * <p><b>Thread safety:</b> owned by its connection's I/O thread; everything but
@@ -125,9 +125,13 @@ final class Liveness {
     if (now - stalledSinceNanos < stallNanos) {
       return false;
     }
-    connection.writeStalled("no byte written for " + TimeUnit.NANOSECONDS.toMillis(now - stalledSinceNanos)
-        + " ms or more, " + connection.queuedBytes() + " bytes queued (writeStallTimeout "
-        + TimeUnit.NANOSECONDS.toMillis(stallNanos) + " ms)");
+    // Dropped with BYE "limit exceeded", queued behind what it does not read, so it sees it
+    // only if it resumes within the close timeout; its sends fail when the channel closes.
+    node.logBudget.log(LogBudget.Topic.SLOW_CONSUMER, "{}: dropping slow consumer {}: {}", node.logName(),
+        Node.format(connection.remoteAddress()), "no byte written for "
+        + TimeUnit.NANOSECONDS.toMillis(now - stalledSinceNanos) + " ms or more, " + connection.queuedBytes()
+        + " bytes queued (writeStallTimeout " + TimeUnit.NANOSECONDS.toMillis(stallNanos) + " ms)");
+    connection.close(DisconnectReason.of(Kind.LIMIT_EXCEEDED, "slow consumer"), true);
     return true;
   }
 

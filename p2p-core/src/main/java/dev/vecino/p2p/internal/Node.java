@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * ({@link Events}), and delegates the rest to the parts it owns: {@link Lifecycle} (start,
  * close and failure: when each step runs; the steps are here), {@link PeerRegistry} (peers,
  * handshake and duplicate-connection rules), {@link Connections} (open connections and their
- * limits), {@link Sending} and {@link Scanning}. Connections report to the node, which hands
- * each report to its part.
+ * limits), {@link Sending} and {@link Scanning}. Connections report to their
+ * {@link ConnectionOwner}, {@link Connections}.
  *
  * <p><b>Thread safety:</b> public methods may be called from any thread. The transport and
  * listener are set once, in {@link #start()}, and read by the failure thread too (volatile).
@@ -95,7 +95,7 @@ public final class Node implements PeerNode {
         cause -> fail("a callback threw on thread " + Thread.currentThread().getName(), cause));
     this.reconnector = config.reconnect() != null ? new Reconnector(this, config.reconnect()) : null;
     this.registry = new PeerRegistry(this, config, counters, events, reconnector);
-    this.connections = new Connections(this, config, counters);
+    this.connections = new Connections(this, config, counters, registry);
     this.scanning = new Scanning(this, config, events, registry, connections);
     this.sending = new Sending(this, config, events, registry);
   }
@@ -348,59 +348,7 @@ public final class Node implements PeerNode {
     return connections.connect(address);
   }
 
-
-  // ---- reports from connections (I/O thread): the work is in the classes named ----
-
-  /** See {@link Connections#track}. */
-  boolean track(Connection c) {
-    return connections.track(c);
-  }
-
-  /** See {@link Admission#handshakeEnded}. */
-  void handshakeEnded(Connection c) {
-    connections.handshakeEnded(c);
-  }
-
-  /** See {@link PeerRegistry#onHello}. */
-  void onHello(Connection c, Hello hello) {
-    registry.onHello(c, hello);
-  }
-
-  /** See {@link PeerRegistry#registerWithoutHandshake}. */
-  void registerWithoutHandshake(Connection c, String name) {
-    registry.registerWithoutHandshake(c, name);
-  }
-
-  /** See {@link Scanning#classicProbeAnswered}. */
-  void classicProbeAnswered(Connection c, String name) {
-    scanning.classicProbeAnswered(c, name);
-  }
-
-  /** See {@link PeerRegistry#rejected}. */
-  void rejected(Connection c, DisconnectReason reason) {
-    registry.rejected(c, reason);
-  }
-
-  /** See {@link PeerRegistry#failConnect}. */
-  void failConnect(Connection c, VecinoException e) {
-    registry.failConnect(c, e);
-  }
-
-  /** See {@link PeerRegistry#connectFailed}. */
-  void connectFailed(Connection c, IOException cause) {
-    registry.connectFailed(c, cause);
-  }
-
-  /** See {@link PeerRegistry#handshakeException}. */
-  static VecinoException handshakeException(InetSocketAddress target, DisconnectReason reason) {
-    return PeerRegistry.handshakeException(target, reason);
-  }
-
-  /** A connection is gone: stop tracking it, fold in its counters, unregister its peer. I/O thread. */
-  void closed(Connection c, DisconnectReason reason) {
-    connections.untrack(c);
-    registry.closed(c, reason);
-  }
+  // ---- reports from the write path (any thread): the work is in Sending ----
 
   /** See {@link Sending#failSend}. */
   void failSend(CompletableFuture<Void> f, Connection c) {

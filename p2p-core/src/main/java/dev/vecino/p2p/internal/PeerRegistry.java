@@ -15,7 +15,6 @@ import dev.vecino.p2p.PeerUnreachableException;
 import dev.vecino.p2p.SelfConnectionException;
 import dev.vecino.p2p.UnsupportedVersionException;
 import dev.vecino.p2p.VecinoException;
-import dev.vecino.p2p.scan.ScanStatus;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -115,14 +114,15 @@ final class PeerRegistry {
 
   // ---- handshake ----
 
-  /** Applies version, self, group and duplicate rules to a received HELLO. I/O thread. */
+  /**
+   * Applies the duplicate rules to a received HELLO that passed the connection's checks
+   * (version, self, group): registers the peer, moves its handle, holds the newcomer for a
+   * check, or keeps the existing connection. I/O thread.
+   */
   void onHello(Connection c, Hello hello) {
     // The name is the peer's choice: escaped, like everything a peer says that reaches a log.
     String who = "'" + Names.printable(hello.name()) + "' (" + hello.id().shortId() + ") at "
         + Node.format(c.remoteAddress());
-    if (endsBeforeRegistry(c, hello, who)) {
-      return;
-    }
     PeerHandle existing;
     Connection loser = null;
     Connection previous = null; // the connection the handle leaves, when it moves to c
@@ -182,7 +182,6 @@ final class PeerRegistry {
       duplicates.keepExisting(c, hello, existing, kept, who, checkRunning);
       return;
     }
-    Scanning.probeOutcome(c, ScanStatus.PEER, hello, isNew);
     c.finishHandshake();
     if (previous != null) {
       duplicates.switched(handle, previous, c, true);
@@ -200,46 +199,8 @@ final class PeerRegistry {
     }
   }
 
-  /**
-   * The version, self and group rules, and a scan probe that only looks: true when {@code c}
-   * ends here, before the registry is consulted. I/O thread.
-   */
-  private boolean endsBeforeRegistry(Connection c, Hello hello, String who) {
-    if (node.localHelloRecord().negotiate(hello) < 0) {
-      if (Scanning.endProbe(c, ScanStatus.INCOMPATIBLE, hello, false)) {
-        return true;
-      }
-      c.handshakeFailed(DisconnectReason.of(Kind.VERSION_UNSUPPORTED, "protocol version "
-          + hello.minVersion() + ".." + hello.maxVersion() + " unsupported; this node speaks "
-          + Hello.MIN_VERSION + ".." + Hello.VERSION), true);
-      return true;
-    }
-    if (hello.id().equals(localId)) {
-      if (Scanning.endProbe(c, ScanStatus.SELF, hello, false)) {
-        return true;
-      }
-      c.handshakeFailed(DisconnectReason.of(Kind.SELF_CONNECTION, Node.format(c.remoteAddress()) + " is this node"),
-          true);
-      return true;
-    }
-    if (!hello.group().equals(config.group())) {
-      if (Scanning.endProbe(c, ScanStatus.OTHER_GROUP, hello, false)) {
-        return true;
-      }
-      c.handshakeFailed(DisconnectReason.of(Kind.OTHER_GROUP, who + " is in group '" + Names.printable(hello.group())
-          + "', this node in '" + config.group() + "'"), true);
-      return true;
-    }
-    if (c.probe != null && !c.probe.keep
-        && Scanning.endProbe(c, ScanStatus.PEER, hello, !peers.containsKey(hello.id()))) {
-      return true;
-    }
-    return false;
-  }
-
   /** Holds the newcomer {@code c} in its handshake while {@code check} decides. I/O thread. */
   private void hold(Connection c, Hello hello, String who, IdCheck check) {
-    Scanning.probeOutcome(c, ScanStatus.PEER, hello, false);
     log.debug("{}: {} claims the id of the peer connected at {}: checking that connection", logName, who,
         Node.format(check.old.remoteAddress()));
     c.hold();
@@ -365,12 +326,8 @@ final class PeerRegistry {
 
   // ---- failed connects and handshakes ----
 
+  /** A connection's handshake was refused: counted, and logged within the log budget. I/O thread. */
   void rejected(Connection c, DisconnectReason reason) {
-    if (c.probe != null) {
-      // Scan probes meet strangers by design: the scan report counts them, not the node.
-      log.debug("{}: probe of {}: {}", logName, Node.format(c.remoteAddress()), Names.printable(reason.toString()));
-      return;
-    }
     counters.reject(reason.kind());
     if (reason.kind() == Kind.CLOSED_LOCALLY) {
       return;

@@ -8,9 +8,9 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 
 /**
- * One scan probe: an outbound connection that goes through the ordinary handshake code
- * ({@link Connection}, {@link PeerRegistry#onHello}) but reports what it found instead of failing a
- * connect future, and closes quietly unless it is kept as the peer's connection.
+ * One scan probe: an outbound connection that goes through the ordinary connection and session
+ * code, watched by a {@link ProbeSession} that reports what the session found instead of
+ * failing a connect future, and closes quietly unless it is kept as the peer's connection.
  *
  * <p><b>Thread safety:</b> created by the scanner; the outcome and release are reported on the
  * probe channel's I/O thread, once each; {@link #cancel()} may be called from any thread.
@@ -54,7 +54,6 @@ final class Probe {
   private boolean released;
   private boolean handedOver;
   private boolean droppedWithoutAWord;
-  private boolean greeted;
 
   /**
    * Creates a probe; start it with {@link Scanning#probe(Probe)}.
@@ -120,20 +119,11 @@ final class Probe {
     }
   }
 
-  /** Classic mode: records whether the first chunk was a plausible greeting. I/O thread. */
-  void greeted(boolean plausible) {
-    greeted = plausible;
-  }
-
-  boolean greeted() {
-    return greeted;
-  }
-
   boolean isCancelled() {
     return cancelled;
   }
 
-  // ---- called by Connection and Node, on the I/O thread ----
+  // ---- called by ProbeSession and Scanning, on the I/O thread ----
 
   void connecting(Channel ch) {
     channel = ch;
@@ -190,10 +180,6 @@ final class Probe {
       released = true;
       callback.onReleased(this);
     }
-  }
-
-  boolean isHandedOver() {
-    return handedOver;
   }
 
   private static ScanStatus classify(IOException cause) {

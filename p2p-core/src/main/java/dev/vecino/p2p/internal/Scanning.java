@@ -1,10 +1,6 @@
 package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.Direction;
-import dev.vecino.p2p.DisconnectReason;
-import dev.vecino.p2p.DisconnectReason.Kind;
-import dev.vecino.p2p.PeerId;
-import dev.vecino.p2p.codec.ClassicCodec;
 import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.discovery.RangeScanDiscovery;
 import dev.vecino.p2p.scan.Ports;
@@ -16,7 +12,6 @@ import dev.vecino.p2p.transport.Listener;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's scans (issue 4): starts {@link ScanRun}s for {@code PeerNode.scan} and
- * {@code discover}, opens their probes through the ordinary connection and handshake code, and
- * turns what a probe found into its outcome.
+ * {@code discover}, and opens their probes through the ordinary connection and session code,
+ * each watched by a {@link ProbeSession} that turns what the session found into the probe's
+ * outcome.
  *
  * <p><b>Thread safety:</b> owned by its {@link Node}. Scans start from any thread; the set of
  * running scans is concurrent. Probes are started on the scan's event loop; their answers
@@ -91,7 +87,7 @@ final class Scanning {
     if (!node.isRunning()) {
       throw new IllegalStateException("node " + logName + " is " + node.lifecycleName());
     }
-    if (!config.codec().handshake() && !(config.codec() instanceof ClassicCodec)) {
+    if (!config.codec().handshake() && !config.codec().greets()) {
       // Without HELLO or greeting nothing tells a peer from any other open port.
       throw new IllegalStateException("node " + logName + " uses the '" + config.codec().name()
           + "' codec, which neither handshakes nor greets: a scan could verify nothing");
@@ -161,60 +157,11 @@ final class Scanning {
       p.closed(false, null, false);
       return true;
     }
-    Connection c = new Connection(node, Direction.OUTBOUND, p.target, null, p);
-    node.transport().connect(p.target, connections.outboundBind(), Duration.ofNanos(p.connectTimeoutNanos), c);
+    // The ordinary connection and session code, watched by the probe (see ProbeSession).
+    ProbeSession observer = new ProbeSession(p, registry, logName, config.codec().handshake());
+    Connection c = new Connection(node, connections, observer, Direction.OUTBOUND, p.target, null);
+    node.transport().connect(p.target, connections.outboundBind(), Duration.ofNanos(p.connectTimeoutNanos),
+        connections.handlerFor(c));
     return true;
-  }
-
-  /**
-   * Ends a scan probe that is not kept: reports it and says a plain BYE ("probe"), which the
-   * other node treats as an ordinary, quiet close whatever the probe found (self, other group,
-   * incompatible version, or a peer only looked at). The other node then closes first.
-   * Returns false for connections that are not probes.
-   */
-  static boolean endProbe(Connection c, ScanStatus status, Hello hello, boolean newPeer) {
-    if (c.probe == null) {
-      return false;
-    }
-    c.probe.outcome(status, hello, newPeer);
-    c.close(DisconnectReason.of(Kind.CLOSED_LOCALLY, "probe"), true);
-    return true;
-  }
-
-  /**
-   * Classic mode: a probe's first chunk was a greeting ({@code name}), or it said nothing
-   * usable in time ({@code null}). A peer is its address there (docs/PROTOCOL.md, 3): it is
-   * reported as a peer of this node's group and, if kept, registered like any classic peer.
-   * I/O thread.
-   */
-  void classicProbeAnswered(Connection c, String name) {
-    if (c.handle() != null || c.isClosingOrClosed()) {
-      return;
-    }
-    if (name == null || !c.probe.greeted()) {
-      c.probe.outcome(ScanStatus.NOT_A_PEER, null, false);
-      c.close(DisconnectReason.of(Kind.NOT_A_PEER, "no classic greeting"), false);
-      return;
-    }
-    InetSocketAddress a = c.remoteAddress();
-    PeerId id = PeerRegistry.addressId(a);
-    boolean known = registry.contains(id);
-    // The classic protocol has no HELLO: the greeting stands in for one, identity by address.
-    Hello greeting = new Hello(Hello.MIN_VERSION, Hello.VERSION, id, a.getPort(), name, config.group(), List.of());
-    c.probe.outcome(ScanStatus.PEER, greeting, !known);
-    if (known || !c.probe.keep) {
-      c.close(DisconnectReason.of(Kind.CLOSED_LOCALLY, "probe"), false);
-      return;
-    }
-    connections.handshakeEnded(c);
-    registry.registerWithoutHandshake(c, name);
-    c.probe.handedOver();
-  }
-
-  /** Reports a probe's outcome; does nothing for connections that are not probes. */
-  static void probeOutcome(Connection c, ScanStatus status, Hello hello, boolean newPeer) {
-    if (c.probe != null) {
-      c.probe.outcome(status, hello, newPeer);
-    }
   }
 }

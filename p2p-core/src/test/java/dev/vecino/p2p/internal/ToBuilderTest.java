@@ -106,7 +106,9 @@ class ToBuilderTest {
     NodeConfig set = config(withEveryOption().build());
     List<String> unchanged = new ArrayList<>();
     for (RecordComponent c : NodeConfig.class.getRecordComponents()) {
-      if (java.util.Objects.equals(c.getAccessor().invoke(defaults), c.getAccessor().invoke(set))) {
+      // byteStages is internal (ByteStage), not a builder option.
+      if (!c.getName().equals("byteStages")
+          && java.util.Objects.equals(c.getAccessor().invoke(defaults), c.getAccessor().invoke(set))) {
         unchanged.add(c.getName());
       }
     }
