@@ -394,7 +394,8 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    * @param ports the ports, e.g. {@code Ports.parse("9000-9010")}
    * @return the running scan
    * @throws IllegalArgumentException if the targets hold more than 65,536 addresses
-   * @throws IllegalStateException if the node is not running, or uses the {@code line} codec
+   * @throws IllegalStateException if the node is not running, or uses a codec that neither
+   *     handshakes nor greets, such as {@code line}
    */
   default ScanHandle scan(Targets targets, Ports ports) {
     return scan(targets, ports, ScanOptions.defaults());
@@ -408,9 +409,10 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    * with {@link ScanOptions#autoConnect()} the probe that verified a new peer becomes its
    * connection (listeners hear {@code onConnected}). Probes not kept are closed quietly.
    *
-   * <p>In classic mode ({@code Codec.classic()}, no handshake) a peer is an address whose
-   * first chunk is a plausible greeting ({@code ClassicCodec.isGreeting}); it is identified by
-   * its address, and this node by its listening address.
+   * <p>With a codec that has no handshake but greets ({@code Codec.greets()}, such as
+   * {@code Codec.classic()}), a peer is an address whose first read the codec accepts as a
+   * greeting ({@code Codec.isGreeting}); it is identified by its address, and this node by its
+   * listening address.
    *
    * @param targets the addresses
    * @param ports the ports
@@ -418,8 +420,8 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    * @return the running scan
    * @throws IllegalArgumentException if the targets, minus the exclusions, hold more than
    *     {@link ScanOptions#maxAddresses()} addresses
-   * @throws IllegalStateException if the node is not running, or uses the {@code line} codec
-   *     (which neither handshakes nor greets, so nothing could be verified)
+   * @throws IllegalStateException if the node is not running, or uses a codec that neither
+   *     handshakes nor greets, such as {@code line} (nothing could be verified)
    */
   ScanHandle scan(Targets targets, Ports ports, ScanOptions options);
 
@@ -432,7 +434,8 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    * @return the running scan
    * @throws IllegalArgumentException if a range discovery exceeds
    *     {@link ScanOptions#maxAddresses()}
-   * @throws IllegalStateException if the node is not running, or uses the {@code line} codec
+   * @throws IllegalStateException if the node is not running, or uses a codec that neither
+   *     handshakes nor greets, such as {@code line}
    */
   ScanHandle scan(Discovery discovery, ScanOptions options);
 
