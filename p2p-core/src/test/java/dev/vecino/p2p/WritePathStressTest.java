@@ -3,8 +3,8 @@ package dev.vecino.p2p;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vecino.p2p.internal.RecordStage;
 import java.nio.ByteBuffer;
-import dev.vecino.p2p.transport.NioTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,7 +72,8 @@ class WritePathStressTest {
 
   /**
    * The same rounds with a stateful transform between each node and its sockets
-   * ({@link RecordStage}, shaped like TLS): every write goes through it, one at a time, in
+   * ({@link RecordStage}, shaped like TLS, on the byte-stage seam TLS will use): every write
+   * goes through it, one at a time, in
    * order, including those a sender makes on its own thread, or the other side's record
    * counter breaks the round.
    */
@@ -244,12 +245,10 @@ class WritePathStressTest {
       if (queueBound > 0) {
         ab.maxQueuedBytes(queueBound);
       }
-      if (staged) {
-        ab.transport(RecordStage.transport());
-      }
-      PeerNode b = Nodes.local("stress-b").closeTimeout(close == Close.RECEIVER_ABORT ? Duration.ZERO : Duration.ofSeconds(5))
-          .listener(receiver).transport(staged ? RecordStage.transport() : NioTransport.factory()).build().start();
-      PeerNode a = ab.build().start();
+      PeerNodeBuilder bb = Nodes.local("stress-b").closeTimeout(close == Close.RECEIVER_ABORT ? Duration.ZERO : Duration.ofSeconds(5))
+          .listener(receiver);
+      PeerNode b = (staged ? RecordStage.node(bb) : bb.build()).start();
+      PeerNode a = (staged ? RecordStage.node(ab) : ab.build()).start();
       try {
         Peer p = a.connect(b.localAddress()).get(5, TimeUnit.SECONDS);
         Await.until("the receiver registers the sender, " + where(), () -> b.peers().size() == 1);

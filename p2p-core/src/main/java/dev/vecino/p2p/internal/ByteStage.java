@@ -28,8 +28,11 @@ import java.util.List;
  *       ({@link #write}: plaintext) are transformed and written to {@code downstream}. A stage
  *       that holds transformed bytes back because the socket is full returns 0 from further
  *       writes until they are out, and asks the transport for {@link #onWritable} with
- *       {@code downstream.requestWritable()}. {@link #shutdownOutput} lets it finish its stream
- *       first (a TLS close_notify). The rest delegates to {@code downstream}.
+ *       {@code downstream.requestWritable()}. Like a socket, a write returns how many plaintext
+ *       bytes it took and throws only if it took none: the writer counts taken bytes as
+ *       written and completes their sends, so an error after taking some is thrown by the next
+ *       write. {@link #shutdownOutput} lets it finish its stream first (a TLS close_notify).
+ *       The rest delegates to {@code downstream}.
  * </ul>
  *
  * <p>This base class passes everything through unchanged; a stage overrides {@link #onRead},

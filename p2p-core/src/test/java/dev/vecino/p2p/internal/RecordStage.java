@@ -1,17 +1,10 @@
-package dev.vecino.p2p;
+package dev.vecino.p2p.internal;
 
-import dev.vecino.p2p.transport.Acceptor;
-import dev.vecino.p2p.transport.Channel;
+import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.PeerNodeBuilder;
 import dev.vecino.p2p.transport.ChannelHandler;
-import dev.vecino.p2p.transport.EventLoop;
-import dev.vecino.p2p.transport.Listener;
-import dev.vecino.p2p.transport.NioTransport;
-import dev.vecino.p2p.transport.Transport;
-import dev.vecino.p2p.transport.TransportFactory;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,26 +21,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * none: an error after it took some is thrown by the next write (the node counts taken bytes
  * as written and completes their sends). It holds encoded bytes the socket did not take and
  * reports no progress until they are out, as a TLS stage must: the node's writer then waits for the socket to drain
- * ({@link Channel#requestWritable}), and this stage writes the held bytes first.
+ * ({@code Channel.requestWritable}), and this stage writes the held bytes first.
  *
- * <p>{@link #transport()} puts it on every connection of a node, between the NIO transport and
- * the node, in both directions.
+ * <p>It is a {@link ByteStage}, the seam TLS will use: {@link #node} puts it on every
+ * connection of a node, between the transport and the connection, in both directions.
  *
  * <p><b>Thread safety:</b> the outbound side is called by the holder of the connection's write
  * turn (any thread, one at a time: checked), and by the I/O thread for
  * {@code shutdownOutput}/{@code onWritable}; the inbound side on the I/O thread only.
  */
-final class RecordStage implements ChannelHandler, Channel {
+public final class RecordStage extends ByteStage {
 
   static final int MAX_RECORD = 1_000;
   private static final int HEADER = 6;
 
   /** Records written and checked by every stage in this JVM, for tests to see the stage worked. */
-  static final AtomicLong RECORDS_OUT = new AtomicLong();
-  static final AtomicLong RECORDS_IN = new AtomicLong();
+  public static final AtomicLong RECORDS_OUT = new AtomicLong();
+  public static final AtomicLong RECORDS_IN = new AtomicLong();
 
-  private final ChannelHandler upstream;
-  private Channel downstream;
   private final AtomicBoolean writing = new AtomicBoolean();
 
   // Outbound: the write-turn holder's.
@@ -63,45 +54,13 @@ final class RecordStage implements ChannelHandler, Channel {
   private final ByteBuffer partial = ByteBuffer.allocate(HEADER + MAX_RECORD);
 
   RecordStage(ChannelHandler upstream) {
-    this.upstream = upstream;
+    super(upstream);
     held.flip();
   }
 
-  /** A transport factory that wraps every connection of NIO transport in a record stage. */
-  static TransportFactory transport() {
-    return config -> {
-      Transport nio = NioTransport.factory().create(config);
-      return new Transport() {
-        @Override
-        public Listener listen(InetSocketAddress local, int backlog, Acceptor acceptor) throws IOException {
-          return nio.listen(local, backlog, remote -> {
-            ChannelHandler h = acceptor.accept(remote);
-            return h == null ? null : new RecordStage(h);
-          });
-        }
-
-        @Override
-        public void connect(InetSocketAddress remote, InetSocketAddress localBind, Duration timeout,
-            ChannelHandler handler) {
-          nio.connect(remote, localBind, timeout, new RecordStage(handler));
-        }
-
-        @Override
-        public EventLoop nextEventLoop() {
-          return nio.nextEventLoop();
-        }
-
-        @Override
-        public boolean inEventLoop() {
-          return nio.inEventLoop();
-        }
-
-        @Override
-        public void close() {
-          nio.close();
-        }
-      };
-    };
+  /** The node {@code builder} builds (not started), with a record stage on every connection. */
+  public static PeerNode node(PeerNodeBuilder builder) {
+    return StagedNodes.build(builder, java.util.List.of(RecordStage::new));
   }
 
   // ---- towards the node: a Channel ----
@@ -167,28 +126,8 @@ final class RecordStage implements ChannelHandler, Channel {
     }
   }
 
-  @Override
-  public long write(ByteBuffer[] srcs) throws IOException {
-    long n = 0;
-    for (ByteBuffer b : srcs) {
-      int w = write(b);
-      n += w;
-      if (b.hasRemaining()) {
-        break;
-      }
-    }
-    return n;
-  }
 
-  @Override
-  public void requestWritable() {
-    downstream.requestWritable();
-  }
 
-  @Override
-  public void pauseReading(boolean paused) {
-    downstream.pauseReading(paused);
-  }
 
   @Override
   public void shutdownOutput() throws IOException {
@@ -201,49 +140,15 @@ final class RecordStage implements ChannelHandler, Channel {
     }
   }
 
-  @Override
-  public EventLoop eventLoop() {
-    return downstream.eventLoop();
-  }
 
-  @Override
-  public InetSocketAddress localAddress() {
-    return downstream.localAddress();
-  }
 
-  @Override
-  public InetSocketAddress remoteAddress() {
-    return downstream.remoteAddress();
-  }
 
-  @Override
-  public void close() {
-    downstream.close();
-  }
 
-  @Override
-  public void abort() {
-    downstream.abort();
-  }
 
-  @Override
-  public boolean isOpen() {
-    return downstream.isOpen();
-  }
 
   // ---- towards the transport: a ChannelHandler ----
 
-  @Override
-  public void onConnecting(Channel channel) {
-    this.downstream = channel;
-    upstream.onConnecting(this);
-  }
 
-  @Override
-  public void onOpen(Channel channel) {
-    this.downstream = channel;
-    upstream.onOpen(this);
-  }
 
   @Override
   public void onRead(ByteBuffer data) {
@@ -293,8 +198,4 @@ final class RecordStage implements ChannelHandler, Channel {
     upstream.onWritable();
   }
 
-  @Override
-  public void onClosed(IOException cause) {
-    upstream.onClosed(cause);
-  }
 }
