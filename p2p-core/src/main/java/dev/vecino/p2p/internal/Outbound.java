@@ -174,7 +174,7 @@ final class Outbound implements WriteTurn.Queue {
       if ((queued > 0 && queued + n > maxQueuedBytes) || ledger.hasParked()) {
         return Offered.FULL;
       }
-      encodeLocked(type, a, off, len, b);
+      encodeLocked(n, type, a, off, len, b);
       MESSAGES.setOpaque(this, messages + 1);
       if (waiter != null) {
         ledger.await(enqueued, waiter);
@@ -195,7 +195,7 @@ final class Outbound implements WriteTurn.Queue {
       if (closed) {
         return null;
       }
-      encodeLocked(type, body, 0, body.length, null);
+      encodeLocked(type, body);
       if (closeAfter) {
         closed = true;
       }
@@ -220,7 +220,7 @@ final class Outbound implements WriteTurn.Queue {
         ledger.owePong(encoder, body);
         return WriteTurn.Step.NONE;
       }
-      encodeLocked(FrameType.PONG, body, 0, body.length, null);
+      encodeLocked(FrameType.PONG, body);
       ledger.pongQueued(enqueued);
       return turn.on(WriteTurn.Event.PROMPT, false);
     }
@@ -240,13 +240,19 @@ final class Outbound implements WriteTurn.Queue {
       if (queued > 0) {
         return WriteTurn.Step.NONE;
       }
-      encodeLocked(FrameType.PING, body, 0, body.length, null);
+      encodeLocked(FrameType.PING, body);
       return turn.on(WriteTurn.Event.PROMPT, false);
     }
   }
 
-  private void encodeLocked(FrameType type, byte[] a, int off, int len, ByteBuffer b) throws CodecException {
-    int n = encoder.encodedLength(type, b != null ? b.remaining() : len);
+  /** Encodes a control frame into the queue (lock held). */
+  private void encodeLocked(FrameType type, byte[] body) throws CodecException {
+    encodeLocked(encoder.encodedLength(type, body.length), type, body, 0, body.length, null);
+  }
+
+  /** Encodes a frame of {@code n} encoded bytes into the queue (lock held). */
+  private void encodeLocked(int n, FrameType type, byte[] a, int off, int len, ByteBuffer b)
+      throws CodecException {
     ByteBuffer pending = buffers.pendingFor(n);
     int start = pending.position();
     try {
@@ -313,13 +319,18 @@ final class Outbound implements WriteTurn.Queue {
     }
     SendLedger.Parked p;
     while ((p = ledger.nextAdmissible(queued)) != null) {
-      int n = p.frame().remaining();
-      buffers.pendingFor(n).put(p.frame());
-      queue(n);
+      queueEncoded(p.frame());
       MESSAGES.setOpaque(this, messages + 1);
       ledger.admitted(p, enqueued);
-      turn.promptThrough(enqueued);
     }
+  }
+
+  /** Queues an already encoded frame (a parked send, an owed PONG) to leave now (lock held). */
+  private void queueEncoded(ByteBuffer frame) {
+    int n = frame.remaining();
+    buffers.pendingFor(n).put(frame);
+    queue(n);
+    turn.promptThrough(enqueued);
   }
 
   /** Takes the write turn for the I/O thread after admitting parked sends: true when the caller must flush now. */
@@ -361,16 +372,16 @@ final class Outbound implements WriteTurn.Queue {
     try {
       return writeTurn(channel, false);
     } catch (IOException e) {
-      synchronized (lock) {
-        return turn.on(WriteTurn.Event.BLOCKED, false);
-      }
+      throw new AssertionError("writeTurn rethrows a write error only for the I/O thread", e);
     }
   }
 
   /**
    * The turn holder writes, then releases the turn ({@link WriteTurn#on}) and hands on the
    * futures it completed (and, for a sender that held the turn across a {@link #close}, those
-   * it fails) once the lock is released. No allocation unless there are futures.
+   * it fails) once the lock is released. No allocation unless there are futures. A write error
+   * ends the I/O thread's turn and is rethrown (the connection closes); a sender's turn ends
+   * in {@code BLOCKED} instead, handing the I/O thread a flush that meets the same error.
    */
   private WriteTurn.Step writeTurn(Channel channel, boolean io) throws IOException {
     boolean blocked = false;
@@ -396,9 +407,14 @@ final class Outbound implements WriteTurn.Queue {
         failed = new ArrayList<>();
         ledger.drainWaiters(failed);
       }
-      // A failed write: the channel is lost and closes; nobody writes again.
-      step = error != null || bug != null ? turn.writerLost()
-          : turn.on(blocked ? WriteTurn.Event.BLOCKED : io ? WriteTurn.Event.IO_WROTE : WriteTurn.Event.SENDER_WROTE, false);
+      if (bug != null || (error != null && io)) {
+        // The channel is lost (it closes); nobody writes again.
+        step = turn.writerLost();
+      } else {
+        // A sender's write error is the I/O thread's to meet on its next write, and close with.
+        step = turn.on(blocked || error != null ? WriteTurn.Event.BLOCKED
+            : io ? WriteTurn.Event.IO_WROTE : WriteTurn.Event.SENDER_WROTE, false);
+      }
     }
     if (done != null) {
       completions.written(done);
@@ -406,7 +422,7 @@ final class Outbound implements WriteTurn.Queue {
     if (failed != null) {
       completions.failed(failed);
     }
-    if (error != null) {
+    if (error != null && io) {
       throw error;
     }
     if (bug != null) {
@@ -487,11 +503,8 @@ final class Outbound implements WriteTurn.Queue {
       if (!closed) {
         ByteBuffer pong = ledger.takeOwedPong(written);
         if (pong != null) {
-          int len = pong.remaining();
-          buffers.pendingFor(len).put(pong);
-          queue(len);
+          queueEncoded(pong);
           ledger.pongQueued(enqueued);
-          turn.promptThrough(enqueued);
         }
         admitLocked();
       }

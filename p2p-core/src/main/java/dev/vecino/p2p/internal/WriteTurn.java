@@ -163,7 +163,7 @@ final class WriteTurn {
               : to(State.SCHEDULED, Step.SCHEDULE_FLUSH);
         }
         // A plain send outpacing a flush the I/O thread has not run yet writes the batch itself.
-        return takeBatch(mayInline, batch);
+        return takeBatch(mayInline);
       }
       case CORKED -> {
         if (state == State.IDLE) {
@@ -172,7 +172,7 @@ final class WriteTurn {
           }
           return setCorkTimer();
         }
-        return takeBatch(mayInline, batch);
+        return takeBatch(mayInline);
       }
       case FLUSH_REQUEST -> {
         promptEnd = queue.enqueuedTotal();
@@ -208,9 +208,9 @@ final class WriteTurn {
     }
   }
 
-  /** A sender that finds {@code bytes} queued while nobody writes yet takes the turn (lock held). */
-  private Step takeBatch(boolean mayInline, int bytes) {
-    if (state == State.SCHEDULED && mayInline && queue.batchQueued(bytes)) {
+  /** A sender that finds a whole batch queued while nobody writes yet takes the turn (lock held). */
+  private Step takeBatch(boolean mayInline) {
+    if (state == State.SCHEDULED && mayInline && queue.batchQueued(batch)) {
       return to(State.SENDER_WRITING_SCHEDULED, Step.WRITE_INLINE);
     }
     return Step.NONE;
@@ -224,7 +224,7 @@ final class WriteTurn {
     boolean taskQueued = state == State.SENDER_WRITING_SCHEDULED;
     boolean left = queue.hasLeftover();
     boolean closed = queue.isClosed();
-    if ((left && (promptEnd > queue.writtenTotal() || closed)) || (!io && closed)) {
+    if ((left && mustLeaveNow()) || (!io && closed)) {
       // Bytes that must leave now (or anything, once closed: the BYE). A closed queue's
       // half-close is the I/O thread's: its flush may have run (and left) while a sender wrote.
       return to(State.SCHEDULED, taskQueued ? Step.NONE : Step.SCHEDULE_FLUSH);
