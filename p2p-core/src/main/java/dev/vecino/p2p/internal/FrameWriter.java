@@ -133,10 +133,6 @@ final class FrameWriter implements Outbound.Completions {
   /** Writes on the sender's thread, which holds the write turn; hands the rest on. */
   private void writeInline(Outbound o) {
     WriteTurn.Step then = o.writeInline(channel);
-    PeerHandle handle = connection.handle();
-    if (o.takeBecameWritable() && handle != null) {
-      node.events.writabilityChanged(handle, true);
-    }
     // The turn was released: SCHEDULE_FLUSH, SET_CORK_TIMER or NONE, never WRITE_INLINE again.
     run(o, then);
   }
@@ -150,6 +146,14 @@ final class FrameWriter implements Outbound.Completions {
   public void failed(List<CompletableFuture<Void>> futures) {
     for (CompletableFuture<Void> f : futures) {
       node.failSend(f, connection);
+    }
+  }
+
+  @Override
+  public void becameWritable() {
+    PeerHandle handle = connection.handle();
+    if (handle != null) {
+      node.events.writabilityChanged(handle, true);
     }
   }
 
@@ -280,12 +284,8 @@ final class FrameWriter implements Outbound.Completions {
       connection.writeFailed(e);
       return;
     }
-    PeerHandle handle = connection.handle();
-    if (outbound.takeBecameWritable() && handle != null) {
-      node.events.writabilityChanged(handle, true);
-    }
     if (next == WriteTurn.Step.NONE) {
-      if (shutdownAfterFlush && !outputShut && outbound.isEmpty()) {
+      if (shutdownAfterFlush && !outputShut && outbound.queuedBytes() == 0) {
         shutdownOutput();
       }
     } else {

@@ -114,6 +114,9 @@ final class Outbound implements WriteTurn.Queue {
 
     /** These frames will never be written: the queue was closed. */
     void failed(List<CompletableFuture<Void>> futures);
+
+    /** The queue fell under its low watermark: senders may queue again. */
+    void becameWritable();
   }
 
   /** The write turn; guarded by lock. */
@@ -397,7 +400,9 @@ final class Outbound implements WriteTurn.Queue {
     WriteTurn.Step step;
     List<CompletableFuture<Void>> done = null;
     List<CompletableFuture<Void>> failed = null;
+    boolean writable;
     synchronized (lock) {
+      writable = ledger.takeBecameWritable();
       if (!turnDone.isEmpty()) {
         done = new ArrayList<>(turnDone);
         turnDone.clear();
@@ -421,6 +426,9 @@ final class Outbound implements WriteTurn.Queue {
     }
     if (failed != null) {
       completions.failed(failed);
+    }
+    if (writable) {
+      completions.becameWritable();
     }
     if (error != null && io) {
       throw error;
@@ -584,21 +592,9 @@ final class Outbound implements WriteTurn.Queue {
     }
   }
 
-  /** Returns and clears the "fell under the low watermark" transition. I/O thread or turn holder. */
-  boolean takeBecameWritable() {
-    synchronized (lock) {
-      return ledger.takeBecameWritable();
-    }
-  }
-
   /** Whether the queue is above its high watermark and not yet back under the low one. Any thread. */
   boolean isUnwritable() {
     return ledger.isUnwritable();
-  }
-
-  /** Whether nothing is left to write. Any thread. */
-  boolean isEmpty() {
-    return (long) QUEUED.getOpaque(this) == 0;
   }
 
   long queuedBytes() {
