@@ -81,7 +81,7 @@ class WritePathStressTest {
   void everyWriteGoesThroughAStatefulTransformStageInOrder() throws Exception {
     long before = RecordStage.RECORDS_IN.get();
     stress(true, Long.getLong("vecino.stress.millis", 10_000) / 3);
-    org.junit.jupiter.api.Assertions.assertTrue(RecordStage.RECORDS_IN.get() > before, "records went through the stage");
+    assertTrue(RecordStage.RECORDS_IN.get() > before, "records went through the stage");
   }
 
   private void stress(boolean staged, long millis) throws Exception {
