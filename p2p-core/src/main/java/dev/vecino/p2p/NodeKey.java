@@ -202,6 +202,26 @@ public final class NodeKey {
     return keys;
   }
 
+  /**
+   * Saves this key to {@code file}, owner-only, unless the file holds it already.
+   *
+   * @throws ConfigurationException if the file holds another key (a key file is never
+   *     replaced), or others may access it
+   * @throws UncheckedIOException if the file cannot be read or written
+   */
+  void saveTo(Path file) {
+    boolean created;
+    try {
+      created = OwnerOnlyFiles.createNew(file, encode(), WHAT);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + WHAT + " " + file, e);
+    }
+    if (!created && !load(file).equals(this)) {
+      throw new ConfigurationException(WHAT + " " + file + " holds another key (id " + load(file).id()
+          + "); Vecino never replaces a key file: move it away first");
+    }
+  }
+
   /** The key file's text. */
   private String encode() {
     return "# Vecino node key (ECDSA P-256). Whoever has this file is this node: keep it owner-only.\n"
