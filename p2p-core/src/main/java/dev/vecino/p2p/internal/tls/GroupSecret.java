@@ -116,7 +116,7 @@ public final class GroupSecret {
   /**
    * Derives a secret from a passphrase with PBKDF2-HMAC-SHA256, the UTF-8 of {@code
    * "vecino/1 group secret: " + group} as salt, {@value #PBKDF2_ITERATIONS} iterations and 32
-   * bytes of output; takes about half a second. Logs a warning that a generated secret file is
+   * bytes of output; takes about a second of one core. Logs a warning that a generated secret file is
    * safer.
    *
    * @param passphrase the passphrase (not kept; the caller may clear it)
