@@ -1,7 +1,11 @@
 package dev.vecino.p2p;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * A node's 128-bit identity, stable for as long as the node keeps it.
@@ -10,6 +14,10 @@ import java.util.Locale;
  * node that finds its own id on the other end of a connection knows it connected to itself.
  * The text form is 32 lowercase hex digits; {@link #shortId()} gives the first eight, for
  * display.
+ *
+ * <p>A node with a {@link NodeKey} has the id {@link #of(PublicKey)} derives from its public key,
+ * so no other node can claim it; any other id ({@link #random()}, {@link #parse(String)}) is for
+ * plaintext nodes only.
  *
  * @param high the most significant 64 bits
  * @param low the least significant 64 bits
@@ -25,6 +33,46 @@ public record PeerId(long high, long low) implements Comparable<PeerId> {
    */
   public static PeerId random() {
     return new PeerId(RANDOM.nextLong(), RANDOM.nextLong());
+  }
+
+  /**
+   * Returns the id derived from a public key: the first 16 bytes of SHA-256 over the key's
+   * SubjectPublicKeyInfo DER ({@link PublicKey#getEncoded()}), read big-endian. Every node
+   * computes a peer's id this way from the key in its TLS certificate, so the id cannot be
+   * claimed without the private key.
+   *
+   * @param key a public key whose encoding is SubjectPublicKeyInfo (format {@code "X.509"})
+   * @return the id of that key
+   * @throws IllegalArgumentException if the key has no SubjectPublicKeyInfo encoding
+   */
+  public static PeerId of(PublicKey key) {
+    return ofDigest(spkiSha256(key));
+  }
+
+  /** The SHA-256 of the key's SubjectPublicKeyInfo DER; the fingerprint shows all of it. */
+  static byte[] spkiSha256(PublicKey key) {
+    Objects.requireNonNull(key, "key");
+    byte[] spki = key.getEncoded();
+    if (spki == null || !"X.509".equals(key.getFormat())) {
+      throw new IllegalArgumentException("public key has no SubjectPublicKeyInfo encoding: " + key.getAlgorithm()
+          + " in format " + key.getFormat());
+    }
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(spki);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  /** The id in the first 16 bytes of a SHA-256 digest. */
+  static PeerId ofDigest(byte[] sha256) {
+    long high = 0;
+    long low = 0;
+    for (int i = 0; i < 8; i++) {
+      high = high << 8 | (sha256[i] & 0xff);
+      low = low << 8 | (sha256[i + 8] & 0xff);
+    }
+    return new PeerId(high, low);
   }
 
   /**

@@ -86,6 +86,7 @@ public final class PeerNodeBuilder {
   public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
 
   private PeerId id;
+  private NodeKey key; // the identity's, whose id is id; null for an id of one's choosing
   private String name;
   private String group = PeerNode.DEFAULT_GROUP;
   private InetAddress bindAddress;
@@ -127,6 +128,7 @@ public final class PeerNodeBuilder {
    */
   private PeerNodeBuilder(PeerNodeBuilder from) {
     id = from.id;
+    key = from.key;
     name = from.name;
     group = from.group;
     bindAddress = from.bindAddress;
@@ -161,7 +163,7 @@ public final class PeerNodeBuilder {
   }
 
   /**
-   * Sets the node's id and name together (e.g. from {@link Identity#loadOrCreate}).
+   * Sets the node's id, name and key together (e.g. from {@link Identity#loadOrCreate}).
    *
    * @param identity the identity
    * @return this builder
@@ -170,17 +172,23 @@ public final class PeerNodeBuilder {
     Objects.requireNonNull(identity, "identity");
     this.id = identity.id();
     this.name = identity.name();
+    this.key = identity.key().orElse(null);
     return this;
   }
 
   /**
-   * Sets the node's id. Default: random.
+   * Sets the node's id. Default: random. An id other than the key's of an {@link
+   * #identity(Identity)} set before drops that key (an id of one's choosing is for plaintext
+   * nodes only).
    *
    * @param id the id
    * @return this builder
    */
   public PeerNodeBuilder id(PeerId id) {
     this.id = Objects.requireNonNull(id, "id");
+    if (key != null && !key.id().equals(id)) {
+      key = null; // an id of one's choosing has no key: plaintext only
+    }
     return this;
   }
 
@@ -617,7 +625,7 @@ public final class PeerNodeBuilder {
   public PeerNode build() {
     PeerId nodeId = id != null ? id : PeerId.random();
     String nodeName = name != null ? name : "node-" + nodeId.shortId();
-    Identity identity = new Identity(nodeId, nodeName);
+    Identity identity = key != null ? Identity.of(key, nodeName) : new Identity(nodeId, nodeName);
     NodeConfig config = config(identity);
     // The node's own options, its identity as chosen: what toBuilder() starts from.
     PeerNodeBuilder template = new PeerNodeBuilder(this).identity(identity);

@@ -60,13 +60,16 @@ final class ArchitectureRules {
    * internal class: it names one, {@code NodeConfig}, whose {@code newNode} is the door. The
    * sealed {@code PeerNode} and {@code Peer} name their one implementation each. {@code
    * Identity} validates names by the rules the HELLO decoder applies, which live once, in
-   * {@code internal.Names}.
+   * {@code internal.Names}. {@code NodeKey} keeps its key file by the owner-only rules the group
+   * secret file shares, and checks the curve the trust manager checks, both in {@code
+   * internal.tls}.
    */
   static final Map<String, Set<String>> DOORS = Map.of(
       ROOT + ".PeerNodeBuilder", Set.of(ROOT + ".internal.NodeConfig"),
       ROOT + ".PeerNode", Set.of(ROOT + ".internal.Node"),
       ROOT + ".Peer", Set.of(ROOT + ".internal.PeerHandle"),
-      ROOT + ".Identity", Set.of(ROOT + ".internal.Names"));
+      ROOT + ".Identity", Set.of(ROOT + ".internal.Names"),
+      ROOT + ".NodeKey", Set.of(ROOT + ".internal.tls.OwnerOnlyFiles", ROOT + ".internal.tls.P256"));
 
   /**
    * The upward edges of the cycles that one exception root and SPIs configured through the
