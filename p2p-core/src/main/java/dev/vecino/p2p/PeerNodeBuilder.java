@@ -4,6 +4,7 @@ import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.discovery.Backoff;
 import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.internal.NodeConfig;
+import dev.vecino.p2p.internal.tls.NodeTls;
 import dev.vecino.p2p.transport.NioTransport;
 import dev.vecino.p2p.transport.TransportFactory;
 import java.net.InetAddress;
@@ -118,6 +119,7 @@ public final class PeerNodeBuilder {
   private int maxPendingHandshakes = 256;
   private int maxPendingHandshakesPerAddress = 32;
   private final List<PeerListener> listeners = new ArrayList<>();
+  private boolean plaintext;
 
   PeerNodeBuilder() {}
 
@@ -160,6 +162,7 @@ public final class PeerNodeBuilder {
     maxPendingHandshakes = from.maxPendingHandshakes;
     maxPendingHandshakesPerAddress = from.maxPendingHandshakesPerAddress;
     listeners.addAll(from.listeners);
+    plaintext = from.plaintext;
   }
 
   /**
@@ -615,6 +618,36 @@ public final class PeerNodeBuilder {
   }
 
   /**
+   * Sets the node's key pair, from which a secure node's id is derived ({@link PeerId#of}).
+   * Default: a new key for every node built, so its id changes on every start; keep one with
+   * {@link NodeKey#loadOrCreate} (or an {@link Identity} that carries it). A {@link
+   * #plaintext(boolean) plaintext} node takes its id from the key and uses nothing else of it.
+   *
+   * @param key the key
+   * @return this builder
+   */
+  public PeerNodeBuilder key(NodeKey key) {
+    this.key = Objects.requireNonNull(key, "key");
+    return this;
+  }
+
+  /**
+   * Builds a plaintext node: no TLS, protocol version 1, as every node spoke before 0.5. It
+   * talks to plaintext and older nodes, and refuses secure ones at once (each side says why);
+   * its id may be any ({@link #id}), so a peer's id proves nothing. Default: false, so a node
+   * with the framed codec is secure: TLS 1.3 with its key, and an id derived from that key.
+   * Nodes with the line or classic codec are always plaintext (netcat and the original program
+   * speak no TLS).
+   *
+   * @param plaintext whether the node speaks without TLS
+   * @return this builder
+   */
+  public PeerNodeBuilder plaintext(boolean plaintext) {
+    this.plaintext = plaintext;
+    return this;
+  }
+
+  /**
    * Validates the options and creates the node (not yet started). The node keeps a copy of
    * the options for {@link PeerNode#toBuilder()}: changing this builder afterwards does not
    * affect it.
@@ -623,17 +656,27 @@ public final class PeerNodeBuilder {
    * @throws IllegalArgumentException naming the first invalid option
    */
   public PeerNode build() {
-    PeerId nodeId = id != null ? id : PeerId.random();
+    boolean secure = codec.handshake() && !plaintext;
+    NodeKey nodeKey = null;
+    if (secure) {
+      nodeKey = key != null ? key : NodeKey.generate();
+      if (id != null && !id.equals(nodeKey.id())) {
+        throw new ConfigurationException("a secure node's id is derived from its key (" + nodeKey.id().shortId()
+            + "), not chosen (" + id.shortId() + "): set the key (key(NodeKey)), or build a plaintext node"
+            + " (plaintext(true)) to choose an id");
+      }
+    }
+    PeerId nodeId = nodeKey != null ? nodeKey.id() : id != null ? id : PeerId.random();
     String nodeName = name != null ? name : "node-" + nodeId.shortId();
-    Identity identity = key != null ? Identity.of(key, nodeName) : new Identity(nodeId, nodeName);
-    NodeConfig config = config(identity);
+    Identity identity = nodeKey != null ? Identity.of(nodeKey, nodeName) : new Identity(nodeId, nodeName);
+    NodeConfig config = config(identity, nodeKey);
     // The node's own options, its identity as chosen: what toBuilder() starts from.
     PeerNodeBuilder template = new PeerNodeBuilder(this).identity(identity);
     return config.newNode(() -> new PeerNodeBuilder(template));
   }
 
   /** Validates every option but the identity, then makes the node's configuration. */
-  private NodeConfig config(Identity identity) {
+  private NodeConfig config(Identity identity, NodeKey nodeKey) {
     Identity.checkName(group, "group");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535: " + port);
@@ -697,7 +740,7 @@ public final class PeerNodeBuilder {
         connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes, maxUndeliveredBytes, low, high,
         sendTimeout, heartbeatInterval, idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes,
         maxPendingHandshakesPerAddress, maxConnectionsPerAddress, reconnect,
-        List.copyOf(listeners));
+        List.copyOf(listeners), nodeKey != null ? NodeTls.create(nodeKey.keyPair()) : null);
   }
 
   private static InetAddress anyIpv4() {

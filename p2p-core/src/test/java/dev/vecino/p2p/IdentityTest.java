@@ -94,7 +94,7 @@ class IdentityTest {
     assertEquals(Identity.of(key, "ana"), Identity.of(key, "ana"));
     assertNotEquals(Identity.of(key, "ana"), new Identity(key.id(), "ana"));
     assertTrue(Identity.of(key, "ana").toString().contains(key.fingerprint()));
-    try (PeerNode chosen = PeerNode.builder().identity(Identity.of(key, "ana")).id(id).build();
+    try (PeerNode chosen = PeerNode.builder().identity(Identity.of(key, "ana")).id(id).plaintext(true).build();
         PeerNode keyed = PeerNode.builder().identity(Identity.of(key, "ana")).build()) {
       assertTrue(chosen.identity().key().isEmpty(), "an id of one's choosing drops the key");
       assertEquals(Identity.of(key, "ana"), keyed.identity());

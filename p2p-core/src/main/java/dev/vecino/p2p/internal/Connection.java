@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * held newcomer is accepted or refused on its own. The registry makes a connection take sends
  * ({@link #establish}, on this I/O thread) before any sender can reach it through a handle.
  */
-final class Connection implements ChannelHandler {
+final class Connection implements ChannelHandler, TlsStage.Listener {
 
   final Node node;
   /** Where this connection reports: tracking, handshake outcomes, close. */
@@ -81,6 +81,8 @@ final class Connection implements ChannelHandler {
   volatile long establishedNanos;
   /** The check of this (established) connection a newcomer with its peer's id started, or null. I/O thread. */
   IdCheck check;
+  /** The TLS stage of a secure connection, set before it opens; null for plaintext. */
+  private TlsStage tls;
   /** No byte read yet: the session sees the first read before it is decoded. I/O thread. */
   private boolean firstRead = true;
   /** Whether reading is paused (inbound back pressure, or a hold). I/O thread. */
@@ -111,6 +113,16 @@ final class Connection implements ChannelHandler {
   }
 
   // ---- accessors (any thread) ----
+
+  /** The TLS stage of a secure connection; null for a plaintext one. */
+  TlsStage tls() {
+    return tls;
+  }
+
+  /** Puts this connection behind {@code stage}; before the channel opens. */
+  void secureWith(TlsStage stage) {
+    this.tls = stage;
+  }
 
   PeerState publicState() {
     return state;
@@ -434,6 +446,43 @@ final class Connection implements ChannelHandler {
       task.run();
     } else {
       loop.execute(task);
+    }
+  }
+
+  // ---- the TLS tunnel (I/O thread) ----
+
+  @Override
+  public void secured(java.security.cert.X509Certificate peer) {
+    session.secured();
+  }
+
+  @Override
+  public byte[] preHelloFrame() {
+    if (isClosingOrClosed() || encoder == null) {
+      return null;
+    }
+    byte[] body = Tls.preHelloBody();
+    try {
+      ByteBuffer frame = ByteBuffer.allocate(encoder.encodedLength(FrameType.HELLO, body.length));
+      encoder.encode(FrameType.HELLO, body, 0, body.length, frame);
+      return java.util.Arrays.copyOf(frame.array(), frame.position());
+    } catch (dev.vecino.p2p.codec.CodecException e) {
+      throw new IllegalStateException("the codec cannot encode a HELLO", e);
+    }
+  }
+
+  @Override
+  public void tlsFailed(String reason) {
+    DisconnectReason r = DisconnectReason.of(Kind.PROTOCOL_ERROR, reason);
+    if (state == PeerState.HANDSHAKING) {
+      handshakeFailed(r, false);
+    } else {
+      node.logBudget.log(LogBudget.Topic.PROTOCOL_VIOLATION, "{}: TLS with {} failed: {}", node.logName(),
+          Node.format(remote), reason);
+      if (closeReason == null) {
+        closeReason = r;
+      }
+      channel.close();
     }
   }
 

@@ -128,7 +128,15 @@ final class Connections implements ConnectionOwner {
    * node's byte stages around it (see {@link ByteStage}). Any thread.
    */
   ChannelHandler handlerFor(Connection c) {
-    return ByteStage.wrap(config.byteStages(), c);
+    ChannelHandler h = ByteStage.wrap(config.byteStages(), c);
+    Tls tls = node.tls();
+    if (tls == null) {
+      return h;
+    }
+    // TLS next to the transport: every other stage sees plaintext.
+    TlsStage stage = tls.stage(h, c);
+    c.secureWith(stage);
+    return stage;
   }
 
   /** Connects without registering a reconnect intent. Any thread. */

@@ -58,8 +58,16 @@ final class HelloSession extends SessionStage {
     connection.enter(PeerState.HANDSHAKING);
     waitNanos = connection.observer().recognitionWaitNanos(node.config().handshakeTimeout().toNanos());
     timer = loop.schedule(this::timedOut, waitNanos, TimeUnit.NANOSECONDS);
-    if (connection.direction == Direction.INBOUND) {
+    if (connection.direction == Direction.INBOUND && connection.tls() == null) {
       // The acceptor speaks first, so a scanner can verify us without sending a byte.
+      connection.sendControl(FrameType.HELLO, node.localHello(), false);
+    }
+  }
+
+  /** The TLS tunnel is up: the acceptor speaks first inside it too. */
+  @Override
+  void secured() {
+    if (connection.direction == Direction.INBOUND && connection.publicState() == PeerState.HANDSHAKING) {
       connection.sendControl(FrameType.HELLO, node.localHello(), false);
     }
   }
@@ -98,7 +106,14 @@ final class HelloSession extends SessionStage {
     if (type != FrameType.HELLO || !Hello.hasMagic(buf, offset, length)) {
       throw new CodecException("expected HELLO, got " + type);
     }
-    checkHello(Hello.decode(buf, offset, length));
+    Hello hello = Hello.decode(buf, offset, length);
+    TlsStage tls = connection.tls();
+    if (tls != null && tls.awaitsStart() && Tls.requiresTls(hello) && node.localHelloRecord().negotiate(hello) >= 0) {
+      // The acceptor's pre-HELLO (docs/PROTOCOL.md 1.8): the real HELLO comes inside the tunnel.
+      tls.startClient();
+      return;
+    }
+    checkHello(hello);
   }
 
   private void byeInHandshake(ByteBuffer buf, int offset, int length) {
@@ -123,7 +138,7 @@ final class HelloSession extends SessionStage {
   private void checkHello(Hello hello) {
     DisconnectReason refusal = refusal(hello);
     ScanStatus verdict = refusal == null ? ScanStatus.PEER : switch (refusal.kind()) {
-      case VERSION_UNSUPPORTED -> ScanStatus.INCOMPATIBLE;
+      case VERSION_UNSUPPORTED, PROTOCOL_ERROR -> ScanStatus.INCOMPATIBLE;
       case SELF_CONNECTION -> ScanStatus.SELF;
       default -> ScanStatus.OTHER_GROUP;
     };
@@ -139,11 +154,20 @@ final class HelloSession extends SessionStage {
 
   /** Why this node refuses {@code hello} whoever it is (version, self, group), or null. */
   private DisconnectReason refusal(Hello hello) {
-    if (node.localHelloRecord().negotiate(hello) < 0) {
-      return DisconnectReason.of(Kind.VERSION_UNSUPPORTED, "protocol version " + hello.minVersion() + ".."
-          + hello.maxVersion() + " unsupported; this node speaks " + Hello.MIN_VERSION + ".." + Hello.VERSION);
-    }
+    Hello local = node.localHelloRecord();
     String at = Node.format(connection.remoteAddress());
+    TlsStage tls = connection.tls();
+    if (local.negotiate(hello) < 0 || (tls != null && !tls.isSecured())) {
+      return DisconnectReason.of(Kind.VERSION_UNSUPPORTED, "protocol version " + hello.minVersion() + ".."
+          + hello.maxVersion() + " unsupported; this node speaks " + local.minVersion() + ".." + local.maxVersion()
+          + (tls != null ? " (" + at + " is a plaintext or older Vecino node; this node requires TLS)"
+              : Tls.requiresTls(hello) ? " (" + at + " is a secure Vecino node; this node is plaintext)" : ""));
+    }
+    if (tls != null && !hello.id().equals(Tls.idOf(tls.peerCertificate()))) {
+      // The HELLO inside the tunnel must carry the id the peer's key proves: no one claims another's id.
+      return DisconnectReason.of(Kind.PROTOCOL_ERROR, "HELLO id " + hello.id().shortId() + " from " + at
+          + " does not match the key of its TLS certificate (id " + Tls.idOf(tls.peerCertificate()).shortId() + ")");
+    }
     if (hello.id().equals(node.identity().id())) {
       return DisconnectReason.of(Kind.SELF_CONNECTION, at + " is this node");
     }

@@ -75,6 +75,8 @@ public final class Node implements PeerNode {
   private final Connections connections;
   private final Scanning scanning;
   private final Sending sending;
+  /** A secure node's TLS parts, from {@link #start()}; null for a plaintext node. */
+  private volatile Tls tls;
   private Hello localHelloRecord;
   private byte[] localHello;
 
@@ -117,6 +119,11 @@ public final class Node implements PeerNode {
     return localHelloRecord;
   }
 
+  /** A secure node's TLS parts; null for a plaintext node, and before {@link #start()}. */
+  Tls tls() {
+    return tls;
+  }
+
   /** The transport; null before {@link #start()}. */
   Transport transport() {
     return transport;
@@ -141,6 +148,9 @@ public final class Node implements PeerNode {
   void startParts() {
     String suffix = identity.id().shortId();
     events.start(suffix);
+    if (config.tls() != null) {
+      tls = new Tls(config.tls(), suffix);
+    }
     Transport t = config.transport().create(new TransportConfig(suffix, config.ioThreads(), config.busyPoll(),
         (loop, cause) -> fail("I/O thread " + loop + " died", cause)));
     transport = Objects.requireNonNull(t, "the transport factory returned null");
@@ -153,7 +163,9 @@ public final class Node implements PeerNode {
         throw new ConfigurationException("cannot listen on " + format(config.bindAddress()) + ": " + e.getMessage(), e);
       }
     }
-    localHelloRecord = new Hello(Hello.MIN_VERSION, Hello.VERSION, identity.id(), listenPort,
+    // A secure node speaks the TLS version only; a plaintext one the version before it.
+    int version = tls != null ? Tls.VERSION : Hello.VERSION;
+    localHelloRecord = new Hello(version, version, identity.id(), listenPort,
         identity.name(), config.group(), List.of());
     localHello = localHelloRecord.encode();
   }
@@ -163,6 +175,10 @@ public final class Node implements PeerNode {
     Transport t = transport;
     if (t != null) {
       guarded("closing the transport", t::close);
+    }
+    Tls secure = tls;
+    if (secure != null) {
+      guarded("stopping the TLS executor", secure::close);
     }
     guarded("stopping the callback thread", events::shutdown);
   }
@@ -182,6 +198,10 @@ public final class Node implements PeerNode {
     Transport t = transport;
     if (t != null) {
       guarded("closing the transport", t::close);
+    }
+    Tls secure = tls;
+    if (secure != null) {
+      guarded("stopping the TLS executor", secure::close);
     }
     if (failed) {
       guarded("disconnecting the peers left", () -> registry.disconnectAll(reason));

@@ -6,6 +6,7 @@ import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.PeerNodeBuilder;
 import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.discovery.Discovery;
+import dev.vecino.p2p.internal.tls.NodeTls;
 import dev.vecino.p2p.transport.TransportFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
 
 /**
  * A validated node configuration, built by {@code PeerNodeBuilder}. Nullable: discovery,
- * callbackExecutor.
+ * callbackExecutor, tls (a plaintext node).
  *
  * <p>This record is the one door through which the public API creates the implementation: the
  * builder makes it and calls {@link #newNode}. Without reflection or a service loader, which the
@@ -59,6 +60,7 @@ public record NodeConfig(
     int maxConnectionsPerAddress,
     dev.vecino.p2p.discovery.Backoff reconnect,
     List<PeerListener> listeners,
+    NodeTls tls,
     List<ByteStage.Factory> byteStages) {
 
   /** Copies the stage list. */
@@ -66,19 +68,20 @@ public record NodeConfig(
     byteStages = List.copyOf(byteStages);
   }
 
-  /** A configuration without byte stages: what {@code PeerNodeBuilder} builds. */
+  /** A configuration without byte stages: what {@code PeerNodeBuilder} builds ({@code tls} null: plaintext). */
   public NodeConfig(Identity identity, String group, InetSocketAddress bindAddress, boolean listen, int backlog,
       int ioThreads, Duration busyPoll, TransportFactory transport, Codec codec, Discovery discovery,
       Executor callbackExecutor, boolean directCallbacks, Duration connectTimeout, Duration handshakeTimeout,
       Duration closeTimeout, int maxFrameSize, int maxQueuedBytes, int maxUndeliveredBytes, int lowWatermark,
       int highWatermark, Duration sendTimeout, Duration heartbeatInterval, Duration idleTimeout,
       Duration writeStallTimeout, int maxConnections, int maxPendingHandshakes, int maxPendingHandshakesPerAddress,
-      int maxConnectionsPerAddress, dev.vecino.p2p.discovery.Backoff reconnect, List<PeerListener> listeners) {
+      int maxConnectionsPerAddress, dev.vecino.p2p.discovery.Backoff reconnect, List<PeerListener> listeners,
+      NodeTls tls) {
     this(identity, group, bindAddress, listen, backlog, ioThreads, busyPoll, transport, codec, discovery,
         callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, List.of());
+        maxConnectionsPerAddress, reconnect, listeners, tls, List.of());
   }
 
   /** This configuration with {@code stages} applied to every connection, in order from the transport. */
@@ -87,7 +90,7 @@ public record NodeConfig(
         discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, stages);
+        maxConnectionsPerAddress, reconnect, listeners, tls, stages);
   }
 
   /**

@@ -1,0 +1,106 @@
+package dev.vecino.p2p.internal;
+
+import dev.vecino.p2p.Direction;
+import dev.vecino.p2p.PeerId;
+import dev.vecino.p2p.internal.tls.NodeTls;
+import dev.vecino.p2p.transport.ChannelHandler;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLEngine;
+
+/**
+ * A secure node's TLS parts (docs/PROTOCOL.md 1.8): its key and TLS context ({@link NodeTls}), the bounded
+ * executor that runs the engines' delegated tasks, and the pre-HELLO an acceptor sends in
+ * clear. It makes one {@link TlsStage} per connection.
+ *
+ * <p><b>Protocol versions:</b> a secure node speaks version {@value #VERSION} only (TLS
+ * required); a plaintext node speaks version 1, as every node did before. The version ranges
+ * never overlap, so each side refuses the other at once with the ordinary "unsupported
+ * version" reason, plus a hint saying which side wants TLS.
+ *
+ * <p><b>Thread safety:</b> immutable but for the executor, which is thread-safe; {@link #close}
+ * once, when the node stops.
+ */
+final class Tls implements AutoCloseable {
+
+  /** The protocol version of the TLS tunnel: pre-HELLO in clear, TLS 1.3, then the HELLO inside. */
+  static final int VERSION = 2;
+  /** The HELLO extension that carries the security flags (docs/PROTOCOL.md 1.2). */
+  static final int SECURITY_EXTENSION = 0x0001;
+  /** Security flag: this node requires TLS. */
+  static final int TLS_REQUIRED = 0x01;
+  /** The name and group of a pre-HELLO: fixed, so it says nothing of who sent it. */
+  static final String PRE_HELLO_NAME = "tls-required";
+  /** Handshake steps waiting for the executor before new handshakes are refused. */
+  static final int MAX_QUEUED_TASKS = 256;
+
+  private static final Hello PRE_HELLO = new Hello(VERSION, VERSION, new PeerId(0, 0), 0, PRE_HELLO_NAME,
+      PRE_HELLO_NAME, List.of(new Hello.Extension(SECURITY_EXTENSION, new byte[] {TLS_REQUIRED})));
+  private static final byte[] PRE_HELLO_BODY = PRE_HELLO.encode();
+
+  private final NodeTls keys;
+  private final ThreadPoolExecutor tasks;
+
+  /**
+   * @param keys the node's key, certificate and TLS 1.3 context
+   * @param suffix ends the executor's thread names, as the node's other threads' names end
+   */
+  Tls(NodeTls keys, String suffix) {
+    this.keys = keys;
+    AtomicInteger n = new AtomicInteger();
+    // Key exchange and signatures take ~1 ms each: two threads keep the I/O threads free and
+    // bound what a flood of handshakes can take.
+    this.tasks = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_QUEUED_TASKS), r -> {
+      Thread t = new Thread(r, "vecino-tls-" + n.incrementAndGet() + "-" + suffix);
+      t.setDaemon(true);
+      return t;
+    }, new ThreadPoolExecutor.AbortPolicy());
+    this.tasks.allowCoreThreadTimeOut(true);
+  }
+
+  /** The pre-HELLO as a HELLO record (versions {@value #VERSION}, the TLS flag, nothing identifying). */
+  static Hello preHello() {
+    return PRE_HELLO;
+  }
+
+  /** The pre-HELLO's body, to be framed by the connection's codec. */
+  static byte[] preHelloBody() {
+    return PRE_HELLO_BODY.clone();
+  }
+
+  /** Whether {@code hello} is a pre-HELLO: it asks for TLS. */
+  static boolean requiresTls(Hello hello) {
+    for (Hello.Extension e : hello.extensions()) {
+      if (e.type() == SECURITY_EXTENSION && e.value().length > 0 && (e.value()[0] & TLS_REQUIRED) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The id a peer's certificate proves: derived from its public key. */
+  static PeerId idOf(X509Certificate peer) {
+    return PeerId.of(peer.getPublicKey());
+  }
+
+  /** A connection's TLS stage, in front of {@code upstream}; {@code connection} hears how the tunnel goes. */
+  TlsStage stage(ChannelHandler upstream, Connection connection) {
+    boolean client = connection.direction == Direction.OUTBOUND;
+    SSLEngine engine = client ? keys.clientEngine() : keys.serverEngine();
+    return new TlsStage(upstream, engine, connection, tasks);
+  }
+
+  /** This node's certificate. */
+  X509Certificate certificate() {
+    return keys.certificate();
+  }
+
+  @Override
+  public void close() {
+    tasks.shutdownNow();
+  }
+}
