@@ -115,7 +115,7 @@ class AdmissionTest {
   }
 
   private static PeerNodeBuilder node() {
-    return Nodes.local("node").bindAddress("127.0.3.1").handshakeTimeout(Duration.ofSeconds(30))
+    return Nodes.plain("node").bindAddress("127.0.3.1").handshakeTimeout(Duration.ofSeconds(30))
         .heartbeatInterval(Duration.ZERO);
   }
 
@@ -247,8 +247,8 @@ class AdmissionTest {
   @Test
   void aConnectRefusedBeforeTheHelloSaysSo() throws Exception {
     try (PeerNode node = node().maxConnectionsPerAddress(1).build().start();
-         PeerNode first = Nodes.local("first").bindAddress("127.0.3.61").build().start();
-         PeerNode second = Nodes.local("second").bindAddress("127.0.3.61").build().start()) {
+         PeerNode first = Nodes.plain("first").bindAddress("127.0.3.61").build().start();
+         PeerNode second = Nodes.plain("second").bindAddress("127.0.3.61").build().start()) {
       first.connect(node.localAddress()).get(5, TimeUnit.SECONDS);
       Throwable e = assertThrows(ExecutionException.class,
           () -> second.connect(node.localAddress()).get(5, TimeUnit.SECONDS)).getCause();
@@ -261,7 +261,7 @@ class AdmissionTest {
   @Test
   void rejectsAPerAddressLimitBelowOne() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PeerNode.builder().maxConnectionsPerAddress(0).build());
+        () -> PeerNode.builder().plaintext(true).maxConnectionsPerAddress(0).build());
     assertTrue(e.getMessage().contains("maxConnectionsPerAddress"), e.getMessage());
   }
 }

@@ -34,7 +34,7 @@ class ConnectionRegressionTest {
 
   /** A node on the hand-driven transport: the test thread is its I/O thread. */
   private static PeerNode manualNode(ManualTransport transport, Recorder recorder) {
-    return PeerNode.builder().name("manual").bindAddress("127.0.0.1").transport(transport)
+    return PeerNode.builder().plaintext(true).name("manual").bindAddress("127.0.0.1").transport(transport)
         .directCallbacks(true).listener(recorder).build().start();
   }
 
@@ -62,7 +62,7 @@ class ConnectionRegressionTest {
   @Test
   void aMessageLargerThanAHelloArrivingWithTheHelloIsDelivered() throws Exception {
     Recorder r = new Recorder();
-    try (PeerNode node = Nodes.start("node", r);
+    try (PeerNode node = Nodes.startPlain("node", r);
          RawPeer raw = RawPeer.connect(node.localAddress())) {
       raw.readFrame();
       byte[] big = new byte[10_000];
@@ -107,8 +107,8 @@ class ConnectionRegressionTest {
   @Test
   void concurrentSendersOnAnIdleConnectionCompleteEveryFuture() throws Exception {
     java.util.concurrent.atomic.AtomicLong got = new java.util.concurrent.atomic.AtomicLong();
-    try (PeerNode a = Nodes.start("a", new Recorder());
-         PeerNode b = Nodes.local("b").onMessage(m -> got.incrementAndGet()).build().start()) {
+    try (PeerNode a = Nodes.startPlain("a", new Recorder());
+         PeerNode b = Nodes.plain("b").onMessage(m -> got.incrementAndGet()).build().start()) {
       Peer p = a.connect(b.localAddress()).get(5, TimeUnit.SECONDS);
       int threads = 4;
       int each = 3000;
@@ -204,7 +204,7 @@ class ConnectionRegressionTest {
   void aParkedSendTheCodecCannotEncodeFailsAtOnceAndTheQueueGoesOn() {
     ManualTransport transport = new ManualTransport();
     Recorder r = new Recorder();
-    try (PeerNode node = PeerNode.builder().name("manual").bindAddress("127.0.0.1").transport(transport)
+    try (PeerNode node = PeerNode.builder().plaintext(true).name("manual").bindAddress("127.0.0.1").transport(transport)
         .directCallbacks(true).maxFrameSize(2048).maxQueuedBytes(4096).listener(r).build().start()) {
       EmbeddedChannel ch = acceptPeer(transport);
       Peer p = node.peers().get(0);
@@ -300,7 +300,7 @@ class ConnectionRegressionTest {
   @Test
   void aSendCompletedByASenderAfterTheNodeClosedDoesNotStayPending() throws Exception {
     ManualTransport transport = new ManualTransport();
-    PeerNode node = PeerNode.builder().name("manual").bindAddress("127.0.0.1").transport(transport)
+    PeerNode node = PeerNode.builder().plaintext(true).name("manual").bindAddress("127.0.0.1").transport(transport)
         .closeTimeout(Duration.ofMillis(100)).listener(new Recorder()).build().start();
     EmbeddedChannel ch = acceptPeer(transport);
     Peer p = node.peers().get(0);

@@ -45,7 +45,7 @@ class HandshakeFuzzProperties {
   private final ManualTransport transport = new ManualTransport();
   private final List<Message> received = new CopyOnWriteArrayList<>();
   private final List<CompletableFuture<Peer>> connects = new ArrayList<>();
-  private final PeerNode node = PeerNode.builder().name("fuzzed").bindAddress("127.0.0.1")
+  private final PeerNode node = PeerNode.builder().plaintext(true).name("fuzzed").bindAddress("127.0.0.1")
       .transport(transport).directCallbacks(true).maxFrameSize(MAX_FRAME)
       .heartbeatInterval(Duration.ofSeconds(1))
       .onMessage(received::add).build().start();

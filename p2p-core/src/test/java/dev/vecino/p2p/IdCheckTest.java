@@ -55,7 +55,7 @@ class IdCheckTest {
   void aLiveConnectionKeepsItsPlaceAndTheClaimantIsRefused() throws Exception {
     Events r = new Events();
     try (ServerSocket aliceServer = new ServerSocket(0, 50, loopback(2));
-         PeerNode bob = Nodes.local("bob").handshakeTimeout(HANDSHAKE).listener(r).build().start()) {
+         PeerNode bob = Nodes.plain("bob").handshakeTimeout(HANDSHAKE).listener(r).build().start()) {
       CompletableFuture<Peer> f = bob.connect((InetSocketAddress) aliceServer.getLocalSocketAddress());
       try (AnsweringPeer alice = AnsweringPeer.accept(aliceServer, ALICE, "alice")) {
         Peer p = f.get(5, TimeUnit.SECONDS);
@@ -86,7 +86,7 @@ class IdCheckTest {
   void aFrozenConnectionIsReplacedByTheNewcomerAndTheListenerHearsIt() throws Exception {
     Events r = new Events();
     try (ServerSocket aliceServer = new ServerSocket(0, 50, loopback(3));
-         PeerNode bob = Nodes.local("bob").handshakeTimeout(HANDSHAKE).listener(r).build().start()) {
+         PeerNode bob = Nodes.plain("bob").handshakeTimeout(HANDSHAKE).listener(r).build().start()) {
       CompletableFuture<Peer> f = bob.connect((InetSocketAddress) aliceServer.getLocalSocketAddress());
       try (AnsweringPeer alice = AnsweringPeer.accept(aliceServer, ALICE, "alice")) {
         Peer p = f.get(5, TimeUnit.SECONDS);
@@ -129,7 +129,7 @@ class IdCheckTest {
         }
       }
     };
-    return Nodes.local("bob").handshakeTimeout(HANDSHAKE).maxUndeliveredBytes(64 * 1024).listener(r).listener(slow);
+    return Nodes.plain("bob").handshakeTimeout(HANDSHAKE).maxUndeliveredBytes(64 * 1024).listener(r).listener(slow);
   }
 
   /**

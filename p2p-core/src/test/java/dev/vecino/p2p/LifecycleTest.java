@@ -145,12 +145,13 @@ class LifecycleTest {
   @Test
   void threadCountDoesNotGrowWithPeers() throws Exception {
     // All 200 come from 127.0.0.1: above the default per-address limit of 64.
-    try (PeerNode hub = Nodes.local("hub").maxConnectionsPerAddress(256).build().start()) {
+    // Plaintext: the raw peers speak protocol 1 (the TLS executor's threads come and go besides).
+    try (PeerNode hub = Nodes.plain("hub").maxConnectionsPerAddress(256).build().start()) {
       int before = Thread.activeCount();
       List<PeerNode> spokes = new ArrayList<>();
       try {
         // 200 peers in one client node (outbound-only, one I/O thread) against the hub.
-        PeerNode client = Nodes.local("client").listen(false).build().start();
+        PeerNode client = Nodes.plain("client").listen(false).build().start();
         spokes.add(client);
         List<RawPeer> raws = new ArrayList<>();
         for (int i = 0; i < 199; i++) {

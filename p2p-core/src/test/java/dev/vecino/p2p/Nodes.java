@@ -15,6 +15,15 @@ final class Nodes {
         .handshakeTimeout(Duration.ofSeconds(2)).closeTimeout(Duration.ofSeconds(1));
   }
 
+  /** A plaintext node (protocol 1): for tests that speak the protocol's bytes themselves, or choose ids. */
+  static PeerNodeBuilder plain(String name) {
+    return local(name).plaintext(true);
+  }
+
+  static PeerNode startPlain(String name, PeerListener listener) {
+    return plain(name).listener(listener).build().start();
+  }
+
   static PeerNode start(String name, PeerListener listener) {
     return local(name).listener(listener).build().start();
   }

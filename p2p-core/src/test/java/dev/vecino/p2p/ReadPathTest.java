@@ -28,7 +28,7 @@ class ReadPathTest {
   @Test
   void acceptsALargeFrameInTheSameWriteAsTheHello() throws Exception {
     Recorder r = new Recorder();
-    try (PeerNode node = Nodes.start("node", r); RawPeer raw = RawPeer.connect(node.localAddress())) {
+    try (PeerNode node = Nodes.startPlain("node", r); RawPeer raw = RawPeer.connect(node.localAddress())) {
       raw.readFrame();
       byte[] big = new byte[100_000];
       new Random(1).nextBytes(big);
@@ -55,7 +55,7 @@ class ReadPathTest {
       stream.write(frame(FrameType.BINARY, body));
     }
     byte[] all = stream.toByteArray();
-    try (PeerNode node = Nodes.start("node", r); RawPeer raw = RawPeer.connect(node.localAddress())) {
+    try (PeerNode node = Nodes.startPlain("node", r); RawPeer raw = RawPeer.connect(node.localAddress())) {
       raw.readFrame();
       raw.sendFrame(FrameType.HELLO, RawPeer.hello(PeerId.random(), "choppy", "vecino"));
       raw.socket.setTcpNoDelay(true);

@@ -105,13 +105,14 @@ class ReconnectTest {
   void aRefusalAsDuplicateIsRetriedWithGrowingBackoff() throws Exception {
     Events e = new Events();
     Identity me = Identity.random("a");
-    try (PeerNode bob = Nodes.local("bob").handshakeTimeout(Duration.ofSeconds(1)).build().start();
+    // Plaintext: a secure node's id cannot be squatted at all (SecureNodesTest).
+    try (PeerNode bob = Nodes.plain("bob").handshakeTimeout(Duration.ofSeconds(1)).build().start();
          AnsweringPeer squatter = AnsweringPeer.connect(bob.localAddress(),
              java.net.InetAddress.getByName("127.0.14.70"), me.id(), "a")) {
       Await.until("bob registers the squatter", () -> bob.peer(me.id()).isPresent());
       long past = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1100);
       Await.until("the squatter's connection is past the overlap window", () -> System.nanoTime() - past > 0);
-      try (PeerNode a = Nodes.local("a").identity(me).reconnect(FAST).listener(e).build().start()) {
+      try (PeerNode a = Nodes.plain("a").identity(me).reconnect(FAST).listener(e).build().start()) {
         a.connect(bob.localAddress()).get(5, TimeUnit.SECONDS);
         Await.until("three refused attempts", () -> e.attempts.size() >= 3, () -> e.state(a), Await.DEFAULT);
         assertEquals(List.of(1, 2, 3), e.attempts.subList(0, 3), "each refusal counts as a failed attempt");

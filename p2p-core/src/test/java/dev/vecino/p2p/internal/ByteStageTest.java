@@ -47,7 +47,7 @@ class ByteStageTest {
   private final List<CountingStage> stages = new CopyOnWriteArrayList<>();
 
   private PeerNode node(UnaryOperator<PeerNodeBuilder> options) {
-    PeerNodeBuilder b = PeerNode.builder().name("staged").bindAddress("127.0.0.1").transport(transport)
+    PeerNodeBuilder b = PeerNode.builder().plaintext(true).name("staged").bindAddress("127.0.0.1").transport(transport)
         .directCallbacks(true).closeTimeout(Duration.ZERO).listener(recorder);
     ByteStage.Factory counting = up -> {
       CountingStage s = new CountingStage(up);
@@ -170,9 +170,9 @@ class ByteStageTest {
       stages.add(s);
       return s;
     };
-    try (PeerNode staged = StagedNodes.build(PeerNode.builder().name("staged").bindAddress("127.0.0.1")
+    try (PeerNode staged = StagedNodes.build(PeerNode.builder().plaintext(true).name("staged").bindAddress("127.0.0.1")
             .heartbeatInterval(Duration.ZERO), List.of(counting)).start();
-         PeerNode plain = PeerNode.builder().name("plain").bindAddress("127.0.0.1").heartbeatInterval(Duration.ZERO)
+         PeerNode plain = PeerNode.builder().plaintext(true).name("plain").bindAddress("127.0.0.1").heartbeatInterval(Duration.ZERO)
             .listener(got).build().start()) {
       Peer p = staged.connect(plain.localAddress()).get(5, TimeUnit.SECONDS);
       int n = 2000;

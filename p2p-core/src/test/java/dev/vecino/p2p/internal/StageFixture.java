@@ -33,7 +33,7 @@ final class StageFixture implements AutoCloseable {
   private int nextPort = 40_000;
 
   StageFixture(UnaryOperator<PeerNodeBuilder> options) {
-    PeerNodeBuilder b = PeerNode.builder().name("local").bindAddress("127.0.0.1").transport(new ManualTransport())
+    PeerNodeBuilder b = PeerNode.builder().plaintext(true).name("local").bindAddress("127.0.0.1").transport(new ManualTransport())
         .directCallbacks(true).heartbeatInterval(java.time.Duration.ZERO).listener(recorder);
     this.node = (Node) options.apply(b).build().start();
     loop.claim();

@@ -76,6 +76,8 @@ class ToBuilderTest {
     options.put("maxConnectionsPerAddress(int)", b -> b.maxConnectionsPerAddress(10));
     options.put("reconnect(Backoff)", b -> b.reconnect(Backoff.exponential(Duration.ofMillis(10), Duration.ofSeconds(1))));
     options.put("maxPendingHandshakes(int,int)", b -> b.maxPendingHandshakes(50, 5));
+    options.put("key(NodeKey)", b -> b.key(dev.vecino.p2p.NodeKey.generate()));
+    options.put("plaintext(boolean)", b -> b.plaintext(true));
     return options;
   }
 
