@@ -75,6 +75,8 @@ public final class Node implements PeerNode {
   private final Connections connections;
   private final Scanning scanning;
   private final Sending sending;
+  /** The MXBean, when the {@code jmx} option is on; else null. */
+  private final NodeJmx jmx;
   private Hello localHelloRecord;
   private byte[] localHello;
 
@@ -96,8 +98,9 @@ public final class Node implements PeerNode {
     this.reconnector = config.reconnect() != null ? new Reconnector(this, config.reconnect()) : null;
     this.registry = new PeerRegistry(this, config, counters, events, reconnector);
     this.connections = new Connections(this, config, counters, registry);
-    this.scanning = new Scanning(this, config, events, registry, connections);
+    this.scanning = new Scanning(this, config, counters, events, registry, connections);
     this.sending = new Sending(this, config, events, registry);
+    this.jmx = config.jmx() ? new NodeJmx(this, logName) : null;
   }
 
   NodeConfig config() {
@@ -156,10 +159,16 @@ public final class Node implements PeerNode {
     localHelloRecord = new Hello(Hello.MIN_VERSION, Hello.VERSION, identity.id(), listenPort,
         identity.name(), config.group(), List.of());
     localHello = localHelloRecord.encode();
+    if (jmx != null) {
+      jmx.register();
+    }
   }
 
   /** {@link #start()} failed half-way: stops the transport and the callback thread, if started. */
   void abortStart() {
+    if (jmx != null) {
+      guarded("unregistering the MXBean", jmx::unregister);
+    }
     Transport t = transport;
     if (t != null) {
       guarded("closing the transport", t::close);
@@ -168,11 +177,14 @@ public final class Node implements PeerNode {
   }
 
   /**
-   * Stops the node: the listener, scans, every connection (BYE with {@code reason}, waiting up
+   * Stops the node: the MXBean, the listener, scans, every connection (BYE with {@code reason}, waiting up
    * to the close timeout), the transport; after a failure, the peers still registered; then the
    * callback thread. Each step is guarded, so one that fails cannot leave threads behind.
    */
   void stopParts(DisconnectReason reason, boolean failed) {
+    if (jmx != null) {
+      guarded("unregistering the MXBean", jmx::unregister);
+    }
     Listener l = listener;
     if (l != null) {
       guarded("closing the listener", l::close);
@@ -471,7 +483,7 @@ public final class Node implements PeerNode {
 
   @Override
   public NodeStats stats() {
-    return counters.snapshot(connections.live(), registry.size(), logBudget.suppressed());
+    return counters.snapshot(connections.live(), registry.size(), logBudget.suppressed(), scanning.running());
   }
 
   @Override

@@ -27,6 +27,9 @@ import java.util.function.Supplier;
  * <p>{@code byteStages} is internal, not a builder option: the byte-transform stages applied to
  * every connection, in order from the transport (see {@link ByteStage}); empty by default, and
  * set with {@link #withByteStages} (tests; TLS later).
+ *
+ * <p>{@code jmx}: whether the node registers its MXBean while it runs (builder option
+ * {@code jmx(boolean)}, set with {@link #withJmx}; see {@link NodeJmx}).
  */
 public record NodeConfig(
     Identity identity,
@@ -59,7 +62,8 @@ public record NodeConfig(
     int maxConnectionsPerAddress,
     dev.vecino.p2p.discovery.Backoff reconnect,
     List<PeerListener> listeners,
-    List<ByteStage.Factory> byteStages) {
+    List<ByteStage.Factory> byteStages,
+    boolean jmx) {
 
   /** Copies the stage list. */
   public NodeConfig {
@@ -78,7 +82,7 @@ public record NodeConfig(
         callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, List.of());
+        maxConnectionsPerAddress, reconnect, listeners, List.of(), false);
   }
 
   /** This configuration with {@code stages} applied to every connection, in order from the transport. */
@@ -87,7 +91,21 @@ public record NodeConfig(
         discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, stages);
+        maxConnectionsPerAddress, reconnect, listeners, stages, jmx);
+  }
+
+  /**
+   * This configuration with the node's MXBean on or off.
+   *
+   * @param on whether the node registers its MXBean while it runs
+   * @return the configuration
+   */
+  public NodeConfig withJmx(boolean on) {
+    return new NodeConfig(identity, group, bindAddress, listen, backlog, ioThreads, busyPoll, transport, codec,
+        discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
+        maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
+        idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
+        maxConnectionsPerAddress, reconnect, listeners, byteStages, on);
   }
 
   /**
