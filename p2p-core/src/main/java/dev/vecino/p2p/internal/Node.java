@@ -145,7 +145,7 @@ public final class Node implements PeerNode {
     String suffix = identity.id().shortId();
     events.start(suffix);
     Transport t = config.transport().create(new TransportConfig(suffix, config.ioThreads(), config.busyPoll(),
-        (loop, cause) -> fail("I/O thread " + loop + " died", cause)));
+        (loop, cause) -> fail("I/O thread " + loop + " died", cause), logName));
     transport = Objects.requireNonNull(t, "the transport factory returned null");
     int listenPort = 0;
     if (config.listen()) {
