@@ -76,6 +76,7 @@ class ToBuilderTest {
     options.put("maxConnectionsPerAddress(int)", b -> b.maxConnectionsPerAddress(10));
     options.put("reconnect(Backoff)", b -> b.reconnect(Backoff.exponential(Duration.ofMillis(10), Duration.ofSeconds(1))));
     options.put("maxPendingHandshakes(int,int)", b -> b.maxPendingHandshakes(50, 5));
+    options.put("jmx(boolean)", b -> b.jmx(true));
     return options;
   }
 
