@@ -5,6 +5,7 @@
  */
 module dev.vecino.p2p {
   requires org.slf4j;
+  requires java.management;
   requires jdk.management;
 
   exports dev.vecino.p2p;

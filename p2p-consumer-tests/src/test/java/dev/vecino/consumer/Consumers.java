@@ -33,6 +33,16 @@ final class Consumers {
     return jar("vecino.core.jar");
   }
 
+  /** The built p2p-micrometer jar. */
+  static Path micrometerJar() {
+    return jar("vecino.micrometer.jar");
+  }
+
+  /** Micrometer's own jars: what an application that binds the meters has at run time. */
+  static Path[] micrometerLibraries() {
+    return new Path[] {jar("micrometer.core.jar"), jar("micrometer.commons.jar"), jar("micrometer.observation.jar")};
+  }
+
   static Path slf4jApiJar() {
     return jar("slf4j.api.jar");
   }
@@ -68,11 +78,18 @@ final class Consumers {
    * @param options javac options besides {@code -d} (module or class path, lint flags)
    */
   static Compilation compile(Path sources, Path out, List<String> options) throws IOException {
+    return compile(List.of(sources), out, options);
+  }
+
+  /** Compiles every {@code .java} file under each of {@code sources} into {@code out}. */
+  static Compilation compile(List<Path> sources, Path out, List<String> options) throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     assertTrue(javac != null, "no system Java compiler: tests need a JDK");
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(sources)) {
-      files = walk.filter(p -> p.toString().endsWith(".java")).sorted().collect(Collectors.toList());
+    List<Path> files = new ArrayList<>();
+    for (Path dir : sources) {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        walk.filter(p -> p.toString().endsWith(".java")).sorted().forEach(files::add);
+      }
     }
     assertTrue(!files.isEmpty(), "no sources under " + sources);
     Files.createDirectories(out);

@@ -50,8 +50,21 @@ class ReleaseArtifactsIT {
   }
 
   @Test
+  void micrometerShipsSourcesAndJavadocJars() throws Exception {
+    Path jar = Consumers.micrometerJar();
+    Set<String> sources = entries(sibling(jar, "sources"));
+    assertTrue(sources.contains("module-info.java"), "sources jar lacks module-info.java");
+    assertTrue(sources.contains("dev/vecino/p2p/micrometer/PeerNodeMetrics.java"), "sources jar lacks PeerNodeMetrics");
+    Set<String> javadoc = entries(sibling(jar, "javadoc"));
+    assertTrue(javadoc.stream().anyMatch(e -> e.endsWith("dev/vecino/p2p/micrometer/PeerNodeMetrics.html")),
+        "javadoc jar lacks PeerNodeMetrics");
+  }
+
+  @Test
   void archivesCarryTheFixedOutputTimestamp() throws Exception {
-    for (Path jar : List.of(Consumers.coreJar(), sibling("sources"), sibling("javadoc"))) {
+    Path metrics = Consumers.micrometerJar();
+    for (Path jar : List.of(Consumers.coreJar(), sibling("sources"), sibling("javadoc"), metrics,
+        sibling(metrics, "sources"), sibling(metrics, "javadoc"))) {
       Set<Long> times = new TreeSet<>();
       try (ZipFile zip = new ZipFile(jar.toFile())) {
         for (ZipEntry e : Collections.list(zip.entries())) {
@@ -82,6 +95,7 @@ class ReleaseArtifactsIT {
       }
     }
     assertTrue(managed.contains("p2p-core"), "p2p-bom must manage p2p-core: " + managed);
+    assertTrue(managed.contains("p2p-micrometer"), "p2p-bom must manage p2p-micrometer: " + managed);
     List<String> modules = new ArrayList<>();
     for (Element m : children(children(parse(ROOT.resolve("pom.xml")).getDocumentElement(), "modules").get(0), "module")) {
       modules.add(m.getTextContent().trim());
@@ -142,10 +156,13 @@ class ReleaseArtifactsIT {
   }
 
   private static Path sibling(String classifier) {
-    Path jar = Consumers.coreJar();
+    return sibling(Consumers.coreJar(), classifier);
+  }
+
+  private static Path sibling(Path jar, String classifier) {
     String name = jar.getFileName().toString();
     Path path = jar.resolveSibling(name.substring(0, name.length() - ".jar".length()) + "-" + classifier + ".jar");
-    assertTrue(Files.isRegularFile(path), "missing " + path + " (built in p2p-core's package/verify phases)");
+    assertTrue(Files.isRegularFile(path), "missing " + path + " (built in the module's package/verify phases)");
     return path;
   }
 

@@ -33,7 +33,32 @@ import java.util.concurrent.CompletableFuture;
  * <p><b>Threads:</b> a node runs a fixed number of I/O threads ({@code vecino-io-<id>}) and,
  * unless given an executor, one callback thread ({@code vecino-callback-<id>}); it never
  * starts a thread per connection. Listener callbacks and future completions run on the
- * callback executor, never on an I/O thread, unless direct mode is on.
+ * callback executor, never on an I/O thread, unless direct mode is on. Every thread a node
+ * starts is a daemon thread: it does not keep the JVM alive, so a {@code main} that starts a
+ * listening node and returns exits at once. A server waits for its node to stop:
+ *
+ * <pre>{@code
+ * PeerNode node = PeerNode.builder().name("server").port(9999).build().start();
+ * Runtime.getRuntime().addShutdownHook(new Thread(node::close));
+ * node.closeFuture().join();   // returns once closed; throws if the node failed
+ * }</pre>
+ *
+ * <p><b>Futures:</b> asynchronous methods return a {@link CompletableFuture} that fails with a
+ * {@link VecinoException}. {@code join()} then throws a
+ * {@link java.util.concurrent.CompletionException} (and {@code get()} an
+ * {@link java.util.concurrent.ExecutionException}) whose cause is that exception:
+ *
+ * <pre>{@code
+ * try {
+ *   node.send(peer, "hola").join();
+ * } catch (CompletionException e) {
+ *   if (e.getCause() instanceof QueueFullException full) {
+ *     // the peer's queue is full: retry later
+ *   } else {
+ *     throw e;
+ *   }
+ * }
+ * }</pre>
  *
  * <p><b>Delivery:</b> per connection, messages arrive in the order sent, at most once. A
  * message queued when its connection ends is dropped, and its {@code send} future fails with

@@ -71,6 +71,7 @@ import java.util.function.Consumer;
  *   <tr><td>{@link #reconnect(Backoff)}</td><td>off</td></tr>
  *   <tr><td>{@link #maxPendingHandshakes(int, int)}</td><td>256 overall (fair among addresses),
  *       32 per remote address</td></tr>
+ *   <tr><td>{@link #jmx(boolean)}</td><td>false (no MXBean)</td></tr>
  * </table>
  *
  * <p><b>Thread safety:</b> not thread-safe; configure on one thread.
@@ -120,6 +121,7 @@ public final class PeerNodeBuilder {
   private int maxPendingHandshakesPerAddress = 32;
   private final List<PeerListener> listeners = new ArrayList<>();
   private boolean plaintext;
+  private boolean jmx;
 
   PeerNodeBuilder() {}
 
@@ -163,6 +165,7 @@ public final class PeerNodeBuilder {
     maxPendingHandshakesPerAddress = from.maxPendingHandshakesPerAddress;
     listeners.addAll(from.listeners);
     plaintext = from.plaintext;
+    jmx = from.jmx;
   }
 
   /**
@@ -648,6 +651,22 @@ public final class PeerNodeBuilder {
   }
 
   /**
+   * Registers the node's {@link PeerNodeMXBean} with the platform MBean server while it runs:
+   * from {@link PeerNode#start()} until {@link PeerNode#close()} (or the node's failure), as
+   * {@code dev.vecino:type=PeerNode,name=<name>,id=<short id>} (the name quoted with
+   * {@link javax.management.ObjectName#quote} when it holds a character an object name
+   * reserves). Off by default. If the name is taken (two nodes with one id), the node logs a
+   * WARN and runs without it.
+   *
+   * @param on whether to register the MXBean
+   * @return this builder
+   */
+  public PeerNodeBuilder jmx(boolean on) {
+    this.jmx = on;
+    return this;
+  }
+
+  /**
    * Validates the options and creates the node (not yet started). The node keeps a copy of
    * the options for {@link PeerNode#toBuilder()}: changing this builder afterwards does not
    * affect it.
@@ -669,7 +688,7 @@ public final class PeerNodeBuilder {
     PeerId nodeId = nodeKey != null ? nodeKey.id() : id != null ? id : PeerId.random();
     String nodeName = name != null ? name : "node-" + nodeId.shortId();
     Identity identity = nodeKey != null ? Identity.of(nodeKey, nodeName) : new Identity(nodeId, nodeName);
-    NodeConfig config = config(identity, nodeKey);
+    NodeConfig config = config(identity, nodeKey).withJmx(jmx);
     // The node's own options, its identity as chosen: what toBuilder() starts from.
     PeerNodeBuilder template = new PeerNodeBuilder(this).identity(identity);
     return config.newNode(() -> new PeerNodeBuilder(template));

@@ -194,7 +194,7 @@ class ProtocolVectorsTest {
   Stream<DynamicTest> nodeNegotiatesWithHandMadeHellosAsAcceptor() throws IOException {
     return vectors().stream().filter(v -> v.get("node") != null).map(v ->
         DynamicTest.dynamicTest(v.name(), () -> {
-          try (PeerNode node = PeerNode.builder().name("ana").bindAddress("127.0.0.1").build().start();
+          try (PeerNode node = PeerNode.builder().plaintext(true).name("ana").bindAddress("127.0.0.1").build().start();
                RawPeer raw = RawPeer.connect(node.localAddress())) {
             byte[] first = raw.readFrame();
             assertEquals(FrameType.HELLO.code(), first[0], "the acceptor speaks first");
@@ -209,7 +209,7 @@ class ProtocolVectorsTest {
   Stream<DynamicTest> nodeNegotiatesWithHandMadeHellosAsInitiator() throws IOException {
     return vectors().stream().filter(v -> v.get("node") != null).map(v ->
         DynamicTest.dynamicTest(v.name(), () -> {
-          try (PeerNode node = PeerNode.builder().name("ana").bindAddress("127.0.0.1").build().start();
+          try (PeerNode node = PeerNode.builder().plaintext(true).name("ana").bindAddress("127.0.0.1").build().start();
                ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<Peer> f = node.connect((InetSocketAddress) server.getLocalSocketAddress());
             try (RawPeer raw = RawPeer.accept(server)) {
@@ -240,7 +240,7 @@ class ProtocolVectorsTest {
     return vectors().stream().filter(v -> v.get("error") != null).map(v ->
         DynamicTest.dynamicTest(v.name(), () -> {
           Recorder events = new Recorder();
-          try (PeerNode node = PeerNode.builder().name("ana").bindAddress("127.0.0.1").listener(events).build().start();
+          try (PeerNode node = PeerNode.builder().plaintext(true).name("ana").bindAddress("127.0.0.1").listener(events).build().start();
                RawPeer raw = RawPeer.connect(node.localAddress())) {
             assertEquals(FrameType.HELLO.code(), raw.readFrame()[0]);
             raw.sendFrame(FrameType.HELLO, RawPeer.hello(PeerId.random(), "mallory", "vecino"));

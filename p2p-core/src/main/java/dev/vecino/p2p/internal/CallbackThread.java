@@ -33,6 +33,8 @@ final class CallbackThread extends AbstractExecutorService implements Runnable {
 
   private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
   private final String name;
+  /** Put first in every line this executor logs: the node's log name, then the thread's name. */
+  private final String logPrefix;
   private final Consumer<Throwable> onDeath;
   /** The worker: replaced by a fresh one when it dies. */
   private volatile Thread thread;
@@ -44,10 +46,12 @@ final class CallbackThread extends AbstractExecutorService implements Runnable {
    * Starts the thread.
    *
    * @param name the thread's name
+   * @param logName the node's name in log lines
    * @param onDeath told, on the dying thread, when a task killed the thread (a fresh one follows)
    */
-  CallbackThread(String name, Consumer<Throwable> onDeath) {
+  CallbackThread(String name, String logName, Consumer<Throwable> onDeath) {
     this.name = name;
+    this.logPrefix = logName + " " + name;
     this.onDeath = onDeath;
     startWorker();
   }
@@ -109,7 +113,7 @@ final class CallbackThread extends AbstractExecutorService implements Runnable {
           try {
             task.run();
           } catch (RuntimeException e) {
-            log.warn("callback failed", e);
+            log.warn("{}: callback failed", logPrefix, e);
           }
           continue;
         }
@@ -142,14 +146,14 @@ final class CallbackThread extends AbstractExecutorService implements Runnable {
     try {
       onDeath.accept(t);
     } catch (Throwable e) {
-      log.error("{} died", name, t);
-      log.error("{}: reporting its death failed", name, e);
+      log.error("{}: died", logPrefix, t);
+      log.error("{}: reporting its death failed", logPrefix, e);
     }
     try {
       startWorker();
       return true;
     } catch (Throwable e) {
-      log.error("{}: cannot start a thread to deliver the remaining {} events", name, queue.size(), e);
+      log.error("{}: cannot start a thread to deliver the remaining {} events", logPrefix, queue.size(), e);
       return false;
     }
   }

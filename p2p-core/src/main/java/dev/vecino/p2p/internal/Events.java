@@ -72,7 +72,7 @@ final class Events {
     if (config.callbackExecutor() != null) {
       callbacks = config.callbackExecutor();
     } else {
-      ownedCallbacks = new CallbackThread("vecino-callback-" + suffix, fatal);
+      ownedCallbacks = new CallbackThread("vecino-callback-" + suffix, logName, fatal);
       callbacks = ownedCallbacks;
     }
   }

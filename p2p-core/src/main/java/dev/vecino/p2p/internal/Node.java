@@ -77,6 +77,8 @@ public final class Node implements PeerNode {
   private final Sending sending;
   /** A secure node's TLS parts, from {@link #start()}; null for a plaintext node. */
   private volatile Tls tls;
+  /** The MXBean, when the {@code jmx} option is on; else null. */
+  private final NodeJmx jmx;
   private Hello localHelloRecord;
   private byte[] localHello;
 
@@ -98,8 +100,9 @@ public final class Node implements PeerNode {
     this.reconnector = config.reconnect() != null ? new Reconnector(this, config.reconnect()) : null;
     this.registry = new PeerRegistry(this, config, counters, events, reconnector);
     this.connections = new Connections(this, config, counters, registry);
-    this.scanning = new Scanning(this, config, events, registry, connections);
+    this.scanning = new Scanning(this, config, counters, events, registry, connections);
     this.sending = new Sending(this, config, events, registry);
+    this.jmx = config.jmx() ? new NodeJmx(this, logName) : null;
   }
 
   NodeConfig config() {
@@ -152,7 +155,7 @@ public final class Node implements PeerNode {
       tls = new Tls(config.tls(), suffix);
     }
     Transport t = config.transport().create(new TransportConfig(suffix, config.ioThreads(), config.busyPoll(),
-        (loop, cause) -> fail("I/O thread " + loop + " died", cause)));
+        (loop, cause) -> fail("I/O thread " + loop + " died", cause), logName));
     transport = Objects.requireNonNull(t, "the transport factory returned null");
     int listenPort = 0;
     if (config.listen()) {
@@ -168,10 +171,16 @@ public final class Node implements PeerNode {
     localHelloRecord = new Hello(version, version, identity.id(), listenPort,
         identity.name(), config.group(), List.of());
     localHello = localHelloRecord.encode();
+    if (jmx != null) {
+      jmx.register();
+    }
   }
 
   /** {@link #start()} failed half-way: stops the transport and the callback thread, if started. */
   void abortStart() {
+    if (jmx != null) {
+      guarded("unregistering the MXBean", jmx::unregister);
+    }
     Transport t = transport;
     if (t != null) {
       guarded("closing the transport", t::close);
@@ -184,11 +193,14 @@ public final class Node implements PeerNode {
   }
 
   /**
-   * Stops the node: the listener, scans, every connection (BYE with {@code reason}, waiting up
+   * Stops the node: the MXBean, the listener, scans, every connection (BYE with {@code reason}, waiting up
    * to the close timeout), the transport; after a failure, the peers still registered; then the
    * callback thread. Each step is guarded, so one that fails cannot leave threads behind.
    */
   void stopParts(DisconnectReason reason, boolean failed) {
+    if (jmx != null) {
+      guarded("unregistering the MXBean", jmx::unregister);
+    }
     Listener l = listener;
     if (l != null) {
       guarded("closing the listener", l::close);
@@ -491,7 +503,7 @@ public final class Node implements PeerNode {
 
   @Override
   public NodeStats stats() {
-    return counters.snapshot(connections.live(), registry.size(), logBudget.suppressed());
+    return counters.snapshot(connections.live(), registry.size(), logBudget.suppressed(), scanning.running());
   }
 
   @Override

@@ -28,6 +28,9 @@ import java.util.function.Supplier;
  * <p>{@code byteStages} is internal, not a builder option: the byte-transform stages applied to
  * every connection, in order from the transport (see {@link ByteStage}); empty by default, and
  * set with {@link #withByteStages} (tests; TLS later).
+ *
+ * <p>{@code jmx}: whether the node registers its MXBean while it runs (builder option
+ * {@code jmx(boolean)}, set with {@link #withJmx}; see {@link NodeJmx}).
  */
 public record NodeConfig(
     Identity identity,
@@ -61,7 +64,8 @@ public record NodeConfig(
     dev.vecino.p2p.discovery.Backoff reconnect,
     List<PeerListener> listeners,
     NodeTls tls,
-    List<ByteStage.Factory> byteStages) {
+    List<ByteStage.Factory> byteStages,
+    boolean jmx) {
 
   /** Copies the stage list. */
   public NodeConfig {
@@ -81,7 +85,7 @@ public record NodeConfig(
         callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, List.of());
+        maxConnectionsPerAddress, reconnect, listeners, tls, List.of(), false);
   }
 
   /** This configuration with {@code stages} applied to every connection, in order from the transport. */
@@ -90,7 +94,21 @@ public record NodeConfig(
         discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, stages);
+        maxConnectionsPerAddress, reconnect, listeners, tls, stages, jmx);
+  }
+
+  /**
+   * This configuration with the node's MXBean on or off.
+   *
+   * @param on whether the node registers its MXBean while it runs
+   * @return the configuration
+   */
+  public NodeConfig withJmx(boolean on) {
+    return new NodeConfig(identity, group, bindAddress, listen, backlog, ioThreads, busyPoll, transport, codec,
+        discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
+        maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
+        idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
+        maxConnectionsPerAddress, reconnect, listeners, tls, byteStages, on);
   }
 
   /**

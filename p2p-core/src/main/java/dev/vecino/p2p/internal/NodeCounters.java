@@ -20,11 +20,15 @@ final class NodeCounters {
   final AtomicLong messagesOut = new AtomicLong();
   final AtomicLong bytesIn = new AtomicLong();
   final AtomicLong bytesOut = new AtomicLong();
+  final LongAdder scansStarted = new LongAdder();
+  final LongAdder probes = new LongAdder();
   private final Map<Kind, LongAdder> rejected = new EnumMap<>(Kind.class);
+  private final Map<Kind, LongAdder> disconnected = new EnumMap<>(Kind.class);
 
   NodeCounters() {
     for (Kind k : Kind.values()) {
       rejected.put(k, new LongAdder());
+      disconnected.put(k, new LongAdder());
     }
   }
 
@@ -32,9 +36,18 @@ final class NodeCounters {
     rejected.get(kind).increment();
   }
 
+  /** A registered peer was disconnected (reported to the listeners once) for {@code kind}. */
+  void disconnect(Kind kind) {
+    disconnected.get(kind).increment();
+  }
+
   Map<Kind, Long> rejectedSnapshot() {
+    return nonZero(rejected);
+  }
+
+  private static Map<Kind, Long> nonZero(Map<Kind, LongAdder> counts) {
     Map<Kind, Long> m = new EnumMap<>(Kind.class);
-    rejected.forEach((k, v) -> {
+    counts.forEach((k, v) -> {
       long n = v.sum();
       if (n > 0) {
         m.put(k, n);
@@ -46,21 +59,26 @@ final class NodeCounters {
   /**
    * Takes a {@link NodeStats} snapshot: these counters plus those of the connections still
    * open, {@code established} of which are registered peers, and the log lines the node's
-   * {@link LogBudget} suppressed.
+   * {@link LogBudget} suppressed, and the {@code scansRunning} scans.
    */
-  NodeStats snapshot(Collection<Connection> live, int established, long logLinesSuppressed) {
+  NodeStats snapshot(Collection<Connection> live, int established, long logLinesSuppressed, int scansRunning) {
     long mIn = messagesIn.get();
     long mOut = messagesOut.get();
     long bIn = bytesIn.get();
     long bOut = bytesOut.get();
+    long queued = 0;
+    int open = 0;
     for (Connection c : live) {
       mIn += c.messagesIn();
       mOut += c.messagesOut();
       bIn += c.bytesIn();
       bOut += c.bytesOut();
+      queued += c.queuedBytes();
+      open++;
     }
-    return new NodeStats(established, Math.max(0, live.size() - established),
-        accepted.sum(), this.established.sum(), rejectedSnapshot(), mIn, mOut, bIn, bOut, logLinesSuppressed);
+    return new NodeStats(established, Math.max(0, open - established),
+        accepted.sum(), this.established.sum(), rejectedSnapshot(), mIn, mOut, bIn, bOut, logLinesSuppressed,
+        queued, nonZero(disconnected), scansRunning, scansStarted.sum(), probes.sum());
   }
 
   void retire(Connection c) {

@@ -311,6 +311,7 @@ final class PeerRegistry {
 
   /** A registered peer is gone (its handle removed, once): logs it and tells the listeners. */
   private void fireDisconnected(PeerHandle h, DisconnectReason reason) {
+    counters.disconnect(reason.kind());
     log.debug("{}: peer '{}' ({}) disconnected: {}", logName, Names.printable(h.name()), h.id.shortId(),
         Names.printable(reason.toString()));
     events.fire(h, () -> {

@@ -38,6 +38,7 @@ final class Scanning {
   private final Node node;
   private final NodeConfig config;
   private final String logName;
+  private final NodeCounters counters;
   private final Events events;
   private final PeerRegistry registry;
   private final Connections connections;
@@ -45,9 +46,11 @@ final class Scanning {
   /** Set once a probe was skipped as out of reach of the bind address: logged once per node. */
   private final AtomicBoolean unreachableWarned = new AtomicBoolean();
 
-  Scanning(Node node, NodeConfig config, Events events, PeerRegistry registry, Connections connections) {
+  Scanning(Node node, NodeConfig config, NodeCounters counters, Events events, PeerRegistry registry,
+      Connections connections) {
     this.node = node;
     this.config = config;
+    this.counters = counters;
     this.logName = node.logName();
     this.events = events;
     this.registry = registry;
@@ -102,6 +105,7 @@ final class Scanning {
     ScanRun run = new ScanRun(logName, discovery, port, options, node.timerLoop(), scanEvents, this::probe,
         scans::remove);
     scans.add(run);
+    counters.scansStarted.increment();
     run.start();
     return run;
   }
@@ -128,6 +132,11 @@ final class Scanning {
     }
   }
 
+  /** The scans running now. Any thread. */
+  int running() {
+    return scans.size();
+  }
+
   /** The node is closing: every running scan stops. */
   void nodeClosed() {
     for (ScanRun s : scans) {
@@ -140,6 +149,7 @@ final class Scanning {
     if (!node.isRunning()) {
       return false;
     }
+    counters.probes.increment();
     if (!config.codec().handshake() && connections.isOwnListenAddress(p.target)) {
       // Classic mode has no id to recognise ourselves by: compare addresses, as connect does.
       p.outcome(ScanStatus.SELF, null, false);

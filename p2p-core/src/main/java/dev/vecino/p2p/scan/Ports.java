@@ -9,6 +9,14 @@ import java.util.Objects;
  * A set of TCP ports to scan: one ({@code 9999}), a list ({@code 9999,10000}), a range
  * ({@code 9000-9010}), or any mix.
  *
+ * <pre>{@code
+ * Ports one = Ports.of(9999);
+ * Ports several = Ports.parse("9000-9010, 9999");   // 12 ports, from a command-line flag
+ * ScanHandle scan = node.scan(Targets.parse("127.0.0.1"), several);
+ * }</pre>
+ *
+ * <p>Every address of the targets is probed on every port: keep both small.
+ *
  * @param ranges disjoint, ascending, non-adjacent ranges (normalised by the constructor)
  */
 public record Ports(List<Ports.Range> ranges) {

@@ -5,6 +5,26 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A running scan, returned by {@link dev.vecino.p2p.PeerNode#scan} and {@link dev.vecino.p2p.PeerNode#discover()}.
  *
+ * <pre>{@code
+ * ScanHandle scan = node.scan(Targets.parse("127.0.0.0/24"), Ports.parse("9000-9010"));
+ * ScanProgress now = scan.progress();                          // any time, from any thread
+ * System.out.println(now.done() + " of " + now.total() + " probed");
+ * ScanReport report = scan.report().get(30, TimeUnit.SECONDS);  // the first round
+ * for (ScanResult peer : report.peers()) {
+ *   System.out.println(peer.name() + " at " + peer.address());
+ * }
+ * }</pre>
+ *
+ * <p>A periodic scan ({@link ScanOptions.Builder#rescanEvery}) runs until cancelled; hear its
+ * later rounds with {@link ScanListener#onRoundComplete}:
+ *
+ * <pre>{@code
+ * ScanHandle watch = node.scan(Targets.parse("127.0.0.0/24"), Ports.of(9999),
+ *     ScanOptions.builder().rescanEvery(Duration.ofMinutes(1)).build());
+ * // ... and when the application stops watching:
+ * watch.cancel();
+ * }</pre>
+ *
  * <p><b>Thread safety:</b> every method may be called from any thread.
  */
 public interface ScanHandle {

@@ -23,6 +23,18 @@ import java.util.Optional;
  *   <tr><td>{@link Builder#listener(ScanListener)}</td><td>none</td></tr>
  * </table>
  *
+ * <pre>{@code
+ * ScanOptions polite = ScanOptions.builder()
+ *     .window(64)                        // at most 64 probes in flight
+ *     .ratePerSecond(500)                // and at most 500 new ones a second
+ *     .timeout(Duration.ofMillis(300))
+ *     .autoConnect(false)                // only look: connect to the peers later
+ *     .exclude(Targets.parse("127.0.0.1"))
+ *     .listener(new ScanListener() { @Override public void onFound(ScanResult r) { System.out.println(r); } })
+ *     .build();
+ * ScanReport report = node.scan(Targets.parse("127.0.0.0/24"), Ports.of(9999), polite).report().join();
+ * }</pre>
+ *
  * <p><b>Thread safety:</b> immutable.
  */
 public final class ScanOptions {

@@ -36,6 +36,13 @@ import java.util.Set;
  * <p>A {@code Targets} is never materialised address by address: it keeps ranges, and
  * {@link #addresses()} produces addresses lazily, so a /16 costs a few bytes.
  *
+ * <pre>{@code
+ * Targets lab = Targets.parse("127.0.0.0/24, 127.0.1.10-20");   // 254 + 11 addresses
+ * Targets others = lab.minus(Targets.of("127.0.0.1"));         // all but one
+ * System.out.println(others.size() + " addresses: " + others.describe());
+ * ScanReport report = node.scan(others, Ports.of(9999)).report().join();
+ * }</pre>
+ *
  * <p><b>Thread safety:</b> immutable.
  */
 public final class Targets {

@@ -133,7 +133,7 @@ final class NioChannel implements Channel {
   }
 
   private void handlerFailed(RuntimeException e) {
-    log.warn("{}: handler failed; closing connection to {}", loop, remote, e);
+    log.warn("{}: handler failed; closing connection to {}", loop.logPrefix(), remote, e);
     closeNow(new IOException("handler failed: " + e, e));
   }
 
@@ -223,7 +223,7 @@ final class NioChannel implements Channel {
       try {
         handler.onClosed(cause);
       } catch (RuntimeException e) {
-        log.warn("{}: handler failed in onClosed for {}", loop, remote, e);
+        log.warn("{}: handler failed in onClosed for {}", loop.logPrefix(), remote, e);
       }
     }
   }

@@ -51,6 +51,8 @@ final class NioEventLoop implements EventLoop, Runnable {
   private static final long MAX_SELECT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final String name;
+  /** Put first in every line this loop logs: the node's log name, then the thread's name. */
+  private final String logPrefix;
   private final Selector selector;
   private final Thread thread;
   /** Tasks from other threads. */
@@ -98,7 +100,20 @@ final class NioEventLoop implements EventLoop, Runnable {
    * @param failureHandler hears of the loop's death, on the dying thread
    */
   NioEventLoop(String name, long busyPollNanos, TransportConfig.FailureHandler failureHandler) {
+    this(name, name, busyPollNanos, failureHandler);
+  }
+
+  /**
+   * Creates a loop (not yet started) whose log lines name its node.
+   *
+   * @param name the thread's name
+   * @param logName the node's name in log lines ({@link TransportConfig#logName()})
+   * @param busyPollNanos how long to keep polling the selector before sleeping in it, 0 for never
+   * @param failureHandler hears of the loop's death, on the dying thread
+   */
+  NioEventLoop(String name, String logName, long busyPollNanos, TransportConfig.FailureHandler failureHandler) {
     this.name = name;
+    this.logPrefix = logName.equals(name) ? name : logName + " " + name;
     this.busyPollNanos = busyPollNanos;
     this.failureHandler = failureHandler;
     try {
@@ -267,15 +282,15 @@ final class NioEventLoop implements EventLoop, Runnable {
   /** Reports the loop's death, once; later failures on the way out are only logged. Loop thread. */
   private void died(Throwable t) {
     if (died) {
-      log.warn("{}: another failure while the dead I/O loop closes its channels", name, t);
+      log.warn("{}: another failure while the dead I/O loop closes its channels", logPrefix, t);
       return;
     }
     died = true;
     try {
       failureHandler.loopFailed(this, t);
     } catch (Throwable e) {
-      log.error("{}: I/O loop died", name, t);
-      log.error("{}: the failure handler failed too", name, e);
+      log.error("{}: I/O loop died", logPrefix, t);
+      log.error("{}: the failure handler failed too", logPrefix, e);
     }
   }
 
@@ -370,7 +385,7 @@ final class NioEventLoop implements EventLoop, Runnable {
     try {
       task.run();
     } catch (RuntimeException e) {
-      log.warn("{}: task failed", name, e);
+      log.warn("{}: task failed", logPrefix, e);
     }
   }
 
@@ -382,7 +397,7 @@ final class NioEventLoop implements EventLoop, Runnable {
       try {
         selector.close();
       } catch (IOException e) {
-        log.debug("{}: closing selector failed", name, e);
+        log.debug("{}: closing selector failed", logPrefix, e);
       }
       return;
     }
@@ -404,7 +419,7 @@ final class NioEventLoop implements EventLoop, Runnable {
       Thread.currentThread().interrupt();
     }
     if (thread.isAlive()) {
-      log.warn("{}: I/O thread did not stop within {}", name, timeout);
+      log.warn("{}: I/O thread did not stop within {}", logPrefix, timeout);
     }
   }
 
@@ -443,7 +458,7 @@ final class NioEventLoop implements EventLoop, Runnable {
     try {
       selector.close();
     } catch (IOException e) {
-      log.debug("{}: closing selector failed", name, e);
+      log.debug("{}: closing selector failed", logPrefix, e);
     }
   }
 
@@ -455,6 +470,11 @@ final class NioEventLoop implements EventLoop, Runnable {
         // Closing a channel that failed already: there is nothing more to report.
       }
     }
+  }
+
+  /** What this loop's log lines start with: the node's log name and the thread's name. Any thread. */
+  String logPrefix() {
+    return logPrefix;
   }
 
   @Override

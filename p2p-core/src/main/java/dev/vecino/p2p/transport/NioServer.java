@@ -108,7 +108,7 @@ final class NioServer implements Listener {
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         remote = (InetSocketAddress) ch.getRemoteAddress();
       } catch (IOException e) {
-        log.debug("accepted connection failed at once: {}", e.toString());
+        log.debug("{}: accepted connection failed at once: {}", loop.logPrefix(), e.toString());
         NioEventLoop.closeQuietly(ch);
         continue;
       }
@@ -130,7 +130,8 @@ final class NioServer implements Listener {
     long now = System.nanoTime();
     acceptFailures++;
     if (!acceptFailureLoggedOnce || now - acceptFailureLogged >= ACCEPT_FAILURE_LOG_NANOS) {
-      log.warn("accept on {} failed ({} time(s) since the last such line): {}", local, acceptFailures, e.toString());
+      log.warn("{}: accept on {} failed ({} time(s) since the last such line): {}", loop.logPrefix(), local,
+          acceptFailures, e.toString());
       acceptFailures = 0;
       acceptFailureLogged = now;
       acceptFailureLoggedOnce = true;

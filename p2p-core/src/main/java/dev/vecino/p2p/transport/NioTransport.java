@@ -33,7 +33,7 @@ public final class NioTransport implements Transport {
     try {
       for (int i = 0; i < loops.length; i++) {
         String name = "vecino-io-" + config.threadNameSuffix() + (loops.length > 1 ? "-" + i : "");
-        loops[i] = new NioEventLoop(name, config.busyPoll().toNanos(), config.failureHandler());
+        loops[i] = new NioEventLoop(name, config.logName(), config.busyPoll().toNanos(), config.failureHandler());
       }
       for (NioEventLoop loop : loops) {
         loop.start();

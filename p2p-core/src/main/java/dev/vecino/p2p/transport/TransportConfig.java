@@ -15,9 +15,11 @@ import org.slf4j.LoggerFactory;
  *     run; a node's handler makes the node fail (it closes every connection and stops, see
  *     {@code PeerNode.closeFuture()}). Every transport must report through it: a loop that
  *     dies unreported leaves its connections and listener dead while the node looks alive
+ * @param logName what every line the transport logs starts with, so that a line names its
+ *     node: the node's {@code <name>/<short id>}, as the node's own lines begin
  */
 public record TransportConfig(String threadNameSuffix, int ioThreads, Duration busyPoll,
-    FailureHandler failureHandler) {
+    FailureHandler failureHandler, String logName) {
 
   /**
    * Receives the report of an event loop that died. A transport calls it when any
@@ -52,10 +54,12 @@ public record TransportConfig(String threadNameSuffix, int ioThreads, Duration b
    * @param ioThreads see the record component
    * @param busyPoll see the record component
    * @param failureHandler see the record component
+   * @param logName see the record component
    * @throws IllegalArgumentException if {@code ioThreads} is below 1 or {@code busyPoll} is negative
    */
   public TransportConfig {
     Objects.requireNonNull(threadNameSuffix, "threadNameSuffix");
+    Objects.requireNonNull(logName, "logName");
     Objects.requireNonNull(busyPoll, "busyPoll");
     Objects.requireNonNull(failureHandler, "failureHandler");
     if (ioThreads < 1) {
@@ -64,6 +68,20 @@ public record TransportConfig(String threadNameSuffix, int ioThreads, Duration b
     if (busyPoll.isNegative()) {
       throw new IllegalArgumentException("busyPoll must not be negative: " + busyPoll);
     }
+  }
+
+  /**
+   * A configuration whose log lines start with {@code threadNameSuffix}, as before
+   * {@code logName} existed.
+   *
+   * @param threadNameSuffix see the record component
+   * @param ioThreads see the record component
+   * @param busyPoll see the record component
+   * @param failureHandler see the record component
+   * @throws IllegalArgumentException if {@code ioThreads} is below 1 or {@code busyPoll} is negative
+   */
+  public TransportConfig(String threadNameSuffix, int ioThreads, Duration busyPoll, FailureHandler failureHandler) {
+    this(threadNameSuffix, ioThreads, busyPoll, failureHandler, threadNameSuffix);
   }
 
   /**

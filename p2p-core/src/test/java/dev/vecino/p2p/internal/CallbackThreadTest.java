@@ -29,7 +29,7 @@ class CallbackThreadTest {
   }
 
   private final List<Throwable> deaths = new CopyOnWriteArrayList<>();
-  private final CallbackThread callbacks = new CallbackThread("vecino-callback-test", deaths::add);
+  private final CallbackThread callbacks = new CallbackThread("vecino-callback-test", "test/00000000", deaths::add);
 
   @Test
   void anErrorKillsTheThreadAndAFreshOneRunsTheRest() throws Exception {
@@ -57,7 +57,7 @@ class CallbackThreadTest {
    */
   @Test
   void knowsItsOwnThreadsByIdentityNotByName() throws Exception {
-    CallbackThread namesake = new CallbackThread("vecino-callback-test", deaths::add);
+    CallbackThread namesake = new CallbackThread("vecino-callback-test", "test/00000000", deaths::add);
     try {
       CompletableFuture<Boolean> own = new CompletableFuture<>();
       CompletableFuture<Boolean> other = new CompletableFuture<>();

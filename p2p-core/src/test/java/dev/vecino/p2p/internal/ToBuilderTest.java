@@ -78,6 +78,7 @@ class ToBuilderTest {
     options.put("maxPendingHandshakes(int,int)", b -> b.maxPendingHandshakes(50, 5));
     options.put("key(NodeKey)", b -> b.key(dev.vecino.p2p.NodeKey.generate()));
     options.put("plaintext(boolean)", b -> b.plaintext(true));
+    options.put("jmx(boolean)", b -> b.jmx(true));
     return options;
   }
 
