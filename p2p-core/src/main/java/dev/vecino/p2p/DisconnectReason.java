@@ -42,7 +42,12 @@ public record DisconnectReason(Kind kind, String detail) {
     /** A node limit (connections, pending handshakes) refused the connection. */
     LIMIT_EXCEEDED("limit exceeded"),
     /** An I/O error other than a plain reset. */
-    IO_ERROR("I/O error");
+    IO_ERROR("I/O error"),
+    /**
+     * A secure node's admission refused the other side: no or another group secret, a key not
+     * on the allowlist (docs/security.md). The detail says which.
+     */
+    NOT_ADMITTED("not admitted");
 
     private final String text;
 

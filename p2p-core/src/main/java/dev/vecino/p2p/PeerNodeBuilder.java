@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -121,6 +123,8 @@ public final class PeerNodeBuilder {
   private int maxPendingHandshakesPerAddress = 32;
   private final List<PeerListener> listeners = new ArrayList<>();
   private boolean plaintext;
+  private GroupSecret groupSecret;
+  private final Set<String> allowedKeys = new TreeSet<>();
   private boolean jmx;
 
   PeerNodeBuilder() {}
@@ -165,6 +169,8 @@ public final class PeerNodeBuilder {
     maxPendingHandshakesPerAddress = from.maxPendingHandshakesPerAddress;
     listeners.addAll(from.listeners);
     plaintext = from.plaintext;
+    groupSecret = from.groupSecret;
+    allowedKeys.addAll(from.allowedKeys);
     jmx = from.jmx;
   }
 
@@ -651,6 +657,36 @@ public final class PeerNodeBuilder {
   }
 
   /**
+   * Admits only nodes that prove they know this group secret, and proves it to them, inside the
+   * TLS tunnel before either side reveals its name, group or a message; a node without it (or
+   * with another) is refused with {@link NotAdmittedException} on both sides. Secure nodes only.
+   * Default: none (any key is admitted).
+   *
+   * @param secret the secret, e.g. {@code GroupSecret.load(Path.of("team.secret"))}
+   * @return this builder
+   */
+  public PeerNodeBuilder groupSecret(GroupSecret secret) {
+    this.groupSecret = Objects.requireNonNull(secret, "secret");
+    return this;
+  }
+
+  /**
+   * Admits only nodes whose key has one of these fingerprints ({@link NodeKey#fingerprint()}; as
+   * typed, dashes and case optional), checked inside the TLS tunnel before anything of this node
+   * is revealed. May be called again to add more. Secure nodes only. Default: any key.
+   *
+   * @param fingerprints the fingerprints of the keys to admit
+   * @return this builder
+   * @throws IllegalArgumentException if one is not a valid fingerprint (naming it)
+   */
+  public PeerNodeBuilder allowKeys(String... fingerprints) {
+    for (String f : fingerprints) {
+      allowedKeys.add(NodeKey.parseFingerprint(f));
+    }
+    return this;
+  }
+
+  /**
    * Registers the node's {@link PeerNodeMXBean} with the platform MBean server while it runs:
    * from {@link PeerNode#start()} until {@link PeerNode#close()} (or the node's failure), as
    * {@code dev.vecino:type=PeerNode,name=<name>,id=<short id>} (the name quoted with
@@ -684,6 +720,10 @@ public final class PeerNodeBuilder {
             + "), not chosen (" + id.shortId() + "): set the key (key(NodeKey)), or build a plaintext node"
             + " (plaintext(true)) to choose an id");
       }
+    }
+    if (!secure && (groupSecret != null || !allowedKeys.isEmpty())) {
+      throw new ConfigurationException("a group secret and a key allowlist need a secure node (TLS): drop "
+          + (codec.handshake() ? "plaintext(true)" : "codec(...): only the framed codec speaks TLS"));
     }
     PeerId nodeId = nodeKey != null ? nodeKey.id() : id != null ? id : PeerId.random();
     String nodeName = name != null ? name : "node-" + nodeId.shortId();
@@ -759,7 +799,8 @@ public final class PeerNodeBuilder {
         connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes, maxUndeliveredBytes, low, high,
         sendTimeout, heartbeatInterval, idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes,
         maxPendingHandshakesPerAddress, maxConnectionsPerAddress, reconnect,
-        List.copyOf(listeners), nodeKey != null ? NodeTls.create(nodeKey.keyPair()) : null);
+        List.copyOf(listeners), nodeKey != null ? NodeTls.create(nodeKey.keyPair()) : null,
+        groupSecret != null ? groupSecret.shared() : null, allowedKeys);
   }
 
   private static InetAddress anyIpv4() {

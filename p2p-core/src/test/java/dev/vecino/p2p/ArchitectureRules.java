@@ -62,10 +62,14 @@ final class ArchitectureRules {
    * Identity} validates names by the rules the HELLO decoder applies, which live once, in
    * {@code internal.Names}. {@code NodeKey} keeps its key file by the owner-only rules the group
    * secret file shares, and checks the curve the trust manager checks, both in {@code
-   * internal.tls}.
+   * internal.tls}. The key pair and the group secret never appear in the API: the builder hands
+   * them to {@code internal.tls} ({@code NodeTls}, {@code SharedSecret}), and {@code GroupSecret}
+   * is a face of {@code SharedSecret}.
    */
   static final Map<String, Set<String>> DOORS = Map.of(
-      ROOT + ".PeerNodeBuilder", Set.of(ROOT + ".internal.NodeConfig"),
+      ROOT + ".PeerNodeBuilder", Set.of(ROOT + ".internal.NodeConfig", ROOT + ".internal.tls.NodeTls",
+          ROOT + ".internal.tls.SharedSecret"),
+      ROOT + ".GroupSecret", Set.of(ROOT + ".internal.tls.SharedSecret"),
       ROOT + ".PeerNode", Set.of(ROOT + ".internal.Node"),
       ROOT + ".Peer", Set.of(ROOT + ".internal.PeerHandle"),
       ROOT + ".Identity", Set.of(ROOT + ".internal.Names"),

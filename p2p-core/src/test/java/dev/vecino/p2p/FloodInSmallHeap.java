@@ -15,7 +15,7 @@ public final class FloodInSmallHeap {
   public static void main(String[] args) throws Exception {
     int bound = 4 * 1024 * 1024;
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-         PeerNode a = PeerNode.builder().bindAddress("127.0.0.1").maxQueuedBytes(bound)
+         PeerNode a = PeerNode.builder().plaintext(true).bindAddress("127.0.0.1").maxQueuedBytes(bound)
              .heartbeatInterval(Duration.ZERO).build().start()) {
       CompletableFuture<Peer> f = a.connect((InetSocketAddress) server.getLocalSocketAddress());
       try (RawPeer raw = RawPeer.accept(server)) {

@@ -56,7 +56,7 @@ class HandshakeTest {
 
   @Test
   void refusesAPeerThatSharesNoProtocolVersion() throws Exception {
-    try (PeerNode a = Nodes.start("a", new Recorder()); RawPeer raw = RawPeer.connect(a.localAddress())) {
+    try (PeerNode a = Nodes.startPlain("a", new Recorder()); RawPeer raw = RawPeer.connect(a.localAddress())) {
       byte[] frame = raw.readFrame();
       assertEquals(FrameType.HELLO.code(), frame[0]);
       raw.sendFrame(FrameType.HELLO, new Hello(7, 9, PeerId.random(), 0, "future", "vecino", List.of()).encode());
@@ -72,7 +72,7 @@ class HandshakeTest {
   @Test
   void initiatorRejectsAcceptorWithoutSharedVersion() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-         PeerNode a = Nodes.start("a", new Recorder())) {
+         PeerNode a = Nodes.startPlain("a", new Recorder())) {
       CompletableFuture<Peer> f = a.connect((InetSocketAddress) server.getLocalSocketAddress());
       try (RawPeer raw = RawPeer.accept(server)) {
         raw.sendFrame(FrameType.HELLO, new Hello(2, 3, PeerId.random(), 0, "future", "vecino", List.of()).encode());
@@ -86,7 +86,7 @@ class HandshakeTest {
   @Test
   void skipsUnknownHelloExtensions() throws Exception {
     Recorder r = new Recorder();
-    try (PeerNode a = Nodes.start("a", r); RawPeer raw = RawPeer.connect(a.localAddress())) {
+    try (PeerNode a = Nodes.startPlain("a", r); RawPeer raw = RawPeer.connect(a.localAddress())) {
       raw.readFrame();
       Hello hello = new Hello(1, 3, PeerId.random(), 4242, "newer", "vecino",
           List.of(new Hello.Extension(0x7F01, new byte[] {1, 2, 3}), new Hello.Extension(0x0002, new byte[0])));

@@ -149,7 +149,7 @@ class MessagingTest {
   void trySendReportsQueueFullAndClosed() throws Exception {
     // A hand-driven peer that completes the handshake and then never reads: the queue must fill.
     try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-         PeerNode a = Nodes.local("a").maxQueuedBytes(64 * 1024).build().start()) {
+         PeerNode a = Nodes.plain("a").maxQueuedBytes(64 * 1024).build().start()) {
       var future = a.connect((java.net.InetSocketAddress) server.getLocalSocketAddress());
       try (RawPeer raw = RawPeer.accept(server)) {
         raw.sendFrame(dev.vecino.p2p.codec.FrameType.HELLO, RawPeer.hello(PeerId.random(), "stuck", "vecino"));

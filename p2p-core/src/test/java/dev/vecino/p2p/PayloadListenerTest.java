@@ -218,8 +218,8 @@ class PayloadListenerTest {
     byte[] payload = numbered(1, 64);
     int warmup = 200_000;
     int measured = 400_000;
-    try (PeerNode rx = Nodes.local("rx").directCallbacks(direct).listener(counter).build().start();
-        PeerNode tx = Nodes.local("tx").build().start()) {
+    try (PeerNode rx = Nodes.plain("rx").directCallbacks(direct).listener(counter).build().start();
+        PeerNode tx = Nodes.plain("tx").build().start()) {
       Peer peer = tx.connect(rx.localAddress()).get(5, TimeUnit.SECONDS);
       flood(tx, peer, payload, warmup);
       Await.until("the warm-up flood", () -> counter.count.get() == warmup);

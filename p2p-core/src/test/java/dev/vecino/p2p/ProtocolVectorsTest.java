@@ -105,7 +105,7 @@ class ProtocolVectorsTest {
     return switch (type) {
       case HELLO -> hello(v.get("hello")).encode();
       case TEXT, CALL -> v.get("text").getBytes(UTF_8);
-      case BINARY, PING, PONG -> HEX.parseHex(v.get("body"));
+      case BINARY, PING, PONG, ADMIT -> HEX.parseHex(v.get("body"));
       case BYE -> {
         String[] parts = v.get("bye").split(" ", 2);
         byte[] text = parts.length > 1 ? parts[1].getBytes(UTF_8) : new byte[0];

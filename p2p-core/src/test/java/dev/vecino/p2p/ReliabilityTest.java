@@ -35,7 +35,7 @@ class ReliabilityTest {
   void detectsAPeerThatStopsAnsweringWithinThreeIntervals() throws Exception {
     Recorder r = new Recorder();
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-         PeerNode a = Nodes.local("a").heartbeatInterval(HEARTBEAT).listener(r).build().start()) {
+         PeerNode a = Nodes.plain("a").heartbeatInterval(HEARTBEAT).listener(r).build().start()) {
       CompletableFuture<Peer> f = a.connect((InetSocketAddress) server.getLocalSocketAddress());
       try (RawPeer frozen = RawPeer.accept(server)) {
         frozen.sendFrame(FrameType.HELLO, RawPeer.hello(PeerId.random(), "frozen", "vecino"));
@@ -54,8 +54,8 @@ class ReliabilityTest {
   @Test
   void keepsAQuietButAnsweringPeer() throws Exception {
     Recorder r = new Recorder();
-    try (PeerNode a = Nodes.local("a").heartbeatInterval(HEARTBEAT).listener(r).build().start();
-         PeerNode b = Nodes.local("b").heartbeatInterval(HEARTBEAT).build().start()) {
+    try (PeerNode a = Nodes.plain("a").heartbeatInterval(HEARTBEAT).listener(r).build().start();
+         PeerNode b = Nodes.plain("b").heartbeatInterval(HEARTBEAT).build().start()) {
       Peer p = a.connect(b.localAddress()).get(5, TimeUnit.SECONDS);
       long until = System.nanoTime() + HEARTBEAT.multipliedBy(6).toNanos();
       Await.until("six quiet intervals pass", Duration.ofSeconds(10), () -> System.nanoTime() > until);
@@ -85,7 +85,7 @@ class ReliabilityTest {
     Assumptions.assumeTrue(new File("/bin/kill").canExecute() || new File("/usr/bin/kill").canExecute(), "no kill command");
     Recorder r = new Recorder();
     Process child = startChild(HEARTBEAT.toMillis());
-    try (PeerNode a = Nodes.local("a").heartbeatInterval(HEARTBEAT).listener(r).build().start()) {
+    try (PeerNode a = Nodes.plain("a").heartbeatInterval(HEARTBEAT).listener(r).build().start()) {
       a.connect("127.0.0.1", readPort(child)).get(10, TimeUnit.SECONDS);
       assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(child.pid())).start().waitFor());
       long start = System.nanoTime();
@@ -104,7 +104,7 @@ class ReliabilityTest {
   void detectsAKilledProcessAtOnce() throws Exception {
     Recorder r = new Recorder();
     Process child = startChild(60_000);
-    try (PeerNode a = Nodes.local("a").heartbeatInterval(Duration.ofSeconds(60)).listener(r).build().start()) {
+    try (PeerNode a = Nodes.plain("a").heartbeatInterval(Duration.ofSeconds(60)).listener(r).build().start()) {
       a.connect("127.0.0.1", readPort(child)).get(10, TimeUnit.SECONDS);
       child.destroyForcibly(); // SIGKILL: the kernel closes the socket
       long start = System.nanoTime();
@@ -121,8 +121,8 @@ class ReliabilityTest {
   @Test
   void closesIdleConnections() throws Exception {
     Recorder r = new Recorder();
-    try (PeerNode a = Nodes.local("a").idleTimeout(Duration.ofMillis(300)).listener(r).build().start();
-         PeerNode b = Nodes.start("b", new Recorder())) {
+    try (PeerNode a = Nodes.plain("a").idleTimeout(Duration.ofMillis(300)).listener(r).build().start();
+         PeerNode b = Nodes.startPlain("b", new Recorder())) {
       a.connect(b.localAddress()).get(5, TimeUnit.SECONDS);
       Await.until("idle close", Duration.ofSeconds(5), () -> r.disconnects.size() == 1);
       assertEquals(DisconnectReason.Kind.TIMED_OUT, r.disconnects.get(0).kind());
@@ -180,8 +180,8 @@ class ReliabilityTest {
       }
     };
     Recorder friendEvents = new Recorder();
-    try (PeerNode a = Nodes.local("a").maxQueuedBytes(bound).listener(l).heartbeatInterval(Duration.ZERO).build().start();
-         PeerNode friend = Nodes.start("friend", friendEvents);
+    try (PeerNode a = Nodes.plain("a").maxQueuedBytes(bound).listener(l).heartbeatInterval(Duration.ZERO).build().start();
+         PeerNode friend = Nodes.startPlain("friend", friendEvents);
          SlowReader slow = new SlowReader()) {
       Peer p = slow.connect(a);
       Peer f = a.connect(friend.localAddress()).get(5, TimeUnit.SECONDS);
@@ -268,9 +268,9 @@ class ReliabilityTest {
   void limitsPendingHandshakesWhileAnEstablishedPeerChats() throws Exception {
     Recorder nodeEvents = new Recorder();
     Recorder friendEvents = new Recorder();
-    try (PeerNode node = Nodes.local("node").maxPendingHandshakes(64, 16).handshakeTimeout(Duration.ofSeconds(30))
+    try (PeerNode node = Nodes.plain("node").maxPendingHandshakes(64, 16).handshakeTimeout(Duration.ofSeconds(30))
             .listener(nodeEvents).build().start();
-         PeerNode friend = Nodes.start("friend", friendEvents)) {
+         PeerNode friend = Nodes.startPlain("friend", friendEvents)) {
       Peer atFriend = friend.connect(node.localAddress()).get(5, TimeUnit.SECONDS);
       List<java.net.Socket> silent = new ArrayList<>();
       try {

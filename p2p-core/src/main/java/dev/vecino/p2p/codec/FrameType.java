@@ -20,7 +20,12 @@ public enum FrameType {
   /** Heartbeat answer. */
   PONG(0x06),
   /** Orderly goodbye with a UTF-8 reason; the last frame a side sends. */
-  BYE(0x07);
+  BYE(0x07),
+  /**
+   * Admission inside a TLS tunnel, before either HELLO: the acceptor's policy and nonce, and the
+   * proofs of a group secret (docs/PROTOCOL.md 1.9). Secure nodes only.
+   */
+  ADMIT(0x08);
 
   private static final FrameType[] BY_CODE = new FrameType[256];
 

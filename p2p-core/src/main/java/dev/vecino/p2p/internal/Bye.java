@@ -35,6 +35,7 @@ public final class Bye {
       case FRAME_TOO_LONG -> 7;
       case LIMIT_EXCEEDED -> 8;
       case TIMED_OUT -> 9;
+      case NOT_ADMITTED -> 10;
       case CONNECTION_LOST, IO_ERROR -> 0;
     };
   }
@@ -50,6 +51,7 @@ public final class Bye {
       case 7 -> DisconnectReason.Kind.FRAME_TOO_LONG;
       case 8 -> DisconnectReason.Kind.LIMIT_EXCEEDED;
       case 9 -> DisconnectReason.Kind.TIMED_OUT;
+      case 10 -> DisconnectReason.Kind.NOT_ADMITTED;
       default -> DisconnectReason.Kind.CLOSED_BY_PEER;
     };
   }

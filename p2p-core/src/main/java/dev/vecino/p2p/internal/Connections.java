@@ -128,15 +128,14 @@ final class Connections implements ConnectionOwner {
    * node's byte stages around it (see {@link ByteStage}). Any thread.
    */
   ChannelHandler handlerFor(Connection c) {
-    ChannelHandler h = ByteStage.wrap(config.byteStages(), c);
     Tls tls = node.tls();
     if (tls == null) {
-      return h;
+      return ByteStage.wrap(config.byteStages(), c);
     }
-    // TLS next to the transport: every other stage sees plaintext.
-    TlsStage stage = tls.stage(h, c);
+    // TLS next to the connection, so the other stages (tests') carry its pre-HELLO and records.
+    TlsStage stage = tls.stage(c, c);
     c.secureWith(stage);
-    return stage;
+    return ByteStage.wrap(config.byteStages(), stage);
   }
 
   /** Connects without registering a reconnect intent. Any thread. */

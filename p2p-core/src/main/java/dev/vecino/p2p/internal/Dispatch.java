@@ -101,6 +101,7 @@ final class Dispatch implements FrameSink {
         bye(Bye.decodeCode(buf, offset, length), Bye.decodeText(buf, offset, length));
       }
       case HELLO -> throw new CodecException("HELLO after the handshake");
+      case ADMIT -> throw new CodecException("ADMIT after the handshake");
     }
   }
 

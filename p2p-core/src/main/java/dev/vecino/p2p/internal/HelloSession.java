@@ -45,6 +45,8 @@ final class HelloSession extends SessionStage {
   private boolean held;
   /** Frames that arrived while held (reading is paused, so at most the rest of one read); null when none. */
   private List<HeldFrame> heldFrames;
+  /** A secure connection's admission, before the HELLOs; null for plaintext. */
+  private AdmitExchange admit;
 
   HelloSession(Connection connection, Dispatch dispatch) {
     super(connection, dispatch);
@@ -58,6 +60,9 @@ final class HelloSession extends SessionStage {
     connection.enter(PeerState.HANDSHAKING);
     waitNanos = connection.observer().recognitionWaitNanos(node.config().handshakeTimeout().toNanos());
     timer = loop.schedule(this::timedOut, waitNanos, TimeUnit.NANOSECONDS);
+    if (connection.tls() != null) {
+      admit = new AdmitExchange(connection, node.config().secret(), node.config().allowedKeys());
+    }
     if (connection.direction == Direction.INBOUND && connection.tls() == null) {
       // The acceptor speaks first, so a scanner can verify us without sending a byte.
       connection.sendControl(FrameType.HELLO, node.localHello(), false);
@@ -67,7 +72,20 @@ final class HelloSession extends SessionStage {
   /** The TLS tunnel is up: the acceptor speaks first inside it too. */
   @Override
   void secured() {
-    if (connection.direction == Direction.INBOUND && connection.publicState() == PeerState.HANDSHAKING) {
+    if (connection.publicState() == PeerState.HANDSHAKING) {
+      admitted(admit.start());
+    }
+  }
+
+  /** After an admission step: refuses, or once admitted the acceptor says HELLO. */
+  private void admitted(DisconnectReason refusal) {
+    if (refusal != null) {
+      if (connection.observer().recognised(connection, ScanStatus.NOT_ADMITTED, null)) {
+        connection.handshakeFailed(refusal, true);
+      }
+      return;
+    }
+    if (admit.admitted() && connection.direction == Direction.INBOUND) {
       connection.sendControl(FrameType.HELLO, node.localHello(), false);
     }
   }
@@ -103,6 +121,13 @@ final class HelloSession extends SessionStage {
       heldFrames.add(new HeldFrame(type, body));
       return;
     }
+    if (type == FrameType.ADMIT && admit != null && connection.tls().isSecured()) {
+      admitted(admit.onAdmit(buf, offset, length));
+      return;
+    }
+    if (admit != null && connection.tls().isSecured() && !admit.admitted()) {
+      throw new CodecException("expected ADMIT, got " + type);
+    }
     if (type != FrameType.HELLO || !Hello.hasMagic(buf, offset, length)) {
       throw new CodecException("expected HELLO, got " + type);
     }
@@ -123,7 +148,11 @@ final class HelloSession extends SessionStage {
     // A scanner's probe, a duplicate or a self connection: ordinary, not an error.
     log.debug("{}: {} said BYE during the handshake: {}", node.logName(), Node.format(connection.remoteAddress()),
         Names.printable(reason.toString()));
-    if (kind == Kind.OTHER_GROUP || kind == Kind.VERSION_UNSUPPORTED) {
+    if (kind == Kind.NOT_ADMITTED && !connection.observer().recognised(connection, ScanStatus.NOT_ADMITTED, null)) {
+      // A scan probe: it reported the secure node that did not admit it, and ends quietly.
+      return;
+    }
+    if (kind == Kind.OTHER_GROUP || kind == Kind.VERSION_UNSUPPORTED || kind == Kind.NOT_ADMITTED) {
       connection.observer().rejected(connection, reason);
     }
     connection.failConnect(reason);

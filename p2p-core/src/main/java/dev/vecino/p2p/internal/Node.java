@@ -122,6 +122,16 @@ public final class Node implements PeerNode {
     return localHelloRecord;
   }
 
+  /**
+   * How long a closing TLS connection holds records already counted as written: as long as the
+   * kernel would hold a plaintext socket's bytes for a live peer, bounded by the write-stall
+   * timeout (a peer that takes nothing for that long is dropped anyway), else the close timeout.
+   */
+  private long lingerNanos() {
+    Duration stall = config.writeStallTimeout();
+    return (stall.isZero() ? config.closeTimeout() : stall).toNanos();
+  }
+
   /** A secure node's TLS parts; null for a plaintext node, and before {@link #start()}. */
   Tls tls() {
     return tls;
@@ -152,7 +162,7 @@ public final class Node implements PeerNode {
     String suffix = identity.id().shortId();
     events.start(suffix);
     if (config.tls() != null) {
-      tls = new Tls(config.tls(), suffix);
+      tls = new Tls(config.tls(), suffix, lingerNanos());
     }
     Transport t = config.transport().create(new TransportConfig(suffix, config.ioThreads(), config.busyPoll(),
         (loop, cause) -> fail("I/O thread " + loop + " died", cause), logName));

@@ -7,16 +7,19 @@ import dev.vecino.p2p.PeerNodeBuilder;
 import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.internal.tls.NodeTls;
+import dev.vecino.p2p.internal.tls.SharedSecret;
 import dev.vecino.p2p.transport.TransportFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
  * A validated node configuration, built by {@code PeerNodeBuilder}. Nullable: discovery,
- * callbackExecutor, tls (a plaintext node).
+ * callbackExecutor, tls (a plaintext node), secret (no group secret). {@code allowedKeys} holds
+ * key fingerprints in {@code NodeKey}'s canonical form; empty admits any key.
  *
  * <p>This record is the one door through which the public API creates the implementation: the
  * builder makes it and calls {@link #newNode}. Without reflection or a service loader, which the
@@ -64,12 +67,15 @@ public record NodeConfig(
     dev.vecino.p2p.discovery.Backoff reconnect,
     List<PeerListener> listeners,
     NodeTls tls,
+    SharedSecret secret,
+    Set<String> allowedKeys,
     List<ByteStage.Factory> byteStages,
     boolean jmx) {
 
   /** Copies the stage list. */
   public NodeConfig {
     byteStages = List.copyOf(byteStages);
+    allowedKeys = Set.copyOf(allowedKeys);
   }
 
   /** A configuration without byte stages: what {@code PeerNodeBuilder} builds ({@code tls} null: plaintext). */
@@ -80,12 +86,12 @@ public record NodeConfig(
       int highWatermark, Duration sendTimeout, Duration heartbeatInterval, Duration idleTimeout,
       Duration writeStallTimeout, int maxConnections, int maxPendingHandshakes, int maxPendingHandshakesPerAddress,
       int maxConnectionsPerAddress, dev.vecino.p2p.discovery.Backoff reconnect, List<PeerListener> listeners,
-      NodeTls tls) {
+      NodeTls tls, SharedSecret secret, Set<String> allowedKeys) {
     this(identity, group, bindAddress, listen, backlog, ioThreads, busyPoll, transport, codec, discovery,
         callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, List.of(), false);
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, List.of(), false);
   }
 
   /** This configuration with {@code stages} applied to every connection, in order from the transport. */
@@ -94,7 +100,7 @@ public record NodeConfig(
         discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, stages, jmx);
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, stages, jmx);
   }
 
   /**
@@ -108,7 +114,7 @@ public record NodeConfig(
         discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, byteStages, on);
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, byteStages, on);
   }
 
   /**

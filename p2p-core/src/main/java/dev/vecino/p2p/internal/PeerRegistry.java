@@ -7,6 +7,7 @@ import dev.vecino.p2p.DisconnectReason.Kind;
 import dev.vecino.p2p.HandshakeException;
 import dev.vecino.p2p.NodeClosedException;
 import dev.vecino.p2p.NotAPeerException;
+import dev.vecino.p2p.NotAdmittedException;
 import dev.vecino.p2p.OtherGroupException;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerId;
@@ -371,6 +372,8 @@ final class PeerRegistry {
       case OTHER_GROUP -> new OtherGroupException(where + " belongs to another group: " + reason.detail(), reason);
       case SELF_CONNECTION -> new SelfConnectionException(where + " is this node itself", reason);
       case VERSION_UNSUPPORTED -> new UnsupportedVersionException(where + ": " + reason, reason);
+      case NOT_ADMITTED -> new NotAdmittedException(where + " and this node did not admit each other: "
+          + reason.detail(), reason);
       case LIMIT_EXCEEDED -> new PeerUnreachableException(where + " refused the connection: " + reason);
       case CLOSED_LOCALLY -> new NodeClosedException("node closed while connecting to " + where);
       case NOT_A_PEER, HANDSHAKE_TIMEOUT, PROTOCOL_ERROR, FRAME_TOO_LONG ->

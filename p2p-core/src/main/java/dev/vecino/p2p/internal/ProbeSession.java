@@ -63,7 +63,8 @@ final class ProbeSession implements SessionObserver {
   @Override
   public boolean recognised(Connection c, ScanStatus verdict, Hello hello) {
     if (verdict != ScanStatus.PEER) {
-      probe.outcome(verdict, verdict == ScanStatus.NOT_A_PEER ? null : hello, false);
+      probe.outcome(verdict, verdict == ScanStatus.NOT_A_PEER || verdict == ScanStatus.NOT_ADMITTED ? null : hello,
+          false);
       c.closeQuietly(verdict == ScanStatus.NOT_A_PEER ? DisconnectReason.of(Kind.NOT_A_PEER, "no greeting")
           : DisconnectReason.of(Kind.CLOSED_LOCALLY, "probe"), probe.lingerNanos);
       return false;

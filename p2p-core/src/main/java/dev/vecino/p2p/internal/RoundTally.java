@@ -67,7 +67,7 @@ final class RoundTally {
       case OTHER_GROUP -> {
         return otherGroup.putIfAbsent(r.id(), r) == null;
       }
-      case NOT_A_PEER, INCOMPATIBLE -> {
+      case NOT_A_PEER, INCOMPATIBLE, NOT_ADMITTED -> {
         notPeers.add(r);
         return true;
       }

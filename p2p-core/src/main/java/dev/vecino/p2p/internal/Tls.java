@@ -44,13 +44,16 @@ final class Tls implements AutoCloseable {
 
   private final NodeTls keys;
   private final ThreadPoolExecutor tasks;
+  private final long lingerNanos;
 
   /**
    * @param keys the node's key, certificate and TLS 1.3 context
    * @param suffix ends the executor's thread names, as the node's other threads' names end
+   * @param lingerNanos how long a closing connection waits for records already counted as written
    */
-  Tls(NodeTls keys, String suffix) {
+  Tls(NodeTls keys, String suffix, long lingerNanos) {
     this.keys = keys;
+    this.lingerNanos = lingerNanos;
     AtomicInteger n = new AtomicInteger();
     // Key exchange and signatures take ~1 ms each: two threads keep the I/O threads free and
     // bound what a flood of handshakes can take.
@@ -91,7 +94,7 @@ final class Tls implements AutoCloseable {
   TlsStage stage(ChannelHandler upstream, Connection connection) {
     boolean client = connection.direction == Direction.OUTBOUND;
     SSLEngine engine = client ? keys.clientEngine() : keys.serverEngine();
-    return new TlsStage(upstream, engine, connection, tasks);
+    return new TlsStage(upstream, engine, connection, tasks, lingerNanos);
   }
 
   /** This node's certificate. */

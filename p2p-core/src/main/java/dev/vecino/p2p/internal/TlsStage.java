@@ -90,6 +90,7 @@ final class TlsStage extends ByteStage {
   private final Listener listener;
   private final Executor tasks;
   private final boolean client;
+  private final long lingerNanos;
   private final Object out = new Object();
   private volatile Mode mode;
 
@@ -97,6 +98,8 @@ final class TlsStage extends ByteStage {
   private ByteBuffer netOut;
   private IOException pendingError;
   private boolean shutdownWanted;
+  /** Closing: records the writer counted as written go out first, within {@code lingerNanos}. */
+  private boolean closing;
   /** The writer waits for the tunnel (or the socket): tell it when writes are taken again. */
   private boolean writerWaits;
 
@@ -110,9 +113,11 @@ final class TlsStage extends ByteStage {
   /**
    * @param engine a fresh engine in the right mode ({@code getUseClientMode()} says which side)
    * @param tasks runs the engine's delegated tasks; may refuse them (the handshake then fails)
+   * @param lingerNanos how long a close waits for records already counted as written
    */
-  TlsStage(ChannelHandler upstream, SSLEngine engine, Listener listener, Executor tasks) {
+  TlsStage(ChannelHandler upstream, SSLEngine engine, Listener listener, Executor tasks, long lingerNanos) {
     super(upstream);
+    this.lingerNanos = lingerNanos;
     this.engine = engine;
     this.listener = listener;
     this.tasks = tasks;
@@ -433,8 +438,10 @@ final class TlsStage extends ByteStage {
     if (m == Mode.FAILED) {
       throw new SSLException("the TLS connection failed");
     }
+    boolean held;
+    int taken;
     synchronized (out) {
-      if (netOut == null) {
+      if (netOut == null || closing) {
         throw new SSLException("the TLS connection is closed");
       }
       if (pendingError != null) {
@@ -447,7 +454,7 @@ final class TlsStage extends ByteStage {
         writerWaits = true;
         return 0;
       }
-      int taken = 0;
+      taken = 0;
       try {
         while (src.hasRemaining()) {
           if (netOut.remaining() < engine.getSession().getPacketBufferSize() && !flushLocked()) {
@@ -470,7 +477,27 @@ final class TlsStage extends ByteStage {
         // Like a socket: a write that took bytes returns their count; the error comes next.
         pendingError = e;
       }
-      return taken;
+      held = netOut.position() > 0;
+    }
+    if (held) {
+      // Records the writer counts as written wait for the socket: they leave when it drains,
+      // whether or not the writer writes again.
+      flushWhenWritable();
+    }
+    return taken;
+  }
+
+  /** Asks the transport for {@link #onWritable} to write held records. Any thread. */
+  private void flushWhenWritable() {
+    Channel ch = downstream;
+    if (ch.eventLoop().inEventLoop()) {
+      ch.requestWritable();
+    } else {
+      ch.eventLoop().execute(() -> {
+        if (ch.isOpen()) {
+          ch.requestWritable();
+        }
+      });
     }
   }
 
@@ -513,6 +540,10 @@ final class TlsStage extends ByteStage {
       synchronized (out) {
         if (netOut != null && !flushLocked()) {
           downstream.requestWritable();
+          return;
+        }
+        if (closing) {
+          downstream.close();
           return;
         }
         if (shutdownWanted) {
@@ -565,18 +596,61 @@ final class TlsStage extends ByteStage {
   public void pauseReading(boolean pause) {
     boolean resumed = paused && !pause;
     paused = pause;
-    downstream.pauseReading(pause);
-    if (resumed && netIn != null && netIn.position() > 0) {
-      // Records read before the pause: unwrapped on the loop, after the caller is done.
-      downstream.eventLoop().execute(() -> {
-        if (!paused && netIn != null && (mode == Mode.OPEN || mode == Mode.HANDSHAKE)) {
-          unwrapBuffered();
-        }
-      });
+    if (!resumed || netIn == null || netIn.position() == 0) {
+      downstream.pauseReading(pause);
+      return;
     }
+    // Records read before the pause go up first, on the loop once the caller is done; the
+    // socket is read again only after them, so its end of stream cannot overtake them.
+    downstream.eventLoop().execute(() -> {
+      if (paused || netIn == null) {
+        return;
+      }
+      if (mode == Mode.OPEN || mode == Mode.HANDSHAKE) {
+        unwrapBuffered();
+      }
+      if (!paused && netIn != null) {
+        downstream.pauseReading(false);
+      }
+    });
   }
 
   // ---- failing and closing ----
+
+  /**
+   * Closes once the records the writer already counted as written are out (as the kernel still
+   * sends a socket's buffered bytes after {@code close}), or after the linger. Any thread.
+   */
+  @Override
+  public void close() {
+    Channel ch = downstream;
+    if (ch.eventLoop().inEventLoop()) {
+      closeOnLoop();
+    } else {
+      ch.eventLoop().execute(this::closeOnLoop);
+    }
+  }
+
+  private void closeOnLoop() {
+    boolean held;
+    synchronized (out) {
+      held = false;
+      if (netOut != null && !closing && mode == Mode.OPEN) {
+        try {
+          held = !flushLocked();
+        } catch (SSLException e) {
+          held = false;
+        }
+      }
+      closing |= held;
+    }
+    if (!held) {
+      downstream.close();
+      return;
+    }
+    downstream.requestWritable();
+    downstream.eventLoop().schedule(downstream::close, lingerNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
 
   /** The tunnel failed: tells the session (which closes with the reason) and drops what is held. I/O thread. */
   private void fail(String reason) {

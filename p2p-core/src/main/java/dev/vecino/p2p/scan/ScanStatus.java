@@ -8,6 +8,11 @@ public enum ScanStatus {
   OTHER_GROUP,
   /** A Vecino node that speaks no protocol version this node speaks. */
   INCOMPATIBLE,
+  /**
+   * A secure Vecino node that did not admit this node, or that this node did not admit: a group
+   * secret one side requires, or a key allowlist. Nothing of its group or name is known.
+   */
+  NOT_ADMITTED,
   /** This very node (recognised by id, on any of its addresses); never counted as a peer. */
   SELF,
   /** The port is open, but what answers is not a Vecino node (no HELLO in time, or garbage). */

@@ -12,7 +12,7 @@ import java.util.Locale;
  * The pairing code both people compare on first contact, and the commitments that stop a man in
  * the middle from choosing the code.
  *
- * <p>Each side draws a nonce ({@link GroupSecret#nonce()}), sends its {@link #commitment(byte[])}
+ * <p>Each side draws a nonce ({@link SharedSecret#nonce()}), sends its {@link #commitment(byte[])}
  * {@code SHA-256(nonce)}, and only when it holds the other's commitment reveals its nonce; each
  * checks the revealed nonce against the commitment ({@link #opens(byte[], byte[])}). A man in
  * the middle has then fixed its nonces before learning the honest sides', so the two codes it
@@ -41,11 +41,11 @@ public final class Pairing {
   /**
    * Returns the commitment to a nonce, {@code SHA-256(nonce)}.
    *
-   * @param nonce the nonce, {@value GroupSecret#NONCE_BYTES} bytes
+   * @param nonce the nonce, {@value SharedSecret#NONCE_BYTES} bytes
    * @return 32 bytes
    */
   public static byte[] commitment(byte[] nonce) {
-    GroupSecret.checkNonce(nonce, "committer");
+    SharedSecret.checkNonce(nonce, "committer");
     return sha256().digest(nonce);
   }
 
@@ -57,7 +57,7 @@ public final class Pairing {
    * @return true if {@code commitment} is {@link #commitment(byte[])} of {@code nonce}
    */
   public static boolean opens(byte[] commitment, byte[] nonce) {
-    return nonce.length == GroupSecret.NONCE_BYTES && MessageDigest.isEqual(commitment(nonce), commitment);
+    return nonce.length == SharedSecret.NONCE_BYTES && MessageDigest.isEqual(commitment(nonce), commitment);
   }
 
   /**
@@ -74,8 +74,8 @@ public final class Pairing {
   public static String code(byte[] fingerprintA, byte[] nonceA, byte[] fingerprintB, byte[] nonceB) {
     checkFingerprint(fingerprintA);
     checkFingerprint(fingerprintB);
-    GroupSecret.checkNonce(nonceA, "first side");
-    GroupSecret.checkNonce(nonceB, "second side");
+    SharedSecret.checkNonce(nonceA, "first side");
+    SharedSecret.checkNonce(nonceB, "second side");
     int order = Arrays.compareUnsigned(fingerprintA, fingerprintB);
     if (order == 0) {
       throw new IllegalArgumentException("a node does not pair with itself");

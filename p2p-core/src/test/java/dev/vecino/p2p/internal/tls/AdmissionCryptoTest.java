@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vecino.p2p.ConfigurationException;
 import dev.vecino.p2p.NodeKey;
-import dev.vecino.p2p.internal.tls.GroupSecret.Role;
+import dev.vecino.p2p.internal.tls.SharedSecret.Role;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ class AdmissionCryptoTest {
 
   @Test
   void groupProofsMatchTheVectors() {
-    GroupSecret secret = GroupSecret.of(SECRET);
+    SharedSecret secret = SharedSecret.of(SECRET);
     assertEquals("b8e54445db8cdb5c5f68091d79d84e904f07f95aa1e076e8e72da99686aed2e3",
         HEX.formatHex(secret.proof(Role.INITIATOR, NONCE_I, NONCE_A, CERT_I, CERT_A)));
     assertEquals("fc5e2efd910e48133dabd5503c3ea1e5b3232f29f865b26a84ac57b2567544fc",
@@ -47,11 +47,11 @@ class AdmissionCryptoTest {
 
   @Test
   void aProofVerifiesOnlyForItsRoleSecretNoncesAndCertificates() {
-    GroupSecret secret = GroupSecret.of(SECRET);
+    SharedSecret secret = SharedSecret.of(SECRET);
     byte[] proof = secret.proof(Role.INITIATOR, NONCE_I, NONCE_A, CERT_I, CERT_A);
     assertTrue(secret.verify(proof, Role.INITIATOR, NONCE_I, NONCE_A, CERT_I, CERT_A));
     assertFalse(secret.verify(proof, Role.ACCEPTOR, NONCE_I, NONCE_A, CERT_I, CERT_A), "reflected");
-    assertFalse(GroupSecret.generate().verify(proof, Role.INITIATOR, NONCE_I, NONCE_A, CERT_I, CERT_A), "other secret");
+    assertFalse(SharedSecret.generate().verify(proof, Role.INITIATOR, NONCE_I, NONCE_A, CERT_I, CERT_A), "other secret");
     assertFalse(secret.verify(proof, Role.INITIATOR, filled(0x33), NONCE_A, CERT_I, CERT_A), "replayed nonce");
     assertFalse(secret.verify(proof, Role.INITIATOR, NONCE_I, filled(0x33), CERT_I, CERT_A), "replayed nonce");
     byte[] relayed = HEX.parseHex("3003020103");
@@ -69,41 +69,41 @@ class AdmissionCryptoTest {
     // RFC 7914, section 11: PBKDF2-HMAC-SHA256, P="passwd", S="salt", c=1, dkLen=64.
     assertEquals("55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
         + "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783",
-        HEX.formatHex(GroupSecret.pbkdf2("passwd".toCharArray(), "salt".getBytes(StandardCharsets.US_ASCII), 1, 64)));
-    GroupSecret derived = GroupSecret.fromPassphrase("correct horse battery staple".toCharArray(), "vecino");
-    assertEquals(GroupSecret.of(HEX.parseHex("4cccf7690b3f9ea525843bf73a4ab4986258e8fc13efe55bbcdb3f2439ee27b6")), derived);
-    assertThrows(IllegalArgumentException.class, () -> GroupSecret.fromPassphrase(new char[0], "vecino"));
+        HEX.formatHex(SharedSecret.pbkdf2("passwd".toCharArray(), "salt".getBytes(StandardCharsets.US_ASCII), 1, 64)));
+    SharedSecret derived = SharedSecret.fromPassphrase("correct horse battery staple".toCharArray(), "vecino");
+    assertEquals(SharedSecret.of(HEX.parseHex("4cccf7690b3f9ea525843bf73a4ab4986258e8fc13efe55bbcdb3f2439ee27b6")), derived);
+    assertThrows(IllegalArgumentException.class, () -> SharedSecret.fromPassphrase(new char[0], "vecino"));
   }
 
   @Test
   void secretFileRoundTripsOwnerOnlyAndIsNeverReplaced(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("group/secret");
-    GroupSecret secret = GroupSecret.generate();
+    SharedSecret secret = SharedSecret.generate();
     secret.writeNew(file);
-    assertEquals(secret, GroupSecret.load(file));
-    assertNotEquals(secret, GroupSecret.generate());
-    assertEquals("GroupSecret[32 bytes]", GroupSecret.of(SECRET).toString());
+    assertEquals(secret, SharedSecret.load(file));
+    assertNotEquals(secret, SharedSecret.generate());
+    assertEquals("SharedSecret[32 bytes]", SharedSecret.of(SECRET).toString());
     String text = Files.readString(file);
     assertTrue(text.contains("-----BEGIN VECINO GROUP SECRET-----"), text);
-    ConfigurationException exists = assertThrows(ConfigurationException.class, () -> GroupSecret.generate().writeNew(file));
+    ConfigurationException exists = assertThrows(ConfigurationException.class, () -> SharedSecret.generate().writeNew(file));
     assertTrue(exists.getMessage().contains("never replaces"), exists.getMessage());
-    assertEquals(secret, GroupSecret.load(file), "untouched");
+    assertEquals(secret, SharedSecret.load(file), "untouched");
     assumeTrue(Files.getFileAttributeView(file, PosixFileAttributeView.class) != null, "POSIX file system");
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
-    ConfigurationException open = assertThrows(ConfigurationException.class, () -> GroupSecret.load(file));
+    ConfigurationException open = assertThrows(ConfigurationException.class, () -> SharedSecret.load(file));
     assertTrue(open.getMessage().contains("chmod 600 " + file), open.getMessage());
   }
 
   @Test
   void secretFileWithTooFewBytesIsRefused(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("short");
-    assertTrue(OwnerOnlyFiles.createNew(file, OwnerOnlyFiles.pem(GroupSecret.PEM_LABEL, new byte[15]), "secret file"));
-    ConfigurationException e = assertThrows(ConfigurationException.class, () -> GroupSecret.load(file));
+    assertTrue(OwnerOnlyFiles.createNew(file, OwnerOnlyFiles.pem(SharedSecret.PEM_LABEL, new byte[15]), "secret file"));
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> SharedSecret.load(file));
     assertTrue(e.getMessage().contains("16 to 64 bytes"), e.getMessage());
     Path none = dir.resolve("none");
     assertTrue(OwnerOnlyFiles.createNew(none, "just text\n", "secret file"));
-    assertThrows(ConfigurationException.class, () -> GroupSecret.load(none));
+    assertThrows(ConfigurationException.class, () -> SharedSecret.load(none));
   }
 
   @Test
@@ -132,8 +132,8 @@ class AdmissionCryptoTest {
     NodeKey b = NodeKey.generate();
     byte[] digestA = Pairing.keyDigest(a.publicKey());
     assertEquals(a.id().toString(), HEX.formatHex(digestA, 0, 16));
-    byte[] nonceA = GroupSecret.nonce();
-    byte[] nonceB = GroupSecret.nonce();
+    byte[] nonceA = SharedSecret.nonce();
+    byte[] nonceB = SharedSecret.nonce();
     String code = Pairing.code(digestA, nonceA, Pairing.keyDigest(b.publicKey()), nonceB);
     assertTrue(code.matches("[0-9]{6}"), code);
     assertEquals(code, Pairing.code(Pairing.keyDigest(b.publicKey()), nonceB, digestA, nonceA));

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread safety: immutable. {@link #toString()} never shows the secret.
  */
-public final class GroupSecret {
+public final class SharedSecret {
 
   /** Random bytes in a generated secret. */
   public static final int SECRET_BYTES = 32;
@@ -65,7 +65,7 @@ public final class GroupSecret {
   private static final String WHAT = "secret file";
   private static final int MIN_BYTES = 16;
   private static final int MAX_BYTES = 64;
-  private static final Logger log = LoggerFactory.getLogger(GroupSecret.class);
+  private static final Logger log = LoggerFactory.getLogger(SharedSecret.class);
 
   /** Which side of the connection proves. */
   public enum Role {
@@ -83,7 +83,7 @@ public final class GroupSecret {
 
   private final byte[] secret;
 
-  private GroupSecret(byte[] secret) {
+  private SharedSecret(byte[] secret) {
     if (secret.length < MIN_BYTES || secret.length > MAX_BYTES) {
       throw new IllegalArgumentException("a group secret has " + MIN_BYTES + " to " + MAX_BYTES + " bytes, not "
           + secret.length);
@@ -96,10 +96,10 @@ public final class GroupSecret {
    *
    * @return the secret
    */
-  public static GroupSecret generate() {
+  public static SharedSecret generate() {
     byte[] bytes = new byte[SECRET_BYTES];
     new SecureRandom().nextBytes(bytes);
-    return new GroupSecret(bytes);
+    return new SharedSecret(bytes);
   }
 
   /**
@@ -109,8 +109,8 @@ public final class GroupSecret {
    * @return the secret
    * @throws IllegalArgumentException if the length is out of range
    */
-  public static GroupSecret of(byte[] bytes) {
-    return new GroupSecret(bytes);
+  public static SharedSecret of(byte[] bytes) {
+    return new SharedSecret(bytes);
   }
 
   /**
@@ -124,14 +124,14 @@ public final class GroupSecret {
    * @return the derived secret
    * @throws IllegalArgumentException if the passphrase is empty
    */
-  public static GroupSecret fromPassphrase(char[] passphrase, String group) {
+  public static SharedSecret fromPassphrase(char[] passphrase, String group) {
     Objects.requireNonNull(group, "group");
     if (passphrase.length == 0) {
       throw new IllegalArgumentException("a group passphrase must not be empty");
     }
     log.warn("group {}: the secret comes from a passphrase; one recorded proof lets anyone guess passphrases "
         + "offline, so prefer a generated secret file", group);
-    return new GroupSecret(pbkdf2(passphrase, ("vecino/1 group secret: " + group).getBytes(StandardCharsets.UTF_8),
+    return new SharedSecret(pbkdf2(passphrase, ("vecino/1 group secret: " + group).getBytes(StandardCharsets.UTF_8),
         PBKDF2_ITERATIONS, SECRET_BYTES));
   }
 
@@ -156,7 +156,7 @@ public final class GroupSecret {
    *     that fixes it), or it holds no secret of 16 to 64 bytes
    * @throws UncheckedIOException if the file cannot be read
    */
-  public static GroupSecret load(Path file) {
+  public static SharedSecret load(Path file) {
     String text;
     try {
       text = OwnerOnlyFiles.read(file, WHAT);
@@ -165,7 +165,7 @@ public final class GroupSecret {
     }
     byte[] bytes = OwnerOnlyFiles.unpem(text, PEM_LABEL, file, WHAT);
     try {
-      return new GroupSecret(bytes);
+      return new SharedSecret(bytes);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(WHAT + " " + file + ": " + e.getMessage(), e);
     } finally {
@@ -269,7 +269,7 @@ public final class GroupSecret {
   /** Equal when the secrets are (compared in constant time). */
   @Override
   public boolean equals(Object o) {
-    return o instanceof GroupSecret && MessageDigest.isEqual(((GroupSecret) o).secret, secret);
+    return o instanceof SharedSecret && MessageDigest.isEqual(((SharedSecret) o).secret, secret);
   }
 
   @Override
