@@ -162,7 +162,7 @@ public final class Node implements PeerNode {
     String suffix = identity.id().shortId();
     events.start(suffix);
     if (config.tls() != null) {
-      tls = new Tls(config.tls(), suffix, lingerNanos());
+      tls = new Tls(config.tls(), suffix, lingerNanos(), config.closeTimeout().toNanos());
     }
     Transport t = config.transport().create(new TransportConfig(suffix, config.ioThreads(), config.busyPoll(),
         (loop, cause) -> fail("I/O thread " + loop + " died", cause), logName));

@@ -45,15 +45,18 @@ final class Tls implements AutoCloseable {
   private final NodeTls keys;
   private final ThreadPoolExecutor tasks;
   private final long lingerNanos;
+  private final long closeNanos;
 
   /**
    * @param keys the node's key, certificate and TLS 1.3 context
    * @param suffix ends the executor's thread names, as the node's other threads' names end
    * @param lingerNanos how long a closing connection waits for records already counted as written
+   * @param closeNanos how long a closing connection waits for the peer to close after close_notify
    */
-  Tls(NodeTls keys, String suffix, long lingerNanos) {
+  Tls(NodeTls keys, String suffix, long lingerNanos, long closeNanos) {
     this.keys = keys;
     this.lingerNanos = lingerNanos;
+    this.closeNanos = closeNanos;
     AtomicInteger n = new AtomicInteger();
     // Key exchange and signatures take ~1 ms each: two threads keep the I/O threads free and
     // bound what a flood of handshakes can take.
@@ -94,7 +97,7 @@ final class Tls implements AutoCloseable {
   TlsStage stage(ChannelHandler upstream, Connection connection) {
     boolean client = connection.direction == Direction.OUTBOUND;
     SSLEngine engine = client ? keys.clientEngine() : keys.serverEngine();
-    return new TlsStage(upstream, engine, connection, tasks, lingerNanos);
+    return new TlsStage(upstream, engine, connection, tasks, lingerNanos, closeNanos);
   }
 
   /** This node's certificate. */

@@ -91,6 +91,7 @@ final class TlsStage extends ByteStage {
   private final Executor tasks;
   private final boolean client;
   private final long lingerNanos;
+  private final long closeNanos;
   private final Object out = new Object();
   private volatile Mode mode;
 
@@ -98,8 +99,14 @@ final class TlsStage extends ByteStage {
   private ByteBuffer netOut;
   private IOException pendingError;
   private boolean shutdownWanted;
-  /** Closing: records the writer counted as written go out first, within {@code lingerNanos}. */
+  /** Bytes {@link #flushLocked} wrote since {@link #takeLocked} began; with the records' ends and plaintext. */
+  private long sent;
+  private long[] recordEnds = new long[8];
+  private long[] recordPlain = new long[8];
+  /** Closing: no more writes; held records go out first, then close_notify (see {@link #close}). */
   private boolean closing;
+  /** close_notify and the half-close are sent, or wait for held records ({@code shutdownWanted}). */
+  private boolean outputShut;
   /** The writer waits for the tunnel (or the socket): tell it when writes are taken again. */
   private boolean writerWaits;
 
@@ -114,10 +121,13 @@ final class TlsStage extends ByteStage {
    * @param engine a fresh engine in the right mode ({@code getUseClientMode()} says which side)
    * @param tasks runs the engine's delegated tasks; may refuse them (the handshake then fails)
    * @param lingerNanos how long a close waits for records already counted as written
+   * @param closeNanos how long a close waits for the peer to close after our close_notify
    */
-  TlsStage(ChannelHandler upstream, SSLEngine engine, Listener listener, Executor tasks, long lingerNanos) {
+  TlsStage(ChannelHandler upstream, SSLEngine engine, Listener listener, Executor tasks, long lingerNanos,
+      long closeNanos) {
     super(upstream);
     this.lingerNanos = lingerNanos;
+    this.closeNanos = closeNanos;
     this.engine = engine;
     this.listener = listener;
     this.tasks = tasks;
@@ -220,7 +230,14 @@ final class TlsStage extends ByteStage {
         begin();
         unwrap(data);
       }
-      case HANDSHAKE, OPEN -> unwrap(data);
+      case HANDSHAKE, OPEN -> {
+        if (closing) {
+          // The peer's last records after our close: read so the socket closes without a reset.
+          data.position(data.limit());
+        } else {
+          unwrap(data);
+        }
+      }
       case FAILED -> data.position(data.limit());
     }
   }
@@ -454,29 +471,7 @@ final class TlsStage extends ByteStage {
         writerWaits = true;
         return 0;
       }
-      taken = 0;
-      try {
-        while (src.hasRemaining()) {
-          if (netOut.remaining() < engine.getSession().getPacketBufferSize() && !flushLocked()) {
-            break;
-          }
-          SSLEngineResult r = engine.wrap(src, netOut);
-          taken += r.bytesConsumed();
-          if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-            if (taken == 0) {
-              throw new SSLException("TLS output closed");
-            }
-            break;
-          }
-        }
-        flushLocked();
-      } catch (IOException e) {
-        if (taken == 0) {
-          throw e;
-        }
-        // Like a socket: a write that took bytes returns their count; the error comes next.
-        pendingError = e;
-      }
+      taken = takeLocked(src);
       held = netOut.position() > 0;
     }
     if (held) {
@@ -485,6 +480,61 @@ final class TlsStage extends ByteStage {
       flushWhenWritable();
     }
     return taken;
+  }
+
+  /**
+   * Wraps {@code src} into records and writes them, as far as the socket takes them (records it
+   * did not take are held, and count as taken). When the socket fails, only the plaintext of
+   * records that reached it whole counts: {@code src} is set back to the end of the last one,
+   * and the error is thrown now if none did, else by the next write. Lock held; {@code netOut}
+   * empty on entry.
+   *
+   * @return the plaintext bytes taken
+   */
+  private int takeLocked(ByteBuffer src) throws IOException {
+    int start = src.position();
+    sent = 0;
+    long produced = 0;
+    int records = 0;
+    try {
+      while (src.hasRemaining()) {
+        if (netOut.remaining() < engine.getSession().getPacketBufferSize() && !flushLocked()) {
+          break;
+        }
+        SSLEngineResult r = engine.wrap(src, netOut);
+        if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+          if (src.position() == start) {
+            throw new SSLException("TLS output closed");
+          }
+          break;
+        }
+        produced += r.bytesProduced();
+        recordEnds = grow(recordEnds, records);
+        recordPlain = grow(recordPlain, records);
+        recordEnds[records] = produced;
+        recordPlain[records] = src.position() - start;
+        records++;
+      }
+      flushLocked();
+      return src.position() - start;
+    } catch (IOException e) {
+      int whole = 0;
+      for (int i = 0; i < records && recordEnds[i] <= sent; i++) {
+        whole = (int) recordPlain[i];
+      }
+      src.position(start + whole);
+      netOut.clear();
+      if (whole == 0) {
+        throw e;
+      }
+      // Like a socket: a write that took bytes returns their count; the error comes next.
+      pendingError = e;
+      return whole;
+    }
+  }
+
+  private static long[] grow(long[] a, int n) {
+    return n < a.length ? a : java.util.Arrays.copyOf(a, Math.max(8, 2 * a.length));
   }
 
   /** Asks the transport for {@link #onWritable} to write held records. Any thread. */
@@ -509,7 +559,9 @@ final class TlsStage extends ByteStage {
     netOut.flip();
     try {
       while (netOut.hasRemaining()) {
-        if (downstream.write(netOut) == 0) {
+        int n = downstream.write(netOut);
+        sent += n;
+        if (n == 0) {
           return false;
         }
       }
@@ -542,10 +594,6 @@ final class TlsStage extends ByteStage {
           downstream.requestWritable();
           return;
         }
-        if (closing) {
-          downstream.close();
-          return;
-        }
         if (shutdownWanted) {
           shutdownWanted = false;
           downstream.shutdownOutput();
@@ -553,6 +601,12 @@ final class TlsStage extends ByteStage {
       }
     } catch (IOException e) {
       downstream.close();
+      return;
+    }
+    if (closing) {
+      if (!outputShut) {
+        finishOutput();
+      }
       return;
     }
     if (handshaking) {
@@ -569,9 +623,10 @@ final class TlsStage extends ByteStage {
       return;
     }
     synchronized (out) {
-      if (netOut == null) {
+      if (netOut == null || outputShut) {
         return;
       }
+      outputShut = true;
       engine.closeOutbound();
       // close_notify, then the TCP half-close.
       while (!engine.isOutboundDone()) {
@@ -618,8 +673,14 @@ final class TlsStage extends ByteStage {
   // ---- failing and closing ----
 
   /**
-   * Closes once the records the writer already counted as written are out (as the kernel still
-   * sends a socket's buffered bytes after {@code close}), or after the linger. Any thread.
+   * Closes like a socket's {@code close}, with two differences a TLS stream needs. Records the
+   * writer already counted as written go out first (the kernel, too, still sends a socket's
+   * buffered bytes after {@code close}), within the write-stall timeout. And the output ends
+   * with close_notify and a half-close, after which the peer's last records are read and dropped
+   * until it closes (within the close timeout): a socket closed with unread bytes (the peer's
+   * close_notify after its BYE) answers with a reset, which throws away what the peer has not
+   * read of ours yet. A second close, or one after {@link #shutdownOutput}, closes at once. Any
+   * thread.
    */
   @Override
   public void close() {
@@ -632,24 +693,40 @@ final class TlsStage extends ByteStage {
   }
 
   private void closeOnLoop() {
-    boolean held;
+    boolean graceful;
+    boolean held = false;
     synchronized (out) {
-      held = false;
-      if (netOut != null && !closing && mode == Mode.OPEN) {
+      graceful = !closing && !outputShut && netOut != null && mode == Mode.OPEN;
+      closing = true;
+      if (graceful) {
         try {
           held = !flushLocked();
         } catch (SSLException e) {
-          held = false;
+          graceful = false;
         }
       }
-      closing |= held;
     }
-    if (!held) {
+    if (!graceful) {
       downstream.close();
       return;
     }
-    downstream.requestWritable();
-    downstream.eventLoop().schedule(downstream::close, lingerNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    downstream.eventLoop().schedule(downstream::close, held ? lingerNanos : closeNanos,
+        java.util.concurrent.TimeUnit.NANOSECONDS);
+    downstream.pauseReading(false);
+    if (held) {
+      downstream.requestWritable();
+    } else {
+      finishOutput();
+    }
+  }
+
+  /** Closing: close_notify and the half-close, once held records are out. I/O thread. */
+  private void finishOutput() {
+    try {
+      shutdownOutput();
+    } catch (IOException e) {
+      downstream.close();
+    }
   }
 
   /** The tunnel failed: tells the session (which closes with the reason) and drops what is held. I/O thread. */
