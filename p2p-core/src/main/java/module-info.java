@@ -6,7 +6,9 @@
 module dev.vecino.p2p {
   requires org.slf4j;
   requires java.management;
-  requires jdk.management;
+  // Optional: the open file descriptor count that bounds a scan's probe window (FdLimit). A
+  // runtime without jdk.management (a jlink image) still scans, bounded by the window alone.
+  requires static jdk.management;
 
   exports dev.vecino.p2p;
   exports dev.vecino.p2p.codec;

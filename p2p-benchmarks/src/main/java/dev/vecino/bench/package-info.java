@@ -4,6 +4,7 @@
  *
  * <p>Run with {@code java -jar p2p-benchmarks/target/benchmarks.jar}; see
  * {@code docs/benchmarks.md}. The side-by-side comparison with other libraries lives in
- * {@link dev.vecino.bench.compare}.
+ * {@link dev.vecino.bench.compare}, the one-command scan benchmark in
+ * {@link dev.vecino.bench.scan}.
  */
 package dev.vecino.bench;

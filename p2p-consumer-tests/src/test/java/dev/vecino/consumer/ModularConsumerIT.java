@@ -41,6 +41,35 @@ class ModularConsumerIT {
         .filter(n -> !n.startsWith("java.") && !n.startsWith("jdk."))
         .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(Set.of("org.slf4j"), requires, "beyond the JDK, p2p-core needs nothing but the SLF4J API");
+    ModuleDescriptor.Requires management = descriptor.requires().stream()
+        .filter(r -> r.name().equals("jdk.management")).findFirst().orElseThrow();
+    assertTrue(management.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC),
+        "jdk.management (the fd count a scan's window respects) is optional: requires static");
+  }
+
+  @Test
+  void scansOnTheModulePathWithAndWithoutJdkManagement() throws Exception {
+    Path work = Consumers.scratch("scanning");
+    Path classes = work.resolve("classes");
+    Consumers.Compilation compiled = Consumers.compile(Consumers.sources("scanning"), classes,
+        List.of("--module-path", path(coreJar(), slf4jApiJar())));
+    assertTrue(compiled.success(), compiled.diagnostics());
+    String modulePath = path(classes, coreJar(), slf4jApiJar(), slf4jSimpleJar());
+
+    // java.management brings jdk.management in by service binding: the fd count is used.
+    Consumers.Run full = Consumers.java(work, List.of(
+        "--module-path", modulePath, "--module", "demo.scanning/demo.scanning.Main"));
+    assertEquals(0, full.exitCode(), full.describe());
+    assertTrue(full.out().contains("peers found: 1"), full.describe());
+    assertTrue(full.out().contains("jdk.management present: true"), full.describe());
+
+    // As in a jlink image without jdk.management: the scan still runs, bounded by its window.
+    Consumers.Run limited = Consumers.java(work, List.of("--limit-modules",
+        "demo.scanning,org.slf4j.simple", "--module-path", modulePath,
+        "--module", "demo.scanning/demo.scanning.Main"));
+    assertEquals(0, limited.exitCode(), limited.describe());
+    assertTrue(limited.out().contains("peers found: 1"), limited.describe());
+    assertTrue(limited.out().contains("jdk.management present: false"), limited.describe());
   }
 
   @Test

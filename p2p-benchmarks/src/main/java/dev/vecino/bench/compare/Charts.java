@@ -4,72 +4,98 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.style.Styler;
 
-/** Draws the report's bar charts as PNG files with XChart (headless AWT). */
+/** Draws the report's bar charts as PNG files ({@link BarChart}). */
 final class Charts {
 
   static final String THROUGHPUT = "benchmarks-throughput.png";
   static final String LATENCY = "benchmarks-latency.png";
+  static final String LATENCY_OPEN = "benchmarks-latency-open-loop.png";
+  static final String SCANS = "benchmarks-scans.png";
+
+  /** Percentile keys of a latency {@link Result}, with their labels. */
+  private static final String[][] PERCENTILES = {{"p50", "p50"}, {"p99", "p99"},
+      {"p999", "p99.9"}};
 
   private Charts() {}
 
-  static void write(Path dir, List<CaseSpec> throughput, List<CaseSpec> pingPong,
-      List<CaseSpec> openLoop) throws IOException {
-    System.setProperty("java.awt.headless", "true");
-    CategoryChart t = new CategoryChartBuilder().width(1000).height(560)
-        .title("One-way throughput, messages received per second (median)")
-        .xAxisTitle("payload").yAxisTitle("million msgs/s").build();
-    style(t);
+  /**
+   * Writes the charts the cases ran for: throughput, closed- and open-loop latency, scans.
+   *
+   * @param dir the report directory
+   * @param cases the cases, with their results
+   * @return the file names written, in report order
+   * @throws IOException if a chart cannot be written
+   */
+  static List<String> write(Path dir, CaseSet cases) throws IOException {
+    List<String> written = new ArrayList<>();
     List<String> sizes = List.of("64 B", "1 KiB");
+    BarChart t = new BarChart("One-way throughput, messages received per second (median)",
+        "payload", "million msgs/s", sizes);
     for (String c : CaseSet.ONE_WAY) {
       List<Double> ys = new ArrayList<>();
       for (int size : CaseSet.SIZES) {
-        CaseSpec cs = CaseSpec.find(throughput, "oneway", size, c);
-        double v = cs == null ? Double.NaN : cs.med("msgsPerSec") / 1e6;
-        ys.add(Double.isNaN(v) || v < 0 ? 0 : v);
+        ys.add(med(CaseSpec.find(cases.throughput(), "oneway", size, c), "msgsPerSec") / 1e6);
       }
-      t.addSeries(shortLabel(c), sizes, ys);
+      t.series(shortLabel(c), ys);
     }
-    BitmapEncoder.saveBitmap(t, dir.resolve(THROUGHPUT).toString(),
-        BitmapEncoder.BitmapFormat.PNG);
-
-    CategoryChart l = new CategoryChartBuilder().width(1000).height(560)
-        .title("64 B round trip, p50 (µs, median of runs; p99/p99.9 in the tables)")
-        .xAxisTitle("contender").yAxisTitle("µs").build();
-    style(l);
-    addLatency(l, "closed loop p50", pingPong, "p50");
-    addLatency(l, "open loop p50", openLoop, "p50");
-    BitmapEncoder.saveBitmap(l, dir.resolve(LATENCY).toString(), BitmapEncoder.BitmapFormat.PNG);
+    t.write(dir.resolve(THROUGHPUT));
+    written.add(THROUGHPUT);
+    if (latency(dir.resolve(LATENCY), "64 B round trip, closed loop", cases.pingPong())) {
+      written.add(LATENCY);
+    }
+    if (latency(dir.resolve(LATENCY_OPEN), "64 B round trip, open loop (fixed rate, corrected"
+        + " for coordinated omission)", cases.openLoop())) {
+      written.add(LATENCY_OPEN);
+    }
+    if (scans(dir.resolve(SCANS), cases.scans())) {
+      written.add(SCANS);
+    }
+    return written;
   }
 
-  private static void addLatency(CategoryChart chart, String series, List<CaseSpec> cases,
-      String key) {
-    List<String> xs = new ArrayList<>();
-    List<Double> ys = new ArrayList<>();
-    for (String c : CaseSet.OPEN_LOOP) {
-      xs.add(shortLabel(c));
-      CaseSpec cs = null;
-      for (CaseSpec x : cases) {
-        if (x.contender.equals(c)) {
-          cs = x;
-        }
-      }
-      double v = cs == null ? Double.NaN : cs.med(key);
-      ys.add(Double.isNaN(v) || v < 0 ? 0 : v);
+  /** p50, p99 and p99.9 of each contender that ran, on a logarithmic axis (they span decades). */
+  private static boolean latency(Path png, String title, List<CaseSpec> cases)
+      throws IOException {
+    List<CaseSpec> ran = cases.stream().filter(c -> !c.runs.isEmpty()).toList();
+    if (ran.isEmpty()) {
+      return false;
     }
-    chart.addSeries(series, xs, ys);
+    List<String> xs = ran.stream().map(c -> shortLabel(c.contender)).toList();
+    BarChart chart = new BarChart(title + ": p50, p99, p99.9 (µs, median of runs)",
+        "contender", "µs (log scale)", xs).logarithmic();
+    for (String[] p : PERCENTILES) {
+      chart.series(p[1], ran.stream().map(c -> med(c, p[0])).toList());
+    }
+    chart.write(png);
+    return true;
   }
 
-  private static void style(CategoryChart c) {
-    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-    c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-    c.getStyler().setLabelsVisible(false);
-    c.getStyler().setToolTipsEnabled(false);
+  /** Addresses probed per second, per scan case and contender (log: 5/s to 20,000/s). */
+  private static boolean scans(Path png, List<CaseSpec> scans) throws IOException {
+    List<String> kinds = List.of(ScanPlan.KINDS);
+    BarChart chart = new BarChart("Scans: addresses probed per second (median)", "case",
+        "addresses/s (log scale)", kinds).logarithmic();
+    int drawn = 0;
+    for (String contender : ScanPlan.CONTENDERS) {
+      List<Double> ys = new ArrayList<>();
+      for (String kind : kinds) {
+        ys.add(med(CaseSpec.find(scans, kind, 0, contender), "addressesPerSec"));
+      }
+      if (ys.stream().allMatch(v -> Double.isFinite(v) && v > 0)) {
+        chart.series(contender, ys);
+        drawn++;
+      }
+    }
+    if (drawn == 0) {
+      return false;
+    }
+    chart.write(png);
+    return true;
+  }
+
+  private static double med(CaseSpec c, String key) {
+    return c == null || c.runs.isEmpty() ? Double.NaN : c.med(key);
   }
 
   private static String shortLabel(String c) {
@@ -78,6 +104,7 @@ final class Charts {
       case "nio-ceiling-1t" -> "NIO, 1 thread";
       case "vecino-executor" -> "Vecino (executor)";
       case "vecino-direct" -> "Vecino (direct)";
+      case "vecino-public-api" -> "Vecino (public API)";
       case "vecino-trysend-payload" -> "Vecino (trySend, onPayload)";
       case "vecino-trysendmore-payload" -> "Vecino (trySendMore)";
       case "vecino-poll" -> "Vecino (busyPoll)";

@@ -55,9 +55,12 @@ final class Report {
   void write(Path dir) throws IOException {
     String chartNote;
     try {
-      Charts.write(dir, cases.throughput(), cases.pingPong(), cases.openLoop());
-      chartNote = "![one-way throughput](" + Charts.THROUGHPUT + ")\n\n![latency]("
-          + Charts.LATENCY + ")\n";
+      StringBuilder charts = new StringBuilder();
+      for (String png : Charts.write(dir, cases)) {
+        charts.append("![").append(png.replace("benchmarks-", "").replace(".png", ""))
+            .append("](").append(png).append(")\n\n");
+      }
+      chartNote = charts.toString().stripTrailing() + "\n";
     } catch (Exception | LinkageError e) {
       chartNote = "_Charts could not be drawn: " + e + "_\n";
     }

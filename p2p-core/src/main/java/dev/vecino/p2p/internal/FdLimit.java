@@ -11,8 +11,23 @@ final class FdLimit {
 
   private FdLimit() {}
 
-  /** Returns how many probes may be open at once without starving the process; at least 1. */
+  /**
+   * Whether {@code com.sun.management} can be loaded. The core {@code requires static
+   * jdk.management}: a runtime image without it must not reach the {@code instanceof} below,
+   * which would throw {@code NoClassDefFoundError}. Without it the module is not in the boot
+   * layer, on the module path and on the class path alike.
+   */
+  private static final boolean FD_COUNTS =
+      ModuleLayer.boot().findModule("jdk.management").isPresent();
+
+  /**
+   * Returns how many probes may be open at once without starving the process; at least 1, and
+   * {@link Integer#MAX_VALUE} (no bound) where the descriptor counts cannot be read.
+   */
   static int probeHeadroom() {
+    if (!FD_COUNTS) {
+      return Integer.MAX_VALUE;
+    }
     OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
       long free = unix.getMaxFileDescriptorCount() - unix.getOpenFileDescriptorCount() - RESERVE;
