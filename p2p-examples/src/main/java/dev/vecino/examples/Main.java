@@ -39,7 +39,14 @@ import picocli.CommandLine.UnmatchedArgumentException;
         SendCommand.class,
         EchoServerCommand.class,
         EchoClientCommand.class,
+        CompletionCommand.class,
         CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+        "0:success",
+        "1:failure: not sent, cannot listen, the node failed",
+        "2:bad arguments (a one-line hint goes to stderr)"
     })
 public final class Main implements Runnable {
 
