@@ -111,26 +111,49 @@ class ShellDocsTest {
     assertEquals("[--connect --connect-timeout]", complete(script, "vecino", "chat", "--conn"));
   }
 
-  /** Runs the script's completion function in bash for a command line; the last word is the cursor's. */
+  @Test
+  void zshLoadsTheScriptThroughBashcompinitAndGetsTheSameCandidates() throws Exception {
+    Path script = shellDocs().resolve(ShellDocs.COMPLETION);
+    String zsh = "autoload -U +X compinit && compinit -u -D; source '" + script + "';"
+        + " print -r -- \"${_comps[vecino]}\"; setopt ksharrays;";
+    // zsh itself filters the candidates by the typed prefix, so every candidate comes back here.
+    assertEquals("_bash_complete -F _complete_vecino -o default\n"
+        + "[chat scan send echo-server echo-client completion help]",
+        run("zsh", zsh, "vecino", "s"));
+    assertTrue(run("zsh", zsh, "vecino", "scan", "--codec", "")
+        .endsWith("\n[framed classic]"));
+  }
+
   private static String complete(Path script, String... words) throws Exception {
+    return run("bash", "compopt() { :; }; source '" + script + "';", words);
+  }
+
+  /**
+   * Runs the script's completion function in a shell for a command line, the last word being the
+   * one at the cursor; returns what the shell printed, the candidates last as {@code [a b]}.
+   */
+  private static String run(String shell, String setUp, String... words) throws Exception {
     StringBuilder quoted = new StringBuilder();
     for (String w : words) {
       quoted.append(" '").append(w).append('\'');
     }
-    String program = "compopt() { :; }; source '" + script + "'; COMP_WORDS=(" + quoted + ");"
+    String program = setUp + " COMP_WORDS=(" + quoted + ");"
         + " COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMP_LINE=\"${COMP_WORDS[*]}\";"
         + " COMP_POINT=${#COMP_LINE}; COMPREPLY=(); _complete_vecino;"
         + " echo \"[${COMPREPLY[*]}]\"";
+    List<String> cmd = shell.equals("bash")
+        ? List.of("bash", "--norc", "--noprofile", "-c", program)
+        : List.of(shell, "-f", "-c", program);
     Process p;
     try {
-      p = new ProcessBuilder("bash", "--norc", "--noprofile", "-c", program).start();
+      p = new ProcessBuilder(cmd).start();
     } catch (IOException e) {
-      Assumptions.abort("bash is not installed: " + e.getMessage());
+      Assumptions.abort(shell + " is not installed: " + e.getMessage());
       throw e;
     }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "bash did not finish");
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), shell + " did not finish");
     assertEquals(0, p.exitValue(), err);
     assertEquals("", err);
     return out;
