@@ -23,7 +23,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code vecino} command: {@code java -jar vecino.jar [chat|scan|send|echo-server|echo-client]}.
+ * The {@code vecino} command:
+ * {@code java -jar vecino.jar [chat|scan|send|echo-server|echo-client|completion]}.
  *
  * <p>Exit codes: 0 success, 2 bad arguments (with a one-line hint on stderr), 1 any other
  * failure. Without a subcommand, or when the first argument is an option, it runs {@code chat}.
@@ -39,7 +40,14 @@ import picocli.CommandLine.UnmatchedArgumentException;
         SendCommand.class,
         EchoServerCommand.class,
         EchoClientCommand.class,
+        CompletionCommand.class,
         CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+        "0:success",
+        "1:failure: not sent, cannot listen, the node failed",
+        "2:bad arguments (a one-line hint goes to stderr)"
     })
 public final class Main implements Runnable {
 

@@ -1,6 +1,7 @@
 package dev.vecino.examples;
 
 import dev.vecino.examples.chat.ChatFormat;
+import dev.vecino.examples.cli.CodecChoice;
 import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Defaults;
@@ -64,6 +65,11 @@ final class SendCommand implements Callable<Integer> {
       description = "Group (default: ${DEFAULT-VALUE}).")
   private String group;
 
+  @Option(names = "--codec", paramLabel = "CODEC", defaultValue = "framed",
+      description = "Wire codec: framed (Vecino), line (nc, scripts), classic (the original "
+          + "LAN chat) (default: ${DEFAULT-VALUE}).")
+  private CodecChoice codec;
+
   @Option(names = "--call", description = "Send it as a call (the peer shows it prominently).")
   private boolean call;
 
@@ -97,6 +103,7 @@ final class SendCommand implements Callable<Integer> {
     try (PeerNode node = PeerNode.builder()
         .name(name != null ? name : Defaults.userAtHost())
         .group(group)
+        .codec(codec.codec())
         .listen(false)
         .connectTimeout(timeout)
         .handshakeTimeout(timeout)

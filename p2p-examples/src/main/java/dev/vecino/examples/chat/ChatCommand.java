@@ -1,6 +1,7 @@
 package dev.vecino.examples.chat;
 
 import dev.vecino.examples.Main;
+import dev.vecino.examples.cli.CodecChoice;
 import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Defaults;
@@ -49,16 +50,6 @@ import picocli.CommandLine.Spec;
         "Start-up prints: listening on <address>:<port> as <name> (id <short id>)"
     })
 public final class ChatCommand implements Callable<Integer> {
-
-  /** The wire codecs the chat can speak. */
-  public enum CodecChoice {
-    /** Length-prefixed frames with the HELLO handshake: the Vecino protocol. */
-    framed,
-    /** One UTF-8 text line per message, no handshake: talk to {@code nc} and scripts. */
-    line,
-    /** The original Python LAN chat's wire format. */
-    classic
-  }
 
   @Spec
   private CommandSpec spec;

@@ -1,6 +1,7 @@
 package dev.vecino.examples.scan;
 
 import dev.vecino.examples.Main;
+import dev.vecino.examples.cli.CodecChoice;
 import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Defaults;
@@ -10,6 +11,7 @@ import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.p2p.PeerNode;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,8 +22,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vecino scan <targets> [--port 9999] [--timeout 500ms] [--json]}: probes the targets,
- * verifies peers by handshake, prints one line (or JSON object) per peer and a summary.
+ * {@code vecino scan <targets> [--port 9999] [--timeout 500ms] [--json] [--codec classic]}:
+ * probes the targets, verifies peers by handshake (or, with {@code --codec classic}, by the
+ * original chat's greeting), prints one line (or JSON object) per peer and a summary.
  *
  * <p>Needs the range-scan API of p2p-core (issue 4), reached through {@link Scanner}. Until it
  * is on the core's main line this command says so and exits 1; it never reports made-up
@@ -63,6 +66,20 @@ public final class ScanCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per line instead of text.")
   private boolean json;
 
+  @Option(names = "--codec", paramLabel = "CODEC", defaultValue = "framed",
+      completionCandidates = ScannableCodecs.class,
+      description = "Wire codec of the peers to look for: framed (Vecino), classic (the original "
+          + "LAN chat, found by its greeting); line cannot be scanned (default: ${DEFAULT-VALUE}).")
+  private CodecChoice codec;
+
+  /** The codecs a scan can verify a peer with: a handshake or a greeting, so not {@code line}. */
+  static final class ScannableCodecs implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return List.of(CodecChoice.framed.name(), CodecChoice.classic.name()).iterator();
+    }
+  }
+
   /** Creates the command; picocli instantiates it. */
   public ScanCommand() {}
 
@@ -76,7 +93,12 @@ public final class ScanCommand implements Callable<Integer> {
     if (timeout.isZero()) {
       return Usage.error(spec, "--timeout must be positive");
     }
-    try (PeerNode node = PeerNode.builder().group(group).listen(false).build().start()) {
+    if (codec == CodecChoice.line) {
+      return Usage.error(spec, "--codec line cannot be scanned: a line peer neither handshakes "
+          + "nor greets, so nothing could be verified (use framed or classic)");
+    }
+    try (PeerNode node = PeerNode.builder().group(group).codec(codec.codec()).listen(false).build()
+        .start()) {
       Scanner.Job job;
       try {
         job = scanner.start(node, new Scanner.Request(String.join(",", targets), ports, timeout,

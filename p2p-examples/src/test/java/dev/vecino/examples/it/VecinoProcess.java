@@ -61,6 +61,11 @@ final class VecinoProcess implements AutoCloseable {
     return new VecinoProcess(label, pb.start());
   }
 
+  /** Starts any command (e.g. the distribution's launcher) and collects its output. */
+  static VecinoProcess start(String label, ProcessBuilder command) throws IOException {
+    return new VecinoProcess(label, command.start());
+  }
+
   /** Starts a chat on 127.0.0.1, any free port, with its own config directory. */
   static VecinoProcess chat(String name, Path configDir, String... more) throws IOException {
     return chat(name, configDir, List.of(), more);

@@ -96,4 +96,17 @@ class ScanCommandTest {
     assertEquals(1, code);
     assertTrue(err.toString().startsWith("error: scanning is not available"), err.toString());
   }
+
+  @Test
+  void theLineCodecIsRefusedAsABadArgumentBeforeAnythingIsProbed() {
+    ScanCommand cmd = new ScanCommand();
+    CommandLine line = new CommandLine(cmd);
+    StringWriter err = new StringWriter();
+    line.setErr(new PrintWriter(err));
+    line.parseArgs("127.0.0.1", "--codec", "line");
+    int code = cmd.run(scripted, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+    assertEquals(2, code);
+    assertTrue(err.toString().startsWith("scan: --codec line cannot be scanned"), err.toString());
+    assertEquals(null, asked.get());
+  }
 }
