@@ -85,7 +85,7 @@ class ReliabilityTest {
     Assumptions.assumeTrue(new File("/bin/kill").canExecute() || new File("/usr/bin/kill").canExecute(), "no kill command");
     Recorder r = new Recorder();
     Process child = startChild(HEARTBEAT.toMillis());
-    try (PeerNode a = Nodes.plain("a").heartbeatInterval(HEARTBEAT).listener(r).build().start()) {
+    try (PeerNode a = Nodes.local("a").heartbeatInterval(HEARTBEAT).listener(r).build().start()) {
       a.connect("127.0.0.1", readPort(child)).get(10, TimeUnit.SECONDS);
       assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(child.pid())).start().waitFor());
       long start = System.nanoTime();
@@ -104,7 +104,7 @@ class ReliabilityTest {
   void detectsAKilledProcessAtOnce() throws Exception {
     Recorder r = new Recorder();
     Process child = startChild(60_000);
-    try (PeerNode a = Nodes.plain("a").heartbeatInterval(Duration.ofSeconds(60)).listener(r).build().start()) {
+    try (PeerNode a = Nodes.local("a").heartbeatInterval(Duration.ofSeconds(60)).listener(r).build().start()) {
       a.connect("127.0.0.1", readPort(child)).get(10, TimeUnit.SECONDS);
       child.destroyForcibly(); // SIGKILL: the kernel closes the socket
       long start = System.nanoTime();
