@@ -129,6 +129,7 @@ public final class Main implements Runnable {
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setParameterExceptionHandler(usageHandler());
     cmd.setExecutionExceptionHandler(failureHandler());
+    ChatCommand.describeInChatCommands(cmd.getSubcommands().get("chat"));
     return cmd;
   }
 
