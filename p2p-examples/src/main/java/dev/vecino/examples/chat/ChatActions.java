@@ -173,7 +173,7 @@ final class ChatActions {
       return;
     }
     if (text.isEmpty()) {
-      error("empty message: usage /msg <index|alias|name> <text>");
+      error("empty message: usage /msg <peer> <text>");
       return;
     }
     try {

@@ -67,7 +67,7 @@ public final class InputParser {
       case "/call": {
         String[] tt = splitTarget(rest);
         if (tt == null) {
-          return new ChatInput.Invalid("usage: " + cmd + " <index|alias|name> "
+          return new ChatInput.Invalid("usage: " + cmd + " <peer> "
               + (cmd.equals("/msg") ? "<text>" : "[text]"));
         }
         return cmd.equals("/msg")
@@ -77,14 +77,14 @@ public final class InputParser {
       case "/name": {
         String[] tt = splitTarget(rest);
         if (tt == null) {
-          return new ChatInput.Invalid("usage: /name <index> <alias>  (no alias clears it)");
+          return new ChatInput.Invalid("usage: /name <peer> <alias>  (no alias clears it)");
         }
         return new ChatInput.Name(tt[0], tt[1].isEmpty() ? null : tt[1]);
       }
       case "/disconnect": {
         String[] tt = splitTarget(rest);
         if (tt == null || !tt[1].isEmpty()) {
-          return new ChatInput.Invalid("usage: /disconnect <index|alias|name|all>");
+          return new ChatInput.Invalid("usage: /disconnect <peer|all>");
         }
         return new ChatInput.Disconnect(tt[0]);
       }
