@@ -156,9 +156,10 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    * unreachable, timed out) is tried again after the {@code backoff} policy's delay, until one
    * reaches the peer or the policy allows no more. Each retry is announced to
    * {@link PeerListener#onReconnecting} and giving up to {@link PeerListener#onReconnectFailed},
-   * both with a null {@code lastId} (no peer was reached at the address yet). A refusal that a
+   * both with a null {@code lastId} (no peer was reached at the address yet). A failure that a
    * retry cannot change fails at once, as in {@link #connect(String, int)}: another group,
-   * not a peer, this node itself, no common version.
+   * not a peer, this node itself, no common version, an address this node's bind address
+   * cannot reach, this node's connection limit.
    *
    * <p>The future completes with the peer once connected, or fails with the last attempt's
    * error ({@link PeerUnreachableException}, {@link ConnectTimeoutException}) after giving up,

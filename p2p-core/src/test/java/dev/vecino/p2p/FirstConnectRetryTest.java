@@ -81,6 +81,18 @@ class FirstConnectRetryTest {
   }
 
   @Test
+  void anAddressTheBindAddressCannotReachFailsAtOnce() throws Exception {
+    ReconnectTest.Events e = new ReconnectTest.Events();
+    try (PeerNode a = Nodes.local("a").bindAddress("127.0.18.13").listener(e).build().start()) {
+      // Decided before any packet: a loopback-bound node reaches only loopback addresses.
+      ExecutionException x = assertThrows(ExecutionException.class,
+          () -> a.connect(new InetSocketAddress("198.18.0.1", 9), FAST).get(10, TimeUnit.SECONDS));
+      assertInstanceOf(PeerUnreachableException.class, x.getCause());
+      assertTrue(e.attempts.isEmpty(), "no retry: " + e.attempts);
+    }
+  }
+
+  @Test
   void cancellingStopsTheRetries() throws Exception {
     ReconnectTest.Events e = new ReconnectTest.Events();
     InetSocketAddress nobody = closed("127.0.18.7");

@@ -5,7 +5,9 @@ import dev.vecino.p2p.NodeClosedException;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerUnreachableException;
 import dev.vecino.p2p.discovery.Backoff;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A first connect retried with a {@link Backoff} ({@code PeerNode.connect(address, backoff)}):
- * an attempt that fails because nothing answered (refused, unreachable, timed out) is tried
+ * an attempt that fails because nothing answered (refused, unreachable, timed out; see
+ * {@link #worthRetrying}) is tried
  * again after the policy's delay, reported like a reconnect ({@code onReconnecting} with no
  * last id), until one reaches a peer, the policy gives up ({@code onReconnectFailed}, and the
  * future fails with the last attempt's error), the node closes, or the caller cancels the
@@ -58,10 +61,19 @@ final class RetryingConnect {
     return r.result;
   }
 
-  /** Whether a failed attempt may succeed later: nothing answered, or not in time. */
+  /**
+   * Whether a failed attempt may succeed later: the network said no (refused, unreachable: a
+   * {@link PeerUnreachableException} caused by an I/O error), or nothing answered in time.
+   * Failures decided before any packet (an unknown host, an address the bind address cannot
+   * reach, this node's connection limit) stay as they are.
+   */
   static boolean worthRetrying(Throwable error) {
     Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return e instanceof PeerUnreachableException || e instanceof ConnectTimeoutException;
+    if (e instanceof ConnectTimeoutException) {
+      return true;
+    }
+    return e instanceof PeerUnreachableException && e.getCause() instanceof IOException
+        && !(e.getCause() instanceof UnknownHostException);
   }
 
   /** Runs attempt {@code retry} (0 for the first, then the retry's number). */

@@ -128,8 +128,10 @@ final class ChatActions {
     if (cause instanceof CancellationException) {
       return; // The session said it was cancelled.
     }
-    boolean gaveUp = retry != null && (cause instanceof PeerUnreachableException
-        || cause instanceof ConnectTimeoutException);
+    // The failures the library retries (PeerNode.connect(address, backoff)): the network's no.
+    boolean gaveUp = retry != null && (cause instanceof ConnectTimeoutException
+        || cause instanceof PeerUnreachableException && cause.getCause() instanceof java.io.IOException
+        && !(cause.getCause() instanceof UnknownHostException));
     if (gaveUp) {
       error("gave up connecting to " + hp + " after " + (retry.maxAttempts() + 1) + " attempts: "
           + Errors.connectFailure(cause));

@@ -113,13 +113,7 @@ public final class ChatSession {
       if (line == null) {
         break;
       }
-      ChatInput input = InputParser.parse(line);
-      if (input instanceof ChatInput.MenuItem && !console.lastLineTyped()) {
-        // A lone digit among pasted lines is text: it must not open a menu item that the
-        // following pasted lines would answer.
-        input = new ChatInput.Broadcast(line.strip());
-      }
-      handle(input);
+      handle(InputParser.parse(line));
     }
     shutdown();
   }

@@ -20,17 +20,6 @@ public interface Console extends AutoCloseable {
   String readLine(String prompt);
 
   /**
-   * Returns whether the line {@link #readLine} returned last was typed, not part of a paste:
-   * on a terminal, a line is pasted when more input was already waiting behind it. A lone
-   * digit pasted with other lines is then text, not a menu item. Input thread only.
-   *
-   * @return false for a line that came with more pasted input
-   */
-  default boolean lastLineTyped() {
-    return true;
-  }
-
-  /**
    * Prints an error: on a terminal above the prompt, time-stamped and colored, elsewhere as
    * {@code error: text} on standard error. Any thread.
    *

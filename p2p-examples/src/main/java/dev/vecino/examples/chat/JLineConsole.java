@@ -33,7 +33,8 @@ import org.jline.terminal.spi.TerminalExt;
  * <p>A progress bar ({@link #progress}) is drawn in front of the main prompt, so the prompt
  * stays free while a scan runs and lines printed meanwhile appear above prompt and bar alike.
  * Ctrl-C while a line is read ends {@link #readLine} with {@link Console.Interrupted}; at any
- * other moment it runs the handler given to {@link #onInterrupt}.
+ * other moment it runs the handler given to {@link #onInterrupt}. A paste arrives whole, line
+ * breaks included, as one line (JLine's bracketed paste), so its lines cannot answer prompts.
  *
  * <p><b>Thread safety:</b> {@link #println} and {@link #error} may be called from any thread
  * (JLine's {@code printAbove} is thread-safe), so may the relayed {@code System.err} and
@@ -52,8 +53,8 @@ public final class JLineConsole implements Console {
   private String progress;
   /** Whether the main prompt (not a sub-prompt) is being read. Guarded by this. */
   private boolean mainPrompt;
-  /** See {@link #lastLineTyped}. Input thread only. */
-  private boolean typed = true;
+  /** Whether errors go to standard error, redirected away from this terminal ({@code 2>log}). */
+  private final boolean errorsToStderr;
   /** The {@code System.err} replaced by the relay, or null when it was left alone. */
   private final PrintStream originalErr;
   private boolean closed;
@@ -72,7 +73,7 @@ public final class JLineConsole implements Console {
       UnaryOperator<String> errorLine) {
     try {
       Terminal terminal = TerminalBuilder.builder().system(true).build();
-      return new JLineConsole(terminal, history, peerWords, color, errorLine);
+      return new JLineConsole(terminal, history, peerWords, color, errorLine, true);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the terminal", e);
     }
@@ -80,11 +81,11 @@ public final class JLineConsole implements Console {
 
   /** A console on a given terminal (tests drive one over streams); history in memory. */
   static JLineConsole on(Terminal terminal, UnaryOperator<String> errorLine) {
-    return new JLineConsole(terminal, null, List::of, false, errorLine);
+    return new JLineConsole(terminal, null, List::of, false, errorLine, false);
   }
 
   private JLineConsole(Terminal terminal, Path history, Supplier<List<String>> peerWords,
-      boolean color, UnaryOperator<String> errorLine) {
+      boolean color, UnaryOperator<String> errorLine, boolean system) {
     this.terminal = terminal;
     this.errorLine = errorLine;
     this.prompt = color ? "\u001b[1;32m>\u001b[0m " : "> ";
@@ -110,12 +111,13 @@ public final class JLineConsole implements Console {
         })
         .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
         .build();
-    if (errorIsThisTerminal(terminal)) {
+    if (system && errorIsThisTerminal(terminal)) {
       originalErr = System.err;
       System.setErr(new PrintStream(new LineRelay(this::println), true, StandardCharsets.UTF_8));
     } else {
       originalErr = null;
     }
+    this.errorsToStderr = system && originalErr == null;
   }
 
   /** Whether standard error goes to the terminal this console draws on. */
@@ -132,9 +134,7 @@ public final class JLineConsole implements Console {
       shown = mainPrompt ? mainPrompt() : subPrompt;
     }
     try {
-      String line = reader.readLine(shown);
-      typed = !moreInputWaiting();
-      return line;
+      return reader.readLine(shown);
     } catch (UserInterruptException e) {
       throw new Console.Interrupted();
     } catch (EndOfFileException e) {
@@ -144,21 +144,6 @@ public final class JLineConsole implements Console {
         mainPrompt = false;
       }
     }
-  }
-
-  /** Whether input is already waiting behind the line just read: the line came in a paste. */
-  private boolean moreInputWaiting() {
-    try {
-      return terminal.reader().peek(1) >= 0;
-    } catch (IOException e) {
-      // Unreadable: the next read says why; count the line as typed.
-      return false;
-    }
-  }
-
-  @Override
-  public boolean lastLineTyped() {
-    return typed;
   }
 
   /**
@@ -178,7 +163,7 @@ public final class JLineConsole implements Console {
 
   @Override
   public void error(String text) {
-    if (originalErr == null) {
+    if (errorsToStderr) {
       // Standard error goes elsewhere (2>chat.log): errors go there, as documented.
       System.err.println("error: " + text);
     } else {
@@ -206,9 +191,12 @@ public final class JLineConsole implements Console {
     }
   }
 
-  /** The main prompt, with the progress bar in front when one is shown. Guarded by this. */
+  /**
+   * The main prompt, with the progress bar in front when one is shown; {@code %} doubled, as
+   * JLine reads {@code %} in a prompt as the start of an escape. Guarded by this.
+   */
   private String mainPrompt() {
-    return progress == null ? prompt : progress + " " + prompt;
+    return progress == null ? prompt : progress.replace("%", "%%") + " " + prompt;
   }
 
   @Override

@@ -72,13 +72,4 @@ final class Operations {
     }
     return cancelled;
   }
-
-  /**
-   * Returns whether an operation runs.
-   *
-   * @return true while one runs
-   */
-  boolean busy() {
-    return !running.isEmpty();
-  }
 }

@@ -31,6 +31,8 @@ final class ChatFixture implements AutoCloseable {
   final List<Scanner.Request> scans = new CopyOnWriteArrayList<>();
   /** What a scan's result waits for; complete it to end a scan (tests of cancelling). */
   final CompletableFuture<Scanner.Outcome> scanResult = new CompletableFuture<>();
+  /** Runs when a scan starts, with its progress callback (tests of the progress lines). */
+  volatile java.util.function.Consumer<Scanner.Progress> onScanStart = p -> { };
   final PeerNode me;
   final ChatActions actions;
   final ChatSession session;
@@ -118,6 +120,7 @@ final class ChatFixture implements AutoCloseable {
       @Override
       public Job start(PeerNode node, Request request, Progress progress) {
         scans.add(request);
+        onScanStart.accept(progress);
         return new Job() {
           @Override
           public CompletableFuture<Outcome> result() {

@@ -149,4 +149,20 @@ class ChatOperationsTest {
       assertEquals(0, chat.session.exitCode(), "a person saw the error; the exit code is for scripts");
     }
   }
+
+  @Test
+  void offATerminalScanProgressLinesGiveTheRealPercentage() throws Exception {
+    try (ChatFixture chat = new ChatFixture("127.0.32.15", false, null)) {
+      chat.onScanStart = p -> {
+        p.onProgress(100, 254, 0);
+        p.onProgress(252, 254, 1);
+      };
+      chat.scanResult.complete(new Scanner.Outcome(List.of(), 254, 0, Duration.ofMillis(1), false));
+      chat.session.handle(new ChatInput.Scan("127.0.32.0/24", null));
+      assertTrue(chat.console.lines().stream().anyMatch(l -> l.endsWith("] scan 39% (100/254), 0 peers")),
+          chat.console.lines().toString());
+      assertTrue(chat.console.lines().stream().anyMatch(l -> l.endsWith("] scan 99% (252/254), 1 peer")),
+          chat.console.lines().toString());
+    }
+  }
 }

@@ -148,10 +148,10 @@ class ChatSessionTest {
   @Test
   void aPastedDigitIsAMessageNotAMenuItem() throws Exception {
     chat.connect(bob);
-    console.pasted("3");
-    console.answer("/quit");
+    // A paste arrives whole on a terminal (bracketed paste): one line with its line breaks.
+    console.answer("3\nhola", "/quit");
     session.run(List.of(), null);
-    assertEquals("TEXT 3", messages.poll(10, TimeUnit.SECONDS));
+    assertEquals("TEXT 3\nhola", messages.poll(10, TimeUnit.SECONDS));
     assertFalse(console.lines().contains("send to (number, alias or name):"), console.lines().toString());
   }
 

@@ -11,8 +11,7 @@ import java.util.function.Predicate;
  * A console for tests: answers prompts from a script (null, end of input, when it runs out)
  * and records every line printed, prompts included, with a deadline wait for a line. Errors
  * are recorded as {@code error: text}. It can pose as a terminal (then the session runs long
- * operations in the background), answer with Ctrl-C ({@link #INTERRUPT}), and hand out a line
- * as pasted ({@link #pasted}).
+ * operations in the background) and answer with Ctrl-C ({@link #INTERRUPT}).
  *
  * <p><b>Thread safety:</b> synchronized; lines may be printed from any thread.
  */
@@ -21,13 +20,10 @@ final class ScriptedConsole implements Console {
   /** An answer that is Ctrl-C: {@link #readLine} throws {@link Console.Interrupted}. */
   static final String INTERRUPT = "\u0003";
 
-  private record Answer(String text, boolean typed) {}
-
-  private final Deque<Answer> answers = new ArrayDeque<>();
+  private final Deque<String> answers = new ArrayDeque<>();
   private final List<String> lines = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
   private final boolean terminal;
-  private boolean typed = true;
 
   /** A console that is not a terminal, like piped input. */
   ScriptedConsole() {
@@ -41,15 +37,7 @@ final class ScriptedConsole implements Console {
 
   /** Queues answers for the next prompts. */
   synchronized ScriptedConsole answer(String... next) {
-    for (String a : next) {
-      answers.add(new Answer(a, true));
-    }
-    return this;
-  }
-
-  /** Queues an answer that arrives as part of a paste. */
-  synchronized ScriptedConsole pasted(String next) {
-    answers.add(new Answer(next, false));
+    answers.addAll(List.of(next));
     return this;
   }
 
@@ -58,20 +46,11 @@ final class ScriptedConsole implements Console {
     if (!prompt.isEmpty()) {
       lines.add(prompt.strip());
     }
-    Answer a = answers.poll();
-    if (a == null) {
-      return null;
-    }
-    if (INTERRUPT.equals(a.text())) {
+    String a = answers.poll();
+    if (INTERRUPT.equals(a)) {
       throw new Console.Interrupted();
     }
-    typed = a.typed();
-    return a.text();
-  }
-
-  @Override
-  public synchronized boolean lastLineTyped() {
-    return typed;
+    return a;
   }
 
   @Override

@@ -65,4 +65,15 @@ class ScanOutputTest {
     assertEquals("0.3", ScanOutput.millis(312));
     assertEquals("12.5", ScanOutput.millis(12_490));
   }
+
+  @Test
+  void targetsTooBigForOneScanAreRefusedInTheConsolesWords() {
+    try (dev.vecino.p2p.PeerNode node = dev.vecino.p2p.PeerNode.builder().listen(false).build().start()) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> CoreScanner.INSTANCE.start(node, new Scanner.Request("127.61.0.1/8", "9999",
+              Duration.ofMillis(100), false), (d, t, p) -> { }));
+      assertEquals("'127.61.0.1/8' holds " + Targets.parse("127.61.0.1/8").size() + " addresses, more than"
+          + " the 65536 one scan may cover: scan a smaller range (e.g. a /16 or a /24)", e.getMessage());
+    }
+  }
 }
