@@ -73,8 +73,12 @@ public interface PeerListener {
    * connected", a limit) by {@link #onDisconnected} and the next attempt, whose number goes on
    * counting.
    *
+   * <p>It is also called before each retry of a first connect made with
+   * {@link PeerNode#connect(java.net.InetSocketAddress, dev.vecino.p2p.discovery.Backoff)}; no
+   * peer was seen at the address then, and {@code lastId} is null.
+   *
    * @param address the address being retried
-   * @param lastId the id of the peer last seen there
+   * @param lastId the id of the peer last seen there; null for a first connect being retried
    * @param attempt the attempt number, from 1
    * @param delay how long until the attempt
    */
@@ -89,8 +93,12 @@ public interface PeerListener {
    * reconnecting to the address for the new peer. Refusals that may pass (the peer still
    * holds a stale connection and says "already connected", a limit) do not end the attempts.
    *
+   * <p>It is also called when the retries of a first connect made with
+   * {@link PeerNode#connect(java.net.InetSocketAddress, dev.vecino.p2p.discovery.Backoff)} end
+   * without reaching a peer; {@code lastId} is then null, and the connect's future fails.
+   *
    * @param address the address
-   * @param lastId the id of the peer last seen there
+   * @param lastId the id of the peer last seen there; null for a first connect that gave up
    * @param attempts how many attempts were made
    */
   default void onReconnectFailed(java.net.InetSocketAddress address, PeerId lastId, int attempts) {}

@@ -177,6 +177,29 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
   CompletableFuture<Peer> connect(InetSocketAddress address);
 
   /**
+   * Connects to a peer that may not be up yet: an attempt that finds nothing (refused,
+   * unreachable, timed out) is tried again after the {@code backoff} policy's delay, until one
+   * reaches the peer or the policy allows no more. Each retry is announced to
+   * {@link PeerListener#onReconnecting} and giving up to {@link PeerListener#onReconnectFailed},
+   * both with a null {@code lastId} (no peer was reached at the address yet). A failure that a
+   * retry cannot change fails at once, as in {@link #connect(String, int)}: another group,
+   * not a peer, this node itself, no common version, an address this node's bind address
+   * cannot reach, this node's connection limit.
+   *
+   * <p>The future completes with the peer once connected, or fails with the last attempt's
+   * error ({@link PeerUnreachableException}, {@link ConnectTimeoutException}) after giving up,
+   * or with {@link NodeClosedException} when the node closes first. Cancelling it stops the
+   * retries (an attempt already under way may still connect). Once connected, a node built
+   * with {@link PeerNodeBuilder#reconnect(dev.vecino.p2p.discovery.Backoff)} reconnects to the
+   * peer when it is lost, as after {@link #connect(InetSocketAddress)}.
+   *
+   * @param address the peer's address
+   * @param backoff the retry policy, e.g. {@link dev.vecino.p2p.discovery.Backoff#DEFAULT}
+   * @return the peer, once connected
+   */
+  CompletableFuture<Peer> connect(InetSocketAddress address, dev.vecino.p2p.discovery.Backoff backoff);
+
+  /**
    * Returns every connected peer, in connection order: the live handles that {@code send},
    * {@code disconnect} and the other methods take.
    *

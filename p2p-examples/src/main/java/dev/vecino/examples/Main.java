@@ -137,6 +137,7 @@ public final class Main implements Runnable {
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setParameterExceptionHandler(usageHandler());
     cmd.setExecutionExceptionHandler(failureHandler());
+    ChatCommand.describeInChatCommands(cmd.getSubcommands().get("chat"));
     return cmd;
   }
 

@@ -87,8 +87,7 @@ final class SendCommand implements Callable<Integer> {
     String message = text != null ? text
         : new String(System.in.readAllBytes(), StandardCharsets.UTF_8).stripTrailing();
     if (message.isEmpty() && !call) {
-      err.println("error: empty message: nothing to send");
-      return Main.EXIT_FAILURE;
+      return Usage.error(spec, "empty message: nothing to send");
     }
     if (timeout.isZero()) {
       return Usage.error(spec, "--timeout must be positive");
@@ -100,15 +99,21 @@ final class SendCommand implements Callable<Integer> {
       err.println("error: bad address '" + target + "': unknown host");
       return Main.EXIT_FAILURE;
     }
-    try (PeerNode node = PeerNode.builder()
-        .name(name != null ? name : Defaults.userAtHost())
-        .group(group)
-        .codec(codec.codec())
-        .listen(false)
-        .connectTimeout(timeout)
-        .handshakeTimeout(timeout)
-        .build()
-        .start()) {
+    PeerNode built;
+    try {
+      built = PeerNode.builder()
+          .name(name != null ? name : Defaults.userAtHost())
+          .group(group)
+          .codec(codec.codec())
+          .listen(false)
+          .connectTimeout(timeout)
+          .handshakeTimeout(timeout)
+          .build();
+    } catch (IllegalArgumentException e) {
+      // A bad --name or --group: the user's to fix, like any other bad argument.
+      return Usage.error(spec, e.getMessage());
+    }
+    try (PeerNode node = built.start()) {
       Peer peer;
       try {
         peer = node.connect(address).get(2 * timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);

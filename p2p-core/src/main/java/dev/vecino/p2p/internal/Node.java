@@ -16,6 +16,7 @@ import dev.vecino.p2p.PeerNodeBuilder;
 import dev.vecino.p2p.PeerUnreachableException;
 import dev.vecino.p2p.SendStatus;
 import dev.vecino.p2p.VecinoException;
+import dev.vecino.p2p.discovery.Backoff;
 import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.scan.Ports;
 import dev.vecino.p2p.scan.ScanHandle;
@@ -33,7 +34,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -74,6 +77,8 @@ public final class Node implements PeerNode {
   private final PeerRegistry registry;
   private final Connections connections;
   private final Scanning scanning;
+  /** First connects being retried ({@link #connect(InetSocketAddress, Backoff)}): a close fails them. */
+  private final Set<RetryingConnect> retrying = ConcurrentHashMap.newKeySet();
   private final Sending sending;
   /** A secure node's TLS parts, from {@link #start()}; null for a plaintext node. */
   private volatile Tls tls;
@@ -216,6 +221,7 @@ public final class Node implements PeerNode {
       guarded("closing the listener", l::close);
     }
     guarded("stopping the scans", scanning::nodeClosed);
+    guarded("stopping the connect retries", () -> List.copyOf(retrying).forEach(RetryingConnect::nodeClosed));
     guarded("closing the connections", () -> closeConnections(reason));
     Transport t = transport;
     if (t != null) {
@@ -383,6 +389,24 @@ public final class Node implements PeerNode {
       reconnector.remember(address, p);
       return p;
     });
+  }
+
+  @Override
+  public CompletableFuture<Peer> connect(InetSocketAddress address, Backoff backoff) {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(backoff, "backoff");
+    CompletableFuture<Peer> f = RetryingConnect.start(this, address, backoff, retrying);
+    if (reconnector == null) {
+      return f;
+    }
+    // As in connect(address): the reconnect intent is recorded before the caller sees the peer.
+    CompletableFuture<Peer> remembered = f.thenApply(p -> {
+      reconnector.remember(address, p);
+      return p;
+    });
+    // Cancelling what the caller holds must stop the retries.
+    remembered.whenComplete((p, e) -> f.cancel(false));
+    return remembered;
   }
 
   /** Connects without registering a reconnect intent (reconnect attempts use this). */

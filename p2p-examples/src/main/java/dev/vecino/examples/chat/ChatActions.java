@@ -3,11 +3,14 @@ package dev.vecino.examples.chat;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.HostPort;
 import dev.vecino.p2p.BroadcastResult;
+import dev.vecino.p2p.ConnectTimeoutException;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerInfo;
 import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.PeerUnreachableException;
 import dev.vecino.p2p.SendStatus;
+import dev.vecino.p2p.discovery.Backoff;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,18 +20,26 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The chat's operations on the node: connect, send, call, alias, disconnect, list. Each one
- * finishes before it returns (so a script's next line sees its effect) and reports failure as
- * one error line, never an exception.
+ * The chat's operations on the node: connect, send, call, alias, disconnect, list. Sending,
+ * naming and disconnecting finish before they return (so a script's next line sees their
+ * effect); a connect is an {@link Operations.Operation} the session runs in the background at
+ * a terminal. Each reports failure as one error line, never an exception. A message or call
+ * that reached nobody is remembered ({@link #lostLines}): piped chats then exit 1.
  *
- * <p><b>Threads:</b> the chat's input thread only.
+ * <p>A connect that finds nobody (refused, timed out) is retried with the chat's backoff,
+ * each retry announced by {@link ChatEvents}, and ends with a give-up line.
+ *
+ * <p><b>Threads:</b> the chat's input thread; a connect's result is printed on the node's
+ * callback thread.
  */
 final class ChatActions {
 
@@ -36,47 +47,98 @@ final class ChatActions {
   private final Console console;
   private final ChatFormat format;
   private final AliasStore aliases;
-  private final Duration connectWait;
+  private final Backoff retry;
+  private final int defaultPort;
   private final Duration sendWait = Duration.ofSeconds(10);
   private final Consumer<Throwable> debug;
+  private final AtomicBoolean lost = new AtomicBoolean();
 
+  /**
+   * Creates the actions.
+   *
+   * @param retry how a connect that finds nobody is retried; null for never
+   * @param defaultPort the port of a {@code /connect host} without one
+   */
   ChatActions(PeerNode node, Console console, ChatFormat format, AliasStore aliases,
-      Duration connectWait, Consumer<Throwable> debug) {
+      Backoff retry, int defaultPort, Consumer<Throwable> debug) {
     this.debug = debug;
     this.node = node;
     this.console = console;
     this.format = format;
     this.aliases = aliases;
-    this.connectWait = connectWait;
+    this.retry = retry;
+    this.defaultPort = defaultPort;
   }
 
-  /** Connects to {@code host:port} and waits for the handshake; the join line comes from the listener. */
-  void connect(String address) {
+  /**
+   * Returns whether a message or call reached nobody.
+   *
+   * @return true once one did
+   */
+  boolean lostLines() {
+    return lost.get();
+  }
+
+  /**
+   * Starts connecting to {@code host:port} ({@code host} alone means this chat's port); the
+   * join line comes from the listener.
+   *
+   * @return the running connect, or null when the address is bad (said in an error line)
+   */
+  Operations.Operation connect(String address) {
     HostPort hp;
     InetSocketAddress target;
     try {
-      hp = HostPort.parse(address);
+      hp = HostPort.parse(withPort(address.strip()));
       target = new InetSocketAddress(InetAddress.getByName(hp.host()), hp.port());
     } catch (IllegalArgumentException e) {
       error(e.getMessage());
-      return;
+      return null;
     } catch (UnknownHostException e) {
       error("bad address '" + address + "': unknown host");
-      return;
+      return null;
     }
     Set<PeerId> before = new HashSet<>();
     node.peers().forEach(p -> before.add(p.id()));
     console.println(format.event("connecting to " + hp + " ..."));
-    try {
-      Peer peer = await(node.connect(target), connectWait);
+    CompletableFuture<Peer> f = retry == null ? node.connect(target) : node.connect(target, retry);
+    CompletableFuture<Void> done = f.handle((peer, e) -> {
+      connected(hp, before, peer, e);
+      return null;
+    });
+    return new Operations.Operation("connect to " + hp, done, () -> f.cancel(false));
+  }
+
+  /** Adds this chat's port to a host typed without one. */
+  private String withPort(String address) {
+    boolean bareV6 = address.startsWith("[") && address.endsWith("]");
+    boolean noPort = bareV6 || address.indexOf(':') < 0;
+    return noPort && !address.isEmpty() ? address + ":" + defaultPort : address;
+  }
+
+  private void connected(HostPort hp, Set<PeerId> before, Peer peer, Throwable e) {
+    if (e == null) {
       if (before.contains(peer.id())) {
         console.println(format.event("already connected to " + format.label(peer)
             + " (id " + peer.id().shortId() + ")"));
       }
-    } catch (ExecutionException | TimeoutException e) {
-      error("cannot connect to " + hp + ": " + Errors.connectFailure(e));
-      debug.accept(e);
+      return;
     }
+    Throwable cause = Errors.unwrap(e);
+    if (cause instanceof CancellationException) {
+      return; // The session said it was cancelled.
+    }
+    // The failures the library retries (PeerNode.connect(address, backoff)): the network's no.
+    boolean gaveUp = retry != null && (cause instanceof ConnectTimeoutException
+        || cause instanceof PeerUnreachableException && cause.getCause() instanceof java.io.IOException
+        && !(cause.getCause() instanceof UnknownHostException));
+    if (gaveUp) {
+      error("gave up connecting to " + hp + " after " + (retry.maxAttempts() + 1) + " attempts: "
+          + Errors.connectFailure(cause));
+    } else {
+      error("cannot connect to " + hp + ": " + Errors.connectFailure(cause));
+    }
+    debug.accept(e);
   }
 
   /** Sends text to every connected peer. */
@@ -86,6 +148,7 @@ final class ChatActions {
       return;
     }
     if (node.peers().isEmpty()) {
+      lost.set(true);
       error("no peers connected: nobody to send to (connect with /connect host:port)");
       return;
     }
@@ -97,6 +160,9 @@ final class ChatActions {
     }
     long full = result.statuses().values().stream().filter(s -> s == SendStatus.QUEUE_FULL).count();
     console.println(format.event("you to all (" + result.delivered() + " of " + total + "): " + text));
+    if (result.delivered() == 0) {
+      lost.set(true);
+    }
     error("not sent to " + (total - result.delivered()) + " peer(s)"
         + (full > 0 ? ": send queue full" : ": disconnected"));
   }
@@ -105,16 +171,18 @@ final class ChatActions {
   void direct(String target, String text) {
     Optional<Peer> peer = resolve(target);
     if (peer.isEmpty()) {
+      lost.set(true);
       return;
     }
     if (text.isEmpty()) {
-      error("empty message: usage /msg <index|alias|name> <text>");
+      error("empty message: usage /msg <peer> <text>");
       return;
     }
     try {
-      await(node.send(peer.get(), text), sendWait);
-      console.println(format.event("you to " + format.label(peer.get()) + ": " + text));
+      await(node.send(peer.get(), ChatFormat.PRIVATE_MARK + text), sendWait);
+      console.println(format.event("you to " + format.label(peer.get()) + " (private): " + text));
     } catch (ExecutionException | TimeoutException e) {
+      lost.set(true);
       error("not sent to " + format.label(peer.get()) + ": " + Errors.describe(e));
       debug.accept(e);
     }
@@ -124,6 +192,7 @@ final class ChatActions {
   void call(String target, String text) {
     Optional<Peer> peer = resolve(target);
     if (peer.isEmpty()) {
+      lost.set(true);
       return;
     }
     try {
@@ -131,6 +200,7 @@ final class ChatActions {
       console.println(format.event("you called " + format.label(peer.get())
           + (text.isEmpty() ? "" : ": " + text)));
     } catch (ExecutionException | TimeoutException e) {
+      lost.set(true);
       error("call to " + format.label(peer.get()) + " failed: " + Errors.describe(e));
       debug.accept(e);
     }
@@ -198,11 +268,10 @@ final class ChatActions {
 
   /** Prints the numbered peer list compactly, before a menu prompt asks for one. */
   void shortList() {
-    List<Peer> peers = node.peers();
-    for (int i = 0; i < peers.size(); i++) {
-      Peer p = peers.get(i);
-      console.println("  " + (i + 1) + ". " + ChatFormat.clean(format.aliasAndName(p.id(), p.name()))
-          + "  " + ChatFormat.address(p.remoteAddress()));
+    for (Peer p : node.peers()) {
+      console.println("  " + format.number(p.snapshot()) + ". "
+          + ChatFormat.clean(format.aliasAndName(p.id(), p.name())) + " [" + p.id().shortId() + "]  "
+          + ChatFormat.address(p.remoteAddress()));
     }
   }
 
@@ -213,7 +282,7 @@ final class ChatActions {
 
   Optional<Peer> resolve(String target) {
     try {
-      PeerInfo info = PeerSelector.select(snapshots(), aliases.all(), target);
+      PeerInfo info = PeerSelector.select(snapshots(), aliases.all(), format.numbers(), target);
       Optional<Peer> peer = node.peer(info.id());
       if (peer.isEmpty()) {
         error("unknown peer '" + target + "': it just disconnected");
@@ -226,7 +295,7 @@ final class ChatActions {
   }
 
   private void error(String text) {
-    console.println(format.error(text));
+    console.error(text);
   }
 
   private static <T> T await(CompletableFuture<T> f, Duration max)

@@ -13,7 +13,9 @@ import dev.vecino.examples.scan.Scanner;
 import dev.vecino.p2p.Identity;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.PeerNodeBuilder;
 import dev.vecino.p2p.codec.Codec;
+import dev.vecino.p2p.discovery.Backoff;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -37,9 +39,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vecino chat}: the interactive console chat. On a terminal it uses JLine (history,
- * completion, colors); with piped stdin it reads plain lines and exits 0 at end of input.
- * Chat lines and errors go to stdout, logs to stderr. If the node fails while the chat runs,
- * the chat prints why and exits 1 at once.
+ * completion, colors), runs connects and scans in the background and lets Ctrl-C cancel them;
+ * with piped stdin it reads plain lines, runs each to its end, and exits at end of input: 0,
+ * or 1 when a line reached nobody. Chat lines go to stdout, errors ({@code error: ...}) and
+ * logs to stderr. If the node fails while the chat runs, the chat prints why and exits 1 at
+ * once. SIGTERM, and Ctrl-C with nothing running, leave with a goodbye to every peer.
  */
 @Command(
     name = "chat",
@@ -97,20 +101,52 @@ public final class ChatCommand implements Callable<Integer> {
       description = "How long a connect may take, e.g. 500ms, 5s (default: ${DEFAULT-VALUE}).")
   private Duration connectTimeout;
 
+  @Option(names = "--retries", paramLabel = "N", defaultValue = "6",
+      description = "How often a connect that finds nobody is retried, and a lost peer you "
+          + "connected to is reconnected, waiting 1 s, 2 s, 4 s ... up to 10 s between tries; "
+          + "0 for never (default: ${DEFAULT-VALUE}).")
+  private int retries;
+
   @Option(names = "--no-color", description = "No colors, even on a terminal.")
   private boolean noColor;
+
+  /** The longest wait between two tries of a connect or reconnect. */
+  private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(10);
 
   /** Creates the command; picocli instantiates it. */
   public ChatCommand() {}
 
+  /**
+   * Adds the in-chat commands to {@code chat --help}, under the options.
+   *
+   * @param chat the chat command of the command tree
+   */
+  public static void describeInChatCommands(picocli.CommandLine chat) {
+    List<String> footer = new ArrayList<>();
+    footer.add("");
+    footer.add("In the chat (any other line is sent to all peers; a number alone opens a menu item):");
+    footer.addAll(ChatSession.HELP);
+    footer.add("  " + ChatSession.PEER_HELP);
+    chat.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     if (port < 0 || port > 65535) {
       return usage("--port must be 0..65535: " + port);
     }
     if (connectTimeout.isZero()) {
       return usage("--connect-timeout must be positive");
+    }
+    if (retries < 0) {
+      return usage("--retries must be 0 or more: " + retries);
+    }
+    boolean terminal = System.console() != null;
+    if (scan != null && scan.isBlank() && !terminal) {
+      return usage("--scan without targets scans your own subnets, which needs a yes at a "
+          + "terminal: give the targets (e.g. --scan 192.168.1.0/24)");
     }
     Path dir = configDir != null ? configDir : Defaults.configDir();
     Identity identity;
@@ -124,7 +160,7 @@ public final class ChatCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return usage("bad --name or identity file: " + e.getMessage());
     } catch (UncheckedIOException e) {
-      out.println("error: " + e.getMessage());
+      err.println("error: " + e.getMessage());
       return Main.EXIT_FAILURE;
     }
     AliasStore aliases;
@@ -134,24 +170,29 @@ public final class ChatCommand implements Callable<Integer> {
       // overwrite the owner's newer ones with its stale copy), nor the history file.
       aliases = shared ? AliasStore.inMemory(saved.all()) : saved;
     } catch (UncheckedIOException e) {
-      out.println("error: " + e.getMessage());
+      err.println("error: " + e.getMessage());
       return Main.EXIT_FAILURE;
     }
-    boolean terminal = System.console() != null;
     boolean color = terminal && !noColor && System.getenv("NO_COLOR") == null
         && !"dumb".equals(System.getenv("TERM"));
     AtomicReference<PeerNode> nodeRef = new AtomicReference<>();
+    PeerNumbers numbers = new PeerNumbers();
+    ChatFormat format = new ChatFormat(Clock.systemDefaultZone(), color, aliases)
+        .withPeers(numbers, () -> {
+          PeerNode n = nodeRef.get();
+          return n == null ? List.of() : n.peers();
+        });
     Console console = terminal
         ? JLineConsole.open(shared ? null : privateFile(dir.resolve("history")),
-            () -> peerWords(nodeRef.get(), aliases), color)
+            () -> peerWords(nodeRef.get(), format), color, format::error)
         : new PlainConsole(new BufferedReader(new InputStreamReader(System.in,
-            StandardCharsets.UTF_8)), out);
+            StandardCharsets.UTF_8)), out, err);
     try (console) {
       if (shared) {
         console.println("note: another chat uses " + dir + "; this one runs with a temporary id"
             + " (give it its own --config-dir to keep one)");
       }
-      return run(identity, aliases, console, color, nodeRef);
+      return run(identity, aliases, console, format, nodeRef);
     }
   }
 
@@ -170,27 +211,35 @@ public final class ChatCommand implements Callable<Integer> {
     return file;
   }
 
-  private int run(Identity identity, AliasStore aliases, Console console, boolean color,
+  /** The chat's retry policy: 1 s doubling up to 10 s, {@code --retries} times; null for none. */
+  private Backoff backoff() {
+    return retries == 0 ? null : new Backoff(Duration.ofSeconds(1), MAX_RETRY_DELAY, 2.0, 0.2, retries);
+  }
+
+  private int run(Identity identity, AliasStore aliases, Console console, ChatFormat format,
       AtomicReference<PeerNode> nodeRef) {
-    ChatFormat format = new ChatFormat(Clock.systemDefaultZone(), color, aliases);
     PeerNode node;
+    Backoff backoff = backoff();
     try {
-      node = PeerNode.builder()
+      PeerNodeBuilder builder = PeerNode.builder()
           .identity(identity)
           .group(group)
           .bindAddress(bind)
           .port(port)
           .codec(codec())
           .connectTimeout(connectTimeout)
-          .listener(new ChatEvents(console, format))
-          .build();
+          .listener(new ChatEvents(console, format, retries));
+      if (backoff != null) {
+        builder.reconnect(backoff);
+      }
+      node = builder.build();
     } catch (IllegalArgumentException e) {
       return usage(e.getMessage());
     }
     try {
       node.start();
     } catch (RuntimeException e) {
-      console.println("error: " + Errors.startFailure(e, bind, port));
+      console.error(Errors.startFailure(e, bind, port));
       debug(e);
       // start() released what it took; close() would wait for a termination that a failed
       // start never signals (reported to core), so it is not called here.
@@ -199,10 +248,15 @@ public final class ChatCommand implements Callable<Integer> {
     nodeRef.set(node);
     console.println(ChatFormat.listening(node.identity(), node.localAddress(),
         LocalAddresses.reachable(node.localAddress())));
-    Duration connectWait = connectTimeout.plusSeconds(10);
     ChatSession session = new ChatSession(node, console, format,
-        new ChatActions(node, console, format, aliases, connectWait, this::debug),
+        new ChatActions(node, console, format, aliases, backoff,
+            port > 0 ? port : Defaults.PORT, this::debug),
         new ChatScan(node, console, format, Scanner.available()));
+    if (console instanceof JLineConsole jline) {
+      // Ctrl-C while no line is read (a line being read ends with Console.Interrupted).
+      jline.onInterrupt(session::interrupt);
+    }
+    // SIGTERM, and SIGINT off a terminal: the JVM runs this hook, which says goodbye.
     Thread hook = new Thread(session::shutdown, "vecino-chat-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     // The input thread may be blocked reading: a failed node ends the process from elsewhere.
@@ -217,23 +271,21 @@ public final class ChatCommand implements Callable<Integer> {
         // The JVM is already shutting down (Ctrl-C): the hook is running or has run.
       }
     }
-    return session.failed() ? Main.EXIT_FAILURE : 0;
+    return session.exitCode();
   }
 
   private Codec codec() {
     return Codec.byName(codec.name());
   }
 
-  private static List<String> peerWords(PeerNode node, AliasStore aliases) {
+  private static List<String> peerWords(PeerNode node, ChatFormat format) {
     List<String> words = new ArrayList<>();
     if (node == null) {
       return words;
     }
-    List<Peer> peers = node.peers();
-    for (int i = 0; i < peers.size(); i++) {
-      words.add(String.valueOf(i + 1));
-      Peer p = peers.get(i);
-      String alias = aliases.get(p.id());
+    for (Peer p : node.peers()) {
+      words.add(String.valueOf(format.number(p.snapshot())));
+      String alias = format.alias(p.id());
       if (alias != null) {
         words.add(alias);
       }

@@ -5,7 +5,12 @@ import dev.vecino.p2p.Message;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerInfo;
 import dev.vecino.p2p.PeerListener;
+import dev.vecino.p2p.PeerId;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Prints the node's peer events as chat lines: joins, leaves with their reason, messages, calls
@@ -19,10 +24,51 @@ final class ChatEvents implements PeerListener {
 
   private final Console console;
   private final ChatFormat format;
+  private final int maxRetries;
+  /** What each peer that left was called, for the reconnect lines that name it by id only. */
+  private final Map<PeerId, String> labels = new ConcurrentHashMap<>();
 
   ChatEvents(Console console, ChatFormat format) {
+    this(console, format, 0);
+  }
+
+  /**
+   * Creates the listener.
+   *
+   * @param maxRetries the retries the chat's backoff allows, for "retry 2 of 6"; 0 for no limit
+   */
+  ChatEvents(Console console, ChatFormat format, int maxRetries) {
     this.console = console;
     this.format = format;
+    this.maxRetries = maxRetries;
+  }
+
+  @Override
+  public void onReconnecting(InetSocketAddress address, PeerId lastId, int attempt, Duration delay) {
+    String of = maxRetries > 0 ? " of " + maxRetries : "";
+    String in = String.format(Locale.ROOT, "%.1f s", delay.toMillis() / 1000.0);
+    if (lastId == null) {
+      // A connect the user asked for that found nobody yet; the give-up line comes with its cause.
+      console.println(format.event("no answer from " + ChatFormat.address(address) + " yet: retry "
+          + attempt + of + " in " + in + " (Ctrl-C cancels at the prompt)"));
+    } else {
+      console.println(format.event("reconnecting to " + lastPeer(lastId) + " at "
+          + ChatFormat.address(address) + " in " + in + " (attempt " + attempt + of + ")"));
+    }
+  }
+
+  @Override
+  public void onReconnectFailed(InetSocketAddress address, PeerId lastId, int attempts) {
+    if (lastId != null) {
+      console.error("gave up reconnecting to " + lastPeer(lastId) + " at "
+          + ChatFormat.address(address) + " after " + attempts
+          + (attempts == 1 ? " attempt" : " attempts") + " (/connect tries again)");
+    }
+  }
+
+  private String lastPeer(PeerId id) {
+    String label = labels.get(id);
+    return (label != null ? label + " " : "") + "(id " + id.shortId() + ")";
   }
 
   @Override
@@ -54,6 +100,7 @@ final class ChatEvents implements PeerListener {
 
   @Override
   public void onDisconnected(Peer peer, DisconnectReason reason) {
+    labels.put(peer.id(), format.label(peer));
     console.println(format.left(peer.snapshot(), reason));
   }
 }

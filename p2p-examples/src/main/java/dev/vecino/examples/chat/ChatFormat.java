@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Formats every line the chat prints: time-stamped events, errors, the peer table. Colors are
@@ -33,9 +34,22 @@ public final class ChatFormat {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
   private static final String RESET = "\u001b[0m";
 
+  /**
+   * What a private message starts with on the wire: a chat shows it as private and drops the
+   * mark; any other program shows the mark, which tells its reader just as well. A courtesy,
+   * not a proof (ids are not proven either): any peer may send a text starting with it.
+   */
+  public static final String PRIVATE_MARK = "[private] ";
+  /** The most lines of one message shown; the rest is counted. */
+  static final int MAX_LINES = 8;
+  /** The most characters of one message shown; the rest is counted. */
+  static final int MAX_CHARS = 1000;
+
   private final Clock clock;
   private final boolean color;
   private final AliasStore aliases;
+  private final PeerNumbers numbers;
+  private final Supplier<List<Peer>> peers;
 
   /**
    * Creates a formatter that knows no aliases.
@@ -55,9 +69,47 @@ public final class ChatFormat {
    * @param aliases the aliases to show peers under
    */
   public ChatFormat(Clock clock, boolean color, AliasStore aliases) {
+    this(clock, color, aliases, new PeerNumbers(), List::of);
+  }
+
+  private ChatFormat(Clock clock, boolean color, AliasStore aliases, PeerNumbers numbers,
+      Supplier<List<Peer>> peers) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.color = color;
     this.aliases = Objects.requireNonNull(aliases, "aliases");
+    this.numbers = numbers;
+    this.peers = peers;
+  }
+
+  /**
+   * Returns a formatter that numbers peers with {@code numbers} and tells peers of the same
+   * name apart by their short id, looking among {@code peers}.
+   *
+   * @param numbers the session's peer numbers
+   * @param peers the connected peers, asked on each line that names a peer
+   * @return the formatter
+   */
+  ChatFormat withPeers(PeerNumbers numbers, Supplier<List<Peer>> peers) {
+    return new ChatFormat(clock, color, aliases, numbers, peers);
+  }
+
+  /**
+   * Returns the session's peer numbers.
+   *
+   * @return the numbers
+   */
+  PeerNumbers numbers() {
+    return numbers;
+  }
+
+  /**
+   * Returns a peer's number, giving it one on first sight.
+   *
+   * @param peer the peer
+   * @return the number shown for it
+   */
+  int number(PeerInfo peer) {
+    return numbers.number(peer.id(), peer.name());
   }
 
   /**
@@ -104,7 +156,7 @@ public final class ChatFormat {
     // Codecs without a handshake name a peer by its address: do not say it twice.
     String from = label(peer).equals(where) ? "" : " from " + where;
     return event(paint("32", "+ " + label(peer)) + " joined" + from
-        + " (" + dir + ", id " + peer.id().shortId() + ")");
+        + " (" + dir + ", id " + peer.id().shortId() + ", #" + number(peer) + ")");
   }
 
   /**
@@ -151,7 +203,37 @@ public final class ChatFormat {
    * @return the line
    */
   public String message(PeerInfo from, String text) {
-    return event(paint("1;36", label(from) + ":") + " " + clean(text));
+    if (text.startsWith(PRIVATE_MARK)) {
+      return event(paint("1;35", label(from) + " (private):") + " "
+          + clean(shorten(text.substring(PRIVATE_MARK.length()))));
+    }
+    return event(paint("1;36", label(from) + ":") + " " + clean(shorten(text)));
+  }
+
+  /**
+   * Cuts a long message to its first {@link #MAX_LINES} lines and {@link #MAX_CHARS}
+   * characters, saying how much was left out: a 200 KB message must not flood the screen.
+   *
+   * @param text the message
+   * @return the text to show
+   */
+  static String shorten(String text) {
+    int end = Math.min(text.length(), MAX_CHARS);
+    int lines = 0;
+    for (int i = 0; i < end; i++) {
+      if (text.charAt(i) == '\n' && ++lines == MAX_LINES) {
+        end = i;
+        break;
+      }
+    }
+    if (end == text.length()) {
+      return text;
+    }
+    if (Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    int rest = text.substring(end).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    return text.substring(0, end) + " ... (+" + rest + " bytes)";
   }
 
   /**
@@ -162,7 +244,7 @@ public final class ChatFormat {
    * @return the line
    */
   public String call(PeerInfo from, String text) {
-    String body = "*** " + label(from) + " is calling you" + (text.isEmpty() ? "" : ": " + clean(text))
+    String body = "*** " + label(from) + " is calling you" + (text.isEmpty() ? "" : ": " + clean(shorten(text)))
         + " ***";
     return event(paint("1;33;7", body));
   }
@@ -185,9 +267,10 @@ public final class ChatFormat {
   }
 
   /**
-   * Formats the table of connections, one row per peer, numbered from 1.
+   * Formats the table of connections, one row per peer, under the peer's number
+   * ({@link PeerNumbers}).
    *
-   * @param peers the peers, in the order their indexes refer to
+   * @param peers the peers, in connection order
    * @return the table lines (a single "no peers" line when empty)
    */
   public List<String> peerTable(List<PeerInfo> peers) {
@@ -207,7 +290,7 @@ public final class ChatFormat {
         addr += " (listens on " + p.listenPort() + ")";
       }
       rows.add(new String[] {
-          String.valueOf(i + 1), who + " [" + p.id().shortId() + "]", addr,
+          String.valueOf(number(p)), who + " [" + p.id().shortId() + "]", addr,
           p.direction() == Direction.INBOUND ? "in" : "out",
           time(p.connectedSince()) + " (" + ago(Duration.between(p.connectedSince(), now)) + ")",
           String.valueOf(p.messagesIn()), String.valueOf(p.messagesOut())});
@@ -252,7 +335,21 @@ public final class ChatFormat {
     return label(peer.id(), peer.name());
   }
 
+  /**
+   * The alias or name, with the short id added when another connected peer goes by the same
+   * label: two peers named "bob" must not look like one in message lines.
+   */
   private String label(PeerId id, String name) {
+    String own = plainLabel(id, name);
+    for (Peer other : peers.get()) {
+      if (!other.id().equals(id) && plainLabel(other.id(), other.name()).equals(own)) {
+        return own + " [" + id.shortId() + "]";
+      }
+    }
+    return own;
+  }
+
+  private String plainLabel(PeerId id, String name) {
     String alias = aliases.get(id);
     return clean(alias != null ? alias : name);
   }

@@ -9,22 +9,25 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
- * The chat's scan ({@code /scan}, menu item 5, {@code --scan}): lists the targets (the own
- * subnets when none are given) and the ports, shows a live progress bar with the percentage,
- * prints what answered (a peer with an alias under its alias, as {@code /peers} shows it) and a
- * summary that says which open ports were this node itself, and keeps the peers found connected
- * (their join lines come from the node's listener).
+ * The chat's scan ({@code /scan}, menu item 5, {@code --scan}): says what it scans, shows a
+ * progress bar in front of the prompt (or milestone lines off a terminal), prints what
+ * answered in address order (a peer with an alias under its alias, as {@code /peers} shows
+ * it) and a summary, and keeps the peers found connected (their join lines come from the
+ * node's listener). It runs as an {@link Operations.Operation}: cancelling it ends it with
+ * what was found so far.
  *
- * <p>It reaches p2p-core's range scan through {@link Scanner}; a build without that API says
- * so in one error line.
+ * <p>The node's own subnets come from a source the session asks before scanning them (tests
+ * give a loopback one). It reaches p2p-core's range scan through {@link Scanner}; a build
+ * without that API says so in one error line.
  *
- * <p><b>Threads:</b> the chat's input thread; progress arrives on a scan thread and is drawn
- * from there only on a terminal, through the console.
+ * <p><b>Threads:</b> started on the chat's input thread; progress and the result are printed
+ * on the scan's threads, through the thread-safe console.
  */
 final class ChatScan {
 
@@ -35,51 +38,78 @@ final class ChatScan {
   private final Console console;
   private final ChatFormat format;
   private final Scanner scanner;
+  private final Supplier<List<String>> ownSubnets;
 
   ChatScan(PeerNode node, Console console, ChatFormat format, Scanner scanner) {
+    this(node, console, format, scanner, () -> scanner.ownSubnets(node));
+  }
+
+  ChatScan(PeerNode node, Console console, ChatFormat format, Scanner scanner,
+      Supplier<List<String>> ownSubnets) {
     this.node = node;
     this.console = console;
     this.format = format;
     this.scanner = scanner;
+    this.ownSubnets = ownSubnets;
   }
 
   /**
-   * Scans and auto-connects.
+   * Returns the node's own subnets as targets.
    *
-   * @param targets targets as typed, or null for the node's own subnets
-   * @param ports ports as typed, or null for the node's own port
+   * @return the ranges; empty when there is none
+   * @throws UnsupportedOperationException if this build cannot scan
    */
-  void scan(String targets, String ports) {
+  List<String> ownSubnets() {
+    return ownSubnets.get();
+  }
+
+  /**
+   * Counts the addresses of targets.
+   *
+   * @param targets targets as typed
+   * @return the count
+   * @throws IllegalArgumentException naming a bad target
+   * @throws UnsupportedOperationException if this build cannot scan
+   */
+  long size(String targets) {
+    return scanner.size(targets);
+  }
+
+  /**
+   * Starts a scan that auto-connects.
+   *
+   * @param targets targets as typed
+   * @param ports ports as typed, or null for the node's own port
+   * @return the running scan, or null when it could not start (said in an error line)
+   */
+  Operations.Operation scan(String targets, String ports) {
     Bar bar = new Bar();
     Scanner.Job job;
     try {
-      String on = ports(ports);
-      if (targets == null) {
-        List<String> own = scanner.defaultTargets(node);
-        console.println(format.event("scanning your own subnets " + on + ": "
-            + String.join(", ", own)));
-      } else {
-        console.println(format.event("scanning " + targets + " " + on));
-      }
+      console.println(format.event("scanning " + targets + " " + ports(ports)));
       job = scanner.start(node, new Scanner.Request(targets, ports, PROBE_TIMEOUT, true),
           progressPrinter(bar));
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
-      console.println(format.error(e.getMessage()));
-      return;
+      console.error(e.getMessage());
+      return null;
     }
-    Scanner.Outcome outcome;
-    try {
-      outcome = job.result().join();
-    } catch (CompletionException e) {
+    CompletableFuture<Void> done = job.result().handle((outcome, e) -> {
       bar.clear();
-      console.println(format.error("scan failed: " + Errors.describe(e)));
-      return;
-    }
-    bar.clear();
+      if (e != null) {
+        console.error("scan failed: " + Errors.describe(e));
+      } else {
+        report(outcome);
+      }
+      return null;
+    });
+    return new Operations.Operation("scan of " + targets, done, job::cancel);
+  }
+
+  private void report(Scanner.Outcome outcome) {
     Map<String, String> aliases = new HashMap<>();
     node.peers().stream().filter(p -> format.alias(p.id()) != null)
         .forEach(p -> aliases.put(p.id().toString(), format.alias(p.id())));
-    for (Scanner.Found f : outcome.found()) {
+    for (Scanner.Found f : ScanOutput.sorted(outcome.found())) {
       String alias = f.id() == null ? null : aliases.get(f.id());
       console.println(format.event("found " + ScanOutput.text(f, alias)));
     }
@@ -97,8 +127,8 @@ final class ChatScan {
 
   /**
    * The progress bar of one scan. Progress may still arrive after the result (on the callback
-   * thread): once cleared, the bar is never drawn again, so no bar is left on screen while the
-   * next prompt reads.
+   * thread): once cleared, the bar is never drawn again, so no bar is left in front of the
+   * prompt.
    */
   private final class Bar {
     private boolean cleared;
@@ -126,10 +156,12 @@ final class ChatScan {
           bar.draw(ProgressBar.render(done, total, peers, 30));
         }
       } else {
-        int quarter = ProgressBar.percent(done, total) / 25;
+        int percent = ProgressBar.percent(done, total);
+        int quarter = percent / 25;
         int seen = lastQuarter.get();
         if (quarter > seen && quarter < 4 && lastQuarter.compareAndSet(seen, quarter)) {
-          console.println(format.event("scan " + quarter * 25 + "% (" + done + "/" + total + "), "
+          // The real percentage: a quarter's mark may be passed by far in one report.
+          console.println(format.event("scan " + percent + "% (" + done + "/" + total + "), "
               + peers + (peers == 1 ? " peer" : " peers")));
         }
       }

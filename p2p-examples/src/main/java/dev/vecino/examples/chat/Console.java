@@ -14,9 +14,18 @@ public interface Console extends AutoCloseable {
    * Reads one line.
    *
    * @param prompt the prompt; empty for the main prompt
-   * @return the line, or null at end of input or on Ctrl-C
+   * @return the line, or null at end of input (Ctrl-D on a terminal)
+   * @throws Interrupted when the user pressed Ctrl-C while the line was read
    */
   String readLine(String prompt);
+
+  /**
+   * Prints an error: on a terminal above the prompt, time-stamped and colored, elsewhere as
+   * {@code error: text} on standard error. Any thread.
+   *
+   * @param text what went wrong, one line, without the {@code error:} prefix
+   */
+  void error(String text);
 
   /**
    * Prints one line (above the prompt on a terminal).
@@ -26,11 +35,10 @@ public interface Console extends AutoCloseable {
   void println(String line);
 
   /**
-   * Redraws a transient status line in place (a progress bar) on a terminal; elsewhere does
-   * nothing, and the caller prints milestones with {@link #println} instead. Call only while no
-   * line is being read (from the input thread, or the thread reporting the progress meanwhile);
-   * lines printed meanwhile appear above the bar; an empty line clears it, before the next
-   * prompt.
+   * Shows a transient status (a progress bar) on a terminal, in front of the main prompt, so
+   * the prompt stays free and lines printed meanwhile appear above it; elsewhere does nothing,
+   * and the caller prints milestones with {@link #println} instead. Any thread; an empty line
+   * removes it.
    *
    * @param line the status, shorter than the terminal is wide; empty to clear it
    */
@@ -55,6 +63,19 @@ public interface Console extends AutoCloseable {
    * @return true on a TTY
    */
   boolean isTerminal();
+
+  /**
+   * Ctrl-C while a line was being read: the session cancels what runs in the background, or
+   * leaves when nothing does.
+   */
+  final class Interrupted extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** Creates the signal; it carries no stack trace (it is not an error). */
+    public Interrupted() {
+      super("interrupted", null, false, false);
+    }
+  }
 
   /** Restores the terminal. Idempotent. */
   @Override

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Parses chat lines into {@link ChatInput}. Rules: a line that is just a menu number (1-9)
- * selects that menu item; {@code menu} and {@code ?} show the menu; a line starting with
+ * Parses chat lines into {@link ChatInput}. Rules: a line holding line breaks (a paste) is a
+ * broadcast; a line that is just a menu number (1-9) selects that menu item; {@code menu} and {@code ?} show the menu; a line starting with
  * {@code /} is a slash command ({@code //text} sends "/text"); any other line is a broadcast.
  *
  * <p>Peer targets may be quoted ({@code /msg "ana maria" hola}) or use backslash-escaped
@@ -33,6 +33,10 @@ public final class InputParser {
     if (s.isEmpty()) {
       return new ChatInput.Empty();
     }
+    if (s.indexOf('\n') >= 0) {
+      // Several lines in one (a paste on a terminal): text, whatever its first line says.
+      return new ChatInput.Broadcast(s);
+    }
     if (s.length() == 1 && s.charAt(0) >= '1' && s.charAt(0) <= '9') {
       return new ChatInput.MenuItem(s.charAt(0) - '0');
     }
@@ -55,7 +59,7 @@ public final class InputParser {
     switch (cmd) {
       case "/connect":
         return rest.isEmpty() || indexOfSpace(rest) >= 0
-            ? new ChatInput.Invalid("usage: /connect host:port")
+            ? new ChatInput.Invalid("usage: /connect host[:port]")
             : new ChatInput.Connect(rest);
       case "/all":
         return new ChatInput.Broadcast(rest);
@@ -63,7 +67,7 @@ public final class InputParser {
       case "/call": {
         String[] tt = splitTarget(rest);
         if (tt == null) {
-          return new ChatInput.Invalid("usage: " + cmd + " <index|alias|name> "
+          return new ChatInput.Invalid("usage: " + cmd + " <peer> "
               + (cmd.equals("/msg") ? "<text>" : "[text]"));
         }
         return cmd.equals("/msg")
@@ -73,14 +77,14 @@ public final class InputParser {
       case "/name": {
         String[] tt = splitTarget(rest);
         if (tt == null) {
-          return new ChatInput.Invalid("usage: /name <index> <alias>  (no alias clears it)");
+          return new ChatInput.Invalid("usage: /name <peer> <alias>  (no alias clears it)");
         }
         return new ChatInput.Name(tt[0], tt[1].isEmpty() ? null : tt[1]);
       }
       case "/disconnect": {
         String[] tt = splitTarget(rest);
         if (tt == null || !tt[1].isEmpty()) {
-          return new ChatInput.Invalid("usage: /disconnect <index|alias|name|all>");
+          return new ChatInput.Invalid("usage: /disconnect <peer|all>");
         }
         return new ChatInput.Disconnect(tt[0]);
       }

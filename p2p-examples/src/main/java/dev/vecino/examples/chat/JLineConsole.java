@@ -7,11 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.jline.reader.Candidate;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.terminal.spi.SystemStream;
@@ -28,11 +30,16 @@ import org.jline.terminal.spi.TerminalExt;
  * never land on the prompt line. Standard error redirected elsewhere ({@code 2>chat.log}) is
  * left alone.
  *
- * <p><b>Thread safety:</b> {@link #println} may be called from any thread (JLine's
- * {@code printAbove} is thread-safe; while a progress bar is drawn, lines are written under
- * this console's lock instead, the bar redrawn under them), so may the relayed
- * {@code System.err}; {@link #progress} is called by the scan's progress thread and the input
- * thread; {@link #readLine} belongs to the input thread.
+ * <p>A progress bar ({@link #progress}) is drawn in front of the main prompt, so the prompt
+ * stays free while a scan runs and lines printed meanwhile appear above prompt and bar alike.
+ * Ctrl-C while a line is read ends {@link #readLine} with {@link Console.Interrupted}; at any
+ * other moment it runs the handler given to {@link #onInterrupt}. A paste arrives whole, line
+ * breaks included, as one line (JLine's bracketed paste), so its lines cannot answer prompts.
+ *
+ * <p><b>Thread safety:</b> {@link #println} and {@link #error} may be called from any thread
+ * (JLine's {@code printAbove} is thread-safe), so may the relayed {@code System.err} and
+ * {@link #progress} (the status is guarded by this console's lock, the redraw by JLine's);
+ * {@link #readLine} belongs to the input thread.
  */
 public final class JLineConsole implements Console {
 
@@ -41,8 +48,13 @@ public final class JLineConsole implements Console {
   private final Terminal terminal;
   private final LineReader reader;
   private final String prompt;
-  /** The progress bar on screen, or null. Guarded by this. */
+  private final UnaryOperator<String> errorLine;
+  /** The progress bar in front of the main prompt, or null. Guarded by this. */
   private String progress;
+  /** Whether the main prompt (not a sub-prompt) is being read. Guarded by this. */
+  private boolean mainPrompt;
+  /** Whether errors go to standard error, redirected away from this terminal ({@code 2>log}). */
+  private final boolean errorsToStderr;
   /** The {@code System.err} replaced by the relay, or null when it was left alone. */
   private final PrintStream originalErr;
   private boolean closed;
@@ -53,21 +65,29 @@ public final class JLineConsole implements Console {
    * @param history the history file, or null to keep history in memory only
    * @param peerWords supplies the current peer names and aliases for completion
    * @param color whether to color the prompt
+   * @param errorLine formats an error's text as the line shown ({@code [12:00:01] error: ...})
    * @return the console
    * @throws UncheckedIOException if the terminal cannot be opened
    */
-  public static JLineConsole open(Path history, Supplier<List<String>> peerWords, boolean color) {
+  public static JLineConsole open(Path history, Supplier<List<String>> peerWords, boolean color,
+      UnaryOperator<String> errorLine) {
     try {
       Terminal terminal = TerminalBuilder.builder().system(true).build();
-      return new JLineConsole(terminal, history, peerWords, color);
+      return new JLineConsole(terminal, history, peerWords, color, errorLine, true);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the terminal", e);
     }
   }
 
+  /** A console on a given terminal (tests drive one over streams); history in memory. */
+  static JLineConsole on(Terminal terminal, UnaryOperator<String> errorLine) {
+    return new JLineConsole(terminal, null, List::of, false, errorLine, false);
+  }
+
   private JLineConsole(Terminal terminal, Path history, Supplier<List<String>> peerWords,
-      boolean color) {
+      boolean color, UnaryOperator<String> errorLine, boolean system) {
     this.terminal = terminal;
+    this.errorLine = errorLine;
     this.prompt = color ? "\u001b[1;32m>\u001b[0m " : "> ";
     LineReaderBuilder builder = LineReaderBuilder.builder();
     if (history != null) {
@@ -91,12 +111,13 @@ public final class JLineConsole implements Console {
         })
         .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
         .build();
-    if (errorIsThisTerminal(terminal)) {
+    if (system && errorIsThisTerminal(terminal)) {
       originalErr = System.err;
       System.setErr(new PrintStream(new LineRelay(this::println), true, StandardCharsets.UTF_8));
     } else {
       originalErr = null;
     }
+    this.errorsToStderr = system && originalErr == null;
   }
 
   /** Whether standard error goes to the terminal this console draws on. */
@@ -107,32 +128,75 @@ public final class JLineConsole implements Console {
 
   @Override
   public String readLine(String subPrompt) {
-    try {
-      return reader.readLine(subPrompt.isEmpty() ? prompt : subPrompt);
-    } catch (UserInterruptException | EndOfFileException e) {
-      return null;
+    String shown;
+    synchronized (this) {
+      mainPrompt = subPrompt.isEmpty();
+      shown = mainPrompt ? mainPrompt() : subPrompt;
     }
+    try {
+      return reader.readLine(shown);
+    } catch (UserInterruptException e) {
+      throw new Console.Interrupted();
+    } catch (EndOfFileException e) {
+      return null;
+    } finally {
+      synchronized (this) {
+        mainPrompt = false;
+      }
+    }
+  }
+
+  /**
+   * Runs {@code handler} on Ctrl-C while no line is read (a line being read ends with
+   * {@link Console.Interrupted} instead). The handler runs on a signal thread.
+   *
+   * @param handler what Ctrl-C does
+   */
+  public void onInterrupt(Runnable handler) {
+    terminal.handle(Terminal.Signal.INT, signal -> handler.run());
   }
 
   @Override
   public void println(String line) {
-    synchronized (this) {
-      if (progress != null) {
-        // No prompt to print above while a progress bar is drawn: the line replaces the bar,
-        // and the bar is drawn again under it.
-        terminal.writer().print("\r\u001b[K" + line + "\n" + progress);
-        terminal.flush();
-        return;
-      }
-    }
     reader.printAbove(line);
   }
 
   @Override
-  public synchronized void progress(String line) {
-    progress = line.isEmpty() ? null : line;
-    terminal.writer().print("\r" + line + "\u001b[K");
-    terminal.flush();
+  public void error(String text) {
+    if (errorsToStderr) {
+      // Standard error goes elsewhere (2>chat.log): errors go there, as documented.
+      System.err.println("error: " + text);
+    } else {
+      reader.printAbove(errorLine.apply(text));
+    }
+  }
+
+  @Override
+  public void progress(String line) {
+    boolean redraw;
+    synchronized (this) {
+      progress = line.isEmpty() ? null : line;
+      redraw = mainPrompt;
+      if (redraw) {
+        ((LineReaderImpl) reader).setPrompt(mainPrompt());
+      }
+    }
+    if (redraw) {
+      try {
+        reader.callWidget(LineReader.REDRAW_LINE);
+        reader.callWidget(LineReader.REDISPLAY);
+      } catch (IllegalStateException e) {
+        // The line was accepted meanwhile: the next prompt shows the bar.
+      }
+    }
+  }
+
+  /**
+   * The main prompt, with the progress bar in front when one is shown; {@code %} doubled, as
+   * JLine reads {@code %} in a prompt as the start of an escape. Guarded by this.
+   */
+  private String mainPrompt() {
+    return progress == null ? prompt : progress.replace("%", "%%") + " " + prompt;
   }
 
   @Override

@@ -6,12 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Finds the peer a user means by index (1-based, as {@code /peers} shows), alias, name or id
- * prefix. Exact matches beat case-insensitive ones; aliases beat names. When several peers
- * match equally, the selection fails and asks for the index.
+ * Finds the peer a user means by number (as {@code /peers} shows it, see {@link PeerNumbers}),
+ * alias, name or id prefix. Exact matches beat case-insensitive ones; aliases beat names. When several peers
+ * match equally, the selection fails and asks for the number.
  *
  * <p><b>Thread safety:</b> stateless.
  */
@@ -29,28 +30,52 @@ public final class PeerSelector {
    * @throws IllegalArgumentException with a one-line message: unknown or ambiguous peer
    */
   public static PeerInfo select(List<PeerInfo> peers, Map<PeerId, String> aliases, String target) {
+    PeerNumbers numbers = new PeerNumbers();
+    peers.forEach(p -> numbers.number(p.id(), p.name()));
+    return select(peers, aliases, numbers, target);
+  }
+
+  /**
+   * Selects one peer; a number means the peer it was shown for ({@link PeerNumbers}), and
+   * fails when that peer is no longer connected.
+   *
+   * @param peers the connected peers
+   * @param aliases the aliases the user gave, by peer id
+   * @param numbers the numbers the peers were shown under
+   * @param target what the user typed
+   * @return the peer
+   * @throws IllegalArgumentException with a one-line message: unknown, gone or ambiguous peer
+   */
+  static PeerInfo select(List<PeerInfo> peers, Map<PeerId, String> aliases, PeerNumbers numbers,
+      String target) {
     String t = target.strip();
     if (peers.isEmpty()) {
       throw new IllegalArgumentException("unknown peer '" + t + "': no peers connected");
     }
     if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
-      int index;
+      int number;
       try {
-        index = Integer.parseInt(t);
+        number = Integer.parseInt(t);
       } catch (NumberFormatException e) {
-        index = -1;
+        number = -1;
       }
-      if (index >= 1 && index <= peers.size()) {
-        return peers.get(index - 1);
+      Optional<PeerId> id = number > 0 ? numbers.id(number) : Optional.empty();
+      if (id.isPresent()) {
+        for (PeerInfo p : peers) {
+          if (p.id().equals(id.get())) {
+            return p;
+          }
+        }
+        // Never the peer now listed next: the number was shown for someone who left.
+        throw new IllegalArgumentException("peer " + number + " (" + ChatFormat.clean(numbers.name(number))
+            + ") is no longer connected (see /peers)");
       }
-      // Not an index: a peer may still be named "42"; fall through to names.
+      // Not a number given to a peer: a peer may still be named "42"; fall through to names.
       PeerInfo named = byLabel(peers, aliases, t);
       if (named != null) {
         return named;
       }
-      throw new IllegalArgumentException("unknown peer " + t + ": there "
-          + (peers.size() == 1 ? "is 1 peer" : "are " + peers.size() + " peers")
-          + " (see /peers)");
+      throw new IllegalArgumentException("unknown peer " + t + ": no peer has that number (see /peers)");
     }
     PeerInfo found = byLabel(peers, aliases, t);
     if (found == null) {
@@ -79,7 +104,7 @@ public final class PeerSelector {
       }
       if (hits.size() > 1) {
         throw new IllegalArgumentException("ambiguous peer '" + t + "': " + hits.size()
-            + " peers match; use the index from /peers");
+            + " peers match; use the number from /peers");
       }
     }
     return null;

@@ -5,28 +5,37 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the durations users type: {@code 500ms}, {@code 2s}, {@code 1.5s}, {@code 1m}. */
+/**
+ * Parses the durations users type: {@code 500ms}, {@code 2s}, {@code 1.5s}, {@code 1m}. The
+ * unit is required: a bare {@code 5} could mean 5 ms or 5 s, and guessing wrong is silent.
+ */
 public final class Durations {
 
-  private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|us|µs)?");
+  private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|us|µs)");
+  private static final Pattern BARE = Pattern.compile("\\d+(?:\\.\\d+)?");
 
   private Durations() {}
 
   /**
-   * Parses a duration; a bare number means milliseconds.
+   * Parses a duration with its unit.
    *
    * @param text e.g. {@code "500ms"}
    * @return the duration, never negative
    * @throws IllegalArgumentException naming the bad text
    */
   public static Duration parse(String text) {
-    Matcher m = FORM.matcher(text.strip().toLowerCase(Locale.ROOT));
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    if (BARE.matcher(t).matches()) {
+      throw new IllegalArgumentException("bad duration '" + text + "': give a unit, e.g. "
+          + t + "s or " + t + "ms");
+    }
+    Matcher m = FORM.matcher(t);
     if (!m.matches()) {
       throw new IllegalArgumentException(
           "bad duration '" + text + "': expected e.g. 500ms, 2s, 1m");
     }
     double value = Double.parseDouble(m.group(1));
-    String unit = m.group(2) == null ? "ms" : m.group(2);
+    String unit = m.group(2);
     double nanos = switch (unit) {
       case "us", "µs" -> value * 1e3;
       case "ms" -> value * 1e6;

@@ -59,7 +59,7 @@ public final class Errors {
       return "it is a Vecino node of another group" + detail(e);
     }
     if (e instanceof NotAPeerException) {
-      return "not a Vecino peer";
+      return notAPeer(e.getMessage());
     }
     if (e instanceof UnsupportedVersionException) {
       return "no common protocol version" + detail(e);
@@ -71,6 +71,27 @@ public final class Errors {
       return "connection refused";
     }
     return describe(e);
+  }
+
+  /**
+   * Says what answered instead of a Vecino peer, from the library's description of its first
+   * bytes ({@code ...; looks like a line of text (carolclassic)}): text that greets at once is
+   * what the original LAN chat (and a {@code --codec classic} chat) sends.
+   *
+   * @param message the exception's message, possibly null
+   * @return e.g. {@code "not a Vecino peer: it looks like an HTTP request (GET / HTTP/1.1)"}
+   */
+  static String notAPeer(String message) {
+    int i = message == null ? -1 : message.lastIndexOf("looks like ");
+    if (i < 0) {
+      return "not a Vecino peer";
+    }
+    String what = message.substring(i);
+    if (what.startsWith("looks like a line of text")) {
+      return "not a Vecino peer: it greeted with a line of text" + what.substring("looks like a line of text".length())
+          + ", as the original LAN chat does; to talk to it, use --codec classic";
+    }
+    return "not a Vecino peer: it " + what;
   }
 
   /**
@@ -115,12 +136,28 @@ public final class Errors {
   public static String startFailure(Throwable t, String host, int port) {
     Throwable e = unwrap(t);
     if (hasCause(e, BindException.class)) {
+      if (notLocal(e)) {
+        return "cannot listen on " + host + ": cannot assign requested address (" + host
+            + " is not an address of this host; --bind takes one of its own, or 0.0.0.0)";
+      }
       return "port " + port + " is in use on " + host + " (try --port 0 for any free port)";
     }
     if (e instanceof ConfigurationException && e.getMessage() != null) {
       return "cannot listen on " + host + ":" + port + ": " + e.getMessage();
     }
     return "cannot listen on " + host + ":" + port + ": " + describe(e);
+  }
+
+  /** Whether a bind failed because the address is not the host's (EADDRNOTAVAIL), not a busy port. */
+  private static boolean notLocal(Throwable t) {
+    for (Throwable e = t; e != null && e.getCause() != e; e = e.getCause()) {
+      String m = e.getMessage();
+      if (e instanceof BindException && m != null
+          && m.toLowerCase(java.util.Locale.ROOT).contains("assign requested address")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

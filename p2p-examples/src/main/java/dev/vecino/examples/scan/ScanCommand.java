@@ -116,7 +116,7 @@ public final class ScanCommand implements Callable<Integer> {
         err.println("error: scan failed: " + Errors.describe(e));
         return Main.EXIT_FAILURE;
       }
-      for (Scanner.Found f : outcome.found()) {
+      for (Scanner.Found f : ScanOutput.sorted(outcome.found())) {
         out.println(json ? ScanOutput.json(f) : ScanOutput.text(f));
       }
       out.println(json ? ScanOutput.summaryJson(outcome) : ScanOutput.summaryText(outcome));

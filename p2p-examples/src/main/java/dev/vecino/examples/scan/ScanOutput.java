@@ -4,7 +4,11 @@ import dev.vecino.examples.chat.ChatFormat;
 import dev.vecino.examples.scan.Scanner.Found;
 import dev.vecino.examples.scan.Scanner.Kind;
 import dev.vecino.examples.scan.Scanner.Outcome;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,7 +22,7 @@ public final class ScanOutput {
 
   /**
    * Formats one answering address as text, e.g.
-   * {@code 127.0.0.2:9999  ana  3f9a1c2e  rtt 312 µs}.
+   * {@code 127.0.0.2:9999  ana  3f9a1c2e  rtt 0.3 ms}.
    *
    * @param f the result
    * @return the line
@@ -29,7 +33,7 @@ public final class ScanOutput {
 
   /**
    * Formats one answering address as text, naming a peer by the alias the user gave it, as the
-   * chat's peer table does: {@code 127.0.0.2:9999  anita (ana)  3f9a1c2e  rtt 312 µs}.
+   * chat's peer table does: {@code 127.0.0.2:9999  anita (ana)  3f9a1c2e  rtt 0.3 ms}.
    *
    * @param f the result
    * @param alias the peer's alias, or null for none
@@ -40,7 +44,7 @@ public final class ScanOutput {
     String who = alias == null ? f.name() : alias + " (" + f.name() + ")";
     return switch (f.kind()) {
       case PEER -> where + "  " + ChatFormat.clean(who) + "  " + shortId(f.id())
-          + (f.rttMicros() >= 0 ? "  rtt " + f.rttMicros() + " µs" : "");
+          + (f.rttMicros() >= 0 ? "  rtt " + millis(f.rttMicros()) + " ms" : "");
       case OTHER_GROUP -> where + "  Vecino node of another group"
           + (f.group() != null ? " (" + ChatFormat.clean(f.group()) + ")" : "");
       case NOT_PEER -> where + "  open, not a Vecino peer";
@@ -48,25 +52,57 @@ public final class ScanOutput {
   }
 
   /**
-   * Formats the summary as text. Open ports listed nowhere are explained: the scanning node
-   * itself, and nodes already listed answering again on another address.
+   * Formats a round trip in microseconds as milliseconds with one decimal: {@code 0.3}.
+   *
+   * @param micros the round trip
+   * @return the milliseconds
+   */
+  public static String millis(long micros) {
+    return String.format(Locale.ROOT, "%.1f", micros / 1000.0);
+  }
+
+  /**
+   * Returns the results in address order (IPv4 before IPv6, then by port), as people read them.
+   *
+   * @param found the results in any order
+   * @return a sorted copy
+   */
+  public static List<Found> sorted(List<Found> found) {
+    List<Found> copy = new ArrayList<>(found);
+    copy.sort(Comparator.comparing((Found f) -> key(f.address().getAddress()))
+        .thenComparingInt(f -> f.address().getPort()));
+    return copy;
+  }
+
+  private static String key(InetAddress a) {
+    if (a == null) {
+      return "~";
+    }
+    StringBuilder sb = new StringBuilder(a.getAddress().length == 4 ? "4" : "6");
+    for (byte b : a.getAddress()) {
+      sb.append(String.format(Locale.ROOT, "%02x", b & 0xFF));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Formats the summary as text. The scanning node's own listener is not counted as open; other
+   * open ports listed nowhere are explained: nodes already listed, answering again on another
+   * address.
    *
    * @param o the outcome
    * @return e.g. {@code scan done in 53 ms: 254 probed, 3 open, 2 peers}, or
-   *     {@code 8 probed, 2 open (1 is this node), 1 peer}
+   *     {@code 8 probed, 2 open (1 more address of the nodes listed), 1 peer}
    */
   public static String summaryText(Outcome o) {
     String unlisted = "";
-    if (o.self() > 0) {
-      unlisted = o.self() + (o.self() == 1 ? " is" : " are") + " this node";
-    }
     if (o.repeats() > 0) {
-      unlisted += (unlisted.isEmpty() ? "" : ", ") + o.repeats() + " more "
-          + (o.repeats() == 1 ? "address" : "addresses") + " of the nodes listed";
+      unlisted = " (" + o.repeats() + " more " + (o.repeats() == 1 ? "address" : "addresses")
+          + " of the nodes listed)";
     }
+    long open = Math.max(0, o.open() - o.self());
     return "scan " + (o.cancelled() ? "cancelled after " : "done in ") + o.duration().toMillis()
-        + " ms: " + o.probed() + " probed, " + o.open() + " open"
-        + (unlisted.isEmpty() ? "" : " (" + unlisted + ")") + ", " + o.peers()
+        + " ms: " + o.probed() + " probed, " + open + " open" + unlisted + ", " + o.peers()
         + (o.peers() == 1 ? " peer" : " peers");
   }
 
@@ -85,8 +121,12 @@ public final class ScanOutput {
           .put("name", f.name()).put("id", f.id()).put("group", f.group())
           .put("rttMicros", f.rttMicros()).toString();
     }
-    return JsonLine.of(f.kind() == Kind.OTHER_GROUP ? "other-group" : "not-peer")
-        .put("address", host).put("port", f.address().getPort()).toString();
+    JsonLine line = JsonLine.of(f.kind() == Kind.OTHER_GROUP ? "other-group" : "not-peer")
+        .put("address", host).put("port", f.address().getPort());
+    if (f.kind() == Kind.OTHER_GROUP) {
+      line.put("group", f.group());
+    }
+    return line.toString();
   }
 
   /**

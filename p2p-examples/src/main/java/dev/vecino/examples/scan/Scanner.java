@@ -17,6 +17,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Scanner {
 
+  /** The most addresses one scan may cover: a /16. */
+  long MAX_ADDRESSES = 65_536;
+
   /**
    * Returns the scanner this build has.
    *
@@ -27,14 +30,25 @@ public interface Scanner {
   }
 
   /**
-   * Describes the default targets (the node's own subnets), one line each, so the user sees
-   * them before the scan starts.
+   * Returns the node's own subnets as targets that {@link #start} and {@link #size} take, e.g.
+   * {@code ["192.168.1.0/24"]}: what a scan without targets scans, so the chat can say how many
+   * addresses that is and ask first.
    *
    * @param node the node that would scan
-   * @return e.g. {@code ["192.168.1.0/24 (eth0)"]}
+   * @return one target expression per range; empty when no interface has a suitable subnet
    * @throws UnsupportedOperationException if this build cannot scan
    */
-  List<String> defaultTargets(PeerNode node);
+  List<String> ownSubnets(PeerNode node);
+
+  /**
+   * Counts the addresses of targets as typed.
+   *
+   * @param targets e.g. {@code 127.0.0.0/24,127.0.1.5}
+   * @return the number of addresses
+   * @throws IllegalArgumentException naming a bad target
+   * @throws UnsupportedOperationException if this build cannot scan
+   */
+  long size(String targets);
 
   /**
    * Starts a scan.
@@ -43,7 +57,8 @@ public interface Scanner {
    * @param request what to scan
    * @param progress called as probes finish, on a scan thread
    * @return the running scan
-   * @throws IllegalArgumentException naming a bad target or port token
+   * @throws IllegalArgumentException naming a bad target or port token, or targets of more
+   *     than {@link #MAX_ADDRESSES} addresses
    * @throws UnsupportedOperationException if this build cannot scan
    */
   Job start(PeerNode node, Request request, Progress progress);
@@ -179,7 +194,12 @@ public interface Scanner {
         + "range-scan API yet (issue #4)";
 
     @Override
-    public List<String> defaultTargets(PeerNode node) {
+    public List<String> ownSubnets(PeerNode node) {
+      throw new UnsupportedOperationException(WHY);
+    }
+
+    @Override
+    public long size(String targets) {
       throw new UnsupportedOperationException(WHY);
     }
 

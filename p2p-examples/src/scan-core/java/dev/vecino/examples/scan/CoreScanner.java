@@ -32,20 +32,37 @@ final class CoreScanner implements Scanner {
   private CoreScanner() {}
 
   @Override
-  public List<String> defaultTargets(PeerNode node) {
-    List<String> lines = Targets.localSubnets().describe();
-    return lines.isEmpty() ? List.of("(no suitable network interface)") : lines;
+  public List<String> ownSubnets(PeerNode node) {
+    List<String> ranges = new ArrayList<>();
+    for (String line : Targets.localSubnets().describe()) {
+      // "a-b (n addresses)" or a single address: the range itself parses back.
+      int space = line.indexOf(' ');
+      ranges.add(space < 0 ? line : line.substring(0, space));
+    }
+    return ranges;
+  }
+
+  @Override
+  public long size(String targets) {
+    return Targets.parse(targets).size();
   }
 
   @Override
   public Job start(PeerNode node, Request request, Progress progress) {
     Targets targets = request.targets() == null
         ? Targets.localSubnets() : Targets.parse(request.targets());
+    if (targets.size() > MAX_ADDRESSES) {
+      // Said here, in the console's words: the core's message names its option, not a flag.
+      throw new IllegalArgumentException("'" + (request.targets() == null ? "your own subnets" : request.targets())
+          + "' holds " + targets.size() + " addresses, more than the " + MAX_ADDRESSES
+          + " one scan may cover: scan a smaller range (e.g. a /16 or a /24)");
+    }
     Ports ports = request.ports() == null
         ? Ports.of(node.localAddress().getPort()) : Ports.parse(request.ports());
     ScanOptions options = ScanOptions.builder()
         .timeout(request.timeout())
         .autoConnect(request.connect())
+        .maxAddresses(MAX_ADDRESSES)
         .listener(new ScanListener() {
           @Override
           public void onProgress(ScanProgress p) {

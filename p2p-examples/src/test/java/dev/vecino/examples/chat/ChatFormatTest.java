@@ -133,4 +133,18 @@ class ChatFormatTest {
           plain.message(p.snapshot(), "pay \u202Eeciovni\u202C now \uD83D\uDC4D\uD83C\uDFFD"));
     }
   }
+
+  @Test
+  void aLongMessageIsCutToItsFirstLinesWithTheRestCounted() {
+    String huge = "x".repeat(200_000);
+    assertEquals("x".repeat(ChatFormat.MAX_CHARS) + " ... (+199000 bytes)", ChatFormat.shorten(huge));
+    String manyLines = "l\n".repeat(20);
+    String shown = ChatFormat.shorten(manyLines);
+    assertEquals(ChatFormat.MAX_LINES, shown.split("\n", -1).length, shown);
+    assertTrue(shown.endsWith(" ... (+25 bytes)"), shown);
+    assertEquals("corto", ChatFormat.shorten("corto"));
+    String emoji = "a".repeat(ChatFormat.MAX_CHARS - 1) + "\uD83D\uDE00" + "b";
+    assertTrue(ChatFormat.shorten(emoji).startsWith("a".repeat(ChatFormat.MAX_CHARS - 1) + " ... "),
+        "a surrogate pair is never cut in half");
+  }
 }

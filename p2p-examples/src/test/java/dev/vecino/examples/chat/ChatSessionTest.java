@@ -2,7 +2,6 @@ package dev.vecino.examples.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.examples.scan.Scanner;
@@ -10,14 +9,10 @@ import dev.vecino.p2p.Message;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerListener;
 import dev.vecino.p2p.PeerNode;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,52 +22,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The session's menu, help and node-failure handling, over a scripted console and real nodes
- * on 127.0.0.1. Scans go to a recording {@link Scanner}: nothing is probed.
+ * The session's menu, help, answers and node-failure handling, over a scripted console (not a
+ * terminal) and real nodes on 127.0.31.x. Scans go to a recording {@link Scanner}.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ChatSessionTest {
 
-  private final ScriptedConsole console = new ScriptedConsole();
-  private final AliasStore aliases = AliasStore.inMemory(Map.of());
-  private final ChatFormat format = new ChatFormat(Clock.systemUTC(), false, aliases);
-  private final List<Scanner.Request> scans = new CopyOnWriteArrayList<>();
   private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-  private PeerNode me;
-  private PeerNode bob;
+  private ChatFixture chat;
+  private ScriptedConsole console;
   private ChatSession session;
+  private PeerNode bob;
 
   @BeforeEach
-  void start() throws Exception {
-    me = PeerNode.builder().name("ana").bindAddress("127.0.0.1").port(0)
-        .listener(new ChatEvents(console, format))
-        .listener(new PeerListener() {
-          @Override
-          public void onMessage(Message m) {
-            if (m.text().equals("die")) {
-              throw new Error("injected: the listener dies");
-            }
-          }
-        })
-        .build().start();
-    bob = PeerNode.builder().name("bob").bindAddress("127.0.0.1").port(0)
-        .listener(new PeerListener() {
-          @Override
-          public void onMessage(Message m) {
-            messages.add(m.kind() + " " + m.text());
-          }
-        })
-        .build().start();
-    session = new ChatSession(me, console, format,
-        new ChatActions(me, console, format, aliases, Duration.ofSeconds(5),
-            e -> { }),
-        new ChatScan(me, console, format, recordingScanner()));
+  void start() {
+    chat = new ChatFixture("127.0.31.1", false, null, new PeerListener() {
+      @Override
+      public void onMessage(Message m) {
+        if (m.text().equals("die")) {
+          throw new Error("injected: the listener dies");
+        }
+      }
+    });
+    console = chat.console;
+    session = chat.session;
+    bob = chat.peer("bob", "127.0.31.2", messages);
+    chat.scanResult.complete(new Scanner.Outcome(List.of(), 1, 0, Duration.ofMillis(1), false));
   }
 
   @AfterEach
   void stop() {
-    me.close();
-    bob.close();
+    chat.close();
   }
 
   @Test
@@ -89,7 +69,7 @@ class ChatSessionTest {
         column = description;
       }
       assertEquals(column, description, "misaligned: " + line);
-      assertTrue(line.length() <= 80, "too wide: " + line);
+      assertTrue(line.length() <= 78, "too wide for 80 columns: " + line);
     }
     String all = String.join("\n", ChatSession.HELP);
     for (String command : InputParser.COMMANDS) {
@@ -98,65 +78,87 @@ class ChatSessionTest {
       }
     }
     assertTrue(all.contains("  //text "), all);
-    assertTrue(all.lines().anyMatch(l -> l.startsWith("  /disconnect ") && l.contains("disconnect one")),
-        all);
+    assertTrue(("  " + ChatSession.PEER_HELP).length() <= 100);
   }
 
   @Test
   void anEmptyAnswerCancelsEveryMenuItem() throws Exception {
-    connectBob();
+    chat.connect(bob);
     for (int item : new int[] {1, 2, 3, 5, 6, 7, 8}) {
       console.clear();
-      // Items that first ask which peer get a second run with an empty second answer.
       console.answer("");
       session.handle(new ChatInput.MenuItem(item));
-      assertEquals(1, count("cancelled"), "item " + item + ": " + console.lines());
+      assertEquals(1, chat.count("cancelled"), "item " + item + ": " + console.lines());
     }
     for (int item : new int[] {3, 6, 7}) {
       console.clear();
       console.answer("1", "");
       session.handle(new ChatInput.MenuItem(item));
-      assertEquals(1, count("cancelled"), "item " + item + ": " + console.lines());
+      assertEquals(1, chat.count("cancelled"), "item " + item + ": " + console.lines());
     }
-    assertEquals(1, me.peers().size(), "still connected: " + console.lines());
-    assertTrue(scans.isEmpty(), "nothing scanned: " + scans);
-    assertTrue(aliases.all().isEmpty(), "no alias set: " + aliases.all());
-    assertTrue(messages.isEmpty(), "nothing sent: " + messages);
+    assertNothingHappened();
+  }
+
+  @Test
+  void endOfInputAndCtrlCInAQuestionCancelOnlyTheItem() throws Exception {
+    chat.connect(bob);
+    for (int item : new int[] {1, 2, 3, 5, 6, 7, 8}) {
+      console.clear();
+      // No answer queued: end of input, as Ctrl-D on a terminal.
+      session.handle(new ChatInput.MenuItem(item));
+      assertEquals(1, chat.count("cancelled"), "item " + item + ": " + console.lines());
+      console.answer(ScriptedConsole.INTERRUPT);
+      session.handle(new ChatInput.MenuItem(item));
+      assertEquals(2, chat.count("cancelled"), "item " + item + ": " + console.lines());
+      assertFalse(session.quitting(), "item " + item + " must not leave the chat");
+    }
+    assertTrue(chat.me.isRunning());
+    assertNothingHappened();
   }
 
   @Test
   void itemEightDisconnectsAllOnlyWhenAskedTo() throws Exception {
-    connectBob();
+    chat.connect(bob);
     console.answer("all");
     session.handle(new ChatInput.MenuItem(8));
     console.await(l -> l.contains("disconnected all (1)"));
-    assertTrue(me.peers().isEmpty());
+    assertTrue(chat.me.peers().isEmpty());
   }
 
   @Test
-  void itemFiveScansWhatIsTypedAndTheOwnSubnetsOnlyWhenAskedTo() throws Exception {
-    console.answer("127.0.0.1 --port 9998");
+  void itemFiveScansWhatIsTypedAndRefusesTheOwnSubnetsWithNobodyToSayYes() throws Exception {
+    console.answer("127.0.31.9 --port 9998");
     session.handle(new ChatInput.MenuItem(5));
     console.answer("own");
     session.handle(new ChatInput.MenuItem(5));
     console.answer("--port 9998");
     session.handle(new ChatInput.MenuItem(5));
-    assertEquals(2, scans.size(), scans.toString());
-    assertEquals("127.0.0.1", scans.get(0).targets());
-    assertEquals("9998", scans.get(0).ports());
-    assertNull(scans.get(1).targets(), "own: the node's subnets");
-    assertNull(scans.get(1).ports());
-    assertEquals(1, count("error: no targets: type them (e.g. 192.168.1.0/24) or 'own'"),
+    session.handle(new ChatInput.Scan(null, null));
+    assertEquals(1, chat.scans.size(), chat.scans.toString());
+    assertEquals("127.0.31.9", chat.scans.get(0).targets());
+    assertEquals("9998", chat.scans.get(0).ports());
+    assertEquals(1, chat.count("error: no targets: type them (e.g. 192.168.1.0/24) or 'own'"),
         console.lines().toString());
-    console.await(l -> l.contains("scanning 127.0.0.1 on port 9998"));
-    console.await(l -> l.contains("scanning your own subnets on port " + me.localAddress().getPort()
-        + ": 127.0.0.0/8 (lo)"));
+    assertEquals(2, chat.count("error: a scan of your own subnets (127.77.0.0/30, 2 addresses) needs a"
+        + " yes at a terminal"), console.lines().toString());
+    assertEquals(2, session.exitCode(), "a piped chat that asked for it exits 2");
+    console.await(l -> l.contains("scanning 127.0.31.9 on port 9998"));
+  }
+
+  @Test
+  void aPastedDigitIsAMessageNotAMenuItem() throws Exception {
+    chat.connect(bob);
+    // A paste arrives whole on a terminal (bracketed paste): one line with its line breaks.
+    console.answer("3\nhola", "/quit");
+    session.run(List.of(), null);
+    assertEquals("TEXT 3\nhola", messages.poll(10, TimeUnit.SECONDS));
+    assertFalse(console.lines().contains("send to (number, alias or name):"), console.lines().toString());
   }
 
   @Test
   void aDashAnswersNoneForAnAliasAndACallText() throws Exception {
-    Peer peer = connectBob();
-    aliases.put(peer.id(), "roberto");
+    Peer peer = chat.connect(bob);
+    chat.aliases.put(peer.id(), "roberto");
     console.answer("1", "-");
     session.handle(new ChatInput.MenuItem(6));
     console.await(l -> l.contains("alias of roberto cleared; now bob"));
@@ -170,13 +172,14 @@ class ChatSessionTest {
   void aFailedNodeEndsTheChatWithExitCodeOne() throws Exception {
     CompletableFuture<Integer> exit = new CompletableFuture<>();
     session.exitOnNodeFailure(exit::complete);
-    Peer ana = bob.connect(me.localAddress()).get(5, TimeUnit.SECONDS);
+    Peer ana = bob.connect(chat.me.localAddress()).get(5, TimeUnit.SECONDS);
     bob.send(ana, "die").get(5, TimeUnit.SECONDS);
     assertEquals(1, exit.get(10, TimeUnit.SECONDS));
     String line = console.await(l -> l.contains("error: "));
-    assertTrue(line.matches("\\[\\d\\d:\\d\\d:\\d\\d] error: node ana/[0-9a-f]{8} failed: .*"
+    assertTrue(line.matches("error: node ana/[0-9a-f]{8} failed: .*"
         + "java.lang.Error: injected: the listener dies; the chat ends \\(exit code 1\\)"), line);
     assertTrue(session.failed());
+    assertEquals(1, session.exitCode());
     console.clear();
     session.shutdown();
     assertEquals(List.of(), console.lines(), "no goodbye after a failure");
@@ -187,7 +190,7 @@ class ChatSessionTest {
     CompletableFuture<Integer> exit = new CompletableFuture<>();
     session.exitOnNodeFailure(exit::complete);
     session.shutdown();
-    assertTrue(me.closeFuture().isDone());
+    assertTrue(chat.me.closeFuture().isDone());
     try {
       exit.get(300, TimeUnit.MILLISECONDS);
       throw new AssertionError("exit called after a normal close");
@@ -195,40 +198,14 @@ class ChatSessionTest {
       // A normal close: the session returns and the chat exits 0 as before.
     }
     assertFalse(session.failed());
+    assertEquals(0, session.exitCode());
     assertTrue(console.lines().get(console.lines().size() - 1).endsWith("bye"), console.lines().toString());
   }
 
-  private Peer connectBob() throws Exception {
-    Peer peer = me.connect(bob.localAddress()).get(5, TimeUnit.SECONDS);
-    console.await(l -> l.contains("+ bob joined"));
-    return peer;
-  }
-
-  private long count(String text) {
-    return console.lines().stream().filter(l -> l.contains(text)).count();
-  }
-
-  private Scanner recordingScanner() {
-    return new Scanner() {
-      @Override
-      public List<String> defaultTargets(PeerNode node) {
-        return new ArrayList<>(List.of("127.0.0.0/8 (lo)"));
-      }
-
-      @Override
-      public Job start(PeerNode node, Request request, Progress progress) {
-        scans.add(request);
-        return new Job() {
-          @Override
-          public CompletableFuture<Outcome> result() {
-            return CompletableFuture.completedFuture(
-                new Outcome(List.of(), 1, 0, Duration.ofMillis(1), false));
-          }
-
-          @Override
-          public void cancel() {}
-        };
-      }
-    };
+  private void assertNothingHappened() {
+    assertEquals(1, chat.me.peers().size(), "still connected: " + console.lines());
+    assertTrue(chat.scans.isEmpty(), "nothing scanned: " + chat.scans);
+    assertTrue(chat.aliases.all().isEmpty(), "no alias set: " + chat.aliases.all());
+    assertTrue(messages.isEmpty(), "nothing sent: " + messages);
   }
 }

@@ -72,7 +72,7 @@ class PeerSelectorTest {
         () -> PeerSelector.select(peers, aliases, "dave"));
     assertEquals("unknown peer 'dave' (see /peers)", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> PeerSelector.select(peers, aliases, "7"));
-    assertEquals("unknown peer 7: there are 3 peers (see /peers)", e.getMessage());
+    assertEquals("unknown peer 7: no peer has that number (see /peers)", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> PeerSelector.select(List.of(), aliases, "1"));
     assertEquals("unknown peer '1': no peers connected", e.getMessage());
   }
@@ -81,5 +81,19 @@ class PeerSelectorTest {
   void aNumericNameWorksWhenItIsNotAnIndex() {
     PeerInfo n42 = peer("e0e", "42");
     assertEquals(n42, PeerSelector.select(List.of(bob, n42), aliases, "42"));
+  }
+
+  @Test
+  void aNumberStaysWithThePeerItWasShownForAndRefusesOnceItLeft() {
+    PeerNumbers numbers = new PeerNumbers();
+    peers.forEach(p -> numbers.number(p.id(), p.name()));
+    List<PeerInfo> bobLeft = List.of(ana, carl);
+    assertEquals(carl, PeerSelector.select(bobLeft, aliases, numbers, "3"), "3 is still Carl");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> PeerSelector.select(bobLeft, aliases, numbers, "1"));
+    assertEquals("peer 1 (bob) is no longer connected (see /peers)", e.getMessage());
+    PeerInfo dave = peer("d0d", "dave");
+    assertEquals(4, numbers.number(dave.id(), dave.name()), "a newcomer never gets a number used before");
+    assertEquals(1, numbers.number(bob.id(), bob.name()), "bob gets his number back when he returns");
   }
 }

@@ -9,14 +9,31 @@ import java.util.function.Predicate;
 
 /**
  * A console for tests: answers prompts from a script (null, end of input, when it runs out)
- * and records every line printed, prompts included, with a deadline wait for a line.
+ * and records every line printed, prompts included, with a deadline wait for a line. Errors
+ * are recorded as {@code error: text}. It can pose as a terminal (then the session runs long
+ * operations in the background) and answer with Ctrl-C ({@link #INTERRUPT}).
  *
  * <p><b>Thread safety:</b> synchronized; lines may be printed from any thread.
  */
 final class ScriptedConsole implements Console {
 
+  /** An answer that is Ctrl-C: {@link #readLine} throws {@link Console.Interrupted}. */
+  static final String INTERRUPT = "\u0003";
+
   private final Deque<String> answers = new ArrayDeque<>();
   private final List<String> lines = new ArrayList<>();
+  private final List<String> errors = new ArrayList<>();
+  private final boolean terminal;
+
+  /** A console that is not a terminal, like piped input. */
+  ScriptedConsole() {
+    this(false);
+  }
+
+  /** A console that poses as a terminal or not. */
+  ScriptedConsole(boolean terminal) {
+    this.terminal = terminal;
+  }
 
   /** Queues answers for the next prompts. */
   synchronized ScriptedConsole answer(String... next) {
@@ -29,12 +46,23 @@ final class ScriptedConsole implements Console {
     if (!prompt.isEmpty()) {
       lines.add(prompt.strip());
     }
-    return answers.poll();
+    String a = answers.poll();
+    if (INTERRUPT.equals(a)) {
+      throw new Console.Interrupted();
+    }
+    return a;
   }
 
   @Override
   public synchronized void println(String line) {
     lines.add(line);
+    notifyAll();
+  }
+
+  @Override
+  public synchronized void error(String text) {
+    lines.add("error: " + text);
+    errors.add(text);
     notifyAll();
   }
 
@@ -46,20 +74,26 @@ final class ScriptedConsole implements Console {
 
   @Override
   public boolean isTerminal() {
-    return false;
+    return terminal;
   }
 
   @Override
   public void close() {}
 
-  /** Returns the lines printed so far. */
+  /** Returns the lines printed so far, errors included. */
   synchronized List<String> lines() {
     return List.copyOf(lines);
+  }
+
+  /** Returns the errors reported so far, without the prefix. */
+  synchronized List<String> errors() {
+    return List.copyOf(errors);
   }
 
   /** Forgets the lines printed so far. */
   synchronized void clear() {
     lines.clear();
+    errors.clear();
   }
 
   /** Waits up to 10 s for a printed line that matches; returns it. */

@@ -39,7 +39,9 @@ class CliTest {
     assertEquals(Duration.ofSeconds(2), Durations.parse("2s"));
     assertEquals(Duration.ofMillis(1500), Durations.parse("1.5s"));
     assertEquals(Duration.ofMinutes(1), Durations.parse("1m"));
-    assertEquals(Duration.ofMillis(250), Durations.parse("250"));
+    IllegalArgumentException bare = assertThrows(IllegalArgumentException.class, () -> Durations.parse("5"));
+    assertEquals("bad duration '5': give a unit, e.g. 5s or 5ms", bare.getMessage(),
+        "a bare number is refused, not read as milliseconds");
     assertEquals("500ms", Durations.format(Duration.ofMillis(500)));
     assertEquals("2s", Durations.format(Duration.ofSeconds(2)));
     assertThrows(IllegalArgumentException.class, () -> Durations.parse("soon"));

@@ -79,7 +79,7 @@ class ChatWarningSignsIT {
       Peer atAna = bob.connect(address(ana)).get(20, TimeUnit.SECONDS);
       ana.awaitOut("+ bob joined");
       bob.send(atAna, "a".repeat(15_000_000));
-      String line = ana.awaitOut("] error: node ana/");
+      String line = ana.awaitErr("error: node ana/");
       assertTrue(line.endsWith("; the chat ends (exit code 1)"), line + ana.dump());
       assertTrue(line.contains("java.lang.OutOfMemoryError"), line);
       assertEquals(1, ana.awaitExit(), ana.dump());

@@ -49,8 +49,8 @@ class SendIT {
       assertEquals(1, send.errLines().size(), send.dump());
     }
     try (VecinoProcess send = VecinoProcess.start("send", "send", "127.0.0.1:" + closed, "")) {
-      assertEquals(1, send.awaitExit(), send.dump());
-      send.awaitErr("error: empty message");
+      assertEquals(2, send.awaitExit(), "an empty message is a usage error" + send.dump());
+      send.awaitErr("vecino send: empty message");
     }
   }
 }

@@ -74,7 +74,18 @@ final class VecinoProcess implements AutoCloseable {
   /** Starts a chat like {@link #chat(String, Path, String...)}, with JVM options. */
   static VecinoProcess chat(String name, Path configDir, List<String> jvm, String... more)
       throws IOException {
-    List<String> args = new ArrayList<>(List.of("chat", "--name", name, "--bind", "127.0.0.1",
+    return chatOn("127.0.0.1", name, configDir, jvm, more);
+  }
+
+  /** Starts a chat on {@code host} (a 127.x address of the test's own), any free port. */
+  static VecinoProcess chatOn(String host, String name, Path configDir, String... more)
+      throws IOException {
+    return chatOn(host, name, configDir, List.of(), more);
+  }
+
+  private static VecinoProcess chatOn(String host, String name, Path configDir, List<String> jvm,
+      String... more) throws IOException {
+    List<String> args = new ArrayList<>(List.of("chat", "--name", name, "--bind", host,
         "--port", "0", "--config-dir", configDir.toString()));
     args.addAll(List.of(more));
     VecinoProcess p = start(name, jvm, args.toArray(String[]::new));
@@ -99,9 +110,13 @@ final class VecinoProcess implements AutoCloseable {
     return Integer.parseInt(m.group(2));
   }
 
-  /** Returns {@code 127.0.0.1:port}. */
+  /** Returns {@code host:port} from the chat's start-up line. */
   String address() {
-    return "127.0.0.1:" + port();
+    Matcher m = LISTENING.matcher(awaitOut(LISTENING.asPredicate()));
+    if (!m.find()) {
+      throw new AssertionError("no start-up line");
+    }
+    return m.group(1) + ":" + m.group(2);
   }
 
   /** Types one line. */
@@ -164,6 +179,11 @@ final class VecinoProcess implements AutoCloseable {
   /** Sends SIGINT, as Ctrl-C does. */
   void interrupt() throws IOException, InterruptedException {
     new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
+  }
+
+  /** Sends SIGTERM, as {@code kill} and service managers do. */
+  void terminate() throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).start().waitFor();
   }
 
   long pid() {

@@ -30,8 +30,13 @@ class ScanCommandTest {
 
   private final Scanner scripted = new Scanner() {
     @Override
-    public List<String> defaultTargets(PeerNode node) {
+    public List<String> ownSubnets(PeerNode node) {
       return List.of();
+    }
+
+    @Override
+    public long size(String targets) {
+      return 1;
     }
 
     @Override
@@ -63,7 +68,7 @@ class ScanCommandTest {
     String[] r = run("127.0.0.0/24", "--port", "9999", "--timeout", "200ms");
     assertEquals("0", r[0], r[2]);
     assertEquals(List.of(
-        "127.0.0.2:9999  ana  3f9a1c2e  rtt 312 µs",
+        "127.0.0.2:9999  ana  3f9a1c2e  rtt 0.3 ms",
         "127.0.0.3:9999  Vecino node of another group (x)",
         "127.0.0.4:9999  open, not a Vecino peer",
         "scan done in 53 ms: 254 probed, 3 open, 1 peer"), List.of(r[1].split("\\R")));
@@ -79,7 +84,8 @@ class ScanCommandTest {
     assertEquals("{\"type\":\"peer\",\"address\":\"127.0.0.2\",\"port\":9999,\"name\":\"ana\","
         + "\"id\":\"3f9a1c2e000000000000000000000000\",\"group\":\"vecino\",\"rttMicros\":312}",
         lines[0]);
-    assertEquals("{\"type\":\"other-group\",\"address\":\"127.0.0.3\",\"port\":9999}", lines[1]);
+    assertEquals("{\"type\":\"other-group\",\"address\":\"127.0.0.3\",\"port\":9999,\"group\":\"x\"}", lines[1],
+        "the group, as text mode shows it");
     assertEquals("{\"type\":\"not-peer\",\"address\":\"127.0.0.4\",\"port\":9999}", lines[2]);
     assertEquals("{\"type\":\"summary\",\"probed\":254,\"open\":3,\"peers\":1,\"durationMs\":53}",
         lines[3]);

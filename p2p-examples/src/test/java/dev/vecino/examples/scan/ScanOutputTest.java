@@ -20,9 +20,9 @@ class ScanOutputTest {
 
   @Test
   void aPeerWithAnAliasIsListedUnderItsAliasAndName() {
-    assertEquals("127.0.0.2:9999  ana  3f9a1c2e  rtt 312 µs", ScanOutput.text(ANA));
-    assertEquals("127.0.0.2:9999  anita (ana)  3f9a1c2e  rtt 312 µs", ScanOutput.text(ANA, "anita"));
-    assertEquals("127.0.0.2:9999  a\\u202en (ana)  3f9a1c2e  rtt 312 µs",
+    assertEquals("127.0.0.2:9999  ana  3f9a1c2e  rtt 0.3 ms", ScanOutput.text(ANA));
+    assertEquals("127.0.0.2:9999  anita (ana)  3f9a1c2e  rtt 0.3 ms", ScanOutput.text(ANA, "anita"));
+    assertEquals("127.0.0.2:9999  a\\u202en (ana)  3f9a1c2e  rtt 0.3 ms",
         ScanOutput.text(ANA, "a\u202En"), "an alias is escaped like a name");
   }
 
@@ -30,10 +30,10 @@ class ScanOutputTest {
   void theSummarySaysWhichOpenPortsAreListedNowhereAndWhy() {
     assertEquals("scan done in 5 ms: 8 probed, 1 open, 1 peer",
         ScanOutput.summaryText(new Outcome(List.of(ANA), 8, 1, 0, Duration.ofMillis(5), false)));
-    assertEquals("scan done in 5 ms: 8 probed, 2 open (1 is this node), 1 peer",
-        ScanOutput.summaryText(new Outcome(List.of(ANA), 8, 2, 1, Duration.ofMillis(5), false)));
-    assertEquals("scan done in 5 ms: 8 probed, 8 open (2 are this node, 5 more addresses of the nodes"
-        + " listed), 1 peer",
+    assertEquals("scan done in 5 ms: 8 probed, 1 open, 1 peer",
+        ScanOutput.summaryText(new Outcome(List.of(ANA), 8, 2, 1, Duration.ofMillis(5), false)),
+        "the scanning node's own listener is not counted as open");
+    assertEquals("scan done in 5 ms: 8 probed, 6 open (5 more addresses of the nodes listed), 1 peer",
         ScanOutput.summaryText(new Outcome(List.of(ANA), 8, 8, 2, Duration.ofMillis(5), false)));
     Found web = new Found(Kind.NOT_PEER, new InetSocketAddress("127.0.0.3", 80), null, null, null, -1);
     assertEquals("scan cancelled after 5 ms: 8 probed, 2 open (1 more address of the nodes listed), 0 peers",
@@ -50,5 +50,30 @@ class ScanOutputTest {
     InetSocketAddress wildcard = new InetSocketAddress("0.0.0.0", 9999);
     assertEquals(4, CoreScanner.selfCandidates(four, Ports.of(9999), wildcard),
         "bound to every address: every loopback address is this node");
+  }
+
+  @Test
+  void resultsAreSortedByAddressAndPort() {
+    Found b = new Found(Kind.NOT_PEER, new InetSocketAddress("127.0.0.10", 80), null, null, null, -1);
+    Found c = new Found(Kind.NOT_PEER, new InetSocketAddress("127.0.0.9", 81), null, null, null, -1);
+    Found d = new Found(Kind.NOT_PEER, new InetSocketAddress("127.0.0.9", 80), null, null, null, -1);
+    assertEquals(List.of(ANA, d, c, b), ScanOutput.sorted(List.of(b, ANA, c, d)));
+  }
+
+  @Test
+  void theRoundTripIsInMillisecondsWithOneDecimal() {
+    assertEquals("0.3", ScanOutput.millis(312));
+    assertEquals("12.5", ScanOutput.millis(12_490));
+  }
+
+  @Test
+  void targetsTooBigForOneScanAreRefusedInTheConsolesWords() {
+    try (dev.vecino.p2p.PeerNode node = dev.vecino.p2p.PeerNode.builder().listen(false).build().start()) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> CoreScanner.INSTANCE.start(node, new Scanner.Request("127.61.0.1/8", "9999",
+              Duration.ofMillis(100), false), (d, t, p) -> { }));
+      assertEquals("'127.61.0.1/8' holds " + Targets.parse("127.61.0.1/8").size() + " addresses, more than"
+          + " the 65536 one scan may cover: scan a smaller range (e.g. a /16 or a /24)", e.getMessage());
+    }
   }
 }
