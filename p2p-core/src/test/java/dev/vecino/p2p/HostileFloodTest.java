@@ -68,7 +68,7 @@ class HostileFloodTest {
   @BeforeEach
   void start() throws Exception {
     System.out.println("HostileFloodTest seed " + SEED + " (replay with -Dvecino.hostile.seed=" + SEED + ")");
-    node = Nodes.local("node").handshakeTimeout(HANDSHAKE_TIMEOUT).listener(new PeerListener() {
+    node = Nodes.plain("node").handshakeTimeout(HANDSHAKE_TIMEOUT).listener(new PeerListener() {
       @Override
       public void onMessage(Message m) {
         if (m.kind() == MessageKind.TEXT && m.text().startsWith("ping ")) {
@@ -83,7 +83,7 @@ class HostileFloodTest {
         nodeDisconnects.add(reason);
       }
     }).build().start();
-    friend = Nodes.local("friend").listener(new PeerListener() {
+    friend = Nodes.plain("friend").listener(new PeerListener() {
       @Override
       public void onMessage(Message m) {
         String[] parts = m.text().split(" ");

@@ -27,8 +27,8 @@ class HostileInputTest {
 
   @BeforeEach
   void start() throws Exception {
-    node = Nodes.local("node").handshakeTimeout(java.time.Duration.ofMillis(500)).listener(nodeEvents).build().start();
-    friend = Nodes.start("friend", friendEvents);
+    node = Nodes.plain("node").handshakeTimeout(java.time.Duration.ofMillis(500)).listener(nodeEvents).build().start();
+    friend = Nodes.startPlain("friend", friendEvents);
     friend.connect(node.localAddress()).get(5, TimeUnit.SECONDS);
     Await.until("node sees friend", () -> nodeEvents.connected.size() == 1);
     friendAtNode = nodeEvents.connected.get(0);

@@ -53,7 +53,7 @@ class PingReflectionTest {
 
   @Test
   void answersOnlyTheLatestPingWhileItsPongIsUnwritten() throws Exception {
-    try (PeerNode node = Nodes.local("node").maxQueuedBytes(BOUND).heartbeatInterval(Duration.ZERO).build().start();
+    try (PeerNode node = Nodes.plain("node").maxQueuedBytes(BOUND).heartbeatInterval(Duration.ZERO).build().start();
          RawPeer raw = RawPeer.connect(node.localAddress(), 4096)) {
       raw.readFrame();
       byte[] hello = RawPeer.hello(PeerId.random(), "mallory", "vecino");
@@ -98,7 +98,7 @@ class PingReflectionTest {
   @Test
   void sendsNoHeartbeatPingWhileFramesAreQueued() throws Exception {
     Duration heartbeat = Duration.ofMillis(200);
-    try (PeerNode node = Nodes.local("node").maxQueuedBytes(BOUND).heartbeatInterval(heartbeat).build().start();
+    try (PeerNode node = Nodes.plain("node").maxQueuedBytes(BOUND).heartbeatInterval(heartbeat).build().start();
          RawPeer raw = RawPeer.connect(node.localAddress(), 4096)) {
       raw.readFrame();
       raw.sendFrame(FrameType.HELLO, RawPeer.hello(PeerId.random(), "mallory", "vecino"));
