@@ -196,7 +196,7 @@ class HandleSwitchTest {
     PeerId high = new PeerId(-1L, -1L);
     Receiver r = new Receiver();
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-         PeerNode node = Nodes.local("n").handshakeTimeout(Duration.ofSeconds(5)).listener(r).build().start();
+         PeerNode node = Nodes.plain("n").handshakeTimeout(Duration.ofSeconds(5)).listener(r).build().start();
          RawPeer loser = RawPeer.connect(node.localAddress(), 4096)) {
       // The peer's connection (the loser: opened by the higher id) is registered first.
       assertEquals(FrameType.HELLO.code(), loser.readFrame()[0]);

@@ -39,9 +39,9 @@ class WriteStallTest {
   void dropsAPeerThatPingsButNeverReadsAndFailsItsSends() throws Exception {
     Recorder events = new Recorder();
     Recorder friendEvents = new Recorder();
-    try (PeerNode node = Nodes.local("node").writeStallTimeout(SHORT_STALL).closeTimeout(Duration.ofMillis(200))
+    try (PeerNode node = Nodes.plain("node").writeStallTimeout(SHORT_STALL).closeTimeout(Duration.ofMillis(200))
             .listener(events).build().start();
-         PeerNode friend = Nodes.start("friend", friendEvents);
+         PeerNode friend = Nodes.startPlain("friend", friendEvents);
          RawPeer raw = RawPeer.connect(node.localAddress(), 4096)) {
       Peer p = handshake(node, raw);
       Peer atFriend = friend.connect(node.localAddress()).get(5, TimeUnit.SECONDS);
@@ -90,7 +90,7 @@ class WriteStallTest {
   @Test
   void keepsAPeerThatReadsInBurstsWithPausesShorterThanTheTimeout() throws Exception {
     Recorder events = new Recorder();
-    try (PeerNode node = Nodes.local("node").writeStallTimeout(STALL).listener(events).build().start();
+    try (PeerNode node = Nodes.plain("node").writeStallTimeout(STALL).listener(events).build().start();
          RawPeer raw = RawPeer.connect(node.localAddress(), 4096)) {
       Peer p = handshake(node, raw);
       byte[] chunk = new byte[64 * 1024];
@@ -120,7 +120,7 @@ class WriteStallTest {
   void runsTheClockOnlyWhileFramesWaitEvenWithHeartbeatsAndIdleTimeoutOff() throws Exception {
     Recorder events = new Recorder();
     Duration stall = Duration.ofMillis(100);
-    try (PeerNode node = Nodes.local("node").writeStallTimeout(stall).heartbeatInterval(Duration.ZERO)
+    try (PeerNode node = Nodes.plain("node").writeStallTimeout(stall).heartbeatInterval(Duration.ZERO)
             .closeTimeout(Duration.ofMillis(100)).listener(events).build().start();
          RawPeer raw = RawPeer.connect(node.localAddress(), 4096)) {
       Peer p = handshake(node, raw);
