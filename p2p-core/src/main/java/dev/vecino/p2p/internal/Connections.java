@@ -133,9 +133,7 @@ final class Connections implements ConnectionOwner {
       return ByteStage.wrap(config.byteStages(), c);
     }
     // TLS next to the connection, so the other stages (tests') carry its pre-HELLO and records.
-    TlsStage stage = tls.stage(c, c);
-    c.secureWith(stage);
-    return ByteStage.wrap(config.byteStages(), stage);
+    return ByteStage.wrap(config.byteStages(), c.secure(tls));
   }
 
   /** Connects without registering a reconnect intent. Any thread. */
