@@ -5,6 +5,7 @@ import dev.vecino.p2p.discovery.Backoff;
 import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.internal.NodeConfig;
 import dev.vecino.p2p.internal.tls.NodeTls;
+import dev.vecino.p2p.scan.Targets;
 import dev.vecino.p2p.transport.NioTransport;
 import dev.vecino.p2p.transport.TransportFactory;
 import java.net.InetAddress;
@@ -125,6 +126,8 @@ public final class PeerNodeBuilder {
   private boolean plaintext;
   private GroupSecret groupSecret;
   private final Set<String> allowedKeys = new TreeSet<>();
+  private Targets allowFrom;
+  private Targets denyFrom;
   private boolean jmx;
 
   PeerNodeBuilder() {}
@@ -171,6 +174,8 @@ public final class PeerNodeBuilder {
     plaintext = from.plaintext;
     groupSecret = from.groupSecret;
     allowedKeys.addAll(from.allowedKeys);
+    allowFrom = from.allowFrom;
+    denyFrom = from.denyFrom;
     jmx = from.jmx;
   }
 
@@ -687,6 +692,34 @@ public final class PeerNodeBuilder {
   }
 
   /**
+   * Accepts inbound connections only from these source addresses: anything else is closed as
+   * soon as it is accepted, before this node sends a byte (counted as refused, kind
+   * {@code NOT_ADMITTED}). Any node, secure or plaintext. Default: any address.
+   *
+   * @param sources addresses, ranges and CIDR blocks as {@link Targets#parse} reads them, e.g.
+   *     {@code "192.0.2.0/24, 127.0.0.1"}
+   * @return this builder
+   * @throws IllegalArgumentException if {@code sources} does not parse
+   */
+  public PeerNodeBuilder allowAddresses(String sources) {
+    this.allowFrom = Targets.parse(sources);
+    return this;
+  }
+
+  /**
+   * Refuses inbound connections from these source addresses, before this node sends a byte;
+   * checked with {@link #allowAddresses}, and wins over it. Default: none.
+   *
+   * @param sources addresses, ranges and CIDR blocks as {@link Targets#parse} reads them
+   * @return this builder
+   * @throws IllegalArgumentException if {@code sources} does not parse
+   */
+  public PeerNodeBuilder denyAddresses(String sources) {
+    this.denyFrom = Targets.parse(sources);
+    return this;
+  }
+
+  /**
    * Registers the node's {@link PeerNodeMXBean} with the platform MBean server while it runs:
    * from {@link PeerNode#start()} until {@link PeerNode#close()} (or the node's failure), as
    * {@code dev.vecino:type=PeerNode,name=<name>,id=<short id>} (the name quoted with
@@ -800,7 +833,7 @@ public final class PeerNodeBuilder {
         sendTimeout, heartbeatInterval, idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes,
         maxPendingHandshakesPerAddress, maxConnectionsPerAddress, reconnect,
         List.copyOf(listeners), nodeKey != null ? NodeTls.create(nodeKey.keyPair()) : null,
-        groupSecret != null ? groupSecret.shared() : null, allowedKeys);
+        groupSecret != null ? groupSecret.shared() : null, allowedKeys, allowFrom, denyFrom);
   }
 
   private static InetAddress anyIpv4() {

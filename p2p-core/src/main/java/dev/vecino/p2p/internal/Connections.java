@@ -118,6 +118,13 @@ final class Connections implements ConnectionOwner {
       return null;
     }
     counters.accepted.increment();
+    if (!config.admitsAddress(remote.getAddress())) {
+      // Before a byte is sent: the address lists say nothing of this node to a refused source.
+      counters.reject(DisconnectReason.Kind.NOT_ADMITTED);
+      node.logBudget.log(LogBudget.Topic.REJECTED, "{}: refused inbound connection from {}: address not allowed",
+          node.logName(), Node.format(remote));
+      return null;
+    }
     Connection c = admission.admit(remote, outboundOpen.get(), () -> new Connection(node, this, Direction.INBOUND, remote,
         null));
     return c == null ? null : handlerFor(c);

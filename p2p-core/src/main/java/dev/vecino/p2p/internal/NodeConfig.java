@@ -8,6 +8,7 @@ import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.internal.tls.NodeTls;
 import dev.vecino.p2p.internal.tls.SharedSecret;
+import dev.vecino.p2p.scan.Targets;
 import dev.vecino.p2p.transport.TransportFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -19,7 +20,9 @@ import java.util.function.Supplier;
 /**
  * A validated node configuration, built by {@code PeerNodeBuilder}. Nullable: discovery,
  * callbackExecutor, tls (a plaintext node), secret (no group secret). {@code allowedKeys} holds
- * key fingerprints in {@code NodeKey}'s canonical form; empty admits any key.
+ * key fingerprints in {@code NodeKey}'s canonical form; empty admits any key. {@code allowFrom}
+ * (null: any) and {@code denyFrom} (null: none) are the source addresses inbound connections
+ * may come from.
  *
  * <p>This record is the one door through which the public API creates the implementation: the
  * builder makes it and calls {@link #newNode}. Without reflection or a service loader, which the
@@ -69,6 +72,8 @@ public record NodeConfig(
     NodeTls tls,
     SharedSecret secret,
     Set<String> allowedKeys,
+    Targets allowFrom,
+    Targets denyFrom,
     List<ByteStage.Factory> byteStages,
     boolean jmx) {
 
@@ -86,12 +91,17 @@ public record NodeConfig(
       int highWatermark, Duration sendTimeout, Duration heartbeatInterval, Duration idleTimeout,
       Duration writeStallTimeout, int maxConnections, int maxPendingHandshakes, int maxPendingHandshakesPerAddress,
       int maxConnectionsPerAddress, dev.vecino.p2p.discovery.Backoff reconnect, List<PeerListener> listeners,
-      NodeTls tls, SharedSecret secret, Set<String> allowedKeys) {
+      NodeTls tls, SharedSecret secret, Set<String> allowedKeys, Targets allowFrom, Targets denyFrom) {
     this(identity, group, bindAddress, listen, backlog, ioThreads, busyPoll, transport, codec, discovery,
         callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, List.of(), false);
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, List.of(), false);
+  }
+
+  /** Whether an inbound connection from {@code address} may be accepted (the allow and deny lists). */
+  boolean admitsAddress(java.net.InetAddress address) {
+    return (allowFrom == null || allowFrom.contains(address)) && (denyFrom == null || !denyFrom.contains(address));
   }
 
   /** This configuration with {@code stages} applied to every connection, in order from the transport. */
@@ -100,7 +110,7 @@ public record NodeConfig(
         discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, stages, jmx);
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, stages, jmx);
   }
 
   /**
@@ -114,7 +124,7 @@ public record NodeConfig(
         discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, byteStages, on);
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, byteStages, on);
   }
 
   /**

@@ -78,6 +78,10 @@ class ToBuilderTest {
     options.put("maxPendingHandshakes(int,int)", b -> b.maxPendingHandshakes(50, 5));
     options.put("key(NodeKey)", b -> b.key(dev.vecino.p2p.NodeKey.generate()));
     options.put("plaintext(boolean)", b -> b.plaintext(true));
+    options.put("groupSecret(GroupSecret)", b -> b.groupSecret(dev.vecino.p2p.GroupSecret.generate()));
+    options.put("allowKeys(String[])", b -> b.allowKeys(dev.vecino.p2p.NodeKey.generate().fingerprint()));
+    options.put("allowAddresses(String)", b -> b.allowAddresses("127.0.0.0/8"));
+    options.put("denyAddresses(String)", b -> b.denyAddresses("127.0.9.9"));
     options.put("jmx(boolean)", b -> b.jmx(true));
     return options;
   }
