@@ -4,6 +4,7 @@ import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.discovery.Backoff;
 import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.internal.NodeConfig;
+import dev.vecino.p2p.scan.NetworkScope;
 import dev.vecino.p2p.transport.NioTransport;
 import dev.vecino.p2p.transport.TransportFactory;
 import java.net.InetAddress;
@@ -50,6 +51,9 @@ import java.util.function.Consumer;
  *   <tr><td>{@link #transport(TransportFactory)}</td><td>{@link NioTransport}</td></tr>
  *   <tr><td>{@link #codec(Codec)}</td><td>{@link Codec#framed()}</td></tr>
  *   <tr><td>{@link #discovery(Discovery)}</td><td>none</td></tr>
+ *   <tr><td>{@link #networkScope(NetworkScope)}</td><td>the system property {@value NetworkScope#PROPERTY}, the
+ *       environment variable {@value NetworkScope#ENVIRONMENT_VARIABLE} (each one set narrows), else loopback
+ *       and on-link subnets ({@link NetworkScope#onLink()})</td></tr>
  *   <tr><td>{@link #callbackExecutor(Executor)}</td><td>one {@code vecino-callback-<id>} thread</td></tr>
  *   <tr><td>{@link #directCallbacks(boolean)}</td><td>false</td></tr>
  *   <tr><td>{@link #listener(PeerListener)} / {@link #onMessage(Consumer)}</td><td>none</td></tr>
@@ -97,6 +101,7 @@ public final class PeerNodeBuilder {
   private TransportFactory transport = NioTransport.factory();
   private Codec codec = Codec.framed();
   private Discovery discovery;
+  private NetworkScope networkScope;
   private Executor callbackExecutor;
   private boolean directCallbacks;
   private Duration connectTimeout = Duration.ofSeconds(5);
@@ -138,6 +143,7 @@ public final class PeerNodeBuilder {
     transport = from.transport;
     codec = from.codec;
     discovery = from.discovery;
+    networkScope = from.networkScope;
     callbackExecutor = from.callbackExecutor;
     directCallbacks = from.directCallbacks;
     connectTimeout = from.connectTimeout;
@@ -336,6 +342,23 @@ public final class PeerNodeBuilder {
    */
   public PeerNodeBuilder discovery(Discovery discovery) {
     this.discovery = Objects.requireNonNull(discovery, "discovery");
+    return this;
+  }
+
+  /**
+   * Sets where the node may send discovery traffic: every scan, probe, beacon and beacon reply
+   * is checked against it, and anything outside is refused ({@link OutOfScopeException}, or
+   * {@link dev.vecino.p2p.scan.ScanStatus#OUT_OF_SCOPE} per candidate). The system property
+   * {@value NetworkScope#PROPERTY} and the environment variable
+   * {@value NetworkScope#ENVIRONMENT_VARIABLE}, when set, narrow it further: an address must be
+   * in every scope that is set. Default: only those two; when neither is set either, loopback
+   * and the machine's on-link subnets ({@link NetworkScope#onLink()}).
+   *
+   * @param scope the scope
+   * @return this builder
+   */
+  public PeerNodeBuilder networkScope(NetworkScope scope) {
+    this.networkScope = Objects.requireNonNull(scope, "scope");
     return this;
   }
 
@@ -613,6 +636,8 @@ public final class PeerNodeBuilder {
    *
    * @return a new node
    * @throws IllegalArgumentException naming the first invalid option
+   * @throws ConfigurationException if the system property {@value NetworkScope#PROPERTY} or the
+   *     environment variable {@value NetworkScope#ENVIRONMENT_VARIABLE} is not a network scope
    */
   public PeerNode build() {
     PeerId nodeId = id != null ? id : PeerId.random();
@@ -689,7 +714,7 @@ public final class PeerNodeBuilder {
         connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes, maxUndeliveredBytes, low, high,
         sendTimeout, heartbeatInterval, idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes,
         maxPendingHandshakesPerAddress, maxConnectionsPerAddress, reconnect,
-        List.copyOf(listeners));
+        List.copyOf(listeners)).withDiscovery(networkScope);
   }
 
   private static InetAddress anyIpv4() {

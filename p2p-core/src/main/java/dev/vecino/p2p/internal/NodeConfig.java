@@ -59,11 +59,13 @@ public record NodeConfig(
     int maxConnectionsPerAddress,
     dev.vecino.p2p.discovery.Backoff reconnect,
     List<PeerListener> listeners,
-    List<ByteStage.Factory> byteStages) {
+    List<ByteStage.Factory> byteStages,
+    DiscoverySettings discoverySettings) {
 
-  /** Copies the stage list. */
+  /** Copies the stage list; no discovery settings means the defaults. */
   public NodeConfig {
     byteStages = List.copyOf(byteStages);
+    discoverySettings = discoverySettings != null ? discoverySettings : DiscoverySettings.DEFAULTS;
   }
 
   /** A configuration without byte stages: what {@code PeerNodeBuilder} builds. */
@@ -78,7 +80,7 @@ public record NodeConfig(
         callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, List.of());
+        maxConnectionsPerAddress, reconnect, listeners, List.of(), DiscoverySettings.DEFAULTS);
   }
 
   /** This configuration with {@code stages} applied to every connection, in order from the transport. */
@@ -87,7 +89,27 @@ public record NodeConfig(
         discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, stages);
+        maxConnectionsPerAddress, reconnect, listeners, stages, discoverySettings);
+  }
+
+  /**
+   * This configuration with the builder's discovery options (issue 17); the builder names no
+   * other internal class than this one.
+   *
+   * @param networkScope the builder's network scope, or null
+   * @return a new configuration
+   */
+  public NodeConfig withDiscovery(dev.vecino.p2p.scan.NetworkScope networkScope) {
+    return withDiscoverySettings(new DiscoverySettings(networkScope));
+  }
+
+  /** This configuration with other discovery settings. */
+  NodeConfig withDiscoverySettings(DiscoverySettings settings) {
+    return new NodeConfig(identity, group, bindAddress, listen, backlog, ioThreads, busyPoll, transport, codec,
+        discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
+        maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
+        idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
+        maxConnectionsPerAddress, reconnect, listeners, byteStages, settings);
   }
 
   /**

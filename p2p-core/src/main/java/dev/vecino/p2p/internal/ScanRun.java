@@ -322,6 +322,8 @@ final class ScanRun implements ScanHandle, Probe.Callback {
       rtt.sample(rttNanos);
     } else if (status == ScanStatus.SILENT) {
       tally.silent();
+    } else if (status == ScanStatus.OUT_OF_SCOPE) {
+      tally.outOfScope();
     } else {
       rtt.sample(rttNanos);
       Duration d = Duration.ofNanos(Math.max(0, rttNanos));

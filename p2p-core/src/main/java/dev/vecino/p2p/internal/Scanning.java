@@ -42,8 +42,12 @@ final class Scanning {
   private final PeerRegistry registry;
   private final Connections connections;
   private final Set<ScanRun> scans = ConcurrentHashMap.newKeySet();
+  /** Where this node may send discovery traffic (issue 17); asked before every probe. */
+  private final ScopeGuard scope;
   /** Set once a probe was skipped as out of reach of the bind address: logged once per node. */
   private final AtomicBoolean unreachableWarned = new AtomicBoolean();
+  /** Set once a probe was skipped as out of scope: logged once per node. */
+  private final AtomicBoolean scopeWarned = new AtomicBoolean();
 
   Scanning(Node node, NodeConfig config, Events events, PeerRegistry registry, Connections connections) {
     this.node = node;
@@ -52,6 +56,12 @@ final class Scanning {
     this.events = events;
     this.registry = registry;
     this.connections = connections;
+    this.scope = ScopeGuard.of(config.discoverySettings().networkScope());
+  }
+
+  /** The node's network scope. */
+  ScopeGuard scope() {
+    return scope;
   }
 
   /** See {@code PeerNode.scan(Targets, Ports, ScanOptions)}. Any thread. */
@@ -73,7 +83,13 @@ final class Scanning {
         throw new IllegalStateException("node " + logName + " does not listen: discover() scans the node's own "
             + "port; use scan(targets, ports) instead");
       }
-      Targets own = Targets.localSubnets().minus(options.exclude()).requireAtMost(options.maxAddresses());
+      Targets subnets = Targets.localSubnets().minus(options.exclude()).requireAtMost(options.maxAddresses());
+      // Default targets are clipped to the scope rather than refused: the user named none of them.
+      Targets own = scope.clip(subnets);
+      if (own.size() < subnets.size()) {
+        log.info("{}: {} of the {} local subnet addresses are outside the network scope {} and are skipped",
+            logName, subnets.size() - own.size(), subnets.size(), scope.describe());
+      }
       log.info("{}: discovering peers on port {} in {}", logName, listener.localAddress().getPort(), own.describe());
       d = RangeScanDiscovery.of(own);
     }
@@ -95,6 +111,7 @@ final class Scanning {
     if (discovery instanceof RangeScanDiscovery r) {
       r.targets().requireAtMost(options.maxAddresses());
       requireReachable(r.targets());
+      scope.requireAllowed(r.targets(), "scan of " + r.targets());
     }
     Listener listener = node.listener();
     int port = listener != null ? listener.localAddress().getPort() : 0;
@@ -154,6 +171,17 @@ final class Scanning {
             logName, ScanStatus.SILENT, unreachable);
       }
       p.outcome(ScanStatus.SILENT, null, false);
+      p.closed(false, null, false);
+      return true;
+    }
+    String refusal = p.target.isUnresolved() ? null : scope.refusal(p.target.getAddress());
+    if (refusal != null) {
+      // Checked again per candidate: a discovery's candidates are only known one at a time.
+      if (scopeWarned.compareAndSet(false, true)) {
+        log.warn("{}: scan candidates outside the network scope are not probed ({}); further ones are not logged",
+            logName, refusal);
+      }
+      p.outcome(ScanStatus.OUT_OF_SCOPE, null, false);
       p.closed(false, null, false);
       return true;
     }
