@@ -10,6 +10,7 @@ import dev.vecino.p2p.transport.TransportFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,8 @@ import java.util.function.Consumer;
  *   <tr><td>{@link #networkScope(NetworkScope)}</td><td>the system property {@value NetworkScope#PROPERTY}, the
  *       environment variable {@value NetworkScope#ENVIRONMENT_VARIABLE} (each one set narrows), else loopback
  *       and on-link subnets ({@link NetworkScope#onLink()})</td></tr>
+ *   <tr><td>{@link #peerStore(Path)}</td><td>none (known peers are kept in memory only)</td></tr>
+ *   <tr><td>{@link #beacons(boolean)}</td><td>false (no UDP socket is opened)</td></tr>
  *   <tr><td>{@link #callbackExecutor(Executor)}</td><td>one {@code vecino-callback-<id>} thread</td></tr>
  *   <tr><td>{@link #directCallbacks(boolean)}</td><td>false</td></tr>
  *   <tr><td>{@link #listener(PeerListener)} / {@link #onMessage(Consumer)}</td><td>none</td></tr>
@@ -102,6 +105,8 @@ public final class PeerNodeBuilder {
   private Codec codec = Codec.framed();
   private Discovery discovery;
   private NetworkScope networkScope;
+  private Path peerStore;
+  private boolean beacons;
   private Executor callbackExecutor;
   private boolean directCallbacks;
   private Duration connectTimeout = Duration.ofSeconds(5);
@@ -144,6 +149,8 @@ public final class PeerNodeBuilder {
     codec = from.codec;
     discovery = from.discovery;
     networkScope = from.networkScope;
+    peerStore = from.peerStore;
+    beacons = from.beacons;
     callbackExecutor = from.callbackExecutor;
     directCallbacks = from.directCallbacks;
     connectTimeout = from.connectTimeout;
@@ -359,6 +366,36 @@ public final class PeerNodeBuilder {
    */
   public PeerNodeBuilder networkScope(NetworkScope scope) {
     this.networkScope = Objects.requireNonNull(scope, "scope");
+    return this;
+  }
+
+  /**
+   * Sets the file of the node's known-peer store: where each peer id was last seen (and, once
+   * keys exist, its pinned key), probed first by {@link PeerNode#discover()}. One file per
+   * node, owner-only (a file others may read or write is refused when the node starts, as ssh
+   * refuses such key files); written atomically after each discovery and on close. Default:
+   * none, known peers are kept in memory for the node's lifetime.
+   *
+   * @param file the store file; its directory is created owner-only if missing
+   * @return this builder
+   */
+  public PeerNodeBuilder peerStore(Path file) {
+    this.peerStore = Objects.requireNonNull(file, "file");
+    return this;
+  }
+
+  /**
+   * Sets whether the node listens for discovery beacons on UDP port
+   * {@value dev.vecino.p2p.discovery.Beacons#PORT} and answers each with one unicast beacon
+   * (rate-limited per source, only to on-link sources inside the network scope, never larger
+   * than the request). Listening sends nothing by itself; beacons are sent only by
+   * {@link PeerNode#discover()}. Default: false, so a node opens no UDP socket unless asked.
+   *
+   * @param listen true to listen and answer
+   * @return this builder
+   */
+  public PeerNodeBuilder beacons(boolean listen) {
+    this.beacons = listen;
     return this;
   }
 
@@ -714,7 +751,7 @@ public final class PeerNodeBuilder {
         connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize, maxQueuedBytes, maxUndeliveredBytes, low, high,
         sendTimeout, heartbeatInterval, idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes,
         maxPendingHandshakesPerAddress, maxConnectionsPerAddress, reconnect,
-        List.copyOf(listeners)).withDiscovery(networkScope);
+        List.copyOf(listeners)).withDiscovery(networkScope, peerStore, beacons);
   }
 
   private static InetAddress anyIpv4() {

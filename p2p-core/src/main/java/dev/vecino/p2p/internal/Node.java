@@ -156,6 +156,12 @@ public final class Node implements PeerNode {
     localHelloRecord = new Hello(Hello.MIN_VERSION, Hello.VERSION, identity.id(), listenPort,
         identity.name(), config.group(), List.of());
     localHello = localHelloRecord.encode();
+    scanning.discovery().start(identity.id(), listenPort);
+  }
+
+  /** The node's discovery parts (issue 17): scope, peer store, beacons. */
+  NodeDiscovery discovery() {
+    return scanning.discovery();
   }
 
   /** {@link #start()} failed half-way: stops the transport and the callback thread, if started. */
@@ -178,6 +184,7 @@ public final class Node implements PeerNode {
       guarded("closing the listener", l::close);
     }
     guarded("stopping the scans", scanning::nodeClosed);
+    guarded("stopping discovery", scanning.discovery()::stop);
     guarded("closing the connections", () -> closeConnections(reason));
     Transport t = transport;
     if (t != null) {

@@ -97,10 +97,13 @@ public record NodeConfig(
    * other internal class than this one.
    *
    * @param networkScope the builder's network scope, or null
+   * @param peerStore the known-peer store file, or null for memory only
+   * @param beacons whether the node listens for beacons and answers them
    * @return a new configuration
    */
-  public NodeConfig withDiscovery(dev.vecino.p2p.scan.NetworkScope networkScope) {
-    return withDiscoverySettings(new DiscoverySettings(networkScope));
+  public NodeConfig withDiscovery(dev.vecino.p2p.scan.NetworkScope networkScope, java.nio.file.Path peerStore,
+      boolean beacons) {
+    return withDiscoverySettings(new DiscoverySettings(networkScope, peerStore, beacons, null));
   }
 
   /** This configuration with other discovery settings. */

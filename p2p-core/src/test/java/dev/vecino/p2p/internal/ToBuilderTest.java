@@ -11,12 +11,14 @@ import dev.vecino.p2p.PeerNodeBuilder;
 import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.discovery.Backoff;
 import dev.vecino.p2p.discovery.StaticDiscovery;
+import dev.vecino.p2p.scan.NetworkScope;
 import dev.vecino.p2p.transport.NioTransport;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,6 +78,9 @@ class ToBuilderTest {
     options.put("maxConnectionsPerAddress(int)", b -> b.maxConnectionsPerAddress(10));
     options.put("reconnect(Backoff)", b -> b.reconnect(Backoff.exponential(Duration.ofMillis(10), Duration.ofSeconds(1))));
     options.put("maxPendingHandshakes(int,int)", b -> b.maxPendingHandshakes(50, 5));
+    options.put("networkScope(NetworkScope)", b -> b.networkScope(NetworkScope.parse("127.0.0.0/8")));
+    options.put("peerStore(Path)", b -> b.peerStore(Path.of("target", "to-builder-peers")));
+    options.put("beacons(boolean)", b -> b.beacons(true));
     return options;
   }
 
