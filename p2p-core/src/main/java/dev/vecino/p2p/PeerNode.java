@@ -1,6 +1,7 @@
 package dev.vecino.p2p;
 
 import dev.vecino.p2p.discovery.Discovery;
+import dev.vecino.p2p.scan.Diagnosis;
 import dev.vecino.p2p.scan.Ports;
 import dev.vecino.p2p.scan.ScanHandle;
 import dev.vecino.p2p.scan.ScanOptions;
@@ -8,6 +9,7 @@ import dev.vecino.p2p.scan.Targets;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -462,6 +464,20 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    *     configured discovery
    */
   ScanHandle discover(ScanOptions options);
+
+  /**
+   * Explains why {@code target} is or is not found (issue 17): checks, in order, the network
+   * scope, the bind address, the route (a local lookup: nothing is sent), whether a beacon was
+   * heard from it, whether it is a known peer, then probes it once (TCP connect and handshake,
+   * without keeping the connection) unless an earlier step already decides. Nothing is sent
+   * outside the network scope.
+   *
+   * @param target the host and port; an unresolved address is resolved first
+   * @param timeout the probe's timeout (connect, then again for the handshake)
+   * @return the diagnosis; completes on the callback executor
+   * @throws IllegalStateException if the node is not running
+   */
+  CompletableFuture<Diagnosis> diagnose(InetSocketAddress target, Duration timeout);
 
   /**
    * Returns node-wide counters.

@@ -26,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  * their tail ignored; shorter ones, another magic or format 0 are refused.
  *
  * @param id the sender's id
- * @param tcpPort the port the sender listens on
+ * @param tcpPort the port the sender listens on; 0 in a request from a node that does not listen
  * @param minVersion the lowest protocol version the sender speaks
  * @param maxVersion the highest protocol version the sender speaks
  * @param reply whether this beacon answers another
@@ -50,8 +50,9 @@ record Beacon(PeerId id, int tcpPort, int minVersion, int maxVersion, boolean re
 
   Beacon {
     Objects.requireNonNull(id, "id");
-    if (tcpPort < 1 || tcpPort > 0xFFFF) {
-      throw new IllegalArgumentException("tcpPort must be 1..65535: " + tcpPort);
+    if (tcpPort < (reply ? 1 : 0) || tcpPort > 0xFFFF) {
+      // A request may come from a node that does not listen (port 0); a reply names where to connect.
+      throw new IllegalArgumentException("tcpPort must be " + (reply ? 1 : 0) + "..65535: " + tcpPort);
     }
     if (nonce.length != TAG_LENGTH || groupTag.length != TAG_LENGTH) {
       throw new IllegalArgumentException("nonce and group tag must be 16 bytes");
@@ -108,8 +109,8 @@ record Beacon(PeerId id, int tcpPort, int minVersion, int maxVersion, boolean re
     byte[] nonce = new byte[TAG_LENGTH];
     byte[] tag = new byte[TAG_LENGTH];
     data.get(nonce).get(tag);
-    if (port == 0) {
-      throw new IllegalArgumentException("beacon with TCP port 0");
+    if (port == 0 && reply) {
+      throw new IllegalArgumentException("beacon reply with TCP port 0");
     }
     return new Beacon(id, port, min, max, reply, nonce, tag);
   }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The beacon stage of discovery (issue 17), a push {@link Discovery}: sends {@value #SENDS}
- * beacons per round, at 0, about 250 and about 700 ms (±30 % jitter), each to the beacon group
+ * beacons per round, at 0, about 1/6 and about 1/2 of the round's window (0, 250 and 750 ms of
+ * the default 1.5 s; ±30 % jitter), each to the beacon group
  * and to the broadcast address of every up, non-loopback link inside the network scope, and
  * offers each same-group node that answers (its source address and the TCP port it announced)
  * as a candidate, until the round's window ends. So one {@code discover()} sends at most
@@ -33,7 +34,8 @@ final class BeaconDiscovery implements Discovery {
 
   /** Beacons per round. */
   static final int SENDS = 3;
-  private static final long[] SEND_AT_MILLIS = {0, 250, 700};
+  /** When each beacon goes, as a fraction of the window: 0, 1/6, 1/2 (0, 250, 750 ms by default). */
+  private static final double[] SEND_AT = {0, 1 / 6.0, 0.5};
 
   private static final Logger log = LoggerFactory.getLogger(BeaconDiscovery.class);
 
@@ -111,7 +113,7 @@ final class BeaconDiscovery implements Discovery {
     long[] sendAt = new long[SENDS];
     for (int i = 0; i < SENDS; i++) {
       double jitter = i == 0 ? 1 : 0.7 + 0.6 * ThreadLocalRandom.current().nextDouble();
-      sendAt[i] = start + (long) (TimeUnit.MILLISECONDS.toNanos(SEND_AT_MILLIS[i]) * jitter);
+      sendAt[i] = start + (long) (TimeUnit.MILLISECONDS.toNanos(windowMillis) * SEND_AT[i] * jitter);
     }
     Set<PeerId> offered = new HashSet<>();
     ByteBuffer in = ByteBuffer.allocate(Beacon.MAX_DATAGRAM);
@@ -169,7 +171,7 @@ final class BeaconDiscovery implements Discovery {
     } catch (IllegalArgumentException e) {
       return;
     }
-    if (!b.id().equals(self) && b.isOfGroup(group) && offered.add(b.id())) {
+    if (b.tcpPort() > 0 && !b.id().equals(self) && b.isOfGroup(group) && offered.add(b.id())) {
       sink.offer(new InetSocketAddress(from.getAddress(), b.tcpPort()));
     }
   }

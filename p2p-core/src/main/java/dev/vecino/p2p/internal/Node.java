@@ -470,6 +470,11 @@ public final class Node implements PeerNode {
   }
 
   @Override
+  public CompletableFuture<dev.vecino.p2p.scan.Diagnosis> diagnose(InetSocketAddress target, Duration timeout) {
+    return new Diagnostics(this, scanning, connections).diagnose(target, timeout);
+  }
+
+  @Override
   public ScanHandle scan(Discovery discovery, ScanOptions options) {
     return scanning.scan(discovery, options);
   }

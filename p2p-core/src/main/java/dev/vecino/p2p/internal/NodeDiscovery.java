@@ -107,14 +107,14 @@ final class NodeDiscovery {
    * @param options the stages and the beacon window
    * @param range the range stage, or null if there is none
    * @param self this node's id
-   * @param tcpPort this node's listening port (0: no beacons, nobody could answer)
+   * @param tcpPort this node's listening port, 0 if it does not listen (its beacons say so)
    */
   Discovery chain(ScanOptions options, Discovery range, PeerId self, int tcpPort) {
     List<Discovery> stages = new ArrayList<>();
     if (options.stages().contains(DiscoveryStage.KNOWN_PEERS) && !store.entries().isEmpty()) {
       stages.add(new KnownPeersDiscovery(store));
     }
-    if (options.stages().contains(DiscoveryStage.BEACONS) && tcpPort > 0) {
+    if (options.stages().contains(DiscoveryStage.BEACONS)) {
       stages.add(new BeaconDiscovery(logName, self, config.group(), tcpPort, datagrams, scope,
           options.beaconWindow().toMillis()));
     }

@@ -73,9 +73,12 @@ class BeaconTest {
     ByteBuffer format0 = copy(good);
     format0.put(4, (byte) 0);
     assertThrows(IllegalArgumentException.class, () -> Beacon.decode(format0));
-    ByteBuffer port0 = copy(good);
-    port0.putShort(22, (short) 0);
-    assertThrows(IllegalArgumentException.class, () -> Beacon.decode(port0));
+    ByteBuffer replyPort0 = copy(Beacon.of(SELF, 4000, "team", true).encode());
+    replyPort0.putShort(22, (short) 0);
+    assertThrows(IllegalArgumentException.class, () -> Beacon.decode(replyPort0), "a reply must name a port");
+    ByteBuffer requestPort0 = copy(good);
+    requestPort0.putShort(22, (short) 0);
+    assertEquals(0, Beacon.decode(requestPort0).tcpPort(), "a node that does not listen may still ask");
     ByteBuffer longer = ByteBuffer.allocate(Beacon.SIZE + 20).put(good.duplicate()).put(new byte[20]).flip();
     assertEquals(4000, Beacon.decode(longer).tcpPort());
   }
