@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,7 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whether push stages may still deliver more ({@link #pending()}).
  *
  * <p>Order: whatever push stages delivered comes first (a beacon reply is nearly always a
- * peer), then the pull stages in chain order. Candidates of every stage but the last are
+ * peer), then the pull stages in chain order. When push stages run, the last pull stage (the
+ * range scan) waits a head start ({@code lastStageDelayNanos}) before its first candidate: a
+ * range scan fills the probe window at once, and the answers to beacons, which arrive within
+ * milliseconds, would otherwise wait behind it and be credited to the scan. Candidates of every stage but the last are
  * remembered (O(known peers + beacon replies)), and the last stage, the range scan, skips
  * them, so no address is probed twice in a round.
  *
@@ -40,6 +45,8 @@ final class ChainCandidates implements Iterator<InetSocketAddress> {
   private final List<Discovery.Stoppable> running = new ArrayList<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final int defaultPort;
+  /** Before this System.nanoTime() the last pull stage yields nothing (see the class documentation). */
+  private final long lastStageNotBefore;
   private volatile Runnable wake = () -> { };
 
   // ---- home loop ----
@@ -51,11 +58,16 @@ final class ChainCandidates implements Iterator<InetSocketAddress> {
   private String lastStage = "";
 
   /** Starts the push stages at once; pull stages are read lazily. Called on the scan's event executor. */
-  ChainCandidates(List<Discovery> stages, int defaultPort) {
+  ChainCandidates(List<Discovery> stages, int defaultPort, long lastStageDelayNanos) {
     this.defaultPort = defaultPort;
     List<Discovery> push = new ArrayList<>();
     for (Discovery d : stages) {
       (d.pushes() ? push : pullStages).add(d);
+    }
+    long delay = push.isEmpty() || pullStages.isEmpty() ? 0 : lastStageDelayNanos;
+    this.lastStageNotBefore = System.nanoTime() + delay;
+    if (delay > 0) {
+      CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS).execute(() -> wake.run());
     }
     pushing.set(push.size());
     for (Discovery d : push) {
@@ -71,7 +83,7 @@ final class ChainCandidates implements Iterator<InetSocketAddress> {
 
   /** Whether a push stage may still deliver candidates. Home loop. */
   boolean pending() {
-    return pushing.get() > 0 && !stopped.get();
+    return !stopped.get() && (pushing.get() > 0 || System.nanoTime() - lastStageNotBefore < 0);
   }
 
   /** The stage of the candidate {@link #next()} returned last. Home loop. */
@@ -125,6 +137,9 @@ final class ChainCandidates implements Iterator<InetSocketAddress> {
           lookaheadStage = pullStages.get(pullIndex).name();
         }
       } else if (pullIndex + 1 < pullStages.size()) {
+        if (pullIndex + 1 == pullStages.size() - 1 && System.nanoTime() - lastStageNotBefore < 0) {
+          return false;
+        }
         pullIndex++;
         pull = pullStages.get(pullIndex).candidates(defaultPort);
       } else {

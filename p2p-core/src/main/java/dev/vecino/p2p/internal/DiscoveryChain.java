@@ -22,8 +22,16 @@ import java.util.stream.Collectors;
 final class DiscoveryChain implements Discovery {
 
   private final List<Discovery> stages;
+  private final long lastStageDelayNanos;
 
-  DiscoveryChain(List<Discovery> stages) {
+  /**
+   * Creates the chain.
+   *
+   * @param stages the stages, in order; the last one is the range scan when there is one
+   * @param lastStageDelayNanos the head start push stages get before the last stage starts
+   */
+  DiscoveryChain(List<Discovery> stages, long lastStageDelayNanos) {
+    this.lastStageDelayNanos = lastStageDelayNanos;
     if (stages.isEmpty()) {
       throw new IllegalArgumentException("a discovery chain needs at least one stage");
     }
@@ -42,7 +50,7 @@ final class DiscoveryChain implements Discovery {
 
   @Override
   public Iterator<InetSocketAddress> candidates(int defaultPort) {
-    return new ChainCandidates(stages, defaultPort);
+    return new ChainCandidates(stages, defaultPort, lastStageDelayNanos);
   }
 
   /** Known when no stage pushes and every pull stage knows its size (an upper bound: duplicates are skipped). */
