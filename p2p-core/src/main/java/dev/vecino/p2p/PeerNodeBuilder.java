@@ -91,6 +91,8 @@ public final class PeerNodeBuilder {
   public static final int DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
   /** Default most inbound connections from one remote address: one machine's 64 local nodes. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+  /** The UDP port discovery beacons are sent to and listened for on (see {@link #beacons(boolean)}). */
+  public static final int BEACON_PORT = 47_810;
 
   private PeerId id;
   private String name;
@@ -386,7 +388,7 @@ public final class PeerNodeBuilder {
 
   /**
    * Sets whether the node listens for discovery beacons on UDP port
-   * {@value dev.vecino.p2p.discovery.Beacons#PORT} and answers each with one unicast beacon
+   * {@value #BEACON_PORT} and answers each with one unicast beacon
    * (rate-limited per source, only to on-link sources inside the network scope, never larger
    * than the request). Listening sends nothing by itself; beacons are sent only by
    * {@link PeerNode#discover()}. Default: false, so a node opens no UDP socket unless asked.

@@ -36,7 +36,7 @@ import javax.crypto.spec.SecretKeySpec;
 record Beacon(PeerId id, int tcpPort, int minVersion, int maxVersion, boolean reply, byte[] nonce, byte[] groupTag) {
 
   /** The UDP port beacons are sent to and listened for on. */
-  static final int PORT = 47_810;
+  static final int PORT = dev.vecino.p2p.PeerNodeBuilder.BEACON_PORT;
   /** The encoded size of a format-1 beacon. */
   static final int SIZE = 58;
   /** The largest datagram read; anything longer is truncated by the receive and refused. */

@@ -6,7 +6,6 @@ import dev.vecino.p2p.discovery.Discovery;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -42,19 +41,14 @@ final class BeaconDiscovery implements Discovery {
   private final String logName;
   private final PeerId self;
   private final String group;
-  private final int tcpPort;
-  private final Datagrams datagrams;
-  private final ScopeGuard scope;
+  private final BeaconSetup setup;
   private final long windowMillis;
 
-  BeaconDiscovery(String logName, PeerId self, String group, int tcpPort, Datagrams datagrams, ScopeGuard scope,
-      long windowMillis) {
-    this.logName = logName;
-    this.self = self;
-    this.group = group;
-    this.tcpPort = tcpPort;
-    this.datagrams = datagrams;
-    this.scope = scope;
+  BeaconDiscovery(BeaconSetup setup, long windowMillis) {
+    this.setup = setup;
+    this.logName = setup.logName();
+    this.self = setup.self();
+    this.group = setup.group();
     this.windowMillis = windowMillis;
   }
 
@@ -76,20 +70,16 @@ final class BeaconDiscovery implements Discovery {
 
   @Override
   public Stoppable start(int defaultPort, CandidateSink sink) {
-    List<Datagrams.Link> links = new ArrayList<>();
-    for (Datagrams.Link l : datagrams.links()) {
-      if (!l.loopback() && scope.refusal(l.address()) == null) {
-        links.add(l);
-      }
-    }
+    List<Datagrams.Link> links = setup.usable(setup.datagrams().links());
     if (links.isEmpty()) {
-      log.info("{}: no network interface inside the network scope {}: no beacon sent", logName, scope.describe());
+      log.info("{}: no usable network interface inside the network scope {}: no beacon sent", logName,
+          setup.scope().describe());
       sink.done();
       return () -> { };
     }
     Datagrams.Port port;
     try {
-      port = datagrams.openSender();
+      port = setup.datagrams().openSender();
     } catch (IOException e) {
       log.warn("{}: cannot open a UDP port for beacons: {}", logName, e.toString());
       sink.done();
@@ -150,12 +140,12 @@ final class BeaconDiscovery implements Discovery {
 
   private void send(Datagrams.Port port, List<Datagrams.Link> links) {
     for (Datagrams.Link l : links) {
-      ByteBuffer beacon = Beacon.of(self, tcpPort, group, false).encode();
+      ByteBuffer beacon = Beacon.of(self, setup.tcpPort(), group, false).encode();
       try {
         if (l.multicast()) {
           port.sendToGroup(beacon.duplicate(), l);
         }
-        if (l.broadcast() != null && scope.refusal(l.broadcast()) == null) {
+        if (l.broadcast() != null && setup.scope().refusal(l.broadcast()) == null) {
           port.send(beacon, new InetSocketAddress(l.broadcast(), Beacon.PORT));
         }
       } catch (IOException e) {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +51,7 @@ final class BeaconListener implements AutoCloseable {
   private final int tcpPort;
   private final Datagrams datagrams;
   private final ScopeGuard scope;
+  private final BeaconSetup setup;
   private final BeaconLimiter limiter = new BeaconLimiter();
   private final Map<InetAddress, Heard> heard = new LinkedHashMap<>(16, 0.75f, true);
   final LongAdder replies = new LongAdder();
@@ -60,25 +60,20 @@ final class BeaconListener implements AutoCloseable {
   private volatile Datagrams.Port port;
   private volatile Thread thread;
 
-  BeaconListener(String logName, PeerId self, String group, int tcpPort, Datagrams datagrams, ScopeGuard scope) {
-    this.logName = logName;
-    this.self = self;
-    this.group = group;
-    this.tcpPort = tcpPort;
-    this.datagrams = datagrams;
-    this.scope = scope;
+  BeaconListener(BeaconSetup setup) {
+    this.setup = setup;
+    this.logName = setup.logName();
+    this.self = setup.self();
+    this.group = setup.group();
+    this.tcpPort = setup.tcpPort();
+    this.datagrams = setup.datagrams();
+    this.scope = setup.scope();
   }
 
   /** Opens the port and starts the thread. */
   void start(String threadSuffix) throws IOException {
-    List<Datagrams.Link> all = datagrams.links();
-    List<Datagrams.Link> joined = new ArrayList<>();
-    for (Datagrams.Link l : all) {
-      if (!l.loopback() && scope.refusal(l.address()) == null) {
-        joined.add(l);
-      }
-    }
-    links = List.copyOf(all);
+    List<Datagrams.Link> joined = setup.usable(datagrams.links());
+    links = joined;
     port = datagrams.openListener(joined);
     Thread t = new Thread(this::run, "vecino-beacon-" + threadSuffix);
     t.setDaemon(true);
@@ -101,7 +96,7 @@ final class BeaconListener implements AutoCloseable {
         return;
       }
       if (from == null) {
-        links = datagrams.links();
+        links = setup.usable(datagrams.links());
         continue;
       }
       ByteBuffer reply = onDatagram(in, from, System.nanoTime());
@@ -151,7 +146,7 @@ final class BeaconListener implements AutoCloseable {
 
   private boolean onLink(InetAddress source) {
     for (Datagrams.Link l : links) {
-      if (!l.loopback() && l.contains(source)) {
+      if (l.contains(source)) {
         return true;
       }
     }

@@ -71,7 +71,14 @@ final class ChainCandidates implements Iterator<InetSocketAddress> {
     }
     pushing.set(push.size());
     for (Discovery d : push) {
-      running.add(d.start(defaultPort, new Sink(d.name())));
+      Discovery.Stoppable s = d.start(defaultPort, new Sink(d.name()));
+      synchronized (running) {
+        running.add(s);
+      }
+      if (stopped.get()) {
+        // stop() ran while this stage started: it did not see it.
+        s.stop();
+      }
     }
   }
 

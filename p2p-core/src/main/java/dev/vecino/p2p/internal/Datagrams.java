@@ -102,6 +102,22 @@ public interface Datagrams {
       if (!(a instanceof Inet4Address)) {
         return false;
       }
+      return sameSubnet(a);
+    }
+
+    /**
+     * Returns whether a node bound to {@code bind} may use this link for beacons: any link but
+     * loopback for a wildcard bind, else only the link that holds the bind address (a node bound
+     * to one interface, or to loopback, keeps its discovery there).
+     *
+     * @param bind the node's bind address
+     * @return true if usable
+     */
+    public boolean usableFrom(InetAddress bind) {
+      return !loopback && (bind.isAnyLocalAddress() || bind.equals(address));
+    }
+
+    private boolean sameSubnet(InetAddress a) {
       long mask = prefix == 0 ? 0 : (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
       return (bits(a) & mask) == (bits(address) & mask);
     }

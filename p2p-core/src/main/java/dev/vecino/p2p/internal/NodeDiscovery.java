@@ -64,7 +64,7 @@ final class NodeDiscovery {
     if (!config.discoverySettings().beacons() || tcpPort == 0) {
       return;
     }
-    BeaconListener l = new BeaconListener(logName, self, config.group(), tcpPort, datagrams, scope);
+    BeaconListener l = new BeaconListener(beaconSetup(self, tcpPort));
     try {
       l.start(self.shortId());
       listener = l;
@@ -115,8 +115,7 @@ final class NodeDiscovery {
       stages.add(new KnownPeersDiscovery(store));
     }
     if (options.stages().contains(DiscoveryStage.BEACONS)) {
-      stages.add(new BeaconDiscovery(logName, self, config.group(), tcpPort, datagrams, scope,
-          options.beaconWindow().toMillis()));
+      stages.add(new BeaconDiscovery(beaconSetup(self, tcpPort), options.beaconWindow().toMillis()));
     }
     if (range != null) {
       stages.add(range);
@@ -127,6 +126,10 @@ final class NodeDiscovery {
     }
     // The range scan starts a third of the beacon window late (0.5 s by default): see ChainCandidates.
     return new DiscoveryChain(stages, range == null ? 0 : options.beaconWindow().toNanos() / 3);
+  }
+
+  private BeaconSetup beaconSetup(PeerId self, int tcpPort) {
+    return new BeaconSetup(logName, self, config.group(), tcpPort, datagrams, scope, config.bindAddress().getAddress());
   }
 
   /** The node's own IPv4 addresses on up, non-loopback links: where the range scan starts. */

@@ -92,6 +92,8 @@ final class ScanRun implements ScanHandle, Probe.Callback {
   private Iterator<InetSocketAddress> candidates;
   /** The candidates when they come from a discovery chain (issue 17): stages, pushes; else null. */
   private ChainCandidates chain;
+  /** The current round's chain, for {@link #nodeClosed()} on another thread. */
+  private volatile ChainCandidates liveChain;
   private int inFlight;
   private final Set<Probe> active = new HashSet<>();
   /** Targets to probe again, with their attempt and due time; bounded by the targets that hung up. */
@@ -165,6 +167,11 @@ final class ScanRun implements ScanHandle, Probe.Callback {
   /** The node is closing: fail the report if still pending. Any thread. */
   void nodeClosed() {
     done = true;
+    ChainCandidates c = liveChain;
+    if (c != null) {
+      // Push stages run threads of their own: they end with the node, not with their window.
+      c.stop();
+    }
     first.completeExceptionally(new NodeClosedException("node " + logName + " closed during the scan"));
   }
 
@@ -178,6 +185,7 @@ final class ScanRun implements ScanHandle, Probe.Callback {
       long size;
       try {
         it = discovery.candidates(defaultPort);
+        liveChain = it instanceof ChainCandidates c ? c : null;
         size = discovery.size(defaultPort);
       } catch (RuntimeException e) {
         log.warn("{}: discovery {} failed", logName, discovery.name(), e);

@@ -33,7 +33,8 @@ class BeaconTest {
     ScopeGuard guard = new ScopeGuard(NetworkScope.parse(scope), null, null, () -> {
       throw new AssertionError("a scope is set");
     });
-    BeaconListener l = new BeaconListener("test", SELF, "team", 4000, null, guard);
+    BeaconListener l = new BeaconListener(new BeaconSetup("test", SELF, "team", 4000, null, guard,
+        InetAddress.getByName("0.0.0.0")));
     l.links(List.of(new Datagrams.Link("eth0", (Inet4Address) InetAddress.getByName("198.18.0.1"), 24,
         (Inet4Address) InetAddress.getByName("198.18.0.255"), true, false)));
     return l;
