@@ -422,6 +422,8 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    * @return the running scan
    * @throws IllegalArgumentException if the targets, minus the exclusions, hold more than
    *     {@link ScanOptions#maxAddresses()} addresses
+   * @throws OutOfScopeException if a target is outside the node's network scope
+   *     ({@link PeerNodeBuilder#networkScope}): nothing is sent
    * @throws IllegalStateException if the node is not running, or uses a codec that neither
    *     handshakes nor greets, such as {@code line} (nothing could be verified)
    */
@@ -430,12 +432,15 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
   /**
    * Runs a discovery: probes its candidates as {@link #scan(Targets, Ports, ScanOptions)}
    * does, round after round while the discovery or {@link ScanOptions#rescanEvery()} asks.
+   * A candidate outside the network scope is not probed and is counted
+   * {@link dev.vecino.p2p.scan.ScanReport#outOfScope()}.
    *
    * @param discovery the candidates, e.g. a {@link dev.vecino.p2p.discovery.StaticDiscovery}
    * @param options the options
    * @return the running scan
    * @throws IllegalArgumentException if a range discovery exceeds
    *     {@link ScanOptions#maxAddresses()}
+   * @throws OutOfScopeException if a range discovery leaves the network scope
    * @throws IllegalStateException if the node is not running, or uses a codec that neither
    *     handshakes nor greets, such as {@code line}
    */
@@ -453,15 +458,31 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
   }
 
   /**
-   * Finds peers: runs the discovery given to the builder or, when none was given, scans this
-   * machine's subnets ({@link Targets#localSubnets()}) on this node's own listening port. The
-   * subnets are logged at INFO before the scan starts.
+   * Finds peers by every means at once (issue 17): the stages of
+   * {@link ScanOptions#stages()} run together as one scan, and what they find is merged by
+   * peer id, each result naming its {@link dev.vecino.p2p.scan.ScanResult#stage() stage}:
+   * <ol>
+   *   <li>{@code known}: the addresses where known peers were last seen
+   *       ({@link PeerNodeBuilder#peerStore}), probed first;
+   *   <li>{@code beacon}: three UDP beacons to the link-local group and the broadcast address
+   *       of each interface inside the {@link dev.vecino.p2p.scan.NetworkScope network scope};
+   *       the nodes that answer are probed as their answers arrive;
+   *   <li>{@code range-scan}: the discovery given to the builder or, when none was given, this
+   *       machine's subnets ({@link Targets#localSubnets()}, clipped to the scope) on this
+   *       node's own listening port, nearest addresses first, logged at INFO before it starts;
+   *       it starts a third of {@link ScanOptions#beaconWindow()} late, so beacon answers go
+   *       first.
+   * </ol>
+   * Every candidate is a peer only after the handshake. Results stream to
+   * {@link ScanOptions#listener()}; the round ends when every stage is done (the beacon stage
+   * after its window). This is the only call that sends beacons.
    *
    * @param options the options
    * @return the running scan
    * @throws IllegalArgumentException if the subnets exceed {@link ScanOptions#maxAddresses()}
-   * @throws IllegalStateException if the node is not running, or does not listen and has no
-   *     configured discovery
+   * @throws OutOfScopeException if the builder's range discovery leaves the network scope
+   * @throws IllegalStateException if the node is not running, or the range stage is on and the
+   *     node neither listens nor has a configured discovery
    */
   ScanHandle discover(ScanOptions options);
 
