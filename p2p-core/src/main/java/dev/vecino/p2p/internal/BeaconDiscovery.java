@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,12 @@ final class BeaconDiscovery implements Discovery {
 
   /** Beacons per round. */
   static final int SENDS = 3;
+  /**
+   * The shortest time between two rounds that send: a {@code discover()} called sooner (in a
+   * loop, or with a short {@code rescanEvery}) sends nothing, so a node never sends more than
+   * {@value #SENDS} beacons per link and address every 5 s.
+   */
+  static final long MIN_BURST_INTERVAL_NANOS = 5_000_000_000L;
   /** When each beacon goes, as a fraction of the window: 0, 1/6, 1/2 (0, 250, 750 ms by default). */
   private static final double[] SEND_AT = {0, 1 / 6.0, 0.5};
 
@@ -43,9 +50,12 @@ final class BeaconDiscovery implements Discovery {
   private final String group;
   private final BeaconSetup setup;
   private final long windowMillis;
+  /** When this node last started sending beacons (System.nanoTime), 0 for never; shared by its rounds. */
+  private final AtomicLong lastBurst;
 
-  BeaconDiscovery(BeaconSetup setup, long windowMillis) {
+  BeaconDiscovery(BeaconSetup setup, long windowMillis, AtomicLong lastBurst) {
     this.setup = setup;
+    this.lastBurst = lastBurst;
     this.logName = setup.logName();
     this.self = setup.self();
     this.group = setup.group();
@@ -74,6 +84,14 @@ final class BeaconDiscovery implements Discovery {
     if (links.isEmpty()) {
       log.info("{}: no usable network interface inside the network scope {}: no beacon sent", logName,
           setup.scope().describe());
+      sink.done();
+      return () -> { };
+    }
+    long now = System.nanoTime();
+    long last = lastBurst.get();
+    if ((last != 0 && now - last < MIN_BURST_INTERVAL_NANOS) || !lastBurst.compareAndSet(last, now)) {
+      log.info("{}: beacons were sent {} ms ago: none sent before 5 s have passed", logName,
+          (now - lastBurst.get()) / 1_000_000);
       sink.done();
       return () -> { };
     }

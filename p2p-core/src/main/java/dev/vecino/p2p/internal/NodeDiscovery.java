@@ -32,6 +32,8 @@ final class NodeDiscovery {
   private final PeerStore store;
   private final Datagrams datagrams;
   private volatile BeaconListener listener;
+  /** When the node last sent beacons: the beacon stage's rate limit across rounds. */
+  private final java.util.concurrent.atomic.AtomicLong lastBurst = new java.util.concurrent.atomic.AtomicLong();
 
   NodeDiscovery(String logName, NodeConfig config, ScopeGuard scope) {
     this.logName = logName;
@@ -115,7 +117,7 @@ final class NodeDiscovery {
       stages.add(new KnownPeersDiscovery(store));
     }
     if (options.stages().contains(DiscoveryStage.BEACONS)) {
-      stages.add(new BeaconDiscovery(beaconSetup(self, tcpPort), options.beaconWindow().toMillis()));
+      stages.add(new BeaconDiscovery(beaconSetup(self, tcpPort), options.beaconWindow().toMillis(), lastBurst));
     }
     if (range != null) {
       stages.add(range);

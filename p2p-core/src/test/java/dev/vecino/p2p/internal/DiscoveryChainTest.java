@@ -90,6 +90,25 @@ class DiscoveryChainTest {
   }
 
   @Test
+  void aSecondDiscoverWithinFiveSecondsSendsNoBeaconAndNoBeaconThreadOutlivesItsNode() throws Exception {
+    InMemoryDatagrams lan = new InMemoryDatagrams("127.0.6.255", 24);
+    PeerNode b = node(lan, "127.0.6.32", "b", "team", true, null);
+    PeerNode a = node(lan, "127.0.6.31", "a", "team", false, null);
+    assertEquals(1, a.discover(stages(DiscoveryStage.BEACONS)).report().get(10, TimeUnit.SECONDS).peers().size());
+    java.net.InetAddress aIp = java.net.InetAddress.getByName("127.0.6.31");
+    int sent = lan.sentBy.get(aIp).get();
+    a.discover(stages(DiscoveryStage.BEACONS)).report().get(10, TimeUnit.SECONDS);
+    assertEquals(sent, lan.sentBy.get(aIp).get(), "at most one burst per 5 s");
+    a.close();
+    b.close();
+    Set<String> left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+        .filter(n -> n.startsWith("vecino-beacon") && (n.endsWith(a.identity().id().shortId())
+            || n.endsWith(b.identity().id().shortId())))
+        .collect(Collectors.toSet());
+    assertEquals(Set.of(), left, "beacon threads end with their node");
+  }
+
+  @Test
   void theChainMergesStagesByIdAndTheScanFindsWhatBeaconsMiss() throws Exception {
     InMemoryDatagrams lan = new InMemoryDatagrams("127.0.6.255", 24);
     PeerNode b = node(lan, "127.0.6.12", "b", "team", true, null);
