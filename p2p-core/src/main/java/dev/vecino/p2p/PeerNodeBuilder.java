@@ -374,7 +374,7 @@ public final class PeerNodeBuilder {
   /**
    * Sets the file of the node's known-peer store: where each peer id was last seen (and, once
    * keys exist, its pinned key), probed first by {@link PeerNode#discover()}. One file per
-   * node, owner-only (a file others may read or write is refused when the node starts, as ssh
+   * node, owner-only (a file others may read or write is refused by {@link #build()}, as ssh
    * refuses such key files); written atomically after each discovery and on close. Default:
    * none, known peers are kept in memory for the node's lifetime.
    *
@@ -676,7 +676,8 @@ public final class PeerNodeBuilder {
    * @return a new node
    * @throws IllegalArgumentException naming the first invalid option
    * @throws ConfigurationException if the system property {@value NetworkScope#PROPERTY} or the
-   *     environment variable {@value NetworkScope#ENVIRONMENT_VARIABLE} is not a network scope
+   *     environment variable {@value NetworkScope#ENVIRONMENT_VARIABLE} is not a network scope, or
+   *     the {@link #peerStore(Path) peer store} is accessible by others, too large or unreadable
    */
   public PeerNode build() {
     PeerId nodeId = id != null ? id : PeerId.random();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.p2p.ConfigurationException;
 import dev.vecino.p2p.PeerId;
+import dev.vecino.p2p.PeerNode;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,6 +104,25 @@ class PeerStoreTest {
       s.seen(many, new InetSocketAddress("198.18.0.3", 100 + i), T0.plusSeconds(5000 + i));
     }
     assertEquals(PeerStore.MAX_ADDRESSES, s.get(many).orElseThrow().addresses().size());
+  }
+
+  @Test
+  void aNodeRemembersWhereItsPeersListenAndRefusesAStoreOthersMayRead() throws Exception {
+    Path file = dir.resolve("a").resolve("peers");
+    PeerId bId;
+    int bPort;
+    try (PeerNode b = PeerNode.builder().name("b").bindAddress("127.0.9.2").port(0).build().start();
+         PeerNode a = PeerNode.builder().name("a").bindAddress("127.0.9.1").port(0).peerStore(file).build().start()) {
+      a.connect(b.localAddress()).get(10, TimeUnit.SECONDS);
+      bId = b.identity().id();
+      bPort = b.localAddress().getPort();
+    }
+    PeerStore.Entry e = PeerStore.open(file, "t").get(bId).orElseThrow();
+    assertEquals(List.of(new InetSocketAddress("127.0.9.2", bPort)), e.addresses(), "saved on close");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw----"));
+    ConfigurationException refused = assertThrows(ConfigurationException.class,
+        () -> PeerNode.builder().peerStore(file).build());
+    assertTrue(refused.getMessage().contains("accessible by others (rw-rw----)"), refused.getMessage());
   }
 
   @Test
