@@ -90,6 +90,7 @@ public final class PeerStore {
   private final String logName;
   private final Map<PeerId, Entry> entries = new LinkedHashMap<>();
   private boolean dirty;
+  private final java.util.concurrent.atomic.AtomicBoolean warnedNoPosix = new java.util.concurrent.atomic.AtomicBoolean();
 
   private PeerStore(Path file, String logName) {
     this.file = file;
@@ -219,10 +220,16 @@ public final class PeerStore {
     }
     try {
       Path dir = file.toAbsolutePath().getParent();
+      boolean posix = posix(dir.getFileSystem());
       if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        if (posix) {
+          Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } else {
+          Files.createDirectories(dir);
+        }
       }
-      Path tmp = Files.createTempFile(dir, ".peers", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+      Path tmp = posix ? Files.createTempFile(dir, ".peers", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+          : Files.createTempFile(dir, ".peers", ".tmp");
       try {
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
         try {
@@ -243,7 +250,12 @@ public final class PeerStore {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       throw new ConfigurationException("the peer store " + file + " is not a regular file");
     }
-    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+    Set<PosixFilePermission> perms = posix(file.getFileSystem())
+        ? Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS) : OWNER_ONLY;
+    if (!posix(file.getFileSystem()) && warnedNoPosix.compareAndSet(false, true)) {
+      log.warn("{}: the file system of {} has no POSIX permissions: keep the peer store private yourself", logName,
+          file);
+    }
     if (perms.stream().anyMatch(p -> !OWNER_ONLY.contains(p))) {
       throw new ConfigurationException("the peer store " + file + " is accessible by others ("
           + PosixFilePermissions.toString(perms) + "): it holds pinned keys, so it must be owner-only; "
@@ -268,6 +280,10 @@ public final class PeerStore {
     while (entries.size() > MAX_PEERS) {
       entries.remove(entries.keySet().iterator().next());
     }
+  }
+
+  private static boolean posix(java.nio.file.FileSystem fs) {
+    return fs.supportedFileAttributeViews().contains("posix");
   }
 
   static String format(Entry e) {
