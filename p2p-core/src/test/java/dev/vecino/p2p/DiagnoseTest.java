@@ -58,6 +58,18 @@ class DiagnoseTest {
   }
 
   @Test
+  void aNodeAtItsConnectionLimitIsToldFromAServiceThatIsNotVecino() throws Exception {
+    try (PeerNode full = Nodes.local("full").bindAddress("127.0.7.8").maxConnections(1).build().start();
+         PeerNode other = Nodes.local("other").bindAddress("127.0.7.9").build().start();
+         PeerNode a = Nodes.local("a").bindAddress("127.0.7.1").build().start()) {
+      other.connect(full.localAddress()).get(10, TimeUnit.SECONDS);
+      Diagnosis d = diagnose(a, full.localAddress());
+      assertEquals(Verdict.REFUSED, d.verdict(), d.toString());
+      assertTrue(d.explanation().contains("connection limit"), d.explanation());
+    }
+  }
+
+  @Test
   void anotherGroupIsNamed() throws Exception {
     try (PeerNode b = Nodes.local("b").bindAddress("127.0.7.5").group("elsewhere").build().start();
          PeerNode a = Nodes.local("a").bindAddress("127.0.7.1").build().start()) {

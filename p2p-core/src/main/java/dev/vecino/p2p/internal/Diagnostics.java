@@ -11,6 +11,8 @@ import dev.vecino.p2p.scan.ScanResult;
 import dev.vecino.p2p.scan.ScanStatus;
 import dev.vecino.p2p.scan.Targets;
 import java.io.IOException;
+import java.net.Socket;
+import java.util.concurrent.Executor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -146,7 +148,42 @@ final class Diagnostics {
     long started = System.nanoTime();
     RangeScanDiscovery single = RangeScanDiscovery.of(Targets.parse(t.getAddress().getHostAddress()),
         Ports.of(t.getPort()));
-    return scanning.scan(single, o).report().thenApply(r -> verdict(t, r, Duration.ofNanos(System.nanoTime() - started)));
+    Executor callbacks = node.config().directCallbacks() ? Runnable::run : node.events.newSerialExecutor()::submit;
+    return scanning.scan(single, o).report().thenCompose(r -> {
+      Diagnosis d = verdict(t, r, Duration.ofNanos(System.nanoTime() - started));
+      if (d.verdict() != Verdict.NOT_A_VECINO_NODE) {
+        return CompletableFuture.completedFuture(d);
+      }
+      // Blocking reads off the callback thread; the answer hops back onto it.
+      Executor own = task -> {
+        Thread th = new Thread(task, "vecino-doctor-" + node.identity().id().shortId());
+        th.setDaemon(true);
+        th.start();
+      };
+      return CompletableFuture.supplyAsync(() -> hangsUp(t, timeout) ? refused(t) : d, own)
+          .thenApplyAsync(x -> x, callbacks);
+    });
+  }
+
+  /** Whether the port accepts, then closes before sending a byte (a read sees the end at once). */
+  private static boolean hangsUp(InetSocketAddress t, Duration timeout) {
+    int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    try (Socket s = new Socket()) {
+      s.connect(t, millis);
+      s.setSoTimeout(millis);
+      return s.getInputStream().read() < 0;
+    } catch (IOException e) {
+      // Timed out waiting (a silent service), reset, or refused: not a clean hang-up.
+      return false;
+    }
+  }
+
+  private Diagnosis refused(InetSocketAddress t) {
+    checks.remove(checks.size() - 1);
+    checks.add(new Check("handshake", "closed before a word, every time", false));
+    return diagnosis(t, Verdict.REFUSED, "port " + t.getPort() + " accepts and hangs up at once: a Vecino node "
+        + "at a connection limit (maxConnections, maxConnectionsPerAddress, pending handshakes) refuses so, "
+        + "as does a service that turns this address away");
   }
 
   private Diagnosis verdict(InetSocketAddress t, ScanReport r, Duration took) {

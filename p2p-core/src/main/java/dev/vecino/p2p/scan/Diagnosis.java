@@ -50,6 +50,11 @@ public record Diagnosis(InetSocketAddress target, Verdict verdict, String explan
     HOST_SILENT,
     /** Something listens on the port, but it is not a Vecino node. */
     NOT_A_VECINO_NODE,
+    /**
+     * The port accepts and hangs up at once, before a word: a Vecino node refusing by a limit
+     * (its connection limits, or later its admission rules), or a service that turns us away.
+     */
+    REFUSED,
     /** A Vecino node of another group. */
     OTHER_GROUP,
     /** A Vecino node that speaks no protocol version this node speaks. */
