@@ -177,6 +177,12 @@ public final class Node implements PeerNode {
     if (jmx != null) {
       jmx.register();
     }
+    scanning.discovery().start(identity.id(), listenPort);
+  }
+
+  /** The node's discovery parts (issue 17): scope, peer store, beacons. */
+  NodeDiscovery discovery() {
+    return scanning.discovery();
   }
 
   /** {@link #start()} failed half-way: stops the transport and the callback thread, if started. */
@@ -207,6 +213,7 @@ public final class Node implements PeerNode {
     }
     guarded("stopping the scans", scanning::nodeClosed);
     guarded("stopping the connect retries", () -> List.copyOf(retrying).forEach(RetryingConnect::nodeClosed));
+    guarded("stopping discovery", scanning.discovery()::stop);
     guarded("closing the connections", () -> closeConnections(reason));
     Transport t = transport;
     if (t != null) {
@@ -508,6 +515,11 @@ public final class Node implements PeerNode {
   @Override
   public ScanHandle discover(ScanOptions options) {
     return scanning.discover(options);
+  }
+
+  @Override
+  public CompletableFuture<dev.vecino.p2p.scan.Diagnosis> diagnose(InetSocketAddress target, Duration timeout) {
+    return new Diagnostics(this, scanning, connections).diagnose(target, timeout);
   }
 
   @Override

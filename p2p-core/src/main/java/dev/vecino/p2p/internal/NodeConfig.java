@@ -75,12 +75,14 @@ public record NodeConfig(
     Targets allowFrom,
     Targets denyFrom,
     List<ByteStage.Factory> byteStages,
-    boolean jmx) {
+    boolean jmx,
+    DiscoverySettings discoverySettings) {
 
-  /** Copies the stage list. */
+  /** Copies the lists; no discovery settings means the defaults. */
   public NodeConfig {
     byteStages = List.copyOf(byteStages);
     allowedKeys = Set.copyOf(allowedKeys);
+    discoverySettings = discoverySettings != null ? discoverySettings : DiscoverySettings.DEFAULTS;
   }
 
   /** A configuration without byte stages: what {@code PeerNodeBuilder} builds ({@code tls} null: plaintext). */
@@ -96,7 +98,8 @@ public record NodeConfig(
         callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, List.of(), false);
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, List.of(), false,
+        DiscoverySettings.DEFAULTS);
   }
 
   /** Whether an inbound connection from {@code address} may be accepted (the allow and deny lists). */
@@ -110,7 +113,8 @@ public record NodeConfig(
         discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, stages, jmx);
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, stages, jmx,
+        discoverySettings);
   }
 
   /**
@@ -124,7 +128,32 @@ public record NodeConfig(
         discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, byteStages, on);
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, byteStages, on,
+        discoverySettings);
+  }
+
+  /**
+   * This configuration with the builder's discovery options (issue 17); the builder names no
+   * other internal class than this one.
+   *
+   * @param networkScope the builder's network scope, or null
+   * @param peerStore the known-peer store file, or null for memory only
+   * @param beacons whether the node listens for beacons and answers them
+   * @return a new configuration
+   */
+  public NodeConfig withDiscovery(dev.vecino.p2p.scan.NetworkScope networkScope, java.nio.file.Path peerStore,
+      boolean beacons) {
+    return withDiscoverySettings(new DiscoverySettings(networkScope, peerStore, beacons, null));
+  }
+
+  /** This configuration with other discovery settings. */
+  NodeConfig withDiscoverySettings(DiscoverySettings settings) {
+    return new NodeConfig(identity, group, bindAddress, listen, backlog, ioThreads, busyPoll, transport, codec,
+        discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
+        maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
+        idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, byteStages,
+        jmx, settings);
   }
 
   /**

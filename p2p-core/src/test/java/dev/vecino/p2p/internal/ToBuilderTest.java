@@ -11,12 +11,14 @@ import dev.vecino.p2p.PeerNodeBuilder;
 import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.discovery.Backoff;
 import dev.vecino.p2p.discovery.StaticDiscovery;
+import dev.vecino.p2p.scan.NetworkScope;
 import dev.vecino.p2p.transport.NioTransport;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,6 +85,9 @@ class ToBuilderTest {
     options.put("allowAddresses(String)", b -> b.allowAddresses("127.0.0.0/8"));
     options.put("denyAddresses(String)", b -> b.denyAddresses("127.0.9.9"));
     options.put("jmx(boolean)", b -> b.jmx(true));
+    options.put("networkScope(NetworkScope)", b -> b.networkScope(NetworkScope.parse("127.0.0.0/8")));
+    options.put("peerStore(Path)", b -> b.peerStore(Path.of("target", "to-builder-peers")));
+    options.put("beacons(boolean)", b -> b.beacons(true));
     return options;
   }
 
