@@ -140,6 +140,8 @@ public final class PeerNodeBuilder {
   private final Set<String> allowedKeys = new TreeSet<>();
   private Targets allowFrom;
   private Targets denyFrom;
+  private PairingHandler pairing;
+  private Duration pairingTimeout = Duration.ofMinutes(2);
   private boolean jmx;
 
   PeerNodeBuilder() {}
@@ -191,6 +193,8 @@ public final class PeerNodeBuilder {
     allowedKeys.addAll(from.allowedKeys);
     allowFrom = from.allowFrom;
     denyFrom = from.denyFrom;
+    pairing = from.pairing;
+    pairingTimeout = from.pairingTimeout;
     jmx = from.jmx;
   }
 
@@ -754,6 +758,26 @@ public final class PeerNodeBuilder {
   }
 
   /**
+   * Pairs with nodes met for the first time: both nodes show the same six-digit code, the
+   * {@code handler} of each asks its person, and only if both accept are the nodes admitted;
+   * their keys are then pinned in the node's peer store ({@link #peerStore}), and a pinned node
+   * is admitted without asking. A node that does not pair, or that rejects, or no answer within
+   * {@code timeout}, is refused with {@link NotAdmittedException}. Nothing of this node's name,
+   * group or messages reaches an unpaired node. Secure nodes only; combines with a group secret
+   * (both must pass). Default: no pairing.
+   *
+   * @param handler asks the application (see {@link PairingHandler})
+   * @param timeout how long a person may take to decide
+   * @return this builder
+   */
+  public PeerNodeBuilder pairing(PairingHandler handler, Duration timeout) {
+    this.pairing = Objects.requireNonNull(handler, "handler");
+    requirePositive(timeout, "pairing timeout");
+    this.pairingTimeout = timeout;
+    return this;
+  }
+
+  /**
    * Accepts inbound connections only from these source addresses: anything else is closed as
    * soon as it is accepted, before this node sends a byte (counted as refused, kind
    * {@code NOT_ADMITTED}). Any node, secure or plaintext. Default: any address.
@@ -819,8 +843,8 @@ public final class PeerNodeBuilder {
             + " (plaintext(true)) to choose an id");
       }
     }
-    if (!secure && (groupSecret != null || !allowedKeys.isEmpty())) {
-      throw new ConfigurationException("a group secret and a key allowlist need a secure node (TLS): drop "
+    if (!secure && (groupSecret != null || !allowedKeys.isEmpty() || pairing != null)) {
+      throw new ConfigurationException("a group secret, a key allowlist and pairing need a secure node (TLS): drop "
           + (codec.handshake() ? "plaintext(true)" : "codec(...): only the framed codec speaks TLS"));
     }
     PeerId nodeId = nodeKey != null ? nodeKey.id() : id != null ? id : PeerId.random();
@@ -898,8 +922,8 @@ public final class PeerNodeBuilder {
         sendTimeout, heartbeatInterval, idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes,
         maxPendingHandshakesPerAddress, maxConnectionsPerAddress, reconnect,
         List.copyOf(listeners), nodeKey != null ? NodeTls.create(nodeKey.keyPair()) : null,
-        groupSecret != null ? groupSecret.shared() : null, allowedKeys, allowFrom, denyFrom)
-        .withDiscovery(networkScope, peerStore, beacons);
+        groupSecret != null ? groupSecret.shared() : null, allowedKeys, allowFrom, denyFrom, pairing,
+        pairingTimeout).withDiscovery(networkScope, peerStore, beacons);
   }
 
   private static InetAddress anyIpv4() {
