@@ -64,8 +64,9 @@ class ModularConsumerIT {
     assertTrue(full.out().contains("jdk.management present: true"), full.describe());
 
     // As in a jlink image without jdk.management: the scan still runs, bounded by its window.
+    // (jdk.crypto.ec stays: on JDK 17 to 21 it provides the P-256 keys of secure nodes.)
     Consumers.Run limited = Consumers.java(work, List.of("--limit-modules",
-        "demo.scanning,org.slf4j.simple", "--module-path", modulePath,
+        "demo.scanning,org.slf4j.simple,jdk.crypto.ec", "--module-path", modulePath,
         "--module", "demo.scanning/demo.scanning.Main"));
     assertEquals(0, limited.exitCode(), limited.describe());
     assertTrue(limited.out().contains("peers found: 1"), limited.describe());

@@ -75,7 +75,10 @@ public final class NodeKey {
       generator.initialize(new ECGenParameterSpec(P256.CURVE), new SecureRandom());
       return new NodeKey(generator.generateKeyPair());
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every Java platform has EC keys on " + P256.CURVE, e);
+      // Java SE requires P-256; a trimmed runtime (jlink, --limit-modules) may have left its provider out.
+      throw new IllegalStateException("this Java runtime has no EC keys on " + P256.CURVE + ", which secure "
+          + "nodes need: on JDK 17 to 21 add the module jdk.crypto.ec (jlink --add-modules jdk.crypto.ec), or build "
+          + "a plaintext node", e);
     }
   }
 

@@ -102,9 +102,8 @@ class ShellDocsTest {
   @Test
   void bashCompletesCommandsOptionsAndTheCodecsEachCommandTakes() throws Exception {
     Path script = shellDocs().resolve(ShellDocs.COMPLETION);
-    assertEquals("[scan send]", complete(script, "vecino", "s"));
-    assertEquals("[chat scan send echo-server echo-client completion help]",
-        complete(script, "vecino", ""));
+    assertEquals(commands("s"), complete(script, "vecino", "s"));
+    assertEquals(commands(""), complete(script, "vecino", ""));
     assertEquals("[--codec]", complete(script, "vecino", "scan", "--co"));
     assertEquals("[framed classic]", complete(script, "vecino", "scan", "--codec", ""));
     assertEquals("[framed line classic]", complete(script, "vecino", "send", "--codec", ""));
@@ -117,8 +116,7 @@ class ShellDocsTest {
     String zsh = "autoload -U +X compinit && compinit -u -D; source '" + script + "';"
         + " print -r -- \"${_comps[vecino]}\"; setopt ksharrays;";
     // zsh itself filters the candidates by the typed prefix, so every candidate comes back here.
-    assertEquals("_bash_complete -F _complete_vecino -o default\n"
-        + "[chat scan send echo-server echo-client completion help]",
+    assertEquals("_bash_complete -F _complete_vecino -o default\n" + commands(""),
         run("zsh", zsh, "vecino", "s"));
     assertTrue(run("zsh", zsh, "vecino", "scan", "--codec", "")
         .endsWith("\n[framed classic]"));
@@ -200,5 +198,11 @@ class ShellDocsTest {
     assertEquals("\\-\\-codec", ManPage.escape("--codec"));
     assertEquals("C:\\eway", ManPage.escape("C:\\way"));
     assertEquals("\\&.hidden", ManPage.escape(".hidden"));
+  }
+
+  /** The subcommands the model declares that start with {@code prefix}, in its order, as the shells print them. */
+  private static String commands(String prefix) {
+    return dev.vecino.examples.Main.commandLine().getSubcommands().keySet().stream()
+        .filter(c -> c.startsWith(prefix)).collect(java.util.stream.Collectors.joining(" ", "[", "]"));
   }
 }
