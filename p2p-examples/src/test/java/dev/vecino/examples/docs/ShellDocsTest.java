@@ -102,13 +102,14 @@ class ShellDocsTest {
   @Test
   void bashCompletesCommandsOptionsAndTheCodecsEachCommandTakes() throws Exception {
     Path script = shellDocs().resolve(ShellDocs.COMPLETION);
-    assertEquals("[scan send]", complete(script, "vecino", "s"));
-    assertEquals("[chat scan send echo-server echo-client completion help]",
+    assertEquals("[scan send secret]", complete(script, "vecino", "s"));
+    assertEquals("[chat scan send echo-server echo-client id secret completion help]",
         complete(script, "vecino", ""));
     assertEquals("[--codec]", complete(script, "vecino", "scan", "--co"));
     assertEquals("[framed classic]", complete(script, "vecino", "scan", "--codec", ""));
     assertEquals("[framed line classic]", complete(script, "vecino", "send", "--codec", ""));
     assertEquals("[--connect --connect-timeout]", complete(script, "vecino", "chat", "--conn"));
+    assertEquals("[--secret-file]", complete(script, "vecino", "send", "--secr"));
   }
 
   @Test
@@ -118,7 +119,7 @@ class ShellDocsTest {
         + " print -r -- \"${_comps[vecino]}\"; setopt ksharrays;";
     // zsh itself filters the candidates by the typed prefix, so every candidate comes back here.
     assertEquals("_bash_complete -F _complete_vecino -o default\n"
-        + "[chat scan send echo-server echo-client completion help]",
+        + "[chat scan send echo-server echo-client id secret completion help]",
         run("zsh", zsh, "vecino", "s"));
     assertTrue(run("zsh", zsh, "vecino", "scan", "--codec", "")
         .endsWith("\n[framed classic]"));
