@@ -52,7 +52,8 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
         "Chat with peers on your LAN. Type a menu number, a /command, or text to send to all.",
-        "Start-up prints: listening on <address>:<port> as <name> (id <short id>)"
+        "Start-up prints: listening on <address>:<port> as <name> (id <short id>),",
+        "then the node's key fingerprint (or that it is plaintext)."
     })
 public final class ChatCommand implements Callable<Integer> {
 
