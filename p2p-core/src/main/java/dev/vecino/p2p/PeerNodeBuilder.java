@@ -5,11 +5,14 @@ import dev.vecino.p2p.discovery.Backoff;
 import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.internal.NodeConfig;
 import dev.vecino.p2p.internal.tls.NodeTls;
+import dev.vecino.p2p.scan.NetworkScope;
+import dev.vecino.p2p.scan.Targets;
 import dev.vecino.p2p.transport.NioTransport;
 import dev.vecino.p2p.transport.TransportFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +56,11 @@ import java.util.function.Consumer;
  *   <tr><td>{@link #transport(TransportFactory)}</td><td>{@link NioTransport}</td></tr>
  *   <tr><td>{@link #codec(Codec)}</td><td>{@link Codec#framed()}</td></tr>
  *   <tr><td>{@link #discovery(Discovery)}</td><td>none</td></tr>
+ *   <tr><td>{@link #networkScope(NetworkScope)}</td><td>the system property {@value NetworkScope#PROPERTY}, the
+ *       environment variable {@value NetworkScope#ENVIRONMENT_VARIABLE} (each one set narrows), else loopback
+ *       and on-link subnets ({@link NetworkScope#onLink()})</td></tr>
+ *   <tr><td>{@link #peerStore(Path)}</td><td>none (known peers are kept in memory only)</td></tr>
+ *   <tr><td>{@link #beacons(boolean)}</td><td>false (no UDP socket is opened)</td></tr>
  *   <tr><td>{@link #callbackExecutor(Executor)}</td><td>one {@code vecino-callback-<id>} thread</td></tr>
  *   <tr><td>{@link #directCallbacks(boolean)}</td><td>false</td></tr>
  *   <tr><td>{@link #listener(PeerListener)} / {@link #onMessage(Consumer)}</td><td>none</td></tr>
@@ -78,7 +86,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Thread safety:</b> not thread-safe; configure on one thread.
  */
-public final class PeerNodeBuilder {
+public final class PeerNodeBuilder implements Cloneable {
 
   /** Default accept backlog: far above the JDK's 50, so a burst of connects is not dropped. */
   public static final int DEFAULT_BACKLOG = 1024;
@@ -88,6 +96,8 @@ public final class PeerNodeBuilder {
   public static final int DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
   /** Default most inbound connections from one remote address: one machine's 64 local nodes. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+  /** The UDP port discovery beacons are sent to and listened for on (see {@link #beacons(boolean)}). */
+  public static final int BEACON_PORT = 47_810;
 
   private PeerId id;
   private NodeKey key; // the identity's, whose id is id; null for an id of one's choosing
@@ -102,6 +112,9 @@ public final class PeerNodeBuilder {
   private TransportFactory transport = NioTransport.factory();
   private Codec codec = Codec.framed();
   private Discovery discovery;
+  private NetworkScope networkScope;
+  private Path peerStore;
+  private boolean beacons;
   private Executor callbackExecutor;
   private boolean directCallbacks;
   private Duration connectTimeout = Duration.ofSeconds(5);
@@ -121,58 +134,34 @@ public final class PeerNodeBuilder {
   private Backoff reconnect;
   private int maxPendingHandshakes = 256;
   private int maxPendingHandshakesPerAddress = 32;
-  private final List<PeerListener> listeners = new ArrayList<>();
+  private List<PeerListener> listeners = new ArrayList<>();
   private boolean plaintext;
   private GroupSecret groupSecret;
-  private final Set<String> allowedKeys = new TreeSet<>();
+  private Set<String> allowedKeys = new TreeSet<>();
+  private Targets allowFrom;
+  private Targets denyFrom;
+  private PairingHandler pairing;
+  private Duration pairingTimeout = Duration.ofMinutes(2);
   private boolean jmx;
 
   PeerNodeBuilder() {}
 
   /**
-   * A builder with every option of {@code from}: what {@link #build()} keeps for
-   * {@link PeerNode#toBuilder()}. Lists are copied, values shared (they are immutable, or the
-   * user's own objects: listeners, executor, factories).
+   * A builder with every option of this one: what {@link #build()} keeps for
+   * {@link PeerNode#toBuilder()}. A field-by-field copy (so a new option cannot be forgotten
+   * here), with collections of its own.
    */
-  private PeerNodeBuilder(PeerNodeBuilder from) {
-    id = from.id;
-    key = from.key;
-    name = from.name;
-    group = from.group;
-    bindAddress = from.bindAddress;
-    port = from.port;
-    listen = from.listen;
-    backlog = from.backlog;
-    ioThreads = from.ioThreads;
-    busyPoll = from.busyPoll;
-    transport = from.transport;
-    codec = from.codec;
-    discovery = from.discovery;
-    callbackExecutor = from.callbackExecutor;
-    directCallbacks = from.directCallbacks;
-    connectTimeout = from.connectTimeout;
-    handshakeTimeout = from.handshakeTimeout;
-    closeTimeout = from.closeTimeout;
-    maxFrameSize = from.maxFrameSize;
-    maxQueuedBytes = from.maxQueuedBytes;
-    maxUndeliveredBytes = from.maxUndeliveredBytes;
-    lowWatermark = from.lowWatermark;
-    highWatermark = from.highWatermark;
-    sendTimeout = from.sendTimeout;
-    heartbeatInterval = from.heartbeatInterval;
-    idleTimeout = from.idleTimeout;
-    writeStallTimeout = from.writeStallTimeout;
-    maxConnections = from.maxConnections;
-    maxConnectionsPerAddress = from.maxConnectionsPerAddress;
-    reconnect = from.reconnect;
-    maxPendingHandshakes = from.maxPendingHandshakes;
-    maxPendingHandshakesPerAddress = from.maxPendingHandshakesPerAddress;
-    listeners.addAll(from.listeners);
-    plaintext = from.plaintext;
-    groupSecret = from.groupSecret;
-    allowedKeys.addAll(from.allowedKeys);
-    jmx = from.jmx;
+  private PeerNodeBuilder copy() {
+    try {
+      PeerNodeBuilder b = (PeerNodeBuilder) super.clone();
+      b.listeners = new ArrayList<>(listeners);
+      b.allowedKeys = new TreeSet<>(allowedKeys);
+      return b;
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError("a PeerNodeBuilder is Cloneable", e);
+    }
   }
+
 
   /**
    * Sets the node's id, name and key together (e.g. from {@link Identity#loadOrCreate}).
@@ -356,6 +345,53 @@ public final class PeerNodeBuilder {
    */
   public PeerNodeBuilder discovery(Discovery discovery) {
     this.discovery = Objects.requireNonNull(discovery, "discovery");
+    return this;
+  }
+
+  /**
+   * Sets where the node may send discovery traffic: every scan, probe, beacon and beacon reply
+   * is checked against it, and anything outside is refused ({@link OutOfScopeException}, or
+   * {@link dev.vecino.p2p.scan.ScanStatus#OUT_OF_SCOPE} per candidate). The system property
+   * {@value NetworkScope#PROPERTY} and the environment variable
+   * {@value NetworkScope#ENVIRONMENT_VARIABLE}, when set, narrow it further: an address must be
+   * in every scope that is set. Default: only those two; when neither is set either, loopback
+   * and the machine's on-link subnets ({@link NetworkScope#onLink()}).
+   *
+   * @param scope the scope
+   * @return this builder
+   */
+  public PeerNodeBuilder networkScope(NetworkScope scope) {
+    this.networkScope = Objects.requireNonNull(scope, "scope");
+    return this;
+  }
+
+  /**
+   * Sets the file of the node's known-peer store: where each peer id was last seen (and, once
+   * keys exist, its pinned key), probed first by {@link PeerNode#discover()}. One file per
+   * node, owner-only (a file others may read or write is refused by {@link #build()}, as ssh
+   * refuses such key files); written atomically after each discovery and on close. Default:
+   * none, known peers are kept in memory for the node's lifetime.
+   *
+   * @param file the store file; its directory is created owner-only if missing
+   * @return this builder
+   */
+  public PeerNodeBuilder peerStore(Path file) {
+    this.peerStore = Objects.requireNonNull(file, "file");
+    return this;
+  }
+
+  /**
+   * Sets whether the node listens for discovery beacons on UDP port
+   * {@value #BEACON_PORT} and answers each with one unicast beacon
+   * (rate-limited per source, only to on-link sources inside the network scope, never larger
+   * than the request). Listening sends nothing by itself; beacons are sent only by
+   * {@link PeerNode#discover()}. Default: false, so a node opens no UDP socket unless asked.
+   *
+   * @param listen true to listen and answer
+   * @return this builder
+   */
+  public PeerNodeBuilder beacons(boolean listen) {
+    this.beacons = listen;
     return this;
   }
 
@@ -687,6 +723,54 @@ public final class PeerNodeBuilder {
   }
 
   /**
+   * Pairs with nodes met for the first time: both nodes show the same six-digit code, the
+   * {@code handler} of each asks its person, and only if both accept are the nodes admitted;
+   * their keys are then pinned in the node's peer store ({@link #peerStore}), and a pinned node
+   * is admitted without asking. A node that does not pair, or that rejects, or no answer within
+   * {@code timeout}, is refused with {@link NotAdmittedException}. Nothing of this node's name,
+   * group or messages reaches an unpaired node. Secure nodes only; combines with a group secret
+   * (both must pass). Default: no pairing.
+   *
+   * @param handler asks the application (see {@link PairingHandler})
+   * @param timeout how long a person may take to decide
+   * @return this builder
+   */
+  public PeerNodeBuilder pairing(PairingHandler handler, Duration timeout) {
+    this.pairing = Objects.requireNonNull(handler, "handler");
+    requirePositive(timeout, "pairing timeout");
+    this.pairingTimeout = timeout;
+    return this;
+  }
+
+  /**
+   * Accepts inbound connections only from these source addresses: anything else is closed as
+   * soon as it is accepted, before this node sends a byte (counted as refused, kind
+   * {@code NOT_ADMITTED}). Any node, secure or plaintext. Default: any address.
+   *
+   * @param sources addresses, ranges and CIDR blocks as {@link Targets#parse} reads them, e.g.
+   *     {@code "192.0.2.0/24, 127.0.0.1"}
+   * @return this builder
+   * @throws IllegalArgumentException if {@code sources} does not parse
+   */
+  public PeerNodeBuilder allowAddresses(String sources) {
+    this.allowFrom = Targets.parse(sources);
+    return this;
+  }
+
+  /**
+   * Refuses inbound connections from these source addresses, before this node sends a byte;
+   * checked with {@link #allowAddresses}, and wins over it. Default: none.
+   *
+   * @param sources addresses, ranges and CIDR blocks as {@link Targets#parse} reads them
+   * @return this builder
+   * @throws IllegalArgumentException if {@code sources} does not parse
+   */
+  public PeerNodeBuilder denyAddresses(String sources) {
+    this.denyFrom = Targets.parse(sources);
+    return this;
+  }
+
+  /**
    * Registers the node's {@link PeerNodeMXBean} with the platform MBean server while it runs:
    * from {@link PeerNode#start()} until {@link PeerNode#close()} (or the node's failure), as
    * {@code dev.vecino:type=PeerNode,name=<name>,id=<short id>} (the name quoted with
@@ -709,6 +793,9 @@ public final class PeerNodeBuilder {
    *
    * @return a new node
    * @throws IllegalArgumentException naming the first invalid option
+   * @throws ConfigurationException if the system property {@value NetworkScope#PROPERTY} or the
+   *     environment variable {@value NetworkScope#ENVIRONMENT_VARIABLE} is not a network scope, or
+   *     the {@link #peerStore(Path) peer store} is accessible by others, too large or unreadable
    */
   public PeerNode build() {
     boolean secure = codec.handshake() && !plaintext;
@@ -721,8 +808,8 @@ public final class PeerNodeBuilder {
             + " (plaintext(true)) to choose an id");
       }
     }
-    if (!secure && (groupSecret != null || !allowedKeys.isEmpty())) {
-      throw new ConfigurationException("a group secret and a key allowlist need a secure node (TLS): drop "
+    if (!secure && (groupSecret != null || !allowedKeys.isEmpty() || pairing != null)) {
+      throw new ConfigurationException("a group secret, a key allowlist and pairing need a secure node (TLS): drop "
           + (codec.handshake() ? "plaintext(true)" : "codec(...): only the framed codec speaks TLS"));
     }
     PeerId nodeId = nodeKey != null ? nodeKey.id() : id != null ? id : PeerId.random();
@@ -730,8 +817,8 @@ public final class PeerNodeBuilder {
     Identity identity = nodeKey != null ? Identity.of(nodeKey, nodeName) : new Identity(nodeId, nodeName);
     NodeConfig config = config(identity, nodeKey).withJmx(jmx);
     // The node's own options, its identity as chosen: what toBuilder() starts from.
-    PeerNodeBuilder template = new PeerNodeBuilder(this).identity(identity);
-    return config.newNode(() -> new PeerNodeBuilder(template));
+    PeerNodeBuilder template = copy().identity(identity);
+    return config.newNode(template::copy);
   }
 
   /** Validates every option but the identity, then makes the node's configuration. */
@@ -800,7 +887,8 @@ public final class PeerNodeBuilder {
         sendTimeout, heartbeatInterval, idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes,
         maxPendingHandshakesPerAddress, maxConnectionsPerAddress, reconnect,
         List.copyOf(listeners), nodeKey != null ? NodeTls.create(nodeKey.keyPair()) : null,
-        groupSecret != null ? groupSecret.shared() : null, allowedKeys);
+        groupSecret != null ? groupSecret.shared() : null, allowedKeys, allowFrom, denyFrom, pairing,
+        pairingTimeout).withDiscovery(networkScope, peerStore, beacons);
   }
 
   private static InetAddress anyIpv4() {

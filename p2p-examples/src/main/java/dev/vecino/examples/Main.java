@@ -3,6 +3,8 @@ package dev.vecino.examples;
 import dev.vecino.examples.chat.ChatCommand;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.VersionProvider;
+import dev.vecino.examples.discover.DiscoverCommand;
+import dev.vecino.examples.discover.DoctorCommand;
 import dev.vecino.examples.echo.EchoClientCommand;
 import dev.vecino.examples.echo.EchoServerCommand;
 import dev.vecino.examples.scan.ScanCommand;
@@ -37,6 +39,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     subcommands = {
         ChatCommand.class,
         ScanCommand.class,
+        DiscoverCommand.class,
+        DoctorCommand.class,
         SendCommand.class,
         EchoServerCommand.class,
         EchoClientCommand.class,

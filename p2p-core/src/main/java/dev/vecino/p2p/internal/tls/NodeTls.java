@@ -113,6 +113,17 @@ public final class NodeTls {
   }
 
   /**
+   * Returns the TLS 1.3 context with this node's key and the self-signed trust manager, for
+   * tests that speak TLS over blocking sockets (a node uses {@link #clientEngine} and
+   * {@link #serverEngine}).
+   *
+   * @return the context
+   */
+  public SSLContext context() {
+    return context;
+  }
+
+  /**
    * Returns this node's certificate, as it presents it.
    *
    * @return the certificate
@@ -157,5 +168,16 @@ public final class NodeTls {
    */
   public static PeerId peerId(SSLSession session) throws SSLPeerUnverifiedException {
     return PeerId.of(peerCertificate(session).getPublicKey());
+  }
+
+  /** Equal when made for the same key: the certificate differs (its serial), the setup does not. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NodeTls t && t.id.equals(id);
+  }
+
+  @Override
+  public int hashCode() {
+    return id.hashCode();
   }
 }
