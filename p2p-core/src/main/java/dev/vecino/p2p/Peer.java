@@ -2,6 +2,7 @@ package dev.vecino.p2p;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A live handle to a peer: its accessors read the current state and counters.
@@ -100,6 +101,15 @@ public sealed interface Peer permits dev.vecino.p2p.internal.PeerHandle {
    * @return the instant
    */
   Instant lastHeard();
+
+  /**
+   * Returns the fingerprint of the key this peer proved in the TLS handshake, in the form
+   * {@link NodeKey#fingerprint()} has, for people to compare (docs/security.md, section 2).
+   *
+   * @return the fingerprint, or empty for a plaintext connection (a plaintext node, or the line
+   *     and classic codecs), where nothing proves a key
+   */
+  Optional<String> keyFingerprint();
 
   /**
    * Returns an immutable snapshot of this peer.

@@ -67,6 +67,25 @@ class SecureNodesTest {
   }
 
   @Test
+  void eachSideSeesTheFingerprintOfTheKeyThePeerProvedAndPlaintextPeersShowNone() throws Exception {
+    NodeKey ka = NodeKey.generate();
+    NodeKey kb = NodeKey.generate();
+    Recorder ra = new Recorder();
+    try (PeerNode a = secure("ana").key(ka).listener(ra).build().start();
+         PeerNode b = secure("bob").key(kb).build().start()) {
+      Peer toA = b.connect(a.localAddress()).get(10, TimeUnit.SECONDS);
+      assertEquals(ka.fingerprint(), toA.keyFingerprint().orElseThrow());
+      Await.until("ana sees bob", () -> ra.connected.size() == 1);
+      assertEquals(kb.fingerprint(), ra.connected.get(0).keyFingerprint().orElseThrow());
+    }
+    try (PeerNode a = Nodes.local("ana").plaintext(true).build().start();
+         PeerNode b = Nodes.local("bob").plaintext(true).build().start()) {
+      Peer toA = b.connect(a.localAddress()).get(10, TimeUnit.SECONDS);
+      assertTrue(toA.keyFingerprint().isEmpty(), toA.keyFingerprint().toString());
+    }
+  }
+
+  @Test
   void messagesOfEverySizeCrossTheTunnelInOrder() throws Exception {
     Recorder ra = new Recorder();
     int[] sizes = {0, 1, 100, 16_383, 16_384, 16_385, 16_401, 65_535, 65_536, 200_000, 1_000_000, 3};

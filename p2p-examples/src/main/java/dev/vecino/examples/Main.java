@@ -26,7 +26,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code vecino} command:
- * {@code java -jar vecino.jar [chat|scan|send|echo-server|echo-client|completion]}.
+ * {@code java -jar vecino.jar [chat|scan|send|echo-server|echo-client|id|secret|completion]}.
  *
  * <p>Exit codes: 0 success, 2 bad arguments (with a one-line hint on stderr), 1 any other
  * failure. Without a subcommand, or when the first argument is an option, it runs {@code chat}.
@@ -44,6 +44,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         SendCommand.class,
         EchoServerCommand.class,
         EchoClientCommand.class,
+        IdCommand.class,
+        SecretCommand.class,
         CompletionCommand.class,
         CommandLine.HelpCommand.class
     },
@@ -61,7 +63,7 @@ public final class Main implements Runnable {
   public static final int EXIT_FAILURE = 1;
 
   /**
-   * The logger of the library's refused id claims (its only WARN lines): a configuration name,
+   * The logger of the library's refused id claims and refused handshakes: a configuration name,
    * not an import of the internal package. {@code ChatWarningSignsIT} fails if the library moves them.
    */
   static final String ID_CLAIM_LOGGER = "dev.vecino.p2p.internal.PeerRegistry";
@@ -101,16 +103,19 @@ public final class Main implements Runnable {
   /**
    * The chat's log settings without {@code --debug} (set before the first logger exists:
    * slf4j-simple reads them once). The chat reports peer events in its own lines, so the
-   * library's warnings about the same events (a peer timed out or broke the protocol, a
-   * stranger was refused) would only repeat them: the library logs errors only (a node that
-   * failed), except for one line the chat has no event for: a connection claiming the id of a
-   * connected peer, refused ("... may be an impostor", WARN of the peer registry, within the
-   * library's log budget of 10 lines per 10 s). Thread and logger names mean nothing to a chat
-   * user and are left out.
+   * library's warnings about the same events (a peer timed out or broke the protocol) would only
+   * repeat them: the library logs errors only (a node that failed), except for the lines of its
+   * peer registry, which the chat has no event for: a connection claiming the id of a connected
+   * peer, refused (WARN, "... may be an impostor"), and, at INFO, connections the handshake
+   * refused: above all a stranger this chat did not admit (another or no group secret, a key
+   * not on the allowlist) and a plaintext node meeting a secure one, which the chat that
+   * accepted the connection would otherwise never hear of. These lines are within the library's
+   * log budget of 10 lines per 10 s; a refused connect of this chat's own is also said in its
+   * {@code error:} line. Thread and logger names mean nothing to a chat user and are left out.
    */
   private static void quietChatLogs() {
     System.setProperty("org.slf4j.simpleLogger.log.dev.vecino.p2p", "error");
-    System.setProperty("org.slf4j.simpleLogger.log." + ID_CLAIM_LOGGER, "warn");
+    System.setProperty("org.slf4j.simpleLogger.log." + ID_CLAIM_LOGGER, "info");
     System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
     System.setProperty("org.slf4j.simpleLogger.showShortLogName", "false");
     System.setProperty("org.slf4j.simpleLogger.showLogName", "false");

@@ -7,11 +7,13 @@ import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.HostPort;
+import dev.vecino.examples.cli.SecurityOptions;
 import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.p2p.MessageKind;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.PeerNodeBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -49,6 +51,9 @@ final class SendCommand implements Callable<Integer> {
 
   @Mixin
   private CommonOptions common;
+
+  @Mixin
+  private SecurityOptions security;
 
   @Parameters(index = "0", paramLabel = "HOST:PORT", converter = Converters.HostPortConverter.class,
       description = "The peer.")
@@ -99,9 +104,14 @@ final class SendCommand implements Callable<Integer> {
       err.println("error: bad address '" + target + "': unknown host");
       return Main.EXIT_FAILURE;
     }
+    PeerNodeBuilder builder = PeerNode.builder();
+    SecurityOptions.Refusal refusal = security.apply(builder, codec);
+    if (refusal != null) {
+      return SecurityOptions.report(spec, refusal);
+    }
     PeerNode built;
     try {
-      built = PeerNode.builder()
+      built = builder
           .name(name != null ? name : Defaults.userAtHost())
           .group(group)
           .codec(codec.codec())

@@ -5,8 +5,11 @@ import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerInfo;
 import dev.vecino.p2p.PeerState;
+import dev.vecino.p2p.NodeKey;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The live handle users hold for a peer. It follows the peer's current connection: when a
@@ -126,6 +129,18 @@ public final class PeerHandle implements Peer {
   @Override
   public Instant lastHeard() {
     return connection.lastHeard();
+  }
+
+  /**
+   * Computed on each call from the certificate of the connection the handle shows. Safe from any
+   * thread: the connection's TLS stage and its peer certificate are set on its I/O thread before
+   * the connection is established, and so before the volatile write that puts it in this handle.
+   */
+  @Override
+  public Optional<String> keyFingerprint() {
+    TlsStage tls = connection.tls();
+    X509Certificate cert = tls == null ? null : tls.peerCertificate();
+    return cert == null ? Optional.empty() : Optional.of(NodeKey.fingerprintOf(cert.getPublicKey()));
   }
 
   @Override

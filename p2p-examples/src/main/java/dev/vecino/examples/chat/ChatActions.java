@@ -266,6 +266,11 @@ final class ChatActions {
     format.peerTable(snapshots()).forEach(console::println);
   }
 
+  /** Prints this node's key fingerprint and each connected peer's ({@code /keys}). */
+  void keys() {
+    ChatKeys.lines(node.identity(), node.peers(), format).forEach(console::println);
+  }
+
   /** Prints the numbered peer list compactly, before a menu prompt asks for one. */
   void shortList() {
     for (Peer p : node.peers()) {

@@ -7,6 +7,7 @@ import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.HostPort;
+import dev.vecino.examples.cli.SecurityOptions;
 import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.examples.scan.Scanner;
@@ -51,7 +52,8 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
         "Chat with peers on your LAN. Type a menu number, a /command, or text to send to all.",
-        "Start-up prints: listening on <address>:<port> as <name> (id <short id>)"
+        "Start-up prints: listening on <address>:<port> as <name> (id <short id>),",
+        "then the node's key fingerprint (or that it is plaintext)."
     })
 public final class ChatCommand implements Callable<Integer> {
 
@@ -60,6 +62,9 @@ public final class ChatCommand implements Callable<Integer> {
 
   @Mixin
   private CommonOptions common;
+
+  @Mixin
+  private SecurityOptions security;
 
   @Option(names = "--name", paramLabel = "NAME",
       description = "Display name peers see (default: user@host).")
@@ -148,7 +153,14 @@ public final class ChatCommand implements Callable<Integer> {
       return usage("--scan without targets scans your own subnets, which needs a yes at a "
           + "terminal: give the targets (e.g. --scan 192.168.1.0/24)");
     }
+    PeerNodeBuilder builder = PeerNode.builder();
+    SecurityOptions.Refusal refusal = security.apply(builder, codec);
+    if (refusal != null) {
+      return SecurityOptions.report(spec, refusal);
+    }
     Path dir = configDir != null ? configDir : Defaults.configDir();
+    // Read before the identity is loaded: loading it gives a pre-key identity its key and new id.
+    KeyMigration migration = KeyMigration.check(dir);
     Identity identity;
     String displayName = name != null ? name : Defaults.userAtHost();
     boolean shared;
@@ -191,8 +203,10 @@ public final class ChatCommand implements Callable<Integer> {
       if (shared) {
         console.println("note: another chat uses " + dir + "; this one runs with a temporary id"
             + " (give it its own --config-dir to keep one)");
+      } else {
+        migration.notes(identity, aliases.all().size()).forEach(console::println);
       }
-      return run(identity, aliases, console, format, nodeRef);
+      return run(builder, identity, aliases, console, format, nodeRef);
     }
   }
 
@@ -216,12 +230,12 @@ public final class ChatCommand implements Callable<Integer> {
     return retries == 0 ? null : new Backoff(Duration.ofSeconds(1), MAX_RETRY_DELAY, 2.0, 0.2, retries);
   }
 
-  private int run(Identity identity, AliasStore aliases, Console console, ChatFormat format,
-      AtomicReference<PeerNode> nodeRef) {
+  private int run(PeerNodeBuilder builder, Identity identity, AliasStore aliases, Console console,
+      ChatFormat format, AtomicReference<PeerNode> nodeRef) {
     PeerNode node;
     Backoff backoff = backoff();
     try {
-      PeerNodeBuilder builder = PeerNode.builder()
+      builder
           .identity(identity)
           .group(group)
           .bindAddress(bind)
@@ -248,6 +262,8 @@ public final class ChatCommand implements Callable<Integer> {
     nodeRef.set(node);
     console.println(ChatFormat.listening(node.identity(), node.localAddress(),
         LocalAddresses.reachable(node.localAddress())));
+    ChatKeys.startLine(node.identity(), codec == CodecChoice.framed && !security.plaintext(), codec)
+        .ifPresent(console::println);
     ChatSession session = new ChatSession(node, console, format,
         new ChatActions(node, console, format, aliases, backoff,
             port > 0 ? port : Defaults.PORT, this::debug),

@@ -95,7 +95,7 @@ final class ChatEvents implements PeerListener {
   @Override
   public void onConnectionReplaced(Peer peer, InetSocketAddress oldRemote,
       InetSocketAddress newRemote) {
-    console.println(format.replaced(peer.snapshot(), oldRemote, newRemote));
+    console.println(format.replaced(peer.snapshot(), oldRemote, newRemote, peer.keyFingerprint().isPresent()));
   }
 
   @Override

@@ -184,12 +184,29 @@ public final class ChatFormat {
    * @return the line
    */
   public String replaced(PeerInfo peer, InetSocketAddress oldRemote, InetSocketAddress newRemote) {
+    return replaced(peer, oldRemote, newRemote, false);
+  }
+
+  /**
+   * Formats a peer's move like {@link #replaced(PeerInfo, InetSocketAddress, InetSocketAddress)};
+   * a peer whose new connection proved its key over TLS (its id is derived from that key) is the
+   * same node wherever it connects from, so a move to another host gets no warning, only the
+   * words {@code (same key)}.
+   *
+   * @param peer the peer, already at {@code newRemote}
+   * @param oldRemote the other end of the connection given up
+   * @param newRemote the other end of the connection now in use
+   * @param proven whether the new connection proved the peer's key (TLS)
+   * @return the line
+   */
+  public String replaced(PeerInfo peer, InetSocketAddress oldRemote, InetSocketAddress newRemote,
+      boolean proven) {
     boolean sameHost = oldRemote.getAddress() != null
         && oldRemote.getAddress().equals(newRemote.getAddress());
     String text = label(peer) + " (" + peer.id().shortId() + ") is now at " + address(newRemote)
         + " (was " + address(oldRemote) + "): connection replaced";
-    if (sameHost) {
-      return event(paint("33", "~ " + text));
+    if (sameHost || proven) {
+      return event(paint("33", "~ " + text + (sameHost ? "" : " (same key)")));
     }
     return event(paint("1;31", "! " + text + " from another address")
         + "; ids are not proven: if " + label(peer) + " did not move, this may be someone else");

@@ -51,6 +51,9 @@ public sealed interface ChatInput {
   /** Show the connections ({@code /peers}). */
   record Peers() implements ChatInput {}
 
+  /** Show this node's key fingerprint and the connected peers' ({@code /keys}). */
+  record Keys() implements ChatInput {}
+
   /**
    * Set or clear a peer's alias ({@code /name index [alias]}).
    *

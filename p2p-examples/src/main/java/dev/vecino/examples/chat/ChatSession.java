@@ -52,6 +52,7 @@ public final class ChatSession {
       "/connect host[:port]", "connect to a peer (port: this chat's own)",
       "/scan [targets] [--port P]", "scan and connect to the peers found",
       "/peers", "connections and this node's addresses",
+      "/keys", "key fingerprints: yours and the connected peers'",
       "/msg <peer> text", "private message",
       "/all text", "message to all (so is any other line)",
       "//text", "message \"/text\" to all",
@@ -224,6 +225,8 @@ public final class ChatSession {
       scan(s.targets(), s.ports());
     } else if (input instanceof ChatInput.Peers) {
       actions.peers();
+    } else if (input instanceof ChatInput.Keys) {
+      actions.keys();
     } else if (input instanceof ChatInput.Name n) {
       actions.name(n.target(), n.alias());
     } else if (input instanceof ChatInput.Disconnect d) {

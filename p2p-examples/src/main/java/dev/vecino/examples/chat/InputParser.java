@@ -17,7 +17,7 @@ public final class InputParser {
 
   /** The slash commands, for help and completion. */
   public static final List<String> COMMANDS = List.of(
-      "/connect", "/scan", "/peers", "/msg", "/all", "/name", "/call", "/disconnect",
+      "/connect", "/scan", "/peers", "/keys", "/msg", "/all", "/name", "/call", "/disconnect",
       "/menu", "/quit", "/help");
 
   private InputParser() {}
@@ -92,6 +92,8 @@ public final class InputParser {
         return scan(rest);
       case "/peers":
         return new ChatInput.Peers();
+      case "/keys":
+        return new ChatInput.Keys();
       case "/menu":
         return new ChatInput.Menu();
       case "/help":

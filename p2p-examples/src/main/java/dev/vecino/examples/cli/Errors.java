@@ -5,6 +5,7 @@ import dev.vecino.p2p.ConnectTimeoutException;
 import dev.vecino.p2p.NodeClosedException;
 import dev.vecino.p2p.NodeFailedException;
 import dev.vecino.p2p.NotAPeerException;
+import dev.vecino.p2p.NotAdmittedException;
 import dev.vecino.p2p.OtherGroupException;
 import dev.vecino.p2p.PeerDisconnectedException;
 import dev.vecino.p2p.PeerUnreachableException;
@@ -61,8 +62,12 @@ public final class Errors {
     if (e instanceof NotAPeerException) {
       return notAPeer(e.getMessage());
     }
+    if (e instanceof NotAdmittedException n) {
+      return notAdmitted(n.reason().detail());
+    }
     if (e instanceof UnsupportedVersionException) {
-      return "no common protocol version" + detail(e);
+      String tls = tlsMismatch(e.getMessage());
+      return tls != null ? tls : "no common protocol version" + detail(e);
     }
     if (e instanceof PeerUnreachableException) {
       return hasCause(e, UnknownHostException.class) ? "unknown host" : "connection refused";
@@ -95,6 +100,38 @@ public final class Errors {
   }
 
   /**
+   * Says why a secure node refused: a group secret or a key allowlist (docs/security.md).
+   *
+   * @param detail the refusal's detail, e.g. {@code the acceptor ... admits only nodes with its
+   *     group secret, and the initiator ... has none}
+   * @return e.g. {@code not admitted: the acceptor ...}
+   */
+  public static String notAdmitted(String detail) {
+    return detail == null || detail.isBlank() ? "not admitted (group secret or key allowlist)"
+        : "not admitted: " + detail;
+  }
+
+  /**
+   * Says which side speaks TLS when the library's "unsupported version" text tells (it names
+   * the side that is secure), with the option that lets the two talk.
+   *
+   * @param message the exception's message, possibly null
+   * @return the explanation, or null when the refusal is not about TLS
+   */
+  static String tlsMismatch(String message) {
+    if (message == null) {
+      return null;
+    }
+    if (message.contains("this node requires TLS")) {
+      return "it is a plaintext or older Vecino node and this one requires TLS; to talk to it, use --plaintext";
+    }
+    if (message.contains("this node is plaintext")) {
+      return "it is a secure Vecino node (TLS) and this one is plaintext; to talk to it, drop --plaintext";
+    }
+    return null;
+  }
+
+  /**
    * Describes any failure in one line.
    *
    * @param t the failure
@@ -117,6 +154,9 @@ public final class Errors {
     }
     if (e instanceof TimeoutException) {
       return "timed out";
+    }
+    if (e instanceof NotAdmittedException n) {
+      return notAdmitted(n.reason().detail());
     }
     if (e instanceof UnknownHostException) {
       return "unknown host " + e.getMessage();

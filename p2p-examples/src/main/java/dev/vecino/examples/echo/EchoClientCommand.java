@@ -1,14 +1,17 @@
 package dev.vecino.examples.echo;
 
 import dev.vecino.examples.Main;
+import dev.vecino.examples.cli.CodecChoice;
 import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Errors;
+import dev.vecino.examples.cli.SecurityOptions;
 import dev.vecino.examples.cli.HostPort;
 import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.PeerNodeBuilder;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -50,6 +53,9 @@ public final class EchoClientCommand implements Callable<Integer> {
 
   @Mixin
   private CommonOptions common;
+
+  @Mixin
+  private SecurityOptions security;
 
   @Parameters(index = "0", paramLabel = "HOST:PORT", converter = Converters.HostPortConverter.class,
       description = "The echo server.")
@@ -94,8 +100,13 @@ public final class EchoClientCommand implements Callable<Integer> {
       err.println("error: bad address '" + target + "': unknown host");
       return Main.EXIT_FAILURE;
     }
+    PeerNodeBuilder builder = PeerNode.builder();
+    SecurityOptions.Refusal refusal = security.apply(builder, CodecChoice.framed);
+    if (refusal != null) {
+      return SecurityOptions.report(spec, refusal);
+    }
     EchoRun run = new EchoRun(count, warmup, size, rate == null ? 0 : rate);
-    try (PeerNode node = PeerNode.builder().name("echo-client").listen(false)
+    try (PeerNode node = builder.name("echo-client").listen(false)
         .listener(run).build().start()) {
       Peer peer;
       try {

@@ -2,9 +2,11 @@ package dev.vecino.examples.echo;
 
 import dev.vecino.examples.Main;
 import dev.vecino.examples.chat.ChatFormat;
+import dev.vecino.examples.cli.CodecChoice;
 import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
+import dev.vecino.examples.cli.SecurityOptions;
 import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.p2p.DisconnectReason;
@@ -12,6 +14,7 @@ import dev.vecino.p2p.Message;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerListener;
 import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.PeerNodeBuilder;
 import dev.vecino.p2p.SendStatus;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -49,6 +52,9 @@ public final class EchoServerCommand implements Callable<Integer> {
   @Mixin
   private CommonOptions common;
 
+  @Mixin
+  private SecurityOptions security;
+
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + Defaults.PORT,
       description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   private int port;
@@ -75,9 +81,14 @@ public final class EchoServerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     EchoListener echo = new EchoListener(out);
+    PeerNodeBuilder builder = PeerNode.builder();
+    SecurityOptions.Refusal refusal = security.apply(builder, CodecChoice.framed);
+    if (refusal != null) {
+      return SecurityOptions.report(spec, refusal);
+    }
     PeerNode node;
     try {
-      node = PeerNode.builder().name(name).group(group).bindAddress(bind).port(port)
+      node = builder.name(name).group(group).bindAddress(bind).port(port)
           .listener(echo).build();
     } catch (IllegalArgumentException e) {
       return Usage.error(spec, e.getMessage());

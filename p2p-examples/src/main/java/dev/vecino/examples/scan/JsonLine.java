@@ -51,6 +51,18 @@ public final class JsonLine {
     return this;
   }
 
+  /**
+   * Adds a boolean field.
+   *
+   * @param key the key
+   * @param value the value
+   * @return this builder
+   */
+  public JsonLine put(String key, boolean value) {
+    fields.put(key, value);
+    return this;
+  }
+
   /** Returns the object as one line of JSON. */
   @Override
   public String toString() {

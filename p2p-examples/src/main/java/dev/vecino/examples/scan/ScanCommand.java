@@ -6,9 +6,11 @@ import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
+import dev.vecino.examples.cli.SecurityOptions;
 import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.PeerNodeBuilder;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Iterator;
@@ -46,6 +48,9 @@ public final class ScanCommand implements Callable<Integer> {
 
   @Mixin
   private CommonOptions common;
+
+  @Mixin
+  private SecurityOptions security;
 
   @Parameters(paramLabel = "TARGETS", arity = "1..*", description = "What to scan.")
   private List<String> targets;
@@ -97,8 +102,12 @@ public final class ScanCommand implements Callable<Integer> {
       return Usage.error(spec, "--codec line cannot be scanned: a line peer neither handshakes "
           + "nor greets, so nothing could be verified (use framed or classic)");
     }
-    try (PeerNode node = PeerNode.builder().group(group).codec(codec.codec()).listen(false).build()
-        .start()) {
+    PeerNodeBuilder builder = PeerNode.builder().group(group).codec(codec.codec()).listen(false);
+    SecurityOptions.Refusal refusal = security.apply(builder, codec);
+    if (refusal != null) {
+      return SecurityOptions.report(spec, refusal);
+    }
+    try (PeerNode node = builder.build().start()) {
       Scanner.Job job;
       try {
         job = scanner.start(node, new Scanner.Request(String.join(",", targets), ports, timeout,

@@ -48,6 +48,9 @@ public final class ScanOutput {
       case OTHER_GROUP -> where + "  Vecino node of another group"
           + (f.group() != null ? " (" + ChatFormat.clean(f.group()) + ")" : "");
       case NOT_PEER -> where + "  open, not a Vecino peer";
+      case NOT_ADMITTED -> where + "  a Vecino node that did not admit us (group secret / allowlist)";
+      case INCOMPATIBLE -> where + "  a Vecino node with no common protocol version (one side plaintext"
+          + " or older: see --plaintext)";
     };
   }
 
@@ -110,8 +113,9 @@ public final class ScanOutput {
    * Formats one answering address as a JSON line.
    *
    * @param f the result
-   * @return {@code {"type":"peer",...}}, {@code {"type":"other-group",...}} or
-   *     {@code {"type":"not-peer",...}}
+   * @return {@code {"type":"peer",...}}, {@code {"type":"other-group",...}},
+   *     {@code {"type":"not-peer",...}}, {@code {"type":"not-admitted",...}} or
+   *     {@code {"type":"incompatible",...}}
    */
   public static String json(Found f) {
     String host = f.address().getAddress() != null
@@ -121,12 +125,22 @@ public final class ScanOutput {
           .put("name", f.name()).put("id", f.id()).put("group", f.group())
           .put("rttMicros", f.rttMicros()).toString();
     }
-    JsonLine line = JsonLine.of(f.kind() == Kind.OTHER_GROUP ? "other-group" : "not-peer")
+    JsonLine line = JsonLine.of(jsonType(f.kind()))
         .put("address", host).put("port", f.address().getPort());
     if (f.kind() == Kind.OTHER_GROUP) {
       line.put("group", f.group());
     }
     return line.toString();
+  }
+
+  private static String jsonType(Kind kind) {
+    return switch (kind) {
+      case PEER -> "peer";
+      case OTHER_GROUP -> "other-group";
+      case NOT_PEER -> "not-peer";
+      case NOT_ADMITTED -> "not-admitted";
+      case INCOMPATIBLE -> "incompatible";
+    };
   }
 
   /**

@@ -111,7 +111,17 @@ public interface Scanner {
     /** A Vecino node of another group. */
     OTHER_GROUP,
     /** An open port that does not speak Vecino. */
-    NOT_PEER
+    NOT_PEER,
+    /**
+     * A secure Vecino node that did not admit the scanner, or that the scanner did not admit:
+     * a group secret or a key allowlist (docs/security.md). Nothing of its name or group is known.
+     */
+    NOT_ADMITTED,
+    /**
+     * A Vecino node that shares no protocol version with the scanner: one of the two is plaintext
+     * ({@code --plaintext}, or an older version) and the other secure.
+     */
+    INCOMPATIBLE
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.vecino.p2p.scan.ScanOptions;
 import dev.vecino.p2p.scan.ScanProgress;
 import dev.vecino.p2p.scan.ScanReport;
 import dev.vecino.p2p.scan.ScanResult;
+import dev.vecino.p2p.scan.ScanStatus;
 import dev.vecino.p2p.scan.Targets;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -96,7 +97,7 @@ final class CoreScanner implements Scanner {
     List<Found> found = new ArrayList<>();
     r.peers().forEach(s -> found.add(found(Kind.PEER, s)));
     r.otherGroup().forEach(s -> found.add(found(Kind.OTHER_GROUP, s)));
-    r.notPeers().forEach(s -> found.add(found(Kind.NOT_PEER, s)));
+    r.notPeers().forEach(s -> found.add(found(kindOf(s.status()), s)));
     long unlisted = Math.max(0, r.open() - found.size());
     return new Outcome(found, r.probed(), r.open(), Math.min(selfCandidates, unlisted), r.duration(),
         r.cancelled());
@@ -153,6 +154,15 @@ final class CoreScanner implements Scanner {
       // No interface list: the loopback count stands; the summary may then leave some out.
     }
     return n;
+  }
+
+  /** What the core's report lists among "not peers" is, in the console's words. */
+  static Kind kindOf(ScanStatus status) {
+    return switch (status) {
+      case NOT_ADMITTED -> Kind.NOT_ADMITTED;
+      case INCOMPATIBLE -> Kind.INCOMPATIBLE;
+      default -> Kind.NOT_PEER;
+    };
   }
 
   private static Found found(Kind kind, ScanResult s) {

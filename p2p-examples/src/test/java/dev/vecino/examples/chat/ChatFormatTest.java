@@ -81,6 +81,14 @@ class ChatFormatTest {
   }
 
   @Test
+  void aPeerWhoseKeyIsProvenMovesToAnotherHostWithoutAWarning() {
+    PeerInfo bob = PeerSelectorTest.peer("b0b", "bob");
+    InetSocketAddress was = new InetSocketAddress("127.0.0.2", 5000);
+    assertEquals("[12:00:05] ~ bob (b0b00000) is now at 127.0.0.9:41203 (was 127.0.0.2:5000):"
+        + " connection replaced (same key)", plain.replaced(bob, was, new InetSocketAddress("127.0.0.9", 41203), true));
+  }
+
+  @Test
   void agesAreShort() {
     assertEquals("59s", ChatFormat.ago(Duration.ofSeconds(59)));
     assertEquals("2m", ChatFormat.ago(Duration.ofSeconds(150)));

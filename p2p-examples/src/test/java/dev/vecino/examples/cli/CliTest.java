@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.examples.MainAccess;
+import dev.vecino.p2p.DisconnectReason;
+import dev.vecino.p2p.NotAdmittedException;
+import dev.vecino.p2p.UnsupportedVersionException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -82,7 +85,7 @@ class CliTest {
 
   @Test
   void everySubcommandHasHelpAndVersion() {
-    for (String cmd : new String[] {"chat", "scan", "send", "echo-server", "echo-client"}) {
+    for (String cmd : new String[] {"chat", "scan", "send", "echo-server", "echo-client", "id", "secret"}) {
       StringWriter out = new StringWriter();
       assertEquals(0, MainAccess.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
           cmd, "--help"));
@@ -92,5 +95,23 @@ class CliTest {
           cmd, "--version"));
       assertTrue(out.toString().startsWith("vecino "), out.toString());
     }
+  }
+
+  @Test
+  void refusalsByAdmissionAndTlsMismatchesSayWhatToDo() {
+    DisconnectReason reason = DisconnectReason.of(DisconnectReason.Kind.NOT_ADMITTED,
+        "the acceptor 127.0.0.1:9999 admits only nodes with its group secret, and the initiator 127.0.0.1:4000 has none");
+    assertEquals("not admitted: " + reason.detail(),
+        Errors.connectFailure(new NotAdmittedException("127.0.0.1:9999 and this node did not admit each other", reason)));
+    assertEquals("not admitted (group secret or key allowlist)", Errors.notAdmitted(""));
+    DisconnectReason v = DisconnectReason.of(DisconnectReason.Kind.VERSION_UNSUPPORTED, "");
+    assertEquals("it is a plaintext or older Vecino node and this one requires TLS; to talk to it, use --plaintext",
+        Errors.connectFailure(new UnsupportedVersionException("x: protocol version 1..1 unsupported; this node speaks "
+            + "2..2 (x is a plaintext or older Vecino node; this node requires TLS)", v)));
+    assertEquals("it is a secure Vecino node (TLS) and this one is plaintext; to talk to it, drop --plaintext",
+        Errors.connectFailure(new UnsupportedVersionException("x: protocol version 2..2 unsupported; this node speaks "
+            + "1..1 (x is a secure Vecino node; this node is plaintext)", v)));
+    assertEquals("no common protocol version (x: 9..9)",
+        Errors.connectFailure(new UnsupportedVersionException("x: 9..9", v)));
   }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The signs docs/reliability.md tells users to watch for reach a real chat's user: a
- * connection replaced (from another address), a refused id claim, a node that failed. Peers are
+ * connection replaced (from another address), a refused id claim, a node that failed. Ids can be
+ * claimed only without TLS, so the first two run a {@code --plaintext} chat. Peers are
  * in-test nodes and raw sockets on 127.0.0.2, 127.0.0.7 and 127.0.0.9; the chat is on 127.0.0.1.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -31,10 +32,10 @@ class ChatWarningSignsIT {
   @Test
   void aConnectionReplacedFromAnotherAddressStandsOut() throws Exception {
     PeerId id = PeerId.random();
-    try (VecinoProcess ana = VecinoProcess.chat("ana", tmp.resolve("ana"));
+    try (VecinoProcess ana = VecinoProcess.chat("ana", tmp.resolve("ana"), "--plaintext");
          Socket frozen = Net.frozenPeer(address(ana), "127.0.0.2", id, "bob")) {
       ana.awaitOut("+ bob joined from 127.0.0.2:" + frozen.getLocalPort());
-      try (PeerNode bob = node(new Identity(id, "bob"), "127.0.0.9")) {
+      try (PeerNode bob = plaintextNode(new Identity(id, "bob"), "127.0.0.9")) {
         // Ana checks the frozen connection, finds it silent and gives bob's place to this one.
         Peer atAna = bob.connect(address(ana)).get(20, TimeUnit.SECONDS);
         String line = ana.awaitOut("connection replaced");
@@ -51,11 +52,11 @@ class ChatWarningSignsIT {
 
   @Test
   void aRefusedIdClaimIsShownWithBothAddresses() throws Exception {
-    try (VecinoProcess ana = VecinoProcess.chat("ana", tmp.resolve("ana"));
-         PeerNode bob = node(Identity.random("bob"), "127.0.0.2")) {
+    try (VecinoProcess ana = VecinoProcess.chat("ana", tmp.resolve("ana"), "--plaintext");
+         PeerNode bob = plaintextNode(Identity.random("bob"), "127.0.0.2")) {
       bob.connect(address(ana)).get(20, TimeUnit.SECONDS);
       ana.awaitOut("+ bob joined from 127.0.0.2:");
-      try (PeerNode mallory = node(new Identity(bob.identity().id(), "bob"), "127.0.0.7")) {
+      try (PeerNode mallory = plaintextNode(new Identity(bob.identity().id(), "bob"), "127.0.0.7")) {
         // Refused: bob's connection answers the check. How the attempt fails is not the point.
         mallory.connect(address(ana)).handle((p, e) -> p).get(20, TimeUnit.SECONDS);
         String line = ana.awaitErr("refused 'bob' (" + bob.identity().id().shortId() + ") at 127.0.0.7:");
@@ -95,5 +96,10 @@ class ChatWarningSignsIT {
 
   private static PeerNode node(Identity identity, String bind) {
     return PeerNode.builder().identity(identity).bindAddress(bind).port(0).build().start();
+  }
+
+  /** A node that may claim any id: only plaintext chats (--plaintext) can be fooled by one. */
+  private static PeerNode plaintextNode(Identity identity, String bind) {
+    return PeerNode.builder().identity(identity).plaintext(true).bindAddress(bind).port(0).build().start();
   }
 }

@@ -22,11 +22,12 @@ class ErrorsIT {
 
   @Test
   void chatErrorsAreOneLineOnStderrAndTheChatGoesOn() throws Exception {
-    int closed = Net.closedPort();
     try (VecinoProcess ana = VecinoProcess.chat("ana", tmp.resolve("ana"),
             "--connect-timeout", "1s", "--retries", "0");
          Net.Silent silent = new Net.Silent();
          Net.NotAPeer http = new Net.NotAPeer()) {
+      // Picked after the listeners above: one of them could otherwise get the port just freed.
+      int closed = Net.closedPort();
       ana.send("/connect foo:bar");
       ana.awaitErr("error: bad address 'foo:bar': port is not a number");
       ana.send("/connect 127.0.0.1:99999");

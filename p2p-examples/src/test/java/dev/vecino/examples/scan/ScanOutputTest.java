@@ -76,4 +76,19 @@ class ScanOutputTest {
           + " the 65536 one scan may cover: scan a smaller range (e.g. a /16 or a /24)", e.getMessage());
     }
   }
+
+  @Test
+  void aNodeThatDidNotAdmitUsIsNamedNeverNotAPeer() {
+    Found locked = new Found(Kind.NOT_ADMITTED, new InetSocketAddress("127.0.0.4", 9999), null, null, null, -1);
+    assertEquals("127.0.0.4:9999  a Vecino node that did not admit us (group secret / allowlist)",
+        ScanOutput.text(locked));
+    assertEquals("{\"type\":\"not-admitted\",\"address\":\"127.0.0.4\",\"port\":9999}", ScanOutput.json(locked));
+    Found old = new Found(Kind.INCOMPATIBLE, new InetSocketAddress("127.0.0.5", 9999), null, null, null, -1);
+    assertEquals("127.0.0.5:9999  a Vecino node with no common protocol version (one side plaintext or older: "
+        + "see --plaintext)", ScanOutput.text(old));
+    assertEquals("{\"type\":\"incompatible\",\"address\":\"127.0.0.5\",\"port\":9999}", ScanOutput.json(old));
+    assertEquals(Kind.NOT_ADMITTED, CoreScanner.kindOf(dev.vecino.p2p.scan.ScanStatus.NOT_ADMITTED));
+    assertEquals(Kind.INCOMPATIBLE, CoreScanner.kindOf(dev.vecino.p2p.scan.ScanStatus.INCOMPATIBLE));
+    assertEquals(Kind.NOT_PEER, CoreScanner.kindOf(dev.vecino.p2p.scan.ScanStatus.NOT_A_PEER));
+  }
 }
