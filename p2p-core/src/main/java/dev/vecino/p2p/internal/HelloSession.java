@@ -176,6 +176,9 @@ final class HelloSession extends SessionStage implements TlsStage.Listener {
     TlsStage tls = connection.tls();
     if (tls != null && tls.awaitsStart() && Tls.requiresTls(hello) && node.localHelloRecord().negotiate(hello) >= 0) {
       // The acceptor's pre-HELLO (docs/PROTOCOL.md 1.8): the real HELLO comes inside the tunnel.
+      // A Vecino node answered: a scan probe's short wait grows to a handshake's, as a cold or
+      // busy peer's first TLS handshake takes longer than a probe waits for a first word.
+      extendWait(Math.max(waitNanos, node.config().handshakeTimeout().toNanos()));
       tls.startClient();
       return;
     }
