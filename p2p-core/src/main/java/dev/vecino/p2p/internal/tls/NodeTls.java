@@ -113,6 +113,17 @@ public final class NodeTls {
   }
 
   /**
+   * Returns the TLS 1.3 context itself, for a test's blocking client ({@code
+   * context().getSocketFactory()}): its sockets must be set to TLS 1.3 only and, on a server,
+   * to need client authentication, as {@link #clientEngine()} and {@link #serverEngine()} do.
+   *
+   * @return the context
+   */
+  public SSLContext context() {
+    return context;
+  }
+
+  /**
    * Returns this node's certificate, as it presents it.
    *
    * @return the certificate
