@@ -32,7 +32,9 @@ public final class Loopback {
   private Loopback() {}
 
   /**
-   * Returns a builder for a node that listens on 127.0.0.1, port 0.
+   * Returns a builder for a plaintext node that listens on 127.0.0.1, port 0. Plaintext, so the
+   * comparisons with the plaintext libraries compare like with like; the TLS cases call {@code
+   * plaintext(false)} on it (and {@code compare.TlsCases} sets TLS beside plaintext).
    *
    * @param name the node's display name
    * @param direct whether listener callbacks run on the I/O thread
@@ -41,6 +43,7 @@ public final class Loopback {
    */
   public static PeerNodeBuilder builder(String name, boolean direct, PeerListener listener) {
     return PeerNode.builder()
+        .plaintext(true)
         .name(name)
         .networkScope(SCOPE)
         .bindAddress("127.0.0.1")

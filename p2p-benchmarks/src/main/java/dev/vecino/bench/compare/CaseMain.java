@@ -40,6 +40,9 @@ public final class CaseMain {
 
   static Result run(String contender, String kind, int size, Duration warmup, Duration measure,
       double rate) throws Exception {
+    if (TlsCases.runs(kind)) {
+      return TlsCases.run(contender, kind, warmup, measure);
+    }
     if (kind.startsWith("scan")) {
       return ScanCases.run(contender, kind, warmup, measure);
     }
@@ -63,6 +66,8 @@ public final class CaseMain {
       case "vecino-trysend-payload" -> new VecinoContender(true, true, false, false);
       case "vecino-trysendmore-payload" -> new VecinoContender(true, true, false, true);
       case "vecino-poll" -> new VecinoContender(true, false, true, false);
+      case TlsCases.TLS -> new VecinoContender(true, true, false, false, true);
+      case TlsCases.PLAIN -> new VecinoContender(true, true, false, false, false);
       case "vecino-public-api" -> new PublicApiContender();
       case "vecino-echo-client" -> new EchoClientContender();
       case "blocking-socket" -> new BlockingSocketContender();

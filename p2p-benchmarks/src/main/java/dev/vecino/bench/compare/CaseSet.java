@@ -16,9 +16,10 @@ import java.util.List;
  * @param idle one message at a time on a quiet connection ({@code idle-64/...})
  * @param openLoop fixed-rate echo ({@code openloop-64/...}); its rate is set after the others ran
  * @param scans scans ({@code scan24/...}, ...)
+ * @param tls TLS beside plaintext ({@code oneway-1024/vecino-tls}, ...; see {@link TlsCases})
  */
 record CaseSet(List<CaseSpec> throughput, List<CaseSpec> pingPong, List<CaseSpec> echo,
-    List<CaseSpec> idle, List<CaseSpec> openLoop, List<CaseSpec> scans) {
+    List<CaseSpec> idle, List<CaseSpec> openLoop, List<CaseSpec> scans, List<CaseSpec> tls) {
 
   /** Payload sizes of the one-way cases. */
   static final int[] SIZES = {64, 1024};
@@ -59,7 +60,7 @@ record CaseSet(List<CaseSpec> throughput, List<CaseSpec> pingPong, List<CaseSpec
     }
     return new CaseSet(throughput, cases(mode, "pingpong", 64, PING_PONG),
         cases(mode, "echo", 64, ECHO), cases(mode, "idle", 64, IDLE),
-        cases(mode, "openloop", 64, OPEN_LOOP), ScanPlan.cases(mode));
+        cases(mode, "openloop", 64, OPEN_LOOP), ScanPlan.cases(mode), TlsCases.cases(mode));
   }
 
   private static List<CaseSpec> cases(CompareMain.Mode mode, String kind, int size,
@@ -83,6 +84,7 @@ record CaseSet(List<CaseSpec> throughput, List<CaseSpec> pingPong, List<CaseSpec
     all.addAll(echo);
     all.addAll(idle);
     all.addAll(scans);
+    all.addAll(tls);
     return all;
   }
 

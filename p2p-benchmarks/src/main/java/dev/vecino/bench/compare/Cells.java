@@ -30,6 +30,8 @@ final class Cells {
       case "vecino-trysendmore-payload" ->
           "Vecino `trySendMore` (corked stream), direct callbacks, `onPayload` receiver";
       case "vecino-poll" -> "Vecino direct, listener-driven, `busyPoll` 50 µs";
+      case TlsCases.TLS -> "Vecino TLS 1.3 (secure nodes, the default)";
+      case TlsCases.PLAIN -> "Vecino plaintext (`plaintext(true)`)";
       case "vecino-public-api" -> "Vecino, public API only, direct, `onPayload` both ends";
       case "vecino-echo-client" -> "Vecino `echo-client` against `echo-server` (examples' code)";
       case "blocking-socket" -> "blocking socket (64 KiB buffered stream)";

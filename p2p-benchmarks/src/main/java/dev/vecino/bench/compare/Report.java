@@ -103,6 +103,7 @@ final class Report {
     TargetTable.write(s, cases.throughput(), cases.pingPong(), cases.scans());
     jmhTables(s);
     Tables.scans(s, cases.scans());
+    TlsTable.write(s, cases.tls());
     s.append(END);
     return s.toString();
   }

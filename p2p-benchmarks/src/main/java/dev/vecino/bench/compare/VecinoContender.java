@@ -7,6 +7,7 @@ import dev.vecino.p2p.Message;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerListener;
 import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.PeerNodeBuilder;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +33,7 @@ final class VecinoContender implements Contender {
   private final boolean payloadListener;
   private final boolean polling;
   private final boolean more;
+  private final boolean tls;
 
   VecinoContender(boolean direct) {
     this(direct, false, false, false);
@@ -44,10 +46,20 @@ final class VecinoContender implements Contender {
    * @param more one-way with {@code trySendMore} (corked streaming) instead of {@code trySend}
    */
   VecinoContender(boolean direct, boolean payloadListener, boolean polling, boolean more) {
+    this(direct, payloadListener, polling, more, false);
+  }
+
+  /** As the constructor above; {@code tls}: secure nodes (TLS 1.3), else plaintext ones. */
+  VecinoContender(boolean direct, boolean payloadListener, boolean polling, boolean more, boolean tls) {
     this.direct = direct;
     this.payloadListener = payloadListener;
     this.polling = polling;
     this.more = more;
+    this.tls = tls;
+  }
+
+  private PeerNodeBuilder node(String name, boolean direct, PeerListener listener) {
+    return Loopback.builder(name, direct, listener).plaintext(!tls);
   }
 
   @Override
@@ -55,8 +67,8 @@ final class VecinoContender implements Contender {
     MessageCounter counter = payloadListener ? MessageCounter.zeroCopy() : new MessageCounter();
     MessageCounter senderEvents = new MessageCounter();
     java.util.function.LongSupplier counted = counter::messages;
-    try (PeerNode receiver = Loopback.builder("receiver", direct, counter).build().start();
-        PeerNode sender = Loopback.builder("sender", direct, senderEvents).build().start()) {
+    try (PeerNode receiver = node("receiver", direct, counter).build().start();
+        PeerNode sender = node("sender", direct, senderEvents).build().start()) {
       Peer peer = connect(sender, receiver, senderEvents, counter);
       byte[] payload = new byte[size];
       AtomicLong sent = new AtomicLong();
@@ -109,8 +121,8 @@ final class VecinoContender implements Contender {
     MessageCounter counter = payloadListener ? MessageCounter.zeroCopy() : new MessageCounter();
     MessageCounter senderEvents = new MessageCounter();
     java.util.function.LongSupplier counted = counter::messages;
-    try (PeerNode receiver = Loopback.builder("receiver", direct, counter).build().start();
-        PeerNode sender = Loopback.builder("sender", direct, senderEvents).build().start()) {
+    try (PeerNode receiver = node("receiver", direct, counter).build().start();
+        PeerNode sender = node("sender", direct, senderEvents).build().start()) {
       Peer peer = connect(sender, receiver, senderEvents, counter);
       byte[] payload = new byte[size];
       AllocSplit alloc = new AllocSplit(Thread.currentThread(), sender, receiver, senderEvents,
@@ -158,8 +170,8 @@ final class VecinoContender implements Contender {
     }
     AtomicLong replies = new AtomicLong();
     EchoListener echoListener = new EchoListener();
-    try (PeerNode echo = Loopback.builder("echo", direct, echoListener).build().start();
-        PeerNode client = Loopback.builder("client", direct, new PeerListener() {
+    try (PeerNode echo = node("echo", direct, echoListener).build().start();
+        PeerNode client = node("client", direct, new PeerListener() {
           @Override
           public void onMessage(Message m) {
             replies.lazySet(replies.get() + 1);
@@ -168,9 +180,13 @@ final class VecinoContender implements Contender {
       echoListener.node = echo;
       Peer peer = Loopback.connect(client, echo);
       byte[] payload = new byte[size];
+      long cpu0 = Timing.processCpuNanos();
+      long replies0 = replies.get();
       Histogram h = Timing.closedLoop(t -> Loopback.sendRetrying(client, peer, payload),
           replies::get, warmup, measure);
-      return new Result().latency(h);
+      // Both nodes' CPU per round trip, warm-up included (the histogram counts the window only).
+      double cpu = (double) (Timing.processCpuNanos() - cpu0) / Math.max(1, replies.get() - replies0);
+      return new Result().latency(h).put("cpuNsPerRoundTrip", cpu);
     }
   }
 
@@ -203,9 +219,9 @@ final class VecinoContender implements Contender {
         Loopback.sendRetrying(clientNode[0], sender, payload);
       }
     };
-    try (PeerNode echo = Loopback.builder("echo", true, echoListener).busyPoll(BUSY_POLL)
+    try (PeerNode echo = node("echo", true, echoListener).busyPoll(BUSY_POLL)
             .build().start();
-        PeerNode client = Loopback.builder("client", true, pinger).busyPoll(BUSY_POLL)
+        PeerNode client = node("client", true, pinger).busyPoll(BUSY_POLL)
             .build().start()) {
       echoListener.node = echo;
       clientNode[0] = client;
@@ -231,8 +247,8 @@ final class VecinoContender implements Contender {
     long[] from = {Long.MAX_VALUE};
     EchoListener echoListener = new EchoListener();
     Duration poll = polling ? BUSY_POLL : Duration.ZERO;
-    try (PeerNode echo = Loopback.builder("echo", direct, echoListener).busyPoll(poll).build().start();
-        PeerNode client = Loopback.builder("client", direct, new PeerListener() {
+    try (PeerNode echo = node("echo", direct, echoListener).busyPoll(poll).build().start();
+        PeerNode client = node("client", direct, new PeerListener() {
           @Override
           public void onMessage(Message m) {
             long now = System.nanoTime();

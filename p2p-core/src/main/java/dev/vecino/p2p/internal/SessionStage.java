@@ -120,7 +120,10 @@ abstract class SessionStage implements FrameSink, FrameReader.Host {
    */
   final void ended(boolean opened, PeerState before, IOException cause, DisconnectReason reason,
       DisconnectReason closeReason) {
-    boolean silent = connection.bytesIn() == 0;
+    // A secure node's pre-HELLO is anonymous and the same for all: a node that dropped us
+    // before the tunnel opened said no more than one that dropped us before a byte.
+    TlsStage tls = connection.tls();
+    boolean silent = connection.bytesIn() == 0 || (tls != null && !tls.isSecured());
     connection.observer().sessionClosed(opened, cause, opened && silent && closeReason == null && cause != null);
     if (!opened) {
       if (connection.connectFuture != null) {

@@ -245,6 +245,9 @@ final class TlsStage extends ByteStage {
     netIn.flip();
     try {
       while (mode == Mode.HANDSHAKE || mode == Mode.OPEN) {
+        if (appIn == null) {
+          break; // closed by what was delivered (onClosed dropped the buffers)
+        }
         if (tasksRunning || (paused && mode == Mode.OPEN) || !netIn.hasRemaining()) {
           break;
         }
@@ -280,14 +283,16 @@ final class TlsStage extends ByteStage {
 
   /** Hands what was decrypted up to the connection. */
   private void deliver() {
-    if (appIn == null || appIn.position() == 0 || mode == Mode.FAILED) {
+    // Held in a local: what goes up may close the connection (a BYE), and onClosed drops appIn.
+    ByteBuffer in = appIn;
+    if (in == null || in.position() == 0 || mode == Mode.FAILED) {
       return;
     }
-    appIn.flip();
+    in.flip();
     try {
-      upstream.onRead(appIn);
+      upstream.onRead(in);
     } finally {
-      appIn.clear();
+      in.clear();
     }
   }
 

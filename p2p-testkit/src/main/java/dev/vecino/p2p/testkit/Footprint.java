@@ -48,16 +48,22 @@ import java.util.Locale;
  *
  * <p><b>Threads:</b> a node has a fixed set of {@code vecino-*} threads; an attack must add
  * none, ever (no thread per connection), so the thread count has no allowance. Take the first
- * footprint after every node of the test is started.
+ * footprint after every node of the test is started. Not counted: a secure node's TLS
+ * handshake pool ({@code vecino-tls-*}), which starts its threads on the first handshake and
+ * ends them when idle, at most two per node however many connections there are ({@link
+ * #tlsThreadCount()} counts them, for tests that check that bound).
  *
  * @param heapAfterGc bytes of heap that survived the last full collection
  * @param directBytes bytes of direct buffers in use
- * @param vecinoThreads live threads whose name starts with {@code vecino-}, every node of this JVM
+ * @param vecinoThreads live threads whose name starts with {@code vecino-}, every node of this
+ *     JVM, but for the TLS handshake pools' ({@code vecino-tls-*})
  */
 public record Footprint(long heapAfterGc, long directBytes, int vecinoThreads) {
 
   /** How long {@link #awaitWithin} waits for the JVM to come back within the allowance. */
   public static final Duration AWAIT = Await.DEFAULT;
+
+  private static final String TLS_POOL = "vecino-tls-";
 
   /**
    * How much a footprint may exceed the one taken before the attack.
@@ -139,7 +145,18 @@ public record Footprint(long heapAfterGc, long directBytes, int vecinoThreads) {
    */
   public static int vecinoThreadCount() {
     return (int) Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().startsWith("vecino-")).count();
+        .filter(t -> t.isAlive() && t.getName().startsWith("vecino-") && !t.getName().startsWith(TLS_POOL)).count();
+  }
+
+  /**
+   * Counts the live threads of the secure nodes' TLS handshake pools ({@code vecino-tls-*}) in
+   * this JVM: at most two per node.
+   *
+   * @return the count
+   */
+  public static int tlsThreadCount() {
+    return (int) Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith(TLS_POOL)).count();
   }
 
   /**

@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A framed-protocol client for attack tests: it speaks exactly the bytes a test asks for, from
@@ -36,6 +38,12 @@ import java.util.Objects;
  *   HostilePeer.Frame bye = mallory.readUntil(HostilePeer.BYE, Duration.ofSeconds(2));
  * }
  * }</pre>
+ *
+ * <p><b>Secure nodes</b> ({@link Builder#tls}): the peer reads the node's pre-HELLO in clear,
+ * completes the TLS 1.3 handshake with the key of the context it was given, and then speaks
+ * frames inside the tunnel exactly as above: HELLOs say version 2, and a HELLO whose id is not
+ * {@link #id()} (the key's) is refused by the node. An attacker that completes the handshake
+ * and then misbehaves is what the node must survive.
  *
  * <p>Blocking sockets: one peer per test thread. Sends block when the node stops reading
  * (that is the point of some attacks); use {@link #trySend} to stop at a deadline instead.
@@ -64,10 +72,19 @@ public final class HostilePeer implements Closeable {
   public static final int MAX_READ_FRAME = 64 * 1024 * 1024;
 
   private static final byte[] MAGIC = {'V', 'C', 'N', 'O'};
+  private static final String TLS_13 = "TLSv1.3";
 
+  /** The TCP socket: timeouts, addresses and resets act on it, in clear or under TLS. */
   private final Socket socket;
-  private final InputStream in;
-  private final OutputStream out;
+  /** The socket frames go through: {@link #socket}, or the TLS socket layered over it. */
+  private Socket io;
+  private InputStream in;
+  private OutputStream out;
+  /** The version this peer's HELLOs say: 1 in clear, 2 inside TLS. */
+  private int version = 1;
+  private PeerId id = PeerId.random();
+  /** A write is under way: {@link #close()} from another thread must not wait for the TLS write lock. */
+  private volatile boolean writing;
   /** Bytes read but not yet returned as frames: a read that times out mid-frame loses nothing. */
   private byte[] pending = new byte[8192];
   private int pendingLength;
@@ -76,8 +93,31 @@ public final class HostilePeer implements Closeable {
 
   private HostilePeer(Socket socket) throws IOException {
     this.socket = socket;
+    this.io = socket;
     this.in = socket.getInputStream();
     this.out = socket.getOutputStream();
+  }
+
+  /** Reads the pre-HELLO in clear, then runs the TLS 1.3 handshake as the client over the same socket. */
+  private void startTls(SSLContext context, Duration timeout) throws IOException {
+    Hello pre = readHello(timeout);
+    if (pre.maxVersion() < 2) {
+      throw new IOException("the node speaks protocol " + pre.minVersion() + ".." + pre.maxVersion() + ", not TLS");
+    }
+    if (pendingLength != 0) {
+      throw new IOException("the node sent " + pendingLength + " bytes after its pre-HELLO, before TLS");
+    }
+    // No host: no SNI and no session resumption, as between nodes.
+    SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, null, socket.getPort(), true);
+    tls.setUseClientMode(true);
+    tls.setEnabledProtocols(new String[] {TLS_13});
+    socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
+    tls.startHandshake();
+    this.io = tls;
+    this.in = tls.getInputStream();
+    this.out = tls.getOutputStream();
+    this.version = 2;
+    this.id = PeerId.of(tls.getSession().getLocalCertificates()[0].getPublicKey());
   }
 
   /**
@@ -110,6 +150,7 @@ public final class HostilePeer implements Closeable {
     private int receiveBuffer;
     private int sendBuffer;
     private Duration connectTimeout = Duration.ofSeconds(5);
+    private SSLContext tls;
 
     private Builder(InetSocketAddress target) {
       this.target = target;
@@ -171,10 +212,25 @@ public final class HostilePeer implements Closeable {
     }
 
     /**
-     * Opens the TCP connection; sends nothing.
+     * Speaks to a secure node: {@link #connect()} then reads its pre-HELLO and completes the TLS
+     * 1.3 handshake, presenting the certificate of {@code context}'s key manager (a node's
+     * context: self-signed, on P-256), so the node accepts the tunnel.
+     *
+     * @param context a TLS 1.3 context whose key manager holds this peer's key and certificate
+     * @return this builder
+     */
+    public Builder tls(SSLContext context) {
+      this.tls = Objects.requireNonNull(context, "context");
+      return this;
+    }
+
+    /**
+     * Opens the TCP connection; sends nothing. With {@link #tls}, also reads the pre-HELLO and
+     * completes the TLS handshake (within the connect timeout).
      *
      * @return the connected peer
-     * @throws IOException if the connection cannot be made (refused, timed out)
+     * @throws IOException if the connection cannot be made (refused, timed out), or the TLS
+     *     handshake fails
      */
     public HostilePeer connect() throws IOException {
       Socket s = new Socket();
@@ -191,7 +247,11 @@ public final class HostilePeer implements Closeable {
           s.bind(new InetSocketAddress(source, 0));
         }
         s.connect(target, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
-        return new HostilePeer(s);
+        HostilePeer peer = new HostilePeer(s);
+        if (tls != null) {
+          peer.startTls(tls, connectTimeout);
+        }
+        return peer;
       } catch (IOException | RuntimeException e) {
         s.close();
         throw e;
@@ -279,10 +339,25 @@ public final class HostilePeer implements Closeable {
    * @return the body (without length and type)
    */
   public static byte[] helloBody(PeerId id, int listenPort, String name, String group) {
+    return helloBody(1, id, listenPort, name, group);
+  }
+
+  /**
+   * Encodes a HELLO body speaking {@code version..version} with no extensions: 2 inside a TLS
+   * tunnel.
+   *
+   * @param version the protocol version, 0..255
+   * @param id the claimed id
+   * @param listenPort the claimed listening port (0: not listening)
+   * @param name the name, sent as given
+   * @param group the group, sent as given
+   * @return the body (without length and type)
+   */
+  public static byte[] helloBody(int version, PeerId id, int listenPort, String name, String group) {
     byte[] n = name.getBytes(StandardCharsets.UTF_8);
     byte[] g = group.getBytes(StandardCharsets.UTF_8);
     ByteBuffer b = ByteBuffer.allocate(4 + 2 + 16 + 2 + 1 + n.length + 1 + g.length);
-    b.put(MAGIC).put((byte) 1).put((byte) 1);
+    b.put(MAGIC).put((byte) version).put((byte) version);
     b.putLong(id.high()).putLong(id.low());
     b.putShort((short) listenPort);
     b.put((byte) n.length).put(n);
@@ -338,7 +413,19 @@ public final class HostilePeer implements Closeable {
   }
 
   /**
-   * Sends a HELLO with the given identity, listening port 0.
+   * Plays the initiator's handshake under this peer's own {@link #id()}.
+   *
+   * @param name the claimed name
+   * @param group the group
+   * @return the node's HELLO
+   * @throws IOException as {@link #handshake(PeerId, String, String)}
+   */
+  public Hello handshake(String name, String group) throws IOException {
+    return handshake(id, name, group);
+  }
+
+  /**
+   * Sends a HELLO with the given identity, listening port 0 (version 1 in clear, 2 under TLS).
    *
    * @param id the claimed id
    * @param name the claimed name
@@ -346,7 +433,7 @@ public final class HostilePeer implements Closeable {
    * @throws IOException if the write fails
    */
   public void sendHello(PeerId id, String name, String group) throws IOException {
-    send(HELLO, helloBody(id, 0, name, group));
+    send(HELLO, helloBody(version, id, 0, name, group));
   }
 
   /**
@@ -413,8 +500,13 @@ public final class HostilePeer implements Closeable {
    * @throws IOException if the write fails
    */
   public void sendRaw(byte[] bytes) throws IOException {
-    out.write(bytes);
-    out.flush();
+    writing = true;
+    try {
+      out.write(bytes);
+      out.flush();
+    } finally {
+      writing = false;
+    }
     bytesSent += bytes.length;
   }
 
@@ -572,6 +664,25 @@ public final class HostilePeer implements Closeable {
   // ---- state ----
 
   /**
+   * The id this peer's HELLOs say by default: under TLS the one its key proves (the only one
+   * the node accepts), in clear a random one.
+   *
+   * @return the id
+   */
+  public PeerId id() {
+    return id;
+  }
+
+  /**
+   * Whether frames go through a TLS tunnel.
+   *
+   * @return true after a {@link Builder#tls} connect
+   */
+  public boolean isSecure() {
+    return io != socket;
+  }
+
+  /**
    * The local (source) address of this connection.
    *
    * @return the address
@@ -625,6 +736,11 @@ public final class HostilePeer implements Closeable {
 
   private void closeQuietly() {
     try {
+      // close_notify first, unless a writer holds the TLS socket (the node stopped reading):
+      // closing the TCP socket under it ends that write at once.
+      if (io != socket && !writing && socket.getSoLinger() != 0) {
+        io.close();
+      }
       socket.close();
     } catch (IOException e) {
       // Closing a test socket: nothing useful to report.

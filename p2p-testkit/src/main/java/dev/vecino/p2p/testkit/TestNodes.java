@@ -8,13 +8,44 @@ import java.util.function.UnaryOperator;
 
 /**
  * Starts nodes on chosen loopback addresses and closes them all at once, for
- * try-with-resources.
+ * try-with-resources. Nodes are secure (TLS), as by default, unless made by {@link
+ * #plaintext()}: then every node is built with {@code plaintext(true)} (protocol 1), for tests
+ * that speak the protocol's bytes in clear or choose ids.
  *
  * <p><b>Thread safety:</b> not thread-safe; use from the test thread.
  */
 public final class TestNodes implements AutoCloseable {
 
   private final List<PeerNode> nodes = new ArrayList<>();
+  private final boolean plaintext;
+
+  /** Starts secure nodes, as {@link PeerNode#builder()} makes them. */
+  public TestNodes() {
+    this(false);
+  }
+
+  private TestNodes(boolean plaintext) {
+    this.plaintext = plaintext;
+  }
+
+  /**
+   * Returns a set whose nodes are all plaintext ({@code plaintext(true)}, protocol 1), before
+   * the test's own settings apply.
+   *
+   * @return an empty set of plaintext nodes
+   */
+  public static TestNodes plaintext() {
+    return new TestNodes(true);
+  }
+
+  /**
+   * Whether this set's nodes are plaintext.
+   *
+   * @return true for a set made by {@link #plaintext()}
+   */
+  public boolean isPlaintext() {
+    return plaintext;
+  }
 
   /**
    * Starts a node listening on {@code host:port}.
@@ -37,7 +68,7 @@ public final class TestNodes implements AutoCloseable {
    * @return the started node, closed by {@link #close()}
    */
   public PeerNode start(String host, int port, UnaryOperator<PeerNodeBuilder> settings) {
-    PeerNode node = settings.apply(PeerNode.builder().bindAddress(host).port(port)).build().start();
+    PeerNode node = settings.apply(PeerNode.builder().plaintext(plaintext).bindAddress(host).port(port)).build().start();
     nodes.add(node);
     return node;
   }

@@ -80,6 +80,12 @@ public final class NodeTls {
       SSLContext context = SSLContext.getInstance(TLS_13);
       context.init(keyManagers.getKeyManagers(), new TrustManager[] {new SelfSignedTrustManager(clock)},
           new SecureRandom());
+      // Nodes never resume sessions, yet the JDK caches each session a TLS 1.3 server sends a
+      // ticket for (two per handshake, 20,480 for 24 h by default, over 1 KiB each): memory a
+      // peer fills by being connected to and left. One entry each, the least there is (0 is
+      // unlimited).
+      context.getClientSessionContext().setSessionCacheSize(1);
+      context.getServerSessionContext().setSessionCacheSize(1);
       return new NodeTls(context, certificate, PeerId.of(keys.getPublic()));
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new IllegalStateException("the JDK's TLS 1.3 refused a node key pair", e);
@@ -113,9 +119,9 @@ public final class NodeTls {
   }
 
   /**
-   * Returns the TLS 1.3 context with this node's key and the self-signed trust manager, for
-   * tests that speak TLS over blocking sockets (a node uses {@link #clientEngine} and
-   * {@link #serverEngine}).
+   * Returns the TLS 1.3 context itself, for a test's blocking client ({@code
+   * context().getSocketFactory()}): its sockets must be set to TLS 1.3 only and, on a server,
+   * to need client authentication, as {@link #clientEngine()} and {@link #serverEngine()} do.
    *
    * @return the context
    */

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * exits. The heap figure is what survived the JVM's own last collection (no collection is
  * forced): the largest one seen shows the live heap never grew toward {@code -Xmx}.
  *
- * <p>Arguments: the address to listen on, {@code maxQueuedBytes}.
+ * <p>Arguments: the address to listen on, {@code maxQueuedBytes}, and {@code --plaintext} for a
+ * plaintext node (else it is secure, as by default).
  */
 public final class AttackedNode {
   private AttackedNode() {}
@@ -30,6 +31,7 @@ public final class AttackedNode {
   public static void main(String[] args) throws Exception {
     AtomicReference<PeerNode> self = new AtomicReference<>();
     PeerNode node = PeerNode.builder().name("attacked").bindAddress(args[0]).port(0)
+        .plaintext(args.length > 2 && args[2].equals("--plaintext"))
         .maxQueuedBytes(Integer.parseInt(args[1]))
         .onMessage(m -> {
           if (m.kind() == MessageKind.TEXT) {

@@ -14,7 +14,8 @@ import dev.vecino.p2p.testkit.TestNodes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 
 /** The hostile-peer kit itself speaks the protocol a node expects, from the address asked for. */
@@ -24,14 +25,17 @@ class HostilePeerTest {
   private static final LoopbackBlock BLOCK = new LoopbackBlock(6, 1);
   private static final Duration WAIT = Duration.ofSeconds(5);
 
-  @Test
-  void completesAHandshakeFromTheChosenSourceAddressAndIsHeard() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Wire.class)
+  void completesAHandshakeFromTheChosenSourceAddressAndIsHeard(Wire wire) throws Exception {
     List<Message> received = new CopyOnWriteArrayList<>();
-    try (TestNodes nodes = new TestNodes()) {
+    try (TestNodes nodes = wire.nodes()) {
       PeerNode node = nodes.start(BLOCK.host(1), 0, b -> b.name("target").onMessage(received::add));
-      PeerId mallory = PeerId.random();
-      try (HostilePeer peer = HostilePeer.to(node.localAddress()).from(BLOCK.address(7)).connect()) {
-        HostilePeer.Hello hello = peer.handshake(mallory, "mallory", "vecino");
+      try (HostilePeer peer = wire.to(node.localAddress()).from(BLOCK.address(7)).connect()) {
+        PeerId mallory = peer.id();
+        assertEquals(wire == Wire.TLS, peer.isSecure());
+        HostilePeer.Hello hello = peer.handshake("mallory", "vecino");
+        assertEquals(wire == Wire.TLS ? 2 : 1, hello.maxVersion());
         assertEquals(node.identity().id(), hello.id());
         assertEquals("target", hello.name());
         assertEquals(BLOCK.address(7), peer.localAddress().getAddress());
@@ -49,12 +53,13 @@ class HostilePeerTest {
     }
   }
 
-  @Test
-  void seesTheNodeCloseOnGarbageAfterTheHandshake() throws Exception {
-    try (TestNodes nodes = new TestNodes()) {
+  @ParameterizedTest
+  @EnumSource(Wire.class)
+  void seesTheNodeCloseOnGarbageAfterTheHandshake(Wire wire) throws Exception {
+    try (TestNodes nodes = wire.nodes()) {
       PeerNode node = nodes.start(BLOCK.host(2), 0, "target");
-      try (HostilePeer peer = HostilePeer.to(node.localAddress()).from(BLOCK.address(8)).connect()) {
-        peer.handshake(PeerId.random(), "mallory", "vecino");
+      try (HostilePeer peer = wire.to(node.localAddress()).from(BLOCK.address(8)).connect()) {
+        peer.handshake("mallory", "vecino");
         peer.send(0x7f, new byte[0]);
         HostilePeer.Frame bye = peer.readUntil(HostilePeer.BYE, WAIT);
         assertEquals(5, bye.byeCode(), "protocol error: " + bye);

@@ -40,6 +40,9 @@ import org.junit.jupiter.api.Timeout;
  * bob's messages for alice. Now an established connection is checked before it is given up.
  * Throughout, a legitimate peer from a third address (carol) exchanges messages with bob and
  * reconnects, during and after, and heap, direct memory and threads stay bounded.
+ *
+ * <p>Plaintext nodes: the attack claims an id, which a secure node's peers cannot (their ids
+ * are their keys); alice, from an older main, speaks protocol 1 only.
  */
 @Timeout(60)
 class IdHijackAttackTest {
@@ -103,7 +106,7 @@ class IdHijackAttackTest {
 
   @Test
   void aStrangerClaimingALivePeersIdIsRefusedAndBobsMessagesKeepReachingThePeer() throws Exception {
-    try (TestNodes nodes = new TestNodes();
+    try (TestNodes nodes = TestNodes.plaintext();
          CompatNode alice = CompatNode.start(CompatNode.JAR_6A29797, BLOCK.host(2), "alice", ALICE)) {
       Friend carol = Friend.start(nodes, BLOCK.host(3), "carol");
       Events events = new Events(carol.id());
@@ -196,7 +199,7 @@ class IdHijackAttackTest {
 
   @Test
   void whenThePeersConnectionIsStaleItsIdReconnectsAndTheHandleFollowsWithAnEvent() throws Exception {
-    try (TestNodes nodes = new TestNodes();
+    try (TestNodes nodes = TestNodes.plaintext();
          CompatNode alice = CompatNode.start(CompatNode.JAR_6A29797, BLOCK.host(2), "alice", ALICE);
          TcpRelay network = new TcpRelay(BLOCK.address(4), alice.address())) {
       Friend carol = Friend.start(nodes, BLOCK.host(3), "carol");

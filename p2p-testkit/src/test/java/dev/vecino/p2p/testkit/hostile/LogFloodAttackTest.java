@@ -72,9 +72,10 @@ class LogFloodAttackTest {
     Process child = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.logFile=" + logFile,
         "-Dorg.slf4j.simpleLogger.showThreadName=false", "-cp", System.getProperty("java.class.path"),
-        LoggedNode.class.getName(), BLOCK.host(1), "150").redirectErrorStream(true).start();
+        LoggedNode.class.getName(), BLOCK.host(1), "150", "--plaintext").redirectErrorStream(true).start();
     List<String> output = new ArrayList<>();
-    try (TestNodes nodes = new TestNodes();
+    // Plaintext: the attack claims the friend's id, which only a plaintext node lets a peer try.
+    try (TestNodes nodes = TestNodes.plaintext();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         Writer stdin = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
       String first = out.readLine();

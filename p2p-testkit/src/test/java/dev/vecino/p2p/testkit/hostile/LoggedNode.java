@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * does not expect). It prints {@code PORT <port>}; when stdin closes it closes the node, prints
  * {@code STATS <NodeStats>} and exits.
  *
- * <p>Arguments: the address to listen on, the handshake timeout in milliseconds.
+ * <p>Arguments: the address to listen on, the handshake timeout in milliseconds, and {@code
+ * --plaintext} for a plaintext node (else it is secure, as by default).
  */
 public final class LoggedNode {
   private LoggedNode() {}
@@ -20,6 +21,7 @@ public final class LoggedNode {
   public static void main(String[] args) throws Exception {
     AtomicReference<PeerNode> self = new AtomicReference<>();
     PeerNode node = PeerNode.builder().name("logged").bindAddress(args[0]).port(0)
+        .plaintext(args.length > 2 && args[2].equals("--plaintext"))
         .handshakeTimeout(Duration.ofMillis(Long.parseLong(args[1])))
         .onMessage(m -> {
           if (m.kind() == MessageKind.TEXT && m.text().equals("boom")) {

@@ -22,7 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -57,15 +58,16 @@ class PingReflectionAttackIT {
    */
   private static final long HEAP_BOUND = 32L * 1024 * 1024;
 
-  @Test
-  void pingFloodsKeepTheChildNodesDirectMemoryBoundedWhileAFriendChats() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Wire.class)
+  void pingFloodsKeepTheChildNodesDirectMemoryBoundedWhileAFriendChats(Wire wire) throws Exception {
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     Process child = new ProcessBuilder(java, "-Xmx64m", "-XX:MaxDirectMemorySize=16m",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-        AttackedNode.class.getName(), BLOCK.host(1), Integer.toString(BOUND)).redirectErrorStream(true).start();
+        AttackedNode.class.getName(), BLOCK.host(1), Integer.toString(BOUND), wire.flag()).redirectErrorStream(true).start();
     List<String> output = new CopyOnWriteArrayList<>();
     AtomicLong maxDirectSeen = new AtomicLong();
-    try (TestNodes nodes = new TestNodes()) {
+    try (TestNodes nodes = wire.nodes()) {
       BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       String first = out.readLine();
       assertTrue(first != null && first.startsWith("PORT "), "child said: " + first);
@@ -97,8 +99,8 @@ class PingReflectionAttackIT {
       AtomicLong pings = new AtomicLong();
       AtomicReference<Throwable> floodFailed = new AtomicReference<>();
       Thread flood = new Thread(() -> {
-        try (HostilePeer mallory = HostilePeer.to(target).from(BLOCK.address(7)).receiveBuffer(4096).connect()) {
-          mallory.handshake(PeerId.random(), "mallory", "vecino");
+        try (HostilePeer mallory = wire.to(target).from(BLOCK.address(7)).receiveBuffer(4096).connect()) {
+          mallory.handshake("mallory", "vecino");
           byte[] body = new byte[64];
           while (System.nanoTime() < end) {
             mallory.send(HostilePeer.PING, body);
@@ -117,8 +119,8 @@ class PingReflectionAttackIT {
           for (long next = System.nanoTime(); next < end; next += TimeUnit.MILLISECONDS.toNanos(800)) {
             long at = next;
             Await.until("the next big PING is due", Duration.ofSeconds(2), () -> System.nanoTime() > at);
-            try (HostilePeer mallory = HostilePeer.to(target).from(BLOCK.address(8)).receiveBuffer(4096).connect()) {
-              mallory.handshake(PeerId.random(), "mallory-big", "vecino");
+            try (HostilePeer mallory = wire.to(target).from(BLOCK.address(8)).receiveBuffer(4096).connect()) {
+              mallory.handshake("mallory-big", "vecino");
               bigPings.incrementAndGet();
               try {
                 mallory.send(HostilePeer.PING, body);

@@ -24,7 +24,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -63,10 +64,11 @@ class PingReflectionAttackTest {
         .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
   }
 
-  @Test
-  void aPingFloodThatNeverReadsCostsOnePongWhileAFriendKeepsChatting() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Wire.class)
+  void aPingFloodThatNeverReadsCostsOnePongWhileAFriendKeepsChatting(Wire wire) throws Exception {
     List<DisconnectReason> nodeLost = new CopyOnWriteArrayList<>();
-    try (TestNodes nodes = new TestNodes()) {
+    try (TestNodes nodes = wire.nodes()) {
       Friend friend = Friend.start(nodes, BLOCK.host(2), "friend");
       PeerNode node = nodes.start(BLOCK.host(1), 0, b -> b.name("node").maxQueuedBytes(BOUND)
           .listener(friend.echo()).listener(new PeerListener() {
@@ -84,10 +86,10 @@ class PingReflectionAttackTest {
       long directBefore = direct.getMemoryUsed();
       Footprint during;
 
-      PeerId malloryId = PeerId.random();
-      try (HostilePeer mallory = HostilePeer.to(node.localAddress()).from(BLOCK.address(7))
+      try (HostilePeer mallory = wire.to(node.localAddress()).from(BLOCK.address(7))
           .receiveBuffer(4096).connect()) {
-        mallory.handshake(malloryId, "mallory", "vecino");
+        PeerId malloryId = mallory.id();
+        mallory.handshake("mallory", "vecino");
         Await.until("mallory connected", () -> node.peer(malloryId).isPresent());
         Peer m = node.peer(malloryId).orElseThrow();
         // The application has messages for mallory too: its queue sits at the bound (once the
@@ -151,8 +153,8 @@ class PingReflectionAttackTest {
       }
 
       // A PING with a 1 MiB body: refused on its header with BYE 5.
-      try (HostilePeer big = HostilePeer.to(node.localAddress()).from(BLOCK.address(8)).connect()) {
-        big.handshake(PeerId.random(), "mallory-big", "vecino");
+      try (HostilePeer big = wire.to(node.localAddress()).from(BLOCK.address(8)).connect()) {
+        big.handshake("mallory-big", "vecino");
         big.send(HostilePeer.PING, new byte[1024 * 1024]);
         HostilePeer.Frame bye = big.readUntil(HostilePeer.BYE, WAIT);
         assertEquals(5, bye.byeCode(), bye.toString());

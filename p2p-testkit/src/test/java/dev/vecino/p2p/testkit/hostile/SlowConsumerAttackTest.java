@@ -25,7 +25,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -54,10 +55,11 @@ class SlowConsumerAttackTest {
   /** After the drop: mallory's queue is freed. */
   private static final Footprint.Allowance AFTER = Footprint.Allowance.mebibytes(4, 2);
 
-  @Test
-  void aPeerThatNeverReadsIsDroppedAfterTheWriteStallTimeoutAndItsSendsFail() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Wire.class)
+  void aPeerThatNeverReadsIsDroppedAfterTheWriteStallTimeoutAndItsSendsFail(Wire wire) throws Exception {
     List<DisconnectReason> nodeLost = new CopyOnWriteArrayList<>();
-    try (TestNodes nodes = new TestNodes()) {
+    try (TestNodes nodes = wire.nodes()) {
       Friend friend = Friend.start(nodes, BLOCK.host(2), "friend");
       PeerNode node = nodes.start(BLOCK.host(1), 0, b -> b.name("node").writeStallTimeout(STALL)
           .closeTimeout(Duration.ofMillis(200)).listener(friend.echo()).listener(new PeerListener() {
@@ -73,10 +75,10 @@ class SlowConsumerAttackTest {
       Footprint before = Footprint.measure();
       Footprint during;
 
-      PeerId malloryId = PeerId.random();
-      try (HostilePeer mallory = HostilePeer.to(node.localAddress()).from(BLOCK.address(7))
+      try (HostilePeer mallory = wire.to(node.localAddress()).from(BLOCK.address(7))
           .receiveBuffer(4096).connect()) {
-        mallory.handshake(malloryId, "mallory", "vecino");
+        PeerId malloryId = mallory.id();
+        mallory.handshake("mallory", "vecino");
         Await.until("mallory connected", () -> node.peer(malloryId).isPresent());
         Peer m = node.peer(malloryId).orElseThrow();
         long start = System.nanoTime();
