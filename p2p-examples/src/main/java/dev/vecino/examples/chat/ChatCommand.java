@@ -1,5 +1,6 @@
 package dev.vecino.examples.chat;
 
+import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.Main;
 import dev.vecino.examples.cli.CodecChoice;
 import dev.vecino.examples.cli.CommonOptions;
@@ -124,9 +125,10 @@ public final class ChatCommand implements Callable<Integer> {
   public static void describeInChatCommands(picocli.CommandLine chat) {
     List<String> footer = new ArrayList<>();
     footer.add("");
-    footer.add("In the chat (any other line is sent to all peers; a number alone opens a menu item):");
-    footer.addAll(ChatSession.HELP);
-    footer.add("  " + ChatSession.PEER_HELP);
+    footer.add(Text.get("chat.help.footer"));
+    footer.addAll(ChatSession.help());
+    footer.add("  " + ChatSession.peerHelp());
+    footer.addAll(ChatSession.wordsHelp());
     chat.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
   }
 
@@ -135,18 +137,17 @@ public final class ChatCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (port < 0 || port > 65535) {
-      return usage("--port must be 0..65535: " + port);
+      return usage(Text.get("cli.port.range", "--port", port));
     }
     if (connectTimeout.isZero()) {
-      return usage("--connect-timeout must be positive");
+      return usage(Text.get("cli.positive", "--connect-timeout"));
     }
     if (retries < 0) {
-      return usage("--retries must be 0 or more: " + retries);
+      return usage(Text.get("cli.notNegative", "--retries", retries));
     }
     boolean terminal = System.console() != null;
     if (scan != null && scan.isBlank() && !terminal) {
-      return usage("--scan without targets scans your own subnets, which needs a yes at a "
-          + "terminal: give the targets (e.g. --scan 192.168.1.0/24)");
+      return usage(Text.get("chat.scan.ownNeedsTerminal"));
     }
     Path dir = configDir != null ? configDir : Defaults.configDir();
     Identity identity;
@@ -158,7 +159,7 @@ public final class ChatCommand implements Callable<Integer> {
           ? Identity.random(displayName)
           : Identity.loadOrCreate(dir.resolve("identity.properties"), displayName);
     } catch (IllegalArgumentException e) {
-      return usage("bad --name or identity file: " + e.getMessage());
+      return usage(Text.get("chat.badIdentity", e.getMessage()));
     } catch (UncheckedIOException e) {
       err.println("error: " + e.getMessage());
       return Main.EXIT_FAILURE;
@@ -189,8 +190,7 @@ public final class ChatCommand implements Callable<Integer> {
             StandardCharsets.UTF_8)), out, err);
     try (console) {
       if (shared) {
-        console.println("note: another chat uses " + dir + "; this one runs with a temporary id"
-            + " (give it its own --config-dir to keep one)");
+        console.println(Text.get("chat.sharedConfig", dir));
       }
       return run(identity, aliases, console, format, nodeRef);
     }

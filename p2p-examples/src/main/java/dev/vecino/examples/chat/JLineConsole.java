@@ -43,7 +43,8 @@ import org.jline.terminal.spi.TerminalExt;
  */
 public final class JLineConsole implements Console {
 
-  private static final List<String> PEER_COMMANDS = List.of("/msg", "/call", "/name", "/disconnect");
+  private static final List<String> PEER_COMMANDS = List.of("/msg", "/call", "/name", "/disconnect",
+      "/mensaje", "/llamar", "/nombre", "/desconectar");
 
   private final Terminal terminal;
   private final LineReader reader;
@@ -101,10 +102,11 @@ public final class JLineConsole implements Console {
           List<String> words = line.words();
           if (line.wordIndex() == 0) {
             InputParser.COMMANDS.forEach(c -> candidates.add(new Candidate(c)));
+            InputParser.WORDS.forEach(w -> candidates.add(new Candidate("/" + w)));
           } else if (line.wordIndex() == 1 && !words.isEmpty()
               && PEER_COMMANDS.contains(words.get(0))) {
             peerWords.get().forEach(w -> candidates.add(new Candidate(w)));
-            if (words.get(0).equals("/disconnect")) {
+            if (words.get(0).equals("/disconnect") || words.get(0).equals("/desconectar")) {
               candidates.add(new Candidate("all"));
             }
           }
