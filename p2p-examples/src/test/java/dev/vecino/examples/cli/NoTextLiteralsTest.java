@@ -26,7 +26,7 @@ class NoTextLiteralsTest {
       "chat/ChatSession.java", "chat/ChatActions.java", "chat/ChatEvents.java",
       "chat/ChatFormat.java", "chat/PeerSelector.java", "chat/ChatScan.java",
       "chat/InputParser.java", "chat/Operations.java", "chat/PeerNumbers.java",
-      "cli/Errors.java", "scan/ProgressBar.java");
+      "cli/Errors.java", "cli/HostPort.java", "cli/Usage.java", "scan/ProgressBar.java");
 
   /** Literals that are not text for the user, each for a reason. */
   private static final Set<String> NOT_TEXT = Set.of(
@@ -35,7 +35,7 @@ class NoTextLiteralsTest {
       "error:",                      // never translated: scripts grep for it
       "vecino-chat-failed",          // a thread name
       "interrupted",                 // an exception message nobody sees (a cause)
-      "clock", "aliases",            // requireNonNull argument names
+      "clock", "aliases", "host", "text", // requireNonNull argument names
       "own", "all", "y", "yes",      // English answers, accepted in every language
       "menu", "exit", "quit",        // English input words, accepted in every language
       "connect", "msg", "peers", "scan", "name", "call", "disconnect",
@@ -46,7 +46,7 @@ class NoTextLiteralsTest {
 
   private static final Pattern LITERAL = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
   private static final Pattern KEY = Pattern.compile(
-      "(?:cli|chat|actions|events|format|select|parse|scan|errors)\\.[A-Za-z0-9.]+");
+      "(?:cli|chat|actions|events|format|select|parse|scan|errors|address|duration)\\.[A-Za-z0-9.]+");
   private static final Pattern WORD = Pattern.compile("[A-Za-z]{2}");
 
   @Test
