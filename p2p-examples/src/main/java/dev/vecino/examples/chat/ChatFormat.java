@@ -34,6 +34,8 @@ public final class ChatFormat {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
   private static final String RESET = "\u001b[0m";
+  /** The keys of the disconnect reasons: this and the kind's name in lower case. */
+  static final String REASON = "reason.";
 
   /**
    * What a private message starts with on the wire: a chat shows it as private and drops the
@@ -171,7 +173,21 @@ public final class ChatFormat {
   public String left(PeerInfo peer, DisconnectReason reason) {
     // The reason's text comes from the peer's BYE: as untrusted as a message.
     return event(paint("33", "- " + label(peer)) + " "
-        + Text.get("format.left", clean(reason.toString())));
+        + Text.get("format.left", clean(reason(reason))));
+  }
+
+  /**
+   * Says why a connection ended in the console's language: the kind translated (key {@code
+   * reason.<kind>}; the library's English for a kind the bundle does not know yet), the
+   * detail as the peer or the library gave it.
+   *
+   * @param reason the reason
+   * @return e.g. {@code closed by peer: ana left the chat}
+   */
+  static String reason(DisconnectReason reason) {
+    String key = REASON + reason.kind().name().toLowerCase(java.util.Locale.ROOT);
+    String kind = Text.has(key) ? Text.get(key) : reason.kind().text();
+    return reason.detail().isEmpty() ? kind : kind + ": " + reason.detail();
   }
 
   /**

@@ -99,6 +99,16 @@ public final class Text {
   }
 
   /**
+   * Returns whether the bundle has a message.
+   *
+   * @param key the message's key
+   * @return true when {@link #get} finds it
+   */
+  public static boolean has(String key) {
+    return bundle.containsKey(key);
+  }
+
+  /**
    * Returns one of two messages by count: {@code key.one} for 1, else {@code key.other}.
    *
    * @param key the messages' common key

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.examples.cli.Text;
+import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerNode;
 import java.util.List;
 import java.util.Locale;
@@ -112,9 +113,10 @@ class ChatLanguageTest {
       es.session.handle(InputParser.parse("hola"));
       assertEquals(1, es.count("error: no hay vecinos conectados: nadie a quien enviar"),
           es.console.lines().toString());
-      es.connect(bob);
-      assertEquals(1, es.count("+ bob se unió desde 127.0.32.2:"), es.console.lines().toString());
-      bob.call(bob.peers().get(0), "¿estás?").get(10, TimeUnit.SECONDS);
+      // Bob connects: his future hands him ana, whom he calls at once.
+      Peer ana = bob.connect(es.me.localAddress()).get(10, TimeUnit.SECONDS);
+      es.console.await(l -> l.contains("+ bob se unió desde 127.0.32.2:") && l.contains("entrante"));
+      bob.call(ana, "¿estás?").get(10, TimeUnit.SECONDS);
       es.console.await(l -> l.contains("*** Estás siendo llamado desde bob: ¿estás? ***"));
       es.session.handle(InputParser.parse("/llamar bob ven"));
       es.console.await(l -> l.endsWith("llamaste a bob: ven"));

@@ -103,6 +103,14 @@ class MessagesTest {
         }
       }
     }
+    // The disconnect reasons are named by the library's enum (ChatFormat.reason).
+    for (dev.vecino.p2p.DisconnectReason.Kind kind : dev.vecino.p2p.DisconnectReason.Kind.values()) {
+      String key = "reason." + kind.name().toLowerCase(Locale.ROOT);
+      named.add(key);
+      if (!en.containsKey(key)) {
+        missing.add("DisconnectReason." + kind + ": " + key);
+      }
+    }
     assertTrue(missing.isEmpty(), "keys missing from the bundle: " + missing);
     Set<String> unused = new TreeSet<>(en.stringPropertyNames());
     unused.removeAll(named);

@@ -31,6 +31,7 @@ class NoTextLiteralsTest {
   /** Literals that are not text for the user, each for a reason. */
   private static final Set<String> NOT_TEXT = Set.of(
       "HH:mm:ss",                    // a time pattern
+      "reason.",                     // the prefix of the disconnect reasons' keys
       "[private] ",                  // the wire mark of a private message (a protocol word)
       "error:",                      // never translated: scripts grep for it
       "vecino-chat-failed",          // a thread name
