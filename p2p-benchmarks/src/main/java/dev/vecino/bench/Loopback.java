@@ -5,6 +5,7 @@ import dev.vecino.p2p.PeerListener;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.PeerNodeBuilder;
 import dev.vecino.p2p.SendStatus;
+import dev.vecino.p2p.scan.NetworkScope;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,12 @@ public final class Loopback {
   /** How long any single wait in a benchmark may take before the run fails. */
   public static final Duration WAIT_LIMIT = Duration.ofSeconds(20);
 
+  /**
+   * The network scope of every benchmark node (issue 17): loopback, and the benchmarking range
+   * that only test namespaces use. Nothing a benchmark runs may reach a real network.
+   */
+  public static final NetworkScope SCOPE = NetworkScope.parse("127.0.0.0/8,198.18.0.0/15");
+
   private Loopback() {}
 
   /**
@@ -35,6 +42,7 @@ public final class Loopback {
   public static PeerNodeBuilder builder(String name, boolean direct, PeerListener listener) {
     return PeerNode.builder()
         .name(name)
+        .networkScope(SCOPE)
         .bindAddress("127.0.0.1")
         .port(0)
         .directCallbacks(direct)

@@ -1,6 +1,7 @@
 package dev.vecino.p2p;
 
 import dev.vecino.p2p.discovery.Discovery;
+import dev.vecino.p2p.scan.Diagnosis;
 import dev.vecino.p2p.scan.Ports;
 import dev.vecino.p2p.scan.ScanHandle;
 import dev.vecino.p2p.scan.ScanOptions;
@@ -8,6 +9,7 @@ import dev.vecino.p2p.scan.Targets;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -468,6 +470,8 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    * @return the running scan
    * @throws IllegalArgumentException if the targets, minus the exclusions, hold more than
    *     {@link ScanOptions#maxAddresses()} addresses
+   * @throws OutOfScopeException if a target is outside the node's network scope
+   *     ({@link PeerNodeBuilder#networkScope}): nothing is sent
    * @throws IllegalStateException if the node is not running, or uses a codec that neither
    *     handshakes nor greets, such as {@code line} (nothing could be verified)
    */
@@ -476,12 +480,15 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
   /**
    * Runs a discovery: probes its candidates as {@link #scan(Targets, Ports, ScanOptions)}
    * does, round after round while the discovery or {@link ScanOptions#rescanEvery()} asks.
+   * A candidate outside the network scope is not probed and is counted
+   * {@link dev.vecino.p2p.scan.ScanReport#outOfScope()}.
    *
    * @param discovery the candidates, e.g. a {@link dev.vecino.p2p.discovery.StaticDiscovery}
    * @param options the options
    * @return the running scan
    * @throws IllegalArgumentException if a range discovery exceeds
    *     {@link ScanOptions#maxAddresses()}
+   * @throws OutOfScopeException if a range discovery leaves the network scope
    * @throws IllegalStateException if the node is not running, or uses a codec that neither
    *     handshakes nor greets, such as {@code line}
    */
@@ -499,17 +506,47 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
   }
 
   /**
-   * Finds peers: runs the discovery given to the builder or, when none was given, scans this
-   * machine's subnets ({@link Targets#localSubnets()}) on this node's own listening port. The
-   * subnets are logged at INFO before the scan starts.
+   * Finds peers by every means at once (issue 17): the stages of
+   * {@link ScanOptions#stages()} run together as one scan, and what they find is merged by
+   * peer id, each result naming its {@link dev.vecino.p2p.scan.ScanResult#stage() stage}:
+   * <ol>
+   *   <li>{@code known}: the addresses where known peers were last seen
+   *       ({@link PeerNodeBuilder#peerStore}), probed first;
+   *   <li>{@code beacon}: three UDP beacons to the link-local group and the broadcast address
+   *       of each interface inside the {@link dev.vecino.p2p.scan.NetworkScope network scope};
+   *       the nodes that answer are probed as their answers arrive;
+   *   <li>{@code range-scan}: the discovery given to the builder or, when none was given, this
+   *       machine's subnets ({@link Targets#localSubnets()}, clipped to the scope) on this
+   *       node's own listening port, nearest addresses first, logged at INFO before it starts;
+   *       it starts a third of {@link ScanOptions#beaconWindow()} late, so beacon answers go
+   *       first.
+   * </ol>
+   * Every candidate is a peer only after the handshake. Results stream to
+   * {@link ScanOptions#listener()}; the round ends when every stage is done (the beacon stage
+   * after its window). This is the only call that sends beacons.
    *
    * @param options the options
    * @return the running scan
    * @throws IllegalArgumentException if the subnets exceed {@link ScanOptions#maxAddresses()}
-   * @throws IllegalStateException if the node is not running, or does not listen and has no
-   *     configured discovery
+   * @throws OutOfScopeException if the builder's range discovery leaves the network scope
+   * @throws IllegalStateException if the node is not running, or the range stage is on and the
+   *     node neither listens nor has a configured discovery
    */
   ScanHandle discover(ScanOptions options);
+
+  /**
+   * Explains why {@code target} is or is not found (issue 17): checks, in order, the network
+   * scope, the bind address, the route (a local lookup: nothing is sent), whether a beacon was
+   * heard from it, whether it is a known peer, then probes it once (TCP connect and handshake,
+   * without keeping the connection) unless an earlier step already decides. Nothing is sent
+   * outside the network scope.
+   *
+   * @param target the host and port; an unresolved address is resolved first
+   * @param timeout the probe's timeout (connect, then again for the handshake)
+   * @return the diagnosis; completes on the callback executor
+   * @throws IllegalStateException if the node is not running
+   */
+  CompletableFuture<Diagnosis> diagnose(InetSocketAddress target, Duration timeout);
 
   /**
    * Returns node-wide counters.

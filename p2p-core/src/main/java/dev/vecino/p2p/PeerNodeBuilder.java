@@ -5,11 +5,14 @@ import dev.vecino.p2p.discovery.Backoff;
 import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.internal.NodeConfig;
 import dev.vecino.p2p.internal.tls.NodeTls;
+import dev.vecino.p2p.scan.NetworkScope;
+import dev.vecino.p2p.scan.Targets;
 import dev.vecino.p2p.transport.NioTransport;
 import dev.vecino.p2p.transport.TransportFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +56,11 @@ import java.util.function.Consumer;
  *   <tr><td>{@link #transport(TransportFactory)}</td><td>{@link NioTransport}</td></tr>
  *   <tr><td>{@link #codec(Codec)}</td><td>{@link Codec#framed()}</td></tr>
  *   <tr><td>{@link #discovery(Discovery)}</td><td>none</td></tr>
+ *   <tr><td>{@link #networkScope(NetworkScope)}</td><td>the system property {@value NetworkScope#PROPERTY}, the
+ *       environment variable {@value NetworkScope#ENVIRONMENT_VARIABLE} (each one set narrows), else loopback
+ *       and on-link subnets ({@link NetworkScope#onLink()})</td></tr>
+ *   <tr><td>{@link #peerStore(Path)}</td><td>none (known peers are kept in memory only)</td></tr>
+ *   <tr><td>{@link #beacons(boolean)}</td><td>false (no UDP socket is opened)</td></tr>
  *   <tr><td>{@link #callbackExecutor(Executor)}</td><td>one {@code vecino-callback-<id>} thread</td></tr>
  *   <tr><td>{@link #directCallbacks(boolean)}</td><td>false</td></tr>
  *   <tr><td>{@link #listener(PeerListener)} / {@link #onMessage(Consumer)}</td><td>none</td></tr>
@@ -88,6 +96,8 @@ public final class PeerNodeBuilder {
   public static final int DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
   /** Default most inbound connections from one remote address: one machine's 64 local nodes. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+  /** The UDP port discovery beacons are sent to and listened for on (see {@link #beacons(boolean)}). */
+  public static final int BEACON_PORT = 47_810;
 
   private PeerId id;
   private NodeKey key; // the identity's, whose id is id; null for an id of one's choosing
@@ -102,6 +112,9 @@ public final class PeerNodeBuilder {
   private TransportFactory transport = NioTransport.factory();
   private Codec codec = Codec.framed();
   private Discovery discovery;
+  private NetworkScope networkScope;
+  private Path peerStore;
+  private boolean beacons;
   private Executor callbackExecutor;
   private boolean directCallbacks;
   private Duration connectTimeout = Duration.ofSeconds(5);
@@ -125,6 +138,8 @@ public final class PeerNodeBuilder {
   private boolean plaintext;
   private GroupSecret groupSecret;
   private final Set<String> allowedKeys = new TreeSet<>();
+  private Targets allowFrom;
+  private Targets denyFrom;
   private boolean jmx;
 
   PeerNodeBuilder() {}
@@ -148,6 +163,9 @@ public final class PeerNodeBuilder {
     transport = from.transport;
     codec = from.codec;
     discovery = from.discovery;
+    networkScope = from.networkScope;
+    peerStore = from.peerStore;
+    beacons = from.beacons;
     callbackExecutor = from.callbackExecutor;
     directCallbacks = from.directCallbacks;
     connectTimeout = from.connectTimeout;
@@ -171,6 +189,8 @@ public final class PeerNodeBuilder {
     plaintext = from.plaintext;
     groupSecret = from.groupSecret;
     allowedKeys.addAll(from.allowedKeys);
+    allowFrom = from.allowFrom;
+    denyFrom = from.denyFrom;
     jmx = from.jmx;
   }
 
@@ -356,6 +376,53 @@ public final class PeerNodeBuilder {
    */
   public PeerNodeBuilder discovery(Discovery discovery) {
     this.discovery = Objects.requireNonNull(discovery, "discovery");
+    return this;
+  }
+
+  /**
+   * Sets where the node may send discovery traffic: every scan, probe, beacon and beacon reply
+   * is checked against it, and anything outside is refused ({@link OutOfScopeException}, or
+   * {@link dev.vecino.p2p.scan.ScanStatus#OUT_OF_SCOPE} per candidate). The system property
+   * {@value NetworkScope#PROPERTY} and the environment variable
+   * {@value NetworkScope#ENVIRONMENT_VARIABLE}, when set, narrow it further: an address must be
+   * in every scope that is set. Default: only those two; when neither is set either, loopback
+   * and the machine's on-link subnets ({@link NetworkScope#onLink()}).
+   *
+   * @param scope the scope
+   * @return this builder
+   */
+  public PeerNodeBuilder networkScope(NetworkScope scope) {
+    this.networkScope = Objects.requireNonNull(scope, "scope");
+    return this;
+  }
+
+  /**
+   * Sets the file of the node's known-peer store: where each peer id was last seen (and, once
+   * keys exist, its pinned key), probed first by {@link PeerNode#discover()}. One file per
+   * node, owner-only (a file others may read or write is refused by {@link #build()}, as ssh
+   * refuses such key files); written atomically after each discovery and on close. Default:
+   * none, known peers are kept in memory for the node's lifetime.
+   *
+   * @param file the store file; its directory is created owner-only if missing
+   * @return this builder
+   */
+  public PeerNodeBuilder peerStore(Path file) {
+    this.peerStore = Objects.requireNonNull(file, "file");
+    return this;
+  }
+
+  /**
+   * Sets whether the node listens for discovery beacons on UDP port
+   * {@value #BEACON_PORT} and answers each with one unicast beacon
+   * (rate-limited per source, only to on-link sources inside the network scope, never larger
+   * than the request). Listening sends nothing by itself; beacons are sent only by
+   * {@link PeerNode#discover()}. Default: false, so a node opens no UDP socket unless asked.
+   *
+   * @param listen true to listen and answer
+   * @return this builder
+   */
+  public PeerNodeBuilder beacons(boolean listen) {
+    this.beacons = listen;
     return this;
   }
 
@@ -687,6 +754,34 @@ public final class PeerNodeBuilder {
   }
 
   /**
+   * Accepts inbound connections only from these source addresses: anything else is closed as
+   * soon as it is accepted, before this node sends a byte (counted as refused, kind
+   * {@code NOT_ADMITTED}). Any node, secure or plaintext. Default: any address.
+   *
+   * @param sources addresses, ranges and CIDR blocks as {@link Targets#parse} reads them, e.g.
+   *     {@code "192.0.2.0/24, 127.0.0.1"}
+   * @return this builder
+   * @throws IllegalArgumentException if {@code sources} does not parse
+   */
+  public PeerNodeBuilder allowAddresses(String sources) {
+    this.allowFrom = Targets.parse(sources);
+    return this;
+  }
+
+  /**
+   * Refuses inbound connections from these source addresses, before this node sends a byte;
+   * checked with {@link #allowAddresses}, and wins over it. Default: none.
+   *
+   * @param sources addresses, ranges and CIDR blocks as {@link Targets#parse} reads them
+   * @return this builder
+   * @throws IllegalArgumentException if {@code sources} does not parse
+   */
+  public PeerNodeBuilder denyAddresses(String sources) {
+    this.denyFrom = Targets.parse(sources);
+    return this;
+  }
+
+  /**
    * Registers the node's {@link PeerNodeMXBean} with the platform MBean server while it runs:
    * from {@link PeerNode#start()} until {@link PeerNode#close()} (or the node's failure), as
    * {@code dev.vecino:type=PeerNode,name=<name>,id=<short id>} (the name quoted with
@@ -709,6 +804,9 @@ public final class PeerNodeBuilder {
    *
    * @return a new node
    * @throws IllegalArgumentException naming the first invalid option
+   * @throws ConfigurationException if the system property {@value NetworkScope#PROPERTY} or the
+   *     environment variable {@value NetworkScope#ENVIRONMENT_VARIABLE} is not a network scope, or
+   *     the {@link #peerStore(Path) peer store} is accessible by others, too large or unreadable
    */
   public PeerNode build() {
     boolean secure = codec.handshake() && !plaintext;
@@ -800,7 +898,8 @@ public final class PeerNodeBuilder {
         sendTimeout, heartbeatInterval, idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes,
         maxPendingHandshakesPerAddress, maxConnectionsPerAddress, reconnect,
         List.copyOf(listeners), nodeKey != null ? NodeTls.create(nodeKey.keyPair()) : null,
-        groupSecret != null ? groupSecret.shared() : null, allowedKeys);
+        groupSecret != null ? groupSecret.shared() : null, allowedKeys, allowFrom, denyFrom)
+        .withDiscovery(networkScope, peerStore, beacons);
   }
 
   private static InetAddress anyIpv4() {

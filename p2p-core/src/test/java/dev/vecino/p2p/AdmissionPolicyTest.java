@@ -119,6 +119,30 @@ class AdmissionPolicyTest {
   }
 
   @Test
+  void addressListsRefuseSourcesBeforeAByteIsSent() throws Exception {
+    try (PeerNode guarded = Nodes.local("ana").bindAddress("127.0.0.1").allowAddresses("127.0.0.0/8")
+            .denyAddresses("127.0.31.7").build().start();
+         PeerNode friend = Nodes.local("bob").bindAddress("127.0.31.8").build().start();
+         PeerNode denied = Nodes.local("eve").bindAddress("127.0.31.7").build().start()) {
+      assertEquals(guarded.identity().id(), friend.connect(guarded.localAddress()).get(10, TimeUnit.SECONDS).id());
+      ExecutionException e = assertThrows(ExecutionException.class,
+          () -> denied.connect(guarded.localAddress()).get(10, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof VecinoException, e.toString());
+      Await.until("the refusal counted", () -> guarded.stats().rejected(DisconnectReason.Kind.NOT_ADMITTED) == 1);
+      assertEquals(1, guarded.peers().size());
+    }
+    try (java.net.Socket raw = new java.net.Socket()) {
+      try (PeerNode onlyTen = Nodes.local("carl").bindAddress("127.0.0.1").allowAddresses("127.0.32.0/24").build()
+          .start()) {
+        raw.bind(new java.net.InetSocketAddress("127.0.33.1", 0));
+        raw.connect(onlyTen.localAddress(), 5_000);
+        raw.setSoTimeout(5_000);
+        assertEquals(-1, raw.getInputStream().read(), "closed without a byte: not even the pre-HELLO");
+      }
+    }
+  }
+
+  @Test
   void aPlaintextNodeTakesNoSecretOrAllowlist() {
     ConfigurationException e = assertThrows(ConfigurationException.class,
         () -> Nodes.plain("x").groupSecret(TEAM).build());

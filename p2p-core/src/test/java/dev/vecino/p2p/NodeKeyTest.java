@@ -15,7 +15,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +94,31 @@ class NodeKeyTest {
     }
     try (var left = Files.list(file.getParent())) {
       assertEquals(1, left.count(), "no temporary file left behind");
+    }
+  }
+
+  @Test
+  void nodesStartingAtOnceOnOneKeyFileEndUpWithOneKey(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("node.key");
+    int starters = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(starters);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<NodeKey>> keys = new ArrayList<>();
+      for (int i = 0; i < starters; i++) {
+        keys.add(pool.submit(() -> {
+          go.await();
+          return NodeKey.loadOrCreate(file);
+        }));
+      }
+      go.countDown();
+      NodeKey first = keys.get(0).get(30, TimeUnit.SECONDS);
+      for (Future<NodeKey> key : keys) {
+        assertEquals(first, key.get(30, TimeUnit.SECONDS));
+      }
+      assertEquals(first, NodeKey.load(file));
+    } finally {
+      pool.shutdownNow();
     }
   }
 

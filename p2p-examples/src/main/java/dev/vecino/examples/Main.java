@@ -5,6 +5,8 @@ import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.cli.VersionProvider;
+import dev.vecino.examples.discover.DiscoverCommand;
+import dev.vecino.examples.discover.DoctorCommand;
 import dev.vecino.examples.echo.EchoClientCommand;
 import dev.vecino.examples.echo.EchoServerCommand;
 import dev.vecino.examples.scan.ScanCommand;
@@ -41,6 +43,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     subcommands = {
         ChatCommand.class,
         ScanCommand.class,
+        DiscoverCommand.class,
+        DoctorCommand.class,
         SendCommand.class,
         EchoServerCommand.class,
         EchoClientCommand.class,

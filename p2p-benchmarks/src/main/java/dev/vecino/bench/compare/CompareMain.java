@@ -1,5 +1,8 @@
 package dev.vecino.bench.compare;
 
+import dev.vecino.bench.Loopback;
+import dev.vecino.p2p.scan.NetworkScope;
+
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -56,6 +59,10 @@ public final class CompareMain {
    * @param args the command line
    */
   public static void main(String[] args) {
+    // Issue 17: every node of every contender (and the JVMs JMH forks) stays in the test scope.
+    if (System.getProperty(NetworkScope.PROPERTY) == null) {
+      System.setProperty(NetworkScope.PROPERTY, Loopback.SCOPE.toString());
+    }
     String mode = "smoke";
     Path out = Paths.get("docs");
     int runs = -1;

@@ -41,7 +41,9 @@ final class JmhSuite {
         {"dev.vecino.bench.DispatchBench", "gc"},
         {"dev.vecino.bench.PingPongBench", ""},
         {"dev.vecino.bench.BroadcastBench", ""},
-        {"dev.vecino.bench.ConnectBench", ""}};
+        {"dev.vecino.bench.ConnectBench", ""},
+        {"dev.vecino.bench.ScanTargetsBench", ""},
+        {"dev.vecino.bench.ScanProbeBench", ""}};
     for (String[] g : groups) {
       if (only != null && !only.matcher(g[0]).find() && !only.matcher("jmh").find()) {
         continue;

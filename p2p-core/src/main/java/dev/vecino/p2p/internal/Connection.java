@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * held newcomer is accepted or refused on its own. The registry makes a connection take sends
  * ({@link #establish}, on this I/O thread) before any sender can reach it through a handle.
  */
-final class Connection implements ChannelHandler, TlsStage.Listener {
+final class Connection implements ChannelHandler {
 
   final Node node;
   /** Where this connection reports: tracking, handshake outcomes, close. */
@@ -119,9 +119,10 @@ final class Connection implements ChannelHandler, TlsStage.Listener {
     return tls;
   }
 
-  /** Puts this connection behind {@code stage}; before the channel opens. */
-  void secureWith(TlsStage stage) {
-    this.tls = stage;
+  /** Puts this connection behind a TLS stage whose tunnel its session hears of; before the channel opens. */
+  TlsStage secure(Tls secure) {
+    tls = secure.stage(this, (HelloSession) session);
+    return tls;
   }
 
   PeerState publicState() {
@@ -233,15 +234,11 @@ final class Connection implements ChannelHandler, TlsStage.Listener {
         node.identity().name(), node.config().maxFrameSize());
     this.encoder = node.config().codec().newSession(full);
     writer.open(channel, encoder, Outbound.segmentFor(remote));
-    if (evicted != null) {
-      // Evicted from its pending-handshake slot before it opened (see evict).
-      closeReason = evicted;
-      channel.close();
-      return;
-    }
-    if (!owner.track(this)) {
-      // The node closed while this connection was opening.
-      closeReason = DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closed");
+    // Evicted from its pending-handshake slot before it opened (see evict), or the node closed meanwhile.
+    DisconnectReason refused = evicted != null ? evicted
+        : owner.track(this) ? null : DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closed");
+    if (refused != null) {
+      closeReason = refused;
       channel.close();
       return;
     }
@@ -446,43 +443,6 @@ final class Connection implements ChannelHandler, TlsStage.Listener {
       task.run();
     } else {
       loop.execute(task);
-    }
-  }
-
-  // ---- the TLS tunnel (I/O thread) ----
-
-  @Override
-  public void secured(java.security.cert.X509Certificate peer) {
-    session.secured();
-  }
-
-  @Override
-  public byte[] preHelloFrame() {
-    if (isClosingOrClosed() || encoder == null) {
-      return null;
-    }
-    byte[] body = Tls.preHelloBody();
-    try {
-      ByteBuffer frame = ByteBuffer.allocate(encoder.encodedLength(FrameType.HELLO, body.length));
-      encoder.encode(FrameType.HELLO, body, 0, body.length, frame);
-      return java.util.Arrays.copyOf(frame.array(), frame.position());
-    } catch (dev.vecino.p2p.codec.CodecException e) {
-      throw new IllegalStateException("the codec cannot encode a HELLO", e);
-    }
-  }
-
-  @Override
-  public void tlsFailed(String reason) {
-    DisconnectReason r = DisconnectReason.of(Kind.PROTOCOL_ERROR, reason);
-    if (state == PeerState.HANDSHAKING) {
-      handshakeFailed(r, false);
-    } else {
-      node.logBudget.log(LogBudget.Topic.PROTOCOL_VIOLATION, "{}: TLS with {} failed: {}", node.logName(),
-          Node.format(remote), reason);
-      if (closeReason == null) {
-        closeReason = r;
-      }
-      channel.close();
     }
   }
 

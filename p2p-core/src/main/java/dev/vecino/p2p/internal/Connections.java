@@ -118,6 +118,13 @@ final class Connections implements ConnectionOwner {
       return null;
     }
     counters.accepted.increment();
+    if (!config.admitsAddress(remote.getAddress())) {
+      // Before a byte is sent: the address lists say nothing of this node to a refused source.
+      counters.reject(DisconnectReason.Kind.NOT_ADMITTED);
+      node.logBudget.log(LogBudget.Topic.REJECTED, "{}: refused inbound connection from {}: address not allowed",
+          node.logName(), Node.format(remote));
+      return null;
+    }
     Connection c = admission.admit(remote, outboundOpen.get(), () -> new Connection(node, this, Direction.INBOUND, remote,
         null));
     return c == null ? null : handlerFor(c);
@@ -133,9 +140,7 @@ final class Connections implements ConnectionOwner {
       return ByteStage.wrap(config.byteStages(), c);
     }
     // TLS next to the connection, so the other stages (tests') carry its pre-HELLO and records.
-    TlsStage stage = tls.stage(c, c);
-    c.secureWith(stage);
-    return ByteStage.wrap(config.byteStages(), stage);
+    return ByteStage.wrap(config.byteStages(), c.secure(tls));
   }
 
   /** Connects without registering a reconnect intent. Any thread. */

@@ -10,7 +10,9 @@ import dev.vecino.p2p.codec.FrameType;
 import dev.vecino.p2p.scan.ScanStatus;
 import dev.vecino.p2p.transport.EventLoop;
 import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Thread safety:</b> owned by its connection's I/O thread; every method runs there.
  */
-final class HelloSession extends SessionStage {
+final class HelloSession extends SessionStage implements TlsStage.Listener {
 
   /** The connection's logger: these are its log lines, and logging configuration names it. */
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -45,6 +47,8 @@ final class HelloSession extends SessionStage {
   private boolean held;
   /** Frames that arrived while held (reading is paused, so at most the rest of one read); null when none. */
   private List<HeldFrame> heldFrames;
+  /** The connection's encoder, for the pre-HELLO. */
+  private CodecSession encoder;
   /** A secure connection's admission, before the HELLOs; null for plaintext. */
   private AdmitExchange admit;
 
@@ -55,6 +59,7 @@ final class HelloSession extends SessionStage {
 
   @Override
   void open(EventLoop loop, CodecSession encoder) {
+    this.encoder = encoder;
     byeSupported = encoder.supports(FrameType.BYE);
     // One session throughout; until the handshake is done, the reader caps what it buffers.
     connection.enter(PeerState.HANDSHAKING);
@@ -69,11 +74,40 @@ final class HelloSession extends SessionStage {
     }
   }
 
-  /** The TLS tunnel is up: the acceptor speaks first inside it too. */
+  // ---- the TLS tunnel (a secure connection's TlsStage reports here) ----
+
+  /** The tunnel is up: admission first (the acceptor speaks first inside it too). */
   @Override
-  void secured() {
+  public void secured(X509Certificate peer) {
     if (connection.publicState() == PeerState.HANDSHAKING) {
       admitted(admit.start());
+    }
+  }
+
+  @Override
+  public void tlsFailed(String reason) {
+    DisconnectReason r = DisconnectReason.of(Kind.PROTOCOL_ERROR, reason);
+    if (connection.publicState() == PeerState.HANDSHAKING) {
+      connection.handshakeFailed(r, false);
+    } else {
+      node.logBudget.log(LogBudget.Topic.PROTOCOL_VIOLATION, "{}: TLS with {} failed: {}", node.logName(),
+          Node.format(connection.remoteAddress()), reason);
+      connection.close(r, false);
+    }
+  }
+
+  @Override
+  public byte[] preHelloFrame() {
+    if (connection.isClosingOrClosed() || encoder == null) {
+      return null;
+    }
+    byte[] body = Tls.preHelloBody();
+    try {
+      ByteBuffer frame = ByteBuffer.allocate(encoder.encodedLength(FrameType.HELLO, body.length));
+      encoder.encode(FrameType.HELLO, body, 0, body.length, frame);
+      return Arrays.copyOf(frame.array(), frame.position());
+    } catch (CodecException e) {
+      throw new IllegalStateException("the codec cannot encode a HELLO", e);
     }
   }
 

@@ -127,16 +127,6 @@ public final class Node implements PeerNode {
     return localHelloRecord;
   }
 
-  /**
-   * How long a closing TLS connection holds records already counted as written: as long as the
-   * kernel would hold a plaintext socket's bytes for a live peer, bounded by the write-stall
-   * timeout (a peer that takes nothing for that long is dropped anyway), else the close timeout.
-   */
-  private long lingerNanos() {
-    Duration stall = config.writeStallTimeout();
-    return (stall.isZero() ? config.closeTimeout() : stall).toNanos();
-  }
-
   /** A secure node's TLS parts; null for a plaintext node, and before {@link #start()}. */
   Tls tls() {
     return tls;
@@ -166,9 +156,7 @@ public final class Node implements PeerNode {
   void startParts() {
     String suffix = identity.id().shortId();
     events.start(suffix);
-    if (config.tls() != null) {
-      tls = new Tls(config.tls(), suffix, lingerNanos(), config.closeTimeout().toNanos());
-    }
+    tls = Tls.of(config, suffix);
     Transport t = config.transport().create(new TransportConfig(suffix, config.ioThreads(), config.busyPoll(),
         (loop, cause) -> fail("I/O thread " + loop + " died", cause), logName));
     transport = Objects.requireNonNull(t, "the transport factory returned null");
@@ -189,6 +177,12 @@ public final class Node implements PeerNode {
     if (jmx != null) {
       jmx.register();
     }
+    scanning.discovery().start(identity.id(), listenPort);
+  }
+
+  /** The node's discovery parts (issue 17): scope, peer store, beacons. */
+  NodeDiscovery discovery() {
+    return scanning.discovery();
   }
 
   /** {@link #start()} failed half-way: stops the transport and the callback thread, if started. */
@@ -200,10 +194,7 @@ public final class Node implements PeerNode {
     if (t != null) {
       guarded("closing the transport", t::close);
     }
-    Tls secure = tls;
-    if (secure != null) {
-      guarded("stopping the TLS executor", secure::close);
-    }
+    guarded("stopping the TLS executor", () -> Tls.close(tls));
     guarded("stopping the callback thread", events::shutdown);
   }
 
@@ -222,15 +213,13 @@ public final class Node implements PeerNode {
     }
     guarded("stopping the scans", scanning::nodeClosed);
     guarded("stopping the connect retries", () -> List.copyOf(retrying).forEach(RetryingConnect::nodeClosed));
+    guarded("stopping discovery", scanning.discovery()::stop);
     guarded("closing the connections", () -> closeConnections(reason));
     Transport t = transport;
     if (t != null) {
       guarded("closing the transport", t::close);
     }
-    Tls secure = tls;
-    if (secure != null) {
-      guarded("stopping the TLS executor", secure::close);
-    }
+    guarded("stopping the TLS executor", () -> Tls.close(tls));
     if (failed) {
       guarded("disconnecting the peers left", () -> registry.disconnectAll(reason));
     }
@@ -526,6 +515,11 @@ public final class Node implements PeerNode {
   @Override
   public ScanHandle discover(ScanOptions options) {
     return scanning.discover(options);
+  }
+
+  @Override
+  public CompletableFuture<dev.vecino.p2p.scan.Diagnosis> diagnose(InetSocketAddress target, Duration timeout) {
+    return new Diagnostics(this, scanning, connections).diagnose(target, timeout);
   }
 
   @Override

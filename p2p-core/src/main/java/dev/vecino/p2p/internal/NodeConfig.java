@@ -8,6 +8,7 @@ import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.internal.tls.NodeTls;
 import dev.vecino.p2p.internal.tls.SharedSecret;
+import dev.vecino.p2p.scan.Targets;
 import dev.vecino.p2p.transport.TransportFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -19,7 +20,9 @@ import java.util.function.Supplier;
 /**
  * A validated node configuration, built by {@code PeerNodeBuilder}. Nullable: discovery,
  * callbackExecutor, tls (a plaintext node), secret (no group secret). {@code allowedKeys} holds
- * key fingerprints in {@code NodeKey}'s canonical form; empty admits any key.
+ * key fingerprints in {@code NodeKey}'s canonical form; empty admits any key. {@code allowFrom}
+ * (null: any) and {@code denyFrom} (null: none) are the source addresses inbound connections
+ * may come from.
  *
  * <p>This record is the one door through which the public API creates the implementation: the
  * builder makes it and calls {@link #newNode}. Without reflection or a service loader, which the
@@ -69,13 +72,17 @@ public record NodeConfig(
     NodeTls tls,
     SharedSecret secret,
     Set<String> allowedKeys,
+    Targets allowFrom,
+    Targets denyFrom,
     List<ByteStage.Factory> byteStages,
-    boolean jmx) {
+    boolean jmx,
+    DiscoverySettings discoverySettings) {
 
-  /** Copies the stage list. */
+  /** Copies the lists; no discovery settings means the defaults. */
   public NodeConfig {
     byteStages = List.copyOf(byteStages);
     allowedKeys = Set.copyOf(allowedKeys);
+    discoverySettings = discoverySettings != null ? discoverySettings : DiscoverySettings.DEFAULTS;
   }
 
   /** A configuration without byte stages: what {@code PeerNodeBuilder} builds ({@code tls} null: plaintext). */
@@ -86,12 +93,18 @@ public record NodeConfig(
       int highWatermark, Duration sendTimeout, Duration heartbeatInterval, Duration idleTimeout,
       Duration writeStallTimeout, int maxConnections, int maxPendingHandshakes, int maxPendingHandshakesPerAddress,
       int maxConnectionsPerAddress, dev.vecino.p2p.discovery.Backoff reconnect, List<PeerListener> listeners,
-      NodeTls tls, SharedSecret secret, Set<String> allowedKeys) {
+      NodeTls tls, SharedSecret secret, Set<String> allowedKeys, Targets allowFrom, Targets denyFrom) {
     this(identity, group, bindAddress, listen, backlog, ioThreads, busyPoll, transport, codec, discovery,
         callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, List.of(), false);
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, List.of(), false,
+        DiscoverySettings.DEFAULTS);
+  }
+
+  /** Whether an inbound connection from {@code address} may be accepted (the allow and deny lists). */
+  boolean admitsAddress(java.net.InetAddress address) {
+    return (allowFrom == null || allowFrom.contains(address)) && (denyFrom == null || !denyFrom.contains(address));
   }
 
   /** This configuration with {@code stages} applied to every connection, in order from the transport. */
@@ -100,7 +113,8 @@ public record NodeConfig(
         discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, stages, jmx);
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, stages, jmx,
+        discoverySettings);
   }
 
   /**
@@ -114,7 +128,32 @@ public record NodeConfig(
         discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, byteStages, on);
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, byteStages, on,
+        discoverySettings);
+  }
+
+  /**
+   * This configuration with the builder's discovery options (issue 17); the builder names no
+   * other internal class than this one.
+   *
+   * @param networkScope the builder's network scope, or null
+   * @param peerStore the known-peer store file, or null for memory only
+   * @param beacons whether the node listens for beacons and answers them
+   * @return a new configuration
+   */
+  public NodeConfig withDiscovery(dev.vecino.p2p.scan.NetworkScope networkScope, java.nio.file.Path peerStore,
+      boolean beacons) {
+    return withDiscoverySettings(new DiscoverySettings(networkScope, peerStore, beacons, null));
+  }
+
+  /** This configuration with other discovery settings. */
+  NodeConfig withDiscoverySettings(DiscoverySettings settings) {
+    return new NodeConfig(identity, group, bindAddress, listen, backlog, ioThreads, busyPoll, transport, codec,
+        discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
+        maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
+        idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, byteStages,
+        jmx, settings);
   }
 
   /**

@@ -191,6 +191,7 @@ final class PeerRegistry {
       duplicates.dropLoser(c, loser, who);
     }
     if (isNew) {
+      node.discovery().seen(hello.id(), c.remoteAddress(), hello.listenPort());
       counters.established.increment();
       log.debug("{}: connected to {} ({})", logName, who, c.direction);
       fireConnected(handle);

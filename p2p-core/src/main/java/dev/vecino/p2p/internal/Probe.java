@@ -45,6 +45,8 @@ final class Probe {
   /** How long a probe that said BYE waits for the other side to close first. */
   final long lingerNanos;
   final boolean keep;
+  /** The discovery stage whose candidate this is (issue 17). */
+  final String stage;
   private final Callback callback;
   private final long startNanos = System.nanoTime();
   private volatile long connectedNanos = -1;
@@ -63,16 +65,18 @@ final class Probe {
    * @param connectTimeoutNanos the TCP connect timeout
    * @param helloWaitNanos how long to wait for the HELLO once connected
    * @param keep whether a verified new peer keeps this connection
+   * @param stage the discovery stage whose candidate this is
    * @param callback receives the outcome
    */
   Probe(InetSocketAddress target, int attempt, long connectTimeoutNanos, long helloWaitNanos, boolean keep,
-      Callback callback) {
+      String stage, Callback callback) {
     this.target = target;
     this.attempt = attempt;
     this.connectTimeoutNanos = connectTimeoutNanos;
     this.helloWaitNanos = helloWaitNanos;
     this.lingerNanos = helloWaitNanos;
     this.keep = keep;
+    this.stage = stage;
     this.callback = callback;
   }
 

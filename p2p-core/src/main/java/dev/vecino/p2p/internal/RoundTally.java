@@ -21,6 +21,7 @@ final class RoundTally {
   private long open;
   private long closed;
   private long silent;
+  private long outOfScope;
   private int newPeers;
   private final Map<PeerId, ScanResult> peers = new LinkedHashMap<>();
   private final Map<PeerId, ScanResult> otherGroup = new LinkedHashMap<>();
@@ -31,6 +32,7 @@ final class RoundTally {
     open = 0;
     closed = 0;
     silent = 0;
+    outOfScope = 0;
     newPeers = 0;
     peers.clear();
     otherGroup.clear();
@@ -45,6 +47,11 @@ final class RoundTally {
   void silent() {
     done++;
     silent++;
+  }
+
+  void outOfScope() {
+    done++;
+    outOfScope++;
   }
 
   /**
@@ -92,7 +99,7 @@ final class RoundTally {
 
   ScanReport report(int round, Duration took, boolean cancelled) {
     return new ScanReport(round, done, open, new ArrayList<>(peers.values()), newPeers,
-        new ArrayList<>(otherGroup.values()), notPeers, closed, silent, took, cancelled);
+        new ArrayList<>(otherGroup.values()), notPeers, closed, silent, took, cancelled, outOfScope);
   }
 
   /** The arguments of the summary line, after the log name, round, discovery and state. */

@@ -90,6 +90,10 @@ final class ScanRun implements ScanHandle, Probe.Callback {
   private boolean inRound;
   private boolean pumping;
   private Iterator<InetSocketAddress> candidates;
+  /** The candidates when they come from a discovery chain (issue 17): stages, pushes; else null. */
+  private ChainCandidates chain;
+  /** The current round's chain, for {@link #nodeClosed()} on another thread. */
+  private volatile ChainCandidates liveChain;
   private int inFlight;
   private final Set<Probe> active = new HashSet<>();
   /** Targets to probe again, with their attempt and due time; bounded by the targets that hung up. */
@@ -163,6 +167,11 @@ final class ScanRun implements ScanHandle, Probe.Callback {
   /** The node is closing: fail the report if still pending. Any thread. */
   void nodeClosed() {
     done = true;
+    ChainCandidates c = liveChain;
+    if (c != null) {
+      // Push stages run threads of their own: they end with the node, not with their window.
+      c.stop();
+    }
     first.completeExceptionally(new NodeClosedException("node " + logName + " closed during the scan"));
   }
 
@@ -176,6 +185,7 @@ final class ScanRun implements ScanHandle, Probe.Callback {
       long size;
       try {
         it = discovery.candidates(defaultPort);
+        liveChain = it instanceof ChainCandidates c ? c : null;
         size = discovery.size(defaultPort);
       } catch (RuntimeException e) {
         log.warn("{}: discovery {} failed", logName, discovery.name(), e);
@@ -192,6 +202,11 @@ final class ScanRun implements ScanHandle, Probe.Callback {
     doneCount = 0;
     peersFound = 0;
     candidates = it;
+    chain = it instanceof ChainCandidates c ? c : null;
+    if (chain != null) {
+      // Push stages wake the pump when a candidate arrives or a stage ends.
+      chain.onWake(() -> home.execute(this::pump));
+    }
     inRound = true;
     roundStartNanos = System.nanoTime();
     lastProgressNanos = roundStartNanos;
@@ -222,7 +237,7 @@ final class ScanRun implements ScanHandle, Probe.Callback {
         if (a.getAddress() != null && options.exclude().contains(a.getAddress())) {
           continue;
         }
-        launch(a, 1);
+        launch(a, 1, chain != null ? chain.lastStage() : discovery.name());
       }
     } catch (RuntimeException e) {
       log.warn("{}: discovery {} failed while listing candidates", logName, discovery.name(), e);
@@ -230,7 +245,8 @@ final class ScanRun implements ScanHandle, Probe.Callback {
     } finally {
       pumping = false;
     }
-    if (inRound && inFlight == 0 && (cancelled || (!candidates.hasNext() && retries.isEmpty()))) {
+    if (inRound && inFlight == 0
+        && (cancelled || (!candidates.hasNext() && retries.isEmpty() && (chain == null || !chain.pending())))) {
       finishRound();
     }
   }
@@ -247,20 +263,20 @@ final class ScanRun implements ScanHandle, Probe.Callback {
       }
       retries.poll();
       retriesInFlight++;
-      launch(r.target, r.attempt);
+      launch(r.target, r.attempt, r.stage);
     }
   }
 
   /** A target to probe again. */
-  private record Retry(InetSocketAddress target, int attempt, long dueNanos) {}
+  private record Retry(InetSocketAddress target, int attempt, String stage, long dueNanos) {}
 
   private void ratePump() {
     pumpTimer = null;
     pump();
   }
 
-  private void launch(InetSocketAddress a, int attempt) {
-    Probe p = new Probe(a, attempt, rtt.timeoutNanos(), timeoutNanos, options.autoConnect(), this);
+  private void launch(InetSocketAddress a, int attempt, String stage) {
+    Probe p = new Probe(a, attempt, rtt.timeoutNanos(), timeoutNanos, options.autoConnect(), stage, this);
     active.add(p);
     inFlight++;
     if (!launcher.launch(p)) {
@@ -306,7 +322,7 @@ final class ScanRun implements ScanHandle, Probe.Callback {
       // Jittered, doubling delay: 25, 50, 100, 200, 400 ms on average (under 0.8 s in all).
       long delay = (RETRY_BASE_NANOS << (probe.attempt() - 1)) / 2
           + ThreadLocalRandom.current().nextLong(RETRY_BASE_NANOS << (probe.attempt() - 1));
-      retries.add(new Retry(probe.target(), probe.attempt() + 1, System.nanoTime() + delay));
+      retries.add(new Retry(probe.target(), probe.attempt() + 1, probe.stage, System.nanoTime() + delay));
       log.trace("{}: probe {} hung up without a word; retry {} in {} us", logName, probe.target(),
           probe.attempt(), delay / 1000);
       return;
@@ -322,13 +338,15 @@ final class ScanRun implements ScanHandle, Probe.Callback {
       rtt.sample(rttNanos);
     } else if (status == ScanStatus.SILENT) {
       tally.silent();
+    } else if (status == ScanStatus.OUT_OF_SCOPE) {
+      tally.outOfScope();
     } else {
       rtt.sample(rttNanos);
       Duration d = Duration.ofNanos(Math.max(0, rttNanos));
       ScanResult r = hello == null
-          ? new ScanResult(probe.target(), status, null, null, null, d, false)
+          ? new ScanResult(probe.target(), status, null, null, null, d, false, probe.stage)
           : new ScanResult(probe.target(), status, hello.id(), hello.name(), hello.group(), d,
-              status == ScanStatus.PEER && newPeer);
+              status == ScanStatus.PEER && newPeer, probe.stage);
       found = tally.open(r);
       if (found) {
         events.execute(() -> listener.onFound(r));
@@ -351,6 +369,10 @@ final class ScanRun implements ScanHandle, Probe.Callback {
   private void finishRound() {
     inRound = false;
     candidates = null;
+    if (chain != null) {
+      chain.stop();
+      chain = null;
+    }
     Duration took = Duration.ofNanos(System.nanoTime() - roundStartNanos);
     ScanReport r = tally.report(round, took, cancelled);
     // One INFO line per scan; later rounds of a periodic scan only when they found someone new.
@@ -418,6 +440,9 @@ final class ScanRun implements ScanHandle, Probe.Callback {
       roundTimer = null;
       finish();
       return;
+    }
+    if (chain != null) {
+      chain.stop();
     }
     for (Probe p : new ArrayList<>(active)) {
       p.cancel();

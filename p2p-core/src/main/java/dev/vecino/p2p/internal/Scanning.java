@@ -3,6 +3,7 @@ package dev.vecino.p2p.internal;
 import dev.vecino.p2p.Direction;
 import dev.vecino.p2p.discovery.Discovery;
 import dev.vecino.p2p.discovery.RangeScanDiscovery;
+import dev.vecino.p2p.scan.DiscoveryStage;
 import dev.vecino.p2p.scan.Ports;
 import dev.vecino.p2p.scan.ScanHandle;
 import dev.vecino.p2p.scan.ScanOptions;
@@ -43,8 +44,13 @@ final class Scanning {
   private final PeerRegistry registry;
   private final Connections connections;
   private final Set<ScanRun> scans = ConcurrentHashMap.newKeySet();
+  /** Where this node may send discovery traffic (issue 17); asked before every probe. */
+  private final ScopeGuard scope;
+  private final NodeDiscovery discovery;
   /** Set once a probe was skipped as out of reach of the bind address: logged once per node. */
   private final AtomicBoolean unreachableWarned = new AtomicBoolean();
+  /** Set once a probe was skipped as out of scope: logged once per node. */
+  private final AtomicBoolean scopeWarned = new AtomicBoolean();
 
   Scanning(Node node, NodeConfig config, NodeCounters counters, Events events, PeerRegistry registry,
       Connections connections) {
@@ -55,6 +61,13 @@ final class Scanning {
     this.events = events;
     this.registry = registry;
     this.connections = connections;
+    this.scope = ScopeGuard.of(config.discoverySettings().networkScope());
+    this.discovery = new NodeDiscovery(logName, config, scope);
+  }
+
+  /** The node's discovery parts: scope, peer store, beacons. */
+  NodeDiscovery discovery() {
+    return discovery;
   }
 
   /** See {@code PeerNode.scan(Targets, Ports, ScanOptions)}. Any thread. */
@@ -66,21 +79,36 @@ final class Scanning {
     return scan(RangeScanDiscovery.of(t, ports), options);
   }
 
-  /** See {@code PeerNode.discover(ScanOptions)}. Any thread. */
+  /** See {@code PeerNode.discover(ScanOptions)}: the discovery chain (issue 17). Any thread. */
   ScanHandle discover(ScanOptions options) {
     Objects.requireNonNull(options, "options");
-    Discovery d = config.discovery();
-    if (d == null) {
-      Listener listener = node.listener();
-      if (listener == null) {
-        throw new IllegalStateException("node " + logName + " does not listen: discover() scans the node's own "
-            + "port; use scan(targets, ports) instead");
+    Listener listener = node.listener();
+    int port = listener != null ? listener.localAddress().getPort() : 0;
+    Discovery range = null;
+    if (options.stages().contains(DiscoveryStage.RANGE_SCAN)) {
+      range = config.discovery();
+      if (range == null) {
+        if (listener == null) {
+          throw new IllegalStateException("node " + logName + " does not listen: discover() scans the node's own "
+              + "port; use scan(targets, ports) instead");
+        }
+        Targets subnets = Targets.localSubnets().minus(options.exclude()).requireAtMost(options.maxAddresses());
+        // Default targets are clipped to the scope rather than refused: the user named none of them.
+        Targets own = scope.clip(subnets);
+        if (own.size() < subnets.size()) {
+          log.info("{}: {} of the {} local subnet addresses are outside the network scope {} and are skipped",
+              logName, subnets.size() - own.size(), subnets.size(), scope.describe());
+        }
+        log.info("{}: discovering peers on port {} in {}", logName, port, own.describe());
+        range = new NeighbourhoodScan(own, discovery.ownAddresses());
+      } else {
+        checkRange(range, options);
       }
-      Targets own = Targets.localSubnets().minus(options.exclude()).requireAtMost(options.maxAddresses());
-      log.info("{}: discovering peers on port {} in {}", logName, listener.localAddress().getPort(), own.describe());
-      d = RangeScanDiscovery.of(own);
     }
-    return scan(d, options);
+    ScanHandle h = scan(discovery.chain(options, range, node.identity().id(), port), options);
+    // The store learned where the peers found listen (on registration): keep it.
+    h.report().whenComplete((r, e) -> discovery.save());
+    return h;
   }
 
   /** See {@code PeerNode.scan(Discovery, ScanOptions)}. Any thread. */
@@ -95,10 +123,7 @@ final class Scanning {
       throw new IllegalStateException("node " + logName + " uses the '" + config.codec().name()
           + "' codec, which neither handshakes nor greets: a scan could verify nothing");
     }
-    if (discovery instanceof RangeScanDiscovery r) {
-      r.targets().requireAtMost(options.maxAddresses());
-      requireReachable(r.targets());
-    }
+    checkRange(discovery, options);
     Listener listener = node.listener();
     int port = listener != null ? listener.localAddress().getPort() : 0;
     Executor scanEvents = config.directCallbacks() ? Runnable::run : events.newSerialExecutor()::submit;
@@ -108,6 +133,15 @@ final class Scanning {
     counters.scansStarted.increment();
     run.start();
     return run;
+  }
+
+  /** A range discovery's guards: size, reach from the bind address, scope. */
+  private void checkRange(Discovery d, ScanOptions options) {
+    if (d instanceof RangeScanDiscovery r) {
+      r.targets().requireAtMost(options.maxAddresses());
+      requireReachable(r.targets());
+      scope.requireAllowed(r.targets(), "scan of " + r.targets());
+    }
   }
 
   /**
@@ -164,6 +198,17 @@ final class Scanning {
             logName, ScanStatus.SILENT, unreachable);
       }
       p.outcome(ScanStatus.SILENT, null, false);
+      p.closed(false, null, false);
+      return true;
+    }
+    String refusal = p.target.isUnresolved() ? null : scope.refusal(p.target.getAddress());
+    if (refusal != null) {
+      // Checked again per candidate: a discovery's candidates are only known one at a time.
+      if (scopeWarned.compareAndSet(false, true)) {
+        log.warn("{}: scan candidates outside the network scope are not probed ({}); further ones are not logged",
+            logName, refusal);
+      }
+      p.outcome(ScanStatus.OUT_OF_SCOPE, null, false);
       p.closed(false, null, false);
       return true;
     }

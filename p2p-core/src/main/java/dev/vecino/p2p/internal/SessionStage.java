@@ -151,9 +151,6 @@ abstract class SessionStage implements FrameSink, FrameReader.Host {
    */
   void closedUnregistered(DisconnectReason reason, DisconnectReason closeReason) {}
 
-  /** The connection's TLS tunnel is up (framed only, see {@link TlsStage}); nothing by default. */
-  void secured() {}
-
   /** Held handshakes (framed only, see {@link HelloSession#hold}); nothing by default. */
   void hold() {}
 

@@ -3,7 +3,6 @@ package dev.vecino.p2p.internal;
 import dev.vecino.p2p.Direction;
 import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.internal.tls.NodeTls;
-import dev.vecino.p2p.transport.ChannelHandler;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -68,6 +67,28 @@ final class Tls implements AutoCloseable {
     this.tasks.allowCoreThreadTimeOut(true);
   }
 
+  /**
+   * The TLS parts of a node with {@code config}, or null for a plaintext one. A closing
+   * connection holds records already counted as written as long as the kernel would hold a
+   * plaintext socket's bytes for a live peer: up to the write-stall timeout (a peer that takes
+   * nothing for that long is dropped anyway), else the close timeout.
+   */
+  static Tls of(NodeConfig config, String suffix) {
+    if (config.tls() == null) {
+      return null;
+    }
+    java.time.Duration stall = config.writeStallTimeout();
+    long closeNanos = config.closeTimeout().toNanos();
+    return new Tls(config.tls(), suffix, stall.isZero() ? closeNanos : stall.toNanos(), closeNanos);
+  }
+
+  /** Stops {@code tls}'s executor, if there is one. */
+  static void close(Tls tls) {
+    if (tls != null) {
+      tls.close();
+    }
+  }
+
   /** The pre-HELLO as a HELLO record (versions {@value #VERSION}, the TLS flag, nothing identifying). */
   static Hello preHello() {
     return PRE_HELLO;
@@ -93,11 +114,11 @@ final class Tls implements AutoCloseable {
     return PeerId.of(peer.getPublicKey());
   }
 
-  /** A connection's TLS stage, in front of {@code upstream}; {@code connection} hears how the tunnel goes. */
-  TlsStage stage(ChannelHandler upstream, Connection connection) {
+  /** A connection's TLS stage, in front of it; {@code listener} (its session) hears how the tunnel goes. */
+  TlsStage stage(Connection connection, TlsStage.Listener listener) {
     boolean client = connection.direction == Direction.OUTBOUND;
     SSLEngine engine = client ? keys.clientEngine() : keys.serverEngine();
-    return new TlsStage(upstream, engine, connection, tasks, lingerNanos, closeNanos);
+    return new TlsStage(connection, engine, listener, tasks, lingerNanos, closeNanos);
   }
 
   /** This node's certificate. */

@@ -42,18 +42,17 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * <caption>State: who owns it</caption>
  * <tr><th>state</th><th>owner</th></tr>
  * <tr><td>{@code netIn}, {@code appIn}, {@code tasksRunning}, {@code paused},
- * {@code sniffed}</td><td>the I/O thread</td></tr>
- * <tr><td>{@code netOut}, {@code pendingError}, {@code shutdownWanted}, every
- * {@code engine.wrap}</td><td>whoever holds {@code out}: the write-turn holder (the I/O
- * thread or a sender), or the I/O thread for the handshake's and the engine's own messages
- * (a KeyUpdate answer), which the turn does not cover</td></tr>
+ * {@code closing}, every {@code engine.unwrap}</td><td>the I/O thread</td></tr>
+ * <tr><td>the outbound half: every {@code engine.wrap}, records not yet written, the end of the
+ * stream</td><td>{@link TlsWriter}, under its lock: the write-turn holder (the I/O thread or a
+ * sender), or the I/O thread for the engine's own messages, which the turn does not cover</td></tr>
  * <tr><td>{@code mode}</td><td>written on the I/O thread, read by writers (volatile)</td></tr>
  * </table>
  * <p>Invariants: (1) every byte written after the pre-HELLO and before the tunnel starts is a
- * refusal (a BYE), never identifying; (2) {@code engine.wrap} runs under {@code out}, so
- * records leave in the order the engine made them; {@code unwrap} runs on the I/O thread, which
- * JSSE allows concurrently with a wrap; (3) what {@link #write} took is encrypted and held in
- * {@code netOut} or written: {@code netOut} holds at most {@link #NET_OUT_RECORDS} records.
+ * refusal (a BYE), never identifying; (2) {@code unwrap} runs on the I/O thread, which JSSE
+ * allows concurrently with a wrap; (3) records read before a pause go up before the socket is
+ * read again, so its end of stream cannot overtake them; the writer's invariants are
+ * {@link TlsWriter}'s.
  */
 final class TlsStage extends ByteStage {
 
@@ -71,10 +70,6 @@ final class TlsStage extends ByteStage {
 
   /** A TLS handshake record's first byte (content type 22). */
   static final int HANDSHAKE_RECORD = 0x16;
-  /** Records {@code netOut} holds, so one write of a whole batch becomes one socket write. */
-  static final int NET_OUT_RECORDS = 8;
-
-  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
   private enum Mode {
     /** Initiator before {@link #startClient}, or a peer that does not speak TLS: bytes pass unchanged. */
@@ -92,25 +87,12 @@ final class TlsStage extends ByteStage {
   private final boolean client;
   private final long lingerNanos;
   private final long closeNanos;
-  private final Object out = new Object();
+  private final TlsWriter writer;
   private volatile Mode mode;
 
-  // Guarded by out.
-  private ByteBuffer netOut;
-  private IOException pendingError;
-  private boolean shutdownWanted;
-  /** Bytes {@link #flushLocked} wrote since {@link #takeLocked} began; with the records' ends and plaintext. */
-  private long sent;
-  private long[] recordEnds = new long[8];
-  private long[] recordPlain = new long[8];
-  /** Closing: no more writes; held records go out first, then close_notify (see {@link #close}). */
-  private boolean closing;
-  /** close_notify and the half-close are sent, or wait for held records ({@code shutdownWanted}). */
-  private boolean outputShut;
-  /** The writer waits for the tunnel (or the socket): tell it when writes are taken again. */
-  private boolean writerWaits;
-
   // I/O thread.
+  /** Closing: the peer's last records are read and dropped (see {@link #close}). */
+  private boolean closing;
   private ByteBuffer netIn;
   private ByteBuffer appIn;
   private boolean tasksRunning;
@@ -132,6 +114,7 @@ final class TlsStage extends ByteStage {
     this.listener = listener;
     this.tasks = tasks;
     this.client = engine.getUseClientMode();
+    this.writer = new TlsWriter(engine, () -> downstream);
     this.mode = client ? Mode.CLEAR : Mode.SNIFF;
   }
 
@@ -153,7 +136,7 @@ final class TlsStage extends ByteStage {
 
   /** Whether the initiator may still start the tunnel: nothing but the pre-HELLO has happened. I/O thread. */
   boolean awaitsStart() {
-    return client && mode == Mode.CLEAR && netOut == null;
+    return client && mode == Mode.CLEAR && netIn == null;
   }
 
   // ---- opening ----
@@ -198,9 +181,7 @@ final class TlsStage extends ByteStage {
   }
 
   private void begin() {
-    synchronized (out) {
-      netOut = ByteBuffer.allocate(NET_OUT_RECORDS * engine.getSession().getPacketBufferSize());
-    }
+    writer.begin();
     netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
     appIn = ByteBuffer.allocate(4 * engine.getSession().getApplicationBufferSize());
     mode = Mode.HANDSHAKE;
@@ -328,7 +309,7 @@ final class TlsStage extends ByteStage {
           return false;
         }
         case NEED_WRAP -> {
-          hs = wrapOwn();
+          hs = writer.wrapOwn();
           if (hs == null) {
             return false;
           }
@@ -357,12 +338,7 @@ final class TlsStage extends ByteStage {
     }
     mode = Mode.OPEN;
     listener.secured(peer);
-    boolean wake;
-    synchronized (out) {
-      wake = writerWaits;
-      writerWaits = false;
-    }
-    if (wake && mode == Mode.OPEN) {
+    if (writer.takeWriterWaits() && mode == Mode.OPEN) {
       upstream.onWritable();
     }
   }
@@ -410,41 +386,6 @@ final class TlsStage extends ByteStage {
 
   // ---- writing ----
 
-  /**
-   * Wraps what the engine itself must send (handshake messages, an alert, a KeyUpdate
-   * answer) and writes it. I/O thread.
-   *
-   * @return the handshake status after, or null when the socket is full (the rest goes on
-   *     {@link #onWritable})
-   */
-  private HandshakeStatus wrapOwn() throws SSLException {
-    synchronized (out) {
-      if (netOut == null) {
-        return null;
-      }
-      HandshakeStatus hs;
-      while (true) {
-        SSLEngineResult r = engine.wrap(EMPTY, netOut);
-        if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-          if (!flushLocked()) {
-            downstream.requestWritable();
-            return null;
-          }
-          continue;
-        }
-        hs = r.getHandshakeStatus();
-        if (hs != HandshakeStatus.NEED_WRAP) {
-          break;
-        }
-      }
-      if (!flushLocked()) {
-        downstream.requestWritable();
-        return null;
-      }
-      return hs;
-    }
-  }
-
   @Override
   public int write(ByteBuffer src) throws IOException {
     Mode m = mode;
@@ -455,132 +396,15 @@ final class TlsStage extends ByteStage {
     if (m == Mode.FAILED) {
       throw new SSLException("the TLS connection failed");
     }
-    boolean held;
-    int taken;
-    synchronized (out) {
-      if (netOut == null || closing) {
-        throw new SSLException("the TLS connection is closed");
-      }
-      if (pendingError != null) {
-        IOException e = pendingError;
-        pendingError = null;
-        throw e;
-      }
-      if (m != Mode.OPEN || !flushLocked()) {
-        // The tunnel is not up yet, or records wait for the socket: take nothing now.
-        writerWaits = true;
-        return 0;
-      }
-      taken = takeLocked(src);
-      held = netOut.position() > 0;
-    }
-    if (held) {
-      // Records the writer counts as written wait for the socket: they leave when it drains,
-      // whether or not the writer writes again.
-      flushWhenWritable();
-    }
-    return taken;
-  }
-
-  /**
-   * Wraps {@code src} into records and writes them, as far as the socket takes them (records it
-   * did not take are held, and count as taken). When the socket fails, only the plaintext of
-   * records that reached it whole counts: {@code src} is set back to the end of the last one,
-   * and the error is thrown now if none did, else by the next write. Lock held; {@code netOut}
-   * empty on entry.
-   *
-   * @return the plaintext bytes taken
-   */
-  private int takeLocked(ByteBuffer src) throws IOException {
-    int start = src.position();
-    sent = 0;
-    long produced = 0;
-    int records = 0;
-    try {
-      while (src.hasRemaining()) {
-        if (netOut.remaining() < engine.getSession().getPacketBufferSize() && !flushLocked()) {
-          break;
-        }
-        SSLEngineResult r = engine.wrap(src, netOut);
-        if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-          if (src.position() == start) {
-            throw new SSLException("TLS output closed");
-          }
-          break;
-        }
-        produced += r.bytesProduced();
-        recordEnds = grow(recordEnds, records);
-        recordPlain = grow(recordPlain, records);
-        recordEnds[records] = produced;
-        recordPlain[records] = src.position() - start;
-        records++;
-      }
-      flushLocked();
-      return src.position() - start;
-    } catch (IOException e) {
-      int whole = 0;
-      for (int i = 0; i < records && recordEnds[i] <= sent; i++) {
-        whole = (int) recordPlain[i];
-      }
-      src.position(start + whole);
-      netOut.clear();
-      if (whole == 0) {
-        throw e;
-      }
-      // Like a socket: a write that took bytes returns their count; the error comes next.
-      pendingError = e;
-      return whole;
-    }
-  }
-
-  private static long[] grow(long[] a, int n) {
-    return n < a.length ? a : java.util.Arrays.copyOf(a, Math.max(8, 2 * a.length));
-  }
-
-  /** Asks the transport for {@link #onWritable} to write held records. Any thread. */
-  private void flushWhenWritable() {
-    Channel ch = downstream;
-    if (ch.eventLoop().inEventLoop()) {
-      ch.requestWritable();
-    } else {
-      ch.eventLoop().execute(() -> {
-        if (ch.isOpen()) {
-          ch.requestWritable();
-        }
-      });
-    }
-  }
-
-  /** Writes the records in {@code netOut}; true when none are left. Lock held. */
-  private boolean flushLocked() throws SSLException {
-    if (netOut.position() == 0) {
-      return true;
-    }
-    netOut.flip();
-    try {
-      while (netOut.hasRemaining()) {
-        int n = downstream.write(netOut);
-        sent += n;
-        if (n == 0) {
-          return false;
-        }
-      }
-      return true;
-    } catch (IOException e) {
-      throw new SSLException("write failed: " + e.getMessage(), e);
-    } finally {
-      netOut.compact();
-    }
+    return writer.write(src, m == Mode.OPEN);
   }
 
   @Override
   public void requestWritable() {
-    synchronized (out) {
-      if (mode == Mode.HANDSHAKE) {
-        // The writer waits for the tunnel: secured() wakes it.
-        writerWaits = true;
-        return;
-      }
+    if (mode == Mode.HANDSHAKE) {
+      // The writer waits for the tunnel: secured() wakes it.
+      writer.writerWaits();
+      return;
     }
     downstream.requestWritable();
   }
@@ -588,23 +412,18 @@ final class TlsStage extends ByteStage {
   @Override
   public void onWritable() {
     boolean handshaking = mode == Mode.HANDSHAKE;
+    TlsWriter.Drained d;
     try {
-      synchronized (out) {
-        if (netOut != null && !flushLocked()) {
-          downstream.requestWritable();
-          return;
-        }
-        if (shutdownWanted) {
-          shutdownWanted = false;
-          downstream.shutdownOutput();
-        }
-      }
+      d = writer.drained();
     } catch (IOException e) {
       downstream.close();
       return;
     }
+    if (d == TlsWriter.Drained.BLOCKED) {
+      return;
+    }
     if (closing) {
-      if (!outputShut) {
+      if (d == TlsWriter.Drained.CLOSING) {
         finishOutput();
       }
       return;
@@ -622,29 +441,7 @@ final class TlsStage extends ByteStage {
       downstream.shutdownOutput();
       return;
     }
-    synchronized (out) {
-      if (netOut == null || outputShut) {
-        return;
-      }
-      outputShut = true;
-      engine.closeOutbound();
-      // close_notify, then the TCP half-close.
-      while (!engine.isOutboundDone()) {
-        SSLEngineResult r = engine.wrap(EMPTY, netOut);
-        if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && !flushLocked()) {
-          break;
-        }
-        if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
-          break;
-        }
-      }
-      if (flushLocked()) {
-        downstream.shutdownOutput();
-      } else {
-        shutdownWanted = true;
-        downstream.requestWritable();
-      }
-    }
+    writer.shutdown();
   }
 
   @Override
@@ -693,27 +490,16 @@ final class TlsStage extends ByteStage {
   }
 
   private void closeOnLoop() {
-    boolean graceful;
-    boolean held = false;
-    synchronized (out) {
-      graceful = !closing && !outputShut && netOut != null && mode == Mode.OPEN;
-      closing = true;
-      if (graceful) {
-        try {
-          held = !flushLocked();
-        } catch (SSLException e) {
-          graceful = false;
-        }
-      }
-    }
-    if (!graceful) {
+    int held = writer.beginClose(mode == Mode.OPEN);
+    closing = true;
+    if (held < 0) {
       downstream.close();
       return;
     }
-    downstream.eventLoop().schedule(downstream::close, held ? lingerNanos : closeNanos,
+    downstream.eventLoop().schedule(downstream::close, held > 0 ? lingerNanos : closeNanos,
         java.util.concurrent.TimeUnit.NANOSECONDS);
     downstream.pauseReading(false);
-    if (held) {
+    if (held > 0) {
       downstream.requestWritable();
     } else {
       finishOutput();
@@ -723,7 +509,7 @@ final class TlsStage extends ByteStage {
   /** Closing: close_notify and the half-close, once held records are out. I/O thread. */
   private void finishOutput() {
     try {
-      shutdownOutput();
+      writer.shutdown();
     } catch (IOException e) {
       downstream.close();
     }
@@ -736,25 +522,13 @@ final class TlsStage extends ByteStage {
     }
     mode = Mode.FAILED;
     // The engine's alert, if it has one, tells the peer why.
-    synchronized (out) {
-      if (netOut != null) {
-        try {
-          engine.closeOutbound();
-          engine.wrap(EMPTY, netOut);
-          flushLocked();
-        } catch (SSLException | RuntimeException ignored) {
-          // The alert is a courtesy; the close below is what matters.
-        }
-      }
-    }
+    writer.alert();
     listener.tlsFailed(reason);
   }
 
   @Override
   public void onClosed(IOException cause) {
-    synchronized (out) {
-      netOut = null;
-    }
+    writer.release();
     netIn = null;
     appIn = null;
     upstream.onClosed(cause);

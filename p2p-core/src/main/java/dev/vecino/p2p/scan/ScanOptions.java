@@ -2,8 +2,11 @@ package dev.vecino.p2p.scan;
 
 import dev.vecino.p2p.scan.Targets;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How a scan probes: politeness (window, rate, timeout), what happens to the peers it finds,
@@ -21,6 +24,8 @@ import java.util.Optional;
  *   <tr><td>{@link Builder#maxAddresses(long)}</td><td>65,536</td></tr>
  *   <tr><td>{@link Builder#rescanEvery(Duration)}</td><td>off</td></tr>
  *   <tr><td>{@link Builder#listener(ScanListener)}</td><td>none</td></tr>
+ *   <tr><td>{@link Builder#stages(Set)}</td><td>every {@link DiscoveryStage} ({@code discover()} only)</td></tr>
+ *   <tr><td>{@link Builder#beaconWindow(Duration)}</td><td>1.5 s ({@code discover()} only)</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -45,6 +50,8 @@ public final class ScanOptions {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
   /** The default limit on the number of addresses in one scan. */
   public static final long DEFAULT_MAX_ADDRESSES = 65_536;
+  /** How long the beacon stage of {@code discover()} listens for answers by default. */
+  public static final Duration DEFAULT_BEACON_WINDOW = Duration.ofMillis(1500);
 
   private static final ScanListener NO_LISTENER = new ScanListener() {};
   /** Declared after {@link #NO_LISTENER}, which the builder reads. */
@@ -59,6 +66,8 @@ public final class ScanOptions {
   private final long maxAddresses;
   private final Duration rescanEvery;
   private final ScanListener listener;
+  private final Set<DiscoveryStage> stages;
+  private final Duration beaconWindow;
 
   private ScanOptions(Builder b) {
     this.window = b.window;
@@ -70,6 +79,8 @@ public final class ScanOptions {
     this.maxAddresses = b.maxAddresses;
     this.rescanEvery = b.rescanEvery;
     this.listener = b.listener;
+    this.stages = Collections.unmodifiableSet(EnumSet.copyOf(b.stages));
+    this.beaconWindow = b.beaconWindow;
   }
 
   /**
@@ -106,6 +117,8 @@ public final class ScanOptions {
     b.maxAddresses = maxAddresses;
     b.rescanEvery = rescanEvery;
     b.listener = listener;
+    b.stages = EnumSet.copyOf(stages);
+    b.beaconWindow = beaconWindow;
     return b;
   }
 
@@ -190,6 +203,24 @@ public final class ScanOptions {
     return listener;
   }
 
+  /**
+   * Returns the stages {@code discover()} runs; scans of explicit targets ignore it.
+   *
+   * @return an unmodifiable set, never empty
+   */
+  public Set<DiscoveryStage> stages() {
+    return stages;
+  }
+
+  /**
+   * Returns how long the beacon stage of {@code discover()} listens for answers.
+   *
+   * @return the window
+   */
+  public Duration beaconWindow() {
+    return beaconWindow;
+  }
+
   @Override
   public String toString() {
     return "ScanOptions{window=" + window + ", timeout=" + timeout.toMillis() + "ms"
@@ -213,8 +244,35 @@ public final class ScanOptions {
     private long maxAddresses = DEFAULT_MAX_ADDRESSES;
     private Duration rescanEvery;
     private ScanListener listener = NO_LISTENER;
+    private Set<DiscoveryStage> stages = EnumSet.allOf(DiscoveryStage.class);
+    private Duration beaconWindow = DEFAULT_BEACON_WINDOW;
 
     private Builder() {}
+
+    /**
+     * Sets the stages {@code discover()} runs together (default: all). Scans of explicit
+     * targets ignore it.
+     *
+     * @param stages at least one
+     * @return this builder
+     */
+    public Builder stages(Set<DiscoveryStage> stages) {
+      this.stages = EnumSet.noneOf(DiscoveryStage.class);
+      this.stages.addAll(Objects.requireNonNull(stages, "stages"));
+      return this;
+    }
+
+    /**
+     * Sets how long the beacon stage listens for answers (it sends three beacons in its first
+     * 0.7 s or so).
+     *
+     * @param window 100 ms to one minute
+     * @return this builder
+     */
+    public Builder beaconWindow(Duration window) {
+      this.beaconWindow = Objects.requireNonNull(window, "window");
+      return this;
+    }
 
     /**
      * Sets the largest number of probes in flight. The scan lowers it further if the process
@@ -338,6 +396,12 @@ public final class ScanOptions {
       }
       if (maxAddresses < 1) {
         throw new IllegalArgumentException("maxAddresses must be at least 1: " + maxAddresses);
+      }
+      if (stages.isEmpty()) {
+        throw new IllegalArgumentException("stages must name at least one stage");
+      }
+      if (beaconWindow.toMillis() < 100 || beaconWindow.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("beaconWindow must be 100 ms to one minute: " + beaconWindow);
       }
       if (rescanEvery != null && (rescanEvery.isNegative() || rescanEvery.isZero())) {
         throw new IllegalArgumentException("rescanEvery must be positive: " + rescanEvery);

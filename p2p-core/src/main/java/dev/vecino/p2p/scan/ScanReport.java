@@ -23,10 +23,12 @@ import java.util.Objects;
  * @param silent the candidates that did not answer within the probe timeout
  * @param duration how long the round took
  * @param cancelled true if {@link ScanHandle#cancel()} stopped the round early
+ * @param outOfScope the candidates not probed because they are outside the node's
+ *     {@link NetworkScope} (counted in {@code probed} too; nothing was sent to them)
  */
 public record ScanReport(
     int round, long probed, long open, List<ScanResult> peers, int newPeers, List<ScanResult> otherGroup,
-    List<ScanResult> notPeers, long closed, long silent, Duration duration, boolean cancelled) {
+    List<ScanResult> notPeers, long closed, long silent, Duration duration, boolean cancelled, long outOfScope) {
 
   /**
    * Copies the lists.
@@ -42,6 +44,7 @@ public record ScanReport(
    * @param silent see the record component
    * @param duration see the record component
    * @param cancelled see the record component
+   * @param outOfScope see the record component
    * @throws NullPointerException if a list or the duration is null
    */
   public ScanReport {
@@ -51,11 +54,33 @@ public record ScanReport(
     Objects.requireNonNull(duration, "duration");
   }
 
+  /**
+   * A report without out-of-scope candidates (as before network scopes existed).
+   *
+   * @param round see the record component
+   * @param probed see the record component
+   * @param open see the record component
+   * @param peers see the record component
+   * @param newPeers see the record component
+   * @param otherGroup see the record component
+   * @param notPeers see the record component
+   * @param closed see the record component
+   * @param silent see the record component
+   * @param duration see the record component
+   * @param cancelled see the record component
+   */
+  public ScanReport(int round, long probed, long open, List<ScanResult> peers, int newPeers,
+      List<ScanResult> otherGroup, List<ScanResult> notPeers, long closed, long silent, Duration duration,
+      boolean cancelled) {
+    this(round, probed, open, peers, newPeers, otherGroup, notPeers, closed, silent, duration, cancelled, 0);
+  }
+
   @Override
   public String toString() {
     return "ScanReport{round " + round + ": " + probed + " probed, " + open + " open, " + peers.size()
         + " peers (" + newPeers + " new), " + otherGroup.size() + " of other groups, " + notPeers.size()
-        + " not peers, " + closed + " closed, " + silent + " silent, " + duration.toMillis() + " ms"
+        + " not peers, " + closed + " closed, " + silent + " silent, "
+        + (outOfScope > 0 ? outOfScope + " out of scope, " : "") + duration.toMillis() + " ms"
         + (cancelled ? ", cancelled" : "") + "}";
   }
 }

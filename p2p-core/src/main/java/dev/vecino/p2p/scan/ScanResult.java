@@ -16,10 +16,13 @@ import java.util.Objects;
  * @param group the node's group, where {@code id} is set; null otherwise
  * @param rtt the TCP connect round-trip time (SYN to SYN-ACK as seen by this node)
  * @param newPeer true for a {@link ScanStatus#PEER} that was not connected when it was found
+ * @param stage the name of the discovery (stage) whose candidate this was: {@code "known"},
+ *     {@code "beacon"}, {@code "range-scan"}, {@code "static"}, or a custom discovery's
+ *     {@link dev.vecino.p2p.discovery.Discovery#name()}
  */
 public record ScanResult(
     InetSocketAddress address, ScanStatus status, PeerId id, String name, String group, Duration rtt,
-    boolean newPeer) {
+    boolean newPeer, String stage) {
 
   /**
    * Validates the components.
@@ -31,11 +34,29 @@ public record ScanResult(
    * @param group see the record component
    * @param rtt see the record component
    * @param newPeer see the record component
-   * @throws NullPointerException if {@code address}, {@code status} or {@code rtt} is null
+   * @param stage see the record component
+   * @throws NullPointerException if {@code address}, {@code status}, {@code rtt} or {@code stage} is null
    */
   public ScanResult {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(rtt, "rtt");
+    Objects.requireNonNull(stage, "stage");
+  }
+
+  /**
+   * A result of a range scan (stage {@code "range-scan"}), as before stages existed.
+   *
+   * @param address see the record component
+   * @param status see the record component
+   * @param id see the record component
+   * @param name see the record component
+   * @param group see the record component
+   * @param rtt see the record component
+   * @param newPeer see the record component
+   */
+  public ScanResult(InetSocketAddress address, ScanStatus status, PeerId id, String name, String group, Duration rtt,
+      boolean newPeer) {
+    this(address, status, id, name, group, rtt, newPeer, "range-scan");
   }
 }

@@ -23,5 +23,10 @@ public enum ScanStatus {
    * No answer within the probe timeout, or no route to the host (also a discovery's candidate
    * that the node's bind address cannot reach, reported without a connect).
    */
-  SILENT
+  SILENT,
+  /**
+   * Not probed: the address is outside the node's {@link NetworkScope}. Nothing was sent to it;
+   * counted in {@link ScanReport#outOfScope()}.
+   */
+  OUT_OF_SCOPE
 }

@@ -355,6 +355,16 @@ public final class Targets {
     return set.toTargets(List.of(), text);
   }
 
+  /** The IPv6 addresses, in order. */
+  List<Inet6Address> v6Addresses() {
+    return v6;
+  }
+
+  /** These IPv4 ranges with {@code addresses} as the IPv6 part. */
+  Targets withV6(List<Inet6Address> addresses) {
+    return new Targets(starts, ends, addresses, text);
+  }
+
   /** Collects IPv4 ranges, then sorts and merges them. Used while building only. */
   static final class RangeSet {
     private long[] s = new long[4];

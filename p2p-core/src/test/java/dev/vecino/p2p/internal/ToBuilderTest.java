@@ -11,12 +11,14 @@ import dev.vecino.p2p.PeerNodeBuilder;
 import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.discovery.Backoff;
 import dev.vecino.p2p.discovery.StaticDiscovery;
+import dev.vecino.p2p.scan.NetworkScope;
 import dev.vecino.p2p.transport.NioTransport;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,8 +44,10 @@ class ToBuilderTest {
   /** Every builder option, by signature, with a valid value other than its default. */
   private static Map<String, Consumer<PeerNodeBuilder>> everyOption() {
     Map<String, Consumer<PeerNodeBuilder>> options = new LinkedHashMap<>();
-    options.put("identity(Identity)", b -> b.identity(Identity.random("from-identity")));
-    options.put("id(PeerId)", b -> b.id(PeerId.random()));
+    // One key for the identity, the id and the key options: a secure node's id is its key's.
+    dev.vecino.p2p.NodeKey key = dev.vecino.p2p.NodeKey.generate();
+    options.put("identity(Identity)", b -> b.identity(Identity.of(key, "from-identity")));
+    options.put("id(PeerId)", b -> b.id(key.id()));
     options.put("name(String)", b -> b.name("derived"));
     options.put("group(String)", b -> b.group("another-group"));
     options.put("bindAddress(String)", b -> b.bindAddress("127.0.0.2"));
@@ -54,7 +58,23 @@ class ToBuilderTest {
     options.put("ioThreads(int)", b -> b.ioThreads(3));
     options.put("busyPoll(Duration)", b -> b.busyPoll(Duration.ofNanos(50_000)));
     options.put("transport(TransportFactory)", b -> b.transport(config -> NioTransport.factory().create(config)));
-    options.put("codec(Codec)", b -> b.codec(Codec.line()));
+    // Another codec that handshakes, so the node stays secure and takes a secret and an allowlist.
+    options.put("codec(Codec)", b -> b.codec(new Codec() {
+      @Override
+      public String name() {
+        return "framed-too";
+      }
+
+      @Override
+      public boolean handshake() {
+        return true;
+      }
+
+      @Override
+      public dev.vecino.p2p.codec.CodecSession newSession(dev.vecino.p2p.codec.SessionInfo info) {
+        return Codec.framed().newSession(info);
+      }
+    }));
     options.put("discovery(Discovery)",
         b -> b.discovery(StaticDiscovery.of(List.of(new InetSocketAddress("127.0.0.1", 9999)))));
     options.put("callbackExecutor(Executor)", b -> b.callbackExecutor(Runnable::run));
@@ -76,9 +96,16 @@ class ToBuilderTest {
     options.put("maxConnectionsPerAddress(int)", b -> b.maxConnectionsPerAddress(10));
     options.put("reconnect(Backoff)", b -> b.reconnect(Backoff.exponential(Duration.ofMillis(10), Duration.ofSeconds(1))));
     options.put("maxPendingHandshakes(int,int)", b -> b.maxPendingHandshakes(50, 5));
-    options.put("key(NodeKey)", b -> b.key(dev.vecino.p2p.NodeKey.generate()));
-    options.put("plaintext(boolean)", b -> b.plaintext(true));
+    options.put("key(NodeKey)", b -> b.key(key));
+    options.put("plaintext(boolean)", b -> b.plaintext(false));
+    options.put("groupSecret(GroupSecret)", b -> b.groupSecret(dev.vecino.p2p.GroupSecret.generate()));
+    options.put("allowKeys(String[])", b -> b.allowKeys(dev.vecino.p2p.NodeKey.generate().fingerprint()));
+    options.put("allowAddresses(String)", b -> b.allowAddresses("127.0.0.0/8"));
+    options.put("denyAddresses(String)", b -> b.denyAddresses("127.0.9.9"));
     options.put("jmx(boolean)", b -> b.jmx(true));
+    options.put("networkScope(NetworkScope)", b -> b.networkScope(NetworkScope.parse("127.0.0.0/8")));
+    options.put("peerStore(Path)", b -> b.peerStore(Path.of("target", "to-builder-peers")));
+    options.put("beacons(boolean)", b -> b.beacons(true));
     return options;
   }
 

@@ -158,4 +158,15 @@ public final class NodeTls {
   public static PeerId peerId(SSLSession session) throws SSLPeerUnverifiedException {
     return PeerId.of(peerCertificate(session).getPublicKey());
   }
+
+  /** Equal when made for the same key: the certificate differs (its serial), the setup does not. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NodeTls t && t.id.equals(id);
+  }
+
+  @Override
+  public int hashCode() {
+    return id.hashCode();
+  }
 }

@@ -82,7 +82,7 @@ class AdmissionCryptoTest {
     secret.writeNew(file);
     assertEquals(secret, SharedSecret.load(file));
     assertNotEquals(secret, SharedSecret.generate());
-    assertEquals("SharedSecret[32 bytes]", SharedSecret.of(SECRET).toString());
+    assertEquals("GroupSecret[32 bytes]", SharedSecret.of(SECRET).toString());
     String text = Files.readString(file);
     assertTrue(text.contains("-----BEGIN VECINO GROUP SECRET-----"), text);
     ConfigurationException exists = assertThrows(ConfigurationException.class, () -> SharedSecret.generate().writeNew(file));

@@ -1,0 +1,86 @@
+package dev.vecino.p2p.scan;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Why a host is or is not found (issue 17), from {@link dev.vecino.p2p.PeerNode#diagnose}: every
+ * discovery stage walked for one address and port, in order, and the verdict.
+ *
+ * @param target the address and port diagnosed
+ * @param verdict what decides whether it is found
+ * @param explanation one sentence saying what happened and what to do
+ * @param checks what each step found, in order
+ */
+public record Diagnosis(InetSocketAddress target, Verdict verdict, String explanation, List<Check> checks) {
+
+  /**
+   * Validates and copies.
+   *
+   * @param target see the record component
+   * @param verdict see the record component
+   * @param explanation see the record component
+   * @param checks see the record component
+   */
+  public Diagnosis {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(verdict, "verdict");
+    Objects.requireNonNull(explanation, "explanation");
+    checks = List.copyOf(checks);
+  }
+
+  /** The cause that decides the outcome. */
+  public enum Verdict {
+    /** A peer of this node's group answered the handshake: it is found. */
+    FOUND,
+    /** The address is this very node. */
+    SELF,
+    /** The host name does not resolve. */
+    UNKNOWN_HOST,
+    /** Outside the node's {@link NetworkScope}: nothing is sent there. */
+    OUTSIDE_SCOPE,
+    /** The node is bound to one address that cannot reach the target (e.g. loopback). */
+    BOUND_ELSEWHERE,
+    /** No route: no interface in that subnet and no router to it. */
+    NO_ROUTE,
+    /** The host answered, but the port is closed (connection refused). */
+    PORT_CLOSED,
+    /** No answer in time: the host is down, or a firewall drops the connection. */
+    HOST_SILENT,
+    /** Something listens on the port, but it is not a Vecino node. */
+    NOT_A_VECINO_NODE,
+    /**
+     * The port accepts and hangs up at once, before a word: a Vecino node refusing by a limit
+     * (its connection limits, or later its admission rules), or a service that turns us away.
+     */
+    REFUSED,
+    /** A Vecino node of another group. */
+    OTHER_GROUP,
+    /** A Vecino node that speaks no protocol version this node speaks. */
+    OTHER_VERSION
+  }
+
+  /**
+   * One step of a diagnosis.
+   *
+   * @param step what was checked: {@code "scope"}, {@code "bind"}, {@code "route"},
+   *     {@code "beacon"}, {@code "known"}, {@code "tcp"}, {@code "handshake"}
+   * @param outcome what it found, in words
+   * @param ok whether this step would let the host be found
+   */
+  public record Check(String step, String outcome, boolean ok) {
+
+    /**
+     * Validates.
+     *
+     * @param step see the record component
+     * @param outcome see the record component
+     * @param ok see the record component
+     */
+    public Check {
+      Objects.requireNonNull(step, "step");
+      Objects.requireNonNull(outcome, "outcome");
+    }
+  }
+}

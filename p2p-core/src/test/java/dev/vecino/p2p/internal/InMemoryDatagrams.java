@@ -1,0 +1,150 @@
+package dev.vecino.p2p.internal;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory datagram network for beacon tests: one shared link (a /24 of loopback
+ * addresses, flagged as an ordinary interface), each host a {@link Datagrams} view of it.
+ * Group and broadcast datagrams reach every listener on the link; unicast reaches the port
+ * bound at the destination. Nothing touches a real interface.
+ *
+ * <p><b>Thread safety:</b> thread-safe; each port's queue is read by its owner.
+ */
+final class InMemoryDatagrams {
+
+  private final Inet4Address broadcast;
+  private final int prefix;
+  private final Map<InetSocketAddress, Port> ports = new ConcurrentHashMap<>();
+  private final AtomicInteger nextPort = new AtomicInteger(40_000);
+  /** Every datagram sent, by sender address. */
+  final Map<InetAddress, AtomicInteger> sentBy = new ConcurrentHashMap<>();
+
+  InMemoryDatagrams(String broadcast, int prefix) throws IOException {
+    this.broadcast = (Inet4Address) InetAddress.getByName(broadcast);
+    this.prefix = prefix;
+  }
+
+  /** The view of host {@code address}. */
+  Datagrams host(String address) throws IOException {
+    Datagrams.Link link = new Datagrams.Link("mem0", (Inet4Address) InetAddress.getByName(address), prefix, broadcast,
+        true, false);
+    return new Datagrams() {
+      @Override
+      public Datagrams.Port openSender() throws IOException {
+        return open(new InetSocketAddress(link.address(), nextPort.incrementAndGet()), false);
+      }
+
+      @Override
+      public Datagrams.Port openListener(List<Datagrams.Link> links) throws IOException {
+        return open(new InetSocketAddress(link.address(), Beacon.PORT), true);
+      }
+
+      @Override
+      public List<Datagrams.Link> links() {
+        return List.of(link);
+      }
+    };
+  }
+
+  private Port open(InetSocketAddress local, boolean listener) throws IOException {
+    Port p = new Port(local, listener);
+    if (ports.putIfAbsent(local, p) != null) {
+      throw new SocketException("address in use: " + local);
+    }
+    return p;
+  }
+
+  private void deliver(InetSocketAddress from, ByteBuffer data, InetSocketAddress to, boolean toAllListeners) {
+    sentBy.computeIfAbsent(from.getAddress(), a -> new AtomicInteger()).incrementAndGet();
+    byte[] copy = new byte[data.remaining()];
+    data.get(copy);
+    if (toAllListeners) {
+      for (Port p : ports.values()) {
+        if (p.listener) {
+          p.queue.add(new Datagram(copy, from));
+        }
+      }
+    } else {
+      Port p = ports.get(to);
+      if (p != null) {
+        p.queue.add(new Datagram(copy, from));
+      }
+    }
+  }
+
+  private record Datagram(byte[] data, InetSocketAddress from) {}
+
+  private static final Datagram CLOSED = new Datagram(new byte[0], null);
+
+  private final class Port implements Datagrams.Port {
+    final InetSocketAddress local;
+    final boolean listener;
+    final BlockingQueue<Datagram> queue = new LinkedBlockingQueue<>();
+    volatile boolean closed;
+
+    Port(InetSocketAddress local, boolean listener) {
+      this.local = local;
+      this.listener = listener;
+    }
+
+    @Override
+    public void send(ByteBuffer data, InetSocketAddress to) throws IOException {
+      check();
+      deliver(local, data, to, to.getAddress().equals(broadcast));
+    }
+
+    @Override
+    public void sendToGroup(ByteBuffer data, Datagrams.Link link) throws IOException {
+      check();
+      deliver(local, data, null, true);
+    }
+
+    @Override
+    public InetSocketAddress receive(ByteBuffer into, long timeoutMillis) throws IOException {
+      check();
+      Datagram d;
+      try {
+        d = queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+      if (d == null) {
+        return null;
+      }
+      if (d == CLOSED) {
+        throw new SocketException("closed");
+      }
+      into.clear();
+      into.put(d.data(), 0, Math.min(d.data().length, into.capacity())).flip();
+      return d.from();
+    }
+
+    private void check() throws IOException {
+      if (closed) {
+        throw new SocketException("closed");
+      }
+    }
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        ports.remove(local, this);
+        queue.add(CLOSED);
+      }
+    }
+  }
+}

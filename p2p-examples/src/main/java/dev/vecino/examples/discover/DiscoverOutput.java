@@ -1,0 +1,55 @@
+package dev.vecino.examples.discover;
+
+import dev.vecino.examples.scan.JsonLine;
+import dev.vecino.p2p.scan.ScanReport;
+import dev.vecino.p2p.scan.ScanResult;
+import dev.vecino.p2p.scan.ScanStatus;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+
+/** How {@code discover} prints: text lines, or JSON lines like {@code scan --json} plus the stage. */
+final class DiscoverOutput {
+
+  private DiscoverOutput() {}
+
+  static String text(ScanResult r) {
+    String who = r.id() == null ? "" : " '" + r.name() + "' (" + r.id().shortId() + ")";
+    return String.format(Locale.ROOT, "%-12s %-22s%s  via %s", kind(r), address(r.address()), who, r.stage());
+  }
+
+  static String json(ScanResult r) {
+    String host = r.address().getAddress() != null ? r.address().getAddress().getHostAddress()
+        : r.address().getHostString();
+    JsonLine j = JsonLine.of(kind(r)).put("address", host).put("port", r.address().getPort());
+    if (r.id() != null) {
+      j.put("name", r.name()).put("id", r.id().toString()).put("group", r.group())
+          .put("rttMicros", r.rtt().toNanos() / 1000);
+    }
+    return j.put("stage", r.stage()).toString();
+  }
+
+  static String summaryText(ScanReport r) {
+    return r.peers().size() + (r.peers().size() == 1 ? " peer" : " peers") + " found in "
+        + r.duration().toMillis() + " ms (" + r.probed() + " probed, " + r.otherGroup().size()
+        + " of other groups, " + r.notPeers().size() + " not peers"
+        + (r.outOfScope() > 0 ? ", " + r.outOfScope() + " out of scope" : "") + ")";
+  }
+
+  static String summaryJson(ScanReport r) {
+    return JsonLine.of("summary").put("probed", r.probed()).put("open", r.open()).put("peers", r.peers().size())
+        .put("otherGroup", r.otherGroup().size()).put("notPeers", r.notPeers().size())
+        .put("outOfScope", r.outOfScope()).put("durationMs", r.duration().toMillis()).toString();
+  }
+
+  private static String kind(ScanResult r) {
+    if (r.status() == ScanStatus.PEER) {
+      return "peer";
+    }
+    return r.status() == ScanStatus.OTHER_GROUP ? "other-group" : "not-peer";
+  }
+
+  private static String address(InetSocketAddress a) {
+    String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+}

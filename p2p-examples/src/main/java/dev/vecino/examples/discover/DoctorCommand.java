@@ -1,0 +1,114 @@
+package dev.vecino.examples.discover;
+
+import dev.vecino.examples.Main;
+import dev.vecino.examples.cli.CommonOptions;
+import dev.vecino.examples.cli.Converters;
+import dev.vecino.examples.cli.Defaults;
+import dev.vecino.examples.cli.Errors;
+import dev.vecino.examples.cli.HostPort;
+import dev.vecino.examples.cli.Usage;
+import dev.vecino.examples.cli.VersionProvider;
+import dev.vecino.examples.scan.JsonLine;
+import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.VecinoException;
+import dev.vecino.p2p.scan.Diagnosis;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vecino doctor HOST[:PORT] [--json]} (issue 17): why a host is or is not found. Walks
+ * the network scope, the route (a local lookup), beacons and known peers, then probes once,
+ * and prints each step and the verdict.
+ *
+ * <p>Exit codes: 0 the host is a peer of the group, 1 it is not (the verdict says why), 2 bad
+ * arguments.
+ */
+@Command(
+    name = "doctor",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+        "Explain why a host is (not) found: scope, route, beacons, known peers, TCP, handshake.",
+        "Sends nothing outside the network scope (-Dvecino.networkScope or VECINO_NETWORK_SCOPE)."
+    })
+public final class DoctorCommand implements Callable<Integer> {
+
+  @Spec
+  private CommandSpec spec;
+
+  @Mixin
+  private CommonOptions common;
+
+  @Parameters(paramLabel = "HOST[:PORT]", description = "The host, and its port (default: "
+      + Defaults.PORT + ").")
+  private String target;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "1s",
+      converter = Converters.DurationConverter.class,
+      description = "Probe timeout, e.g. 500ms, 2s (default: ${DEFAULT-VALUE}).")
+  private Duration timeout;
+
+  @Option(names = "--group", paramLabel = "GROUP", defaultValue = PeerNode.DEFAULT_GROUP,
+      description = "The group the host should be in (default: ${DEFAULT-VALUE}).")
+  private String group;
+
+  @Option(names = "--json", description = "One JSON object per line instead of text.")
+  private boolean json;
+
+  /** Creates the command; picocli instantiates it. */
+  public DoctorCommand() {}
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    HostPort hp;
+    try {
+      hp = parseTarget(target.strip());
+    } catch (IllegalArgumentException e) {
+      return Usage.error(spec, e.getMessage());
+    }
+    if (timeout.isZero() || timeout.isNegative()) {
+      return Usage.error(spec, "--timeout must be positive");
+    }
+    try (PeerNode node = PeerNode.builder().group(group).listen(false).build().start()) {
+      Diagnosis d = node.diagnose(InetSocketAddress.createUnresolved(hp.host(), hp.port()), timeout).join();
+      print(d, out);
+      return d.verdict() == Diagnosis.Verdict.FOUND ? 0 : Main.EXIT_FAILURE;
+    } catch (VecinoException | CompletionException e) {
+      err.println("error: doctor failed: " + Errors.describe(e));
+      err.flush();
+      return Main.EXIT_FAILURE;
+    }
+  }
+
+  /** {@code host}, {@code host:port}, {@code [v6]:port}, or a bare IPv6 literal: the default port where none. */
+  static HostPort parseTarget(String t) {
+    boolean bareIpv6 = !t.startsWith("[") && t.indexOf(':') != t.lastIndexOf(':');
+    return t.indexOf(':') < 0 || bareIpv6 ? new HostPort(t, Defaults.PORT) : HostPort.parse(t);
+  }
+
+  private void print(Diagnosis d, PrintWriter out) {
+    for (Diagnosis.Check c : d.checks()) {
+      out.println(json
+          ? JsonLine.of("check").put("step", c.step()).put("ok", c.ok() ? "yes" : "no").put("outcome", c.outcome())
+          : String.format(Locale.ROOT, "  %-9s %s %s", c.step(), c.ok() ? "ok  " : "FAIL", c.outcome()));
+    }
+    String host = d.target().getAddress() != null ? d.target().getAddress().getHostAddress() : d.target().getHostString();
+    out.println(json
+        ? JsonLine.of("verdict").put("address", host).put("port", d.target().getPort())
+            .put("verdict", d.verdict().name()).put("explanation", d.explanation())
+        : d.verdict().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + d.explanation());
+    out.flush();
+  }
+}

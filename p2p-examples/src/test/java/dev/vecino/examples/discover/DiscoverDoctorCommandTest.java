@@ -1,0 +1,90 @@
+package dev.vecino.examples.discover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vecino.examples.Main;
+import dev.vecino.p2p.PeerNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code vecino discover} and {@code vecino doctor} against real nodes on loopback
+ * (127.0.8.0/24); beacons off, explicit targets only.
+ */
+@Timeout(30)
+class DiscoverDoctorCommandTest {
+
+  private record Run(int code, String out, String err) {
+    List<String> lines() {
+      return out.lines().toList();
+    }
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static PeerNode node(String ip, String name) {
+    return PeerNode.builder().name(name).bindAddress(ip).port(0).build().start();
+  }
+
+  @Test
+  void discoverPrintsEachPeerWithItsStageThenASummary() {
+    try (PeerNode ana = node("127.0.8.2", "ana")) {
+      int port = ana.localAddress().getPort();
+      Run r = run("discover", "--targets", "127.0.8.2-127.0.8.3", "--port", "" + port, "--no-beacons", "--json");
+      assertEquals(0, r.code(), r.err());
+      List<String> lines = r.lines();
+      assertEquals(2, lines.size(), r.out());
+      assertTrue(lines.get(0).startsWith("{\"type\":\"peer\",\"address\":\"127.0.8.2\",\"port\":" + port
+          + ",\"name\":\"ana\""), lines.get(0));
+      assertTrue(lines.get(0).endsWith(",\"stage\":\"range-scan\"}"), lines.get(0));
+      assertTrue(lines.get(1).startsWith("{\"type\":\"summary\",\"probed\":2,\"open\":1,\"peers\":1"), lines.get(1));
+    }
+  }
+
+  @Test
+  void discoverRefusesToScanTheLocalSubnetsWithoutATerminal() {
+    Run r = run("discover", "--no-beacons");
+    assertEquals(Main.EXIT_USAGE, r.code());
+    assertTrue(r.err().contains("refusing to scan this machine's subnets"), r.err());
+    assertEquals("", r.out());
+  }
+
+  @Test
+  void doctorNamesAFoundPeerAndAClosedPort() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.8.5"))) {
+      closed = s.getLocalPort();
+    }
+    try (PeerNode ana = node("127.0.8.4", "ana")) {
+      Run found = run("doctor", "127.0.8.4:" + ana.localAddress().getPort(), "--json");
+      assertEquals(0, found.code(), found.err() + found.out());
+      String last = found.lines().get(found.lines().size() - 1);
+      assertTrue(last.contains("\"verdict\":\"FOUND\""), last);
+      assertTrue(found.lines().get(0).startsWith("{\"type\":\"check\",\"step\":\"scope\""), found.out());
+
+      Run refused = run("doctor", "127.0.8.5:" + closed);
+      assertEquals(Main.EXIT_FAILURE, refused.code(), refused.out());
+      assertTrue(refused.out().contains("port closed: the host is up but nothing listens on port " + closed),
+          refused.out());
+    }
+  }
+
+  @Test
+  void doctorTakesABareHostOrIpv6Literal() {
+    assertEquals(9999, DoctorCommand.parseTarget("127.0.0.1").port());
+    assertEquals("::1", DoctorCommand.parseTarget("::1").host());
+    assertEquals(4000, DoctorCommand.parseTarget("[::1]:4000").port());
+    assertEquals(4000, DoctorCommand.parseTarget("127.0.0.1:4000").port());
+  }
+}
