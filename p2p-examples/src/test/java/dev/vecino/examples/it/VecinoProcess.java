@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 final class VecinoProcess implements AutoCloseable {
 
   static final Duration WAIT = Duration.ofSeconds(20);
-  private static final Pattern LISTENING = Pattern.compile("listening on ([0-9.]+):(\\d+) as ");
+  private static final Pattern LISTENING = Pattern.compile("(?:listening on|escuchando en) ([0-9.]+):(\\d+) (?:as|como) ");
 
   private final Process process;
   private final Writer stdin;
