@@ -190,6 +190,9 @@ public final class Main implements Runnable {
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setParameterExceptionHandler(usageHandler());
     cmd.setExecutionExceptionHandler(failureHandler());
+    // --help in the console's language: option descriptions from the usage bundle (empty in
+    // English, where the annotations say it), set on every command of the tree.
+    cmd.setResourceBundle(Text.usage());
     ChatCommand.describeInChatCommands(cmd.getSubcommands().get("chat"));
     return cmd;
   }

@@ -50,11 +50,11 @@ final class SendCommand implements Callable<Integer> {
   @Mixin
   private CommonOptions common;
 
-  @Parameters(index = "0", paramLabel = "HOST:PORT", converter = Converters.HostPortConverter.class,
+  @Parameters(index = "0", paramLabel = "HOST:PORT", descriptionKey = "target", converter = Converters.HostPortConverter.class,
       description = "The peer.")
   private HostPort target;
 
-  @Parameters(index = "1", paramLabel = "TEXT", arity = "0..1",
+  @Parameters(index = "1", paramLabel = "TEXT", arity = "0..1", descriptionKey = "text",
       description = "The message; read from stdin when omitted.")
   private String text;
 

@@ -28,6 +28,8 @@ public final class Text {
 
   /** The bundle's base name. */
   public static final String BUNDLE = "dev.vecino.examples.cli.messages";
+  /** The base name of picocli's usage bundle. */
+  public static final String USAGE = "dev.vecino.examples.cli.usage";
   /** The languages the console speaks, by their {@code --lang} code. */
   public static final List<String> LANGUAGES = List.of("en", "es");
 
@@ -135,6 +137,18 @@ public final class Text {
       out.add(get(k));
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * Returns picocli's usage bundle ({@code --help}'s option descriptions) in the console's
+   * language: {@code dev/vecino/examples/cli/usage}, empty in English (the annotations hold it).
+   *
+   * @return the bundle
+   */
+  public static ResourceBundle usage() {
+    return ResourceBundle.getBundle(USAGE, locale().getLanguage().equals("es")
+        ? Locale.forLanguageTag("es") : Locale.ROOT,
+        ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
   }
 
   private static ResourceBundle load(Locale locale) {

@@ -47,7 +47,7 @@ public final class ScanCommand implements Callable<Integer> {
   @Mixin
   private CommonOptions common;
 
-  @Parameters(paramLabel = "TARGETS", arity = "1..*", description = "What to scan.")
+  @Parameters(paramLabel = "TARGETS", arity = "1..*", descriptionKey = "targets", description = "What to scan.")
   private List<String> targets;
 
   @Option(names = {"--port", "-p"}, paramLabel = "PORTS", defaultValue = "" + Defaults.PORT,
