@@ -86,7 +86,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Thread safety:</b> not thread-safe; configure on one thread.
  */
-public final class PeerNodeBuilder {
+public final class PeerNodeBuilder implements Cloneable {
 
   /** Default accept backlog: far above the JDK's 50, so a burst of connects is not dropped. */
   public static final int DEFAULT_BACKLOG = 1024;
@@ -134,65 +134,34 @@ public final class PeerNodeBuilder {
   private Backoff reconnect;
   private int maxPendingHandshakes = 256;
   private int maxPendingHandshakesPerAddress = 32;
-  private final List<PeerListener> listeners = new ArrayList<>();
+  private List<PeerListener> listeners = new ArrayList<>();
   private boolean plaintext;
   private GroupSecret groupSecret;
-  private final Set<String> allowedKeys = new TreeSet<>();
+  private Set<String> allowedKeys = new TreeSet<>();
   private Targets allowFrom;
   private Targets denyFrom;
+  private PairingHandler pairing;
+  private Duration pairingTimeout = Duration.ofMinutes(2);
   private boolean jmx;
 
   PeerNodeBuilder() {}
 
   /**
-   * A builder with every option of {@code from}: what {@link #build()} keeps for
-   * {@link PeerNode#toBuilder()}. Lists are copied, values shared (they are immutable, or the
-   * user's own objects: listeners, executor, factories).
+   * A builder with every option of this one: what {@link #build()} keeps for
+   * {@link PeerNode#toBuilder()}. A field-by-field copy (so a new option cannot be forgotten
+   * here), with collections of its own.
    */
-  private PeerNodeBuilder(PeerNodeBuilder from) {
-    id = from.id;
-    key = from.key;
-    name = from.name;
-    group = from.group;
-    bindAddress = from.bindAddress;
-    port = from.port;
-    listen = from.listen;
-    backlog = from.backlog;
-    ioThreads = from.ioThreads;
-    busyPoll = from.busyPoll;
-    transport = from.transport;
-    codec = from.codec;
-    discovery = from.discovery;
-    networkScope = from.networkScope;
-    peerStore = from.peerStore;
-    beacons = from.beacons;
-    callbackExecutor = from.callbackExecutor;
-    directCallbacks = from.directCallbacks;
-    connectTimeout = from.connectTimeout;
-    handshakeTimeout = from.handshakeTimeout;
-    closeTimeout = from.closeTimeout;
-    maxFrameSize = from.maxFrameSize;
-    maxQueuedBytes = from.maxQueuedBytes;
-    maxUndeliveredBytes = from.maxUndeliveredBytes;
-    lowWatermark = from.lowWatermark;
-    highWatermark = from.highWatermark;
-    sendTimeout = from.sendTimeout;
-    heartbeatInterval = from.heartbeatInterval;
-    idleTimeout = from.idleTimeout;
-    writeStallTimeout = from.writeStallTimeout;
-    maxConnections = from.maxConnections;
-    maxConnectionsPerAddress = from.maxConnectionsPerAddress;
-    reconnect = from.reconnect;
-    maxPendingHandshakes = from.maxPendingHandshakes;
-    maxPendingHandshakesPerAddress = from.maxPendingHandshakesPerAddress;
-    listeners.addAll(from.listeners);
-    plaintext = from.plaintext;
-    groupSecret = from.groupSecret;
-    allowedKeys.addAll(from.allowedKeys);
-    allowFrom = from.allowFrom;
-    denyFrom = from.denyFrom;
-    jmx = from.jmx;
+  private PeerNodeBuilder copy() {
+    try {
+      PeerNodeBuilder b = (PeerNodeBuilder) super.clone();
+      b.listeners = new ArrayList<>(listeners);
+      b.allowedKeys = new TreeSet<>(allowedKeys);
+      return b;
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError("a PeerNodeBuilder is Cloneable", e);
+    }
   }
+
 
   /**
    * Sets the node's id, name and key together (e.g. from {@link Identity#loadOrCreate}).
@@ -754,6 +723,26 @@ public final class PeerNodeBuilder {
   }
 
   /**
+   * Pairs with nodes met for the first time: both nodes show the same six-digit code, the
+   * {@code handler} of each asks its person, and only if both accept are the nodes admitted;
+   * their keys are then pinned in the node's peer store ({@link #peerStore}), and a pinned node
+   * is admitted without asking. A node that does not pair, or that rejects, or no answer within
+   * {@code timeout}, is refused with {@link NotAdmittedException}. Nothing of this node's name,
+   * group or messages reaches an unpaired node. Secure nodes only; combines with a group secret
+   * (both must pass). Default: no pairing.
+   *
+   * @param handler asks the application (see {@link PairingHandler})
+   * @param timeout how long a person may take to decide
+   * @return this builder
+   */
+  public PeerNodeBuilder pairing(PairingHandler handler, Duration timeout) {
+    this.pairing = Objects.requireNonNull(handler, "handler");
+    requirePositive(timeout, "pairing timeout");
+    this.pairingTimeout = timeout;
+    return this;
+  }
+
+  /**
    * Accepts inbound connections only from these source addresses: anything else is closed as
    * soon as it is accepted, before this node sends a byte (counted as refused, kind
    * {@code NOT_ADMITTED}). Any node, secure or plaintext. Default: any address.
@@ -819,8 +808,8 @@ public final class PeerNodeBuilder {
             + " (plaintext(true)) to choose an id");
       }
     }
-    if (!secure && (groupSecret != null || !allowedKeys.isEmpty())) {
-      throw new ConfigurationException("a group secret and a key allowlist need a secure node (TLS): drop "
+    if (!secure && (groupSecret != null || !allowedKeys.isEmpty() || pairing != null)) {
+      throw new ConfigurationException("a group secret, a key allowlist and pairing need a secure node (TLS): drop "
           + (codec.handshake() ? "plaintext(true)" : "codec(...): only the framed codec speaks TLS"));
     }
     PeerId nodeId = nodeKey != null ? nodeKey.id() : id != null ? id : PeerId.random();
@@ -828,8 +817,8 @@ public final class PeerNodeBuilder {
     Identity identity = nodeKey != null ? Identity.of(nodeKey, nodeName) : new Identity(nodeId, nodeName);
     NodeConfig config = config(identity, nodeKey).withJmx(jmx);
     // The node's own options, its identity as chosen: what toBuilder() starts from.
-    PeerNodeBuilder template = new PeerNodeBuilder(this).identity(identity);
-    return config.newNode(() -> new PeerNodeBuilder(template));
+    PeerNodeBuilder template = copy().identity(identity);
+    return config.newNode(template::copy);
   }
 
   /** Validates every option but the identity, then makes the node's configuration. */
@@ -898,8 +887,8 @@ public final class PeerNodeBuilder {
         sendTimeout, heartbeatInterval, idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes,
         maxPendingHandshakesPerAddress, maxConnectionsPerAddress, reconnect,
         List.copyOf(listeners), nodeKey != null ? NodeTls.create(nodeKey.keyPair()) : null,
-        groupSecret != null ? groupSecret.shared() : null, allowedKeys, allowFrom, denyFrom)
-        .withDiscovery(networkScope, peerStore, beacons);
+        groupSecret != null ? groupSecret.shared() : null, allowedKeys, allowFrom, denyFrom, pairing,
+        pairingTimeout).withDiscovery(networkScope, peerStore, beacons);
   }
 
   private static InetAddress anyIpv4() {

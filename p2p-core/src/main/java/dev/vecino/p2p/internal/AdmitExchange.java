@@ -1,14 +1,24 @@
 package dev.vecino.p2p.internal;
 
+import dev.vecino.p2p.Direction;
 import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.DisconnectReason.Kind;
-import dev.vecino.p2p.Direction;
+import dev.vecino.p2p.NodeKey;
+import dev.vecino.p2p.PairingHandler;
+import dev.vecino.p2p.PairingRequest;
+import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.codec.CodecException;
+import dev.vecino.p2p.codec.FrameType;
+import dev.vecino.p2p.internal.tls.Pairing;
 import dev.vecino.p2p.internal.tls.SharedSecret;
 import dev.vecino.p2p.internal.tls.SharedSecret.Role;
 import java.nio.ByteBuffer;
 import java.security.cert.CertificateEncodingException;
-import java.util.Set;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * A secure connection's admission (docs/PROTOCOL.md 1.9): inside the TLS tunnel, before either
@@ -16,53 +26,67 @@ import java.util.Set;
  * a side that may not.
  *
  * <pre>
- * acceptor                                   initiator
- *   ADMIT offer (flags, nonce_a)        →
- *   [no secret: its HELLO at once]      →      checks the flags; no secret: HELLO, done
- *                                       ←      ADMIT proof (flags, nonce_i, proof_i)
- *   checks proof_i; ADMIT answer (proof_a), then its HELLO  →   checks proof_a, then HELLO
+ * acceptor                                             initiator
+ *   OFFER (flags, nonce_a)                        →     a fully open acceptor's HELLO follows at once
+ *                                                 ←     CLAIM (flags, nonce_i, [proof_i], [commit_i])
+ *   checks proof_i; ANSWER ([proof_a], [commit_a]) →    checks proof_a
+ *   pairing: REVEAL (nonce)                       ⇄     REVEAL (nonce); each side asks its person
+ *   VERDICT                                       ⇄     VERDICT; both accept: keys pinned
+ *   then the acceptor's HELLO                     →     then the initiator's
  * </pre>
  *
- * <p>Both sides first check the other's key against the allowlist, if the node has one. The
- * proofs are {@link SharedSecret#proof} over both nonces and both certificates as this side's
- * TLS session shows them: a proof made for one session verifies on no other, so neither a
- * replay nor a relay with its own key passes. The acceptor proves second, so a stranger learns
- * nothing it could test guesses against.
+ * <p>Both sides first check the other's key against the allowlist, if the node has one. Group
+ * secret proofs are {@link SharedSecret#proof} over both nonces and both certificates as this
+ * side's TLS session shows them: a proof made for one session verifies on no other, so neither
+ * a replay nor a relay with its own key passes; the acceptor proves second. Pairing runs when a
+ * side with a {@link PairingHandler} has not pinned the other's key: each side commits to a
+ * nonce before either reveals one, so a man in the middle cannot grind keys until the codes
+ * match, and the code covers both keys and both nonces ({@link Pairing#code}).
  *
- * <p>ADMIT body: {@code step (u8) | flags (u8) | nonce (0 or 32 bytes) | proof (0 or 32 bytes)}.
- *
- * <p><b>Thread safety:</b> owned by its connection's I/O thread.
+ * <p><b>Thread safety:</b> owned by its connection's I/O thread; a pairing handler's answer is
+ * carried back there.
  */
 final class AdmitExchange {
 
   static final int OFFER = 1;
-  static final int PROOF = 2;
+  static final int CLAIM = 2;
   static final int ANSWER = 3;
+  static final int REVEAL = 4;
+  static final int VERDICT = 5;
   /** Flag: this side has a group secret, and admits only nodes that prove it. */
   static final int SECRET = 0x01;
-  private static final int PROOF_BYTES = 32;
-
-  /** What the session does after a step. */
-  enum Next {
-    /** Wait for the other side's next ADMIT. */
-    WAIT,
-    /** Admitted: the acceptor sends its HELLO; the initiator waits for it. */
-    ADMITTED
-  }
+  /** Flag: this side pairs (it has a pairing handler). */
+  static final int PAIRS = 0x02;
+  /** Flag: this side pairs and has not pinned the other's key: pairing must run. */
+  static final int UNPINNED = 0x04;
+  private static final int BYTES = 32;
 
   private final Connection connection;
+  private final Node node;
   private final SharedSecret secret;
-  private final Set<String> allowedKeys;
+  private final PairingHandler pairing;
+  /** Whether the decision reaches the session: a refusal, or null once admitted. I/O thread. */
+  private final Consumer<DisconnectReason> decided;
+  /** Gives the session's wait a new deadline: a person decides now. */
+  private final LongConsumer extendWait;
   private final boolean acceptor;
   private byte[] nonceAcceptor;
   private byte[] nonceInitiator;
+  private boolean pairingRuns;
+  private byte[] pairNonce;
+  private byte[] theirCommitment;
+  private Boolean mine;
+  private Boolean theirs;
   private int expected;
   private boolean admitted;
 
-  AdmitExchange(Connection connection, SharedSecret secret, Set<String> allowedKeys) {
+  AdmitExchange(Connection connection, Consumer<DisconnectReason> decided, LongConsumer extendWait) {
+    this.extendWait = extendWait;
     this.connection = connection;
-    this.secret = secret;
-    this.allowedKeys = allowedKeys;
+    this.node = connection.node;
+    this.secret = node.config().secret();
+    this.pairing = node.config().pairing();
+    this.decided = decided;
     this.acceptor = connection.direction == Direction.INBOUND;
   }
 
@@ -86,31 +110,24 @@ final class AdmitExchange {
       return null;
     }
     nonceAcceptor = SharedSecret.nonce();
-    send(OFFER, nonceAcceptor, null);
-    if (secret == null) {
+    send(OFFER, nonceAcceptor);
+    if (secret == null && pairing == null) {
+      // Fully open: anyone may join, so nothing waits.
       admitted = true;
     } else {
-      expected = PROOF;
+      expected = CLAIM;
     }
     return null;
   }
 
   private DisconnectReason checkKey() {
-    if (allowedKeys.isEmpty()) {
+    var allowed = node.config().allowedKeys();
+    if (allowed.isEmpty()) {
       return null;
     }
-    String fingerprint = dev.vecino.p2p.NodeKey.fingerprintOf(connection.tls().peerCertificate().getPublicKey());
-    return allowedKeys.contains(fingerprint) ? null : refuse("the key of the " + (acceptor ? "initiator "
-        + initiatorAt() : "acceptor " + acceptorAt()) + " (" + fingerprint + ") is not on the "
-        + (acceptor ? "acceptor's" : "initiator's") + " allowlist");
-  }
-
-  private String acceptorAt() {
-    return Node.format(acceptor ? connection.tls().localAddress() : connection.remoteAddress());
-  }
-
-  private String initiatorAt() {
-    return Node.format(acceptor ? connection.remoteAddress() : connection.tls().localAddress());
+    String fingerprint = peerFingerprint();
+    return allowed.contains(fingerprint) ? null : refuse("the key of the " + theirRole() + " (" + fingerprint
+        + ") is not on the " + (acceptor ? "acceptor's" : "initiator's") + " allowlist");
   }
 
   /**
@@ -124,60 +141,168 @@ final class AdmitExchange {
       throw new CodecException("ADMIT of " + length + " bytes");
     }
     int step = buf.get(offset) & 0xFF;
-    boolean theirSecret = (buf.get(offset + 1) & SECRET) != 0;
+    int flags = buf.get(offset + 1) & 0xFF;
     if (admitted || step != expected) {
       throw new CodecException("ADMIT step " + step + " out of turn");
     }
-    byte[] nonce = step == ANSWER ? null : bytes(buf, offset + 2, length - 2, SharedSecret.NONCE_BYTES, "nonce");
-    int rest = length - 2 - (nonce == null ? 0 : nonce.length);
-    byte[] proof = rest == 0 ? null : bytes(buf, offset + length - rest, rest, PROOF_BYTES, "proof");
-    if (rest > 0 && rest != PROOF_BYTES) {
-      throw new CodecException("ADMIT proof of " + rest + " bytes, not " + PROOF_BYTES);
-    }
-    if (theirSecret != (secret != null)) {
-      boolean acceptorHasIt = acceptor ? secret != null : theirSecret;
-      return refuse(acceptorHasIt ? "the acceptor " + acceptorAt() + " admits only nodes with its group secret, and "
-          + "the initiator " + initiatorAt() + " has none" : "the initiator " + initiatorAt() + " admits only nodes "
-          + "with its group secret, and the acceptor " + acceptorAt() + " has none");
+    Body body = new Body(buf, offset + 2, length - 2);
+    if (step == OFFER || step == CLAIM) {
+      DisconnectReason mismatch = policies(flags);
+      if (mismatch != null) {
+        return mismatch;
+      }
     }
     return switch (step) {
-      case OFFER -> offered(nonce);
-      case PROOF -> proved(nonce, proof);
-      default -> answered(proof);
+      case OFFER -> offered(flags, body);
+      case CLAIM -> claimed(body);
+      case ANSWER -> answered(body);
+      case REVEAL -> revealed(body);
+      default -> verdict(body);
     };
   }
 
+  /** The other side's policies against ours: the same secret requirement; pairing on both sides if it runs. */
+  private DisconnectReason policies(int flags) {
+    boolean theirSecret = (flags & SECRET) != 0;
+    if (theirSecret != (secret != null)) {
+      boolean acceptorHasIt = acceptor ? secret != null : theirSecret;
+      return refuse("the " + (acceptorHasIt ? "acceptor " + acceptorAt() : "initiator " + initiatorAt())
+          + " admits only nodes with its group secret, and the " + (acceptorHasIt ? "initiator " + initiatorAt()
+          : "acceptor " + acceptorAt()) + " has none");
+    }
+    pairingRuns = (flags & UNPINNED) != 0 || unpinned();
+    if (pairingRuns && (pairing == null || (flags & PAIRS) == 0)) {
+      boolean weAsk = pairing != null;
+      return refuse("the " + (weAsk ? ourRole() : theirRole()) + " pairs with nodes it has not met, and the "
+          + (weAsk ? theirRole() : ourRole()) + " does not pair");
+    }
+    return null;
+  }
+
   /** Initiator: the acceptor's offer. */
-  private DisconnectReason offered(byte[] nonce) {
-    nonceAcceptor = nonce;
-    if (secret == null) {
+  private DisconnectReason offered(int flags, Body body) throws CodecException {
+    nonceAcceptor = body.take("nonce");
+    body.end();
+    if (secret == null && (flags & PAIRS) == 0 && (flags & SECRET) == 0) {
+      // A fully open acceptor: its HELLO follows; we pair with it only if we must, and then it refused already.
       admitted = true;
       return null;
     }
     nonceInitiator = SharedSecret.nonce();
-    send(PROOF, nonceInitiator, proof(Role.INITIATOR));
+    pairNonce = pairingRuns ? SharedSecret.nonce() : null;
+    send(CLAIM, nonceInitiator, secret != null ? proof(Role.INITIATOR) : null,
+        pairingRuns ? Pairing.commitment(pairNonce) : null);
     expected = ANSWER;
     return null;
   }
 
-  /** Acceptor: the initiator's proof. */
-  private DisconnectReason proved(byte[] nonce, byte[] proof) {
-    nonceInitiator = nonce;
-    if (proof == null || !verify(proof, Role.INITIATOR)) {
+  /** Acceptor: the initiator's claim. */
+  private DisconnectReason claimed(Body body) throws CodecException {
+    nonceInitiator = body.take("nonce");
+    byte[] proof = secret != null ? body.take("proof") : null;
+    theirCommitment = pairingRuns ? body.take("commitment") : null;
+    body.end();
+    if (proof != null && !verify(proof, Role.INITIATOR)) {
       return refuse("the initiator " + initiatorAt() + " proved another group secret (or a relay sits between)");
     }
-    send(ANSWER, null, proof(Role.ACCEPTOR));
+    pairNonce = pairingRuns ? SharedSecret.nonce() : null;
+    send(ANSWER, secret != null ? proof(Role.ACCEPTOR) : null, pairingRuns ? Pairing.commitment(pairNonce) : null);
+    return pairingRuns ? startPairing() : admit();
+  }
+
+  /** Initiator: the acceptor's answer. */
+  private DisconnectReason answered(Body body) throws CodecException {
+    byte[] proof = secret != null ? body.take("proof") : null;
+    theirCommitment = pairingRuns ? body.take("commitment") : null;
+    body.end();
+    if (proof != null && !verify(proof, Role.ACCEPTOR)) {
+      return refuse("the acceptor " + acceptorAt() + " proved another group secret (or a relay sits between)");
+    }
+    return pairingRuns ? startPairing() : admit();
+  }
+
+  /** Both commitments are here: reveal ours (the person has time to decide from now on). */
+  private DisconnectReason startPairing() {
+    send(REVEAL, pairNonce);
+    expected = REVEAL;
+    extendWait.accept(node.config().pairingTimeout().toNanos());
+    return null;
+  }
+
+  /** The other side's nonce: checked against its commitment, then the person decides. */
+  private DisconnectReason revealed(Body body) throws CodecException {
+    byte[] nonce = body.take("nonce");
+    body.end();
+    if (!Pairing.opens(theirCommitment, nonce)) {
+      return refuse("the " + theirRole() + "'s pairing nonce does not open its commitment (someone sits between)");
+    }
+    expected = VERDICT;
+    byte[] ours = Pairing.keyDigest(connection.tls().localCertificate().getPublicKey());
+    byte[] peers = Pairing.keyDigest(connection.tls().peerCertificate().getPublicKey());
+    PairingRequest request = new PairingRequest(connection.remoteAddress(), connection.direction, peerId(),
+        peerFingerprint(), Pairing.code(ours, pairNonce, peers, nonce));
+    ask(request);
+    return null;
+  }
+
+  /** Asks the person, on the callback thread; the answer comes back to the I/O thread. */
+  private void ask(PairingRequest request) {
+    var loop = connection.eventLoop();
+    node.events.run(() -> {
+      CompletionStage<Boolean> answer;
+      try {
+        answer = pairing.pair(request);
+      } catch (RuntimeException e) {
+        answer = CompletableFuture.completedFuture(false);
+      }
+      answer.whenComplete((ok, error) -> loop.execute(() -> decide(Boolean.TRUE.equals(ok) && error == null)));
+    });
+  }
+
+  /** This side's person decided. I/O thread. */
+  private void decide(boolean accept) {
+    if (admitted || mine != null || connection.isClosingOrClosed()) {
+      return;
+    }
+    mine = accept;
+    send(VERDICT, new byte[] {(byte) (accept ? 1 : 0)});
+    if (!accept) {
+      decided.accept(refuse("pairing declined on the " + ourRole() + "'s side"));
+    } else if (Boolean.TRUE.equals(theirs)) {
+      decided.accept(pinAndAdmit());
+    }
+  }
+
+  /** The other side's person decided. */
+  private DisconnectReason verdict(Body body) throws CodecException {
+    byte[] v = body.rest();
+    if (v.length != 1) {
+      throw new CodecException("ADMIT verdict of " + v.length + " bytes");
+    }
+    theirs = v[0] == 1;
+    if (!theirs) {
+      return refuse("pairing declined on the " + theirRole() + "'s side");
+    }
+    return Boolean.TRUE.equals(mine) ? pinAndAdmit() : null;
+  }
+
+  private DisconnectReason pinAndAdmit() {
+    node.discovery().store().pin(peerId(), peerFingerprint(), Instant.now());
+    return admit();
+  }
+
+  private DisconnectReason admit() {
     admitted = true;
     return null;
   }
 
-  /** Initiator: the acceptor's proof. */
-  private DisconnectReason answered(byte[] proof) {
-    if (proof == null || !verify(proof, Role.ACCEPTOR)) {
-      return refuse("the acceptor " + acceptorAt() + " proved another group secret (or a relay sits between)");
+  /** Whether we pair and have not pinned the other's key. */
+  private boolean unpinned() {
+    if (pairing == null) {
+      return false;
     }
-    admitted = true;
-    return null;
+    var e = node.discovery().store().get(peerId());
+    return e.isEmpty() || !e.get().pinned() || !peerFingerprint().equals(e.get().fingerprint());
   }
 
   private byte[] proof(Role role) {
@@ -202,16 +327,46 @@ final class AdmitExchange {
     }
   }
 
-  private void send(int step, byte[] nonce, byte[] proof) {
-    ByteBuffer b = ByteBuffer.allocate(2 + (nonce == null ? 0 : nonce.length) + (proof == null ? 0 : proof.length));
-    b.put((byte) step).put((byte) (secret != null ? SECRET : 0));
-    if (nonce != null) {
-      b.put(nonce);
+  private PeerId peerId() {
+    return Tls.idOf(connection.tls().peerCertificate());
+  }
+
+  private String peerFingerprint() {
+    return NodeKey.fingerprintOf(connection.tls().peerCertificate().getPublicKey());
+  }
+
+  /** Sends an ADMIT of {@code step} with our flags and {@code parts} (null parts skipped). */
+  private void send(int step, byte[]... parts) {
+    int n = 2;
+    for (byte[] p : parts) {
+      n += p == null ? 0 : p.length;
     }
-    if (proof != null) {
-      b.put(proof);
+    ByteBuffer b = ByteBuffer.allocate(n);
+    int flags = (secret != null ? SECRET : 0) | (pairing != null ? PAIRS : 0)
+        | (pairing != null && unpinned() ? UNPINNED : 0);
+    b.put((byte) step).put((byte) flags);
+    for (byte[] p : parts) {
+      if (p != null) {
+        b.put(p);
+      }
     }
-    connection.sendControl(dev.vecino.p2p.codec.FrameType.ADMIT, b.array(), false);
+    connection.sendControl(FrameType.ADMIT, b.array(), false);
+  }
+
+  private String ourRole() {
+    return acceptor ? "acceptor " + acceptorAt() : "initiator " + initiatorAt();
+  }
+
+  private String theirRole() {
+    return acceptor ? "initiator " + initiatorAt() : "acceptor " + acceptorAt();
+  }
+
+  private String acceptorAt() {
+    return Node.format(acceptor ? connection.tls().localAddress() : connection.remoteAddress());
+  }
+
+  private String initiatorAt() {
+    return Node.format(acceptor ? connection.remoteAddress() : connection.tls().localAddress());
   }
 
   /** A refusal whose text reads the same on both sides: it names the roles, not "this node". */
@@ -219,12 +374,39 @@ final class AdmitExchange {
     return DisconnectReason.of(Kind.NOT_ADMITTED, why);
   }
 
-  private static byte[] bytes(ByteBuffer buf, int offset, int length, int size, String what) throws CodecException {
-    if (length < size) {
-      throw new CodecException("ADMIT " + what + " of " + length + " bytes, not " + size);
+  /** Reads an ADMIT body's fixed-size parts in order. */
+  private static final class Body {
+    private final ByteBuffer buf;
+    private int at;
+    private final int end;
+
+    Body(ByteBuffer buf, int offset, int length) {
+      this.buf = buf;
+      this.at = offset;
+      this.end = offset + length;
     }
-    byte[] b = new byte[size];
-    buf.get(offset, b);
-    return b;
+
+    byte[] take(String what) throws CodecException {
+      if (end - at < BYTES) {
+        throw new CodecException("ADMIT " + what + " of " + (end - at) + " bytes, not " + BYTES);
+      }
+      byte[] b = new byte[BYTES];
+      buf.get(at, b);
+      at += BYTES;
+      return b;
+    }
+
+    byte[] rest() {
+      byte[] b = new byte[end - at];
+      buf.get(at, b);
+      at = end;
+      return b;
+    }
+
+    void end() throws CodecException {
+      if (at != end) {
+        throw new CodecException("ADMIT with " + (end - at) + " bytes too many");
+      }
+    }
   }
 }

@@ -66,7 +66,7 @@ final class HelloSession extends SessionStage implements TlsStage.Listener {
     waitNanos = connection.observer().recognitionWaitNanos(node.config().handshakeTimeout().toNanos());
     timer = loop.schedule(this::timedOut, waitNanos, TimeUnit.NANOSECONDS);
     if (connection.tls() != null) {
-      admit = new AdmitExchange(connection, node.config().secret(), node.config().allowedKeys());
+      admit = new AdmitExchange(connection, this::admitted, this::extendWait);
     }
     if (connection.direction == Direction.INBOUND && connection.tls() == null) {
       // The acceptor speaks first, so a scanner can verify us without sending a byte.
@@ -109,6 +109,13 @@ final class HelloSession extends SessionStage implements TlsStage.Listener {
     } catch (CodecException e) {
       throw new IllegalStateException("the codec cannot encode a HELLO", e);
     }
+  }
+
+  /** Pairing: a person decides, which takes longer than a handshake; the wait gets a new deadline. */
+  private void extendWait(long nanos) {
+    stopWaiting();
+    waitNanos = nanos;
+    timer = connection.eventLoop().schedule(this::timedOut, nanos, TimeUnit.NANOSECONDS);
   }
 
   /** After an admission step: refuses, or once admitted the acceptor says HELLO. */

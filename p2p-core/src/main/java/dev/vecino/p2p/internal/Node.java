@@ -382,20 +382,8 @@ public final class Node implements PeerNode {
 
   @Override
   public CompletableFuture<Peer> connect(InetSocketAddress address, Backoff backoff) {
-    Objects.requireNonNull(address, "address");
-    Objects.requireNonNull(backoff, "backoff");
-    CompletableFuture<Peer> f = RetryingConnect.start(this, address, backoff, retrying);
-    if (reconnector == null) {
-      return f;
-    }
-    // As in connect(address): the reconnect intent is recorded before the caller sees the peer.
-    CompletableFuture<Peer> remembered = f.thenApply(p -> {
-      reconnector.remember(address, p);
-      return p;
-    });
-    // Cancelling what the caller holds must stop the retries.
-    remembered.whenComplete((p, e) -> f.cancel(false));
-    return remembered;
+    return RetryingConnect.start(this, Objects.requireNonNull(address, "address"),
+        Objects.requireNonNull(backoff, "backoff"), retrying, reconnector);
   }
 
   /** Connects without registering a reconnect intent (reconnect attempts use this). */

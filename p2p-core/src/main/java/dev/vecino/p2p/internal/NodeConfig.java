@@ -1,6 +1,7 @@
 package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.Identity;
+import dev.vecino.p2p.PairingHandler;
 import dev.vecino.p2p.PeerListener;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.PeerNodeBuilder;
@@ -22,7 +23,8 @@ import java.util.function.Supplier;
  * callbackExecutor, tls (a plaintext node), secret (no group secret). {@code allowedKeys} holds
  * key fingerprints in {@code NodeKey}'s canonical form; empty admits any key. {@code allowFrom}
  * (null: any) and {@code denyFrom} (null: none) are the source addresses inbound connections
- * may come from.
+ * may come from. {@code pairing} (null: no pairing) asks the application about nodes met for the
+ * first time, within {@code pairingTimeout}.
  *
  * <p>This record is the one door through which the public API creates the implementation: the
  * builder makes it and calls {@link #newNode}. Without reflection or a service loader, which the
@@ -74,6 +76,8 @@ public record NodeConfig(
     Set<String> allowedKeys,
     Targets allowFrom,
     Targets denyFrom,
+    PairingHandler pairing,
+    Duration pairingTimeout,
     List<ByteStage.Factory> byteStages,
     boolean jmx,
     DiscoverySettings discoverySettings) {
@@ -93,12 +97,13 @@ public record NodeConfig(
       int highWatermark, Duration sendTimeout, Duration heartbeatInterval, Duration idleTimeout,
       Duration writeStallTimeout, int maxConnections, int maxPendingHandshakes, int maxPendingHandshakesPerAddress,
       int maxConnectionsPerAddress, dev.vecino.p2p.discovery.Backoff reconnect, List<PeerListener> listeners,
-      NodeTls tls, SharedSecret secret, Set<String> allowedKeys, Targets allowFrom, Targets denyFrom) {
+      NodeTls tls, SharedSecret secret, Set<String> allowedKeys, Targets allowFrom, Targets denyFrom,
+      PairingHandler pairing, Duration pairingTimeout) {
     this(identity, group, bindAddress, listen, backlog, ioThreads, busyPoll, transport, codec, discovery,
         callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, List.of(), false,
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, pairing, pairingTimeout, List.of(), false,
         DiscoverySettings.DEFAULTS);
   }
 
@@ -113,7 +118,7 @@ public record NodeConfig(
         discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, stages, jmx,
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, pairing, pairingTimeout, stages, jmx,
         discoverySettings);
   }
 
@@ -128,7 +133,7 @@ public record NodeConfig(
         discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, byteStages, on,
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, pairing, pairingTimeout, byteStages, on,
         discoverySettings);
   }
 
@@ -152,8 +157,8 @@ public record NodeConfig(
         discovery, callbackExecutor, directCallbacks, connectTimeout, handshakeTimeout, closeTimeout, maxFrameSize,
         maxQueuedBytes, maxUndeliveredBytes, lowWatermark, highWatermark, sendTimeout, heartbeatInterval,
         idleTimeout, writeStallTimeout, maxConnections, maxPendingHandshakes, maxPendingHandshakesPerAddress,
-        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, byteStages,
-        jmx, settings);
+        maxConnectionsPerAddress, reconnect, listeners, tls, secret, allowedKeys, allowFrom, denyFrom, pairing, pairingTimeout,
+        byteStages, jmx, settings);
   }
 
   /**

@@ -53,12 +53,22 @@ final class RetryingConnect {
    * is in {@code pending} until it ends, so that a close can fail it ({@link #nodeClosed}).
    */
   static CompletableFuture<Peer> start(Node node, InetSocketAddress address, Backoff backoff,
-      Set<RetryingConnect> pending) {
+      Set<RetryingConnect> pending, Reconnector reconnector) {
     RetryingConnect r = new RetryingConnect(node, address, backoff);
     pending.add(r);
     r.result.whenComplete((p, e) -> pending.remove(r));
     r.attempt(0);
-    return r.result;
+    if (reconnector == null) {
+      return r.result;
+    }
+    // As in connect(address): the reconnect intent is recorded before the caller sees the peer.
+    CompletableFuture<Peer> remembered = r.result.thenApply(p -> {
+      reconnector.remember(address, p);
+      return p;
+    });
+    // Cancelling what the caller holds must stop the retries.
+    remembered.whenComplete((p, e) -> r.result.cancel(false));
+    return remembered;
   }
 
   /**

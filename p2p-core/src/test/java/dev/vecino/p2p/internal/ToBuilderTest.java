@@ -102,6 +102,8 @@ class ToBuilderTest {
     options.put("allowKeys(String[])", b -> b.allowKeys(dev.vecino.p2p.NodeKey.generate().fingerprint()));
     options.put("allowAddresses(String)", b -> b.allowAddresses("127.0.0.0/8"));
     options.put("denyAddresses(String)", b -> b.denyAddresses("127.0.9.9"));
+    dev.vecino.p2p.PairingHandler handler = request -> java.util.concurrent.CompletableFuture.completedFuture(false);
+    options.put("pairing(PairingHandler,Duration)", b -> b.pairing(handler, Duration.ofSeconds(30)));
     options.put("jmx(boolean)", b -> b.jmx(true));
     options.put("networkScope(NetworkScope)", b -> b.networkScope(NetworkScope.parse("127.0.0.0/8")));
     options.put("peerStore(Path)", b -> b.peerStore(Path.of("target", "to-builder-peers")));
