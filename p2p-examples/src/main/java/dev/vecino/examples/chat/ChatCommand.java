@@ -1,6 +1,5 @@
 package dev.vecino.examples.chat;
 
-import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.Main;
 import dev.vecino.examples.cli.CodecChoice;
 import dev.vecino.examples.cli.CommonOptions;
@@ -8,6 +7,7 @@ import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.HostPort;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.examples.scan.Scanner;

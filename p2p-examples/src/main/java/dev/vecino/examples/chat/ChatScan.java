@@ -1,7 +1,7 @@
 package dev.vecino.examples.chat;
 
-import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.cli.Errors;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.scan.ProgressBar;
 import dev.vecino.examples.scan.ScanOutput;
 import dev.vecino.examples.scan.Scanner;

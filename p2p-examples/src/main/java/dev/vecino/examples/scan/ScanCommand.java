@@ -6,6 +6,7 @@ import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.p2p.PeerNode;
@@ -113,7 +114,7 @@ public final class ScanCommand implements Callable<Integer> {
       try {
         outcome = job.result().join();
       } catch (java.util.concurrent.CompletionException e) {
-        err.println("error: scan failed: " + Errors.describe(e));
+        err.println("error: " + Text.get("scan.failed", Errors.describe(e)));
         return Main.EXIT_FAILURE;
       }
       for (Scanner.Found f : ScanOutput.sorted(outcome.found())) {

@@ -1,7 +1,7 @@
 package dev.vecino.examples.scan;
 
-import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.chat.ChatFormat;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.scan.Scanner.Found;
 import dev.vecino.examples.scan.Scanner.Kind;
 import dev.vecino.examples.scan.Scanner.Outcome;
