@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -123,6 +124,28 @@ class PairingTest {
       assertEquals(a.identity().id(), b.connect(a.localAddress()).get(15, TimeUnit.SECONDS).id());
       NotAdmittedException e = refused(c.connect(a.localAddress()));
       assertTrue(e.getMessage().contains("proved another group secret"), e.getMessage());
+    }
+  }
+
+  @Test
+  void anotherKeyAtAPinnedAddressIsRefusedLoudly() throws Exception {
+    Person bob = Person.accepting();
+    try (PeerNode b = pairing("bob", bob).build().start()) {
+      InetSocketAddress where;
+      try (PeerNode a = pairing("ana", Person.accepting()).bindAddress("127.0.41.1").build().start()) {
+        where = a.localAddress();
+        b.connect(where).get(15, TimeUnit.SECONDS);
+        Await.until("bob registered ana", () -> b.peers().size() == 1);
+      }
+      Await.until("ana gone", () -> b.peers().isEmpty());
+      // Someone else, with another key, now answers at ana's address.
+      try (PeerNode impostor = pairing("ana", Person.accepting()).bindAddress("127.0.41.1").port(where.getPort())
+          .build().start()) {
+        NotAdmittedException e = refused(b.connect(where));
+        assertTrue(e.getMessage().contains("that address is pinned to key"), e.getMessage());
+        assertEquals(1, bob.shown.size(), "bob was not even asked");
+        assertEquals(List.of(), impostor.peers());
+      }
     }
   }
 }

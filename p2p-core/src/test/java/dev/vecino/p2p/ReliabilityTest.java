@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class ReliabilityTest {
 
+  /** A child JVM's first TLS handshake loads and warms its crypto: on a busy machine, seconds. */
+  private static final Duration COLD_CHILD = Duration.ofSeconds(10);
+
   private static final Duration HEARTBEAT = Duration.ofMillis(200);
   /** Three intervals, plus a wide margin for a loaded 2-core machine. */
   private static final Duration DETECTION_BOUND = HEARTBEAT.multipliedBy(3).plusSeconds(1);
@@ -85,7 +88,8 @@ class ReliabilityTest {
     Assumptions.assumeTrue(new File("/bin/kill").canExecute() || new File("/usr/bin/kill").canExecute(), "no kill command");
     Recorder r = new Recorder();
     Process child = startChild(HEARTBEAT.toMillis());
-    try (PeerNode a = Nodes.local("a").heartbeatInterval(HEARTBEAT).listener(r).build().start()) {
+    try (PeerNode a = Nodes.local("a").handshakeTimeout(COLD_CHILD).heartbeatInterval(HEARTBEAT).listener(r)
+        .build().start()) {
       a.connect("127.0.0.1", readPort(child)).get(10, TimeUnit.SECONDS);
       assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(child.pid())).start().waitFor());
       long start = System.nanoTime();
@@ -104,7 +108,8 @@ class ReliabilityTest {
   void detectsAKilledProcessAtOnce() throws Exception {
     Recorder r = new Recorder();
     Process child = startChild(60_000);
-    try (PeerNode a = Nodes.local("a").heartbeatInterval(Duration.ofSeconds(60)).listener(r).build().start()) {
+    try (PeerNode a = Nodes.local("a").handshakeTimeout(COLD_CHILD).heartbeatInterval(Duration.ofSeconds(60))
+        .listener(r).build().start()) {
       a.connect("127.0.0.1", readPort(child)).get(10, TimeUnit.SECONDS);
       child.destroyForcibly(); // SIGKILL: the kernel closes the socket
       long start = System.nanoTime();

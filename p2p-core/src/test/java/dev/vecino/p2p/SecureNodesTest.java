@@ -216,4 +216,70 @@ class SecureNodesTest {
     assertTrue(e.getMessage().contains("derived from its key"), e.getMessage());
     assertEquals(chosen, Nodes.local("carl").plaintext(true).id(chosen).build().identity().id());
   }
+
+  @Test
+  void aRelayWithItsOwnKeyPassesForNeitherSide() throws Exception {
+    try (PeerNode a = secure("ana").build().start();
+         PeerNode b = secure("bob").build().start();
+         TlsRelay mallory = new TlsRelay(a.localAddress())) {
+      Throwable t = failure(b.connect(mallory.address()));
+      assertInstanceOf(HandshakeException.class, t);
+      assertTrue(t.getMessage().contains("does not match the key of its TLS certificate"), t.getMessage());
+      assertEquals(List.of(), a.peers());
+      assertEquals(List.of(), b.peers());
+    }
+  }
+
+  @Test
+  void aRelayWithItsOwnKeyCannotPassOnAGroupSecretProof() throws Exception {
+    GroupSecret team = GroupSecret.generate();
+    try (PeerNode a = secure("ana").groupSecret(team).build().start();
+         PeerNode b = secure("bob").groupSecret(team).build().start();
+         TlsRelay mallory = new TlsRelay(a.localAddress())) {
+      Throwable t = failure(b.connect(mallory.address()));
+      assertInstanceOf(NotAdmittedException.class, t);
+      assertTrue(t.getMessage().contains("proved another group secret (or a relay sits between)"), t.getMessage());
+      Await.until("ana refused it", () -> a.stats().rejected(DisconnectReason.Kind.NOT_ADMITTED) == 1);
+      assertEquals(List.of(), a.peers());
+    }
+  }
+
+  @Test
+  void aRecordedHandshakeReplayedGetsNowhere() throws Exception {
+    try (PeerNode a = secure("ana").build().start();
+         PeerNode b = secure("bob").build().start();
+         WireTap tap = new WireTap(a.localAddress())) {
+      b.connect(tap.address()).get(10, TimeUnit.SECONDS);
+      byte[] recorded = tap.fromInitiator();
+      try (RawPeer replay = RawPeer.connect(a.localAddress())) {
+        replay.readFrame();
+        replay.sendRaw(recorded);
+        assertTrue(replay.awaitEof(), "the node closes the replayed handshake");
+      }
+      Await.until("the replay refused", () -> a.stats().rejected(DisconnectReason.Kind.PROTOCOL_ERROR) >= 1);
+      assertEquals(1, a.peers().size(), "only the real bob");
+    }
+  }
+
+  @Test
+  void recordsCutAnywhereByTheNetworkStillCarryEveryMessage() throws Exception {
+    Recorder ra = new Recorder();
+    try (PeerNode a = secure("ana").listener(ra).build().start();
+         PeerNode b = secure("bob").build().start();
+         WireTap choppy = new WireTap(a.localAddress(), 700)) {
+      Peer toA = b.connect(choppy.address()).get(10, TimeUnit.SECONDS);
+      Random random = new Random(7);
+      List<byte[]> sent = new java.util.ArrayList<>();
+      for (int size : new int[] {1, 5, 16_384, 40_000, 3, 100_000, 0, 17}) {
+        byte[] payload = new byte[size];
+        random.nextBytes(payload);
+        sent.add(payload);
+        b.send(toA, payload).get(10, TimeUnit.SECONDS);
+      }
+      Await.until("every message", Duration.ofSeconds(30), () -> ra.messages.size() == sent.size());
+      for (int i = 0; i < sent.size(); i++) {
+        assertArrayEquals(sent.get(i), ra.messages.get(i).bytes(), "message " + i);
+      }
+    }
+  }
 }

@@ -21,10 +21,19 @@ final class WireTap implements AutoCloseable {
   private final InetSocketAddress target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final ByteArrayOutputStream seen = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream fromInitiator = new ByteArrayOutputStream();
+  /** Forward at most this many bytes per write (cutting records anywhere), 0 for no cutting. */
+  private final int chunk;
 
   WireTap(InetSocketAddress target) throws IOException {
+    this(target, 0);
+  }
+
+  /** A tap that forwards in writes of 1 to {@code chunk} bytes, so reads on the far side cut records anywhere. */
+  WireTap(InetSocketAddress target, int chunk) throws IOException {
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.target = target;
+    this.chunk = chunk;
     Thread t = new Thread(this::acceptLoop, "test-wiretap-accept");
     t.setDaemon(true);
     t.start();
@@ -42,6 +51,13 @@ final class WireTap implements AutoCloseable {
     }
   }
 
+  /** Every byte the connecting side sent, in order (one connection's worth in the tests). */
+  byte[] fromInitiator() {
+    synchronized (seen) {
+      return fromInitiator.toByteArray();
+    }
+  }
+
   private void acceptLoop() {
     while (!server.isClosed()) {
       try {
@@ -49,15 +65,15 @@ final class WireTap implements AutoCloseable {
         Socket out = new Socket(target.getAddress(), target.getPort());
         sockets.add(in);
         sockets.add(out);
-        pump(in, out);
-        pump(out, in);
+        pump(in, out, true);
+        pump(out, in, false);
       } catch (IOException e) {
         return;
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean initiator) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[16 * 1024];
       try {
@@ -68,8 +84,21 @@ final class WireTap implements AutoCloseable {
         while ((n = i.read(buf)) >= 0) {
           synchronized (seen) {
             seen.write(buf, 0, n);
+            if (initiator) {
+              fromInitiator.write(buf, 0, n);
+            }
           }
-          o.write(buf, 0, n);
+          if (chunk == 0) {
+            o.write(buf, 0, n);
+          } else {
+            java.util.Random r = new java.util.Random(n);
+            for (int at = 0; at < n; ) {
+              int k = Math.min(n - at, 1 + r.nextInt(chunk));
+              o.write(buf, at, k);
+              o.flush();
+              at += k;
+            }
+          }
         }
         to.shutdownOutput();
       } catch (IOException e) {

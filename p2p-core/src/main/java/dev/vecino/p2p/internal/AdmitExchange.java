@@ -102,6 +102,9 @@ final class AdmitExchange {
    */
   DisconnectReason start() {
     DisconnectReason refusal = checkKey();
+    if (refusal == null) {
+      refusal = checkPinnedAddress();
+    }
     if (refusal != null) {
       return refusal;
     }
@@ -128,6 +131,27 @@ final class AdmitExchange {
     String fingerprint = peerFingerprint();
     return allowed.contains(fingerprint) ? null : refuse("the key of the " + theirRole() + " (" + fingerprint
         + ") is not on the " + (acceptor ? "acceptor's" : "initiator's") + " allowlist");
+  }
+
+  /**
+   * The address we connected to belongs to a pinned peer, and another key answers there: a
+   * reinstalled node, or someone in its place. Refused, loudly; unpinning is the person's call.
+   */
+  private DisconnectReason checkPinnedAddress() {
+    if (acceptor || connection.target == null) {
+      return null;
+    }
+    PeerId id = peerId();
+    for (PeerStore.Entry e : node.discovery().store().entries()) {
+      if (e.pinned() && !e.id().equals(id) && e.addresses().contains(connection.target)) {
+        node.logBudget.log(LogBudget.Topic.REFUSED_CLAIM, "{}: {} is pinned to key {} (id {}), but key {} answers "
+            + "there: refused", node.logName(), Node.format(connection.target), e.fingerprint(), e.id().shortId(),
+            peerFingerprint());
+        return refuse("the acceptor " + acceptorAt() + " presents key " + peerFingerprint() + ", but that address "
+            + "is pinned to key " + e.fingerprint() + " (if the node was reinstalled, unpin it)");
+      }
+    }
+    return null;
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.vecino.p2p.lan;
 
-import dev.vecino.p2p.PeerId;
+import dev.vecino.p2p.NodeKey;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.PeerNodeBuilder;
 import dev.vecino.p2p.scan.Diagnosis;
@@ -41,7 +41,8 @@ public final class LanHost {
         .beacons(Boolean.parseBoolean(args[3])).handshakeTimeout(Duration.ofSeconds(2))
         .closeTimeout(Duration.ofMillis(200));
     if (!args[4].equals("-")) {
-      b.id(PeerId.parse(args[4]));
+      // A key file: the id derives from it, and the test knew it before this host started.
+      b.key(NodeKey.loadOrCreate(Path.of(args[4])));
     }
     if (!args[5].equals("-")) {
       b.peerStore(Path.of(args[5]));

@@ -3,6 +3,7 @@ package dev.vecino.p2p.lan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vecino.p2p.NodeKey;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -54,7 +55,6 @@ class SimulatedLanTest {
 
   private static final String PREFIX = "vecino-";
   private static final String GROUP = "lan";
-  private static final String H6_ID = "0000000000000000000000000000a6a6";
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private static final String RUN = String.format(Locale.ROOT, "%06x", ThreadLocalRandom.current().nextInt(1 << 24));
@@ -143,22 +143,25 @@ class SimulatedLanTest {
   }
 
   private static void startHosts() throws Exception {
+    // h6's key is made here, so h1's store can know h6's id (derived from it) before h6 starts.
+    Path h6Key = dir.resolve("h6.key");
+    String h6Id = NodeKey.loadOrCreate(h6Key).id().toString();
     Path store = dir.resolve("h1-peers");
     long now = System.currentTimeMillis();
-    Files.writeString(store, "# vecino known peers v1\n" + H6_ID + " - 0 " + now + " " + now + " 198.19.2.6:9999\n");
+    Files.writeString(store, "# vecino known peers v1\n" + h6Id + " - 0 " + now + " " + now + " 198.19.2.6:9999\n");
     Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rw-------"));
     start("h1", "198.18.1.1", "h1", GROUP, true, "-", store.toString(), 0);
     start("h2", "198.18.1.2", "h2", GROUP, true, "-", "-", 0);
     start("h3", "198.18.1.3", "h3", GROUP, true, "-", "-", 0);
     start("h4", "198.18.1.4", "h4", "other", true, "-", "-", 0);
     start("h5", "198.18.1.5", "h5", GROUP, false, "-", "-", 7000);
-    start("h6", "198.19.2.6", "h6", GROUP, true, H6_ID, "-", 0);
+    start("h6", "198.19.2.6", "h6", GROUP, true, h6Key.toString(), "-", 0);
     for (Host h : HOSTS.values()) {
       h.ready()[0] = h.await("READY");
     }
   }
 
-  private static void start(String key, String ip, String name, String group, boolean beacons, String id,
+  private static void start(String key, String ip, String name, String group, boolean beacons, String keyFile,
       String store, int mutePort) throws IOException {
     String hostNs = PREFIX + RUN + "-" + key;
     List<String> cmd = List.of("ip", "netns", "exec", hostNs,
@@ -167,7 +170,7 @@ class SimulatedLanTest {
         "-Dvecino.networkScope=198.18.0.0/15,127.0.0.0/8",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-cp", System.getProperty("java.class.path"), LanHost.class.getName(),
-        name, group, "9999", Boolean.toString(beacons), id, store, Integer.toString(mutePort));
+        name, group, "9999", Boolean.toString(beacons), keyFile, store, Integer.toString(mutePort));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve(key + ".err").toFile());
     pb.environment().put("VECINO_NETWORK_SCOPE", "198.18.0.0/15,127.0.0.0/8");
     Process p = pb.start();

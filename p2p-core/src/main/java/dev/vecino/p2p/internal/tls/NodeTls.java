@@ -113,6 +113,17 @@ public final class NodeTls {
   }
 
   /**
+   * Returns the TLS 1.3 context with this node's key and the self-signed trust manager, for
+   * tests that speak TLS over blocking sockets (a node uses {@link #clientEngine} and
+   * {@link #serverEngine}).
+   *
+   * @return the context
+   */
+  public SSLContext context() {
+    return context;
+  }
+
+  /**
    * Returns this node's certificate, as it presents it.
    *
    * @return the certificate
