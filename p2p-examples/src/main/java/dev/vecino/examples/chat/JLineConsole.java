@@ -1,5 +1,6 @@
 package dev.vecino.examples.chat;
 
+import dev.vecino.examples.cli.Text;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -76,7 +77,7 @@ public final class JLineConsole implements Console {
       Terminal terminal = TerminalBuilder.builder().system(true).build();
       return new JLineConsole(terminal, history, peerWords, color, errorLine, true);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the terminal", e);
+      throw new UncheckedIOException(Text.get("console.open"), e);
     }
   }
 
@@ -236,7 +237,7 @@ public final class JLineConsole implements Console {
       reader.getHistory().save();
       terminal.close();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot restore the terminal", e);
+      throw new UncheckedIOException(Text.get("console.restore"), e);
     }
   }
 }

@@ -32,7 +32,7 @@ class MessagesTest {
 
   /** A key as the code writes it: a string literal starting with one of the areas. */
   private static final Pattern KEY = Pattern.compile(
-      "\"((?:cli|chat|actions|events|format|select|parse|scan|errors|address|duration|send)\\.[A-Za-z0-9.]+)\"");
+      "\"((?:cli|chat|actions|events|format|select|parse|scan|errors|address|duration|send|alias|console)\\.[A-Za-z0-9.]+)\"");
   private static final Pattern PLURAL = Pattern.compile("Text\\.plural\\(\\s*(?:[^\"()]*\\?\\s*)?\"([^\"]+)\"");
   private static final Pattern ARG = Pattern.compile("\\{(\\d+)");
 

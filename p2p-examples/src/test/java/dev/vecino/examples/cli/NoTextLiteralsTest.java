@@ -47,7 +47,7 @@ class NoTextLiteralsTest {
 
   private static final Pattern LITERAL = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
   private static final Pattern KEY = Pattern.compile(
-      "(?:cli|chat|actions|events|format|select|parse|scan|errors|address|duration|send)\\.[A-Za-z0-9.]+");
+      "(?:cli|chat|actions|events|format|select|parse|scan|errors|address|duration|send|alias|console)\\.[A-Za-z0-9.]+");
   private static final Pattern WORD = Pattern.compile("[A-Za-z]{2}");
 
   @Test

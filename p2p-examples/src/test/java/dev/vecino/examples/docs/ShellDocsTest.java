@@ -103,7 +103,7 @@ class ShellDocsTest {
   void bashCompletesCommandsOptionsAndTheCodecsEachCommandTakes() throws Exception {
     Path script = shellDocs().resolve(ShellDocs.COMPLETION);
     assertEquals("[scan send]", complete(script, "vecino", "s"));
-    assertEquals("[chat scan send echo-server echo-client completion help]",
+    assertEquals("[chat scan discover doctor send echo-server echo-client completion help]",
         complete(script, "vecino", ""));
     assertEquals("[--codec]", complete(script, "vecino", "scan", "--co"));
     assertEquals("[framed classic]", complete(script, "vecino", "scan", "--codec", ""));
@@ -118,7 +118,7 @@ class ShellDocsTest {
         + " print -r -- \"${_comps[vecino]}\"; setopt ksharrays;";
     // zsh itself filters the candidates by the typed prefix, so every candidate comes back here.
     assertEquals("_bash_complete -F _complete_vecino -o default\n"
-        + "[chat scan send echo-server echo-client completion help]",
+        + "[chat scan discover doctor send echo-server echo-client completion help]",
         run("zsh", zsh, "vecino", "s"));
     assertTrue(run("zsh", zsh, "vecino", "scan", "--codec", "")
         .endsWith("\n[framed classic]"));
