@@ -85,10 +85,16 @@ public final class Main implements Runnable {
    * @param args the arguments
    */
   public static void main(String[] args) {
-    if (Arrays.asList(args).contains("--debug")) {
+    List<String> rest = new ArrayList<>();
+    try {
+      language(args, rest);
+    } catch (IllegalArgumentException e) {
+      // run() reports it.
+    }
+    if (rest.contains("--debug")) {
       // Must happen before the first logger exists: slf4j-simple reads it once.
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-    } else if (args.length == 0 || args[0].startsWith("-") || args[0].equals("chat")) {
+    } else if (rest.isEmpty() || rest.get(0).startsWith("-") || rest.get(0).equals("chat")) {
       quietChatLogs();
     }
     PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
