@@ -1,7 +1,9 @@
 package dev.vecino.examples;
 
 import dev.vecino.examples.chat.ChatCommand;
+import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Errors;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.examples.discover.DiscoverCommand;
 import dev.vecino.examples.discover.DoctorCommand;
@@ -14,15 +16,17 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /**
  * The {@code vecino} command:
@@ -83,10 +87,16 @@ public final class Main implements Runnable {
    * @param args the arguments
    */
   public static void main(String[] args) {
-    if (Arrays.asList(args).contains("--debug")) {
+    List<String> rest = new ArrayList<>();
+    try {
+      language(args, rest);
+    } catch (IllegalArgumentException e) {
+      // run() reports it.
+    }
+    if (rest.contains("--debug")) {
       // Must happen before the first logger exists: slf4j-simple reads it once.
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-    } else if (args.length == 0 || args[0].startsWith("-") || args[0].equals("chat")) {
+    } else if (rest.isEmpty() || rest.get(0).startsWith("-") || rest.get(0).equals("chat")) {
       quietChatLogs();
     }
     PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
@@ -130,10 +140,55 @@ public final class Main implements Runnable {
    * @return the exit code
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cmd = commandLine();
-    cmd.setOut(out);
-    cmd.setErr(err);
-    return cmd.execute(withDefaultSubcommand(cmd, args));
+    Locale before = Text.locale();
+    List<String> rest = new ArrayList<>();
+    try {
+      // Before the command tree exists: its help and the chat's words are read in this language.
+      Text.use(Text.resolve(language(args, rest), System.console() != null, Locale.getDefault()));
+    } catch (IllegalArgumentException e) {
+      err.println("vecino: " + e.getMessage());
+      err.println(Text.get("cli.tryHelp", "vecino"));
+      err.flush();
+      return EXIT_USAGE;
+    }
+    try {
+      CommandLine cmd = commandLine();
+      cmd.setOut(out);
+      cmd.setErr(err);
+      return cmd.execute(withDefaultSubcommand(cmd, rest.toArray(String[]::new)));
+    } finally {
+      // In-process callers (tests) get back the language they had.
+      Text.use(before);
+    }
+  }
+
+  /**
+   * Takes {@code --lang X} or {@code --lang=X} out of the arguments, wherever it stands (every
+   * command takes it, see {@link CommonOptions}).
+   *
+   * @param args the arguments
+   * @param rest receives the other arguments, in order
+   * @return the value, or null when not given; the last one wins
+   * @throws IllegalArgumentException when {@code --lang} has no value
+   */
+  static String language(String[] args, List<String> rest) {
+    String lang = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--")) {
+        rest.addAll(Arrays.asList(args).subList(i, args.length));
+        break;
+      } else if (args[i].equals(CommonOptions.LANG)) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(Text.get("cli.lang.missing"));
+        }
+        lang = args[++i];
+      } else if (args[i].startsWith(CommonOptions.LANG + "=")) {
+        lang = args[i].substring(CommonOptions.LANG.length() + 1);
+      } else {
+        rest.add(args[i]);
+      }
+    }
+    return lang;
   }
 
   /**
@@ -146,6 +201,9 @@ public final class Main implements Runnable {
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setParameterExceptionHandler(usageHandler());
     cmd.setExecutionExceptionHandler(failureHandler());
+    // --help in the console's language: option descriptions from the usage bundle (empty in
+    // English, where the annotations say it), set on every command of the tree.
+    cmd.setResourceBundle(Text.usage());
     ChatCommand.describeInChatCommands(cmd.getSubcommands().get("chat"));
     return cmd;
   }
@@ -179,7 +237,7 @@ public final class Main implements Runnable {
       String name = c.getCommandSpec().qualifiedName();
       err.println(name + ": " + ex.getMessage());
       UnmatchedArgumentException.printSuggestions(ex, err);
-      err.println("Try '" + name + " --help' for more information.");
+      err.println(Text.get("cli.tryHelp", name));
       err.flush();
       return EXIT_USAGE;
     };

@@ -8,6 +8,7 @@ import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.HostPort;
 import dev.vecino.examples.cli.SecurityOptions;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.p2p.MessageKind;
@@ -55,11 +56,11 @@ final class SendCommand implements Callable<Integer> {
   @Mixin
   private SecurityOptions security;
 
-  @Parameters(index = "0", paramLabel = "HOST:PORT", converter = Converters.HostPortConverter.class,
+  @Parameters(index = "0", paramLabel = "HOST:PORT", descriptionKey = "target", converter = Converters.HostPortConverter.class,
       description = "The peer.")
   private HostPort target;
 
-  @Parameters(index = "1", paramLabel = "TEXT", arity = "0..1",
+  @Parameters(index = "1", paramLabel = "TEXT", arity = "0..1", descriptionKey = "text",
       description = "The message; read from stdin when omitted.")
   private String text;
 
@@ -101,7 +102,7 @@ final class SendCommand implements Callable<Integer> {
     try {
       address = new InetSocketAddress(InetAddress.getByName(target.host()), target.port());
     } catch (UnknownHostException e) {
-      err.println("error: bad address '" + target + "': unknown host");
+      err.println("error: " + Text.get("actions.unknownHost", target));
       return Main.EXIT_FAILURE;
     }
     PeerNodeBuilder builder = PeerNode.builder();
@@ -128,7 +129,7 @@ final class SendCommand implements Callable<Integer> {
       try {
         peer = node.connect(address).get(2 * timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
       } catch (ExecutionException | TimeoutException e) {
-        err.println("error: cannot connect to " + target + ": " + Errors.connectFailure(e));
+        err.println("error: " + Text.get("actions.cannotConnect", target, Errors.connectFailure(e)));
         debug(e);
         return Main.EXIT_FAILURE;
       }
@@ -137,17 +138,17 @@ final class SendCommand implements Callable<Integer> {
         node.send(peer, call ? MessageKind.CALL : MessageKind.TEXT, payload)
             .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         node.disconnect(peer).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        out.println("sent " + payload.length + " bytes to " + ChatFormat.clean(peer.name()) + " (id "
-            + peer.id().shortId() + ") at " + target);
+        out.println(Text.get("send.sent", payload.length, ChatFormat.clean(peer.name()),
+            peer.id().shortId(), target));
         return 0;
       } catch (ExecutionException | TimeoutException e) {
-        err.println("error: not sent to " + target + ": " + Errors.describe(e));
+        err.println("error: " + Text.get("actions.notSentTo", target, Errors.describe(e)));
         debug(e);
         return Main.EXIT_FAILURE;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      err.println("error: interrupted");
+      err.println("error: " + Text.get("send.interrupted"));
       return Main.EXIT_FAILURE;
     }
   }

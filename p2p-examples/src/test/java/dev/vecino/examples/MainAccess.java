@@ -12,6 +12,11 @@ public final class MainAccess {
     return Main.withDefaultSubcommand(Main.commandLine(), args);
   }
 
+  /** See {@link Main#commandLine}. */
+  public static picocli.CommandLine commandLine() {
+    return Main.commandLine();
+  }
+
   /** See {@link Main#run}. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     int code = Main.run(args, out, err);

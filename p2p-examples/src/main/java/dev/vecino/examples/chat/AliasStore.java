@@ -1,5 +1,6 @@
 package dev.vecino.examples.chat;
 
+import dev.vecino.examples.cli.Text;
 import dev.vecino.p2p.PeerId;
 import java.io.IOException;
 import java.io.Reader;
@@ -58,7 +59,7 @@ public final class AliasStore {
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       p.load(in);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read aliases file " + file, e);
+      throw new UncheckedIOException(Text.get("alias.cannotRead", file), e);
     }
     for (String key : p.stringPropertyNames()) {
       String alias = p.getProperty(key).strip();
@@ -138,20 +139,19 @@ public final class AliasStore {
    */
   static void check(String alias) {
     if (alias.isEmpty()) {
-      throw new IllegalArgumentException("alias must not be empty");
+      throw new IllegalArgumentException(Text.get("alias.empty"));
     }
     if (alias.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-      throw new IllegalArgumentException("alias is longer than " + MAX_BYTES + " UTF-8 bytes");
+      throw new IllegalArgumentException(Text.get("alias.long", MAX_BYTES));
     }
     for (int i = 0; i < alias.length(); i++) {
       char c = alias.charAt(i);
       if (Character.isISOControl(c)) {
-        throw new IllegalArgumentException("alias must not contain control characters: "
-            + ChatFormat.clean(alias));
+        throw new IllegalArgumentException(Text.get("alias.control", ChatFormat.clean(alias)));
       }
       if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
-        throw new IllegalArgumentException(String.format(
-            "alias must not contain a bidirectional control (U+%04X): %s", (int) c, ChatFormat.clean(alias)));
+        throw new IllegalArgumentException(Text.get("alias.bidi",
+            String.format(java.util.Locale.ROOT, "U+%04X", (int) c), ChatFormat.clean(alias)));
       }
     }
   }
@@ -172,7 +172,7 @@ public final class AliasStore {
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write aliases file " + file, e);
+      throw new UncheckedIOException(Text.get("alias.cannotWrite", file), e);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.vecino.examples.chat;
 
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.HostPort;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.p2p.BroadcastResult;
 import dev.vecino.p2p.ConnectTimeoutException;
 import dev.vecino.p2p.Peer;
@@ -95,32 +96,50 @@ final class ChatActions {
       error(e.getMessage());
       return null;
     } catch (UnknownHostException e) {
-      error("bad address '" + address + "': unknown host");
+      error(Text.get("actions.unknownHost", address));
       return null;
     }
     Set<PeerId> before = new HashSet<>();
     node.peers().forEach(p -> before.add(p.id()));
-    console.println(format.event("connecting to " + hp + " ..."));
+    console.println(format.event(Text.get("actions.connecting", hp)));
     CompletableFuture<Peer> f = retry == null ? node.connect(target) : node.connect(target, retry);
     CompletableFuture<Void> done = f.handle((peer, e) -> {
       connected(hp, before, peer, e);
       return null;
     });
-    return new Operations.Operation("connect to " + hp, done, () -> f.cancel(false));
+    return new Operations.Operation(Text.get("actions.connect.what", hp), done, () -> f.cancel(false));
   }
 
   /** Adds this chat's port to a host typed without one. */
   private String withPort(String address) {
+    return lacksPort(address) && !address.isEmpty() ? address + ":" + defaultPort : address;
+  }
+
+  /**
+   * Returns whether an address names a host without a port: {@code 10.0.0.7}, {@code [::1]}.
+   *
+   * @param address what the user typed, stripped
+   * @return true when no port is given
+   */
+  static boolean lacksPort(String address) {
     boolean bareV6 = address.startsWith("[") && address.endsWith("]");
-    boolean noPort = bareV6 || address.indexOf(':') < 0;
-    return noPort && !address.isEmpty() ? address + ":" + defaultPort : address;
+    return bareV6 || address.indexOf(':') < 0;
+  }
+
+  /**
+   * Returns the port a host typed without one is connected on.
+   *
+   * @return this chat's port
+   */
+  int defaultPort() {
+    return defaultPort;
   }
 
   private void connected(HostPort hp, Set<PeerId> before, Peer peer, Throwable e) {
     if (e == null) {
       if (before.contains(peer.id())) {
-        console.println(format.event("already connected to " + format.label(peer)
-            + " (id " + peer.id().shortId() + ")"));
+        console.println(format.event(Text.get("actions.already", format.label(peer),
+            peer.id().shortId())));
       }
       return;
     }
@@ -133,10 +152,9 @@ final class ChatActions {
         || cause instanceof PeerUnreachableException && cause.getCause() instanceof java.io.IOException
         && !(cause.getCause() instanceof UnknownHostException));
     if (gaveUp) {
-      error("gave up connecting to " + hp + " after " + (retry.maxAttempts() + 1) + " attempts: "
-          + Errors.connectFailure(cause));
+      error(Text.get("actions.gaveUp", hp, retry.maxAttempts() + 1, Errors.connectFailure(cause)));
     } else {
-      error("cannot connect to " + hp + ": " + Errors.connectFailure(cause));
+      error(Text.get("actions.cannotConnect", hp, Errors.connectFailure(cause)));
     }
     debug.accept(e);
   }
@@ -144,27 +162,27 @@ final class ChatActions {
   /** Sends text to every connected peer. */
   void broadcast(String text) {
     if (text.isEmpty()) {
-      error("empty message: type some text to send");
+      error(Text.get("actions.empty"));
       return;
     }
     if (node.peers().isEmpty()) {
       lost.set(true);
-      error("no peers connected: nobody to send to (connect with /connect host:port)");
+      error(Text.get("actions.nobody"));
       return;
     }
     BroadcastResult result = node.broadcast(text);
     int total = result.statuses().size();
     if (result.allDelivered()) {
-      console.println(format.event("you to all (" + total + "): " + text));
+      console.println(format.event(Text.get("actions.toAll", total, text)));
       return;
     }
     long full = result.statuses().values().stream().filter(s -> s == SendStatus.QUEUE_FULL).count();
-    console.println(format.event("you to all (" + result.delivered() + " of " + total + "): " + text));
+    console.println(format.event(Text.get("actions.toAllPart", result.delivered(), total, text)));
     if (result.delivered() == 0) {
       lost.set(true);
     }
-    error("not sent to " + (total - result.delivered()) + " peer(s)"
-        + (full > 0 ? ": send queue full" : ": disconnected"));
+    error(Text.get(full > 0 ? "actions.notSent.full" : "actions.notSent.gone",
+        total - result.delivered()));
   }
 
   /** Sends text to one peer. */
@@ -175,15 +193,15 @@ final class ChatActions {
       return;
     }
     if (text.isEmpty()) {
-      error("empty message: usage /msg <peer> <text>");
+      error(Text.get("actions.emptyPrivate"));
       return;
     }
     try {
       await(node.send(peer.get(), ChatFormat.PRIVATE_MARK + text), sendWait);
-      console.println(format.event("you to " + format.label(peer.get()) + " (private): " + text));
+      console.println(format.event(Text.get("actions.private", format.label(peer.get()), text)));
     } catch (ExecutionException | TimeoutException e) {
       lost.set(true);
-      error("not sent to " + format.label(peer.get()) + ": " + Errors.describe(e));
+      error(Text.get("actions.notSentTo", format.label(peer.get()), Errors.describe(e)));
       debug.accept(e);
     }
   }
@@ -197,11 +215,12 @@ final class ChatActions {
     }
     try {
       await(node.call(peer.get(), text), sendWait);
-      console.println(format.event("you called " + format.label(peer.get())
-          + (text.isEmpty() ? "" : ": " + text)));
+      console.println(format.event(text.isEmpty()
+          ? Text.get("actions.called", format.label(peer.get()))
+          : Text.get("actions.calledText", format.label(peer.get()), text)));
     } catch (ExecutionException | TimeoutException e) {
       lost.set(true);
-      error("call to " + format.label(peer.get()) + " failed: " + Errors.describe(e));
+      error(Text.get("actions.callFailed", format.label(peer.get()), Errors.describe(e)));
       debug.accept(e);
     }
   }
@@ -217,30 +236,30 @@ final class ChatActions {
     try {
       aliases.put(id, alias);
     } catch (IllegalArgumentException e) {
-      error("bad alias: " + e.getMessage());
+      error(Text.get("actions.badAlias", e.getMessage()));
       return;
     } catch (UncheckedIOException e) {
       error(e.getMessage());
       return;
     }
     console.println(format.event(alias == null
-        ? "alias of " + old + " cleared; now " + ChatFormat.clean(peer.get().name())
-        : old + " is now known as " + ChatFormat.clean(alias) + " (id " + id.shortId() + ")"));
+        ? Text.get("actions.aliasCleared", old, ChatFormat.clean(peer.get().name()))
+        : Text.get("actions.aliasSet", old, ChatFormat.clean(alias), id.shortId())));
   }
 
   /** Disconnects one peer, or every peer for {@code all}. */
   void disconnect(String target) {
-    if (target.equalsIgnoreCase("all")) {
+    if (target.equalsIgnoreCase("all") || target.equalsIgnoreCase(Text.get("chat.word.all"))) {
       int n = node.peers().size();
       if (n == 0) {
-        error("no peers connected");
+        error(Text.get("chat.noPeers"));
         return;
       }
       try {
         await(node.disconnectAll(), sendWait);
-        console.println(format.event("disconnected all (" + n + ")"));
+        console.println(format.event(Text.get("actions.disconnectedAll", n)));
       } catch (ExecutionException | TimeoutException e) {
-        error("disconnect all: " + Errors.describe(e));
+        error(Text.get("actions.disconnectAllFailed", Errors.describe(e)));
       }
       return;
     }
@@ -249,10 +268,10 @@ final class ChatActions {
       return;
     }
     try {
-      await(node.disconnect(peer.get(), node.identity().name() + " hung up"), sendWait);
-      console.println(format.event("disconnected " + format.label(peer.get())));
+      await(node.disconnect(peer.get(), Text.get("actions.hungUp", node.identity().name())), sendWait);
+      console.println(format.event(Text.get("actions.disconnected", format.label(peer.get()))));
     } catch (ExecutionException | TimeoutException e) {
-      error("disconnect " + format.label(peer.get()) + ": " + Errors.describe(e));
+      error(Text.get("actions.disconnectFailed", format.label(peer.get()), Errors.describe(e)));
     }
   }
 
@@ -260,9 +279,10 @@ final class ChatActions {
   void peers() {
     InetSocketAddress local = node.localAddress();
     List<String> reachable = LocalAddresses.reachable(local);
-    console.println("you: " + node.identity().name() + " (id " + node.identity().id().shortId()
-        + ") on " + ChatFormat.address(local)
-        + (reachable.isEmpty() ? "" : "; reachable at " + String.join(", ", reachable)));
+    String you = Text.get("actions.you", node.identity().name(), node.identity().id().shortId(),
+        ChatFormat.address(local));
+    console.println(reachable.isEmpty() ? you
+        : you + Text.get("format.reachable", String.join(", ", reachable)));
     format.peerTable(snapshots()).forEach(console::println);
   }
 
@@ -290,7 +310,7 @@ final class ChatActions {
       PeerInfo info = PeerSelector.select(snapshots(), aliases.all(), format.numbers(), target);
       Optional<Peer> peer = node.peer(info.id());
       if (peer.isEmpty()) {
-        error("unknown peer '" + target + "': it just disconnected");
+        error(Text.get("actions.justLeft", target));
       }
       return peer;
     } catch (IllegalArgumentException e) {

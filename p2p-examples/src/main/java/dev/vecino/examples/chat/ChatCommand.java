@@ -8,6 +8,7 @@ import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.HostPort;
 import dev.vecino.examples.cli.SecurityOptions;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.examples.scan.Scanner;
@@ -129,9 +130,10 @@ public final class ChatCommand implements Callable<Integer> {
   public static void describeInChatCommands(picocli.CommandLine chat) {
     List<String> footer = new ArrayList<>();
     footer.add("");
-    footer.add("In the chat (any other line is sent to all peers; a number alone opens a menu item):");
-    footer.addAll(ChatSession.HELP);
-    footer.add("  " + ChatSession.PEER_HELP);
+    footer.add(Text.get("chat.help.footer"));
+    footer.addAll(ChatSession.help());
+    footer.add("  " + ChatSession.peerHelp());
+    footer.addAll(ChatSession.wordsHelp());
     chat.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
   }
 
@@ -140,18 +142,17 @@ public final class ChatCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (port < 0 || port > 65535) {
-      return usage("--port must be 0..65535: " + port);
+      return usage(Text.get("cli.port.range", "--port", port));
     }
     if (connectTimeout.isZero()) {
-      return usage("--connect-timeout must be positive");
+      return usage(Text.get("cli.positive", "--connect-timeout"));
     }
     if (retries < 0) {
-      return usage("--retries must be 0 or more: " + retries);
+      return usage(Text.get("cli.notNegative", "--retries", retries));
     }
     boolean terminal = System.console() != null;
     if (scan != null && scan.isBlank() && !terminal) {
-      return usage("--scan without targets scans your own subnets, which needs a yes at a "
-          + "terminal: give the targets (e.g. --scan 192.168.1.0/24)");
+      return usage(Text.get("chat.scan.ownNeedsTerminal"));
     }
     PeerNodeBuilder builder = PeerNode.builder();
     SecurityOptions.Refusal refusal = security.apply(builder, codec);
@@ -170,7 +171,7 @@ public final class ChatCommand implements Callable<Integer> {
           ? Identity.random(displayName)
           : Identity.loadOrCreate(dir.resolve("identity.properties"), displayName);
     } catch (IllegalArgumentException e) {
-      return usage("bad --name or identity file: " + e.getMessage());
+      return usage(Text.get("chat.badIdentity", e.getMessage()));
     } catch (UncheckedIOException e) {
       err.println("error: " + e.getMessage());
       return Main.EXIT_FAILURE;
@@ -201,8 +202,7 @@ public final class ChatCommand implements Callable<Integer> {
             StandardCharsets.UTF_8)), out, err);
     try (console) {
       if (shared) {
-        console.println("note: another chat uses " + dir + "; this one runs with a temporary id"
-            + " (give it its own --config-dir to keep one)");
+        console.println(Text.get("chat.sharedConfig", dir));
       } else {
         migration.notes(identity, aliases.all().size()).forEach(console::println);
       }

@@ -1,5 +1,6 @@
 package dev.vecino.examples.chat;
 
+import dev.vecino.examples.cli.Text;
 import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.Message;
 import dev.vecino.p2p.Peer;
@@ -45,30 +46,29 @@ final class ChatEvents implements PeerListener {
 
   @Override
   public void onReconnecting(InetSocketAddress address, PeerId lastId, int attempt, Duration delay) {
-    String of = maxRetries > 0 ? " of " + maxRetries : "";
+    String n = maxRetries > 0 ? Text.get("events.attemptOf", attempt, maxRetries)
+        : String.valueOf(attempt);
     String in = String.format(Locale.ROOT, "%.1f s", delay.toMillis() / 1000.0);
     if (lastId == null) {
       // A connect the user asked for that found nobody yet; the give-up line comes with its cause.
-      console.println(format.event("no answer from " + ChatFormat.address(address) + " yet: retry "
-          + attempt + of + " in " + in + " (Ctrl-C cancels at the prompt)"));
+      console.println(format.event(Text.get("events.noAnswer", ChatFormat.address(address), n, in)));
     } else {
-      console.println(format.event("reconnecting to " + lastPeer(lastId) + " at "
-          + ChatFormat.address(address) + " in " + in + " (attempt " + attempt + of + ")"));
+      console.println(format.event(Text.get("events.reconnecting", lastPeer(lastId),
+          ChatFormat.address(address), in, n)));
     }
   }
 
   @Override
   public void onReconnectFailed(InetSocketAddress address, PeerId lastId, int attempts) {
     if (lastId != null) {
-      console.error("gave up reconnecting to " + lastPeer(lastId) + " at "
-          + ChatFormat.address(address) + " after " + attempts
-          + (attempts == 1 ? " attempt" : " attempts") + " (/connect tries again)");
+      console.error(Text.plural("events.gaveUp", attempts, lastPeer(lastId),
+          ChatFormat.address(address)));
     }
   }
 
   private String lastPeer(PeerId id) {
     String label = labels.get(id);
-    return (label != null ? label + " " : "") + "(id " + id.shortId() + ")";
+    return (label != null ? label + " " : "") + Text.get("format.id", id.shortId());
   }
 
   @Override
@@ -85,10 +85,10 @@ final class ChatEvents implements PeerListener {
         console.println(format.call(from, message.text()));
         console.bell();
       }
-      case BINARY -> console.println(format.event(format.label(from) + " sent "
-          + message.size() + " bytes of binary data"));
-      default -> console.println(format.event(format.label(from) + " sent a "
-          + message.kind() + " message"));
+      case BINARY -> console.println(format.event(Text.get("events.binary", format.label(from),
+          message.size())));
+      default -> console.println(format.event(Text.get("events.other", format.label(from),
+          message.kind())));
     }
   }
 

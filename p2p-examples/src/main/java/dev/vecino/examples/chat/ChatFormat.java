@@ -1,5 +1,6 @@
 package dev.vecino.examples.chat;
 
+import dev.vecino.examples.cli.Text;
 import dev.vecino.p2p.Direction;
 import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.Identity;
@@ -33,6 +34,8 @@ public final class ChatFormat {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
   private static final String RESET = "\u001b[0m";
+  /** The keys of the disconnect reasons: this and the kind's name in lower case. */
+  static final String REASON = "reason.";
 
   /**
    * What a private message starts with on the wire: a chat shows it as private and drops the
@@ -138,6 +141,7 @@ public final class ChatFormat {
    * @return the line
    */
   public String error(String text) {
+    // Never translated: scripts and users grep for it.
     return event(paint("1;31", "error:") + " " + text);
   }
 
@@ -149,14 +153,14 @@ public final class ChatFormat {
    */
   public String joined(PeerInfo peer) {
     String dir = switch (peer.direction()) {
-      case INBOUND -> "inbound";
-      case OUTBOUND -> "outbound";
+      case INBOUND -> Text.get("format.inbound");
+      case OUTBOUND -> Text.get("format.outbound");
     };
     String where = address(peer.remoteAddress());
     // Codecs without a handshake name a peer by its address: do not say it twice.
-    String from = label(peer).equals(where) ? "" : " from " + where;
-    return event(paint("32", "+ " + label(peer)) + " joined" + from
-        + " (" + dir + ", id " + peer.id().shortId() + ", #" + number(peer) + ")");
+    String details = Text.get("format.joined.details", dir, peer.id().shortId(), number(peer));
+    return event(paint("32", "+ " + label(peer)) + " " + (label(peer).equals(where)
+        ? Text.get("format.joined", details) : Text.get("format.joinedFrom", where, details)));
   }
 
   /**
@@ -168,7 +172,22 @@ public final class ChatFormat {
    */
   public String left(PeerInfo peer, DisconnectReason reason) {
     // The reason's text comes from the peer's BYE: as untrusted as a message.
-    return event(paint("33", "- " + label(peer)) + " left (" + clean(reason.toString()) + ")");
+    return event(paint("33", "- " + label(peer)) + " "
+        + Text.get("format.left", clean(reason(reason))));
+  }
+
+  /**
+   * Says why a connection ended in the console's language: the kind translated (key {@code
+   * reason.<kind>}; the library's English for a kind the bundle does not know yet), the
+   * detail as the peer or the library gave it.
+   *
+   * @param reason the reason
+   * @return e.g. {@code closed by peer: ana left the chat}
+   */
+  static String reason(DisconnectReason reason) {
+    String key = REASON + reason.kind().name().toLowerCase(java.util.Locale.ROOT);
+    String kind = Text.has(key) ? Text.get(key) : reason.kind().text();
+    return reason.detail().isEmpty() ? kind : kind + ": " + reason.detail();
   }
 
   /**
@@ -203,13 +222,13 @@ public final class ChatFormat {
       boolean proven) {
     boolean sameHost = oldRemote.getAddress() != null
         && oldRemote.getAddress().equals(newRemote.getAddress());
-    String text = label(peer) + " (" + peer.id().shortId() + ") is now at " + address(newRemote)
-        + " (was " + address(oldRemote) + "): connection replaced";
+    String text = Text.get("format.replaced", label(peer), peer.id().shortId(),
+        address(newRemote), address(oldRemote));
     if (sameHost || proven) {
-      return event(paint("33", "~ " + text + (sameHost ? "" : " (same key)")));
+      return event(paint("33", "~ " + text + (sameHost ? "" : Text.get("format.sameKey"))));
     }
-    return event(paint("1;31", "! " + text + " from another address")
-        + "; ids are not proven: if " + label(peer) + " did not move, this may be someone else");
+    return event(paint("1;31", "! " + text + Text.get("format.replaced.elsewhere"))
+        + Text.get("format.replaced.warning", label(peer)));
   }
 
   /**
@@ -221,7 +240,7 @@ public final class ChatFormat {
    */
   public String message(PeerInfo from, String text) {
     if (text.startsWith(PRIVATE_MARK)) {
-      return event(paint("1;35", label(from) + " (private):") + " "
+      return event(paint("1;35", Text.get("format.private", label(from))) + " "
           + clean(shorten(text.substring(PRIVATE_MARK.length()))));
     }
     return event(paint("1;36", label(from) + ":") + " " + clean(shorten(text)));
@@ -250,7 +269,7 @@ public final class ChatFormat {
       end--;
     }
     int rest = text.substring(end).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-    return text.substring(0, end) + " ... (+" + rest + " bytes)";
+    return text.substring(0, end) + " " + Text.get("format.more", rest);
   }
 
   /**
@@ -261,8 +280,8 @@ public final class ChatFormat {
    * @return the line
    */
   public String call(PeerInfo from, String text) {
-    String body = "*** " + label(from) + " is calling you" + (text.isEmpty() ? "" : ": " + clean(shorten(text)))
-        + " ***";
+    String body = "*** " + (text.isEmpty() ? Text.get("format.call", label(from))
+        : Text.get("format.callText", label(from), clean(shorten(text)))) + " ***";
     return event(paint("1;33;7", body));
   }
 
@@ -275,10 +294,9 @@ public final class ChatFormat {
    * @return one line, e.g. {@code listening on 127.0.0.1:40123 as ana (id 3f9a1c2e)}
    */
   public static String listening(Identity me, InetSocketAddress bound, List<String> reachable) {
-    String line = "listening on " + address(bound) + " as " + me.name()
-        + " (id " + me.id().shortId() + ")";
+    String line = Text.get("format.listening", address(bound), me.name(), me.id().shortId());
     if (!reachable.isEmpty()) {
-      line += "; reachable at " + String.join(", ", reachable);
+      line += Text.get("format.reachable", String.join(", ", reachable));
     }
     return line;
   }
@@ -293,22 +311,24 @@ public final class ChatFormat {
   public List<String> peerTable(List<PeerInfo> peers) {
     List<String> lines = new ArrayList<>();
     if (peers.isEmpty()) {
-      lines.add("no peers connected");
+      lines.add(Text.get("chat.noPeers"));
       return lines;
     }
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"#", "peer", "address", "dir", "since", "in", "out"});
+    rows.add(new String[] {"#", Text.get("format.table.peer"), Text.get("format.table.address"),
+        Text.get("format.table.dir"), Text.get("format.table.since"), Text.get("format.table.in"),
+        Text.get("format.table.out")});
     Instant now = clock.instant();
     for (int i = 0; i < peers.size(); i++) {
       PeerInfo p = peers.get(i);
       String who = clean(aliasAndName(p.id(), p.name()));
       String addr = address(p.remoteAddress());
       if (p.direction() == Direction.INBOUND && p.listenPort() > 0) {
-        addr += " (listens on " + p.listenPort() + ")";
+        addr += " " + Text.get("format.table.listens", p.listenPort());
       }
       rows.add(new String[] {
           String.valueOf(number(p)), who + " [" + p.id().shortId() + "]", addr,
-          p.direction() == Direction.INBOUND ? "in" : "out",
+          Text.get(p.direction() == Direction.INBOUND ? "format.dir.in" : "format.dir.out"),
           time(p.connectedSince()) + " (" + ago(Duration.between(p.connectedSince(), now)) + ")",
           String.valueOf(p.messagesIn()), String.valueOf(p.messagesOut())});
     }

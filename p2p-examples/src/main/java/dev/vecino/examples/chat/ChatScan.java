@@ -1,6 +1,7 @@
 package dev.vecino.examples.chat;
 
 import dev.vecino.examples.cli.Errors;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.scan.ProgressBar;
 import dev.vecino.examples.scan.ScanOutput;
 import dev.vecino.examples.scan.Scanner;
@@ -86,7 +87,7 @@ final class ChatScan {
     Bar bar = new Bar();
     Scanner.Job job;
     try {
-      console.println(format.event("scanning " + targets + " " + ports(ports)));
+      console.println(format.event(Text.get("scan.scanning", targets, ports(ports))));
       job = scanner.start(node, new Scanner.Request(targets, ports, PROBE_TIMEOUT, true),
           progressPrinter(bar));
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
@@ -96,13 +97,13 @@ final class ChatScan {
     CompletableFuture<Void> done = job.result().handle((outcome, e) -> {
       bar.clear();
       if (e != null) {
-        console.error("scan failed: " + Errors.describe(e));
+        console.error(Text.get("scan.failed", Errors.describe(e)));
       } else {
         report(outcome);
       }
       return null;
     });
-    return new Operations.Operation("scan of " + targets, done, job::cancel);
+    return new Operations.Operation(Text.get("scan.what", targets), done, job::cancel);
   }
 
   private void report(Scanner.Outcome outcome) {
@@ -111,7 +112,7 @@ final class ChatScan {
         .forEach(p -> aliases.put(p.id().toString(), format.alias(p.id())));
     for (Scanner.Found f : ScanOutput.sorted(outcome.found())) {
       String alias = f.id() == null ? null : aliases.get(f.id());
-      console.println(format.event("found " + ScanOutput.text(f, alias)));
+      console.println(format.event(Text.get("scan.found", ScanOutput.text(f, alias))));
     }
     console.println(format.event(ScanOutput.summaryText(outcome)));
   }
@@ -119,10 +120,10 @@ final class ChatScan {
   /** Names the ports probed: {@code on port 9999}, {@code on ports 9000-9010}. */
   private String ports(String typed) {
     if (typed == null) {
-      return "on port " + node.localAddress().getPort();
+      return Text.get("scan.onPort", node.localAddress().getPort());
     }
     boolean several = typed.indexOf(',') >= 0 || typed.indexOf('-') >= 0;
-    return "on " + (several ? "ports " : "port ") + typed;
+    return Text.get(several ? "scan.onPorts" : "scan.onPort", typed);
   }
 
   /**
@@ -161,8 +162,7 @@ final class ChatScan {
         int seen = lastQuarter.get();
         if (quarter > seen && quarter < 4 && lastQuarter.compareAndSet(seen, quarter)) {
           // The real percentage: a quarter's mark may be passed by far in one report.
-          console.println(format.event("scan " + percent + "% (" + done + "/" + total + "), "
-              + peers + (peers == 1 ? " peer" : " peers")));
+          console.println(format.event(Text.plural("scan.progress", peers, percent, done, total)));
         }
       }
     };

@@ -3,9 +3,11 @@ package dev.vecino.examples.chat;
 import dev.vecino.examples.Main;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.HostPort;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.p2p.PeerNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,39 +34,65 @@ import java.util.function.IntConsumer;
  */
 public final class ChatSession {
 
-  /** The numbered menu, the original program's items in its order. */
-  static final List<String> MENU = List.of(
-      "  1. connect to a peer (host:port)",
-      "  2. send a message to all peers",
-      "  3. send a message to one peer",
-      "  4. show connections",
-      "  5. scan the local network",
-      "  6. name a connection (alias)",
-      "  7. call a peer",
-      "  8. disconnect (one or all)",
-      "  9. exit");
+  /** The numbered menu's keys, the original program's items in its order. */
+  private static final String[] MENU = {
+      "chat.menu.1", "chat.menu.2", "chat.menu.3", "chat.menu.4", "chat.menu.5", "chat.menu.6",
+      "chat.menu.7", "chat.menu.8", "chat.menu.9"};
 
-  /** The answer that scans the own subnets in menu item 5. */
+  /** The answer that scans the own subnets in menu item 5 ({@code own} or the language's word). */
   private static final String OWN = "own";
 
-  /** The slash commands and what each does, as {@code /help} and {@code chat --help} show them. */
-  static final List<String> HELP = columns(List.of(
-      "/connect host[:port]", "connect to a peer (port: this chat's own)",
-      "/scan [targets] [--port P]", "scan and connect to the peers found",
-      "/peers", "connections and this node's addresses",
-      "/keys", "key fingerprints: yours and the connected peers'",
-      "/msg <peer> text", "private message",
-      "/all text", "message to all (so is any other line)",
-      "//text", "message \"/text\" to all",
-      "/name <peer> [alias]", "name a connection (no alias clears it)",
-      "/call <peer> [text]", "call a peer: they see it and hear a bell",
-      "/disconnect <peer|all>", "disconnect one peer, or all",
-      "/menu, ?", "show the numbered menu",
-      "/quit", "leave (so do Ctrl-D, and Ctrl-C when idle)"));
+  /** The slash commands and what each does, as key pairs: command, description. */
+  private static final String[] HELP = {
+      "chat.help.connect", "chat.help.connect.text",
+      "chat.help.scan", "chat.help.scan.text",
+      "chat.help.peers", "chat.help.peers.text",
+      "chat.help.keys", "chat.help.keys.text",
+      "chat.help.msg", "chat.help.msg.text",
+      "chat.help.all", "chat.help.all.text",
+      "chat.help.slash", "chat.help.slash.text",
+      "chat.help.name", "chat.help.name.text",
+      "chat.help.call", "chat.help.call.text",
+      "chat.help.disconnect", "chat.help.disconnect.text",
+      "chat.help.menu", "chat.help.menu.text",
+      "chat.help.quit", "chat.help.quit.text"};
 
-  /** The line under {@link #HELP} that says what {@code <peer>} is. */
-  static final String PEER_HELP = "<peer> is a number from /peers, an alias or a name; "
-      + "Ctrl-C cancels a running /connect or /scan.";
+  /**
+   * Returns the numbered menu, in the console's language.
+   *
+   * @return the menu's lines
+   */
+  static List<String> menu() {
+    return Text.all(MENU).stream().map(line -> "  " + line).toList();
+  }
+
+  /**
+   * Returns the slash commands and what each does, as {@code /help} and {@code chat --help}
+   * show them, in the console's language.
+   *
+   * @return the help's lines
+   */
+  static List<String> help() {
+    return columns(Text.all(HELP));
+  }
+
+  /**
+   * Returns the line under {@link #help} that says what {@code <peer>} is.
+   *
+   * @return the line
+   */
+  static String peerHelp() {
+    return Text.get("chat.help.peer");
+  }
+
+  /**
+   * Returns the lines under {@link #help} that list the original program's menu words.
+   *
+   * @return the lines, indented like {@link #peerHelp}
+   */
+  static List<String> wordsHelp() {
+    return List.of("  " + Text.get("chat.help.words.1"), "  " + Text.get("chat.help.words.2"));
+  }
 
   private final PeerNode node;
   private final Console console;
@@ -95,8 +123,8 @@ public final class ChatSession {
    * @param scanTargets targets to scan at start: null for no scan, empty for the own subnets
    */
   void run(List<HostPort> connects, String scanTargets) {
-    console.println("menu (type a number, or /help for commands):");
-    MENU.forEach(console::println);
+    console.println(Text.get("chat.menu.title"));
+    menu().forEach(console::println);
     for (HostPort hp : connects) {
       connect(hp.toString());
     }
@@ -126,7 +154,7 @@ public final class ChatSession {
   void interrupt() {
     List<String> cancelled = operations.cancelAll();
     if (!cancelled.isEmpty()) {
-      cancelled.forEach(what -> console.println(format.event("cancelled: " + what)));
+      cancelled.forEach(what -> console.println(format.event(Text.get("chat.cancelled.what", what))));
       return;
     }
     quit = true;
@@ -165,7 +193,7 @@ public final class ChatSession {
   private void failed(Throwable e, IntConsumer exit) {
     failed = true;
     quit = true;
-    console.error(Errors.describe(e) + "; the chat ends (exit code " + Main.EXIT_FAILURE + ")");
+    console.error(Text.get("chat.failed", Errors.describe(e), Main.EXIT_FAILURE));
     if (closed.compareAndSet(false, true)) {
       console.abandonInput();
       exit.accept(Main.EXIT_FAILURE);
@@ -204,10 +232,10 @@ public final class ChatSession {
     }
     operations.cancelAll();
     int n = node.peers().size();
-    console.println(format.event("leaving" + (n > 0 ? ", saying goodbye to " + n
-        + (n == 1 ? " peer" : " peers") : "")));
-    node.close(node.identity().name() + " left the chat");
-    console.println(format.event("bye"));
+    console.println(format.event(n > 0 ? Text.plural("chat.leaving.goodbye", n)
+        : Text.get("chat.leaving")));
+    node.close(Text.get("chat.left", node.identity().name()));
+    console.println(format.event(Text.get("chat.bye")));
   }
 
   void handle(ChatInput input) {
@@ -234,11 +262,12 @@ public final class ChatSession {
     } else if (input instanceof ChatInput.MenuItem m) {
       menuItem(m.number());
     } else if (input instanceof ChatInput.Menu) {
-      MENU.forEach(console::println);
+      menuPrompt();
     } else if (input instanceof ChatInput.Help) {
-      console.println("commands (any other line is sent to all peers):");
-      HELP.forEach(console::println);
-      console.println("  " + PEER_HELP);
+      console.println(Text.get("chat.help.title"));
+      help().forEach(console::println);
+      console.println("  " + peerHelp());
+      wordsHelp().forEach(console::println);
     } else if (input instanceof ChatInput.Quit) {
       quit = true;
     } else if (input instanceof ChatInput.Invalid i) {
@@ -278,7 +307,7 @@ public final class ChatSession {
     try {
       own = scan.ownSubnets();
       if (own.isEmpty()) {
-        console.error("no network interface with a subnet to scan: give targets");
+        console.error(Text.get("chat.scan.noSubnet"));
         return null;
       }
       size = scan.size(String.join(",", own));
@@ -289,17 +318,15 @@ public final class ChatSession {
     String targets = String.join(",", own);
     if (!console.isTerminal()) {
       status.compareAndSet(0, Main.EXIT_USAGE);
-      console.error("a scan of your own subnets (" + targets + ", " + size + " addresses) needs a"
-          + " yes at a terminal: give the targets instead");
+      console.error(Text.get("chat.scan.ownNeedsYes", targets, size));
       return null;
     }
-    Optional<String> yes = answer("scan your own subnets " + targets + ": " + size
-        + (size == 1 ? " address" : " addresses") + "? [y/N] ");
-    if (yes.isPresent() && (yes.get().equalsIgnoreCase("y") || yes.get().equalsIgnoreCase("yes"))) {
+    Optional<String> yes = answer(Text.plural("chat.scan.ownAsk", size, targets));
+    if (yes.isPresent() && yesWords().contains(yes.get().toLowerCase(Locale.ROOT))) {
       return targets;
     }
     if (yes.isPresent()) {
-      console.println(format.event("cancelled"));
+      console.println(format.event(Text.get("chat.cancelled")));
     }
     return null;
   }
@@ -311,28 +338,80 @@ public final class ChatSession {
    */
   private void menuItem(int n) {
     switch (n) {
-      case 1 -> answer("peer address (host:port): ").ifPresent(this::connect);
-      case 2 -> answer("message to all: ").ifPresent(actions::broadcast);
-      case 3 -> withPeer("send to (number, alias or name): ",
-          t -> answer("message: ").ifPresent(text -> actions.direct(t, text)));
+      case 1 -> answer(Text.get("chat.ask.address")).ifPresent(this::connectAnswer);
+      case 2 -> answer(Text.get("chat.ask.messageAll")).ifPresent(actions::broadcast);
+      case 3 -> withPeer(Text.get("chat.ask.sendTo"),
+          t -> answer(Text.get("chat.ask.message")).ifPresent(text -> actions.direct(t, text)));
       case 4 -> actions.peers();
-      case 5 -> answer("scan what (targets [--port P], or 'own' for your own subnets): ")
+      case 5 -> answer(Text.get("chat.ask.scan"))
           .ifPresent(this::scanAnswer);
-      case 6 -> withPeer("name which connection (number): ",
-          t -> answer("alias (- clears it): ").ifPresent(a -> actions.name(t, none(a) ? null : a)));
-      case 7 -> withPeer("call whom (number, alias or name): ",
-          t -> answer("message (- for none): ").ifPresent(text -> actions.call(t, none(text) ? "" : text)));
+      case 6 -> withPeer(Text.get("chat.ask.nameWhich"), t -> answer(Text.get("chat.ask.alias"))
+          .ifPresent(a -> actions.name(t, none(a) ? null : a)));
+      case 7 -> withPeer(Text.get("chat.ask.callWhom"), t -> answer(Text.get("chat.ask.callText"))
+          .ifPresent(text -> actions.call(t, none(text) ? "" : text)));
       case 8 -> {
         if (node.peers().isEmpty()) {
-          console.error("no peers connected");
+          console.error(Text.get("chat.noPeers"));
           return;
         }
         actions.shortList();
-        answer("disconnect which (number, alias, name, or all): ").ifPresent(actions::disconnect);
+        answer(Text.get("chat.ask.disconnectWhich")).ifPresent(actions::disconnect);
       }
       case 9 -> quit = true;
-      default -> console.error("no menu item " + n + " (type ? for the menu)");
+      default -> console.error(Text.get("chat.menu.noItem", n));
     }
+  }
+
+  /**
+   * Shows the menu and asks for a choice: a number or one of the original program's words
+   * ({@code conectar} ... {@code salir}), exactly like a number at the chat's prompt. An empty
+   * answer, Ctrl-D and Ctrl-C go back to the chat.
+   */
+  private void menuPrompt() {
+    menu().forEach(console::println);
+    String line;
+    try {
+      line = console.readLine(Text.get("chat.ask.choice") + " ");
+    } catch (Console.Interrupted e) {
+      line = null;
+    }
+    String a = line == null ? "" : line.strip();
+    if (a.isEmpty()) {
+      return;
+    }
+    int item = InputParser.menuChoice(a);
+    if (item > 0) {
+      menuItem(item);
+    } else {
+      console.error(Text.get("chat.menu.noChoice", a));
+    }
+  }
+
+  /**
+   * Menu item 1's answer: {@code host:port}, or a host (an IP address, as the original asked)
+   * whose port is asked next; an empty port means this chat's own, Ctrl-D or Ctrl-C cancel.
+   */
+  private void connectAnswer(String address) {
+    if (!ChatActions.lacksPort(address)) {
+      connect(address);
+      return;
+    }
+    String port;
+    try {
+      port = console.readLine(Text.get("chat.ask.port", actions.defaultPort()) + " ");
+    } catch (Console.Interrupted e) {
+      port = null;
+    }
+    if (port == null) {
+      console.println(format.event(Text.get("chat.cancelled")));
+      return;
+    }
+    connect(port.isBlank() ? address : address + ":" + port.strip());
+  }
+
+  /** The answers that mean yes: y and yes, and the console language's own. */
+  private static List<String> yesWords() {
+    return List.of("y", "yes", Text.get("chat.word.y"), Text.get("chat.word.yes"));
   }
 
   /** Menu item 5's answer: what {@code /scan} takes, or {@code own} for the own subnets. */
@@ -340,9 +419,11 @@ public final class ChatSession {
     ChatInput input = InputParser.parse("/scan " + answer);
     if (input instanceof ChatInput.Scan s && s.targets() == null) {
       // Only "own" scans the own subnets here: a forgotten target must not sweep a network.
-      console.error("no targets: type them (e.g. 192.168.1.0/24) or 'own'");
+      console.error(Text.get("chat.scan.noTargets"));
     } else if (input instanceof ChatInput.Scan s) {
-      scan(s.targets().equalsIgnoreCase(OWN) ? null : s.targets(), s.ports());
+      boolean own = s.targets().equalsIgnoreCase(OWN)
+          || s.targets().equalsIgnoreCase(Text.get("chat.word.own"));
+      scan(own ? null : s.targets(), s.ports());
     } else {
       handle(input);
     }
@@ -358,7 +439,7 @@ public final class ChatSession {
    */
   private void withPeer(String prompt, Consumer<String> then) {
     if (node.peers().isEmpty()) {
-      console.error("no peers connected (item 1 connects to one)");
+      console.error(Text.get("chat.noPeers.item1"));
       return;
     }
     actions.shortList();
@@ -372,13 +453,14 @@ public final class ChatSession {
   private Optional<String> answer(String prompt) {
     String line;
     try {
-      line = console.readLine(prompt);
+      // The bundle's prompts end without their space: properties files lose trailing blanks easily.
+      line = console.readLine(prompt + " ");
     } catch (Console.Interrupted e) {
       line = null;
     }
     String a = line == null ? "" : line.strip();
     if (a.isEmpty()) {
-      console.println(format.event("cancelled"));
+      console.println(format.event(Text.get("chat.cancelled")));
       return Optional.empty();
     }
     return Optional.of(a);

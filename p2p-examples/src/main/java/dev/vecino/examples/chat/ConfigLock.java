@@ -1,5 +1,6 @@
 package dev.vecino.examples.chat;
 
+import dev.vecino.examples.cli.Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -53,7 +54,7 @@ final class ConfigLock {
       HELD.add(lock);
       return true;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot use config directory " + dir, e);
+      throw new UncheckedIOException(Text.get("chat.configDir", dir), e);
     }
   }
 }

@@ -1,12 +1,14 @@
 package dev.vecino.examples.chat;
 
+import dev.vecino.examples.cli.Text;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Parses chat lines into {@link ChatInput}. Rules: a line holding line breaks (a paste) is a
  * broadcast; a line that is just a menu number (1-9) selects that menu item; {@code menu} and {@code ?} show the menu; a line starting with
- * {@code /} is a slash command ({@code //text} sends "/text"); any other line is a broadcast.
+ * {@code /} is a slash command ({@code //text} sends "/text"), the original's menu words among
+ * them ({@link #WORDS}); any other line is a broadcast, a bare menu word too.
  *
  * <p>Peer targets may be quoted ({@code /msg "ana maria" hola}) or use backslash-escaped
  * spaces.
@@ -20,7 +22,41 @@ public final class InputParser {
       "/connect", "/scan", "/peers", "/keys", "/msg", "/all", "/name", "/call", "/disconnect",
       "/menu", "/quit", "/help");
 
+  /**
+   * The original program's menu words, in its menu's order: item 1 is {@code conectar}. Each
+   * works as a slash command ({@code /salir}) and as an answer at the menu prompt, like the
+   * item's number; alone, a slash word opens the item and asks what it needs, with arguments it
+   * is the English command ({@code /conectar host:port} is {@code /connect host:port}).
+   */
+  public static final List<String> WORDS = List.of(
+      "conectar", "enviar", "mensaje", "conexiones", "escaneo", "nombre", "llamar",
+      "desconectar", "salir");
+
+  /** The English commands the words stand for, in the same order. */
+  private static final List<String> ENGLISH = List.of(
+      "connect", "all", "msg", "peers", "scan", "name", "call", "disconnect", "quit");
+
   private InputParser() {}
+
+  /**
+   * Returns the menu item an answer at the menu prompt chooses: a number 1-9, one of the
+   * original's {@link #WORDS} or its English command, with or without the slash.
+   *
+   * @param answer the answer, stripped
+   * @return the item's number, or 0 when the answer chooses none
+   */
+  public static int menuChoice(String answer) {
+    String a = answer.startsWith("/") ? answer.substring(1) : answer;
+    a = a.toLowerCase(Locale.ROOT);
+    if (a.length() == 1 && a.charAt(0) >= '1' && a.charAt(0) <= '9') {
+      return a.charAt(0) - '0';
+    }
+    int i = WORDS.indexOf(a);
+    if (i < 0) {
+      i = ENGLISH.indexOf(a.equals("exit") ? "quit" : a);
+    }
+    return i + 1;
+  }
 
   /**
    * Parses one line.
@@ -55,11 +91,18 @@ public final class InputParser {
     return command(cmd, rest);
   }
 
-  private static ChatInput command(String cmd, String rest) {
+  private static ChatInput command(String word, String rest) {
+    String cmd = word;
+    int item = WORDS.indexOf(word.substring(1));
+    if (item >= 0 && rest.isEmpty()) {
+      return new ChatInput.MenuItem(item + 1);
+    } else if (item >= 0) {
+      cmd = "/" + ENGLISH.get(item);
+    }
     switch (cmd) {
       case "/connect":
         return rest.isEmpty() || indexOfSpace(rest) >= 0
-            ? new ChatInput.Invalid("usage: /connect host[:port]")
+            ? new ChatInput.Invalid(Text.get("parse.usage.connect"))
             : new ChatInput.Connect(rest);
       case "/all":
         return new ChatInput.Broadcast(rest);
@@ -67,8 +110,8 @@ public final class InputParser {
       case "/call": {
         String[] tt = splitTarget(rest);
         if (tt == null) {
-          return new ChatInput.Invalid("usage: " + cmd + " <peer> "
-              + (cmd.equals("/msg") ? "<text>" : "[text]"));
+          return new ChatInput.Invalid(Text.get(
+              cmd.equals("/msg") ? "parse.usage.msg" : "parse.usage.call", word));
         }
         return cmd.equals("/msg")
             ? new ChatInput.Direct(tt[0], tt[1])
@@ -77,14 +120,14 @@ public final class InputParser {
       case "/name": {
         String[] tt = splitTarget(rest);
         if (tt == null) {
-          return new ChatInput.Invalid("usage: /name <peer> <alias>  (no alias clears it)");
+          return new ChatInput.Invalid(Text.get("parse.usage.name", word));
         }
         return new ChatInput.Name(tt[0], tt[1].isEmpty() ? null : tt[1]);
       }
       case "/disconnect": {
         String[] tt = splitTarget(rest);
         if (tt == null || !tt[1].isEmpty()) {
-          return new ChatInput.Invalid("usage: /disconnect <peer|all>");
+          return new ChatInput.Invalid(Text.get("parse.usage.disconnect", word));
         }
         return new ChatInput.Disconnect(tt[0]);
       }
@@ -102,7 +145,7 @@ public final class InputParser {
       case "/exit":
         return new ChatInput.Quit();
       default:
-        return new ChatInput.Invalid("unknown command " + cmd + " (try /help)");
+        return new ChatInput.Invalid(Text.get("parse.unknown", word));
     }
   }
 
@@ -114,13 +157,13 @@ public final class InputParser {
       String w = words[i];
       if (w.equals("--port") || w.equals("-p")) {
         if (i + 1 >= words.length) {
-          return new ChatInput.Invalid("usage: /scan [targets] [--port P]");
+          return new ChatInput.Invalid(Text.get("parse.usage.scan"));
         }
         ports = words[++i];
       } else if (w.startsWith("--port=")) {
         ports = w.substring("--port=".length());
       } else if (w.startsWith("-")) {
-        return new ChatInput.Invalid("unknown /scan option " + w + " (usage: /scan [targets] [--port P])");
+        return new ChatInput.Invalid(Text.get("parse.scan.option", w));
       } else {
         targets = targets == null ? w : targets + "," + w;
       }

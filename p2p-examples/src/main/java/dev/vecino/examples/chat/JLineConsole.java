@@ -1,5 +1,6 @@
 package dev.vecino.examples.chat;
 
+import dev.vecino.examples.cli.Text;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -43,7 +44,8 @@ import org.jline.terminal.spi.TerminalExt;
  */
 public final class JLineConsole implements Console {
 
-  private static final List<String> PEER_COMMANDS = List.of("/msg", "/call", "/name", "/disconnect");
+  private static final List<String> PEER_COMMANDS = List.of("/msg", "/call", "/name", "/disconnect",
+      "/mensaje", "/llamar", "/nombre", "/desconectar");
 
   private final Terminal terminal;
   private final LineReader reader;
@@ -75,7 +77,7 @@ public final class JLineConsole implements Console {
       Terminal terminal = TerminalBuilder.builder().system(true).build();
       return new JLineConsole(terminal, history, peerWords, color, errorLine, true);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the terminal", e);
+      throw new UncheckedIOException(Text.get("console.open"), e);
     }
   }
 
@@ -101,10 +103,11 @@ public final class JLineConsole implements Console {
           List<String> words = line.words();
           if (line.wordIndex() == 0) {
             InputParser.COMMANDS.forEach(c -> candidates.add(new Candidate(c)));
+            InputParser.WORDS.forEach(w -> candidates.add(new Candidate("/" + w)));
           } else if (line.wordIndex() == 1 && !words.isEmpty()
               && PEER_COMMANDS.contains(words.get(0))) {
             peerWords.get().forEach(w -> candidates.add(new Candidate(w)));
-            if (words.get(0).equals("/disconnect")) {
+            if (words.get(0).equals("/disconnect") || words.get(0).equals("/desconectar")) {
               candidates.add(new Candidate("all"));
             }
           }
@@ -234,7 +237,7 @@ public final class JLineConsole implements Console {
       reader.getHistory().save();
       terminal.close();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot restore the terminal", e);
+      throw new UncheckedIOException(Text.get("console.restore"), e);
     }
   }
 }

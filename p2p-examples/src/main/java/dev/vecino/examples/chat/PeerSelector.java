@@ -1,5 +1,6 @@
 package dev.vecino.examples.chat;
 
+import dev.vecino.examples.cli.Text;
 import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerInfo;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ public final class PeerSelector {
       String target) {
     String t = target.strip();
     if (peers.isEmpty()) {
-      throw new IllegalArgumentException("unknown peer '" + t + "': no peers connected");
+      throw new IllegalArgumentException(Text.get("select.noPeers", t));
     }
     if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
       int number;
@@ -67,19 +68,19 @@ public final class PeerSelector {
           }
         }
         // Never the peer now listed next: the number was shown for someone who left.
-        throw new IllegalArgumentException("peer " + number + " (" + ChatFormat.clean(numbers.name(number))
-            + ") is no longer connected (see /peers)");
+        throw new IllegalArgumentException(Text.get("select.gone", number,
+            ChatFormat.clean(numbers.name(number))));
       }
       // Not a number given to a peer: a peer may still be named "42"; fall through to names.
       PeerInfo named = byLabel(peers, aliases, t);
       if (named != null) {
         return named;
       }
-      throw new IllegalArgumentException("unknown peer " + t + ": no peer has that number (see /peers)");
+      throw new IllegalArgumentException(Text.get("select.noNumber", t));
     }
     PeerInfo found = byLabel(peers, aliases, t);
     if (found == null) {
-      throw new IllegalArgumentException("unknown peer '" + t + "' (see /peers)");
+      throw new IllegalArgumentException(Text.get("select.unknown", t));
     }
     return found;
   }
@@ -103,8 +104,7 @@ public final class PeerSelector {
         return hits.get(0);
       }
       if (hits.size() > 1) {
-        throw new IllegalArgumentException("ambiguous peer '" + t + "': " + hits.size()
-            + " peers match; use the number from /peers");
+        throw new IllegalArgumentException(Text.get("select.ambiguous", t, hits.size()));
       }
     }
     return null;

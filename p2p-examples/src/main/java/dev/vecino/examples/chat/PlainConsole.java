@@ -1,5 +1,6 @@
 package dev.vecino.examples.chat;
 
+import dev.vecino.examples.cli.Text;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,7 +42,7 @@ public final class PlainConsole implements Console {
     try {
       return in.readLine();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read input", e);
+      throw new UncheckedIOException(Text.get("console.read"), e);
     }
   }
 

@@ -26,13 +26,12 @@ public final class Durations {
   public static Duration parse(String text) {
     String t = text.strip().toLowerCase(Locale.ROOT);
     if (BARE.matcher(t).matches()) {
-      throw new IllegalArgumentException("bad duration '" + text + "': give a unit, e.g. "
-          + t + "s or " + t + "ms");
+      throw new IllegalArgumentException(Text.get("duration.unit", text, t));
     }
     Matcher m = FORM.matcher(t);
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "bad duration '" + text + "': expected e.g. 500ms, 2s, 1m");
+          Text.get("duration.expected", text));
     }
     double value = Double.parseDouble(m.group(1));
     String unit = m.group(2);

@@ -51,13 +51,13 @@ public final class Errors {
   public static String connectFailure(Throwable t) {
     Throwable e = unwrap(t);
     if (e instanceof ConnectTimeoutException || e instanceof TimeoutException) {
-      return "timed out";
+      return Text.get("errors.timedOut");
     }
     if (e instanceof SelfConnectionException) {
-      return "that address is this node itself";
+      return Text.get("errors.self");
     }
     if (e instanceof OtherGroupException) {
-      return "it is a Vecino node of another group" + detail(e);
+      return Text.get("errors.otherGroup") + detail(e);
     }
     if (e instanceof NotAPeerException) {
       return notAPeer(e.getMessage());
@@ -67,13 +67,13 @@ public final class Errors {
     }
     if (e instanceof UnsupportedVersionException) {
       String tls = tlsMismatch(e.getMessage());
-      return tls != null ? tls : "no common protocol version" + detail(e);
+      return tls != null ? tls : Text.get("errors.version") + detail(e);
     }
     if (e instanceof PeerUnreachableException) {
-      return hasCause(e, UnknownHostException.class) ? "unknown host" : "connection refused";
+      return Text.get(hasCause(e, UnknownHostException.class) ? "errors.unknownHost" : "errors.refused");
     }
     if (e instanceof ConnectException) {
-      return "connection refused";
+      return Text.get("errors.refused");
     }
     return describe(e);
   }
@@ -89,14 +89,15 @@ public final class Errors {
   static String notAPeer(String message) {
     int i = message == null ? -1 : message.lastIndexOf("looks like ");
     if (i < 0) {
-      return "not a Vecino peer";
+      return Text.get("errors.notPeer");
     }
+    // The library's description stays English: it names bytes, not the user's words.
     String what = message.substring(i);
-    if (what.startsWith("looks like a line of text")) {
-      return "not a Vecino peer: it greeted with a line of text" + what.substring("looks like a line of text".length())
-          + ", as the original LAN chat does; to talk to it, use --codec classic";
+    String line = "looks like a line of text";
+    if (what.startsWith(line)) {
+      return Text.get("errors.notPeer.classic", what.substring(line.length()));
     }
-    return "not a Vecino peer: it " + what;
+    return Text.get("errors.notPeer.what", what);
   }
 
   /**
@@ -107,8 +108,8 @@ public final class Errors {
    * @return e.g. {@code not admitted: the acceptor ...}
    */
   public static String notAdmitted(String detail) {
-    return detail == null || detail.isBlank() ? "not admitted (group secret or key allowlist)"
-        : "not admitted: " + detail;
+    return detail == null || detail.isBlank() ? Text.get("errors.notAdmitted")
+        : Text.get("errors.notAdmittedBecause", detail);
   }
 
   /**
@@ -123,10 +124,10 @@ public final class Errors {
       return null;
     }
     if (message.contains("this node requires TLS")) {
-      return "it is a plaintext or older Vecino node and this one requires TLS; to talk to it, use --plaintext";
+      return Text.get("errors.tls.peerPlaintext");
     }
     if (message.contains("this node is plaintext")) {
-      return "it is a secure Vecino node (TLS) and this one is plaintext; to talk to it, drop --plaintext";
+      return Text.get("errors.tls.peerSecure");
     }
     return null;
   }
@@ -140,26 +141,26 @@ public final class Errors {
   public static String describe(Throwable t) {
     Throwable e = unwrap(t);
     if (e instanceof QueueFullException) {
-      return "the peer's send queue is full, try again";
+      return Text.get("errors.queueFull");
     }
     if (e instanceof PeerDisconnectedException) {
-      return "the peer disconnected";
+      return Text.get("errors.disconnected");
     }
     if (e instanceof NodeFailedException && e.getMessage() != null) {
       // Names the node, the thread that died and the error: the one thing to report.
       return e.getMessage();
     }
     if (e instanceof NodeClosedException) {
-      return "the node is closed";
+      return Text.get("errors.closed");
     }
     if (e instanceof TimeoutException) {
-      return "timed out";
+      return Text.get("errors.timedOut");
     }
     if (e instanceof NotAdmittedException n) {
       return notAdmitted(n.reason().detail());
     }
     if (e instanceof UnknownHostException) {
-      return "unknown host " + e.getMessage();
+      return Text.get("errors.unknownHostNamed", e.getMessage());
     }
     String msg = e.getMessage();
     return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
@@ -177,15 +178,14 @@ public final class Errors {
     Throwable e = unwrap(t);
     if (hasCause(e, BindException.class)) {
       if (notLocal(e)) {
-        return "cannot listen on " + host + ": cannot assign requested address (" + host
-            + " is not an address of this host; --bind takes one of its own, or 0.0.0.0)";
+        return Text.get("errors.notLocal", host);
       }
-      return "port " + port + " is in use on " + host + " (try --port 0 for any free port)";
+      return Text.get("errors.portInUse", port, host);
     }
     if (e instanceof ConfigurationException && e.getMessage() != null) {
-      return "cannot listen on " + host + ":" + port + ": " + e.getMessage();
+      return Text.get("errors.cannotListen", host, port, e.getMessage());
     }
-    return "cannot listen on " + host + ":" + port + ": " + describe(e);
+    return Text.get("errors.cannotListen", host, port, describe(e));
   }
 
   /** Whether a bind failed because the address is not the host's (EADDRNOTAVAIL), not a busy port. */

@@ -21,10 +21,10 @@ public record HostPort(String host, int port) {
   public HostPort {
     Objects.requireNonNull(host, "host");
     if (host.isBlank()) {
-      throw new IllegalArgumentException("bad address: empty host");
+      throw new IllegalArgumentException(Text.get("address.emptyHost"));
     }
     if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("bad address: port must be 1..65535: " + port);
+      throw new IllegalArgumentException(Text.get("address.portRange", port));
     }
   }
 
@@ -40,26 +40,26 @@ public record HostPort(String host, int port) {
     String s = text.strip();
     int colon = s.lastIndexOf(':');
     if (colon <= 0 || colon == s.length() - 1) {
-      throw new IllegalArgumentException("bad address '" + text + "': expected host:port");
+      throw new IllegalArgumentException(Text.get("address.expected", text));
     }
     String host = s.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     } else if (host.indexOf(':') >= 0) {
       throw new IllegalArgumentException(
-          "bad address '" + text + "': write IPv6 addresses as [addr]:port");
+          Text.get("address.ipv6", text));
     }
     int port;
     try {
       port = Integer.parseInt(s.substring(colon + 1));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("bad address '" + text + "': port is not a number");
+      throw new IllegalArgumentException(Text.get("address.portNaN", text));
     }
     if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("bad address '" + text + "': port must be 1..65535");
+      throw new IllegalArgumentException(Text.get("address.portRangeOf", text));
     }
     if (host.isBlank()) {
-      throw new IllegalArgumentException("bad address '" + text + "': empty host");
+      throw new IllegalArgumentException(Text.get("address.emptyHostOf", text));
     }
     return new HostPort(host, port);
   }

@@ -21,7 +21,7 @@ public final class Usage {
   public static int error(CommandSpec spec, String message) {
     PrintWriter err = spec.commandLine().getErr();
     err.println(spec.qualifiedName() + ": " + message);
-    err.println("Try '" + spec.qualifiedName() + " --help' for more information.");
+    err.println(Text.get("cli.tryHelp", spec.qualifiedName()));
     err.flush();
     return EXIT_USAGE;
   }

@@ -1,5 +1,6 @@
 package dev.vecino.examples.scan;
 
+import dev.vecino.examples.cli.Text;
 import java.util.Locale;
 
 /**
@@ -26,7 +27,7 @@ public final class ProgressBar {
     int filled = total <= 0 ? 0 : (int) Math.min(width, done * width / total);
     return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "] "
         + String.format(Locale.ROOT, "%3d%%", percent) + " " + done + "/" + total + ", "
-        + peers + (peers == 1 ? " peer" : " peers");
+        + Text.plural("scan.peers", peers);
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.SecurityOptions;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.p2p.PeerNode;
@@ -52,7 +53,7 @@ public final class ScanCommand implements Callable<Integer> {
   @Mixin
   private SecurityOptions security;
 
-  @Parameters(paramLabel = "TARGETS", arity = "1..*", description = "What to scan.")
+  @Parameters(paramLabel = "TARGETS", arity = "1..*", descriptionKey = "targets", description = "What to scan.")
   private List<String> targets;
 
   @Option(names = {"--port", "-p"}, paramLabel = "PORTS", defaultValue = "" + Defaults.PORT,
@@ -122,7 +123,7 @@ public final class ScanCommand implements Callable<Integer> {
       try {
         outcome = job.result().join();
       } catch (java.util.concurrent.CompletionException e) {
-        err.println("error: scan failed: " + Errors.describe(e));
+        err.println("error: " + Text.get("scan.failed", Errors.describe(e)));
         return Main.EXIT_FAILURE;
       }
       for (Scanner.Found f : ScanOutput.sorted(outcome.found())) {

@@ -1,6 +1,7 @@
 package dev.vecino.examples.scan;
 
 import dev.vecino.examples.chat.ChatFormat;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.scan.Scanner.Found;
 import dev.vecino.examples.scan.Scanner.Kind;
 import dev.vecino.examples.scan.Scanner.Outcome;
@@ -44,13 +45,13 @@ public final class ScanOutput {
     String who = alias == null ? f.name() : alias + " (" + f.name() + ")";
     return switch (f.kind()) {
       case PEER -> where + "  " + ChatFormat.clean(who) + "  " + shortId(f.id())
-          + (f.rttMicros() >= 0 ? "  rtt " + millis(f.rttMicros()) + " ms" : "");
-      case OTHER_GROUP -> where + "  Vecino node of another group"
-          + (f.group() != null ? " (" + ChatFormat.clean(f.group()) + ")" : "");
-      case NOT_PEER -> where + "  open, not a Vecino peer";
-      case NOT_ADMITTED -> where + "  a Vecino node that did not admit us (group secret / allowlist)";
-      case INCOMPATIBLE -> where + "  a Vecino node with no common protocol version (one side plaintext"
-          + " or older: see --plaintext)";
+          + (f.rttMicros() >= 0 ? "  " + Text.get("scan.rtt", millis(f.rttMicros())) : "");
+      case OTHER_GROUP -> where + "  " + (f.group() != null
+          ? Text.get("scan.otherGroupNamed", ChatFormat.clean(f.group()))
+          : Text.get("scan.otherGroup"));
+      case NOT_PEER -> where + "  " + Text.get("scan.notPeer");
+      case NOT_ADMITTED -> where + "  " + Text.get("scan.notAdmitted");
+      case INCOMPATIBLE -> where + "  " + Text.get("scan.incompatible");
     };
   }
 
@@ -98,15 +99,10 @@ public final class ScanOutput {
    *     {@code 8 probed, 2 open (1 more address of the nodes listed), 1 peer}
    */
   public static String summaryText(Outcome o) {
-    String unlisted = "";
-    if (o.repeats() > 0) {
-      unlisted = " (" + o.repeats() + " more " + (o.repeats() == 1 ? "address" : "addresses")
-          + " of the nodes listed)";
-    }
+    String unlisted = o.repeats() > 0 ? " " + Text.plural("scan.summary.repeats", o.repeats()) : "";
     long open = Math.max(0, o.open() - o.self());
-    return "scan " + (o.cancelled() ? "cancelled after " : "done in ") + o.duration().toMillis()
-        + " ms: " + o.probed() + " probed, " + open + " open" + unlisted + ", " + o.peers()
-        + (o.peers() == 1 ? " peer" : " peers");
+    return Text.plural(o.cancelled() ? "scan.summary.cancelled" : "scan.summary.done", o.peers(),
+        o.duration().toMillis(), o.probed(), open, unlisted);
   }
 
   /**

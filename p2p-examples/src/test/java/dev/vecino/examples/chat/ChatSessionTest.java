@@ -58,7 +58,7 @@ class ChatSessionTest {
   @Test
   void helpAlignsItsDescriptionsAndListsEveryCommand() {
     int column = -1;
-    for (String line : ChatSession.HELP) {
+    for (String line : ChatSession.help()) {
       int gap = line.indexOf("  ", 2);
       assertTrue(gap > 0, "no description: " + line);
       int description = gap + 2;
@@ -71,14 +71,14 @@ class ChatSessionTest {
       assertEquals(column, description, "misaligned: " + line);
       assertTrue(line.length() <= 78, "too wide for 80 columns: " + line);
     }
-    String all = String.join("\n", ChatSession.HELP);
+    String all = String.join("\n", ChatSession.help());
     for (String command : InputParser.COMMANDS) {
       if (!command.equals("/help")) {
         assertTrue(all.contains("  " + command), command + " missing from /help");
       }
     }
     assertTrue(all.contains("  //text "), all);
-    assertTrue(("  " + ChatSession.PEER_HELP).length() <= 100);
+    assertTrue(("  " + ChatSession.peerHelp()).length() <= 100);
   }
 
   @Test

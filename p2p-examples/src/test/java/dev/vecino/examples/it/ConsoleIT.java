@@ -79,6 +79,9 @@ class ConsoleIT {
         bobAt = bob.address();
         ana.send("/connect " + bobAt);
         ana.awaitOut("+ bob joined");
+        // Bob too must have ana before he quits: a connection still in its handshake on his
+        // side is closed with the node's default reason, not his goodbye.
+        bob.awaitOut("+ ana joined");
         bob.send("/quit");
         ana.awaitOut("- bob left (closed by peer: bob left the chat)");
         bob.awaitExit();

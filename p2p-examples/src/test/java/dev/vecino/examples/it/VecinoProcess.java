@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
 final class VecinoProcess implements AutoCloseable {
 
   static final Duration WAIT = Duration.ofSeconds(20);
-  private static final Pattern LISTENING = Pattern.compile("listening on ([0-9.]+):(\\d+) as ");
+  private static final Pattern LISTENING = Pattern.compile("(?:listening on|escuchando en) ([0-9.]+):(\\d+) (?:as|como) ");
 
   private final Process process;
   private final Writer stdin;
@@ -55,6 +56,11 @@ final class VecinoProcess implements AutoCloseable {
     cmd.addAll(jvm);
     cmd.add("-jar");
     cmd.add(jar());
+    if (!List.of(args).contains("--lang") && Arrays.stream(args).noneMatch(a -> a.startsWith("--lang="))) {
+      // Tests read English lines; the Spanish ones pass --lang es. Main takes --lang anywhere.
+      cmd.add("--lang");
+      cmd.add("en");
+    }
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("NO_COLOR");
