@@ -42,6 +42,9 @@ final class SecureRawPeer implements Closeable {
   /** The acceptor's pre-HELLO, as read in clear. */
   final Hello preHello;
 
+  /** The node's admission offer was read (and passed over, when it admits anyone). */
+  private boolean offerSkipped;
+
   private SecureRawPeer(Socket tcp, NodeTls tls) throws IOException {
     this.tcp = tcp;
     tcp.setSoTimeout(10_000);
@@ -121,6 +124,18 @@ final class SecureRawPeer implements Closeable {
 
   /** Reads one frame inside the tunnel: its type code followed by the body. */
   byte[] readFrame() throws IOException {
+    byte[] frame = readAny();
+    if (!offerSkipped && frame[0] == FrameType.ADMIT.code()) {
+      // A node that admits anyone offers (docs/PROTOCOL.md 1.9), then says HELLO at once.
+      offerSkipped = true;
+      if (frame.length >= 3 && frame[1] == 1 && frame[2] == 0) {
+        return readAny();
+      }
+    }
+    return frame;
+  }
+
+  private byte[] readAny() throws IOException {
     byte[] frame = new byte[in.readInt()];
     in.readFully(frame);
     return frame;

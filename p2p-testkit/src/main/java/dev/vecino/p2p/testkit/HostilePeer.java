@@ -55,6 +55,11 @@ public final class HostilePeer implements Closeable {
 
   /** Frame type code of HELLO. */
   public static final int HELLO = 0x01;
+  /**
+   * Frame type code of ADMIT (secure nodes, docs/PROTOCOL.md 1.9). A node that admits anyone
+   * offers and says HELLO at once; {@link #read} passes over that offer.
+   */
+  public static final int ADMIT = 0x08;
   /** Frame type code of TEXT. */
   public static final int TEXT = 0x02;
   /** Frame type code of BINARY. */
@@ -88,6 +93,8 @@ public final class HostilePeer implements Closeable {
   /** Bytes read but not yet returned as frames: a read that times out mid-frame loses nothing. */
   private byte[] pending = new byte[8192];
   private int pendingLength;
+  /** Inside TLS: the node's admission offer was read (skipped when it admits anyone). */
+  private boolean offerSkipped;
   private long bytesRead;
   private long bytesSent;
 
@@ -565,6 +572,14 @@ public final class HostilePeer implements Closeable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Frame f = parse();
+      if (f != null && version == 2 && !offerSkipped && f.type() == ADMIT) {
+        // An open node's admission offer (docs/PROTOCOL.md 1.9): its HELLO follows at once.
+        offerSkipped = true;
+        byte[] b = f.body();
+        if (b.length >= 2 && b[0] == 1 && b[1] == 0) {
+          continue;
+        }
+      }
       if (f != null) {
         return f;
       }
