@@ -6,7 +6,6 @@ import dev.vecino.examples.scan.JsonLine;
 import dev.vecino.p2p.scan.DiscoveryStage;
 import dev.vecino.p2p.scan.ScanReport;
 import dev.vecino.p2p.scan.ScanResult;
-import dev.vecino.p2p.scan.ScanStatus;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 
@@ -53,6 +52,7 @@ final class DiscoverOutput {
       case PEER -> "discover.kind.peer";
       case OTHER_GROUP -> "discover.kind.otherGroup";
       case NOT_ADMITTED -> "discover.kind.notAdmitted";
+      case INCOMPATIBLE -> "discover.kind.incompatible";
       default -> "discover.kind.notPeer";
     };
   }
@@ -63,11 +63,15 @@ final class DiscoverOutput {
         .put("outOfScope", r.outOfScope()).put("durationMs", r.duration().toMillis()).toString();
   }
 
+  /** The JSON type, as {@code scan --json} names it. */
   private static String kind(ScanResult r) {
-    if (r.status() == ScanStatus.PEER) {
-      return "peer";
-    }
-    return r.status() == ScanStatus.OTHER_GROUP ? "other-group" : "not-peer";
+    return switch (r.status()) {
+      case PEER -> "peer";
+      case OTHER_GROUP -> "other-group";
+      case NOT_ADMITTED -> "not-admitted";
+      case INCOMPATIBLE -> "incompatible";
+      default -> "not-peer";
+    };
   }
 
   private static String address(InetSocketAddress a) {

@@ -55,7 +55,7 @@ class NoTextLiteralsTest {
       "summary", "check", "verdict", "address", "port", "id", "group", "rttMicros", "stage",
       "probed", "open", "otherGroup", "notPeers", "outOfScope", "durationMs", "step", "ok",
       "outcome", "explanation", "no", // JSON types and fields: never translated
-      "peer", "other-group", "not-peer"); // JSON types: never translated
+      "peer", "other-group", "not-peer", "not-admitted", "incompatible"); // JSON types: never translated
 
   private static final Pattern LITERAL = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
   private static final Pattern KEY = Pattern.compile(

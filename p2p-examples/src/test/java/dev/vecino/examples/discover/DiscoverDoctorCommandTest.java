@@ -113,6 +113,12 @@ class DiscoverDoctorCommandTest {
       assertTrue(discover.lines().get(0).startsWith("vecino "), discover.out());
       assertTrue(discover.lines().get(0).endsWith("por escaneo de rango"), discover.out());
       assertTrue(discover.lines().get(1).startsWith("1 vecino encontrado en "), discover.out());
+
+      Run notAdmitted = run("discover", "--targets", "127.0.8.6", "--port", "" + ana.localAddress().getPort(),
+          "--no-beacons", "--no-known", "--secret-file", other.toString(), "--json");
+      assertEquals(0, notAdmitted.code(), notAdmitted.err());
+      assertTrue(notAdmitted.lines().get(0).startsWith("{\"type\":\"not-admitted\",\"address\":\"127.0.8.6\""),
+          notAdmitted.out());
     }
   }
 
