@@ -130,6 +130,12 @@ public final class DiscoverCommand implements Callable<Integer> {
     if (stages.isEmpty()) {
       return Usage.error(spec, Text.get("discover.allOff"));
     }
+    // Bad security options are refused before anything is asked or started.
+    PeerNodeBuilder b = PeerNode.builder();
+    SecurityOptions.Refusal refusal = security.apply(b, CodecChoice.framed);
+    if (refusal != null) {
+      return SecurityOptions.report(spec, refusal);
+    }
     Targets range;
     try {
       range = targets != null ? Targets.parse(targets) : Targets.localSubnets();
@@ -142,11 +148,7 @@ public final class DiscoverCommand implements Callable<Integer> {
         return refused;
       }
     }
-    PeerNodeBuilder b = PeerNode.builder().group(group).port(0).discovery(RangeScanDiscovery.of(range, Ports.of(port)));
-    SecurityOptions.Refusal refusal = security.apply(b, CodecChoice.framed);
-    if (refusal != null) {
-      return SecurityOptions.report(spec, refusal);
-    }
+    b.group(group).port(0).discovery(RangeScanDiscovery.of(range, Ports.of(port)));
     if (store != null) {
       b.peerStore(store);
     }
