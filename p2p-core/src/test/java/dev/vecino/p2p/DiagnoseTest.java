@@ -70,6 +70,18 @@ class DiagnoseTest {
   }
 
   @Test
+  void aSecureNodeThatDoesNotAdmitUsSaysSo() throws Exception {
+    try (PeerNode b = Nodes.local("b").bindAddress("127.0.7.10").groupSecret(GroupSecret.generate()).build().start();
+         PeerNode a = Nodes.local("a").bindAddress("127.0.7.1").groupSecret(GroupSecret.generate()).build().start()) {
+      Diagnosis d = diagnose(a, b.localAddress());
+      assertEquals(Verdict.REFUSED, d.verdict(), d.toString());
+      assertTrue(d.explanation().contains("did not admit"), d.explanation());
+      assertEquals("handshake", d.checks().get(d.checks().size() - 1).step(), d.toString());
+      assertTrue(a.peers().isEmpty(), "a diagnosis keeps no connection");
+    }
+  }
+
+  @Test
   void anotherGroupIsNamed() throws Exception {
     try (PeerNode b = Nodes.local("b").bindAddress("127.0.7.5").group("elsewhere").build().start();
          PeerNode a = Nodes.local("a").bindAddress("127.0.7.1").build().start()) {

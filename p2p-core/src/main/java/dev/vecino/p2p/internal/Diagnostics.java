@@ -208,6 +208,11 @@ final class Diagnostics {
         return diagnosis(t, Verdict.OTHER_VERSION, "a Vecino node that speaks another protocol version: "
             + "update one of them");
       }
+      if (r.notPeers().get(0).status() == ScanStatus.NOT_ADMITTED) {
+        checks.add(new Check("handshake", "not admitted (group secret or key allowlist)", false));
+        return diagnosis(t, Verdict.REFUSED, "a Vecino node that did not admit this node: the group secret or "
+            + "the key allowlist of one of them leaves the other out");
+      }
       checks.add(new Check("handshake", "no Vecino HELLO", false));
       return diagnosis(t, Verdict.NOT_A_VECINO_NODE, "something listens on port " + t.getPort()
           + ", but it is not a Vecino node (or one at its connection limit)");

@@ -51,8 +51,9 @@ public record Diagnosis(InetSocketAddress target, Verdict verdict, String explan
     /** Something listens on the port, but it is not a Vecino node. */
     NOT_A_VECINO_NODE,
     /**
-     * The port accepts and hangs up at once, before a word: a Vecino node refusing by a limit
-     * (its connection limits, or later its admission rules), or a service that turns us away.
+     * The port turns this node away: it accepts and hangs up at once, before a word (a Vecino
+     * node at its connection limits, or a service that turns us away), or a secure Vecino node
+     * answers the handshake and does not admit this node (its group secret or key allowlist).
      */
     REFUSED,
     /** A Vecino node of another group. */

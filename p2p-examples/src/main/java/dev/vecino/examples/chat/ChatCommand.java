@@ -89,8 +89,15 @@ public final class ChatCommand implements Callable<Integer> {
   private List<HostPort> connect = new ArrayList<>();
 
   @Option(names = "--scan", paramLabel = "TARGETS", arity = "0..1", fallbackValue = "",
-      description = "Scan at start: the given targets, or your own subnets when none given.")
+      description = "At start: scan the given targets or, when none given, discover (known peers, "
+          + "beacons, your own subnets).")
   private String scan;
+
+  @Option(names = "--beacons",
+      description = "Listen for discovery beacons and answer each (UDP port " + PeerNodeBuilder.BEACON_PORT
+          + ", on-link senders only), so others' /scan and discover find this chat at once; sends none "
+          + "by itself.")
+  private boolean beacons;
 
   @Option(names = "--codec", paramLabel = "CODEC", defaultValue = "framed",
       description = "Wire codec: framed (Vecino), line (nc, scripts), classic (the original "
@@ -242,6 +249,7 @@ public final class ChatCommand implements Callable<Integer> {
           .port(port)
           .codec(codec())
           .connectTimeout(connectTimeout)
+          .beacons(beacons)
           .listener(new ChatEvents(console, format, retries));
       if (backoff != null) {
         builder.reconnect(backoff);

@@ -184,7 +184,7 @@ public final class ChatFormat {
    * @param reason the reason
    * @return e.g. {@code closed by peer: ana left the chat}
    */
-  static String reason(DisconnectReason reason) {
+  public static String reason(DisconnectReason reason) {
     String key = REASON + reason.kind().name().toLowerCase(java.util.Locale.ROOT);
     String kind = Text.has(key) ? Text.get(key) : reason.kind().text();
     return reason.detail().isEmpty() ? kind : kind + ": " + reason.detail();

@@ -23,7 +23,9 @@ import java.util.function.Supplier;
  * node's listener). It runs as an {@link Operations.Operation}: cancelling it ends it with
  * what was found so far.
  *
- * <p>The node's own subnets come from a source the session asks before scanning them (tests
+ * <p>{@code /scan} without targets runs the node's discovery chain instead ({@link #discover}:
+ * known peers, beacons, a range scan of the own subnets), once the session has the user's yes.
+ * The node's own subnets come from a source the session asks before scanning them (tests
  * give a loopback one). It reaches p2p-core's range scan through {@link Scanner}; a build
  * without that API says so in one error line.
  *
@@ -84,11 +86,27 @@ final class ChatScan {
    * @return the running scan, or null when it could not start (said in an error line)
    */
   Operations.Operation scan(String targets, String ports) {
+    return start(targets, ports, false);
+  }
+
+  /**
+   * Starts the node's discovery chain (issue 17): known peers, beacons, and a range scan of the
+   * own subnets on the node's own port, peers found staying connected.
+   *
+   * @param ownSubnets the own subnets as the user confirmed them, for the line that says what runs
+   * @return the running discovery, or null when it could not start (said in an error line)
+   */
+  Operations.Operation discover(String ownSubnets) {
+    return start(ownSubnets, null, true);
+  }
+
+  private Operations.Operation start(String targets, String ports, boolean discover) {
     Bar bar = new Bar();
     Scanner.Job job;
     try {
-      console.println(format.event(Text.get("scan.scanning", targets, ports(ports))));
-      job = scanner.start(node, new Scanner.Request(targets, ports, PROBE_TIMEOUT, true),
+      console.println(format.event(discover ? Text.get("scan.discovering", targets, ports(null))
+          : Text.get("scan.scanning", targets, ports(ports))));
+      job = scanner.start(node, new Scanner.Request(targets, ports, PROBE_TIMEOUT, true, discover),
           progressPrinter(bar));
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       console.error(e.getMessage());

@@ -283,8 +283,9 @@ public final class ChatSession {
   }
 
   /**
-   * Scans {@code targets}, or the own subnets when null: those only after saying how many
-   * addresses they hold and a yes, which piped input cannot give.
+   * Scans {@code targets}, or, when null, runs the discovery chain over the own subnets (a plain
+   * scan of them when ports are given): only after saying how many addresses they hold and a
+   * yes, which piped input cannot give.
    */
   private void scan(String targets, String ports) {
     String what = targets;
@@ -294,7 +295,8 @@ public final class ChatSession {
         return;
       }
     }
-    Operations.Operation op = scan.scan(what, ports);
+    // No targets and no ports: the discovery chain (known peers, beacons, the own subnets).
+    Operations.Operation op = targets == null && ports == null ? scan.discover(what) : scan.scan(what, ports);
     if (op != null) {
       operations.run(op);
     }

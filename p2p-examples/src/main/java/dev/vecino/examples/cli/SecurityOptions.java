@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The security options of every command that builds a framed node ({@code chat}, {@code scan},
- * {@code send}, {@code echo-server}, {@code echo-client}): {@code --secret-file},
+ * {@code send}, {@code discover}, {@code doctor}, {@code echo-server}, {@code echo-client}): {@code --secret-file},
  * {@code --plaintext} and {@code --allow-key} (docs/security.md). A secret is only ever read from
  * a file: on a command line other users would see it in the process list.
  *

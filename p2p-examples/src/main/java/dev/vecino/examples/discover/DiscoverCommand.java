@@ -1,10 +1,13 @@
 package dev.vecino.examples.discover;
 
 import dev.vecino.examples.Main;
+import dev.vecino.examples.cli.CodecChoice;
 import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
+import dev.vecino.examples.cli.SecurityOptions;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.p2p.PeerNode;
@@ -42,6 +45,10 @@ import picocli.CommandLine.Spec;
  * {@code --targets}, the range stage scans this machine's subnets: on a terminal the command
  * shows the address count and asks first; without one it refuses (exit 2) unless
  * {@code --yes} or {@code --no-scan} is given.
+ *
+ * <p>The security options ({@code --secret-file}, {@code --allow-key}, {@code --plaintext}) apply
+ * to the node it discovers with, so it verifies peers of a secured group; a secure node that
+ * does not admit it is listed as not admitted.
  */
 @Command(
     name = "discover",
@@ -58,6 +65,9 @@ public final class DiscoverCommand implements Callable<Integer> {
 
   @Mixin
   private CommonOptions common;
+
+  @Mixin
+  private SecurityOptions security;
 
   @Option(names = {"--port", "-p"}, paramLabel = "PORT", defaultValue = "" + Defaults.PORT,
       description = "The port peers listen on, for the range scan (default: ${DEFAULT-VALUE}).")
@@ -102,10 +112,10 @@ public final class DiscoverCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (timeout.isZero() || timeout.isNegative()) {
-      return Usage.error(spec, "--timeout must be positive");
+      return Usage.error(spec, Text.get("cli.positive", "--timeout"));
     }
     if (port < 1 || port > 65535) {
-      return Usage.error(spec, "--port must be 1..65535: " + port);
+      return Usage.error(spec, Text.get("discover.port", port));
     }
     Set<DiscoveryStage> stages = EnumSet.allOf(DiscoveryStage.class);
     if (noBeacons) {
@@ -118,7 +128,13 @@ public final class DiscoverCommand implements Callable<Integer> {
       stages.remove(DiscoveryStage.KNOWN_PEERS);
     }
     if (stages.isEmpty()) {
-      return Usage.error(spec, "every stage is turned off: nothing to do");
+      return Usage.error(spec, Text.get("discover.allOff"));
+    }
+    // Bad security options are refused before anything is asked or started.
+    PeerNodeBuilder b = PeerNode.builder();
+    SecurityOptions.Refusal refusal = security.apply(b, CodecChoice.framed);
+    if (refusal != null) {
+      return SecurityOptions.report(spec, refusal);
     }
     Targets range;
     try {
@@ -132,7 +148,7 @@ public final class DiscoverCommand implements Callable<Integer> {
         return refused;
       }
     }
-    PeerNodeBuilder b = PeerNode.builder().group(group).port(0).discovery(RangeScanDiscovery.of(range, Ports.of(port)));
+    b.group(group).port(0).discovery(RangeScanDiscovery.of(range, Ports.of(port)));
     if (store != null) {
       b.peerStore(store);
     }
@@ -153,7 +169,7 @@ public final class DiscoverCommand implements Callable<Integer> {
       }
       return 0;
     } catch (VecinoException | IllegalArgumentException | IllegalStateException | CompletionException e) {
-      err.println("error: discover failed: " + Errors.describe(e));
+      err.println("error: " + Text.get("discover.failed", Errors.describe(e)));
       err.flush();
       return Main.EXIT_FAILURE;
     }
@@ -162,16 +178,21 @@ public final class DiscoverCommand implements Callable<Integer> {
   /** Asks before a whole-subnet scan; null to go on, else the exit code. */
   private Integer confirm(Targets range) {
     Console console = System.console();
-    String what = range.size() + " addresses on port " + port + " (" + String.join(", ", range.describe()) + ")";
+    String what = Text.get("discover.what", range.size(), port, String.join(", ", range.describe()));
     if (console == null) {
-      return Usage.error(spec, "without a terminal to confirm, refusing to scan this machine's subnets: " + what
-          + "; pass --targets, --no-scan or --yes");
+      return Usage.error(spec, Text.get("discover.noTerminal", what));
     }
-    String answer = console.readLine("discover will scan %s. Continue? [y/N] ", what);
-    if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).startsWith("y")) {
-      spec.commandLine().getErr().println("discover: cancelled");
+    String answer = console.readLine("%s ", Text.get("discover.ask", what));
+    if (answer == null || !yes(answer)) {
+      spec.commandLine().getErr().println(Text.get("discover.cancelled"));
       return Main.EXIT_FAILURE;
     }
     return null;
+  }
+
+  /** Yes in either language: {@code y}, {@code yes}, {@code s}, {@code si}, {@code sí}. */
+  static boolean yes(String answer) {
+    String a = answer.strip().toLowerCase(Locale.ROOT);
+    return a.startsWith("y") || a.equals("s") || a.equals("si") || a.equals("sí");
   }
 }

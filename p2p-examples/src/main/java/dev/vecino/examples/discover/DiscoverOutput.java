@@ -1,9 +1,11 @@
 package dev.vecino.examples.discover;
 
+import dev.vecino.examples.chat.ChatFormat;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.scan.JsonLine;
+import dev.vecino.p2p.scan.DiscoveryStage;
 import dev.vecino.p2p.scan.ScanReport;
 import dev.vecino.p2p.scan.ScanResult;
-import dev.vecino.p2p.scan.ScanStatus;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 
@@ -13,8 +15,9 @@ final class DiscoverOutput {
   private DiscoverOutput() {}
 
   static String text(ScanResult r) {
-    String who = r.id() == null ? "" : " '" + r.name() + "' (" + r.id().shortId() + ")";
-    return String.format(Locale.ROOT, "%-12s %-22s%s  via %s", kind(r), address(r.address()), who, r.stage());
+    String who = r.id() == null ? "" : " '" + ChatFormat.clean(r.name()) + "' (" + r.id().shortId() + ")";
+    return String.format(Locale.ROOT, "%-12s %-22s%s  %s", Text.get(textKind(r)), address(r.address()), who,
+        Text.get("discover.via", stage(r.stage())));
   }
 
   static String json(ScanResult r) {
@@ -29,10 +32,29 @@ final class DiscoverOutput {
   }
 
   static String summaryText(ScanReport r) {
-    return r.peers().size() + (r.peers().size() == 1 ? " peer" : " peers") + " found in "
-        + r.duration().toMillis() + " ms (" + r.probed() + " probed, " + r.otherGroup().size()
-        + " of other groups, " + r.notPeers().size() + " not peers"
-        + (r.outOfScope() > 0 ? ", " + r.outOfScope() + " out of scope" : "") + ")";
+    return Text.plural("discover.summary", r.peers().size(), r.duration().toMillis(), r.probed(),
+        r.otherGroup().size(), r.notPeers().size(),
+        r.outOfScope() > 0 ? Text.get("discover.outOfScope", r.outOfScope()) : "");
+  }
+
+  /** A stage's name in the console's language, from its label; a label this console does not know stays. */
+  static String stage(String label) {
+    for (DiscoveryStage s : DiscoveryStage.values()) {
+      if (s.label().equals(label)) {
+        return Text.get("discover.stage." + s.name().toLowerCase(Locale.ROOT));
+      }
+    }
+    return label;
+  }
+
+  private static String textKind(ScanResult r) {
+    return switch (r.status()) {
+      case PEER -> "discover.kind.peer";
+      case OTHER_GROUP -> "discover.kind.otherGroup";
+      case NOT_ADMITTED -> "discover.kind.notAdmitted";
+      case INCOMPATIBLE -> "discover.kind.incompatible";
+      default -> "discover.kind.notPeer";
+    };
   }
 
   static String summaryJson(ScanReport r) {
@@ -41,11 +63,15 @@ final class DiscoverOutput {
         .put("outOfScope", r.outOfScope()).put("durationMs", r.duration().toMillis()).toString();
   }
 
+  /** The JSON type, as {@code scan --json} names it. */
   private static String kind(ScanResult r) {
-    if (r.status() == ScanStatus.PEER) {
-      return "peer";
-    }
-    return r.status() == ScanStatus.OTHER_GROUP ? "other-group" : "not-peer";
+    return switch (r.status()) {
+      case PEER -> "peer";
+      case OTHER_GROUP -> "other-group";
+      case NOT_ADMITTED -> "not-admitted";
+      case INCOMPATIBLE -> "incompatible";
+      default -> "not-peer";
+    };
   }
 
   private static String address(InetSocketAddress a) {

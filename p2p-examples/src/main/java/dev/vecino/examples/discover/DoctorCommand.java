@@ -1,20 +1,26 @@
 package dev.vecino.examples.discover;
 
 import dev.vecino.examples.Main;
+import dev.vecino.examples.chat.ChatFormat;
+import dev.vecino.examples.cli.CodecChoice;
 import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.HostPort;
+import dev.vecino.examples.cli.SecurityOptions;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.examples.scan.JsonLine;
 import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.PeerNodeBuilder;
 import dev.vecino.p2p.VecinoException;
 import dev.vecino.p2p.scan.Diagnosis;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
@@ -32,6 +38,10 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit codes: 0 the host is a peer of the group, 1 it is not (the verdict says why), 2 bad
  * arguments.
+ *
+ * <p>The security options apply to the node it probes with: with the group's secret (or an
+ * allowed key) it verifies a secured peer; without, a secure node that does not admit it is
+ * reported as {@code REFUSED}, naming the admission.
  */
 @Command(
     name = "doctor",
@@ -49,7 +59,10 @@ public final class DoctorCommand implements Callable<Integer> {
   @Mixin
   private CommonOptions common;
 
-  @Parameters(paramLabel = "HOST[:PORT]", description = "The host, and its port (default: "
+  @Mixin
+  private SecurityOptions security;
+
+  @Parameters(paramLabel = "HOST[:PORT]", descriptionKey = "target", description = "The host, and its port (default: "
       + Defaults.PORT + ").")
   private String target;
 
@@ -79,14 +92,19 @@ public final class DoctorCommand implements Callable<Integer> {
       return Usage.error(spec, e.getMessage());
     }
     if (timeout.isZero() || timeout.isNegative()) {
-      return Usage.error(spec, "--timeout must be positive");
+      return Usage.error(spec, Text.get("cli.positive", "--timeout"));
     }
-    try (PeerNode node = PeerNode.builder().group(group).listen(false).build().start()) {
+    PeerNodeBuilder b = PeerNode.builder().group(group).listen(false);
+    SecurityOptions.Refusal refusal = security.apply(b, CodecChoice.framed);
+    if (refusal != null) {
+      return SecurityOptions.report(spec, refusal);
+    }
+    try (PeerNode node = b.build().start()) {
       Diagnosis d = node.diagnose(InetSocketAddress.createUnresolved(hp.host(), hp.port()), timeout).join();
       print(d, out);
       return d.verdict() == Diagnosis.Verdict.FOUND ? 0 : Main.EXIT_FAILURE;
     } catch (VecinoException | CompletionException e) {
-      err.println("error: doctor failed: " + Errors.describe(e));
+      err.println("error: " + Text.get("doctor.failed", Errors.describe(e)));
       err.flush();
       return Main.EXIT_FAILURE;
     }
@@ -102,13 +120,29 @@ public final class DoctorCommand implements Callable<Integer> {
     for (Diagnosis.Check c : d.checks()) {
       out.println(json
           ? JsonLine.of("check").put("step", c.step()).put("ok", c.ok() ? "yes" : "no").put("outcome", c.outcome())
-          : String.format(Locale.ROOT, "  %-9s %s %s", c.step(), c.ok() ? "ok  " : "FAIL", c.outcome()));
+          : String.format(Locale.ROOT, "  %-9s %-5s %s", step(c.step()), Text.get(c.ok() ? "doctor.ok" : "doctor.fail"),
+              c.outcome()));
     }
     String host = d.target().getAddress() != null ? d.target().getAddress().getHostAddress() : d.target().getHostString();
     out.println(json
         ? JsonLine.of("verdict").put("address", host).put("port", d.target().getPort())
             .put("verdict", d.verdict().name()).put("explanation", d.explanation())
-        : d.verdict().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + d.explanation());
+        : verdictText(d, host));
     out.flush();
+  }
+
+  /** The verdict and why, in the console's language; the details in the steps above stay the library's. */
+  static String verdictText(Diagnosis d, String host) {
+    String v = d.verdict().name().toLowerCase(Locale.ROOT);
+    List<Diagnosis.Check> checks = d.checks();
+    String detail = checks.isEmpty() ? "" : checks.get(checks.size() - 1).outcome();
+    return Text.get("doctor.verdict." + v) + ": " + Text.get("doctor.why." + v, host, d.target().getPort(),
+        ChatFormat.clean(detail));
+  }
+
+  /** A step's name in the console's language; a step this console does not know keeps its own. */
+  private static String step(String step) {
+    String key = "doctor.step." + step;
+    return Text.has(key) ? Text.get(key) : step;
   }
 }

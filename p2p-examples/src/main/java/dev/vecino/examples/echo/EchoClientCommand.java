@@ -6,6 +6,7 @@ import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Converters;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.SecurityOptions;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.cli.HostPort;
 import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
@@ -57,7 +58,7 @@ public final class EchoClientCommand implements Callable<Integer> {
   @Mixin
   private SecurityOptions security;
 
-  @Parameters(index = "0", paramLabel = "HOST:PORT", converter = Converters.HostPortConverter.class,
+  @Parameters(index = "0", paramLabel = "HOST:PORT", descriptionKey = "target", converter = Converters.HostPortConverter.class,
       description = "The echo server.")
   private HostPort target;
 
@@ -90,14 +91,13 @@ public final class EchoClientCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (count < 1 || warmup < 0 || size < 0 || size > 16 * 1024 * 1024 - 64) {
-      return Usage.error(spec,
-          "--count must be at least 1, --warmup at least 0, --size 0..16 MiB");
+      return Usage.error(spec, Text.get("echo.badSizes"));
     }
     InetSocketAddress address;
     try {
       address = new InetSocketAddress(InetAddress.getByName(target.host()), target.port());
     } catch (UnknownHostException e) {
-      err.println("error: bad address '" + target + "': unknown host");
+      err.println("error: " + Text.get("actions.unknownHost", target));
       return Main.EXIT_FAILURE;
     }
     PeerNodeBuilder builder = PeerNode.builder();
@@ -112,13 +112,12 @@ public final class EchoClientCommand implements Callable<Integer> {
       try {
         peer = node.connect(address).get(15, TimeUnit.SECONDS);
       } catch (ExecutionException | TimeoutException e) {
-        err.println("error: cannot connect to " + target + ": " + Errors.connectFailure(e));
+        err.println("error: " + Text.get("actions.cannotConnect", target, Errors.connectFailure(e)));
         return Main.EXIT_FAILURE;
       }
-      out.println("echo-client: " + count + " messages of " + size + " bytes to " + target
-          + (warmup > 0 ? " after " + warmup + " warm-up" : "") + ", "
-          + (rate == null ? "closed loop (one in flight)"
-              : "open loop at " + rate + "/s (corrected for coordinated omission)"));
+      out.println(Text.get("echo.start", count, size, target,
+          warmup > 0 ? Text.get("echo.afterWarmup", warmup) : "",
+          rate == null ? Text.get("echo.closedLoop") : Text.get("echo.openLoop", rate)));
       String failure = run.execute(node, peer, timeout);
       if (failure != null) {
         err.println("error: " + failure);
@@ -131,19 +130,18 @@ public final class EchoClientCommand implements Callable<Integer> {
   }
 
   private void report(PrintWriter out, Histogram h, long elapsedNanos) {
-    out.println(String.format(Locale.ROOT,
-        "rtt µs: p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f",
-        us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)),
+    out.println(Text.get("echo.rtt", us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)),
         us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue())));
     double seconds = elapsedNanos / 1e9;
     double perSecond = count / seconds;
-    out.println(String.format(Locale.ROOT,
-        "throughput: %.0f msgs/s, %.2f MB/s each way (%d messages in %.3f s)",
-        perSecond, perSecond * size / 1e6, count, seconds));
+    // Numbers formatted here, in one notation for every language: scripts parse them.
+    out.println(Text.get("echo.throughput", String.format(Locale.ROOT, "%.0f", perSecond),
+        String.format(Locale.ROOT, "%.2f", perSecond * size / 1e6), count,
+        String.format(Locale.ROOT, "%.3f", seconds)));
   }
 
-  private static double us(long nanos) {
-    return nanos / 1000.0;
+  private static String us(long nanos) {
+    return String.format(Locale.ROOT, "%.1f", nanos / 1000.0);
   }
 
   /** Reads {@code 1000/s} or {@code 1000}. */
@@ -157,11 +155,11 @@ public final class EchoClientCommand implements Callable<Integer> {
       try {
         int r = Integer.parseInt(v);
         if (r < 1) {
-          throw new TypeConversionException("rate must be at least 1/s: " + value);
+          throw new TypeConversionException(Text.get("echo.rate.low", value));
         }
         return r;
       } catch (NumberFormatException e) {
-        throw new TypeConversionException("bad rate '" + value + "': expected e.g. 1000/s");
+        throw new TypeConversionException(Text.get("echo.rate.bad", value));
       }
     }
   }

@@ -1,5 +1,7 @@
 package dev.vecino.examples.echo;
 
+import dev.vecino.examples.chat.ChatFormat;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.Message;
 import dev.vecino.p2p.MessageKind;
@@ -88,7 +90,7 @@ final class EchoRun implements PeerListener {
     long left = deadline - System.nanoTime();
     if (!done.await(Math.max(left, 0), TimeUnit.NANOSECONDS)) {
       return failure != null ? failure
-          : "timed out waiting for echoes after " + timeout.toSeconds() + " s";
+          : Text.get("echo.timedOut", timeout.toSeconds());
     }
     return failure;
   }
@@ -109,7 +111,7 @@ final class EchoRun implements PeerListener {
     }
     int i = received++;
     if (m.size() != payload.length) {
-      fail("echo " + i + " has " + m.size() + " bytes, sent " + payload.length);
+      fail(Text.get("echo.wrongSize", i, m.size(), payload.length));
       return;
     }
     if (i == warmup) {
@@ -131,7 +133,7 @@ final class EchoRun implements PeerListener {
   @Override
   public void onDisconnected(Peer p, DisconnectReason reason) {
     if (received < total) {
-      fail("echo server went away after " + received + " of " + total + " echoes (" + reason + ")");
+      fail(Text.get("echo.wentAway", received, total, ChatFormat.clean(ChatFormat.reason(reason))));
     }
   }
 
@@ -143,7 +145,7 @@ final class EchoRun implements PeerListener {
         return true;
       }
       if (s == SendStatus.CLOSED || System.nanoTime() - deadline > 0) {
-        fail(s == SendStatus.CLOSED ? "connection closed while sending" : "send queue stayed full");
+        fail(Text.get(s == SendStatus.CLOSED ? "echo.closedWhileSending" : "echo.queueStayedFull"));
         return false;
       }
       LockSupport.parkNanos(20_000);

@@ -7,6 +7,7 @@ import dev.vecino.examples.cli.CommonOptions;
 import dev.vecino.examples.cli.Defaults;
 import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.SecurityOptions;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.p2p.DisconnectReason;
@@ -103,8 +104,8 @@ public final class EchoServerCommand implements Callable<Integer> {
       return Main.EXIT_FAILURE;
     }
     InetSocketAddress local = node.localAddress();
-    out.println("echo server listening on " + local.getAddress().getHostAddress() + ":"
-        + local.getPort() + " as " + name + " (id " + node.identity().id().shortId() + ")");
+    out.println(Text.get("echo.listening", local.getAddress().getHostAddress(), local.getPort(), name,
+        node.identity().id().shortId()));
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       node.close();
@@ -127,7 +128,7 @@ public final class EchoServerCommand implements Callable<Integer> {
     @Override
     public void onConnected(Peer peer) {
       if (!quiet) {
-        out.println("+ " + ChatFormat.clean(peer.name()) + " connected from " + peer.remoteAddress());
+        out.println(Text.get("echo.connected", ChatFormat.clean(peer.name()), peer.remoteAddress()));
       }
     }
 
@@ -135,7 +136,7 @@ public final class EchoServerCommand implements Callable<Integer> {
     public void onDisconnected(Peer peer, DisconnectReason reason) {
       if (!quiet) {
         // Name and BYE text are the peer's: escaped like the chat shows them.
-        out.println("- " + ChatFormat.clean(peer.name()) + " left (" + ChatFormat.clean(reason.toString()) + ")");
+        out.println(Text.get("echo.left", ChatFormat.clean(peer.name()), ChatFormat.clean(ChatFormat.reason(reason))));
       }
     }
 

@@ -70,11 +70,35 @@ public interface Scanner {
    * @param ports ports as typed ({@code 9999}, {@code 9000-9010}), or null for the node's port
    * @param timeout per-probe timeout
    * @param connect whether peers found stay connected
+   * @param discover run the node's discovery chain (known peers, beacons, then a range scan of
+   *     the node's own subnets on its own port: {@code node.discover()}) instead of a plain range
+   *     scan; {@code targets} then only name what the range stage covers, and {@code ports} must
+   *     be null
    */
-  record Request(String targets, String ports, Duration timeout, boolean connect) {
-    /** Validates the components. */
+  record Request(String targets, String ports, Duration timeout, boolean connect, boolean discover) {
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException for a discovery with ports: its range stage probes the
+     *     node's own port
+     */
     public Request {
       Objects.requireNonNull(timeout, "timeout");
+      if (discover && ports != null) {
+        throw new IllegalArgumentException("a discovery probes the node's own port: ports " + ports);
+      }
+    }
+
+    /**
+     * A plain range scan.
+     *
+     * @param targets targets as typed, or null for the node's own subnets
+     * @param ports ports as typed, or null for the node's port
+     * @param timeout per-probe timeout
+     * @param connect whether peers found stay connected
+     */
+    public Request(String targets, String ports, Duration timeout, boolean connect) {
+      this(targets, ports, timeout, connect, false);
     }
   }
 

@@ -50,7 +50,8 @@ final class CoreScanner implements Scanner {
 
   @Override
   public Job start(PeerNode node, Request request, Progress progress) {
-    Targets targets = request.targets() == null
+    // A discovery's range stage is the node's own subnets, whatever the request names them.
+    Targets targets = request.targets() == null || request.discover()
         ? Targets.localSubnets() : Targets.parse(request.targets());
     if (targets.size() > MAX_ADDRESSES) {
       // Said here, in the console's words: the core's message names its option, not a flag.
@@ -72,7 +73,8 @@ final class CoreScanner implements Scanner {
         })
         .build();
     long self = selfCandidates(targets, ports, listening(node));
-    ScanHandle handle = node.scan(targets, ports, options);
+    // node.discover() is the one call that sends beacons: only a discovery the user asked for.
+    ScanHandle handle = request.discover() ? node.discover(options) : node.scan(targets, ports, options);
     return new Job() {
       @Override
       public CompletableFuture<Outcome> result() {

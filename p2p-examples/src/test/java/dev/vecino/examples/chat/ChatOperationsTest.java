@@ -2,6 +2,7 @@ package dev.vecino.examples.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.examples.scan.Scanner;
@@ -79,7 +80,39 @@ class ChatOperationsTest {
       chat.session.handle(new ChatInput.Scan(null, null));
       assertEquals(1, chat.scans.size());
       assertEquals("127.77.0.0/30", chat.scans.get(0).targets());
+      assertTrue(chat.scans.get(0).discover(), "no targets: the discovery chain, not a plain scan");
+      assertTrue(chat.console.lines().stream().anyMatch(l -> l.endsWith(
+          "discovering: known peers, beacons, then a scan of 127.77.0.0/30 on port " + chat.me.localAddress().getPort())),
+          chat.console.lines().toString());
       chat.scanResult.complete(new Scanner.Outcome(List.of(), 4, 0, Duration.ofMillis(1), false));
+    }
+  }
+
+  @Test
+  void explicitTargetsOrPortsScanPlainlyAndOnlyNoTargetsDiscover() throws Exception {
+    try (ChatFixture chat = new ChatFixture("127.0.32.16", true, null)) {
+      chat.scanResult.complete(new Scanner.Outcome(List.of(), 4, 0, Duration.ofMillis(1), false));
+      chat.session.handle(new ChatInput.Scan("127.0.32.16/30", null));
+      chat.console.answer("y");
+      chat.session.handle(new ChatInput.Scan(null, "9000"));
+      assertEquals(2, chat.scans.size(), chat.console.lines().toString());
+      assertFalse(chat.scans.get(0).discover());
+      assertEquals("127.0.32.16/30", chat.scans.get(0).targets());
+      assertFalse(chat.scans.get(1).discover(), "the chain's range stage probes the chat's own port only");
+      assertEquals("127.77.0.0/30", chat.scans.get(1).targets());
+      assertEquals("9000", chat.scans.get(1).ports());
+      assertThrows(IllegalArgumentException.class,
+          () -> new Scanner.Request(null, "9000", Duration.ofMillis(1), true, true));
+    }
+  }
+
+  @Test
+  void offATerminalADiscoveryIsRefusedLikeAWholeSubnetScan() throws Exception {
+    try (ChatFixture chat = new ChatFixture("127.0.32.17", false, null)) {
+      chat.session.handle(new ChatInput.Scan(null, null));
+      assertTrue(chat.scans.isEmpty(), "nothing is discovered without a yes");
+      assertEquals(2, chat.session.exitCode());
+      assertTrue(chat.console.errors().get(0).contains("127.77.0.0/30, 2 addresses"), chat.console.errors().toString());
     }
   }
 

@@ -32,7 +32,7 @@ class MessagesTest {
 
   /** A key as the code writes it: a string literal starting with one of the areas. */
   private static final Pattern KEY = Pattern.compile(
-      "\"((?:cli|chat|actions|events|format|select|parse|scan|errors|address|duration|send|alias|console)\\.[A-Za-z0-9.]+)\"");
+      "\"((?:cli|chat|actions|events|format|select|parse|scan|errors|address|duration|send|alias|console|discover|doctor|echo)\\.[A-Za-z0-9.]+)\"");
   private static final Pattern PLURAL = Pattern.compile("Text\\.plural\\(\\s*(?:[^\"()]*\\?\\s*)?\"([^\"]+)\"");
   private static final Pattern ARG = Pattern.compile("\\{(\\d+)");
 
@@ -77,6 +77,7 @@ class MessagesTest {
   void everyKeyTheCodeNamesExistsAndEveryKeyIsNamed() throws IOException {
     Properties en = bundle("");
     Set<String> named = new TreeSet<>();
+    Set<String> prefixes = new TreeSet<>();
     List<String> missing = new ArrayList<>();
     for (Path file : sources()) {
       String code = Files.readString(file);
@@ -88,6 +89,11 @@ class MessagesTest {
       Matcher m = KEY.matcher(code);
       while (m.find()) {
         String key = m.group(1);
+        if (key.endsWith(".")) {
+          // A prefix: the code completes it (an enum's or a step's name); it names every key under it.
+          prefixes.add(key);
+          continue;
+        }
         boolean plural = !en.containsKey(key) && en.containsKey(key + ".one");
         if (plural || plurals.contains(key)) {
           named.add(key + ".one");
@@ -111,9 +117,27 @@ class MessagesTest {
         missing.add("DisconnectReason." + kind + ": " + key);
       }
     }
+    // The doctor's verdicts and the discovery stages are named by the library's enums too.
+    for (dev.vecino.p2p.scan.Diagnosis.Verdict v : dev.vecino.p2p.scan.Diagnosis.Verdict.values()) {
+      for (String prefix : List.of("doctor.verdict.", "doctor.why.")) {
+        String key = prefix + v.name().toLowerCase(Locale.ROOT);
+        named.add(key);
+        if (!en.containsKey(key)) {
+          missing.add("Diagnosis.Verdict." + v + ": " + key);
+        }
+      }
+    }
+    for (dev.vecino.p2p.scan.DiscoveryStage s : dev.vecino.p2p.scan.DiscoveryStage.values()) {
+      String key = "discover.stage." + s.name().toLowerCase(Locale.ROOT);
+      named.add(key);
+      if (!en.containsKey(key)) {
+        missing.add("DiscoveryStage." + s + ": " + key);
+      }
+    }
     assertTrue(missing.isEmpty(), "keys missing from the bundle: " + missing);
     Set<String> unused = new TreeSet<>(en.stringPropertyNames());
     unused.removeAll(named);
+    unused.removeIf(k -> prefixes.stream().anyMatch(k::startsWith));
     assertTrue(unused.isEmpty(), "keys no code names: " + unused);
   }
 

@@ -1,5 +1,6 @@
 package dev.vecino.examples.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -26,29 +27,39 @@ class NoTextLiteralsTest {
       "chat/ChatSession.java", "chat/ChatActions.java", "chat/ChatEvents.java",
       "chat/ChatFormat.java", "chat/PeerSelector.java", "chat/ChatScan.java",
       "chat/InputParser.java", "chat/Operations.java", "chat/PeerNumbers.java",
-      "cli/Errors.java", "cli/HostPort.java", "cli/Usage.java", "scan/ProgressBar.java");
+      "cli/Errors.java", "cli/HostPort.java", "cli/Usage.java", "scan/ProgressBar.java",
+      "discover/DiscoverCommand.java", "discover/DiscoverOutput.java", "discover/DoctorCommand.java",
+      "echo/EchoServerCommand.java", "echo/EchoClientCommand.java", "echo/EchoRun.java");
 
   /** Literals that are not text for the user, each for a reason. */
   private static final Set<String> NOT_TEXT = Set.of(
       "HH:mm:ss",                    // a time pattern
       "reason.",                     // the prefix of the disconnect reasons' keys
       "[private] ",                  // the wire mark of a private message (a protocol word)
-      "error:",                      // never translated: scripts grep for it
+      "error:", "error: ",           // never translated: scripts grep for it
       "vecino-chat-failed",          // a thread name
       "interrupted",                 // an exception message nobody sees (a cause)
       "clock", "aliases", "host", "text", // requireNonNull argument names
       "own", "all", "y", "yes",      // English answers, accepted in every language
+      "si",                          // a Spanish answer, accepted in every language
+      "echo-client",                 // the echo client's node name, which peers see
       "menu", "exit", "quit",        // English input words, accepted in every language
       "connect", "msg", "peers", "scan", "name", "call", "disconnect",
       "conectar", "enviar", "mensaje", "conexiones", "escaneo", "nombre", "llamar",
       "desconectar", "salir",        // the original's menu words: input, the same in every language
       "looks like ", "looks like a line of text", // the library's English, matched, not shown
       "this node requires TLS", "this node is plaintext", // the library's TLS hints, matched, not shown
-      "assign requested address");   // the JDK's English, matched, not shown
+      "assign requested address",    // the JDK's English, matched, not shown
+      "echo to {} dropped: {}",      // a log line: logs stay English
+      "vecino-echo-shutdown",        // a thread name
+      "summary", "check", "verdict", "address", "port", "id", "group", "rttMicros", "stage",
+      "probed", "open", "otherGroup", "notPeers", "outOfScope", "durationMs", "step", "ok",
+      "outcome", "explanation", "no", // JSON types and fields: never translated
+      "peer", "other-group", "not-peer", "not-admitted", "incompatible"); // JSON types: never translated
 
   private static final Pattern LITERAL = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
   private static final Pattern KEY = Pattern.compile(
-      "(?:cli|chat|actions|events|format|select|parse|scan|errors|address|duration|send|alias|console)\\.[A-Za-z0-9.]+");
+      "(?:cli|chat|actions|events|format|select|parse|scan|errors|address|duration|send|alias|console|discover|doctor|echo)\\.[A-Za-z0-9.]+");
   private static final Pattern WORD = Pattern.compile("[A-Za-z]{2}");
 
   @Test
@@ -56,7 +67,7 @@ class NoTextLiteralsTest {
     List<String> found = new ArrayList<>();
     Path root = Path.of("src", "main", "java", "dev", "vecino", "examples");
     for (String name : OUTPUT_PATHS) {
-      String code = withoutComments(Files.readString(root.resolve(name)));
+      String code = withoutAnnotations(withoutComments(Files.readString(root.resolve(name))));
       String[] lines = code.split("\n", -1);
       for (int i = 0; i < lines.length; i++) {
         Matcher m = LITERAL.matcher(lines[i]);
@@ -78,6 +89,53 @@ class NoTextLiteralsTest {
     String code = withoutComments("  console.println(\"hello\"); // \"comment\"\n/* \"block\" */");
     Matcher m = LITERAL.matcher(code);
     assertTrue(m.find() && m.group(1).equals("hello") && !m.find(), code);
+  }
+
+  @Test
+  void annotationsAreLeftToTheUsageBundle() {
+    String code = withoutAnnotations("@Option(names = \"--x\", description = \"Say (a) thing.\")\n"
+        + "  private int x;\n  out.println(\"hello\");");
+    Matcher m = LITERAL.matcher(code);
+    assertTrue(m.find() && m.group(1).equals("hello") && !m.find(), code);
+    assertEquals(3, code.split("\n", -1).length, code);
+  }
+
+  /**
+   * Blanks picocli's annotations ({@code @Command}, {@code @Option}, {@code @Parameters}),
+   * keeping line numbers: their English is the usage help's, which usage_es.properties
+   * translates (UsageBundleTest checks it).
+   */
+  static String withoutAnnotations(String code) {
+    StringBuilder out = new StringBuilder(code.length());
+    Matcher m = Pattern.compile("@(?:Command|Option|Parameters)\\(").matcher(code);
+    int at = 0;
+    while (m.find(at)) {
+      out.append(code, at, m.start());
+      int depth = 0;
+      int i = m.end() - 1;
+      boolean inString = false;
+      for (; i < code.length(); i++) {
+        char c = code.charAt(i);
+        if (inString) {
+          if (c == '\\') {
+            i++;
+          } else if (c == '"') {
+            inString = false;
+          }
+        } else if (c == '"') {
+          inString = true;
+        } else if (c == '(') {
+          depth++;
+        } else if (c == ')' && --depth == 0) {
+          break;
+        }
+        if (c == '\n') {
+          out.append('\n');
+        }
+      }
+      at = Math.min(i + 1, code.length());
+    }
+    return out.append(code, at, code.length()).toString();
   }
 
   /** Blanks comments, keeping line numbers; string literals holding // survive. */

@@ -33,7 +33,8 @@ class UsageBundleTest {
       "mixinStandardHelpOptions.version", "lang", "debug",
       "usage.synopsisHeading", "usage.commandListHeading");
   /** The commands whose options are all translated. */
-  private static final List<String> TRANSLATED = List.of("chat", "scan", "send");
+  private static final List<String> TRANSLATED = List.of("chat", "scan", "send", "discover", "doctor", "echo-server",
+      "echo-client", "completion");
 
   @Test
   void everyKeyNamesSomethingOfTheCommandTree() throws IOException {

@@ -4,14 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.examples.Main;
+import dev.vecino.p2p.GroupSecret;
 import dev.vecino.p2p.PeerNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code vecino discover} and {@code vecino doctor} against real nodes on loopback
@@ -78,6 +81,55 @@ class DiscoverDoctorCommandTest {
       assertTrue(refused.out().contains("port closed: the host is up but nothing listens on port " + closed),
           refused.out());
     }
+  }
+
+  @Test
+  void doctorAndDiscoverTakeTheGroupSecretAndSayWhenASecureNodeDoesNotAdmitThem(@TempDir Path dir) {
+    GroupSecret team = GroupSecret.generate();
+    Path secret = dir.resolve("team.secret");
+    team.writeNew(secret);
+    Path other = dir.resolve("other.secret");
+    GroupSecret.generate().writeNew(other);
+    try (PeerNode ana = PeerNode.builder().name("ana").bindAddress("127.0.8.6").port(0).groupSecret(team)
+        .build().start()) {
+      String target = "127.0.8.6:" + ana.localAddress().getPort();
+      Run found = run("doctor", target, "--secret-file", secret.toString());
+      assertEquals(0, found.code(), found.err() + found.out());
+      assertTrue(found.out().contains("found: a peer of this group: peer 'ana'"), found.out());
+
+      Run refused = run("doctor", target, "--secret-file", other.toString(), "--json");
+      assertEquals(Main.EXIT_FAILURE, refused.code(), refused.err() + refused.out());
+      String last = refused.lines().get(refused.lines().size() - 1);
+      assertTrue(last.contains("\"verdict\":\"REFUSED\"") && last.contains("did not admit"), last);
+
+      Run es = run("doctor", target, "--secret-file", other.toString(), "--lang", "es");
+      assertTrue(es.out().contains("rechazado: el puerto " + ana.localAddress().getPort()
+          + " rechazó a este nodo: not admitted"), es.out());
+      assertTrue(es.out().contains("  saludo    FALLA"), es.out());
+
+      Run discover = run("discover", "--targets", "127.0.8.6", "--port", "" + ana.localAddress().getPort(),
+          "--no-beacons", "--no-known", "--secret-file", secret.toString(), "--lang", "es");
+      assertEquals(0, discover.code(), discover.err());
+      assertTrue(discover.lines().get(0).startsWith("vecino "), discover.out());
+      assertTrue(discover.lines().get(0).endsWith("por escaneo de rango"), discover.out());
+      assertTrue(discover.lines().get(1).startsWith("1 vecino encontrado en "), discover.out());
+
+      Run notAdmitted = run("discover", "--targets", "127.0.8.6", "--port", "" + ana.localAddress().getPort(),
+          "--no-beacons", "--no-known", "--secret-file", other.toString(), "--json");
+      assertEquals(0, notAdmitted.code(), notAdmitted.err());
+      assertTrue(notAdmitted.lines().get(0).startsWith("{\"type\":\"not-admitted\",\"address\":\"127.0.8.6\""),
+          notAdmitted.out());
+    }
+  }
+
+  @Test
+  void doctorRefusesASecretWithPlaintextBeforeStartingANode(@TempDir Path dir) {
+    Path secret = dir.resolve("team.secret");
+    GroupSecret.generate().writeNew(secret);
+    Run r = run("doctor", "127.0.8.7:1", "--secret-file", secret.toString(), "--plaintext");
+    assertEquals(Main.EXIT_USAGE, r.code(), r.err());
+    assertTrue(r.err().contains("--secret-file needs TLS"), r.err());
+    assertEquals("", r.out());
   }
 
   @Test
