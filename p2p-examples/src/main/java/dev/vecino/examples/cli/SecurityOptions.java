@@ -69,16 +69,16 @@ public final class SecurityOptions {
     boolean admission = secretFile != null || !allowKeys.isEmpty();
     String option = secretFile != null ? "--secret-file" : "--allow-key";
     if (admission && codec != CodecChoice.framed) {
-      return new Refusal(option + " needs the framed codec: --codec " + codec + " speaks plaintext", true);
+      return new Refusal(Text.get("security.needsFramed", option, codec), true);
     }
     if (admission && plaintext) {
-      return new Refusal(option + " needs TLS: it cannot be combined with --plaintext", true);
+      return new Refusal(Text.get("security.needsTls", option), true);
     }
     for (String typed : allowKeys) {
       try {
         builder.allowKeys(typed);
       } catch (IllegalArgumentException e) {
-        return new Refusal("bad --allow-key '" + typed + "': " + e.getMessage(), true);
+        return new Refusal(Text.get("security.badKey", typed, e.getMessage()), true);
       }
     }
     if (secretFile != null) {
@@ -88,7 +88,7 @@ public final class SecurityOptions {
         return new Refusal(e.getMessage(), false);
       } catch (UncheckedIOException e) {
         return new Refusal(e.getCause() instanceof NoSuchFileException
-            ? "no secret file " + secretFile + " (make one with: vecino secret " + secretFile + ")"
+            ? Text.get("security.noSecretFile", secretFile)
             : e.getMessage(), false);
       }
     }

@@ -1,5 +1,6 @@
 package dev.vecino.examples.scan;
 
+import dev.vecino.examples.cli.Text;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.scan.Ports;
 import dev.vecino.p2p.scan.ScanHandle;
@@ -55,9 +56,8 @@ final class CoreScanner implements Scanner {
         ? Targets.localSubnets() : Targets.parse(request.targets());
     if (targets.size() > MAX_ADDRESSES) {
       // Said here, in the console's words: the core's message names its option, not a flag.
-      throw new IllegalArgumentException("'" + (request.targets() == null ? "your own subnets" : request.targets())
-          + "' holds " + targets.size() + " addresses, more than the " + MAX_ADDRESSES
-          + " one scan may cover: scan a smaller range (e.g. a /16 or a /24)");
+      throw new IllegalArgumentException(Text.get("scan.tooBig", request.targets() == null
+          ? Text.get("scan.ownSubnets") : request.targets(), targets.size(), MAX_ADDRESSES));
     }
     Ports ports = request.ports() == null
         ? Ports.of(node.localAddress().getPort()) : Ports.parse(request.ports());
