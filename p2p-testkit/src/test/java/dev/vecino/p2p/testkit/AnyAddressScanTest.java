@@ -59,8 +59,10 @@ class AnyAddressScanTest {
     try (TestNodes nodes = new TestNodes()) {
       PeerNode scanner = nodes.start("0.0.0.0", 0, "scanner");
 
-      ScanReport r = scanner.scan(Targets.parse(CIDR), Ports.of(scanner.localAddress().getPort()), OPTIONS)
-          .report().get(20, TimeUnit.SECONDS);
+      // At most 16 probes at once, under the 32 pending handshakes one address may hold: what
+      // this test counts is the node finding itself, not probes refused at its limits.
+      ScanReport r = scanner.scan(Targets.parse(CIDR), Ports.of(scanner.localAddress().getPort()),
+          OPTIONS.toBuilder().window(16).build()).report().get(20, TimeUnit.SECONDS);
 
       assertEquals(ADDRESSES, r.open(), r.toString());
       assertEquals(0, r.peers().size(), r.toString());
