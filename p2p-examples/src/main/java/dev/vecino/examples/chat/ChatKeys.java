@@ -1,6 +1,7 @@
 package dev.vecino.examples.chat;
 
 import dev.vecino.examples.cli.CodecChoice;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.p2p.Identity;
 import dev.vecino.p2p.NodeKey;
 import dev.vecino.p2p.Peer;
@@ -30,10 +31,10 @@ final class ChatKeys {
    */
   static Optional<String> startLine(Identity me, boolean secure, CodecChoice codec) {
     if (secure) {
-      return me.key().map(k -> "key fingerprint " + k.fingerprint() + " (encrypted; /keys shows peers')");
+      return me.key().map(k -> Text.get("chat.keys.start", k.fingerprint()));
     }
     if (codec == CodecChoice.framed) {
-      return Optional.of("plaintext (--plaintext): nothing is encrypted and ids are not proven");
+      return Optional.of(Text.get("chat.keys.startPlaintext"));
     }
     return Optional.empty();
   }
@@ -50,15 +51,15 @@ final class ChatKeys {
    */
   static List<String> lines(Identity me, List<Peer> peers, ChatFormat format) {
     List<String> lines = new ArrayList<>();
-    lines.add("you: " + ChatFormat.clean(me.name()) + " [" + me.id().shortId() + "]  "
-        + me.key().map(NodeKey::fingerprint).orElse("no key"));
+    lines.add(Text.get("chat.keys.you", ChatFormat.clean(me.name()), me.id().shortId(),
+        me.key().map(NodeKey::fingerprint).orElse(Text.get("chat.keys.noKey"))));
     if (peers.isEmpty()) {
-      lines.add("no peers connected");
+      lines.add(Text.get("chat.noPeers"));
     }
     for (Peer p : peers) {
       lines.add("  " + format.number(p.snapshot()) + ". "
           + ChatFormat.clean(format.aliasAndName(p.id(), p.name())) + " [" + p.id().shortId() + "]  "
-          + ChatFormat.address(p.remoteAddress()) + "  " + p.keyFingerprint().orElse("plaintext, no key"));
+          + ChatFormat.address(p.remoteAddress()) + "  " + p.keyFingerprint().orElse(Text.get("chat.keys.plaintextPeer")));
     }
     return lines;
   }

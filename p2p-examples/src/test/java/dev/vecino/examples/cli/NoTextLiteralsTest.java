@@ -26,7 +26,7 @@ class NoTextLiteralsTest {
   private static final List<String> OUTPUT_PATHS = List.of(
       "chat/ChatSession.java", "chat/ChatActions.java", "chat/ChatEvents.java",
       "chat/ChatFormat.java", "chat/PeerSelector.java", "chat/ChatScan.java",
-      "chat/InputParser.java", "chat/Operations.java", "chat/PeerNumbers.java",
+      "chat/InputParser.java", "chat/Operations.java", "chat/PeerNumbers.java", "chat/ChatKeys.java",
       "cli/Errors.java", "cli/HostPort.java", "cli/Usage.java", "scan/ProgressBar.java",
       "discover/DiscoverCommand.java", "discover/DiscoverOutput.java", "discover/DoctorCommand.java",
       "echo/EchoServerCommand.java", "echo/EchoClientCommand.java", "echo/EchoRun.java");
