@@ -93,6 +93,8 @@ final class TlsStage extends ByteStage {
   // I/O thread.
   /** Closing: the peer's last records are read and dropped (see {@link #close}). */
   private boolean closing;
+  /** Closing after the stream had ended: close as soon as the held records are out. */
+  private boolean closeWhenDrained;
   private ByteBuffer netIn;
   private ByteBuffer appIn;
   private boolean tasksRunning;
@@ -371,21 +373,18 @@ final class TlsStage extends ByteStage {
     if (mode != Mode.HANDSHAKE && mode != Mode.OPEN) {
       return;
     }
-    try {
-      if (afterEngineStep(engine.getHandshakeStatus()) && netIn != null) {
-        unwrapBuffered();
-      }
-    } catch (SSLException e) {
-      fail("TLS failed: " + e.getMessage());
+    if (handshake() && netIn != null) {
+      unwrapBuffered();
     }
   }
 
-  /** The handshake's next step from the I/O thread (the initiator's first flight). */
-  private void handshake() {
+  /** The engine's next step from the I/O thread; false when the caller must stop (tasks run, or it failed). */
+  private boolean handshake() {
     try {
-      afterEngineStep(engine.getHandshakeStatus());
+      return afterEngineStep(engine.getHandshakeStatus());
     } catch (SSLException e) {
-      fail("TLS handshake failed: " + e.getMessage());
+      fail("TLS failed: " + e.getMessage());
+      return false;
     }
   }
 
@@ -430,6 +429,9 @@ final class TlsStage extends ByteStage {
     if (closing) {
       if (d == TlsWriter.Drained.CLOSING) {
         finishOutput();
+      } else if (closeWhenDrained) {
+        // The stream had ended before this close: its held records are out, nothing is left.
+        downstream.close();
       }
       return;
     }
@@ -497,6 +499,7 @@ final class TlsStage extends ByteStage {
   private void closeOnLoop() {
     int held = writer.beginClose(mode == Mode.OPEN);
     closing = true;
+    closeWhenDrained = held > 0 && writer.outputShut();
     if (held < 0) {
       downstream.close();
       return;

@@ -307,21 +307,30 @@ final class TlsWriter {
    * Starts closing: nothing more is taken. I/O thread.
    *
    * @param tunnelUp whether the handshake is done (else there is no stream to end)
-   * @return -1 to close at once (a second close, after {@link #shutdown}, or no tunnel), 0 when
-   *     nothing is held (end the stream now), 1 when records wait for the socket
+   * @return -1 to close at once (a second close, no tunnel, or a stream ended and written), 0
+   *     when nothing is held (end the stream now), 1 when records wait for the socket
    */
   int beginClose(boolean tunnelUp) {
     synchronized (lock) {
-      boolean graceful = !closing && !outputShut && netOut != null && tunnelUp;
+      boolean first = !closing;
       closing = true;
-      if (!graceful) {
+      if (!first || netOut == null || !tunnelUp) {
         return -1;
       }
       try {
-        return flushLocked() ? 0 : 1;
-      } catch (SSLException e) {
+        if (!flushLocked()) {
+          // Records counted as written (a BYE among them) still wait for the socket, even when
+          // the stream was ended already: they go first, as a socket's kernel would send them.
+          return 1;
+        }
+        if (shutdownWanted) {
+          shutdownWanted = false;
+          downstream.get().shutdownOutput();
+        }
+      } catch (IOException e) {
         return -1;
       }
+      return outputShut ? -1 : 0;
     }
   }
 
