@@ -52,10 +52,7 @@ final class RawPeer implements Closeable {
   }
 
   void sendFrame(FrameType type, byte[] body) throws IOException {
-    out.writeInt(body.length + 1);
-    out.writeByte(type.code());
-    out.write(body);
-    out.flush();
+    writeFrame(out, type, body);
   }
 
   void sendRaw(byte[] bytes) throws IOException {
@@ -65,8 +62,20 @@ final class RawPeer implements Closeable {
 
   /** Reads one frame: returns its type code followed by the body. */
   byte[] readFrame() throws IOException {
-    int length = in.readInt();
-    byte[] frame = new byte[length];
+    return readFrame(in);
+  }
+
+  /** Writes one framed-codec frame and flushes: in clear here, inside TLS for {@link SecureRawPeer}. */
+  static void writeFrame(DataOutputStream out, FrameType type, byte[] body) throws IOException {
+    out.writeInt(body.length + 1);
+    out.writeByte(type.code());
+    out.write(body);
+    out.flush();
+  }
+
+  /** Reads one framed-codec frame: its type code followed by the body. */
+  static byte[] readFrame(DataInputStream in) throws IOException {
+    byte[] frame = new byte[in.readInt()];
     in.readFully(frame);
     return frame;
   }

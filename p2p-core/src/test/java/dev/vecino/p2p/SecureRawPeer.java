@@ -111,10 +111,7 @@ final class SecureRawPeer implements Closeable {
   }
 
   void sendFrame(FrameType type, byte[] body) throws IOException {
-    out.writeInt(body.length + 1);
-    out.writeByte(type.code());
-    out.write(body);
-    out.flush();
+    RawPeer.writeFrame(out, type, body);
   }
 
   void sendRaw(byte[] bytes) throws IOException {
@@ -136,9 +133,7 @@ final class SecureRawPeer implements Closeable {
   }
 
   private byte[] readAny() throws IOException {
-    byte[] frame = new byte[in.readInt()];
-    in.readFully(frame);
-    return frame;
+    return RawPeer.readFrame(in);
   }
 
   /** Reads until the node closes the tunnel or the connection; true if it did within the socket timeout. */

@@ -73,6 +73,8 @@ final class AdmitExchange {
   private byte[] nonceAcceptor;
   private byte[] nonceInitiator;
   private boolean pairingRuns;
+  /** Whether we pair and have not pinned the other's key: looked up once, in the store, per connection. */
+  private Boolean unpinned;
   private byte[] pairNonce;
   private byte[] theirCommitment;
   private Boolean mine;
@@ -322,11 +324,11 @@ final class AdmitExchange {
 
   /** Whether we pair and have not pinned the other's key. */
   private boolean unpinned() {
-    if (pairing == null) {
-      return false;
+    if (unpinned == null) {
+      var e = pairing == null ? null : node.discovery().store().get(peerId());
+      unpinned = e != null && (e.isEmpty() || !e.get().pinned() || !peerFingerprint().equals(e.get().fingerprint()));
     }
-    var e = node.discovery().store().get(peerId());
-    return e.isEmpty() || !e.get().pinned() || !peerFingerprint().equals(e.get().fingerprint());
+    return unpinned;
   }
 
   private byte[] proof(Role role) {

@@ -54,6 +54,8 @@ final class TlsWriter {
   private final Object lock = new Object();
 
   // Guarded by lock.
+  /** The largest record the engine makes; read once, not under the engine's lock per record. */
+  private int packetSize;
   private ByteBuffer netOut;
   private IOException pendingError;
   private boolean shutdownWanted;
@@ -73,7 +75,8 @@ final class TlsWriter {
   /** The handshake begins: room for a batch of records. I/O thread. */
   void begin() {
     synchronized (lock) {
-      netOut = ByteBuffer.allocate(RECORDS * engine.getSession().getPacketBufferSize());
+      packetSize = engine.getSession().getPacketBufferSize();
+      netOut = ByteBuffer.allocate(RECORDS * packetSize);
     }
   }
 
@@ -187,7 +190,7 @@ final class TlsWriter {
     int records = 0;
     try {
       while (src.hasRemaining()) {
-        if (netOut.remaining() < engine.getSession().getPacketBufferSize() && !flushLocked()) {
+        if (netOut.remaining() < packetSize && !flushLocked()) {
           break;
         }
         SSLEngineResult r = engine.wrap(src, netOut);
