@@ -538,8 +538,13 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    * Explains why {@code target} is or is not found (issue 17): checks, in order, the network
    * scope, the bind address, the route (a local lookup: nothing is sent), whether a beacon was
    * heard from it, whether it is a known peer, then probes it once (TCP connect and handshake,
-   * without keeping the connection) unless an earlier step already decides. Nothing is sent
-   * outside the network scope.
+   * without keeping the connection) unless an earlier step already decides. For an address of
+   * this machine it also says whether the port is held ({@link Diagnosis.Verdict#PORT_IN_USE}):
+   * a program that is not a Vecino node answers on it, or, when the probe was refused, a bind
+   * of the port (for an instant, never listening) fails. A peer whose subnet only a virtual
+   * interface holds is {@link Diagnosis.Verdict#SKIPPED_INTERFACE} when this node's
+   * {@code discover()} would range-scan its default targets, which skip such interfaces, and
+   * does not know the peer. Nothing is sent outside the network scope.
    *
    * @param target the host and port; an unresolved address is resolved first
    * @param timeout the probe's timeout (connect, then again for the handshake)
