@@ -319,7 +319,7 @@ final class Diagnostics {
             + "update one of them");
       }
       if (r.notPeers().get(0).status() == ScanStatus.NOT_ADMITTED) {
-        checks.add(new Check("handshake", "not admitted (group secret or key allowlist)", false));
+        checks.add(new Check("handshake", "not admitted (group secret, key allowlist or pairing)", false));
         return diagnosis(t, Verdict.REFUSED, "a Vecino node that did not admit this node: the group secret or "
             + "the key allowlist of one of them leaves the other out");
       }

@@ -53,7 +53,7 @@ public record Diagnosis(InetSocketAddress target, Verdict verdict, String explan
     /**
      * The port turns this node away: it accepts and hangs up at once, before a word (a Vecino
      * node at its connection limits, or a service that turns us away), or a secure Vecino node
-     * answers the handshake and does not admit this node (its group secret or key allowlist).
+     * answers the handshake and does not admit this node (its group secret, key allowlist or pairing).
      */
     REFUSED,
     /** A Vecino node of another group. */
