@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code discover()}'s beacon stage end to end through the in-memory datagram seam (issue 17):
- * the links beacons go out of, the merging of answers by peer id, the reply limit per source,
+ * the links beacons go out of, the merging of answers by address (never by the id a beacon
+ * claims), the bounds on what answers may offer, the reply limit per source,
  * and a beacon answer that becomes a peer only after a handshake over real loopback TCP
  * (127.0.6.0/24). No datagram reaches a real interface.
  */
@@ -107,7 +108,7 @@ class DiscoverBeaconsTest {
     PeerNode a = node(PeerNode.builder().name("a").bindAddress("127.0.6.61").port(0), lan.host("127.0.6.61"));
     ScanReport r = beaconsOnly(a);
     Await.until("b answers a burst of beacons", () -> listenerOf(b).replies.sum() >= BeaconLimiter.BURST);
-    assertEquals(1, r.probed(), "merged by peer id before probing: " + r);
+    assertEquals(1, r.probed(), "merged by address before probing: " + r);
     assertEquals(List.of(b.identity().id()), r.peers().stream().map(ScanResult::id).toList(), r.toString());
     assertEquals("beacon", r.peers().get(0).stage());
   }
@@ -169,6 +170,49 @@ class DiscoverBeaconsTest {
       assertEquals(Set.of(new InetSocketAddress("127.0.6.82", mute.getLocalPort()) + " beacon"), notPeers,
           r.toString());
       assertTrue(a.peers().isEmpty());
+    }
+  }
+
+  @Test
+  void anAnswerClaimingAnotherNodesIdDoesNotHideThatNode() throws Exception {
+    InMemoryDatagrams lan = new InMemoryDatagrams(BROADCAST, 24);
+    // b listens on TCP but answers no beacons itself: the test sends its answer, after the impostor's.
+    PeerNode b = node(PeerNode.builder().name("b").bindAddress("127.0.6.92").port(0), lan.host("127.0.6.92"));
+    try (ServerSocket mute = new ServerSocket(0, 50, InetAddress.getByName("127.0.6.93"));
+         Datagrams.Port impostor = lan.host("127.0.6.93").openListener(List.of());
+         Datagrams.Port genuine = lan.host("127.0.6.92").openSender()) {
+      PeerNode a = node(PeerNode.builder().name("a").bindAddress("127.0.6.91").port(0), lan.host("127.0.6.91"));
+      var running = a.discover(ScanOptions.builder().stages(EnumSet.of(DiscoveryStage.BEACONS))
+          .beaconWindow(Duration.ofMillis(600)).timeout(Duration.ofMillis(500)).build());
+      ByteBuffer in = ByteBuffer.allocate(Beacon.MAX_DATAGRAM);
+      InetSocketAddress asker = impostor.receive(in, 5000);
+      assertNotNull(asker, "a's beacon reaches the impostor");
+      impostor.send(Beacon.of(b.identity().id(), mute.getLocalPort(), "team", true).encode(), asker);
+      genuine.send(Beacon.of(b.identity().id(), b.localAddress().getPort(), "team", true).encode(), asker);
+      ScanReport r = running.report().get(10, TimeUnit.SECONDS);
+      assertEquals(List.of(b.identity().id()), r.peers().stream().map(ScanResult::id).toList(), r.toString());
+      assertEquals(new InetSocketAddress("127.0.6.92", b.localAddress().getPort()), r.peers().get(0).address());
+      assertEquals(2, r.probed(), "both answers probed, each once: " + r);
+    }
+  }
+
+  @Test
+  void oneSourceOffersAtMostAFewCandidatesPerRound() throws Exception {
+    InMemoryDatagrams lan = new InMemoryDatagrams(BROADCAST, 24);
+    try (Datagrams.Port flooder = lan.host("127.0.6.102").openListener(List.of())) {
+      PeerNode a = node(PeerNode.builder().name("a").bindAddress("127.0.6.101").port(0), lan.host("127.0.6.101"));
+      var running = a.discover(ScanOptions.builder().stages(EnumSet.of(DiscoveryStage.BEACONS))
+          .beaconWindow(Duration.ofMillis(600)).timeout(Duration.ofMillis(200)).build());
+      ByteBuffer in = ByteBuffer.allocate(Beacon.MAX_DATAGRAM);
+      InetSocketAddress asker = flooder.receive(in, 5000);
+      assertNotNull(asker, "a's beacon reaches the flooder");
+      for (int i = 0; i < 100; i++) {
+        // Ports nothing listens on, each under a fresh id: refused at once if probed.
+        flooder.send(Beacon.of(PeerId.random(), 1 + i, "team", true).encode(), asker);
+      }
+      ScanReport r = running.report().get(10, TimeUnit.SECONDS);
+      assertEquals(BeaconDiscovery.MAX_PER_SOURCE, r.probed(), "one source's answers are capped: " + r);
+      assertEquals(List.of(), r.peers(), r.toString());
     }
   }
 }
