@@ -62,10 +62,20 @@ class DiscoverBeaconsTest {
     return node(PeerNode.builder().name("b").bindAddress(ip).port(0).beacons(true), lan.host(ip));
   }
 
+  private static ScanOptions beaconsOnly(Duration probeTimeout) {
+    return ScanOptions.builder().stages(EnumSet.of(DiscoveryStage.BEACONS))
+        .beaconWindow(Duration.ofMillis(600)).timeout(probeTimeout).build();
+  }
+
   private static ScanReport beaconsOnly(PeerNode a) throws Exception {
-    ScanOptions o = ScanOptions.builder().stages(EnumSet.of(DiscoveryStage.BEACONS))
-        .beaconWindow(Duration.ofMillis(600)).timeout(Duration.ofMillis(500)).build();
-    return a.discover(o).report().get(10, TimeUnit.SECONDS);
+    return a.discover(beaconsOnly(Duration.ofMillis(500))).report().get(10, TimeUnit.SECONDS);
+  }
+
+  /** Waits for the first beacon a test port hears; returns its source (the asking node's beacon port). */
+  private static InetSocketAddress firstBeaconAt(Datagrams.Port port) throws Exception {
+    InetSocketAddress asker = port.receive(ByteBuffer.allocate(Beacon.MAX_DATAGRAM), 5000);
+    assertNotNull(asker, "the node's beacon reaches the test's port");
+    return asker;
   }
 
   private static List<InMemoryDatagrams.Sent> sentFrom(InMemoryDatagrams lan, String ip) throws Exception {
@@ -182,11 +192,8 @@ class DiscoverBeaconsTest {
          Datagrams.Port impostor = lan.host("127.0.6.93").openListener(List.of());
          Datagrams.Port genuine = lan.host("127.0.6.92").openSender()) {
       PeerNode a = node(PeerNode.builder().name("a").bindAddress("127.0.6.91").port(0), lan.host("127.0.6.91"));
-      var running = a.discover(ScanOptions.builder().stages(EnumSet.of(DiscoveryStage.BEACONS))
-          .beaconWindow(Duration.ofMillis(600)).timeout(Duration.ofMillis(500)).build());
-      ByteBuffer in = ByteBuffer.allocate(Beacon.MAX_DATAGRAM);
-      InetSocketAddress asker = impostor.receive(in, 5000);
-      assertNotNull(asker, "a's beacon reaches the impostor");
+      var running = a.discover(beaconsOnly(Duration.ofMillis(500)));
+      InetSocketAddress asker = firstBeaconAt(impostor);
       impostor.send(Beacon.of(b.identity().id(), mute.getLocalPort(), "team", true).encode(), asker);
       genuine.send(Beacon.of(b.identity().id(), b.localAddress().getPort(), "team", true).encode(), asker);
       ScanReport r = running.report().get(10, TimeUnit.SECONDS);
@@ -201,11 +208,8 @@ class DiscoverBeaconsTest {
     InMemoryDatagrams lan = new InMemoryDatagrams(BROADCAST, 24);
     try (Datagrams.Port flooder = lan.host("127.0.6.102").openListener(List.of())) {
       PeerNode a = node(PeerNode.builder().name("a").bindAddress("127.0.6.101").port(0), lan.host("127.0.6.101"));
-      var running = a.discover(ScanOptions.builder().stages(EnumSet.of(DiscoveryStage.BEACONS))
-          .beaconWindow(Duration.ofMillis(600)).timeout(Duration.ofMillis(200)).build());
-      ByteBuffer in = ByteBuffer.allocate(Beacon.MAX_DATAGRAM);
-      InetSocketAddress asker = flooder.receive(in, 5000);
-      assertNotNull(asker, "a's beacon reaches the flooder");
+      var running = a.discover(beaconsOnly(Duration.ofMillis(200)));
+      InetSocketAddress asker = firstBeaconAt(flooder);
       for (int i = 0; i < 100; i++) {
         // Ports nothing listens on, each under a fresh id: refused at once if probed.
         flooder.send(Beacon.of(PeerId.random(), 1 + i, "team", true).encode(), asker);
