@@ -605,7 +605,8 @@ public final class PeerNodeBuilder implements Cloneable {
    * when it restarts), the node retries that address with this backoff, reporting each attempt
    * to {@link PeerListener#onReconnecting} and giving up per the policy
    * ({@link PeerListener#onReconnectFailed}). {@code disconnect} and {@code close} stop it; a
-   * refusal for group, version or identity is not retried. Default: off.
+   * refusal for group, version, identity or admission (a secret, key or pairing the peer
+   * refused) is not retried. Default: off.
    *
    * @param backoff the retry policy, e.g. {@link Backoff#DEFAULT}
    * @return this builder

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.p2p.DisconnectReason.Kind;
+import dev.vecino.p2p.discovery.Backoff;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -94,7 +95,8 @@ class PinnedKeysTest {
   @Test
   void anotherKeyUnderAPinnedNameIsRefusedByTheAcceptingSideWhateverTheCase() throws Exception {
     Recorder bobHeard = new Recorder();
-    try (PeerNode bob = pairing("bob", new Person(true)).listener(bobHeard).build().start()) {
+    Person bobs = new Person(true);
+    try (PeerNode bob = pairing("bob", bobs).listener(bobHeard).build().start()) {
       String anas;
       try (PeerNode ana = pairing("ana", new Person(true)).build().start()) {
         anas = fingerprint(ana);
@@ -103,7 +105,10 @@ class PinnedKeysTest {
       Await.until("ana gone", () -> bob.peers().isEmpty());
       bobHeard.connected.clear();
       Recorder heard = new Recorder();
-      try (PeerNode impostor = pairing("ANA", new Person(true)).listener(heard).build().start()) {
+      int asked = bobs.shown.size();
+      // Reconnecting, as the chat does: a refusal by admission must not be retried.
+      try (PeerNode impostor = pairing("ANA", new Person(true)).listener(heard)
+          .reconnect(new Backoff(Duration.ofMillis(20), Duration.ofMillis(20), 1.0, 0.0, 3)).build().start()) {
         // The impostor connects: it is established when it answers bob's HELLO, so it hears the
         // refusal as the reason of its disconnect.
         impostor.connect(bob.localAddress()).handle((p, e) -> null).get(15, TimeUnit.SECONDS);
@@ -114,6 +119,8 @@ class PinnedKeysTest {
         assertTrue(why.detail().contains("has that name pinned to key " + anas), why.detail());
         Await.until("bob counts the refusal", () -> bob.stats().rejected(Kind.NOT_ADMITTED) == 1);
         assertEquals(List.of(), bobHeard.connected, "bob never reported the impostor");
+        assertEquals(List.of(), impostor.reconnecting(), "a refusal by admission is not retried");
+        assertEquals(asked + 1, bobs.shown.size(), "bob's person was asked once, not again by retries");
       }
     }
   }
