@@ -19,6 +19,16 @@ import java.util.concurrent.CompletionStage;
  * <p>Called on the node's callback thread (or the I/O thread with direct callbacks): answer
  * with a future and decide elsewhere, never block. A future that fails, or does not complete
  * within the pairing timeout, rejects; so does a handler that throws.
+ *
+ * <p>The request shows no name: nothing of either node's name or group crosses before both
+ * accept. Once they have, the other node's name is pinned to its key with it, and another key
+ * that later shows that name is refused ({@link PeerNode#pinnedPeers()}); a key whose name is
+ * already pinned to another key is refused right after pairing, and not pinned.
+ *
+ * <p>When the connection ends before the person decided (the other person declined, the pairing
+ * timeout passed, the node closes), the node cancels the returned future, if it is a
+ * {@link java.util.concurrent.CompletableFuture} ({@code toCompletableFuture()}), on the
+ * callback thread: an application can then take its question down.
  */
 @FunctionalInterface
 public interface PairingHandler {

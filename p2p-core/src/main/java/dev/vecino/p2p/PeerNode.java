@@ -436,6 +436,52 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
   CompletableFuture<Void> disconnectAll();
 
   /**
+   * Returns the peers whose keys this node has pinned in its peer store
+   * ({@link PeerNodeBuilder#peerStore}; memory only without one): the keys pairing accepted and
+   * those {@link #trust(String) trusted}, most recently seen first. A pinned key is admitted under
+   * {@link PeerNodeBuilder#pairing pairing} without asking anyone; another key is refused
+   * ({@link NotAdmittedException} on both sides) when it shows a pinned peer's name (compared
+   * ignoring case and invisible characters), or answers at an address where a pinned peer was
+   * seen. Works in any state.
+   *
+   * @return a snapshot
+   */
+  List<PinnedPeer> pinnedPeers();
+
+  /**
+   * Pins the key with this fingerprint, as pairing pins a key both people accepted: from now on
+   * it is admitted under pairing without asking, and the name it shows when it connects is
+   * pinned to it. Use it once the fingerprint was compared by another way (read out over the
+   * phone, {@code vecino id} on the other machine). Saves the peer store at once. Does nothing
+   * to a key already pinned but return it. Works in any state.
+   *
+   * @param fingerprint the key's fingerprint as typed ({@link NodeKey#parseFingerprint})
+   * @return the pinned peer
+   * @throws IllegalArgumentException if {@code fingerprint} is not a valid fingerprint (naming
+   *     the group with the typo), or is this node's own
+   * @throws IllegalStateException if this is a plaintext node, which checks no keys
+   * @throws java.io.UncheckedIOException if the peer store file cannot be written (the pin
+   *     holds in memory, and writing is tried again when the node closes)
+   */
+  PinnedPeer trust(String fingerprint);
+
+  /**
+   * Unpins a key: a pairing node asks about it again when it next connects, and its name and
+   * addresses are free for other keys. A peer connected with that key is disconnected (its
+   * {@code onDisconnected} reason is {@link DisconnectReason.Kind#CLOSED_LOCALLY}). Saves the
+   * peer store at once. Works in any state.
+   *
+   * @param fingerprintOrId the key's fingerprint, or the peer's id or a prefix of it of at least
+   *     4 hex digits (the 8 of {@link PeerId#shortId()}, say)
+   * @return the pin removed, or empty if no pinned peer matches
+   * @throws IllegalArgumentException if it is neither a fingerprint nor an id prefix of 4 hex
+   *     digits or more, or if the prefix matches more than one pinned peer (naming them)
+   * @throws java.io.UncheckedIOException if the peer store file cannot be written (the key is
+   *     unpinned in memory)
+   */
+  Optional<PinnedPeer> untrust(String fingerprintOrId);
+
+  /**
    * Scans address ranges for peers: probes every address of {@code targets} on every port of
    * {@code ports} with {@link ScanOptions#defaults()}; see
    * {@link #scan(Targets, Ports, ScanOptions)}.
@@ -538,8 +584,13 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    * Explains why {@code target} is or is not found (issue 17): checks, in order, the network
    * scope, the bind address, the route (a local lookup: nothing is sent), whether a beacon was
    * heard from it, whether it is a known peer, then probes it once (TCP connect and handshake,
-   * without keeping the connection) unless an earlier step already decides. Nothing is sent
-   * outside the network scope.
+   * without keeping the connection) unless an earlier step already decides. For an address of
+   * this machine it also says whether the port is held ({@link Diagnosis.Verdict#PORT_IN_USE}):
+   * a program that is not a Vecino node answers on it, or, when the probe was refused, a bind
+   * of the port (for an instant, never listening) fails. A peer whose subnet only a virtual
+   * interface holds is {@link Diagnosis.Verdict#SKIPPED_INTERFACE} when this node's
+   * {@code discover()} would range-scan its default targets, which skip such interfaces, and
+   * does not know the peer. Nothing is sent outside the network scope.
    *
    * @param target the host and port; an unresolved address is resolved first
    * @param timeout the probe's timeout (connect, then again for the handshake)

@@ -366,11 +366,12 @@ public final class PeerNodeBuilder implements Cloneable {
   }
 
   /**
-   * Sets the file of the node's known-peer store: where each peer id was last seen (and, once
-   * keys exist, its pinned key), probed first by {@link PeerNode#discover()}. One file per
-   * node, owner-only (a file others may read or write is refused by {@link #build()}, as ssh
-   * refuses such key files); written atomically after each discovery and on close. Default:
-   * none, known peers are kept in memory for the node's lifetime.
+   * Sets the file of the node's known-peer store: where each peer id was last seen, probed
+   * first by {@link PeerNode#discover()}, and the keys pairing and {@link PeerNode#trust} pinned,
+   * with the name each last showed ({@link PeerNode#pinnedPeers()}). One file per node,
+   * owner-only (a file others may read or write is refused by {@link #build()}, as ssh refuses
+   * such key files); written atomically after each discovery, each pin and on close. Default:
+   * none, known peers and pins are kept in memory for the node's lifetime.
    *
    * @param file the store file; its directory is created owner-only if missing
    * @return this builder
@@ -604,7 +605,8 @@ public final class PeerNodeBuilder implements Cloneable {
    * when it restarts), the node retries that address with this backoff, reporting each attempt
    * to {@link PeerListener#onReconnecting} and giving up per the policy
    * ({@link PeerListener#onReconnectFailed}). {@code disconnect} and {@code close} stop it; a
-   * refusal for group, version or identity is not retried. Default: off.
+   * refusal for group, version, identity or admission (a secret, key or pairing the peer
+   * refused) is not retried. Default: off.
    *
    * @param backoff the retry policy, e.g. {@link Backoff#DEFAULT}
    * @return this builder

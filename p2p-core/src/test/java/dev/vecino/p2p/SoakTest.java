@@ -104,9 +104,7 @@ class SoakTest {
       for (int i = 0; i < NODES; i++) {
         String name = "soak-" + i;
         try {
-          // Plaintext, as WritePathStressTest says why: over TLS a close under load can lose
-          // records already counted as written (issue 16, open).
-          nodes[i] = Nodes.plain(name).bindAddress("127.0.1." + (i + 1)).heartbeatInterval(Duration.ofSeconds(1))
+          nodes[i] = Nodes.local(name).bindAddress("127.0.1." + (i + 1)).heartbeatInterval(Duration.ofSeconds(1))
               .listener(recorder(name)).build().start();
         } catch (ConfigurationException e) {
           org.junit.jupiter.api.Assumptions.abort("cannot bind 127.0.1." + (i + 1) + " (Linux has all of 127/8): " + e);

@@ -241,15 +241,13 @@ class WritePathStressTest {
           senderDisconnects.add(reason);
         }
       };
-      // Plaintext: this stresses the write path (Outbound, WriteTurn) and its promises. Over TLS,
-      // records the writer counted as written can still be held by the stage when a receiver's
-      // close timer fires under load, and those messages are lost: an open issue-16 problem,
-      // not hidden here but kept out of the write path's test until it is fixed.
-      PeerNodeBuilder ab = Nodes.plain("stress-a").closeTimeout(Duration.ofSeconds(5)).listener(senderEvents);
+      // TLS, the default: records counted as written that the TLS stage still holds when the
+      // peer's close_notify and end of stream arrive must reach the wire before the socket closes.
+      PeerNodeBuilder ab = Nodes.local("stress-a").closeTimeout(Duration.ofSeconds(5)).listener(senderEvents);
       if (queueBound > 0) {
         ab.maxQueuedBytes(queueBound);
       }
-      PeerNodeBuilder bb = Nodes.plain("stress-b").closeTimeout(close == Close.RECEIVER_ABORT ? Duration.ZERO : Duration.ofSeconds(5))
+      PeerNodeBuilder bb = Nodes.local("stress-b").closeTimeout(close == Close.RECEIVER_ABORT ? Duration.ZERO : Duration.ofSeconds(5))
           .listener(receiver);
       PeerNode b = (staged ? RecordStage.node(bb) : bb.build()).start();
       PeerNode a = (staged ? RecordStage.node(ab) : ab.build()).start();

@@ -81,6 +81,29 @@ class SecurityCliTest {
   }
 
   @Test
+  void pairingNeedsTlsAndAPeerStoreOthersCanReadStopsTheChat() throws IOException {
+    Run plain = run("chat", "--pairing", "--plaintext", "--port", "0", "--bind", "127.0.0.1", "--config-dir",
+        tmp.resolve("p").toString());
+    assertEquals(2, plain.code(), plain.err());
+    assertTrue(plain.err().startsWith("vecino chat: --pairing needs TLS: it cannot be combined with --plaintext"),
+        plain.err());
+    Run line = run("chat", "--pairing", "--codec", "line", "--port", "0", "--bind", "127.0.0.1", "--config-dir",
+        tmp.resolve("p").toString());
+    assertEquals(2, line.code(), line.err());
+    assertTrue(line.err().contains("--pairing needs the framed codec: --codec line"), line.err());
+    assertFalse(Files.exists(tmp.resolve("p")), "no chat started");
+    Path dir = tmp.resolve("c");
+    Files.createDirectories(dir);
+    Path peers = dir.resolve("peers");
+    Files.writeString(peers, "# vecino known peers v2\n");
+    Files.setPosixFilePermissions(peers, PosixFilePermissions.fromString("rw-r--r--"));
+    Run open = run("chat", "--pairing", "--port", "0", "--bind", "127.0.0.1", "--config-dir", dir.toString());
+    assertEquals(2, open.code(), open.err());
+    assertTrue(open.err().contains("the peer store " + peers + " is accessible by others"), open.err());
+    assertTrue(open.err().contains("chmod 600 " + peers), open.err());
+  }
+
+  @Test
   void aMistypedFingerprintIsAUsageErrorNamingIt() {
     Run r = run("send", "127.0.0.1:1", "hola", "--allow-key", "not-a-fingerprint");
     assertEquals(2, r.code(), r.err());

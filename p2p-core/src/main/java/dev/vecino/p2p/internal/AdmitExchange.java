@@ -14,7 +14,6 @@ import dev.vecino.p2p.internal.tls.SharedSecret;
 import dev.vecino.p2p.internal.tls.SharedSecret.Role;
 import java.nio.ByteBuffer;
 import java.security.cert.CertificateEncodingException;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -31,8 +30,9 @@ import java.util.function.LongConsumer;
  *                                                 ←     CLAIM (flags, nonce_i, [proof_i], [commit_i])
  *   checks proof_i; ANSWER ([proof_a], [commit_a]) →    checks proof_a
  *   pairing: REVEAL (nonce)                       ⇄     REVEAL (nonce); each side asks its person
- *   VERDICT                                       ⇄     VERDICT; both accept: keys pinned
- *   then the acceptor's HELLO                     →     then the initiator's
+ *   VERDICT                                       ⇄     VERDICT; both accept: admitted
+ *   then the acceptor's HELLO                     →     then the initiator's; each side pins the
+ *                                                       other's key with its name ({@link Pins#checkName})
  * </pre>
  *
  * <p>Both sides first check the other's key against the allowlist, if the node has one. Group
@@ -41,10 +41,14 @@ import java.util.function.LongConsumer;
  * a replay nor a relay with its own key passes; the acceptor proves second. Pairing runs when a
  * side with a {@link PairingHandler} has not pinned the other's key: each side commits to a
  * nonce before either reveals one, so a man in the middle cannot grind keys until the codes
- * match, and the code covers both keys and both nonces ({@link Pairing#code}).
+ * match, and the code covers both keys and both nonces ({@link Pairing#code}). A key both
+ * people accepted is pinned only once its HELLO passed the pinned-name check
+ * ({@link #pairedFingerprint}), so a key that turns out to show another key's pinned name is not
+ * pinned. If the connection ends while the person decides, the handler's future is cancelled
+ * ({@link #closed}), so the application can take its question down.
  *
  * <p><b>Thread safety:</b> owned by its connection's I/O thread; a pairing handler's answer is
- * carried back there.
+ * carried back there, and its future cancelled on the callback thread.
  */
 final class AdmitExchange {
 
@@ -81,6 +85,10 @@ final class AdmitExchange {
   private Boolean theirs;
   private int expected;
   private boolean admitted;
+  /** Whether both people accepted on this connection: the key is pinned after the HELLO check. */
+  private boolean paired;
+  /** The handler's answer while the person decides; set on the callback thread, read on close. */
+  private volatile CompletionStage<Boolean> asking;
 
   AdmitExchange(Connection connection, Consumer<DisconnectReason> decided, LongConsumer extendWait) {
     this.extendWait = extendWait;
@@ -275,13 +283,40 @@ final class AdmitExchange {
   private void ask(PairingRequest request) {
     var loop = connection.eventLoop();
     node.events.run(() -> {
+      if (connection.isClosingOrClosed()) {
+        return; // Ended before anyone was asked (the other person declined first): nobody is.
+      }
       CompletionStage<Boolean> answer;
       try {
         answer = pairing.pair(request);
       } catch (RuntimeException e) {
         answer = CompletableFuture.completedFuture(false);
       }
+      asking = answer;
       answer.whenComplete((ok, error) -> loop.execute(() -> decide(Boolean.TRUE.equals(ok) && error == null)));
+      if (connection.isClosingOrClosed()) {
+        closed();
+      }
+    });
+  }
+
+  /**
+   * The connection ended: a person still deciding about it is not asked any more. The handler's
+   * future is cancelled on the callback thread (its dependents must not run on the I/O thread).
+   * Any thread.
+   */
+  void closed() {
+    CompletionStage<Boolean> a = asking;
+    if (a == null) {
+      return;
+    }
+    asking = null;
+    node.events.run(() -> {
+      try {
+        a.toCompletableFuture().cancel(false);
+      } catch (UnsupportedOperationException e) {
+        // A stage that is no CompletableFuture cannot be cancelled: its answer is ignored (decide()).
+      }
     });
   }
 
@@ -291,11 +326,12 @@ final class AdmitExchange {
       return;
     }
     mine = accept;
+    asking = null;
     send(VERDICT, new byte[] {(byte) (accept ? 1 : 0)});
     if (!accept) {
       decided.accept(refuse("pairing declined on the " + ourRole() + "'s side"));
     } else if (Boolean.TRUE.equals(theirs)) {
-      decided.accept(pinAndAdmit());
+      decided.accept(pairedAndAdmit());
     }
   }
 
@@ -309,12 +345,21 @@ final class AdmitExchange {
     if (!theirs) {
       return refuse("pairing declined on the " + theirRole() + "'s side");
     }
-    return Boolean.TRUE.equals(mine) ? pinAndAdmit() : null;
+    return Boolean.TRUE.equals(mine) ? pairedAndAdmit() : null;
   }
 
-  private DisconnectReason pinAndAdmit() {
-    node.discovery().store().pin(peerId(), peerFingerprint(), Instant.now());
+  /** Both accepted: admitted; the key is pinned with its name once its HELLO passes ({@link #pairedFingerprint}). */
+  private DisconnectReason pairedAndAdmit() {
+    paired = true;
     return admit();
+  }
+
+  /**
+   * The other side's fingerprint when both people accepted on this connection (the HELLO check
+   * pins it), else null.
+   */
+  String pairedFingerprint() {
+    return paired ? peerFingerprint() : null;
   }
 
   private DisconnectReason admit() {

@@ -4,12 +4,15 @@ import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.discovery.CandidateSink;
 import dev.vecino.p2p.discovery.Discovery;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * the default 1.5 s; ±30 % jitter), each to the beacon group
  * and to the broadcast address of every up, non-loopback link inside the network scope, and
  * offers each same-group node that answers (its source address and the TCP port it announced)
- * as a candidate, until the round's window ends. So one {@code discover()} sends at most
+ * as a candidate, until the round's window ends: each address once, at most
+ * {@value #MAX_PER_SOURCE} per source host and {@value #MAX_PER_ROUND} per round. So one
+ * {@code discover()} sends at most
  * {@value #SENDS} × 2 datagrams per link; nothing is sent at any other time.
  *
  * <p><b>Thread safety:</b> immutable; each round runs on its own thread
@@ -40,6 +45,13 @@ final class BeaconDiscovery implements Discovery {
    * {@value #SENDS} beacons per link and address every 5 s.
    */
   static final long MIN_BURST_INTERVAL_NANOS = 5_000_000_000L;
+  /**
+   * Candidates one source address may offer per round (ports it announces): a host runs a few
+   * nodes at most, and a hostile one must not fill the probe queue.
+   */
+  static final int MAX_PER_SOURCE = 4;
+  /** Candidates per round from all sources together: a bound on what a round remembers and probes. */
+  static final int MAX_PER_ROUND = 1024;
   /** When each beacon goes, as a fraction of the window: 0, 1/6, 1/2 (0, 250, 750 ms by default). */
   private static final double[] SEND_AT = {0, 1 / 6.0, 0.5};
 
@@ -123,7 +135,8 @@ final class BeaconDiscovery implements Discovery {
       double jitter = i == 0 ? 1 : 0.7 + 0.6 * ThreadLocalRandom.current().nextDouble();
       sendAt[i] = start + (long) (TimeUnit.MILLISECONDS.toNanos(windowMillis) * SEND_AT[i] * jitter);
     }
-    Set<PeerId> offered = new HashSet<>();
+    Set<InetSocketAddress> offered = new HashSet<>();
+    Map<InetAddress, Integer> perSource = new HashMap<>();
     ByteBuffer in = ByteBuffer.allocate(Beacon.MAX_DATAGRAM);
     int sent = 0;
     try {
@@ -140,7 +153,7 @@ final class BeaconDiscovery implements Discovery {
         }
         InetSocketAddress from = port.receive(in, Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - now)));
         if (from != null) {
-          heard(in, from, offered, sink);
+          heard(in, from, offered, perSource, sink);
         }
       }
     } catch (IOException e) {
@@ -172,16 +185,30 @@ final class BeaconDiscovery implements Discovery {
     }
   }
 
-  private void heard(ByteBuffer in, InetSocketAddress from, Set<PeerId> offered, CandidateSink sink) {
+  /**
+   * Offers a same-group answer's address once. Merged by address, not by the id a beacon
+   * claims: ids are unproven until the handshake, and a host that answered first with another
+   * node's id would otherwise hide that node for the round. Results merge by id after the
+   * handshake, as every stage's do.
+   */
+  private void heard(ByteBuffer in, InetSocketAddress from, Set<InetSocketAddress> offered,
+      Map<InetAddress, Integer> perSource, CandidateSink sink) {
     Beacon b;
     try {
       b = Beacon.decode(in);
     } catch (IllegalArgumentException e) {
       return;
     }
-    if (b.tcpPort() > 0 && !b.id().equals(self) && b.isOfGroup(group) && offered.add(b.id())) {
-      sink.offer(new InetSocketAddress(from.getAddress(), b.tcpPort()));
+    if (b.tcpPort() <= 0 || b.id().equals(self) || !b.isOfGroup(group) || offered.size() >= MAX_PER_ROUND) {
+      return;
     }
+    InetSocketAddress candidate = new InetSocketAddress(from.getAddress(), b.tcpPort());
+    if (offered.contains(candidate) || perSource.getOrDefault(from.getAddress(), 0) >= MAX_PER_SOURCE) {
+      return;
+    }
+    offered.add(candidate);
+    perSource.merge(from.getAddress(), 1, Integer::sum);
+    sink.offer(candidate);
   }
 
   @Override

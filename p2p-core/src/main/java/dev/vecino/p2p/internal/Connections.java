@@ -20,6 +20,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -262,5 +265,40 @@ final class Connections implements ConnectionOwner {
       closing.add(c.closedFuture);
     }
     return closing;
+  }
+
+  /**
+   * Closes every connection with {@code reason}; unless called on an I/O thread (which must not
+   * wait for the others), waits up to the close timeout.
+   */
+  void closeAllAndWait(DisconnectReason reason, boolean onIoThread) {
+    List<CompletableFuture<Void>> closing = closeAll(reason);
+    if (onIoThread) {
+      return;
+    }
+    try {
+      CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+          .get(config.closeTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("{}: {} connections did not close within {}; closing them hard", logName, size(),
+          config.closeTimeout());
+    } catch (ExecutionException e) {
+      log.warn("{}: closing a connection failed", logName, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The node failed: says BYE on the connections the calling thread owns, while it still can. */
+  void sayByeOnOwn(DisconnectReason reason) {
+    for (Connection c : live) {
+      try {
+        if (c.eventLoop().inEventLoop()) {
+          c.close(reason, true);
+        }
+      } catch (RuntimeException | Error x) {
+        log.debug("{}: cannot say BYE on {} after the failure: {}", logName, c, x.toString());
+      }
+    }
   }
 }

@@ -86,6 +86,9 @@ public interface Datagrams {
   record Link(String name, Inet4Address address, int prefix, Inet4Address broadcast, boolean multicast,
       boolean loopback) {
 
+    /** Name prefixes of virtual bridges and tunnels; see {@link #virtual()}. */
+    private static final List<String> VIRTUAL_PREFIXES = List.of("docker", "br-", "virbr", "veth", "tun", "tap", "wg");
+
     /** Validates. */
     public Link {
       Objects.requireNonNull(name, "name");
@@ -115,6 +118,23 @@ public interface Datagrams {
      */
     public boolean usableFrom(InetAddress bind) {
       return !loopback && (bind.isAnyLocalAddress() || bind.equals(address));
+    }
+
+    /**
+     * Returns whether this is a virtual bridge or tunnel by its name ({@code docker*, br-*,
+     * virbr*, veth*, tun*, tap*, wg*}): the interfaces whose subnets the default range scan
+     * ({@code Targets.localSubnets()}) skips. The same rule as there, kept equal by a test
+     * ({@code LocalSubnetsTest}): the exported package cannot call into this one.
+     *
+     * @return true if the default range scan skips this link's subnet
+     */
+    public boolean virtual() {
+      for (String p : VIRTUAL_PREFIXES) {
+        if (name.startsWith(p)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private boolean sameSubnet(InetAddress a) {

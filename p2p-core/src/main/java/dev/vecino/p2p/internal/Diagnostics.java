@@ -10,11 +10,12 @@ import dev.vecino.p2p.scan.ScanReport;
 import dev.vecino.p2p.scan.ScanResult;
 import dev.vecino.p2p.scan.ScanStatus;
 import dev.vecino.p2p.scan.Targets;
+import dev.vecino.p2p.transport.Listener;
 import java.io.IOException;
-import java.net.Socket;
-import java.util.concurrent.Executor;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
@@ -22,23 +23,36 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * "Why not found" (issue 17): walks every discovery stage for one host and port and names the
  * cause. Local checks first (scope, bind address, route: nothing sent), then what discovery
- * already knows (beacons heard, known peers), then one probe through the ordinary scan path.
+ * already knows (beacons heard, known peers), then one probe through the ordinary scan path,
+ * and last, for a target on this machine, whether its port is held (a bind, nothing sent).
+ *
+ * <p>The machine's interfaces come from the node's datagram seam ({@link Datagrams#links()}),
+ * so tests give made-up ones. Two local causes need them: a subnet held only by a virtual
+ * interface ({@link Datagrams.Link#virtual()}), which the default range scan skips, and a
+ * target that is an address of this machine, where a port another program holds is the
+ * reason a node could not listen there.
  *
  * <p><b>Thread safety:</b> one diagnosis per instance; the local checks run on the calling
- * thread, the probe's outcome is read on the callback executor.
+ * thread, the probe's outcome is read on the callback executor (the hang-up test on a thread
+ * of its own), one after the other, so the list of checks has one writer at a time.
  */
 final class Diagnostics {
-
-  private static final List<String> VIRTUAL_PREFIXES = List.of("docker", "br-", "virbr", "veth", "tun", "tap", "wg");
 
   private final Node node;
   private final Scanning scanning;
   private final Connections connections;
   private final List<Check> checks = new ArrayList<>();
+  /** The virtual link that alone holds the target's subnet, when the default range scan applies; else null. */
+  private String skippedLink;
+  /** Whether the target's address is a known peer's: the store finds it whatever the range scan skips. */
+  private boolean knownPeer;
+  /** Whether the target is an address of this machine: loopback, the wildcard, or a link's own. */
+  private boolean local;
 
   Diagnostics(Node node, Scanning scanning, Connections connections) {
     this.node = node;
@@ -73,7 +87,9 @@ final class Diagnostics {
       checks.add(new Check("bind", unreachable, false));
       return done(t, Verdict.BOUND_ELSEWHERE, unreachable + "; bind the node to 0.0.0.0 or an interface address");
     }
-    String noRoute = route(t, discovery);
+    List<Datagrams.Link> links = discovery.datagrams().links();
+    local = a.isLoopbackAddress() || a.isAnyLocalAddress() || links.stream().anyMatch(l -> l.address().equals(a));
+    String noRoute = route(t, links);
     if (noRoute != null) {
       return done(t, Verdict.NO_ROUTE, "no route to " + a.getHostAddress() + " (" + noRoute
           + "): no interface in that subnet and no router to it");
@@ -83,39 +99,59 @@ final class Diagnostics {
     return probe(t, timeout);
   }
 
-  /** The route check: a UDP connect makes the kernel pick a route and sends nothing. */
-  private String route(InetSocketAddress t, NodeDiscovery discovery) {
+  /**
+   * The route check. A subnet of one of the links is on-link; else a UDP connect makes the
+   * kernel pick a route, which sends nothing.
+   */
+  private String route(InetSocketAddress t, List<Datagrams.Link> links) {
     InetAddress a = t.getAddress();
+    List<Datagrams.Link> onLink = new ArrayList<>();
+    for (Datagrams.Link l : links) {
+      if (!l.loopback() && l.contains(a)) {
+        onLink.add(l);
+      }
+    }
+    if (!onLink.isEmpty()) {
+      onLink(onLink);
+      return null;
+    }
     if (a.isLoopbackAddress()) {
       checks.add(new Check("route", "loopback", true));
       return null;
     }
-    InetAddress local;
+    InetAddress from;
     try (DatagramChannel ch = DatagramChannel.open()) {
       ch.connect(new InetSocketAddress(a, Math.max(1, t.getPort())));
-      local = ((InetSocketAddress) ch.getLocalAddress()).getAddress();
+      from = ((InetSocketAddress) ch.getLocalAddress()).getAddress();
     } catch (IOException e) {
       String why = e.getMessage() != null ? e.getMessage() : e.toString();
       checks.add(new Check("route", "none: " + why, false));
       return why;
     }
-    Datagrams.Link link = null;
-    for (Datagrams.Link l : discovery.datagrams().links()) {
-      if (!l.loopback() && l.contains(a)) {
-        link = l;
+    checks.add(new Check("route", "routed from " + from.getHostAddress() + ", not on-link: beacons and the "
+        + "default scan do not reach it; known peers and explicit scans do", true));
+    return null;
+  }
+
+  /** The route step of an on-link target: via an ordinary interface, or only via virtual ones. */
+  private void onLink(List<Datagrams.Link> holders) {
+    for (Datagrams.Link l : holders) {
+      if (!l.virtual()) {
+        checks.add(new Check("route", "on-link via " + l.name() + " (" + l.address().getHostAddress() + "/"
+            + l.prefix() + ")", true));
+        return;
       }
     }
-    if (link == null) {
-      checks.add(new Check("route", "routed from " + local.getHostAddress() + ", not on-link: beacons and the "
-          + "default scan do not reach it; known peers and explicit scans do", true));
-    } else if (VIRTUAL_PREFIXES.stream().anyMatch(link.name()::startsWith)) {
-      checks.add(new Check("route", "on-link via virtual interface " + link.name() + ", which the default scan "
-          + "skips (name it, or scan explicitly)", true));
-    } else {
-      checks.add(new Check("route", "on-link via " + link.name() + " (" + link.address().getHostAddress() + "/"
-          + link.prefix() + ")", true));
+    String name = holders.get(0).name();
+    if (node.config().discovery() != null) {
+      // The builder's discovery replaces the default range scan: it decides what is scanned.
+      checks.add(new Check("route", "on-link only via " + name + ", a virtual interface (the default range scan "
+          + "skips it; this node's own discovery decides)", true));
+      return;
     }
-    return null;
+    skippedLink = name;
+    checks.add(new Check("route", "on-link only via " + name + ", a virtual interface, which the default range "
+        + "scan skips", false));
   }
 
   private void beacon(InetAddress a, NodeDiscovery discovery) {
@@ -136,6 +172,7 @@ final class Diagnostics {
         if (a.equals(s.getAddress())) {
           checks.add(new Check("known", "known peer " + e.id().shortId() + ", last seen " + e.lastSeen()
               + " on port " + s.getPort(), true));
+          knownPeer = true;
           return;
         }
       }
@@ -152,7 +189,7 @@ final class Diagnostics {
     return scanning.scan(single, o).report().thenCompose(r -> {
       Diagnosis d = verdict(t, r, Duration.ofNanos(System.nanoTime() - started));
       if (d.verdict() != Verdict.NOT_A_VECINO_NODE) {
-        return CompletableFuture.completedFuture(d);
+        return CompletableFuture.completedFuture(refine(t, d));
       }
       // Blocking reads off the callback thread; the answer hops back onto it.
       Executor own = task -> {
@@ -160,9 +197,82 @@ final class Diagnostics {
         th.setDaemon(true);
         th.start();
       };
-      return CompletableFuture.supplyAsync(() -> hangsUp(t, timeout) ? refused(t) : d, own)
+      return CompletableFuture.supplyAsync(() -> hangsUp(t, timeout) ? refused(t) : local ? heldHere(t) : d, own)
           .thenApplyAsync(x -> x, callbacks);
     });
+  }
+
+  /** The local causes that outrank the probe's verdict: a port held here, a skipped virtual interface. */
+  private Diagnosis refine(InetSocketAddress t, Diagnosis d) {
+    if (d.verdict() == Verdict.PORT_CLOSED && local && t.getPort() > 0) {
+      return closedHere(t);
+    }
+    if (d.verdict() == Verdict.FOUND && skippedLink != null && !knownPeer) {
+      return diagnosis(t, Verdict.SKIPPED_INTERFACE, d.explanation() + ", but the only interface in its subnet, "
+          + skippedLink + ", is virtual, and the default range scan skips virtual interfaces (docker, veth, bridges, "
+          + "tunnels): discover() finds it only if it answers beacons; scan its address explicitly, scan "
+          + "Targets.localSubnets(\"" + skippedLink + "\"), or connect to it");
+    }
+    return d;
+  }
+
+  /** Something that is not a Vecino node accepts on a port of this machine: no node can listen there. */
+  private Diagnosis heldHere(InetSocketAddress t) {
+    checks.add(new Check("port", "in use on this machine, by something that is not a Vecino node", false));
+    return diagnosis(t, Verdict.PORT_IN_USE, "port " + t.getPort() + " on this machine is held by a program that "
+        + "is not a Vecino node: a node cannot listen on it here (its start fails: address already in use); stop "
+        + "that program, or start the node on another port");
+  }
+
+  /**
+   * A port of this machine refused the probe: whether a node could listen on it now, by binding
+   * it as a node's listener would (SO_REUSEADDR) without listening, and letting go at once.
+   * Bound to all addresses (the default) a node needs the port free on every address.
+   */
+  private Diagnosis closedHere(InetSocketAddress t) {
+    int port = t.getPort();
+    InetAddress a = t.getAddress();
+    String here = a.getHostAddress();
+    if (!bindable(new InetSocketAddress(a, port)) && bindable(new InetSocketAddress(a, 0))) {
+      checks.add(new Check("port", "held on " + here + " by a socket that accepts no connection", false));
+      return diagnosis(t, Verdict.PORT_IN_USE, "nothing accepts connections on port " + port + ", but a socket on "
+          + "this machine holds it (bound, not listening): a node cannot listen on it here; stop the program that "
+          + "holds it, or start the node on another port");
+    }
+    Listener own = node.listener();
+    boolean ours = own != null && own.localAddress().getPort() == port;
+    if (!a.isAnyLocalAddress() && !ours && !bindable(new InetSocketAddress(wildcard(a), port))) {
+      checks.add(new Check("port", "free on " + here + ", held on another address of this machine", false));
+      return diagnosis(t, Verdict.PORT_IN_USE, "nothing listens on " + here + ":" + port + ", but port " + port
+          + " is held on another address of this machine: a node bound to all addresses (the default) cannot "
+          + "listen on it; bind the node to " + here + ", or start it on another port");
+    }
+    checks.add(new Check("port", "free: nothing on this machine holds it", true));
+    return diagnosis(t, Verdict.PORT_CLOSED, "nothing listens on port " + port + " of this machine, and nothing "
+        + "holds it: is the node running, on that port?");
+  }
+
+  /** The wildcard address of {@code a}'s family: what a node bound to all addresses binds. */
+  private static InetAddress wildcard(InetAddress a) {
+    try {
+      return InetAddress.getByAddress(new byte[a.getAddress().length]);
+    } catch (UnknownHostException e) {
+      throw new AssertionError("four or sixteen zero bytes are an address", e);
+    }
+  }
+
+  /** Whether a TCP socket could bind {@code a} now, as a node's listener binds (SO_REUSEADDR); it never listens. */
+  private static boolean bindable(InetSocketAddress a) {
+    try (Socket s = new Socket()) {
+      s.setReuseAddress(true);
+      s.bind(a);
+      return true;
+    } catch (BindException e) {
+      return false;
+    } catch (IOException e) {
+      // Not a bind conflict (no socket at all, say): no evidence that anything holds the port.
+      return true;
+    }
   }
 
   /** Whether the port accepts, then closes before sending a byte (a read sees the end at once). */
@@ -209,7 +319,7 @@ final class Diagnostics {
             + "update one of them");
       }
       if (r.notPeers().get(0).status() == ScanStatus.NOT_ADMITTED) {
-        checks.add(new Check("handshake", "not admitted (group secret or key allowlist)", false));
+        checks.add(new Check("handshake", "not admitted (group secret, key allowlist or pairing)", false));
         return diagnosis(t, Verdict.REFUSED, "a Vecino node that did not admit this node: the group secret or "
             + "the key allowlist of one of them leaves the other out");
       }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * The session stage of codecs with the HELLO handshake (docs/PROTOCOL.md 1.3, 1.4): the
  * acceptor sends its HELLO at once; each side checks the other's (version, self, group), tells
  * the observer what it found, and refuses it with a BYE or hands it to the
- * {@link ConnectionOwner}, which applies the duplicate rules and establishes the connection
+ * {@link ConnectionOwner}, which applies the duplicate rules and establishes the connection. On a
+ * secure connection a name pinned to another key is refused too ({@link Pins#checkName})
  * ({@link Connection#establish}). Until then only a HELLO, no larger than
  * {@link Hello#MAX_HELLO_FRAME}, or a BYE is acceptable; nothing within the wait is a timeout.
  *
@@ -213,6 +214,7 @@ final class HelloSession extends SessionStage implements TlsStage.Listener {
     ScanStatus verdict = refusal == null ? ScanStatus.PEER : switch (refusal.kind()) {
       case VERSION_UNSUPPORTED, PROTOCOL_ERROR -> ScanStatus.INCOMPATIBLE;
       case SELF_CONNECTION -> ScanStatus.SELF;
+      case NOT_ADMITTED -> ScanStatus.NOT_ADMITTED;
       default -> ScanStatus.OTHER_GROUP;
     };
     if (!connection.observer().recognised(connection, verdict, hello)) {
@@ -225,7 +227,10 @@ final class HelloSession extends SessionStage implements TlsStage.Listener {
     connection.owner.onHello(connection, hello);
   }
 
-  /** Why this node refuses {@code hello} whoever it is (version, self, group), or null. */
+  /**
+   * Why this node refuses {@code hello} (version, self, group, then on a secure connection a name
+   * pinned to another key), or null.
+   */
   private DisconnectReason refusal(Hello hello) {
     Hello local = node.localHelloRecord();
     String at = Node.format(connection.remoteAddress());
@@ -251,7 +256,7 @@ final class HelloSession extends SessionStage implements TlsStage.Listener {
           + hello.id().shortId() + ") at " + at + " is in group '" + Names.printable(hello.group())
           + "', this node in '" + group + "'");
     }
-    return null;
+    return tls != null ? node.pins().checkName(connection, hello, admit.pairedFingerprint()) : null;
   }
 
   private void timedOut() {
@@ -286,6 +291,9 @@ final class HelloSession extends SessionStage implements TlsStage.Listener {
   void closed() {
     stopWaiting();
     heldFrames = null;
+    if (admit != null) {
+      admit.closed();
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.vecino.p2p.PeerInfo;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.PeerNodeBuilder;
 import dev.vecino.p2p.PeerUnreachableException;
+import dev.vecino.p2p.PinnedPeer;
 import dev.vecino.p2p.SendStatus;
 import dev.vecino.p2p.VecinoException;
 import dev.vecino.p2p.discovery.Backoff;
@@ -37,9 +38,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +78,7 @@ public final class Node implements PeerNode {
   /** First connects being retried ({@link #connect(InetSocketAddress, Backoff)}): a close fails them. */
   private final Set<RetryingConnect> retrying = ConcurrentHashMap.newKeySet();
   private final Sending sending;
+  private final Pins pins;
   /** A secure node's TLS parts, from {@link #start()}; null for a plaintext node. */
   private volatile Tls tls;
   /** The MXBean, when the {@code jmx} option is on; else null. */
@@ -107,6 +106,7 @@ public final class Node implements PeerNode {
     this.connections = new Connections(this, config, counters, registry);
     this.scanning = new Scanning(this, config, counters, events, registry, connections);
     this.sending = new Sending(this, config, events, registry);
+    this.pins = new Pins(this);
     this.jmx = config.jmx() ? new NodeJmx(this, logName) : null;
   }
 
@@ -185,6 +185,11 @@ public final class Node implements PeerNode {
     return scanning.discovery();
   }
 
+  /** The node's pinned keys: the API's view and the pinned-name check. */
+  Pins pins() {
+    return pins;
+  }
+
   /** {@link #start()} failed half-way: stops the transport and the callback thread, if started. */
   void abortStart() {
     if (jmx != null) {
@@ -214,7 +219,7 @@ public final class Node implements PeerNode {
     guarded("stopping the scans", scanning::nodeClosed);
     guarded("stopping the connect retries", () -> List.copyOf(retrying).forEach(RetryingConnect::nodeClosed));
     guarded("stopping discovery", scanning.discovery()::stop);
-    guarded("closing the connections", () -> closeConnections(reason));
+    guarded("closing the connections", () -> connections.closeAllAndWait(reason, onIoThread()));
     Transport t = transport;
     if (t != null) {
       guarded("closing the transport", t::close);
@@ -237,35 +242,9 @@ public final class Node implements PeerNode {
     }
   }
 
-  /** Closes every connection with {@code reason}; off the I/O threads, waits up to the close timeout. */
-  private void closeConnections(DisconnectReason reason) {
-    List<CompletableFuture<Void>> closing = connections.closeAll(reason);
-    if (!onIoThread()) {
-      try {
-        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
-            .get(config.closeTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        log.warn("{}: {} connections did not close within {}; closing them hard", logName,
-            connections.size(), config.closeTimeout());
-      } catch (ExecutionException e) {
-        log.warn("{}: closing a connection failed", logName, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** The node failed: says BYE on the connections the calling thread owns, while it still can. */
+  /** See {@link Connections#sayByeOnOwn}. */
   void sayByeOnOwnConnections(DisconnectReason reason) {
-    for (Connection c : connections.live()) {
-      try {
-        if (c.eventLoop().inEventLoop()) {
-          c.close(reason, true);
-        }
-      } catch (RuntimeException | Error x) {
-        log.debug("{}: cannot say BYE on {} after the failure: {}", logName, c, x.toString());
-      }
-    }
+    connections.sayByeOnOwn(reason);
   }
 
   static String format(InetSocketAddress a) {
@@ -318,7 +297,7 @@ public final class Node implements PeerNode {
   }
 
   /** Whether the caller is one of the transport's loop threads: the transport knows, whatever it names them. */
-  private boolean onIoThread() {
+  boolean onIoThread() {
     Transport t = transport;
     return t != null && t.inEventLoop();
   }
@@ -491,6 +470,23 @@ public final class Node implements PeerNode {
       all.add(disconnect(h));
     }
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+  }
+
+  // ---- pinned keys (issue 16): the work is in Pins ----
+
+  @Override
+  public List<PinnedPeer> pinnedPeers() {
+    return pins.list();
+  }
+
+  @Override
+  public PinnedPeer trust(String fingerprint) {
+    return pins.trust(fingerprint);
+  }
+
+  @Override
+  public Optional<PinnedPeer> untrust(String fingerprintOrId) {
+    return pins.untrust(fingerprintOrId);
   }
 
   // ---- scanning (issue 4) ----

@@ -72,7 +72,9 @@ final class Reconnector {
   static boolean worthRetrying(DisconnectReason reason) {
     return switch (reason.kind()) {
       // DUPLICATE is retried: the peer may hold a stale connection (or a stranger our id) for now.
-      case CLOSED_LOCALLY, SELF_CONNECTION, OTHER_GROUP, VERSION_UNSUPPORTED -> false;
+      // NOT_ADMITTED is not: the peer's policy refused this node, and each retry would only ask
+      // its person again (pairing) until someone there changes the policy.
+      case CLOSED_LOCALLY, SELF_CONNECTION, OTHER_GROUP, VERSION_UNSUPPORTED, NOT_ADMITTED -> false;
       default -> true;
     };
   }

@@ -44,7 +44,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * <caption>State: who owns it</caption>
  * <tr><th>state</th><th>owner</th></tr>
  * <tr><td>{@code netIn}, {@code appIn}, {@code tasksRunning}, {@code paused},
- * {@code closing}, every {@code engine.unwrap}</td><td>the I/O thread</td></tr>
+ * {@code closing}, {@code closeWhenDrained}, {@code heldForEof}, every
+ * {@code engine.unwrap}</td><td>the I/O thread</td></tr>
  * <tr><td>the outbound half: every {@code engine.wrap}, records not yet written, the end of the
  * stream</td><td>{@link TlsWriter}, under its lock: the write-turn holder (the I/O thread or a
  * sender), or the I/O thread for the engine's own messages, which the turn does not cover</td></tr>
@@ -53,8 +54,10 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * <p>Invariants: (1) every byte written after the pre-HELLO and before the tunnel starts is a
  * refusal (a BYE), never identifying; (2) {@code unwrap} runs on the I/O thread, which JSSE
  * allows concurrently with a wrap; (3) records read before a pause go up before the socket is
- * read again, so its end of stream cannot overtake them; the writer's invariants are
- * {@link TlsWriter}'s.
+ * read again, so its end of stream cannot overtake them; (4) after the peer's close_notify,
+ * reading stays paused while the writer holds records counted as written ({@code heldForEof}):
+ * the transport closes the socket when it reads the end of stream, and the records would die
+ * with it; the writer's invariants are {@link TlsWriter}'s.
  */
 final class TlsStage extends ByteStage {
 
@@ -97,6 +100,12 @@ final class TlsStage extends ByteStage {
   private boolean closing;
   /** Closing after the stream had ended: close as soon as the held records are out. */
   private boolean closeWhenDrained;
+  /**
+   * The peer's close_notify came while records counted as written still waited for the
+   * socket: reading stays paused until they are out, since the transport closes the socket at
+   * the end of stream that follows, and the records would die with it.
+   */
+  private boolean heldForEof;
   private ByteBuffer netIn;
   private ByteBuffer appIn;
   private boolean tasksRunning;
@@ -268,6 +277,7 @@ final class TlsStage extends ByteStage {
         if (s == SSLEngineResult.Status.CLOSED) {
           // close_notify: the peer's EOF follows; nothing more is read.
           netIn.position(netIn.limit());
+          holdEofForRecords();
           break;
         }
         if (!afterEngineStep(r.getHandshakeStatus()) || s == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
@@ -283,6 +293,29 @@ final class TlsStage extends ByteStage {
       }
     }
     deliver();
+  }
+
+  /**
+   * The peer ended its stream: its EOF comes next, and the transport closes the socket when it
+   * reads it. Records the writer holds (counted as written) go out first: reading waits for
+   * them, as a socket's kernel would still send its buffer after the peer's FIN.
+   */
+  private void holdEofForRecords() {
+    if (!heldForEof && writer.holding()) {
+      heldForEof = true;
+      downstream.pauseReading(true);
+      downstream.requestWritable();
+    }
+  }
+
+  /** The held records are out: the end of stream may be read (unless the connection paused reading). */
+  private void releaseEof() {
+    if (heldForEof) {
+      heldForEof = false;
+      if (!paused || closing) {
+        downstream.pauseReading(false);
+      }
+    }
   }
 
   /** Hands what was decrypted up to the connection. */
@@ -428,6 +461,7 @@ final class TlsStage extends ByteStage {
     if (d == TlsWriter.Drained.BLOCKED) {
       return;
     }
+    releaseEof();
     if (closing) {
       if (d == TlsWriter.Drained.CLOSING) {
         finishOutput();
@@ -457,6 +491,9 @@ final class TlsStage extends ByteStage {
   public void pauseReading(boolean pause) {
     boolean resumed = paused && !pause;
     paused = pause;
+    if (heldForEof) {
+      return; // only the end of stream is left to read, after the held records (releaseEof)
+    }
     if (!resumed || netIn == null || netIn.position() == 0) {
       downstream.pauseReading(pause);
       return;
@@ -508,7 +545,9 @@ final class TlsStage extends ByteStage {
     }
     downstream.eventLoop().schedule(downstream::close, held > 0 ? lingerNanos : closeNanos,
         java.util.concurrent.TimeUnit.NANOSECONDS);
-    downstream.pauseReading(false);
+    if (!heldForEof) {
+      downstream.pauseReading(false);
+    }
     if (held > 0) {
       downstream.requestWritable();
     } else {

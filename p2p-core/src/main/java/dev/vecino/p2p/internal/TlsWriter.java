@@ -96,6 +96,13 @@ final class TlsWriter {
     }
   }
 
+  /** Whether records counted as written still wait for the socket. */
+  boolean holding() {
+    synchronized (lock) {
+      return netOut != null && netOut.position() > 0;
+    }
+  }
+
   /** Whether the stage is closing: nothing more is taken. */
   boolean closing() {
     synchronized (lock) {

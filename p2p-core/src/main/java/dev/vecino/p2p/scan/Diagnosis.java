@@ -53,20 +53,36 @@ public record Diagnosis(InetSocketAddress target, Verdict verdict, String explan
     /**
      * The port turns this node away: it accepts and hangs up at once, before a word (a Vecino
      * node at its connection limits, or a service that turns us away), or a secure Vecino node
-     * answers the handshake and does not admit this node (its group secret or key allowlist).
+     * answers the handshake and does not admit this node (its group secret, key allowlist or pairing).
      */
     REFUSED,
     /** A Vecino node of another group. */
     OTHER_GROUP,
     /** A Vecino node that speaks no protocol version this node speaks. */
-    OTHER_VERSION
+    OTHER_VERSION,
+    /**
+     * The target is an address of this machine and its port is held by something a node cannot
+     * share it with: a program that is not a Vecino node, a socket that accepts no connection,
+     * or, when nothing listens on the address asked, a socket on another address of this machine
+     * (a node bound to all addresses, the default, needs the port free on every one). The reason
+     * a node started here on that port fails to listen.
+     */
+    PORT_IN_USE,
+    /**
+     * A peer of this group answers when probed, but {@code discover()} does not look for it: the
+     * only interface in its subnet is virtual (docker, veth, bridges, tunnels), which the default
+     * range scan skips, and it is not a known peer. Its answer to a beacon is then the only way
+     * {@code discover()} finds it.
+     */
+    SKIPPED_INTERFACE
   }
 
   /**
    * One step of a diagnosis.
    *
    * @param step what was checked: {@code "scope"}, {@code "bind"}, {@code "route"},
-   *     {@code "beacon"}, {@code "known"}, {@code "tcp"}, {@code "handshake"}
+   *     {@code "beacon"}, {@code "known"}, {@code "tcp"}, {@code "handshake"}, and, for an
+   *     address of this machine whose port turned the probe away, {@code "port"}
    * @param outcome what it found, in words
    * @param ok whether this step would let the host be found
    */

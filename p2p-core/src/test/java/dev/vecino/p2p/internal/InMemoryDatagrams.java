@@ -6,19 +6,22 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-memory datagram network for beacon tests: one shared link (a /24 of loopback
- * addresses, flagged as an ordinary interface), each host a {@link Datagrams} view of it.
- * Group and broadcast datagrams reach every listener on the link; unicast reaches the port
- * bound at the destination. Nothing touches a real interface.
+ * addresses, flagged as an ordinary interface), each host a {@link Datagrams} view of it,
+ * optionally with more (made-up) links of its own. Group and broadcast datagrams reach every
+ * listener on the shared link; unicast reaches the port bound at the destination. Every
+ * datagram sent is recorded ({@link #sent}). Nothing touches a real interface.
  *
  * <p><b>Thread safety:</b> thread-safe; each port's queue is read by its owner.
  */
@@ -30,16 +33,55 @@ final class InMemoryDatagrams {
   private final AtomicInteger nextPort = new AtomicInteger(40_000);
   /** Every datagram sent, by sender address. */
   final Map<InetAddress, AtomicInteger> sentBy = new ConcurrentHashMap<>();
+  /** Every datagram sent, in order. */
+  final List<Sent> sent = new CopyOnWriteArrayList<>();
+
+  /**
+   * One datagram sent.
+   *
+   * @param from the sender
+   * @param link the link a group datagram went out of, or null for unicast and broadcast
+   * @param to the destination, or null for the group
+   */
+  record Sent(InetSocketAddress from, String link, InetSocketAddress to) {}
+
+  /** A made-up link: {@code name}, {@code address/prefix}, its broadcast address or null. */
+  static Datagrams.Link link(String name, String address, int prefix, String broadcast) throws IOException {
+    return new Datagrams.Link(name, (Inet4Address) InetAddress.getByName(address), prefix,
+        broadcast == null ? null : (Inet4Address) InetAddress.getByName(broadcast), true, false);
+  }
+
+  /** A machine with these links and no datagram port at all: for code that only lists links. */
+  static Datagrams linksOnly(List<Datagrams.Link> links) {
+    return new Datagrams() {
+      @Override
+      public Datagrams.Port openSender() throws IOException {
+        throw new SocketException("no datagram ports in this test");
+      }
+
+      @Override
+      public Datagrams.Port openListener(List<Datagrams.Link> l) throws IOException {
+        throw new SocketException("no datagram ports in this test");
+      }
+
+      @Override
+      public List<Datagrams.Link> links() {
+        return List.copyOf(links);
+      }
+    };
+  }
 
   InMemoryDatagrams(String broadcast, int prefix) throws IOException {
     this.broadcast = (Inet4Address) InetAddress.getByName(broadcast);
     this.prefix = prefix;
   }
 
-  /** The view of host {@code address}. */
-  Datagrams host(String address) throws IOException {
+  /** The view of host {@code address}: its link {@code mem0} on the shared network, then {@code more}. */
+  Datagrams host(String address, Datagrams.Link... more) throws IOException {
     Datagrams.Link link = new Datagrams.Link("mem0", (Inet4Address) InetAddress.getByName(address), prefix, broadcast,
         true, false);
+    List<Datagrams.Link> all = new ArrayList<>(List.of(link));
+    all.addAll(List.of(more));
     return new Datagrams() {
       @Override
       public Datagrams.Port openSender() throws IOException {
@@ -53,7 +95,7 @@ final class InMemoryDatagrams {
 
       @Override
       public List<Datagrams.Link> links() {
-        return List.of(link);
+        return List.copyOf(all);
       }
     };
   }
@@ -102,12 +144,14 @@ final class InMemoryDatagrams {
     @Override
     public void send(ByteBuffer data, InetSocketAddress to) throws IOException {
       check();
+      sent.add(new Sent(local, null, to));
       deliver(local, data, to, to.getAddress().equals(broadcast));
     }
 
     @Override
     public void sendToGroup(ByteBuffer data, Datagrams.Link link) throws IOException {
       check();
+      sent.add(new Sent(local, link.name(), null));
       deliver(local, data, null, true);
     }
 

@@ -126,9 +126,55 @@ class PeerStoreTest {
   }
 
   @Test
+  void namesOfPinnedKeysRoundTripAndAFileOfTheFirstVersionLoads() throws Exception {
+    Path file = dir.resolve("peers");
+    PeerId old = PeerId.random();
+    Files.writeString(file, "# vecino known peers v1: id fingerprint pinned firstSeen lastSeen addresses\n"
+        + old + " FP-OLD 1 1 2 198.18.0.1:4000\n", StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    PeerStore s = PeerStore.open(file, "t");
+    PeerStore.Entry e = s.get(old).orElseThrow();
+    assertTrue(e.pinned());
+    assertNull(e.name(), "the first version kept no names");
+    for (String name : List.of("ana maria", "-", "bob%20", "Ñandú 🦜", "a+b")) {
+      PeerId id = PeerId.random();
+      s.pin(id, "FP", T0);
+      assertEquals(java.util.Optional.empty(), s.claimName(id, name, null, T0));
+      assertEquals(name, PeerStore.open(file, "t").get(id).orElseThrow().name(), "saved at once: " + name);
+    }
+    assertTrue(Files.readString(file).startsWith("# vecino known peers v2"));
+    assertNull(PeerStore.open(file, "t").get(old).orElseThrow().name());
+  }
+
+  @Test
+  void aNameIsPinnedToOneKeyTheUnpinnedKeepNoNameAndAPinnedKeyMayRename() {
+    PeerStore s = PeerStore.inMemory("t");
+    PeerId ana = PeerId.random();
+    PeerId other = PeerId.random();
+    PeerId stranger = PeerId.random();
+    s.pin(ana, "FP-ANA", T0);
+    assertEquals(java.util.Optional.empty(), s.claimName(ana, "ana", null, T0));
+    assertEquals(java.util.Optional.of(ana),
+        s.claimName(other, "ANA", "FP-OTHER", T0).map(PeerStore.Entry::id), "held by ana's key");
+    assertTrue(s.get(other).isEmpty(), "a refused key is not pinned");
+    s.seen(stranger, new InetSocketAddress("198.18.0.7", 1), T0);
+    assertEquals(java.util.Optional.empty(), s.claimName(stranger, "carl", null, T0));
+    assertNull(s.get(stranger).orElseThrow().name(), "names are kept for pinned keys only");
+    assertEquals(java.util.Optional.empty(), s.claimName(ana, "anita", null, T0));
+    assertEquals(java.util.Optional.empty(), s.claimName(other, "ana", "FP-OTHER", T0), "ana's old name is free");
+    assertEquals("ana", s.get(other).orElseThrow().name());
+    assertTrue(s.get(other).orElseThrow().pinned());
+    assertEquals(java.util.Optional.of("anita"), s.unpin(ana).map(PeerStore.Entry::name));
+    assertNull(s.get(ana).orElseThrow().name());
+    assertEquals(java.util.Optional.empty(), s.unpin(ana));
+  }
+
+  @Test
   void aLineRoundTrips() {
     PeerStore.Entry e = new PeerStore.Entry(PeerId.random(), "SHA256:x", true,
         List.of(new InetSocketAddress("198.18.0.9", 9), new InetSocketAddress("::1", 10)), T0, T0.plusMillis(1));
     assertEquals(e, PeerStore.parse(PeerStore.format(e)));
+    PeerStore.Entry named = new PeerStore.Entry(PeerId.random(), "FP", true, List.of(), T0, T0, "ana maria");
+    assertEquals(named, PeerStore.parse(PeerStore.format(named)));
   }
 }

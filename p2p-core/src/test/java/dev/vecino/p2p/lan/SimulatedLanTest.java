@@ -46,6 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
  * h6 198.19.2.6/24  group "lan", another subnet (same wire, own route) beacons on
  * </pre>
  *
+ * Besides, h1 and h5 share a second wire of their own, a veth pair named as virtual on h1's
+ * side ({@code veth9} 198.18.9.1/24, h5's {@code eth1} 198.18.9.5/24): the default range scan
+ * skips that subnet, which the doctor names.
+ *
  * Skipped, with the reason printed, where the machine does not allow network namespaces
  * (not root, no {@code ip}). Names are unique per run; namespaces of runs older than ten
  * minutes are removed first (a crashed run's leftovers).
@@ -119,6 +123,14 @@ class SimulatedLanTest {
       ip("-n", PREFIX + RUN + "-" + h, "route", "add", "198.19.2.0/24", "dev", "eth0");
     }
     ip("-n", PREFIX + RUN + "-h6", "route", "add", "198.18.1.0/24", "dev", "eth0");
+    // h1's virtual link to h5: a subnet that only an interface the default range scan skips holds.
+    String h1 = PREFIX + RUN + "-h1";
+    String h5 = PREFIX + RUN + "-h5";
+    ip("-n", h1, "link", "add", "veth9", "type", "veth", "peer", "name", "eth1", "netns", h5);
+    ip("-n", h1, "addr", "add", "198.18.9.1/24", "dev", "veth9");
+    ip("-n", h1, "link", "set", "veth9", "up");
+    ip("-n", h5, "addr", "add", "198.18.9.5/24", "dev", "eth1");
+    ip("-n", h5, "link", "set", "eth1", "up");
     assertIsolated(plan);
     startHosts();
   }
@@ -253,12 +265,19 @@ class SimulatedLanTest {
     doctor.put("198.18.1.5 7000", "NOT_A_VECINO_NODE");
     doctor.put("198.19.200.1 9999", "NO_ROUTE");
     doctor.put("198.18.1.3 9999", "FOUND");
+    doctor.put("198.18.9.5 9999", "SKIPPED_INTERFACE");
     for (Map.Entry<String, String> d : doctor.entrySet()) {
       h1.send("doctor " + d.getKey());
       String line = h1.await("DOCTOR");
       System.out.println("SimulatedLanTest doctor " + d.getKey() + ": " + line);
       assertTrue(line.startsWith("DOCTOR " + d.getValue() + " "), d.getKey() + ": " + line);
     }
+    // On h5 itself, its service on 7000 is why no node could listen there.
+    Host h5 = HOSTS.get("h5");
+    h5.send("doctor 198.18.1.5 7000");
+    String line = h5.await("DOCTOR");
+    System.out.println("SimulatedLanTest doctor on h5, 198.18.1.5 7000: " + line);
+    assertTrue(line.startsWith("DOCTOR PORT_IN_USE "), line);
   }
 
   private static String unavailable() {

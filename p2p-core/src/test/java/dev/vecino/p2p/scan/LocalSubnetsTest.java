@@ -48,6 +48,17 @@ class LocalSubnetsTest {
     assertFalse(t.contains(a("192.168.1.21")));
   }
 
+  @Test
+  void theDoctorCallsVirtualWhatTheDefaultTargetsSkip() {
+    // Diagnostics (internal) names the skipped interface from its own copy of the rule.
+    for (String name : List.of("docker0", "br-1a2b", "virbr0", "veth12ab", "tun0", "tap3", "wg0", "eth0", "wlan0",
+        "enp3s0", "lo", "bridge0", "vmnet1", "")) {
+      dev.vecino.p2p.internal.Datagrams.Link link = new dev.vecino.p2p.internal.Datagrams.Link(name,
+          (Inet4Address) a("198.18.0.1"), 24, null, true, false);
+      assertEquals(LocalSubnets.isVirtual(name), link.virtual(), name);
+    }
+  }
+
   private static LocalSubnets.Interface iface(String name, boolean up, boolean loopback, String address, int prefix) {
     return new LocalSubnets.Interface(name, up, loopback, List.of(new LocalSubnets.Address((Inet4Address) a(address), prefix)));
   }

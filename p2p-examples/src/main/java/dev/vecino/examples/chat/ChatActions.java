@@ -10,6 +10,7 @@ import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerInfo;
 import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.PeerUnreachableException;
+import dev.vecino.p2p.PinnedPeer;
 import dev.vecino.p2p.SendStatus;
 import dev.vecino.p2p.discovery.Backoff;
 import java.io.UncheckedIOException;
@@ -30,7 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The chat's operations on the node: connect, send, call, alias, disconnect, list. Sending,
+ * The chat's operations on the node: connect, send, call, alias, disconnect, list, trust and
+ * untrust keys. Sending,
  * naming and disconnecting finish before they return (so a script's next line sees their
  * effect); a connect is an {@link Operations.Operation} the session runs in the background at
  * a terminal. Each reports failure as one error line, never an exception. A message or call
@@ -286,9 +288,59 @@ final class ChatActions {
     format.peerTable(snapshots()).forEach(console::println);
   }
 
-  /** Prints this node's key fingerprint and each connected peer's ({@code /keys}). */
+  /** Prints this node's key fingerprint, each connected peer's and the pinned keys ({@code /keys}). */
   void keys() {
-    ChatKeys.lines(node.identity(), node.peers(), format).forEach(console::println);
+    ChatKeys.lines(node.identity(), node.peers(), node.pinnedPeers(), format).forEach(console::println);
+  }
+
+  /**
+   * Pins a key ({@code /trust}): a fingerprint as typed, or the key a connected peer proved
+   * (number, alias, name), for a peer whose fingerprint was compared by another way.
+   */
+  void trust(String target) {
+    String fingerprint;
+    if (target.replace("-", "").replace(" ", "").length() == ChatKeys.FINGERPRINT_CHARS) {
+      fingerprint = target;
+    } else {
+      String[] tt = InputParser.splitTarget(target);
+      Optional<Peer> peer = tt == null ? Optional.empty() : resolve(tt[0]);
+      if (peer.isEmpty()) {
+        return;
+      }
+      Optional<String> key = peer.get().keyFingerprint();
+      if (key.isEmpty()) {
+        error(Text.get("actions.trust.plaintextPeer", format.label(peer.get())));
+        return;
+      }
+      fingerprint = key.get();
+    }
+    try {
+      PinnedPeer p = node.trust(fingerprint);
+      console.println(format.event(Text.get("actions.trusted", ChatKeys.who(p, format), p.fingerprint())));
+    } catch (IllegalArgumentException e) {
+      error(Text.get("actions.trust.bad", target, e.getMessage()));
+    } catch (IllegalStateException e) {
+      error(Text.get("actions.trust.plaintext"));
+    } catch (UncheckedIOException e) {
+      error(e.getMessage());
+    }
+  }
+
+  /** Unpins a key ({@code /untrust}) by fingerprint or id prefix; a peer connected with it is disconnected. */
+  void untrust(String target) {
+    try {
+      Optional<PinnedPeer> p = node.untrust(target);
+      if (p.isEmpty()) {
+        error(Text.get("actions.untrust.none", target));
+        return;
+      }
+      console.println(format.event(Text.get("actions.untrusted", ChatKeys.who(p.get(), format),
+          p.get().fingerprint())));
+    } catch (IllegalArgumentException e) {
+      error(Text.get("actions.untrust.bad", target, e.getMessage()));
+    } catch (UncheckedIOException e) {
+      error(e.getMessage());
+    }
   }
 
   /** Prints the numbered peer list compactly, before a menu prompt asks for one. */

@@ -12,6 +12,7 @@ import dev.vecino.examples.cli.Text;
 import dev.vecino.examples.cli.Usage;
 import dev.vecino.examples.cli.VersionProvider;
 import dev.vecino.examples.scan.Scanner;
+import dev.vecino.p2p.ConfigurationException;
 import dev.vecino.p2p.Identity;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerNode;
@@ -99,13 +100,20 @@ public final class ChatCommand implements Callable<Integer> {
           + "by itself.")
   private boolean beacons;
 
+  @Option(names = "--pairing",
+      description = "Ask before admitting a node this chat has not met: both chats show the same "
+          + "six-digit code and both people must answer y within 2 minutes (an empty answer "
+          + "rejects). Accepted keys are pinned in the config directory and admitted without "
+          + "asking from then on.")
+  private boolean pairing;
+
   @Option(names = "--codec", paramLabel = "CODEC", defaultValue = "framed",
       description = "Wire codec: framed (Vecino), line (nc, scripts), classic (the original "
           + "LAN chat) (default: ${DEFAULT-VALUE}).")
   private CodecChoice codec;
 
   @Option(names = "--config-dir", paramLabel = "DIR",
-      description = "Where the node id, aliases and history are kept "
+      description = "Where the node id and key, pinned keys, aliases and history are kept "
           + "(default: $XDG_CONFIG_HOME/vecino or ~/.config/vecino).")
   private Path configDir;
 
@@ -162,9 +170,9 @@ public final class ChatCommand implements Callable<Integer> {
       return usage(Text.get("chat.scan.ownNeedsTerminal"));
     }
     PeerNodeBuilder builder = PeerNode.builder();
-    SecurityOptions.Refusal refusal = security.apply(builder, codec);
-    if (refusal != null) {
-      return SecurityOptions.report(spec, refusal);
+    Integer refused = applySecurity(builder);
+    if (refused != null) {
+      return refused;
     }
     Path dir = configDir != null ? configDir : Defaults.configDir();
     // Read before the identity is loaded: loading it gives a pre-key identity its key and new id.
@@ -213,8 +221,30 @@ public final class ChatCommand implements Callable<Integer> {
       } else {
         migration.notes(identity, aliases.all().size()).forEach(console::println);
       }
+      if (!shared) {
+        // Pinned keys and where peers were last seen: owner-only, next to the key.
+        builder.peerStore(dir.resolve("peers"));
+      }
       return run(builder, identity, aliases, console, format, nodeRef);
     }
+  }
+
+  /**
+   * Sets the security options on {@code builder}, or returns the exit code of a refusal (said):
+   * bad security options, or {@code --pairing} without TLS.
+   */
+  private Integer applySecurity(PeerNodeBuilder builder) {
+    SecurityOptions.Refusal refusal = security.apply(builder, codec);
+    if (refusal != null) {
+      return SecurityOptions.report(spec, refusal);
+    }
+    if (pairing && codec != CodecChoice.framed) {
+      return usage(Text.get("security.needsFramed", "--pairing", codec));
+    }
+    if (pairing && security.plaintext()) {
+      return usage(Text.get("security.needsTls", "--pairing"));
+    }
+    return null;
   }
 
   /**
@@ -241,6 +271,11 @@ public final class ChatCommand implements Callable<Integer> {
       ChatFormat format, AtomicReference<PeerNode> nodeRef) {
     PeerNode node;
     Backoff backoff = backoff();
+    ChatPairing questions = new ChatPairing(console, format, ChatPairing.TIMEOUT);
+    if (pairing) {
+      // The node waits a little longer than the person may take: the chat says "no answer" first.
+      builder.pairing(questions, ChatPairing.TIMEOUT.plus(ChatPairing.GRACE));
+    }
     try {
       builder
           .identity(identity)
@@ -257,6 +292,10 @@ public final class ChatCommand implements Callable<Integer> {
       node = builder.build();
     } catch (IllegalArgumentException e) {
       return usage(e.getMessage());
+    } catch (ConfigurationException e) {
+      // The peer store: others may read it, or it is no file.
+      console.error(e.getMessage());
+      return Usage.EXIT_USAGE;
     }
     try {
       node.start();
@@ -272,10 +311,13 @@ public final class ChatCommand implements Callable<Integer> {
         LocalAddresses.reachable(node.localAddress())));
     ChatKeys.startLine(node.identity(), codec == CodecChoice.framed && !security.plaintext(), codec)
         .ifPresent(console::println);
+    if (pairing) {
+      console.println(Text.get("chat.pair.on"));
+    }
     ChatSession session = new ChatSession(node, console, format,
         new ChatActions(node, console, format, aliases, backoff,
             port > 0 ? port : Defaults.PORT, this::debug),
-        new ChatScan(node, console, format, Scanner.available()));
+        new ChatScan(node, console, format, Scanner.available()), questions);
     if (console instanceof JLineConsole jline) {
       // Ctrl-C while no line is read (a line being read ends with Console.Interrupted).
       jline.onInterrupt(session::interrupt);

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -33,6 +34,7 @@ import java.util.function.Supplier;
 public final class ChatFormat {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+  private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
   private static final String RESET = "\u001b[0m";
   /** The keys of the disconnect reasons: this and the kind's name in lower case. */
   static final String REASON = "reason.";
@@ -502,6 +504,16 @@ public final class ChatFormat {
       return s / 60 + "m";
     }
     return s < 86400 ? s / 3600 + "h" : s / 86400 + "d";
+  }
+
+  /**
+   * Formats a moment in the chat's time zone, to the minute: {@code 2025-05-01 10:56}.
+   *
+   * @param instant the moment
+   * @return the date and time
+   */
+  String dateTime(Instant instant) {
+    return LocalDateTime.ofInstant(instant, zone()).format(DATE_TIME);
   }
 
   private String time(Instant instant) {

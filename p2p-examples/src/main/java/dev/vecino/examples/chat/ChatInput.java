@@ -51,8 +51,22 @@ public sealed interface ChatInput {
   /** Show the connections ({@code /peers}). */
   record Peers() implements ChatInput {}
 
-  /** Show this node's key fingerprint and the connected peers' ({@code /keys}). */
+  /** Show this node's key fingerprint, the connected peers' and the pinned keys ({@code /keys}). */
   record Keys() implements ChatInput {}
+
+  /**
+   * Pin a key ({@code /trust fingerprint|peer}).
+   *
+   * @param target a fingerprint as typed, or a connected peer (number, alias, name)
+   */
+  record Trust(String target) implements ChatInput {}
+
+  /**
+   * Unpin a key ({@code /untrust fingerprint|id}).
+   *
+   * @param target a fingerprint, or a pinned peer's id or id prefix
+   */
+  record Untrust(String target) implements ChatInput {}
 
   /**
    * Set or clear a peer's alias ({@code /name index [alias]}).

@@ -25,7 +25,8 @@ import java.util.function.IntConsumer;
  * cancels them; with nothing running, Ctrl-C leaves. Piped input runs each line to its end
  * before the next is read. Empty answers and end of input (Ctrl-D) in a menu item's questions
  * cancel the item, never more; a scan of the own subnets says how many addresses that is and
- * asks first, and is refused when nobody can be asked.
+ * asks first, and is refused when nobody can be asked. While a pairing question is asked
+ * ({@link ChatPairing}), the next line at the prompt answers it, and Ctrl-C rejects it.
  *
  * <p><b>Threads:</b> {@link #run} owns the input thread; {@link #shutdown} may also be called
  * by a shutdown hook and is idempotent; {@link #interrupt} may be called by a signal thread; a
@@ -48,6 +49,8 @@ public final class ChatSession {
       "chat.help.scan", "chat.help.scan.text",
       "chat.help.peers", "chat.help.peers.text",
       "chat.help.keys", "chat.help.keys.text",
+      "chat.help.trust", "chat.help.trust.text",
+      "chat.help.untrust", "chat.help.untrust.text",
       "chat.help.msg", "chat.help.msg.text",
       "chat.help.all", "chat.help.all.text",
       "chat.help.slash", "chat.help.slash.text",
@@ -99,6 +102,7 @@ public final class ChatSession {
   private final ChatFormat format;
   private final ChatActions actions;
   private final ChatScan scan;
+  private final ChatPairing pairing;
   private final Operations operations;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** The exit code, once something set one: the first one set wins. */
@@ -107,12 +111,13 @@ public final class ChatSession {
   private volatile boolean quit;
 
   ChatSession(PeerNode node, Console console, ChatFormat format, ChatActions actions,
-      ChatScan scan) {
+      ChatScan scan, ChatPairing pairing) {
     this.node = node;
     this.console = console;
     this.format = format;
     this.actions = actions;
     this.scan = scan;
+    this.pairing = pairing;
     this.operations = new Operations(console.isTerminal());
   }
 
@@ -142,9 +147,21 @@ public final class ChatSession {
       if (line == null) {
         break;
       }
-      handle(InputParser.parse(line));
+      line(line);
     }
     shutdown();
+  }
+
+  /**
+   * Handles one line read at the chat's prompt: the answer to a pairing question when one is
+   * asked, else a chat line.
+   *
+   * @param line the line, without its terminator
+   */
+  void line(String line) {
+    if (!pairing.answer(line)) {
+      handle(InputParser.parse(line));
+    }
   }
 
   /**
@@ -152,6 +169,9 @@ public final class ChatSession {
    * signal thread when Ctrl-C came while no line was read).
    */
   void interrupt() {
+    if (pairing.answer("")) {
+      return; // Ctrl-C while a pairing question is asked: rejects it, like an empty answer.
+    }
     List<String> cancelled = operations.cancelAll();
     if (!cancelled.isEmpty()) {
       cancelled.forEach(what -> console.println(format.event(Text.get("chat.cancelled.what", what))));
@@ -231,6 +251,7 @@ public final class ChatSession {
       return;
     }
     operations.cancelAll();
+    pairing.rejectAll();
     int n = node.peers().size();
     console.println(format.event(n > 0 ? Text.plural("chat.leaving.goodbye", n)
         : Text.get("chat.leaving")));
@@ -255,6 +276,10 @@ public final class ChatSession {
       actions.peers();
     } else if (input instanceof ChatInput.Keys) {
       actions.keys();
+    } else if (input instanceof ChatInput.Trust t) {
+      actions.trust(t.target());
+    } else if (input instanceof ChatInput.Untrust u) {
+      actions.untrust(u.target());
     } else if (input instanceof ChatInput.Name n) {
       actions.name(n.target(), n.alias());
     } else if (input instanceof ChatInput.Disconnect d) {
@@ -412,7 +437,7 @@ public final class ChatSession {
   }
 
   /** The answers that mean yes: y and yes, and the console language's own. */
-  private static List<String> yesWords() {
+  static List<String> yesWords() {
     return List.of("y", "yes", Text.get("chat.word.y"), Text.get("chat.word.yes"));
   }
 

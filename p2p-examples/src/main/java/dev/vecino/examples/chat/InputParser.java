@@ -19,8 +19,8 @@ public final class InputParser {
 
   /** The slash commands, for help and completion. */
   public static final List<String> COMMANDS = List.of(
-      "/connect", "/scan", "/peers", "/keys", "/msg", "/all", "/name", "/call", "/disconnect",
-      "/menu", "/quit", "/help");
+      "/connect", "/scan", "/peers", "/keys", "/trust", "/untrust", "/msg", "/all", "/name", "/call",
+      "/disconnect", "/menu", "/quit", "/help");
 
   /**
    * The original program's menu words, in its menu's order: item 1 is {@code conectar}. Each
@@ -137,6 +137,10 @@ public final class InputParser {
         return new ChatInput.Peers();
       case "/keys":
         return new ChatInput.Keys();
+      case "/trust":
+        return rest.isEmpty() ? new ChatInput.Invalid(Text.get("parse.usage.trust")) : new ChatInput.Trust(rest);
+      case "/untrust":
+        return rest.isEmpty() ? new ChatInput.Invalid(Text.get("parse.usage.untrust")) : new ChatInput.Untrust(rest);
       case "/menu":
         return new ChatInput.Menu();
       case "/help":

@@ -44,7 +44,7 @@ import org.jline.terminal.spi.TerminalExt;
  */
 public final class JLineConsole implements Console {
 
-  private static final List<String> PEER_COMMANDS = List.of("/msg", "/call", "/name", "/disconnect",
+  private static final List<String> PEER_COMMANDS = List.of("/msg", "/call", "/name", "/disconnect", "/trust",
       "/mensaje", "/llamar", "/nombre", "/desconectar");
 
   private final Terminal terminal;

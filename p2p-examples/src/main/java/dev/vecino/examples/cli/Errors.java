@@ -101,7 +101,7 @@ public final class Errors {
   }
 
   /**
-   * Says why a secure node refused: a group secret or a key allowlist (docs/security.md).
+   * Says why a secure node refused: a group secret, a key allowlist, pairing or a pinned key (docs/security.md).
    *
    * @param detail the refusal's detail, e.g. {@code the acceptor ... admits only nodes with its
    *     group secret, and the initiator ... has none}

@@ -20,6 +20,7 @@ import dev.vecino.p2p.scan.Diagnosis;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -34,9 +35,11 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vecino doctor HOST[:PORT] [--json]} (issue 17): why a host is or is not found. Walks
  * the network scope, the route (a local lookup), beacons and known peers, then probes once,
- * and prints each step and the verdict.
+ * and, for an address of this machine, whether its port is held; prints each step and the
+ * verdict.
  *
- * <p>Exit codes: 0 the host is a peer of the group, 1 it is not (the verdict says why), 2 bad
+ * <p>Exit codes: 0 the host is found (a peer of the group, where discovery looks), 1 it is not
+ * (the verdict says why: also a peer behind a virtual interface the default scan skips), 2 bad
  * arguments.
  *
  * <p>The security options apply to the node it probes with: with the group's secret (or an
@@ -48,7 +51,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-        "Explain why a host is (not) found: scope, route, beacons, known peers, TCP, handshake.",
+        "Explain why a host is (not) found: scope, route, beacons, known peers, TCP, handshake, local port.",
         "Sends nothing outside the network scope (-Dvecino.networkScope or VECINO_NETWORK_SCOPE)."
     })
 public final class DoctorCommand implements Callable<Integer> {
@@ -117,25 +120,44 @@ public final class DoctorCommand implements Callable<Integer> {
   }
 
   private void print(Diagnosis d, PrintWriter out) {
+    lines(d, json).forEach(out::println);
+    out.flush();
+  }
+
+  /** What {@code doctor} prints for {@code d}: a line per step, then the verdict; JSON lines with {@code --json}. */
+  static List<String> lines(Diagnosis d, boolean json) {
+    List<String> lines = new ArrayList<>();
     for (Diagnosis.Check c : d.checks()) {
-      out.println(json
+      lines.add(json
           ? JsonLine.of("check").put("step", c.step()).put("ok", c.ok() ? "yes" : "no").put("outcome", c.outcome())
+              .toString()
           : String.format(Locale.ROOT, "  %-9s %-5s %s", step(c.step()), Text.get(c.ok() ? "doctor.ok" : "doctor.fail"),
               c.outcome()));
     }
     String host = d.target().getAddress() != null ? d.target().getAddress().getHostAddress() : d.target().getHostString();
-    out.println(json
+    lines.add(json
         ? JsonLine.of("verdict").put("address", host).put("port", d.target().getPort())
-            .put("verdict", d.verdict().name()).put("explanation", d.explanation())
+            .put("verdict", d.verdict().name()).put("explanation", d.explanation()).toString()
         : verdictText(d, host));
-    out.flush();
+    return lines;
   }
 
-  /** The verdict and why, in the console's language; the details in the steps above stay the library's. */
+  /**
+   * The verdict and why, in the console's language. The detail in it stays the library's words
+   * for what decided: the last step that failed (a port held here, a virtual interface skipped
+   * earlier on the way), or the last step when none failed (a peer found).
+   */
   static String verdictText(Diagnosis d, String host) {
     String v = d.verdict().name().toLowerCase(Locale.ROOT);
     List<Diagnosis.Check> checks = d.checks();
     String detail = checks.isEmpty() ? "" : checks.get(checks.size() - 1).outcome();
+    if (d.verdict() != Diagnosis.Verdict.FOUND) {
+      for (Diagnosis.Check c : checks) {
+        if (!c.ok()) {
+          detail = c.outcome();
+        }
+      }
+    }
     return Text.get("doctor.verdict." + v) + ": " + Text.get("doctor.why." + v, host, d.target().getPort(),
         ChatFormat.clean(detail));
   }

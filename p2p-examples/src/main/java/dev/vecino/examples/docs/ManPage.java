@@ -80,6 +80,13 @@ public final class ManPage {
       .I ~/.config/vecino/identity.properties
       The node's id, kept across runs.
       .TP
+      .I ~/.config/vecino/identity.key
+      The node's key (owner-only): its id and key fingerprint derive from it.
+      .TP
+      .I ~/.config/vecino/peers
+      Keys pinned by pairing (\\fB\\-\\-pairing\\fR) and \\fB/trust\\fR, with the name each last showed, \
+      and where peers were last seen (owner-only).
+      .TP
       .I ~/.config/vecino/aliases.properties
       Names given to peers with \\fB/name\\fR.
       .TP

@@ -138,7 +138,7 @@ public interface Scanner {
     NOT_PEER,
     /**
      * A secure Vecino node that did not admit the scanner, or that the scanner did not admit:
-     * a group secret or a key allowlist (docs/security.md). Nothing of its name or group is known.
+     * a group secret, a key allowlist or pairing (docs/security.md). Nothing of its name or group is known.
      */
     NOT_ADMITTED,
     /**

@@ -34,6 +34,8 @@ final class ChatFixture implements AutoCloseable {
   /** Runs when a scan starts, with its progress callback (tests of the progress lines). */
   volatile java.util.function.Consumer<Scanner.Progress> onScanStart = p -> { };
   final PeerNode me;
+  /** The chat's pairing questions; the node asks them only when the fixture pairs. */
+  final ChatPairing pairing;
   final ChatActions actions;
   final ChatSession session;
   private final String host;
@@ -48,14 +50,30 @@ final class ChatFixture implements AutoCloseable {
    * @param extra more listeners on ana
    */
   ChatFixture(String host, boolean terminal, Backoff retry, PeerListener... extra) {
+    this(host, terminal, retry, null, extra);
+  }
+
+  /**
+   * Starts ana on {@code host}, pairing when {@code pairingTimeout} is given: the chat's
+   * questions ({@link #pairing}) then answer the node, each within that timeout.
+   *
+   * @param pairingTimeout how long a pairing question waits for an answer, or null for no pairing
+   */
+  ChatFixture(String host, boolean terminal, Backoff retry, Duration pairingTimeout, PeerListener... extra) {
     this.host = host;
     this.console = new ScriptedConsole(terminal);
     PeerNumbers numbers = new PeerNumbers();
     List<PeerNode> meRef = new ArrayList<>(1);
     this.format = new ChatFormat(Clock.systemUTC(), false, aliases)
         .withPeers(numbers, () -> meRef.isEmpty() ? List.of() : meRef.get(0).peers());
+    // A yes counts at once here: tests answer as soon as the question is printed.
+    this.pairing = new ChatPairing(console, format, pairingTimeout == null ? ChatPairing.TIMEOUT : pairingTimeout,
+        Duration.ZERO, System::nanoTime);
     PeerNodeBuilder b = PeerNode.builder().name("ana").bindAddress(host).port(0)
         .listener(new ChatEvents(console, format, retry == null ? 0 : retry.maxAttempts()));
+    if (pairingTimeout != null) {
+      b.pairing(pairing, pairingTimeout.plus(ChatPairing.GRACE));
+    }
     for (PeerListener l : extra) {
       b.listener(l);
     }
@@ -66,7 +84,7 @@ final class ChatFixture implements AutoCloseable {
     meRef.add(me);
     actions = new ChatActions(me, console, format, aliases, retry, 9999, e -> { });
     session = new ChatSession(me, console, format, actions,
-        new ChatScan(me, console, format, recordingScanner(), () -> List.of("127.77.0.0/30")));
+        new ChatScan(me, console, format, recordingScanner(), () -> List.of("127.77.0.0/30")), pairing);
   }
 
   /** Starts another node on {@code peerHost}; its received messages go to {@code inbox}. */

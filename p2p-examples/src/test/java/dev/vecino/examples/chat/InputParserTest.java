@@ -52,6 +52,18 @@ class InputParserTest {
   }
 
   @Test
+  void trustTakesAFingerprintWithItsSpacesOrAPeerAndUntrustAFingerprintOrId() {
+    assertEquals(new ChatInput.Trust("MFZWI3D BONSGYC"), InputParser.parse("/trust  MFZWI3D BONSGYC "));
+    assertEquals(new ChatInput.Trust("\"ana maria\""), InputParser.parse("/trust \"ana maria\""));
+    assertEquals(new ChatInput.Untrust("3f2a9c01"), InputParser.parse("/UNTRUST 3f2a9c01"));
+    ChatInput bare = InputParser.parse("/trust");
+    assertTrue(((ChatInput.Invalid) bare).message().startsWith("usage: /trust <fingerprint|peer>"), bare.toString());
+    ChatInput none = InputParser.parse("/untrust ");
+    assertTrue(((ChatInput.Invalid) none).message().startsWith("usage: /untrust <fingerprint|id>"), none.toString());
+    assertTrue(InputParser.COMMANDS.containsAll(java.util.List.of("/trust", "/untrust")), "completion offers them");
+  }
+
+  @Test
   void msgWithoutTargetIsInvalidWithUsage() {
     ChatInput in = InputParser.parse("/msg");
     assertInstanceOf(ChatInput.Invalid.class, in);

@@ -103,7 +103,7 @@ class CliTest {
         "the acceptor 127.0.0.1:9999 admits only nodes with its group secret, and the initiator 127.0.0.1:4000 has none");
     assertEquals("not admitted: " + reason.detail(),
         Errors.connectFailure(new NotAdmittedException("127.0.0.1:9999 and this node did not admit each other", reason)));
-    assertEquals("not admitted (group secret or key allowlist)", Errors.notAdmitted(""));
+    assertEquals("not admitted (group secret, key allowlist or pairing)", Errors.notAdmitted(""));
     DisconnectReason v = DisconnectReason.of(DisconnectReason.Kind.VERSION_UNSUPPORTED, "");
     assertEquals("it is a plaintext or older Vecino node and this one requires TLS; to talk to it, use --plaintext",
         Errors.connectFailure(new UnsupportedVersionException("x: protocol version 1..1 unsupported; this node speaks "

@@ -27,13 +27,14 @@ class NoTextLiteralsTest {
       "chat/ChatSession.java", "chat/ChatActions.java", "chat/ChatEvents.java",
       "chat/ChatFormat.java", "chat/PeerSelector.java", "chat/ChatScan.java",
       "chat/InputParser.java", "chat/Operations.java", "chat/PeerNumbers.java", "chat/ChatKeys.java",
+      "chat/ChatPairing.java",
       "cli/Errors.java", "cli/HostPort.java", "cli/Usage.java", "scan/ProgressBar.java",
       "discover/DiscoverCommand.java", "discover/DiscoverOutput.java", "discover/DoctorCommand.java",
       "echo/EchoServerCommand.java", "echo/EchoClientCommand.java", "echo/EchoRun.java");
 
   /** Literals that are not text for the user, each for a reason. */
   private static final Set<String> NOT_TEXT = Set.of(
-      "HH:mm:ss",                    // a time pattern
+      "HH:mm:ss", "yyyy-MM-dd HH:mm", // time patterns
       "reason.",                     // the prefix of the disconnect reasons' keys
       "[private] ",                  // the wire mark of a private message (a protocol word)
       "error:", "error: ",           // never translated: scripts grep for it

@@ -4,14 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.examples.Main;
+import dev.vecino.examples.cli.Text;
 import dev.vecino.p2p.GroupSecret;
 import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.scan.Diagnosis;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +123,60 @@ class DiscoverDoctorCommandTest {
       assertEquals(0, notAdmitted.code(), notAdmitted.err());
       assertTrue(notAdmitted.lines().get(0).startsWith("{\"type\":\"not-admitted\",\"address\":\"127.0.8.6\""),
           notAdmitted.out());
+    }
+  }
+
+  @Test
+  void doctorSaysWhenAPortOfThisMachineIsTakenInBothLanguagesAndInJson() throws Exception {
+    try (ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getByName("127.0.8.8"))) {
+      int port = squatter.getLocalPort();
+      // A short timeout: the service never says a word, and each run waits it out twice (handshake, hang-up test).
+      Run json = run("doctor", "127.0.8.8:" + port, "--json", "--timeout", "200ms");
+      assertEquals(Main.EXIT_FAILURE, json.code(), json.err() + json.out());
+      List<String> lines = json.lines();
+      assertEquals("{\"type\":\"check\",\"step\":\"port\",\"ok\":\"no\",\"outcome\":\"in use on this machine, by "
+          + "something that is not a Vecino node\"}", lines.get(lines.size() - 2));
+      assertTrue(lines.get(lines.size() - 1).startsWith("{\"type\":\"verdict\",\"address\":\"127.0.8.8\",\"port\":"
+          + port + ",\"verdict\":\"PORT_IN_USE\",\"explanation\":\"port " + port + " on this machine is held by a "
+          + "program that is not a Vecino node"), lines.get(lines.size() - 1));
+
+      Run text = run("doctor", "127.0.8.8:" + port, "--timeout", "200ms");
+      assertTrue(text.out().contains("port in use: port " + port + " is taken on this machine (in use on this "
+          + "machine, by something that is not a Vecino node): a node bound to all addresses (the default) cannot "
+          + "listen on it"), text.out());
+      Run es = run("doctor", "127.0.8.8:" + port, "--lang", "es", "--timeout", "200ms");
+      assertTrue(es.out().contains("  puerto    FALLA in use on this machine"), es.out());
+      assertTrue(es.out().contains("puerto ocupado: el puerto " + port + " está ocupado en esta máquina"), es.out());
+    }
+  }
+
+  @Test
+  void aPeerBehindASkippedVirtualInterfaceIsNamedWithTheInterface() {
+    Diagnosis d = new Diagnosis(new InetSocketAddress("172.17.0.2", 9999), Diagnosis.Verdict.SKIPPED_INTERFACE,
+        "a peer of this group: 'ana' (3f9a1c2e), but the only interface in its subnet, docker0, is virtual, ...",
+        List.of(new Diagnosis.Check("scope", "inside 172.17.0.0/16", true),
+            new Diagnosis.Check("route", "on-link only via docker0, a virtual interface, which the default range "
+                + "scan skips", false),
+            new Diagnosis.Check("beacon", "this node does not listen for beacons (beacons(false))", true),
+            new Diagnosis.Check("known", "not a known peer", true),
+            new Diagnosis.Check("tcp", "open", true),
+            new Diagnosis.Check("handshake", "peer 'ana' (3f9a1c2e)", true)));
+    try {
+      Text.use(Locale.ENGLISH);
+      List<String> lines = DoctorCommand.lines(d, false);
+      assertEquals("  route     FAIL  on-link only via docker0, a virtual interface, which the default range scan skips",
+          lines.get(1));
+      assertEquals("skipped interface: a peer of this group, but discover does not look there (on-link only via "
+          + "docker0, a virtual interface, which the default range scan skips): it finds it only if it answers "
+          + "beacons; use discover --targets 172.17.0.2 or scan 172.17.0.2, or connect to it directly",
+          lines.get(lines.size() - 1));
+      assertEquals("{\"type\":\"verdict\",\"address\":\"172.17.0.2\",\"port\":9999,\"verdict\":"
+          + "\"SKIPPED_INTERFACE\",\"explanation\":\"" + d.explanation() + "\"}", DoctorCommand.lines(d, true).get(6));
+      Text.use(Locale.forLanguageTag("es"));
+      assertTrue(DoctorCommand.lines(d, false).get(6).startsWith("interfaz omitida: un vecino de este grupo, pero "
+          + "discover no lo busca ahí (on-link only via docker0"), DoctorCommand.lines(d, false).get(6));
+    } finally {
+      Text.use(Locale.ENGLISH);
     }
   }
 

@@ -80,7 +80,7 @@ class ScanOutputTest {
   @Test
   void aNodeThatDidNotAdmitUsIsNamedNeverNotAPeer() {
     Found locked = new Found(Kind.NOT_ADMITTED, new InetSocketAddress("127.0.0.4", 9999), null, null, null, -1);
-    assertEquals("127.0.0.4:9999  a Vecino node that did not admit us (group secret / allowlist)",
+    assertEquals("127.0.0.4:9999  a Vecino node that did not admit us (group secret / allowlist / pairing)",
         ScanOutput.text(locked));
     assertEquals("{\"type\":\"not-admitted\",\"address\":\"127.0.0.4\",\"port\":9999}", ScanOutput.json(locked));
     Found old = new Found(Kind.INCOMPATIBLE, new InetSocketAddress("127.0.0.5", 9999), null, null, null, -1);
