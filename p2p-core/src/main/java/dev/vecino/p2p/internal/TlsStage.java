@@ -33,10 +33,10 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * meanwhile. One exception: JSSE makes the initiator's ClientHello, with its two key shares
  * (x25519 and secp256r1, the JDK's default groups), inside {@code beginHandshake}, which runs
  * on the I/O thread (about a millisecond per outbound connection). Once the handshake is done
- * the session hears {@link Listener#secured}, with the peer's certificate. Writes before that take nothing (the writer waits for
- * {@link #onWritable}, which this stage calls once the tunnel is up). Inbound records may be
- * cut anywhere by reads, and reads may hold many records; outbound, one write becomes as many
- * records as it needs, written together. {@link #shutdownOutput} sends close_notify after the
+ * the session hears {@link Listener#secured}, with the peer's certificate. Writes before that
+ * take nothing (the writer waits for {@link #onWritable}, which this stage calls once the
+ * tunnel is up). Inbound records may be cut anywhere by reads, and reads may hold many records;
+ * outbound, one write becomes as many records as it needs, written together. {@link #shutdownOutput} sends close_notify after the
  * last record.
  *
  * <h2>Design and hazards</h2>
