@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Timeout;
  * bytes, oversized lengths, truncated frames, slowloris, a flood of valid frames. Strangers
  * connect from other 127.x source addresses so per-address limits never touch the friend.
  * After each attack: node running, the friend never disconnected and its round trips bounded,
- * no leaked threads, file descriptors back to where they were.
+ * no leaked threads, file descriptors back to where they were. Against a secure node, inside
+ * the tunnel: {@link SecureHostileTest} (each of these attacks) and {@link FloodFairnessTest} (a
+ * backlog of small records).
  */
 @Timeout(90)
 class HostileFloodTest {

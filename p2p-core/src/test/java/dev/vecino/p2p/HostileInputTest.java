@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Strangers and broken peers against a live node while a legitimate peer keeps chatting: each
- * bad connection is dropped with a reason, the legitimate one is untouched.
+ * bad connection is dropped with a reason, the legitimate one is untouched. Each runs inside
+ * the TLS tunnel against a secure node in {@link SecureHostileTest}.
  */
 @Timeout(60)
 class HostileInputTest {

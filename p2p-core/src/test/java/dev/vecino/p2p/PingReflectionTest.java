@@ -10,14 +10,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import java.net.InetAddress;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Control frames are bounded by construction (issue 14, fault 1): a node answers only the
  * latest unanswered PING, so a peer that floods PINGs and never reads makes it queue one PONG,
- * and it sends no heartbeat PING while frames are queued. The attack itself, against the
- * public API from another address, is {@code PingReflectionAttackTest} in p2p-testkit.
+ * and it sends no heartbeat PING while frames are queued. Both run against a plaintext node
+ * and, inside the tunnel, a secure one (whose TLS writer holds a few records past the queue).
+ * The attack itself, against the public API from another address, is
+ * {@code PingReflectionAttackTest} in p2p-testkit.
  */
 @Timeout(60)
 class PingReflectionTest {
@@ -51,21 +55,28 @@ class PingReflectionTest {
     return ByteBuffer.allocate(8).putLong(i).array();
   }
 
-  @Test
-  void answersOnlyTheLatestPingWhileItsPongIsUnwritten() throws Exception {
-    try (PeerNode node = Nodes.plain("node").maxQueuedBytes(BOUND).heartbeatInterval(Duration.ZERO).build().start();
-         RawPeer raw = RawPeer.connect(node.localAddress(), 4096)) {
+  private static Wire.Attacker connect(Wire wire, PeerNode node) throws Exception {
+    return wire.attacker(node.localAddress(), InetAddress.getLoopbackAddress(), 4096);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Wire.class)
+  void answersOnlyTheLatestPingWhileItsPongIsUnwritten(Wire wire) throws Exception {
+    try (PeerNode node = wire.node("node").maxQueuedBytes(BOUND).heartbeatInterval(Duration.ZERO).build().start();
+         Wire.Attacker raw = connect(wire, node)) {
       raw.readFrame();
-      byte[] hello = RawPeer.hello(PeerId.random(), "mallory", "vecino");
+      byte[] hello = raw.hello("mallory", "vecino");
       raw.sendFrame(FrameType.HELLO, hello);
       Await.until("handshake done", () -> node.peers().size() == 1);
       Peer p = node.peers().get(0);
+      long helloIn = 5L + hello.length;
+      Await.until("the node read the HELLO", () -> p.snapshot().bytesIn() == helloIn);
       int messages = fill(node, p);
       int pings = 2000;
       for (int i = 0; i < pings; i++) {
         raw.sendFrame(FrameType.PING, body(i));
       }
-      long expectedIn = 5L + hello.length + pings * 13L;
+      long expectedIn = helloIn + pings * 13L;
       Await.until("the node read every PING", () -> node.peers().get(0).snapshot().bytesIn() == expectedIn);
       long queued = p.queuedBytes();
       assertTrue(queued <= (long) messages * (CHUNK + 5) + 13, "one PONG queued at most: " + queued);
@@ -95,13 +106,14 @@ class PingReflectionTest {
     }
   }
 
-  @Test
-  void sendsNoHeartbeatPingWhileFramesAreQueued() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Wire.class)
+  void sendsNoHeartbeatPingWhileFramesAreQueued(Wire wire) throws Exception {
     Duration heartbeat = Duration.ofMillis(200);
-    try (PeerNode node = Nodes.plain("node").maxQueuedBytes(BOUND).heartbeatInterval(heartbeat).build().start();
-         RawPeer raw = RawPeer.connect(node.localAddress(), 4096)) {
+    try (PeerNode node = wire.node("node").maxQueuedBytes(BOUND).heartbeatInterval(heartbeat).build().start();
+         Wire.Attacker raw = connect(wire, node)) {
       raw.readFrame();
-      raw.sendFrame(FrameType.HELLO, RawPeer.hello(PeerId.random(), "mallory", "vecino"));
+      raw.sendFrame(FrameType.HELLO, raw.hello("mallory", "vecino"));
       Await.until("handshake done", () -> node.peers().size() == 1);
       Peer p = node.peers().get(0);
       int messages = fill(node, p);

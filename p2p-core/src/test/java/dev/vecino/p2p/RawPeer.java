@@ -3,7 +3,6 @@ package dev.vecino.p2p;
 import dev.vecino.p2p.codec.FrameType;
 import dev.vecino.p2p.internal.Hello;
 import java.io.ByteArrayOutputStream;
-import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -14,7 +13,7 @@ import java.net.Socket;
 import java.util.List;
 
 /** A hand-driven peer on a blocking socket: speaks exactly the bytes a test asks for. */
-final class RawPeer implements Closeable {
+final class RawPeer implements Wire.Attacker {
   final Socket socket;
   final DataInputStream in;
   final DataOutputStream out;
@@ -35,6 +34,22 @@ final class RawPeer implements Closeable {
     return new RawPeer(new Socket(address.getAddress(), address.getPort(), from, 0));
   }
 
+  /** Connects from {@code from}; a positive {@code receiveBuffer} is set before connecting. */
+  static RawPeer connect(InetSocketAddress address, java.net.InetAddress from, int receiveBuffer) throws IOException {
+    Socket s = new Socket();
+    try {
+      if (receiveBuffer > 0) {
+        s.setReceiveBufferSize(receiveBuffer);
+      }
+      s.bind(new InetSocketAddress(from, 0));
+      s.connect(address, 5_000);
+      return new RawPeer(s);
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
   /** Connects with a small receive buffer (set before connecting): a peer that never reads fills up at once. */
   static RawPeer connect(InetSocketAddress address, int receiveBuffer) throws IOException {
     Socket s = new Socket();
@@ -51,7 +66,14 @@ final class RawPeer implements Closeable {
     return new Hello(1, 1, id, 0, name, group, List.of()).encode();
   }
 
-  void sendFrame(FrameType type, byte[] body) throws IOException {
+  /** A HELLO body with a fresh random id: in clear, a node takes any id. */
+  @Override
+  public byte[] hello(String name, String group) {
+    return hello(PeerId.random(), name, group);
+  }
+
+  @Override
+  public void sendFrame(FrameType type, byte[] body) throws IOException {
     writeFrame(out, type, body);
   }
 
@@ -61,7 +83,8 @@ final class RawPeer implements Closeable {
   }
 
   /** Reads one frame: returns its type code followed by the body. */
-  byte[] readFrame() throws IOException {
+  @Override
+  public byte[] readFrame() throws IOException {
     return readFrame(in);
   }
 
@@ -81,7 +104,8 @@ final class RawPeer implements Closeable {
   }
 
   /** Reads until the other side closes; returns true if it did within the socket timeout. */
-  boolean awaitEof() throws IOException {
+  @Override
+  public boolean awaitEof() throws IOException {
     byte[] buf = new byte[8192];
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
     try {

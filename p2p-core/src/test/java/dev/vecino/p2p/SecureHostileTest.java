@@ -26,6 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * TLS tunnel by attackers that complete the TLS handshake with keys of their own
  * ({@link SecureRawPeer}), to a secure node while a secure friend keeps chatting: each bad
  * connection is dropped with the reason a plaintext node gives, and the friend is untouched.
+ * Garbage and HTTP stand for the random bytes, the partial frame for the truncated ones; a
+ * backlog of small records is {@link FloodFairnessTest}'s.
  */
 @Timeout(90)
 class SecureHostileTest {
@@ -109,7 +111,25 @@ class SecureHostileTest {
             m.sendFrame(FrameType.HELLO, SecureRawPeer.hello(PeerId.random(), "liar", "vecino"))),
         Arguments.of("a plaintext HELLO (version 1)", DisconnectReason.Kind.VERSION_UNSUPPORTED, (Attack) m ->
             m.sendFrame(FrameType.HELLO, RawPeer.hello(m.id, "old", "vecino"))),
-        Arguments.of("nothing", DisconnectReason.Kind.HANDSHAKE_TIMEOUT, (Attack) m -> { }));
+        Arguments.of("nothing", DisconnectReason.Kind.HANDSHAKE_TIMEOUT, (Attack) m -> { }),
+        Arguments.of("a HELLO one record a byte, every 200 ms (slowloris)", DisconnectReason.Kind.HANDSHAKE_TIMEOUT,
+            (Attack) SecureHostileTest::trickleHello));
+  }
+
+  /** HostileFloodTest's slowloris inside the tunnel: a valid HELLO that would take seconds, dropped by the timeout. */
+  private static void trickleHello(SecureRawPeer m) throws Exception {
+    byte[] frame = RecordPeer.frame(FrameType.HELLO, m.hello("slow", "vecino"));
+    long start = System.nanoTime();
+    // Bounded: four handshake timeouts at most; the node drops the connection after one.
+    for (int i = 0; i < frame.length && System.nanoTime() - start < 4 * HANDSHAKE_TIMEOUT.toNanos(); i++) {
+      try {
+        m.sendRaw(new byte[] {frame[i]});
+      } catch (java.io.IOException e) {
+        return; // dropped: awaitEof sees the close
+      }
+      long next = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+      Await.until("the next byte is due", () -> System.nanoTime() > next);
+    }
   }
 
   @ParameterizedTest(name = "{0}")

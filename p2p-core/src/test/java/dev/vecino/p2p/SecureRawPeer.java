@@ -3,7 +3,6 @@ package dev.vecino.p2p;
 import dev.vecino.p2p.codec.FrameType;
 import dev.vecino.p2p.internal.Hello;
 import dev.vecino.p2p.internal.tls.NodeTls;
-import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -32,7 +31,7 @@ import javax.net.ssl.SSLSocket;
  *
  * <p>Thread safety: one test thread; {@link #close()} from any.
  */
-final class SecureRawPeer implements Closeable {
+final class SecureRawPeer implements Wire.Attacker {
   final Socket tcp;
   final SSLSocket socket;
   final DataInputStream in;
@@ -106,11 +105,13 @@ final class SecureRawPeer implements Closeable {
   }
 
   /** This peer's own HELLO body: its key's id. */
-  byte[] hello(String name, String group) {
+  @Override
+  public byte[] hello(String name, String group) {
     return hello(id, name, group);
   }
 
-  void sendFrame(FrameType type, byte[] body) throws IOException {
+  @Override
+  public void sendFrame(FrameType type, byte[] body) throws IOException {
     RawPeer.writeFrame(out, type, body);
   }
 
@@ -120,7 +121,8 @@ final class SecureRawPeer implements Closeable {
   }
 
   /** Reads one frame inside the tunnel: its type code followed by the body. */
-  byte[] readFrame() throws IOException {
+  @Override
+  public byte[] readFrame() throws IOException {
     byte[] frame = readAny();
     if (!offerSkipped && frame[0] == FrameType.ADMIT.code()) {
       // A node that admits anyone offers (docs/PROTOCOL.md 1.9), then says HELLO at once.
@@ -137,7 +139,8 @@ final class SecureRawPeer implements Closeable {
   }
 
   /** Reads until the node closes the tunnel or the connection; true if it did within the socket timeout. */
-  boolean awaitEof() throws IOException {
+  @Override
+  public boolean awaitEof() throws IOException {
     byte[] buf = new byte[8192];
     try {
       while (in.read(buf) >= 0) {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
  * The write-stall timeout (issue 14, fault 7): a peer that takes no byte of a non-empty queue
  * for {@code writeStallTimeout} is dropped as a slow consumer and its sends fail; the clock
  * runs only while frames wait and nothing is written. The attack from another address, with a
- * legitimate peer beside it, is {@code SlowConsumerAttackTest} in p2p-testkit.
+ * legitimate peer beside it, is {@code SlowConsumerAttackTest} in p2p-testkit, against plaintext
+ * and secure nodes.
  */
 @Timeout(60)
 class WriteStallTest {

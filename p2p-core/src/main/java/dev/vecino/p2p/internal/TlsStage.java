@@ -45,8 +45,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * <caption>State: who owns it</caption>
  * <tr><th>state</th><th>owner</th></tr>
  * <tr><td>{@code netIn}, {@code appIn}, {@code tasksRunning}, {@code paused},
- * {@code closing}, {@code closeWhenDrained}, {@code heldForEof}, every
- * {@code engine.unwrap}</td><td>the I/O thread</td></tr>
+ * {@code turnRecords}, {@code yielded}, {@code closing}, {@code closeWhenDrained},
+ * {@code heldForEof}, every {@code engine.unwrap}</td><td>the I/O thread</td></tr>
  * <tr><td>the outbound half: every {@code engine.wrap}, records not yet written, the end of the
  * stream</td><td>{@link TlsWriter}, under its lock: the write-turn holder (the I/O thread or a
  * sender), or the I/O thread for the engine's own messages, which the turn does not cover</td></tr>
@@ -58,7 +58,13 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * read again, so its end of stream cannot overtake them; (4) after the peer's close_notify,
  * reading stays paused while the writer holds records counted as written ({@code heldForEof}):
  * the transport closes the socket when it reads the end of stream, and the records would die
- * with it; the writer's invariants are {@link TlsWriter}'s.
+ * with it; (5) at most {@link #RECORDS_PER_TURN} records are unwrapped per loop turn (between
+ * two runs of the loop's tasks): past them the stage pauses reading ({@code yielded}) and
+ * unwraps the rest on the next turns, after the loop's other channels had theirs, and reads
+ * the socket again once they are up, unless the connection paused it or the end of stream
+ * waits. The transport bounds a pass by bytes (16 reads of 256 KiB); a record's cost does not
+ * shrink with its size, so a peer that sends tiny records would otherwise buy a whole pass of
+ * decryption, 180,000 records, with 4 MiB. The writer's invariants are {@link TlsWriter}'s.
  */
 final class TlsStage extends ByteStage {
 
@@ -76,6 +82,13 @@ final class TlsStage extends ByteStage {
 
   /** A TLS handshake record's first byte (content type 22). */
   static final int HANDSHAKE_RECORD = 0x16;
+  /**
+   * Records unwrapped per loop turn, so one connection's records cannot starve the loop's
+   * others: at the largest record size (16 KiB) as much as the transport reads per channel and
+   * pass (16 x 256 KiB), while a flood of small records costs a turn a fraction of a
+   * millisecond instead of one decryption per record in 4 MiB.
+   */
+  static final int RECORDS_PER_TURN = 256;
 
   private enum Mode {
     /** Initiator before {@link #startClient}, or a peer that does not speak TLS: bytes pass unchanged. */
@@ -111,6 +124,14 @@ final class TlsStage extends ByteStage {
   private ByteBuffer appIn;
   private boolean tasksRunning;
   private boolean paused;
+  /** Records unwrapped in this loop turn; {@link #nextTurn} sets it back to 0. */
+  private int turnRecords;
+  /**
+   * The turn's records are spent with bytes still buffered: reading is paused until
+   * {@link #nextTurn}, on the loop's next turn, goes on with them.
+   */
+  private boolean yielded;
+  private final Runnable nextTurn = this::nextTurn;
   private X509Certificate peer;
 
   /**
@@ -265,8 +286,16 @@ final class TlsStage extends ByteStage {
         if (tasksRunning || (paused && mode == Mode.OPEN) || !netIn.hasRemaining()) {
           break;
         }
+        if (turnRecords == RECORDS_PER_TURN) {
+          yieldTurn();
+          break;
+        }
         SSLEngineResult r = engine.unwrap(netIn, appIn);
         SSLEngineResult.Status s = r.getStatus();
+        if (r.bytesConsumed() > 0 && turnRecords++ == 0) {
+          // Runs after this turn's I/O, every channel's: it starts the next turn.
+          downstream.eventLoop().execute(nextTurn);
+        }
         if (s == SSLEngineResult.Status.BUFFER_OVERFLOW) {
           if (appIn.position() == 0) {
             appIn = ByteBuffer.allocate(Math.max(2 * appIn.capacity(), engine.getSession().getApplicationBufferSize()));
@@ -313,9 +342,37 @@ final class TlsStage extends ByteStage {
   private void releaseEof() {
     if (heldForEof) {
       heldForEof = false;
-      if (!paused || closing) {
+      if ((!paused && !yielded) || closing) {
         downstream.pauseReading(false);
       }
+    }
+  }
+
+  /** The turn's records are spent and more are buffered: the socket waits until they are unwrapped. */
+  private void yieldTurn() {
+    if (!yielded) {
+      yielded = true;
+      downstream.pauseReading(true);
+    }
+  }
+
+  /**
+   * A new loop turn (a task, after the last turn's I/O): the budget is whole again, and records
+   * left over by a yield are unwrapped; the socket is read again once they are (unless the
+   * connection paused reading, or the end of stream waits). I/O thread.
+   */
+  private void nextTurn() {
+    turnRecords = 0;
+    if (!yielded) {
+      return;
+    }
+    yielded = false;
+    if (netIn == null || closing || (mode != Mode.OPEN && mode != Mode.HANDSHAKE)) {
+      return; // closed or failed; a close reads (and drops) on its own
+    }
+    unwrapBuffered();
+    if (!yielded && !paused && !heldForEof && netIn != null) {
+      downstream.pauseReading(false);
     }
   }
 
@@ -495,6 +552,9 @@ final class TlsStage extends ByteStage {
     if (heldForEof) {
       return; // only the end of stream is left to read, after the held records (releaseEof)
     }
+    if (yielded) {
+      return; // paused for the turn already: nextTurn goes on, and reads again unless paused
+    }
     if (!resumed || netIn == null || netIn.position() == 0) {
       downstream.pauseReading(pause);
       return;
@@ -508,7 +568,7 @@ final class TlsStage extends ByteStage {
       if (mode == Mode.OPEN || mode == Mode.HANDSHAKE) {
         unwrapBuffered();
       }
-      if (!paused && netIn != null) {
+      if (!paused && !yielded && !heldForEof && netIn != null) {
         downstream.pauseReading(false);
       }
     });

@@ -164,6 +164,49 @@ class TlsStageTest {
     assertArrayEquals(message, server.plaintext.toByteArray());
   }
 
+  /** One read holding {@code records} one-byte records, 0, 1, 2, ..., handed to the server's stage without running tasks. */
+  private byte[] readOfSmallRecords(int records) throws IOException {
+    byte[] sent = new byte[records];
+    for (int i = 0; i < records; i++) {
+      sent[i] = (byte) i;
+      assertEquals(1, client.stage.write(ByteBuffer.wrap(sent, i, 1)), "one record per write");
+    }
+    byte[] wire = client.channel.writtenFrom(client.delivered);
+    client.delivered += wire.length;
+    server.stage.onRead(ByteBuffer.wrap(wire));
+    return sent;
+  }
+
+  @Test
+  void unwrapsAtMostATurnsRecordsAndReadsTheSocketAgainOnceTheRestIsUp() throws Exception {
+    int records = 2 * TlsStage.RECORDS_PER_TURN + 10;
+    byte[] sent = readOfSmallRecords(records);
+    assertEquals(TlsStage.RECORDS_PER_TURN, server.plaintext.size(), "one turn's records");
+    assertTrue(server.channel.readPaused, "the socket waits while records are left");
+    loop.runTurn();
+    assertEquals(2 * TlsStage.RECORDS_PER_TURN, server.plaintext.size(), "the next turn's");
+    assertTrue(server.channel.readPaused);
+    loop.runTurn();
+    assertArrayEquals(sent, server.plaintext.toByteArray(), "the rest, in order");
+    assertFalse(server.channel.readPaused, "nothing left: the socket is read again");
+    loop.runTurn();
+    assertEquals(0, loop.pendingTasks(), "a quiet connection queues no turns");
+  }
+
+  @Test
+  void aPauseByTheConnectionDuringAYieldHoldsTheRestUntilItResumes() throws Exception {
+    int records = TlsStage.RECORDS_PER_TURN + 10;
+    byte[] sent = readOfSmallRecords(records);
+    server.stage.pauseReading(true);
+    loop.runTurn();
+    assertEquals(TlsStage.RECORDS_PER_TURN, server.plaintext.size(), "nothing goes up while paused");
+    assertTrue(server.channel.readPaused, "the next turn does not read the socket for a paused connection");
+    server.stage.pauseReading(false);
+    loop.runTasks();
+    assertArrayEquals(sent, server.plaintext.toByteArray());
+    assertFalse(server.channel.readPaused);
+  }
+
   @Test
   void heldRecordsGoOutBeforeThePeersEndOfStreamIsRead() throws Exception {
     // The client's socket takes only part of a write: the rest of its records are held, and
