@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * backlog, while a friend keeps exchanging messages one at a time. Inside the tunnel the
  * attacker sends one record per byte (records it made in advance, as a fast attacker would):
  * each costs the node a decryption. The friend's round trips go on between the flooder's
- * turns: a secure node unwraps at most {@code TlsStage.RECORDS_PER_TURN} records of one
+ * turns: a secure node unwraps at most {@code TlsReadGate.RECORDS_PER_TURN} records of one
  * connection per loop turn. (Before that bound a turn unwrapped all a pass read, 4 MiB of
  * records, and the friend got 1 to 4 round trips, up to 620 ms each, while the node drained
  * 14 MB.) A plaintext node reads up to 4 MiB of frames per connection and pass; its figures

@@ -44,9 +44,10 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * <table>
  * <caption>State: who owns it</caption>
  * <tr><th>state</th><th>owner</th></tr>
- * <tr><td>{@code netIn}, {@code appIn}, {@code tasksRunning}, {@code paused},
- * {@code turnRecords}, {@code yielded}, {@code closing}, {@code closeWhenDrained},
- * {@code heldForEof}, every {@code engine.unwrap}</td><td>the I/O thread</td></tr>
+ * <tr><td>{@code netIn}, {@code appIn}, {@code tasksRunning}, {@code closing},
+ * {@code closeWhenDrained}, every {@code engine.unwrap}</td><td>the I/O thread</td></tr>
+ * <tr><td>when the socket is read: the connection's pause, the turn's record budget, the end
+ * of stream held for the writer's records</td><td>{@link TlsReadGate}, on the I/O thread</td></tr>
  * <tr><td>the outbound half: every {@code engine.wrap}, records not yet written, the end of the
  * stream</td><td>{@link TlsWriter}, under its lock: the write-turn holder (the I/O thread or a
  * sender), or the I/O thread for the engine's own messages, which the turn does not cover</td></tr>
@@ -54,17 +55,10 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * </table>
  * <p>Invariants: (1) every byte written after the pre-HELLO and before the tunnel starts is a
  * refusal (a BYE), never identifying; (2) {@code unwrap} runs on the I/O thread, which JSSE
- * allows concurrently with a wrap; (3) records read before a pause go up before the socket is
- * read again, so its end of stream cannot overtake them; (4) after the peer's close_notify,
- * reading stays paused while the writer holds records counted as written ({@code heldForEof}):
- * the transport closes the socket when it reads the end of stream, and the records would die
- * with it; (5) at most {@link #RECORDS_PER_TURN} records are unwrapped per loop turn (between
- * two runs of the loop's tasks): past them the stage pauses reading ({@code yielded}) and
- * unwraps the rest on the next turns, after the loop's other channels had theirs, and reads
- * the socket again once they are up, unless the connection paused it or the end of stream
- * waits. The transport bounds a pass by bytes (16 reads of 256 KiB); a record's cost does not
- * shrink with its size, so a peer that sends tiny records would otherwise buy a whole pass of
- * decryption, 180,000 records, with 4 MiB. The writer's invariants are {@link TlsWriter}'s.
+ * allows concurrently with a wrap; (3) at most {@link TlsReadGate#RECORDS_PER_TURN} records
+ * are unwrapped per loop turn, and nothing while the connection paused reading. When the socket is read, and
+ * why records read before a pause or before the peer's close_notify cannot be overtaken by its
+ * end of stream, is {@link TlsReadGate}'s; the writer's invariants are {@link TlsWriter}'s.
  */
 final class TlsStage extends ByteStage {
 
@@ -82,13 +76,6 @@ final class TlsStage extends ByteStage {
 
   /** A TLS handshake record's first byte (content type 22). */
   static final int HANDSHAKE_RECORD = 0x16;
-  /**
-   * Records unwrapped per loop turn, so one connection's records cannot starve the loop's
-   * others: at the largest record size (16 KiB) as much as the transport reads per channel and
-   * pass (16 x 256 KiB), while a flood of small records costs a turn a fraction of a
-   * millisecond instead of one decryption per record in 4 MiB.
-   */
-  static final int RECORDS_PER_TURN = 256;
 
   private enum Mode {
     /** Initiator before {@link #startClient}, or a peer that does not speak TLS: bytes pass unchanged. */
@@ -114,24 +101,11 @@ final class TlsStage extends ByteStage {
   private boolean closing;
   /** Closing after the stream had ended: close as soon as the held records are out. */
   private boolean closeWhenDrained;
-  /**
-   * The peer's close_notify came while records counted as written still waited for the
-   * socket: reading stays paused until they are out, since the transport closes the socket at
-   * the end of stream that follows, and the records would die with it.
-   */
-  private boolean heldForEof;
   private ByteBuffer netIn;
   private ByteBuffer appIn;
   private boolean tasksRunning;
-  private boolean paused;
-  /** Records unwrapped in this loop turn; {@link #nextTurn} sets it back to 0. */
-  private int turnRecords;
-  /**
-   * The turn's records are spent with bytes still buffered: reading is paused until
-   * {@link #nextTurn}, on the loop's next turn, goes on with them.
-   */
-  private boolean yielded;
-  private final Runnable nextTurn = this::nextTurn;
+  /** When the socket is read: the connection's pause, the turn's budget, the end of stream held. */
+  private final TlsReadGate gate = new TlsReadGate(this);
   private X509Certificate peer;
 
   /**
@@ -258,14 +232,8 @@ final class TlsStage extends ByteStage {
     }
   }
 
-  /** Unwraps what arrived, and what an earlier read left, as far as it goes. */
+  /** Unwraps what arrived, after what an earlier read left, as far as it goes. */
   private void unwrap(ByteBuffer data) {
-    append(data);
-    unwrapBuffered();
-  }
-
-  /** Adds {@code data} to the records not yet unwrapped. */
-  private void append(ByteBuffer data) {
     if (netIn.remaining() < data.remaining()) {
       // Reads hold many records; held back (tasks running, reading paused) they wait here.
       ByteBuffer bigger = ByteBuffer.allocate(netIn.position() + data.remaining());
@@ -274,28 +242,24 @@ final class TlsStage extends ByteStage {
       netIn = bigger;
     }
     netIn.put(data);
+    unwrapBuffered();
   }
 
-  private void unwrapBuffered() {
+  /** Unwraps the buffered records as far as the engine, the gate and the tasks let it. I/O thread. */
+  void unwrapBuffered() {
     netIn.flip();
     try {
       while (mode == Mode.HANDSHAKE || mode == Mode.OPEN) {
         if (appIn == null) {
           break; // closed by what was delivered (onClosed dropped the buffers)
         }
-        if (tasksRunning || (paused && mode == Mode.OPEN) || !netIn.hasRemaining()) {
-          break;
-        }
-        if (turnRecords == RECORDS_PER_TURN) {
-          yieldTurn();
+        if (tasksRunning || (gate.connectionPaused() && mode == Mode.OPEN) || !netIn.hasRemaining()
+            || !gate.mayUnwrap()) {
           break;
         }
         SSLEngineResult r = engine.unwrap(netIn, appIn);
         SSLEngineResult.Status s = r.getStatus();
-        if (r.bytesConsumed() > 0 && turnRecords++ == 0) {
-          // Runs after this turn's I/O, every channel's: it starts the next turn.
-          downstream.eventLoop().execute(nextTurn);
-        }
+        gate.unwrapped(r.bytesConsumed());
         if (s == SSLEngineResult.Status.BUFFER_OVERFLOW) {
           if (appIn.position() == 0) {
             appIn = ByteBuffer.allocate(Math.max(2 * appIn.capacity(), engine.getSession().getApplicationBufferSize()));
@@ -307,7 +271,7 @@ final class TlsStage extends ByteStage {
         if (s == SSLEngineResult.Status.CLOSED) {
           // close_notify: the peer's EOF follows; nothing more is read.
           netIn.position(netIn.limit());
-          holdEofForRecords();
+          gate.closeNotified(writer.holding());
           break;
         }
         if (!afterEngineStep(r.getHandshakeStatus()) || s == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
@@ -325,55 +289,24 @@ final class TlsStage extends ByteStage {
     deliver();
   }
 
-  /**
-   * The peer ended its stream: its EOF comes next, and the transport closes the socket when it
-   * reads it. Records the writer holds (counted as written) go out first: reading waits for
-   * them, as a socket's kernel would still send its buffer after the peer's FIN.
-   */
-  private void holdEofForRecords() {
-    if (!heldForEof && writer.holding()) {
-      heldForEof = true;
-      downstream.pauseReading(true);
-      downstream.requestWritable();
-    }
+  /** Whether records read from the socket wait to be unwrapped. I/O thread. */
+  boolean inputBuffered() {
+    return netIn != null && netIn.position() > 0;
   }
 
-  /** The held records are out: the end of stream may be read (unless the connection paused reading). */
-  private void releaseEof() {
-    if (heldForEof) {
-      heldForEof = false;
-      if ((!paused && !yielded) || closing) {
-        downstream.pauseReading(false);
-      }
-    }
+  /** Whether the stage closed and dropped its buffers. I/O thread. */
+  boolean inputDropped() {
+    return netIn == null;
   }
 
-  /** The turn's records are spent and more are buffered: the socket waits until they are unwrapped. */
-  private void yieldTurn() {
-    if (!yielded) {
-      yielded = true;
-      downstream.pauseReading(true);
-    }
+  /** Whether the engine unwraps: the handshake or the tunnel runs. */
+  boolean unwrapping() {
+    return mode == Mode.HANDSHAKE || mode == Mode.OPEN;
   }
 
-  /**
-   * A new loop turn (a task, after the last turn's I/O): the budget is whole again, and records
-   * left over by a yield are unwrapped; the socket is read again once they are (unless the
-   * connection paused reading, or the end of stream waits). I/O thread.
-   */
-  private void nextTurn() {
-    turnRecords = 0;
-    if (!yielded) {
-      return;
-    }
-    yielded = false;
-    if (netIn == null || closing || (mode != Mode.OPEN && mode != Mode.HANDSHAKE)) {
-      return; // closed or failed; a close reads (and drops) on its own
-    }
-    unwrapBuffered();
-    if (!yielded && !paused && !heldForEof && netIn != null) {
-      downstream.pauseReading(false);
-    }
+  /** Whether {@link #close} began. I/O thread. */
+  boolean isClosing() {
+    return closing;
   }
 
   /** Hands what was decrypted up to the connection. */
@@ -519,7 +452,7 @@ final class TlsStage extends ByteStage {
     if (d == TlsWriter.Drained.BLOCKED) {
       return;
     }
-    releaseEof();
+    gate.recordsOut(closing);
     if (closing) {
       if (d == TlsWriter.Drained.CLOSING) {
         finishOutput();
@@ -547,31 +480,7 @@ final class TlsStage extends ByteStage {
 
   @Override
   public void pauseReading(boolean pause) {
-    boolean resumed = paused && !pause;
-    paused = pause;
-    if (heldForEof) {
-      return; // only the end of stream is left to read, after the held records (releaseEof)
-    }
-    if (yielded) {
-      return; // paused for the turn already: nextTurn goes on, and reads again unless paused
-    }
-    if (!resumed || netIn == null || netIn.position() == 0) {
-      downstream.pauseReading(pause);
-      return;
-    }
-    // Records read before the pause go up first, on the loop once the caller is done; the
-    // socket is read again only after them, so its end of stream cannot overtake them.
-    downstream.eventLoop().execute(() -> {
-      if (paused || netIn == null) {
-        return;
-      }
-      if (mode == Mode.OPEN || mode == Mode.HANDSHAKE) {
-        unwrapBuffered();
-      }
-      if (!paused && !yielded && !heldForEof && netIn != null) {
-        downstream.pauseReading(false);
-      }
-    });
+    gate.pauseReading(pause);
   }
 
   // ---- failing and closing ----
@@ -606,9 +515,7 @@ final class TlsStage extends ByteStage {
     }
     downstream.eventLoop().schedule(downstream::close, held > 0 ? lingerNanos : closeNanos,
         java.util.concurrent.TimeUnit.NANOSECONDS);
-    if (!heldForEof) {
-      downstream.pauseReading(false);
-    }
+    gate.closing();
     if (held > 0) {
       downstream.requestWritable();
     } else {

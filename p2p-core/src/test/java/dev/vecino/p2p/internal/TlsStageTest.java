@@ -179,12 +179,12 @@ class TlsStageTest {
 
   @Test
   void unwrapsAtMostATurnsRecordsAndReadsTheSocketAgainOnceTheRestIsUp() throws Exception {
-    int records = 2 * TlsStage.RECORDS_PER_TURN + 10;
+    int records = 2 * TlsReadGate.RECORDS_PER_TURN + 10;
     byte[] sent = readOfSmallRecords(records);
-    assertEquals(TlsStage.RECORDS_PER_TURN, server.plaintext.size(), "one turn's records");
+    assertEquals(TlsReadGate.RECORDS_PER_TURN, server.plaintext.size(), "one turn's records");
     assertTrue(server.channel.readPaused, "the socket waits while records are left");
     loop.runTurn();
-    assertEquals(2 * TlsStage.RECORDS_PER_TURN, server.plaintext.size(), "the next turn's");
+    assertEquals(2 * TlsReadGate.RECORDS_PER_TURN, server.plaintext.size(), "the next turn's");
     assertTrue(server.channel.readPaused);
     loop.runTurn();
     assertArrayEquals(sent, server.plaintext.toByteArray(), "the rest, in order");
@@ -195,11 +195,11 @@ class TlsStageTest {
 
   @Test
   void aPauseByTheConnectionDuringAYieldHoldsTheRestUntilItResumes() throws Exception {
-    int records = TlsStage.RECORDS_PER_TURN + 10;
+    int records = TlsReadGate.RECORDS_PER_TURN + 10;
     byte[] sent = readOfSmallRecords(records);
     server.stage.pauseReading(true);
     loop.runTurn();
-    assertEquals(TlsStage.RECORDS_PER_TURN, server.plaintext.size(), "nothing goes up while paused");
+    assertEquals(TlsReadGate.RECORDS_PER_TURN, server.plaintext.size(), "nothing goes up while paused");
     assertTrue(server.channel.readPaused, "the next turn does not read the socket for a paused connection");
     server.stage.pauseReading(false);
     loop.runTasks();
