@@ -13,7 +13,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * <p>Why not the JDK's {@code KeyManagerFactory} over a key store: its PKIX key manager gives
  * every handshake a fresh alias, so its per-alias cache never hits, and each handshake took the
  * private key out of the PKCS12 store again, which decrypts it with PBKDF2 (10,000 HMAC-SHA256
- * rounds in JDK 17): about a third of a handshake's CPU. This one holds the key and the
+ * rounds in JDK 17): about 40 % of a handshake's CPU. This one holds the key and the
  * certificate as they are; nothing is looked up or decrypted per handshake. JSSE asks for a key
  * type (TLS 1.3 with a P-256 certificate: {@code "EC"}); any other type gets no alias, so JSSE
  * never picks a signature scheme the key cannot make.
