@@ -113,10 +113,11 @@ public interface PeerListener {
    * first drains, and may still deliver a few messages after this event: order is kept per
    * connection only, see docs/reliability.md).
    *
-   * <p>Ids are claimed, not proven, until they are bound to keys: when {@code newRemote} is an
-   * unexpected address, the new connection may be someone else using the id of a peer whose
-   * connection went stale, or one that claimed the id within the simultaneous-connect window
-   * (one handshake timeout after this node opened the connection; docs/reliability.md).
+   * <p>Between secure nodes (the default) the new connection proved the peer's key. Between
+   * plaintext nodes ids are claimed, not proven: when {@code newRemote} is an unexpected
+   * address, the new connection may be someone else using the id of a peer whose connection
+   * went stale, or one that claimed the id within the simultaneous-connect window (one
+   * handshake timeout after this node opened the connection; docs/reliability.md).
    *
    * <p>Runs on the callback executor (on the I/O thread in direct mode), in order with the
    * peer's other events: after the messages received on the old connection before the move,

@@ -110,8 +110,9 @@ final class Duplicates {
 
 
   /**
-   * Logs a refused newcomer: at WARN when it may be someone else using the id (ids are claimed,
-   * not proven, until keys land), at DEBUG for this node's own second connect to the same host.
+   * Logs a refused newcomer: at WARN when it may be someone else using the id (on a plaintext
+   * connection ids are claimed, not proven), at DEBUG for this node's own second connect to the
+   * same host, at INFO when the newcomer proved the id's key (the same node connected twice).
    */
   void logRefused(Connection c, Connection kept, String who, String why) {
     boolean ownRedial = c.direction == Direction.OUTBOUND
@@ -119,6 +120,9 @@ final class Duplicates {
     if (ownRedial) {
       log.debug("{}: dropping duplicate connection to {}: already connected at {} ({})", logName, who,
           Node.format(kept.remoteAddress()), why);
+    } else if (c.tls() != null && c.tls().isSecured()) {
+      node.logBudget.log(LogBudget.Topic.REJECTED, "{}: refused a second connection from {}: it is"
+          + " connected at {} ({}); both proved its key", logName, who, Node.format(kept.remoteAddress()), why);
     } else {
       node.logBudget.log(LogBudget.Topic.REFUSED_CLAIM, "{}: refused {}: its id is connected at {} ({}); ids are"
           + " claimed, not proven, so one of the two may be an impostor", logName, who,
