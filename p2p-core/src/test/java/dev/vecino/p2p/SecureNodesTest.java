@@ -269,6 +269,8 @@ class SecureNodesTest {
          PeerNode b = secure("bob").build().start();
          WireTap tap = new WireTap(a.localAddress())) {
       b.connect(tap.address()).get(10, TimeUnit.SECONDS);
+      // bob's connect completes on ana's HELLO; ana admits bob on his, a moment later.
+      Await.until("ana has bob", () -> a.peers().size() == 1);
       byte[] recorded = tap.fromInitiator();
       try (RawPeer replay = RawPeer.connect(a.localAddress())) {
         replay.readFrame();

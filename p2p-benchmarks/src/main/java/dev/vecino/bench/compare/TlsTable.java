@@ -53,7 +53,8 @@ final class TlsTable {
     s.append("Secure nodes (TLS 1.3, ECDSA P-256, the default) and plaintext nodes, the same cases in"
         + " the same run; CPU is the whole process (both nodes). Handshakes: ").append(TlsCases.CLIENTS)
         .append(" client nodes connect and disconnect in a loop, after ").append(TlsCases.WARM_HANDSHAKES)
-        .append(" warm-up handshakes.\n\n");
+        .append(" warm-up handshakes and ").append(TlsCases.HANDSHAKE_WARMUP_FACTOR)
+        .append(" × the warm-up time (the JDK's elliptic-curve code compiles slowly).\n\n");
     s.append("| measure | plaintext | TLS | TLS ÷ plaintext | target | met |\n");
     s.append("|---|---:|---:|---:|---|---|\n");
     for (Row r : ROWS) {

@@ -3,32 +3,35 @@ package dev.vecino.p2p.internal.tls;
 import dev.vecino.p2p.PeerId;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Objects;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
 
 /**
- * A node's TLS setup, made once per node from its key pair: the self-signed certificate, an
- * in-memory PKCS12 key store holding key and certificate, and a TLS 1.3 {@link SSLContext} whose
- * key manager presents that certificate and whose trust manager ({@link SelfSignedTrustManager})
- * accepts exactly one valid self-signed node certificate from the peer, on both sides.
+ * A node's TLS setup, made once per node from its key pair: the self-signed certificate and a
+ * TLS 1.3 {@link SSLContext} whose key manager ({@link NodeKeyManager}) presents that certificate
+ * and key as they are (no key store: the JDK's decrypts the key again for every handshake) and
+ * whose trust manager ({@link SelfSignedTrustManager}) accepts exactly one valid self-signed node
+ * certificate from the peer, on both sides.
  *
  * <p>Engines come from {@link #clientEngine()} and {@link #serverEngine()} only, which set what the
- * context alone cannot: TLS 1.3 as the only protocol, and on the server {@link
+ * context alone cannot: TLS 1.3 as the only protocol, on the client x25519 as the only key
+ * exchange group it offers ({@link X25519Only}), and on the server {@link
  * SSLEngine#setNeedClientAuth(boolean) setNeedClientAuth(true)}, so the server sends a
  * CertificateRequest and fails the handshake when the client presents no certificate (mutual
  * authentication). Engines are made without a peer host and port, so the JDK never resumes a
- * session: each connection does a full handshake and presents both certificates. After the
- * handshake, {@link #peerId(SSLSession)} is the peer's id, derived from its certificate's key.
+ * session (each connection does a full handshake and presents both certificates) and never
+ * looks a name up. After the handshake, {@link #peerId(SSLSession)} is the peer's id, derived
+ * from its certificate's key.
  *
  * <p>Thread safety: immutable; engines may be made from any thread, each engine then has the
  * owner its stage gives it.
@@ -38,21 +41,24 @@ public final class NodeTls {
   /** The one protocol. */
   public static final String TLS_13 = "TLSv1.3";
 
-  private static final String ALIAS = "node";
+  /** A server session lifetime over the 7 days a TLS 1.3 ticket may live: the JDK then sends no ticket. */
+  static final int NO_TICKET_TIMEOUT_SECONDS = 7 * 24 * 3600 + 1;
 
   private final SSLContext context;
   private final X509Certificate certificate;
   private final PeerId id;
+  private final boolean x25519Only;
 
-  private NodeTls(SSLContext context, X509Certificate certificate, PeerId id) {
+  private NodeTls(SSLContext context, X509Certificate certificate, PeerId id, boolean x25519Only) {
     this.context = context;
     this.certificate = certificate;
     this.id = id;
+    this.x25519Only = x25519Only;
   }
 
   /**
-   * Makes the TLS setup for a node key pair (a certificate is written and signed, and the key
-   * store built: a few milliseconds, once per node).
+   * Makes the TLS setup for a node key pair (a certificate is written and signed: a few
+   * milliseconds, once per node).
    *
    * @param keys the node's P-256 key pair ({@code NodeKey}'s)
    * @return the setup
@@ -70,37 +76,41 @@ public final class NodeTls {
     }
     X509Certificate certificate = SelfSignedCertificate.of(keys);
     try {
-      // The store lives in memory only; its password guards nothing and only satisfies the API.
-      char[] password = new char[0];
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setKeyEntry(ALIAS, keys.getPrivate(), password, new Certificate[] {certificate});
-      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("PKIX");
-      keyManagers.init(store, password);
       SSLContext context = SSLContext.getInstance(TLS_13);
-      context.init(keyManagers.getKeyManagers(), new TrustManager[] {new SelfSignedTrustManager(clock)},
-          new SecureRandom());
-      // Nodes never resume sessions, yet the JDK caches each session a TLS 1.3 server sends a
-      // ticket for (two per handshake, 20,480 for 24 h by default, over 1 KiB each): memory a
-      // peer fills by being connected to and left. One entry each, the least there is (0 is
+      context.init(new KeyManager[] {new NodeKeyManager(keys.getPrivate(), certificate)},
+          new TrustManager[] {new SelfSignedTrustManager(clock)}, new SecureRandom());
+      // Nodes never resume sessions, yet the JDK caches sessions (the initiator's own, and
+      // each one a ticket came for; 20,480 for 24 h by default, over 1 KiB each): memory a peer
+      // fills by being connected to and left. One entry each, the least there is (0 is
       // unlimited).
       context.getClientSessionContext().setSessionCacheSize(1);
       context.getServerSessionContext().setSessionCacheSize(1);
-      return new NodeTls(context, certificate, PeerId.of(keys.getPublic()));
-    } catch (GeneralSecurityException | java.io.IOException e) {
+      // And no tickets: the JDK sends none when sessions would outlive the 7 days RFC 8446
+      // allows a ticket (4.6.1). Each cost both ends work every handshake (a key derived, the
+      // session encrypted into the ticket and decrypted again) and a record of over 1 KiB.
+      context.getServerSessionContext().setSessionTimeout(NO_TICKET_TIMEOUT_SECONDS);
+      return new NodeTls(context, certificate, PeerId.of(keys.getPublic()), X25519Only.available());
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK's TLS 1.3 refused a node key pair", e);
     }
   }
 
   /**
-   * Returns a new engine for the side that connected: TLS 1.3 only, client mode.
+   * Returns a new engine for the side that connected: TLS 1.3 only, client mode, offering x25519
+   * as its only key exchange group where the JVM has it ({@link X25519Only}: one key share in
+   * the ClientHello, not two).
    *
    * @return a new engine, handshake not begun
    */
   public SSLEngine clientEngine() {
     SSLEngine engine = context.createSSLEngine();
     engine.setUseClientMode(true);
-    engine.setEnabledProtocols(new String[] {TLS_13});
+    SSLParameters parameters = engine.getSSLParameters();
+    parameters.setProtocols(new String[] {TLS_13});
+    if (x25519Only) {
+      parameters.setAlgorithmConstraints(X25519Only.INSTANCE);
+    }
+    engine.setSSLParameters(parameters);
     return engine;
   }
 

@@ -2,7 +2,6 @@ package dev.vecino.p2p.internal.tls;
 
 import dev.vecino.p2p.PeerId;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
@@ -15,12 +14,25 @@ import javax.security.auth.x500.X500Principal;
 
 /**
  * Trusts a peer that presents exactly one certificate which is a Vecino node certificate (see
- * {@link SelfSignedCertificate}): self-signed (issuer equals subject, and the signature verifies
- * with the certificate's own key), within its validity, a P-256 key, and a subject {@code CN}
- * that is the id of that key. There is no certificate authority: this proves only that the peer
- * holds the private key of the id it shows. Which ids and keys may join is admission's business
- * (open, group secret, pairing, allowlist), decided after the handshake from {@link
- * PeerId#of(java.security.PublicKey)} of the peer's certificate.
+ * {@link SelfSignedCertificate}): self-issued (issuer equals subject), within its validity, a
+ * P-256 key, and a subject {@code CN} that is the id of that key. There is no certificate
+ * authority: this proves only that the peer holds the private key of the id it shows. Which ids
+ * and keys may join is admission's business (open, group secret, pairing, allowlist), decided
+ * after the handshake from {@link PeerId#of(java.security.PublicKey)} of the peer's certificate.
+ *
+ * <p><b>Why the certificate's own signature is not checked.</b> In TLS 1.3 a peer that presents a
+ * certificate must send a CertificateVerify: a signature over the handshake transcript, made with
+ * the private key of that certificate, which JSSE checks with the certificate's public key and
+ * fails the handshake without (RFC 8446, 4.4.3). That is the proof that the peer holds the key.
+ * The self-signature would prove the same thing once more, with a signature anyone can copy
+ * along with the certificate: someone showing another node's genuine certificate fails at
+ * CertificateVerify, and someone who holds the key could sign any certificate for it anyway.
+ * What the certificate says beside its key is checked here against the key itself (the name is
+ * the key's id) or does not matter (validity, kept as a sanity check). So the check bought
+ * nothing and cost a P-256 signature check per certificate the JVM had not seen (the JDK's
+ * certificate cache spares repeats): a fifth of the CPU of a handshake with a new peer. This
+ * manager is only ever asked inside a TLS 1.3 handshake ({@link NodeTls} enables no other
+ * protocol); nothing else may rely on it to vouch for a certificate.
  *
  * <p>The same checks run on both sides. Being an {@link X509ExtendedTrustManager}, JSSE uses it
  * as it is, without adding host name checks (there are no host names on a LAN).
@@ -53,12 +65,7 @@ final class SelfSignedTrustManager extends X509ExtendedTrustManager {
       throw new CertificateException("peer certificate is not self-signed: issued by " + cert.getIssuerX500Principal()
           + " for " + cert.getSubjectX500Principal());
     }
-    try {
-      cert.verify(cert.getPublicKey());
-    } catch (GeneralSecurityException e) {
-      throw new CertificateException("peer certificate's signature does not verify with its own key (altered, or "
-          + "signed by another key)", e);
-    }
+    // No cert.verify(own key): CertificateVerify proves the key (class comment).
     checkValidity(cert);
     if (!P256.holds(cert.getPublicKey())) {
       throw new CertificateException("peer certificate has a " + cert.getPublicKey().getAlgorithm()

@@ -27,6 +27,7 @@ public final class EngineLoop {
     final ByteBuffer app;
     Side peer;
     SSLException failure;
+    long produced;
 
     Side(SSLEngine engine) {
       this.engine = engine;
@@ -42,6 +43,11 @@ public final class EngineLoop {
     /** The engine. */
     public SSLEngine engine() {
       return engine;
+    }
+
+    /** The bytes of records this side's engine made while {@link EngineLoop#run} stepped it. */
+    public long produced() {
+      return produced;
     }
 
     /** Wraps application text into records for the peer. */
@@ -78,6 +84,7 @@ public final class EngineLoop {
         }
         if (status == HandshakeStatus.NEED_WRAP) {
           SSLEngineResult r = engine.wrap(EMPTY, out);
+          produced += r.bytesProduced();
           return r.bytesProduced() > 0 || r.getHandshakeStatus() != status;
         }
         ByteBuffer in = peer.out;

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
@@ -145,20 +146,49 @@ class NodeTlsTest {
     X509Certificate issued = parse(SelfSignedCertificate.write(keys.getPublic(), cn, "Some CA", issuer.getPrivate(),
         now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(1))));
     assertRefused(issued, "not self-signed");
-    X509Certificate signedByOther = parse(SelfSignedCertificate.write(keys.getPublic(), cn, cn, issuer.getPrivate(),
-        now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(1))));
-    assertRefused(signedByOther, "does not verify with its own key");
   }
 
   @Test
-  void trustManagerRefusesATamperedCertificate() throws Exception {
+  void aPeerShowingACertificateForAKeyItDoesNotHoldFailsTheHandshakeOnEitherSide() throws Exception {
+    KeyPair victim = p256();
+    KeyPair thief = p256();
+    X509Certificate stolen = SelfSignedCertificate.of(victim);
+    // The trust manager alone passes the victim's genuine certificate, and one whose signature is
+    // another key's: proving the key is CertificateVerify's job, which the thief cannot sign.
+    TRUST.check(new X509Certificate[] {stolen});
+    String cn = PeerId.of(victim.getPublic()).toString();
+    Instant now = Instant.now();
+    TRUST.check(new X509Certificate[] {parse(SelfSignedCertificate.write(victim.getPublic(), cn, cn,
+        thief.getPrivate(), now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(1))))});
+    SSLContext impostor = SSLContext.getInstance(NodeTls.TLS_13);
+    impostor.init(new KeyManager[] {new NodeKeyManager(thief.getPrivate(), stolen)}, new TrustManager[] {TRUST},
+        new SecureRandom());
+
+    SSLEngine client = impostor.createSSLEngine();
+    client.setUseClientMode(true);
+    EngineLoop asClient = new EngineLoop(client, NodeTls.create(p256()).serverEngine()).run();
+    assertFalse(asClient.handshaken());
+    assertTrue(asClient.server().failure() instanceof SSLHandshakeException, () -> causes(asClient.server().failure()));
+    assertTrue(causes(asClient.server().failure()).contains("CertificateVerify"), () -> causes(asClient.server().failure()));
+
+    SSLEngine server = impostor.createSSLEngine();
+    server.setUseClientMode(false);
+    server.setNeedClientAuth(true);
+    EngineLoop asServer = new EngineLoop(NodeTls.create(p256()).clientEngine(), server).run();
+    assertFalse(asServer.handshaken());
+    assertTrue(asServer.client().failure() instanceof SSLHandshakeException, () -> causes(asServer.client().failure()));
+    assertTrue(causes(asServer.client().failure()).contains("CertificateVerify"), () -> causes(asServer.client().failure()));
+  }
+
+  @Test
+  void trustManagerRefusesATamperedName() throws Exception {
     KeyPair keys = p256();
     String cn = PeerId.of(keys.getPublic()).toString();
     Instant now = Instant.now();
     byte[] der = SelfSignedCertificate.write(keys.getPublic(), cn, cn, keys.getPrivate(), now.minus(Duration.ofDays(1)),
         now.plus(Duration.ofDays(1)));
     // Change one hex digit of the id in issuer and subject alike: still a well-formed self-issued
-    // certificate, no longer what was signed.
+    // certificate, now naming an id that is not its key's.
     byte[] id = cn.getBytes(StandardCharsets.US_ASCII);
     for (int from = der.length; from >= 0; ) {
       int at = lastIndexOf(der, id, from);
@@ -168,7 +198,7 @@ class NodeTlsTest {
       der[at] = (byte) (der[at] == '0' ? '1' : '0');
       from = at - 1;
     }
-    assertRefused(parse(der), "does not verify with its own key");
+    assertRefused(parse(der), "is not CN=");
   }
 
   @Test

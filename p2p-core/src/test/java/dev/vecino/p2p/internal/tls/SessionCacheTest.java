@@ -1,5 +1,6 @@
 package dev.vecino.p2p.internal.tls;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,5 +29,25 @@ class SessionCacheTest {
         "sessions the acceptor's context keeps");
     assertTrue(Collections.list(client.context().getClientSessionContext().getIds()).size() <= 1,
         "sessions the initiator's context keeps");
+  }
+
+  @Test
+  void theAcceptorSendsNoSessionTicket() throws Exception {
+    NodeTls server = NodeTls.create(NodeTlsTest.p256());
+    NodeTls client = NodeTls.create(NodeTlsTest.p256());
+    long without = acceptorBytes(client, server);
+    // The JDK's default session lifetime (24 h): the acceptor sends a ticket after each handshake.
+    server.context().getServerSessionContext().setSessionTimeout(86_400);
+    long with = acceptorBytes(client, server);
+    assertTrue(with - without > 500, () -> "acceptor bytes with a ticket " + with + ", without " + without);
+  }
+
+  /** The bytes the acceptor sends in a handshake, after which application data flows. */
+  private static long acceptorBytes(NodeTls client, NodeTls server) throws Exception {
+    EngineLoop loop = new EngineLoop(client.clientEngine(), server.serverEngine()).run();
+    assertTrue(loop.handshaken(), () -> "client: " + loop.client().failure() + ", server: " + loop.server().failure());
+    loop.client().send("hola");
+    assertEquals("hola", loop.server().received());
+    return loop.server().produced();
   }
 }
