@@ -62,6 +62,8 @@ final class Connection implements ChannelHandler {
   private volatile Channel channel;
   private CodecSession encoder;
   private final FrameReader reader;
+  /** When the channel is read: the connection's pause, the turn's budget of frames. */
+  private final ReadGate gate;
   private final SessionStage session;
   private final Dispatch dispatch;
   private final Liveness liveness;
@@ -85,8 +87,6 @@ final class Connection implements ChannelHandler {
   private TlsStage tls;
   /** No byte read yet: the session sees the first read before it is decoded. I/O thread. */
   private boolean firstRead = true;
-  /** Whether reading is paused (inbound back pressure, or a hold). I/O thread. */
-  private boolean readingPaused;
   /** Reading paused while we answer a BYE with our queue and BYE; resumed once our output is shut. I/O thread. */
   private boolean readAfterOwnBye;
 
@@ -108,7 +108,8 @@ final class Connection implements ChannelHandler {
     this.writer = new FrameWriter(this, node);
     this.dispatch = new Dispatch(this, node.events, liveness);
     this.session = SessionStage.forCodec(node.config().codec(), this, dispatch);
-    this.reader = new FrameReader(session, node.config().maxFrameSize());
+    this.gate = new ReadGate(session, node.config().maxFrameSize(), dispatch);
+    this.reader = gate.reader();
     reader.decodeTo(session);
   }
 
@@ -226,6 +227,7 @@ final class Connection implements ChannelHandler {
   public void onOpen(Channel channel) {
     this.channel = channel;
     this.remote = channel.remoteAddress();
+    gate.open(channel);
     observer.opened(channel);
     if (!channel.isOpen()) {
       return;
@@ -263,13 +265,7 @@ final class Connection implements ChannelHandler {
     if (k != null) {
       k.heard();
     }
-    dispatch.readBytes = data.remaining();
-    try {
-      reader.read(data);
-    } finally {
-      // A read's messages go to the callback executor as one event.
-      dispatch.flushInbound();
-    }
+    gate.read(data);
   }
 
   // ---- the session (I/O thread) ----
@@ -336,9 +332,9 @@ final class Connection implements ChannelHandler {
     session.replayHeld();
   }
 
-  /** Whether reading is paused. I/O thread. */
+  /** Whether the connection paused reading (a turn's spent budget is not a pause). I/O thread. */
   boolean readingPaused() {
-    return readingPaused;
+    return gate.connectionPaused();
   }
 
   /**
@@ -418,13 +414,10 @@ final class Connection implements ChannelHandler {
     }
   }
 
-  /** Pauses or resumes reading. I/O thread. */
+  /** Pauses or resumes reading; the {@link ReadGate} combines it with the turn's budget. I/O thread. */
   void pauseReading(boolean paused) {
-    readingPaused = paused;
     liveness.readPaused(paused);
-    if (channel != null) {
-      channel.pauseReading(paused);
-    }
+    gate.pauseReading(paused);
   }
 
   /** Pauses or resumes reading from any thread. */

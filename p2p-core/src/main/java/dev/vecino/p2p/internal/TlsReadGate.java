@@ -5,8 +5,9 @@ package dev.vecino.p2p.internal;
  * each with its own flag, and reading goes on only when none is left:
  *
  * <ul>
- *   <li>{@code paused}: the connection asked (inbound back pressure). Records read before the
- *       pause go up before the socket is read again, so its end of stream cannot overtake them.
+ *   <li>{@code paused}: the connection asked (inbound back pressure, a held handshake, or its
+ *       {@link ReadGate}'s spent budget of frames). Records read before the pause go up before
+ *       the socket is read again, so its end of stream cannot overtake them.
  *   <li>{@code yielded}: this loop turn's budget of {@link #RECORDS_PER_TURN} unwrapped
  *       records is spent with records still buffered. The transport bounds a pass by bytes; a
  *       record's cost does not shrink with its size, so a peer sending tiny records would

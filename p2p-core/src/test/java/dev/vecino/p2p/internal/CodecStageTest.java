@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.p2p.Direction;
 import dev.vecino.p2p.DisconnectReason.Kind;
+import dev.vecino.p2p.codec.ClassicCodec;
 import dev.vecino.p2p.codec.Codec;
 import dev.vecino.p2p.codec.FrameSink;
 import dev.vecino.p2p.codec.FrameType;
@@ -30,7 +31,9 @@ import org.junit.jupiter.api.Timeout;
  * The codec stage ({@link FrameReader}) alone, on an embedded channel: reads cut at every
  * position (and every pair of positions) yield the same frames, a partial frame is kept across
  * reads (the transport's buffer is valid only during a read), and a broken stream stops at the
- * first violation, which goes to the stage's {@link FrameReader.Host}.
+ * first violation, which goes to the stage's {@link FrameReader.Host}. With a budget that lets
+ * one window through per turn, the stage stops at every window and goes on from its backlog:
+ * the same frames, in order, for every codec.
  */
 @Timeout(60)
 class CodecStageTest {
@@ -80,9 +83,20 @@ class CodecStageTest {
 
   private final Host host = new Host();
 
+  /** No budget: every window is decoded at once (the budget's tests are below and in {@link ReadGateTest}). */
+  private static final FrameReader.Budget UNBOUNDED = new FrameReader.Budget() {
+    @Override
+    public boolean mayDecode() {
+      return true;
+    }
+
+    @Override
+    public void decoded(int frames) {}
+  };
+
   /** A reader decoding with {@code codec} into {@code sink}, behind an embedded channel that feeds it. */
   private EmbeddedChannel stage(Codec codec, int maxFrameSize, Collected sink) {
-    FrameReader reader = new FrameReader(host, maxFrameSize);
+    FrameReader reader = new FrameReader(host, maxFrameSize, UNBOUNDED);
     // Inbound: a classic session then reads no greeting first.
     reader.decodeWith(codec.newSession(new SessionInfo(Direction.INBOUND, REMOTE, REMOTE, "local", maxFrameSize)));
     reader.decodeTo(sink);
@@ -161,6 +175,79 @@ class CodecStageTest {
     }
   }
 
+  /** Lets one window through per turn: every read stops at its first window's end. */
+  private static final class OneWindowPerTurn implements FrameReader.Budget {
+    boolean spent;
+    int frames;
+
+    @Override
+    public boolean mayDecode() {
+      boolean may = !spent;
+      spent = true;
+      return may;
+    }
+
+    @Override
+    public void decoded(int frames) {
+      this.frames += frames;
+    }
+  }
+
+  /** Feeds {@code stream} to a reader with {@code codec} in reads cut every {@code cut} bytes, one window per turn. */
+  private Collected decodeWindowByWindow(Codec codec, byte[] stream, int cut) {
+    Collected got = new Collected();
+    OneWindowPerTurn budget = new OneWindowPerTurn();
+    FrameReader reader = new FrameReader(host, 65_536, budget);
+    reader.decodeWith(codec.newSession(new SessionInfo(Direction.INBOUND, REMOTE, REMOTE, "local", 65_536)));
+    reader.decodeTo(got);
+    for (int from = 0; from < stream.length; from += cut) {
+      ByteBuffer read = ByteBuffer.wrap(stream, from, Math.min(cut, stream.length - from)).slice();
+      budget.spent = false;
+      reader.read(read);
+      assertFalse(read.hasRemaining(), "the read is decoded or kept: the transport reuses its buffer");
+      for (int turns = 0; reader.hasBacklog(); turns++) {
+        assertTrue(turns < stream.length, "the backlog shrinks every turn");
+        budget.spent = false;
+        reader.readBacklog();
+      }
+    }
+    assertTrue(host.violations.isEmpty(), host.violations.toString());
+    assertEquals(got.bodies.size(), budget.frames, "every frame counted against the budget");
+    return got;
+  }
+
+  @Test
+  void framesArriveWholeAndInOrderWhenEveryWindowWaitsForATurn() {
+    List<byte[]> bodies = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      bodies.add(body(i % 7 == 0 ? 5000 : i % 3 == 0 ? 0 : 64, i));
+    }
+    byte[] framed = Frames.concat(bodies.stream().map(x -> Frames.frame(FrameType.BINARY, x)).toArray(byte[][]::new));
+    StringBuilder lines = new StringBuilder();
+    List<String> expectedLines = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      String line = i % 50 == 0 ? "larga ".repeat(1000) + i : "línea " + i;
+      expectedLines.add(line);
+      lines.append(line).append(i % 2 == 0 ? "\n" : "\r\n");
+    }
+    byte[] lineStream = lines.toString().getBytes(StandardCharsets.UTF_8);
+    String text = "texto sin marcas, ".repeat(3000);
+    for (int cut : new int[] {100_000_000, 65_536, 3001, 517}) {
+      Collected got = decodeWindowByWindow(Codec.framed(), framed, cut);
+      assertEquals(bodies.size(), got.bodies.size(), "framed, reads of " + cut);
+      for (int i = 0; i < bodies.size(); i++) {
+        assertArrayEquals(bodies.get(i), got.bodies.get(i), "framed frame " + i + ", reads of " + cut);
+      }
+      assertEquals(expectedLines, decodeWindowByWindow(Codec.line(), lineStream, cut).bodies.stream()
+          .map(b -> new String(b, StandardCharsets.UTF_8)).toList(), "lines, reads of " + cut);
+      Collected classic = decodeWindowByWindow(Codec.classic(), text.getBytes(StandardCharsets.UTF_8), cut);
+      assertEquals(text, classic.text(), "classic, reads of " + cut);
+      assertTrue(classic.bodies.stream().allMatch(b -> b.length == ClassicCodec.CHUNK_SIZE
+          || b == classic.bodies.get(classic.bodies.size() - 1) || cut % ClassicCodec.CHUNK_SIZE != 0),
+          "ASCII text is cut in whole chunks, as by one read");
+    }
+  }
+
   @Test
   void aFrameOverTheLimitStopsTheStream() {
     Collected got = new Collected();
@@ -202,7 +289,7 @@ class CodecStageTest {
   void framesGoWhereTheSinkIsSetBetweenReads() {
     Collected first = new Collected();
     Collected then = new Collected();
-    FrameReader reader = new FrameReader(host, 8192);
+    FrameReader reader = new FrameReader(host, 8192, UNBOUNDED);
     reader.decodeWith(Codec.framed().newSession(new SessionInfo(Direction.INBOUND, REMOTE, REMOTE, "local", 8192)));
     reader.decodeTo(first);
     byte[] two = Frames.concat(Frames.text("one"), Frames.text("two"));
