@@ -267,6 +267,16 @@ final class WriteTurn {
     return promptEnd > queue.writtenTotal() || queue.isClosed();
   }
 
+  /** Sets the backstop timer unless one is on its way (lock held). */
+  Step armCorkTimer() {
+    return setCorkTimer();
+  }
+
+  /** Whether a backstop timer is set or on its way (it fires, then {@link Event#CORK_EXPIRED}). */
+  boolean corkTimerPending() {
+    return corkTimerSet;
+  }
+
   /** Whether a sender holds the turn. */
   boolean senderWrites() {
     return state == State.SENDER_WRITING || state == State.SENDER_WRITING_SCHEDULED;
