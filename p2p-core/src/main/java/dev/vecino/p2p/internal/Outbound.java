@@ -14,7 +14,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One connection's outbound queue: senders on any thread encode frames into it under
  * {@code lock}; the holder of the connection's {@link WriteTurn} — the I/O thread, or a sender
- * on its own thread — writes them to the channel, one holder at a time.
+ * on its own thread — writes them to the channel, one holder at a time. A sender streaming
+ * corked frames ({@code trySendMore}) encodes them into a {@link SendStage} it owns instead,
+ * without the lock; {@link Staging} hands them to the queue (a claim, under the lock) a batch
+ * at a time, and before anything else is queued, flushed, written or closed.
  *
  * <h2>Design and hazards</h2>
  *
@@ -27,11 +30,14 @@ import java.util.concurrent.CompletableFuture;
  * <tr><td>{@code buffers.pending}, {@link SendLedger} (waiters, parked sends, owed PONG,
  * watermarks)</td><td>senders (encode, park) and the turn holder (swap, written)</td>
  * <td>{@code lock}</td></tr>
- * <tr><td>{@code queued}, {@code enqueued}, {@code written}, {@code messages}</td><td>under
- * {@code lock}</td><td>{@code lock}; written and read opaquely, so accessors read them
- * without it</td></tr>
- * <tr><td>{@code buffers.writing}, {@code wroteInLoop}, {@code turnDone}</td><td>the turn holder
- * only</td><td>handed over with the turn, under {@code lock}</td></tr>
+ * <tr><td>{@code counts} ({@link QueueCounts}: queued, enqueued, written, messages)</td>
+ * <td>under {@code lock}</td><td>{@code lock}; written and read opaquely, so accessors read
+ * them without it (adding the stage's unclaimed bytes and frames, approximately)</td></tr>
+ * <tr><td>{@code staging} (the stage, its grants and claims)</td><td>its owner appends without
+ * the lock; grants, claims, revocations under it</td><td>see {@link Staging} and
+ * {@link SendStage}</td></tr>
+ * <tr><td>{@code buffers.writing}, {@code loop} ({@link WriteLoop}), {@code turnDone}</td><td>the
+ * turn holder only</td><td>handed over with the turn, under {@code lock}</td></tr>
  * </table>
  *
  * <p><b>Invariants</b> (besides the turn's, in {@link WriteTurn}): (1) bytes reach the channel
@@ -39,11 +45,14 @@ import java.util.concurrent.CompletableFuture;
  * when its last byte was written, else failed by {@link #close} — unless a sender holds the
  * turn then, which fails what is left when it releases it ({@code failWhenReleased}), since
  * its write may have taken those bytes already; (3) futures complete after the turn is
- * released, never under the lock, so a callback may send again; (4) the bound below.
+ * released, never under the lock, so a callback may send again; (4) the bound below; (5) the
+ * stage is claimed before anything is queued under the lock, before each write and before the
+ * queue closes, so staged frames keep their place in the one order of (1).
  *
  * <p><b>Bound:</b> data frames enter while the queue holds less than {@code maxQueuedBytes} (one
  * larger frame only into an empty queue); control frames ignore the bound and are bounded by
- * construction ({@link SendLedger}).
+ * construction ({@link SendLedger}). A staged frame enters only below the high watermark
+ * (queued plus staged bytes), so staging never crosses a watermark or the bound unseen.
  *
  * <p><b>Thread safety:</b> {@link #offer}, {@link #offerFlush}, {@link #park}, {@link #close},
  * {@link #writeInline} and the accessors from any thread; {@link #flush}, {@link #offerControl},

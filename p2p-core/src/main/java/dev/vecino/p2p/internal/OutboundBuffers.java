@@ -20,8 +20,10 @@ import java.nio.ByteBuffer;
  *
  * <p><b>Thread safety:</b> none of its own. {@code pending} and {@code pendingStart} are guarded
  * by the owning {@link Outbound}'s lock; {@code writing} belongs to whoever holds the write
- * turn ({@link Outbound.State#IO_WRITING} or {@link Outbound.State#SENDER_WRITING}), which
- * takes it over under that lock ({@link #swap}, {@link #mergeTail}).
+ * turn ({@link WriteTurn.State#IO_WRITING} or {@link WriteTurn.State#SENDER_WRITING}), which
+ * takes it over under that lock ({@link #swap}, {@link #mergeTail}). A {@link SendStage}'s
+ * buffer becomes {@code pending} in {@link #takeStage} (its owner's claim, under the lock),
+ * and the drained buffer becomes the stage's: three buffers circulate while a stream runs.
  */
 final class OutboundBuffers {
 

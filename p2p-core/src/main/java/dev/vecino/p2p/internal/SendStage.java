@@ -28,24 +28,28 @@ import java.nio.ByteBuffer;
  * owner's own claim), the positions' reset</td><td>under the lock; the reset and the swap only
  * by the owner</td><td>under the lock; the owner reads {@code owner} without it (only it writes
  * its own thread there, or null)</td></tr>
- * <tr><td>{@code revoked}</td><td>under the lock (volatile): the backstop, a close, a park;
- * cleared by the owner's own claim</td><td>the owner, after each publish (volatile)</td></tr>
+ * <tr><td>{@code revoked}</td><td>under the lock (volatile): set by the backstop, a park, a
+ * close, a BYE; cleared by a grant</td><td>the owner, after each publish (volatile)</td></tr>
  * </table>
  *
  * <p><b>Invariants:</b> (1) only the owner writes into {@code buf}, and only at or past
  * {@code published}; claimers read only below it, under the lock, so no byte is read while it
  * is written; (2) every published frame is claimed exactly once, in order, into the queue
- * (a claim moves {@code taken} up to {@code published}); (3) no published frame is left
+ * (a claim moves {@code taken} up to {@code published}) — once the queue is closed it is not
+ * claimed, and its sender is told {@code CLOSED} unless a claim took it before the close;
+ * (3) no published frame is left
  * behind by a revocation: the owner publishes (a volatile write), then reads {@code revoked}
  * (a volatile read); the revoker writes {@code revoked}, then reads {@code published}. Volatile
  * accesses are totally ordered, so either the revoker sees the frame (and claims it) or the
  * owner sees the revocation (and claims it itself under the lock) — the one fence per message
  * this costs replaces a lock's two atomic operations; (4) an owned stage that is not revoked
- * always has a backstop timer on its way ({@link Outbound} grants a stage only then, and the
+ * always has a backstop timer on its way ({@link Staging} grants a stage only then, and the
  * timer revokes it), so corked frames leave within {@link Outbound#CORK_NANOS}.
  *
- * <p><b>Thread safety:</b> as the table says; the owner calls {@link #append} and
- * {@link #isRevoked}, everything else runs under the owning {@link Outbound}'s lock.
+ * <p><b>Thread safety:</b> as the table says; the owner calls {@link #append},
+ * {@link #isRevoked} and {@link #unclaimedByOwner}, statistics read {@link #unclaimedBytes}
+ * and {@link #unclaimedMessages} from any thread, everything else runs under the owning
+ * {@link Outbound}'s lock.
  */
 final class SendStage {
 

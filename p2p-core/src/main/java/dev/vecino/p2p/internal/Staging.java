@@ -27,7 +27,9 @@ import java.nio.ByteBuffer;
  * sends</td><td>claims first (order); the owner's own prompt send or flush also ends its
  * stream: the stage is free for the next stream</td></tr>
  * <tr><td>the turn holder, before each write</td><td>claims (what it writes includes what was
- * staged)</td></tr>
+ * staged: a sender that outpaces a writer which holds the turn, for example while the socket is
+ * full, has its frames written by it; the owner's own claim swaps the stage's buffer in
+ * without a copy when nothing else is queued)</td></tr>
  * <tr><td>the backstop timer, a park, a close, a BYE</td><td>revokes, then claims</td></tr>
  * </table>
  *
