@@ -35,6 +35,15 @@ public final class AllocProbe {
 
   /** Picks the threads and reads their allocation counters. */
   public void begin() {
+    select();
+    start();
+  }
+
+  /**
+   * Picks the threads, without reading their counters yet: picking allocates on the calling
+   * thread, so a caller that measures its own thread picks for every probe first.
+   */
+  public void select() {
     List<Long> list = new ArrayList<>();
     for (Thread t : Thread.getAllStackTraces().keySet()) {
       if (include.test(t)) {
@@ -42,6 +51,10 @@ public final class AllocProbe {
       }
     }
     ids = list.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /** Reads the counters of the threads {@link #select()} picked: the start of the window. */
+  public void start() {
     start = total();
   }
 

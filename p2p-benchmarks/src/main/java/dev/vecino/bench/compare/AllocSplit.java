@@ -50,15 +50,23 @@ final class AllocSplit {
     receivePath = new AllocProbe(AllocProbe.nodeThreads(rid, rid));
   }
 
-  /** Reads every counter: the start of the measured window. */
+  /**
+   * Reads every counter: the start of the measured window. Threads are picked for every probe
+   * first and the sending thread's counter is read last (and first in {@link #put}): picking
+   * and reading allocate on the calling thread, which in the idle case is the sending thread.
+   */
   void begin() {
-    sendThread.begin();
-    if (senderIo != null) {
-      senderIo.begin();
-      receiverIo.begin();
+    AllocProbe[] all = {receivePath, sendPath, receiverIo, senderIo, sendThread};
+    for (AllocProbe p : all) {
+      if (p != null) {
+        p.select();
+      }
     }
-    sendPath.begin();
-    receivePath.begin();
+    for (AllocProbe p : all) {
+      if (p != null) {
+        p.start();
+      }
+    }
   }
 
   /**

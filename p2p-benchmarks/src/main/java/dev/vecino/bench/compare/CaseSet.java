@@ -67,7 +67,8 @@ record CaseSet(List<CaseSpec> throughput, List<CaseSpec> pingPong, List<CaseSpec
       String[] contenders) {
     List<CaseSpec> list = new ArrayList<>();
     for (String c : contenders) {
-      Duration warmup = c.equals("jeromq") ? mode.jeromqWarmup() : mode.warmup();
+      Duration warmup = c.equals("jeromq") ? mode.jeromqWarmup()
+          : kind.equals("idle") ? mode.idleWarmup() : mode.warmup();
       list.add(new CaseSpec(c, kind, size, warmup, mode.measure()));
     }
     return list;

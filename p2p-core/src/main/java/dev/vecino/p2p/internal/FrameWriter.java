@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Thread safety:</b> {@link #send}, {@link #flushNow}, {@link #park} and the accessors run
  * on any thread; a sender that gets {@link WriteTurn.Step#WRITE_INLINE} holds the write turn and
- * writes to the channel from its own thread (see {@link Outbound}'s state table). Everything
+ * writes to the channel from its own thread (see {@link Outbound}'s state table); a sender
+ * streaming corked frames may encode them into its stage without the queue's lock
+ * ({@link Staging}). Everything
  * else runs on the connection's I/O thread, which owns the shutdown flags. The channel and
  * encoder are set before {@code outbound} is published (volatile), so a sender that sees
  * {@code outbound} sees them.
@@ -96,7 +98,7 @@ final class FrameWriter implements Outbound.Completions {
     }
     Offered offered;
     try {
-      // One lock acquisition per message: the frame and what to do next.
+      // At most one lock acquisition per message (none for a staged corked frame).
       offered = o.offer(type, a, off, len, b, waiter, mayInline && !channel.eventLoop().inEventLoop(), more);
     } catch (CodecException e) {
       throw new IllegalArgumentException("cannot encode " + type + " frame: " + e.getMessage(), e);

@@ -46,6 +46,13 @@ final class Liveness {
   private long lastWritten = -1;
   /** When a tick first saw frames waiting and nothing written since the tick before; -1 when not stalled. */
   private long stalledSinceNanos = -1;
+  /** The tick's settings, set once by {@link #start}; the tick is one task, not a lambda per tick. */
+  private EventLoop loop;
+  private long period;
+  private long interval;
+  private long idle;
+  private final Runnable tickTask = this::tick;
+  private static final byte[] EMPTY = new byte[0];
 
   Liveness(Connection connection, Node node) {
     this.connection = connection;
@@ -94,8 +101,11 @@ final class Liveness {
     }
     if (period > 0) {
       idleSinceNanos = System.nanoTime();
-      long p = period;
-      heartbeatTimer = loop.schedule(() -> tick(loop, p, pings ? interval : 0, idle), p, TimeUnit.NANOSECONDS);
+      this.loop = loop;
+      this.period = period;
+      this.interval = pings ? interval : 0;
+      this.idle = idle;
+      heartbeatTimer = loop.schedule(tickTask, period, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -135,7 +145,7 @@ final class Liveness {
     return true;
   }
 
-  private void tick(EventLoop loop, long period, long interval, long idle) {
+  private void tick() {
     if (connection.publicState() != PeerState.CONNECTED) {
       return;
     }
@@ -155,7 +165,7 @@ final class Liveness {
       }
       if (now - lastPingNanos >= interval - period / 10) {
         lastPingNanos = now;
-        connection.sendControl(FrameType.PING, new byte[0], false);
+        connection.sendControl(FrameType.PING, EMPTY, false);
       }
     }
     if (idle > 0) {
@@ -169,6 +179,6 @@ final class Liveness {
         return;
       }
     }
-    heartbeatTimer = loop.schedule(() -> tick(loop, period, interval, idle), period, TimeUnit.NANOSECONDS);
+    heartbeatTimer = loop.schedule(tickTask, period, TimeUnit.NANOSECONDS);
   }
 }

@@ -5,8 +5,6 @@ import dev.vecino.p2p.codec.CodecSession;
 import dev.vecino.p2p.codec.FrameType;
 import dev.vecino.p2p.transport.Channel;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -16,7 +14,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One connection's outbound queue: senders on any thread encode frames into it under
  * {@code lock}; the holder of the connection's {@link WriteTurn} — the I/O thread, or a sender
- * on its own thread — writes them to the channel, one holder at a time.
+ * on its own thread — writes them to the channel, one holder at a time. A sender streaming
+ * corked frames ({@code trySendMore}) encodes them into a {@link SendStage} it owns instead,
+ * without the lock; {@link Staging} hands them to the queue (a claim, under the lock) a batch
+ * at a time, and before anything else is queued, flushed, written or closed.
  *
  * <h2>Design and hazards</h2>
  *
@@ -29,11 +30,14 @@ import java.util.concurrent.CompletableFuture;
  * <tr><td>{@code buffers.pending}, {@link SendLedger} (waiters, parked sends, owed PONG,
  * watermarks)</td><td>senders (encode, park) and the turn holder (swap, written)</td>
  * <td>{@code lock}</td></tr>
- * <tr><td>{@code queued}, {@code enqueued}, {@code written}, {@code messages}</td><td>under
- * {@code lock}</td><td>{@code lock}; written and read opaquely, so accessors read them
- * without it</td></tr>
- * <tr><td>{@code buffers.writing}, {@code wroteInLoop}, {@code turnDone}</td><td>the turn holder
- * only</td><td>handed over with the turn, under {@code lock}</td></tr>
+ * <tr><td>{@code counts} ({@link QueueCounts}: queued, enqueued, written, messages)</td>
+ * <td>under {@code lock}</td><td>{@code lock}; written and read opaquely, so accessors read
+ * them without it (adding the stage's unclaimed bytes and frames, approximately)</td></tr>
+ * <tr><td>{@code staging} (the stage, its grants and claims)</td><td>its owner appends without
+ * the lock; grants, claims, revocations under it</td><td>see {@link Staging} and
+ * {@link SendStage}</td></tr>
+ * <tr><td>{@code buffers.writing}, {@code loop} ({@link WriteLoop}), {@code turnDone}</td><td>the
+ * turn holder only</td><td>handed over with the turn, under {@code lock}</td></tr>
  * </table>
  *
  * <p><b>Invariants</b> (besides the turn's, in {@link WriteTurn}): (1) bytes reach the channel
@@ -41,11 +45,14 @@ import java.util.concurrent.CompletableFuture;
  * when its last byte was written, else failed by {@link #close} — unless a sender holds the
  * turn then, which fails what is left when it releases it ({@code failWhenReleased}), since
  * its write may have taken those bytes already; (3) futures complete after the turn is
- * released, never under the lock, so a callback may send again; (4) the bound below.
+ * released, never under the lock, so a callback may send again; (4) the bound below; (5) the
+ * stage is claimed before anything is queued under the lock, before each write and before the
+ * queue closes, so staged frames keep their place in the one order of (1).
  *
  * <p><b>Bound:</b> data frames enter while the queue holds less than {@code maxQueuedBytes} (one
  * larger frame only into an empty queue); control frames ignore the bound and are bounded by
- * construction ({@link SendLedger}).
+ * construction ({@link SendLedger}). A staged frame enters only below the high watermark
+ * (queued plus staged bytes), so staging never crosses a watermark or the bound unseen.
  *
  * <p><b>Thread safety:</b> {@link #offer}, {@link #offerFlush}, {@link #park}, {@link #close},
  * {@link #writeInline} and the accessors from any thread; {@link #flush}, {@link #offerControl},
@@ -67,6 +74,8 @@ final class Outbound implements WriteTurn.Queue {
   static final int CONTROL_RESERVE = 8 * 1024;
   /** Writes per flush on the I/O thread before yielding to other channels of the loop. */
   private static final int MAX_WRITES_PER_FLUSH = 16;
+  /** Room in a stage past a batch, so the frame that completes a batch usually fits. */
+  private static final int STAGE_SLACK = 8 * 1024;
   /** Writes per turn on a sender's thread: it returns to its caller soon. */
   private static final int MAX_WRITES_INLINE = 2;
 
@@ -74,28 +83,6 @@ final class Outbound implements WriteTurn.Queue {
   static int segmentFor(InetSocketAddress remote) {
     return remote != null && remote.getAddress() != null && remote.getAddress().isLoopbackAddress()
         ? LOOPBACK_SEGMENT : 0;
-  }
-
-  /**
-   * The counters are written under {@code lock} and read by accessors on any thread without it:
-   * opaque access (atomic, no fence) instead of volatile, which would cost a fence per message
-   * on the send path (three stores per frame: ~35 ns of CPU per 64-byte message, measured).
-   */
-  private static final VarHandle QUEUED;
-  private static final VarHandle ENQUEUED;
-  private static final VarHandle WRITTEN;
-  private static final VarHandle MESSAGES;
-
-  static {
-    try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      QUEUED = l.findVarHandle(Outbound.class, "queued", long.class);
-      ENQUEUED = l.findVarHandle(Outbound.class, "enqueued", long.class);
-      WRITTEN = l.findVarHandle(Outbound.class, "written", long.class);
-      MESSAGES = l.findVarHandle(Outbound.class, "messages", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
   }
 
   private final Object lock = new Object();
@@ -121,20 +108,18 @@ final class Outbound implements WriteTurn.Queue {
 
   /** The write turn; guarded by lock. */
   private final WriteTurn turn;
+  /** The senders' stage (see {@link SendStage}); its claims and grants run under {@code lock}. */
+  private final Staging staging;
 
   // Guarded by lock.
   private boolean closed;
   /** {@link #close} ran while a sender held the turn: it fails what is unwritten when it releases it. */
   private boolean failWhenReleased;
 
-  // Written under lock, read without it (see QUEUED).
-  private long queued;
-  private long enqueued;
-  private long written;
-  private long messages;
-
-  /** The last write loop wrote something. Turn holder only. */
-  private boolean wroteInLoop;
+  /** The byte and message counters; written under lock, read without it. */
+  private final QueueCounts counts = new QueueCounts();
+  /** The turn holder's loop; its state is the turn holder's. */
+  private final WriteLoop loop;
 
   /**
    * @param segment the TCP segment size to cut batch writes to, 0 for none (see {@link #segmentFor})
@@ -144,9 +129,21 @@ final class Outbound implements WriteTurn.Queue {
     this.encoder = encoder;
     this.completions = completions;
     this.maxQueuedBytes = maxQueuedBytes;
-    this.turn = new WriteTurn(segment > 0 ? 2 * segment : DEFAULT_BATCH, this);
-    this.buffers = new OutboundBuffers(segment, (long) maxQueuedBytes + CONTROL_RESERVE + segment);
+    int batch = segment > 0 ? 2 * segment : DEFAULT_BATCH;
+    this.turn = new WriteTurn(batch, this);
+    long cap = (long) maxQueuedBytes + CONTROL_RESERVE + segment;
+    this.buffers = new OutboundBuffers(segment, cap);
     this.ledger = new SendLedger(lowWatermark, highWatermark, maxQueuedBytes);
+    this.loop = new WriteLoop(this, buffers, turn);
+    this.staging = new Staging(this, encoder, buffers, turn, batch, highWatermark,
+        (int) Math.min(buffers.pendingHeadroom(Integer.MAX_VALUE) + batch + STAGE_SLACK, cap));
+  }
+
+  /** Whether the calling thread stages its frames (owns the stage, not revoked); for tests. */
+  boolean staging() {
+    synchronized (lock) {
+      return staging.staging();
+    }
   }
 
   /** The write turn's state, for tests and diagnostics. Any thread. */
@@ -167,23 +164,42 @@ final class Outbound implements WriteTurn.Queue {
    */
   Offered offer(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter,
       boolean mayInline, boolean more) throws CodecException {
+    boolean streams = more && mayInline && waiter == null;
+    if (streams) {
+      Offered staged = staging.offer(type, a, off, len, b);
+      if (staged != null) {
+        return staged;
+      }
+    }
     synchronized (lock) {
       if (closed) {
         return Offered.CLOSED;
       }
+      staging.claim();
       int n = encoder.encodedLength(type, b != null ? b.remaining() : len);
       // One frame larger than the bound still goes when the queue is empty, else it never could.
       // Parked sends go first: nothing jumps the line.
+      long queued = counts.queued();
       if ((queued > 0 && queued + n > maxQueuedBytes) || ledger.hasParked()) {
         return Offered.FULL;
       }
       encodeLocked(n, type, a, off, len, b);
-      MESSAGES.setOpaque(this, messages + 1);
+      counts.messages(1);
       if (waiter != null) {
-        ledger.await(enqueued, waiter);
+        ledger.await(counts.enqueued(), waiter);
       }
       WriteTurn.Step step = turn.on(more ? WriteTurn.Event.CORKED : WriteTurn.Event.PROMPT, mayInline);
-      return Offered.queued(step, ledger.checkHigh(queued));
+      if (streams) {
+        // A stream: its next frames may be staged, once a backstop is on its way.
+        if (step == WriteTurn.Step.NONE && !turn.corkTimerPending()) {
+          step = turn.armCorkTimer();
+        }
+        staging.grant();
+      } else if (!more) {
+        // A prompt send ends the sender's stream, as flush does.
+        staging.endStream();
+      }
+      return accepted(step);
     }
   }
 
@@ -197,6 +213,12 @@ final class Outbound implements WriteTurn.Queue {
     synchronized (lock) {
       if (closed) {
         return null;
+      }
+      if (closeAfter) {
+        // Everything the stage published goes before the BYE; nothing after it.
+        staging.revoke();
+      } else {
+        staging.claim();
       }
       encodeLocked(type, body);
       if (closeAfter) {
@@ -219,12 +241,13 @@ final class Outbound implements WriteTurn.Queue {
       if (closed) {
         return null;
       }
-      if (ledger.pongUnwritten(written)) {
+      staging.claim();
+      if (ledger.pongUnwritten(counts.written())) {
         ledger.owePong(encoder, body);
         return WriteTurn.Step.NONE;
       }
       encodeLocked(FrameType.PONG, body);
-      ledger.pongQueued(enqueued);
+      ledger.pongQueued(counts.enqueued());
       return turn.on(WriteTurn.Event.PROMPT, false);
     }
   }
@@ -240,7 +263,8 @@ final class Outbound implements WriteTurn.Queue {
       if (closed) {
         return null;
       }
-      if (queued > 0) {
+      staging.claim();
+      if (counts.queued() > 0) {
         return WriteTurn.Step.NONE;
       }
       encodeLocked(FrameType.PING, body);
@@ -268,12 +292,41 @@ final class Outbound implements WriteTurn.Queue {
       pending.position(start);
       throw e;
     }
-    queue(pending.position() - start);
+    counts.queue(pending.position() - start);
   }
 
-  private void queue(int n) {
-    QUEUED.setOpaque(this, queued + n);
-    ENQUEUED.setOpaque(this, enqueued + n);
+
+  // ---- for Staging ----
+
+  /** The lock that guards the queue; {@link Staging} takes it for what it changes. */
+  Object lock() {
+    return lock;
+  }
+
+  /** Queues {@code n} bytes and {@code frames} messages a claim moved into the buffers (lock held). */
+  void claimed(int n, long frames) {
+    counts.queue(n);
+    counts.messages(frames);
+  }
+
+  /** Queued bytes as last written, without the lock (opaque). */
+  long queuedOpaque() {
+    return counts.queuedOpaque();
+  }
+
+  /** Claims what was staged (lock held); for {@link WriteLoop}. */
+  void claimStaged() {
+    staging.claim();
+  }
+
+  /** Whether parked sends wait (lock held): a stage is not granted then. */
+  boolean hasParked() {
+    return ledger.hasParked();
+  }
+
+  /** The result of an accepted frame, with the watermark crossing (lock held). */
+  Offered accepted(WriteTurn.Step step) {
+    return Offered.queued(step, ledger.checkHigh(counts.queued()));
   }
 
   /**
@@ -283,7 +336,12 @@ final class Outbound implements WriteTurn.Queue {
    */
   WriteTurn.Step offerFlush(boolean mayInline) {
     synchronized (lock) {
-      if (closed || queued == 0) {
+      if (closed) {
+        return WriteTurn.Step.NONE;
+      }
+      staging.claim();
+      staging.endStream();
+      if (counts.queued() == 0) {
         return WriteTurn.Step.NONE;
       }
       return turn.on(WriteTurn.Event.PROMPT, mayInline);
@@ -298,6 +356,8 @@ final class Outbound implements WriteTurn.Queue {
    */
   boolean park(SendLedger.Parked p) throws CodecException {
     synchronized (lock) {
+      // Parked sends go first: the stream stops until they are queued.
+      staging.revoke();
       return !closed && ledger.park(p, encoder);
     }
   }
@@ -317,14 +377,15 @@ final class Outbound implements WriteTurn.Queue {
   }
 
   private void admitLocked() {
-    if (closed) {
+    if (closed || !ledger.hasParked()) {
       return;
     }
+    staging.claim();
     SendLedger.Parked p;
-    while ((p = ledger.nextAdmissible(queued)) != null) {
+    while ((p = ledger.nextAdmissible(counts.queued())) != null) {
       queueEncoded(p.frame());
-      MESSAGES.setOpaque(this, messages + 1);
-      ledger.admitted(p, enqueued);
+      counts.messages(1);
+      ledger.admitted(p, counts.enqueued());
     }
   }
 
@@ -332,8 +393,8 @@ final class Outbound implements WriteTurn.Queue {
   private void queueEncoded(ByteBuffer frame) {
     int n = frame.remaining();
     buffers.pendingFor(n).put(frame);
-    queue(n);
-    turn.promptThrough(enqueued);
+    counts.queue(n);
+    turn.promptThrough(counts.enqueued());
   }
 
   /** Takes the write turn for the I/O thread after admitting parked sends: true when the caller must flush now. */
@@ -346,6 +407,8 @@ final class Outbound implements WriteTurn.Queue {
   /** The backstop timer for corked frames fired: true when the caller must flush now. I/O thread. */
   boolean corkExpired() {
     synchronized (lock) {
+      // The backstop takes what the stream published and stops it (invariant 4 of SendStage).
+      staging.revoke();
       return turn.on(WriteTurn.Event.CORK_EXPIRED, false) == WriteTurn.Step.RUN_FLUSH;
     }
   }
@@ -391,7 +454,7 @@ final class Outbound implements WriteTurn.Queue {
     IOException error = null;
     RuntimeException bug = null;
     try {
-      blocked = writeLoop(channel, io ? MAX_WRITES_PER_FLUSH : MAX_WRITES_INLINE);
+      blocked = loop.run(channel, io ? MAX_WRITES_PER_FLUSH : MAX_WRITES_INLINE);
     } catch (IOException e) {
       error = e;
     } catch (RuntimeException e) {
@@ -439,84 +502,20 @@ final class Outbound implements WriteTurn.Queue {
     return step;
   }
 
-  /**
-   * The turn holder's loop: swaps in what senders queued and writes it, at most
-   * {@code maxWrites} times. A tail shorter than a segment goes in front of the next batch when
-   * one is queued; it is written alone only while bytes that must leave now are unwritten.
-   *
-   * @return true when the socket is full
-   */
-  private boolean writeLoop(Channel channel, int maxWrites) throws IOException {
-    wroteInLoop = false;
-    int writes = 0;
-    for (int steps = 0; writes < maxWrites && steps < 2 * maxWrites + 2; steps++) {
-      int tail = takeWork();
-      if (tail < 0) {
-        return false;
-      }
-      ByteBuffer writing = buffers.writing();
-      int limit = writing.limit();
-      writing.limit(limit - tail);
-      int n;
-      try {
-        n = channel.write(writing);
-      } finally {
-        writing.limit(limit);
-      }
-      writes++;
-      if (n > 0) {
-        wroteInLoop = true;
-        written(n);
-      }
-      if (writing.remaining() > tail) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Gets the turn holder's buffer ready for one write: swaps in queued frames, merges a short
-   * tail with them, and decides whether the tail goes now. Turn holder.
-   *
-   * @return the bytes at the end of the buffer to leave for later (a tail that may wait), or
-   *     -1 when there is nothing this writer should write now
-   */
-  private int takeWork() {
+  /** The turn holder wrote {@code n} bytes: completes their sends, queues an owed PONG, admits parked sends. */
+  void written(int n) {
     synchronized (lock) {
-      int segment = buffers.segment;
-      if (!buffers.writingHasRemaining() && !buffers.swap()) {
-        return -1;
-      }
-      int remaining = buffers.writing().remaining();
-      int tail = segment > 0 ? remaining % segment : 0;
-      boolean mustLeaveNow = turn.mustLeaveNow();
-      if (remaining == tail && tail > 0) {
-        // Less than one segment: put it in front of what was queued meanwhile.
-        if (!buffers.mergeTail()) {
-          return mustLeaveNow ? 0 : -1;
-        }
-        tail = buffers.writing().remaining() % segment;
-      }
-      // Nothing to merge the tail with, and it must go now: one write, not two.
-      return tail > 0 && mustLeaveNow && buffers.pendingBytes() == 0 ? 0 : tail;
-    }
-  }
-
-  private void written(int n) {
-    synchronized (lock) {
-      WRITTEN.setOpaque(this, written + n);
-      QUEUED.setOpaque(this, queued - n);
-      ledger.completeUpTo(written, turnDone);
+      counts.written(n);
+      ledger.completeUpTo(counts.written(), turnDone);
       if (!closed) {
-        ByteBuffer pong = ledger.takeOwedPong(written);
+        ByteBuffer pong = ledger.takeOwedPong(counts.written());
         if (pong != null) {
           queueEncoded(pong);
-          ledger.pongQueued(enqueued);
+          ledger.pongQueued(counts.enqueued());
         }
         admitLocked();
       }
-      ledger.checkLow(queued);
+      ledger.checkLow(counts.queued());
     }
   }
 
@@ -534,12 +533,12 @@ final class Outbound implements WriteTurn.Queue {
 
   @Override
   public long enqueuedTotal() {
-    return enqueued;
+    return counts.enqueued();
   }
 
   @Override
   public long writtenTotal() {
-    return written;
+    return counts.written();
   }
 
   @Override
@@ -549,12 +548,12 @@ final class Outbound implements WriteTurn.Queue {
 
   @Override
   public boolean hasQueued() {
-    return queued > 0;
+    return counts.queued() > 0;
   }
 
   @Override
   public boolean wroteInLoop() {
-    return wroteInLoop;
+    return loop.wrote();
   }
 
   // ---- closing and accessors ----
@@ -567,6 +566,7 @@ final class Outbound implements WriteTurn.Queue {
   void close() {
     List<CompletableFuture<Void>> failed = new ArrayList<>();
     synchronized (lock) {
+      staging.revoke();
       closed = true;
       if (turn.senderWrites()) {
         failWhenReleased = true;
@@ -583,8 +583,10 @@ final class Outbound implements WriteTurn.Queue {
   /** Drops the buffers once the channel is gone. I/O thread. */
   void release() {
     synchronized (lock) {
+      staging.revoke();
       closed = true;
-      QUEUED.setOpaque(this, 0L);
+      staging.drop();
+      counts.clearQueued();
       if (!turn.senderWrites()) {
         // A sender still writing keeps its buffer until it fails on the closed channel.
         buffers.release();
@@ -597,20 +599,21 @@ final class Outbound implements WriteTurn.Queue {
     return ledger.isUnwritable();
   }
 
+  /** Bytes queued and unwritten, the stream's unclaimed ones included (approximately). Any thread. */
   long queuedBytes() {
-    return (long) QUEUED.getOpaque(this);
+    return counts.queuedOpaque() + staging.unclaimedBytes();
   }
 
   /** Bytes written to the channel so far, control frames included. Any thread. */
   long writtenBytes() {
-    return (long) WRITTEN.getOpaque(this);
+    return counts.writtenOpaque();
   }
 
   long messages() {
-    return (long) MESSAGES.getOpaque(this);
+    return counts.messagesOpaque() + staging.unclaimedMessages();
   }
 
   long bytes() {
-    return (long) ENQUEUED.getOpaque(this);
+    return counts.enqueuedOpaque() + staging.unclaimedBytes();
   }
 }

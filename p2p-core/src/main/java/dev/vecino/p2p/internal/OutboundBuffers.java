@@ -20,8 +20,10 @@ import java.nio.ByteBuffer;
  *
  * <p><b>Thread safety:</b> none of its own. {@code pending} and {@code pendingStart} are guarded
  * by the owning {@link Outbound}'s lock; {@code writing} belongs to whoever holds the write
- * turn ({@link Outbound.State#IO_WRITING} or {@link Outbound.State#SENDER_WRITING}), which
- * takes it over under that lock ({@link #swap}, {@link #mergeTail}).
+ * turn ({@link WriteTurn.State#IO_WRITING} or {@link WriteTurn.State#SENDER_WRITING}), which
+ * takes it over under that lock ({@link #swap}, {@link #mergeTail}). A {@link SendStage}'s
+ * buffer becomes {@code pending} in {@link #takeStage} (its owner's claim, under the lock),
+ * and the drained buffer becomes the stage's: three buffers circulate while a stream runs.
  */
 final class OutboundBuffers {
 
@@ -59,6 +61,32 @@ final class OutboundBuffers {
       pending = bigger;
     }
     return pending;
+  }
+
+  /**
+   * Queues {@code n} bytes of a {@link SendStage} from {@code from}: the stage's buffer becomes
+   * {@code pending} when nothing else is queued and {@code swap} allows (no copy), else they are
+   * copied. Lock held.
+   *
+   * @return the buffer the stage continues with: {@code stage} (copied), or a drained one
+   *     (at least {@code capacity} bytes) after a swap
+   */
+  ByteBuffer takeStage(ByteBuffer stage, int from, int n, boolean swap, int capacity) {
+    if (swap && pendingBytes() == 0 && from >= pendingHeadroom(stage.capacity())) {
+      ByteBuffer old = pending;
+      pending = stage;
+      pendingStart = from;
+      return old != null && old.capacity() >= capacity ? old : ByteBuffer.allocateDirect(capacity);
+    }
+    ByteBuffer into = pendingFor(n);
+    into.put(into.position(), stage, from, n);
+    into.position(into.position() + n);
+    return stage;
+  }
+
+  /** The headroom {@code pending} keeps for a tail in a buffer of this capacity. */
+  int pendingHeadroom(int capacity) {
+    return segment > 0 && capacity >= 2 * segment ? segment : 0;
   }
 
   /** Bytes queued in {@code pending}, not yet taken by a writer. Lock held. */
@@ -114,7 +142,7 @@ final class OutboundBuffers {
     if (pending != null) {
       pending.clear();
       // Headroom for a tail once it has held a batch (only a stream grows it that far).
-      pendingStart = segment > 0 && pending.capacity() >= 2 * segment ? segment : 0;
+      pendingStart = pendingHeadroom(pending.capacity());
       pending.position(pendingStart);
     } else {
       pendingStart = 0;

@@ -56,6 +56,10 @@ package dev.vecino.p2p.internal;
  * the writer, so it writes the batch itself, cut to whole segments, the way
  * {@code trySendMore} streams.
  *
+ * <p><b>Staging:</b> a corked sender may encode into a {@link SendStage} without the lock
+ * only while a backstop timer is on its way ({@link #corkTimerPending}); the timer revokes
+ * the stage, so corked frames keep invariant (3). See {@link Staging}.
+ *
  * <p><b>Thread safety:</b> none of its own: every method runs under the owning
  * {@link Outbound}'s lock, on any thread. {@code OutboundModelTest} checks the invariants
  * in seeded interleavings of every role.
@@ -265,6 +269,16 @@ final class WriteTurn {
   /** Whether bytes that must leave now (or anything, once closed) are unwritten. */
   boolean mustLeaveNow() {
     return promptEnd > queue.writtenTotal() || queue.isClosed();
+  }
+
+  /** Sets the backstop timer unless one is on its way (lock held). */
+  Step armCorkTimer() {
+    return setCorkTimer();
+  }
+
+  /** Whether a backstop timer is set or on its way (it fires, then {@link Event#CORK_EXPIRED}). */
+  boolean corkTimerPending() {
+    return corkTimerSet;
   }
 
   /** Whether a sender holds the turn. */

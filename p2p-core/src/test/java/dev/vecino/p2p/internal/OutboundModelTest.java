@@ -99,6 +99,49 @@ class OutboundModelTest {
     m.checkAllWritten("without the backstop timer: they had to leave now");
   }
 
+  @Test
+  void aStreamStagesItsFramesUntilABatchOrTheBackstopTakesThem() {
+    Model m = new Model(0);
+    // The connection is busy (a flush is queued): a corked send is queued and granted the stage.
+    m.send(false, false, false);
+    m.send(true, true, false);
+    assertTrue(m.outbound.staging(), "a corked sender outpacing the writer stages its next frames");
+    long queued = m.outbound.queuedBytes();
+    Offered staged = m.send(true, true, false);
+    assertEquals(Offered.QUEUED, staged, "a staged frame takes no lock and asks nothing");
+    assertTrue(m.outbound.queuedBytes() > queued, "staged bytes count as queued");
+    m.quiesce(false);
+    assertTrue(m.outbound.staging(), "the stream goes on until the backstop fires");
+    m.quiesce(true);
+    m.checkAllWritten("the backstop claimed the stage");
+    assertTrue(!m.outbound.staging(), "the backstop revoked the stage");
+  }
+
+  @Test
+  void aPromptSendEndsTheStreamAndLeavesWithWhatWasStagedBeforeIt() {
+    Model m = new Model(0);
+    m.send(false, false, false);
+    m.send(true, true, false);
+    assertEquals(Offered.QUEUED, m.send(true, true, false), "staged");
+    m.send(true, false, false);
+    assertTrue(!m.outbound.staging(), "a prompt send ends the stream");
+    m.quiesce(false);
+    m.checkAllWritten("without the backstop: the prompt frame and the staged ones before it");
+  }
+
+  @Test
+  void aFlushEndsTheStreamAndWritesWhatItStaged() {
+    Model m = new Model(0);
+    m.send(false, false, false);
+    m.send(true, true, false);
+    m.send(true, true, false);
+    m.quiesce(false);
+    m.follow(m.outbound.offerFlush(true));
+    assertTrue(!m.outbound.staging(), "a flush ends the stream");
+    m.quiesce(false);
+    m.checkAllWritten("after the flush, without the backstop");
+  }
+
   /** One seeded run. */
   private static final class Model implements Outbound.Completions {
     final long seed;
