@@ -45,6 +45,13 @@ final class FrameReader implements FrameSink {
    * dev.vecino.p2p.codec.ClassicCodec#CHUNK_SIZE}.
    */
   static final int WINDOW = 2048;
+  /**
+   * How long an empty backlog buffer is kept after it was last used: a flood that spends its
+   * budget every few turns reuses one buffer instead of allocating up to a read's worth each
+   * time, and a connection that stopped flooding gives it back within about this long (on its
+   * next turn with frames: a heartbeat at the latest).
+   */
+  static final long KEEP_BACKLOG_NANOS = 1_000_000_000L;
 
   /** What the codec stage needs of the connection around it. I/O thread. */
   interface Host {
@@ -84,9 +91,11 @@ final class FrameReader implements FrameSink {
   /**
    * What a spent budget left of a read (read mode), decoded before anything read later; kept
    * empty for the next yield while the connection keeps spending its budget, null once it
-   * does not ({@link #dropBacklog}) and once closed.
+   * has not for {@link #KEEP_BACKLOG_NANOS} ({@link #dropBacklog}) and once closed.
    */
   private ByteBuffer backlog;
+  /** When {@code backlog} last took bytes (System.nanoTime()). */
+  private long backlogUsed;
   /** What the codec last said the backlog's next frame needs, so the next turn's window holds it. */
   private int backlogNeed = 1;
   /**
@@ -134,9 +143,12 @@ final class FrameReader implements FrameSink {
     return backlog == null ? 0 : backlog.remaining();
   }
 
-  /** A turn went by without a spent budget: frees the (empty) backlog's buffer. I/O thread. */
+  /**
+   * A turn went by without a spent budget: frees the (empty) backlog's buffer if it has not
+   * been used for {@link #KEEP_BACKLOG_NANOS}. I/O thread.
+   */
   void dropBacklog() {
-    if (backlog != null && !backlog.hasRemaining()) {
+    if (backlog != null && !backlog.hasRemaining() && System.nanoTime() - backlogUsed > KEEP_BACKLOG_NANOS) {
       backlog = null;
     }
   }
@@ -178,8 +190,11 @@ final class FrameReader implements FrameSink {
       return;
     }
     int held = backlogBytes();
+    backlogUsed = System.nanoTime();
     if (backlog == null || backlog.capacity() < held + data.remaining()) {
-      ByteBuffer bigger = ByteBuffer.allocate(held + data.remaining());
+      // Doubling: a flood settles on one buffer of about a read in a few steps.
+      int capacity = backlog == null ? 0 : backlog.capacity();
+      ByteBuffer bigger = ByteBuffer.allocate(Math.max(held + data.remaining(), 2 * capacity));
       if (backlog != null) {
         bigger.put(backlog);
       }
