@@ -30,15 +30,14 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * <p><b>The tunnel.</b> Handshake messages are wrapped and unwrapped on the I/O thread; the
  * engine's delegated tasks (key exchange, signatures, the trust manager) run on the node's
  * bounded TLS executor, never on the I/O thread, which carries on with other connections
- * meanwhile. One exception: JSSE makes the initiator's ClientHello, with its x25519 key share
- * (one x25519 key pair: {@code NodeTls} offers no other group), inside {@code beginHandshake},
- * which runs on the I/O thread (a fraction of a millisecond per outbound connection; with the
- * JDK's default groups it made a P-256 key pair too). Once the handshake is done the session
- * hears {@link Listener#secured}, with the peer's certificate. Writes before that take nothing
- * (the writer waits for {@link #onWritable}, which this stage calls once the tunnel is up).
- * Inbound records may be cut anywhere by reads, and reads may hold many records; outbound, one
- * write becomes as many records as it needs, written together. {@link #shutdownOutput} sends
- * close_notify after the last record.
+ * meanwhile. One exception: JSSE makes the initiator's ClientHello, with its two key shares
+ * (x25519 and secp256r1, the JDK's default groups), inside {@code beginHandshake}, which runs
+ * on the I/O thread (about a millisecond per outbound connection). Once the handshake is done
+ * the session hears {@link Listener#secured}, with the peer's certificate. Writes before that
+ * take nothing (the writer waits for {@link #onWritable}, which this stage calls once the
+ * tunnel is up). Inbound records may be cut anywhere by reads, and reads may hold many records;
+ * outbound, one write becomes as many records as it needs, written together.
+ * {@link #shutdownOutput} sends close_notify after the last record.
  *
  * <h2>Design and hazards</h2>
  * <table>

@@ -11,7 +11,6 @@ import java.util.Objects;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
@@ -24,8 +23,7 @@ import javax.net.ssl.TrustManager;
  * certificate from the peer, on both sides.
  *
  * <p>Engines come from {@link #clientEngine()} and {@link #serverEngine()} only, which set what the
- * context alone cannot: TLS 1.3 as the only protocol, on the client x25519 as the only key
- * exchange group it offers ({@link X25519Only}), and on the server {@link
+ * context alone cannot: TLS 1.3 as the only protocol, and on the server {@link
  * SSLEngine#setNeedClientAuth(boolean) setNeedClientAuth(true)}, so the server sends a
  * CertificateRequest and fails the handshake when the client presents no certificate (mutual
  * authentication). Engines are made without a peer host and port, so the JDK never resumes a
@@ -47,13 +45,11 @@ public final class NodeTls {
   private final SSLContext context;
   private final X509Certificate certificate;
   private final PeerId id;
-  private final boolean x25519Only;
 
-  private NodeTls(SSLContext context, X509Certificate certificate, PeerId id, boolean x25519Only) {
+  private NodeTls(SSLContext context, X509Certificate certificate, PeerId id) {
     this.context = context;
     this.certificate = certificate;
     this.id = id;
-    this.x25519Only = x25519Only;
   }
 
   /**
@@ -89,28 +85,21 @@ public final class NodeTls {
       // allows a ticket (4.6.1). Each cost both ends work every handshake (a key derived, the
       // session encrypted into the ticket and decrypted again) and a record of over 1 KiB.
       context.getServerSessionContext().setSessionTimeout(NO_TICKET_TIMEOUT_SECONDS);
-      return new NodeTls(context, certificate, PeerId.of(keys.getPublic()), X25519Only.available());
+      return new NodeTls(context, certificate, PeerId.of(keys.getPublic()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK's TLS 1.3 refused a node key pair", e);
     }
   }
 
   /**
-   * Returns a new engine for the side that connected: TLS 1.3 only, client mode, offering x25519
-   * as its only key exchange group where the JVM has it ({@link X25519Only}: one key share in
-   * the ClientHello, not two).
+   * Returns a new engine for the side that connected: TLS 1.3 only, client mode.
    *
    * @return a new engine, handshake not begun
    */
   public SSLEngine clientEngine() {
     SSLEngine engine = context.createSSLEngine();
     engine.setUseClientMode(true);
-    SSLParameters parameters = engine.getSSLParameters();
-    parameters.setProtocols(new String[] {TLS_13});
-    if (x25519Only) {
-      parameters.setAlgorithmConstraints(X25519Only.INSTANCE);
-    }
-    engine.setSSLParameters(parameters);
+    engine.setEnabledProtocols(new String[] {TLS_13});
     return engine;
   }
 
