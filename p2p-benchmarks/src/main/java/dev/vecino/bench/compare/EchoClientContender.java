@@ -42,10 +42,12 @@ final class EchoClientContender implements Contender {
       }
     };
     ClientRun run = new ClientRun(size, warmup, measure);
+    // Plaintext, as the blocking-socket echo it is compared with (`echo-client --plaintext`);
+    // what TLS adds is TlsCases' to measure.
     try (PeerNode echo = PeerNode.builder().name("echo").bindAddress("127.0.0.1").port(0)
-            .listener(server).build();
+            .plaintext(true).listener(server).build();
         PeerNode client = PeerNode.builder().name("echo-client").bindAddress("127.0.0.1")
-            .listen(false).listener(run).build()) {
+            .plaintext(true).listen(false).listener(run).build()) {
       serverNode.set(echo);
       echo.start();
       client.start();

@@ -50,10 +50,11 @@ final class PublicApiContender implements Contender {
         replies.lazySet(replies.get() + 1);
       }
     };
+    // Plaintext, as the blocking socket it is compared with; what TLS adds is TlsCases' to measure.
     try (PeerNode server = PeerNode.builder().name("echo").bindAddress("127.0.0.1").port(0)
-            .directCallbacks(true).listener(echo).build();
+            .plaintext(true).directCallbacks(true).listener(echo).build();
         PeerNode client = PeerNode.builder().name("client").bindAddress("127.0.0.1")
-            .listen(false).directCallbacks(true).listener(pong).build()) {
+            .plaintext(true).listen(false).directCallbacks(true).listener(pong).build()) {
       echoNode.set(server);
       server.start();
       client.start();
