@@ -152,9 +152,9 @@ class DiscoverDoctorCommandTest {
 
   @Test
   void aPeerBehindASkippedVirtualInterfaceIsNamedWithTheInterface() {
-    Diagnosis d = new Diagnosis(new InetSocketAddress("172.17.0.2", 9999), Diagnosis.Verdict.SKIPPED_INTERFACE,
+    Diagnosis d = new Diagnosis(new InetSocketAddress("198.18.77.2", 9999), Diagnosis.Verdict.SKIPPED_INTERFACE,
         "a peer of this group: 'ana' (3f9a1c2e), but the only interface in its subnet, docker0, is virtual, ...",
-        List.of(new Diagnosis.Check("scope", "inside 172.17.0.0/16", true),
+        List.of(new Diagnosis.Check("scope", "inside 198.18.77.0/24", true),
             new Diagnosis.Check("route", "on-link only via docker0, a virtual interface, which the default range "
                 + "scan skips", false),
             new Diagnosis.Check("beacon", "this node does not listen for beacons (beacons(false))", true),
@@ -168,9 +168,9 @@ class DiscoverDoctorCommandTest {
           lines.get(1));
       assertEquals("skipped interface: a peer of this group, but discover does not look there (on-link only via "
           + "docker0, a virtual interface, which the default range scan skips): it finds it only if it answers "
-          + "beacons; use discover --targets 172.17.0.2 or scan 172.17.0.2, or connect to it directly",
+          + "beacons; use discover --targets 198.18.77.2 or scan 198.18.77.2, or connect to it directly",
           lines.get(lines.size() - 1));
-      assertEquals("{\"type\":\"verdict\",\"address\":\"172.17.0.2\",\"port\":9999,\"verdict\":"
+      assertEquals("{\"type\":\"verdict\",\"address\":\"198.18.77.2\",\"port\":9999,\"verdict\":"
           + "\"SKIPPED_INTERFACE\",\"explanation\":\"" + d.explanation() + "\"}", DoctorCommand.lines(d, true).get(6));
       Text.use(Locale.forLanguageTag("es"));
       assertTrue(DoctorCommand.lines(d, false).get(6).startsWith("interfaz omitida: un vecino de este grupo, pero "
