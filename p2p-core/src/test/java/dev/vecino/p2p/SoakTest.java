@@ -104,7 +104,10 @@ class SoakTest {
       for (int i = 0; i < NODES; i++) {
         String name = "soak-" + i;
         try {
-          nodes[i] = Nodes.local(name).bindAddress("127.0.1." + (i + 1)).heartbeatInterval(Duration.ofSeconds(1))
+          // Plaintext: over TLS the soak's deliveries can fail to settle (seeds 9010969920337,
+          // 40955619609152): the TLS loss on a receiver's disconnect, docs/reliability.md
+          // section 7. The write path's promises are this test's subject; TLS has its own tests.
+          nodes[i] = Nodes.plain(name).bindAddress("127.0.1." + (i + 1)).heartbeatInterval(Duration.ofSeconds(1))
               .listener(recorder(name)).build().start();
         } catch (ConfigurationException e) {
           org.junit.jupiter.api.Assumptions.abort("cannot bind 127.0.1." + (i + 1) + " (Linux has all of 127/8): " + e);
