@@ -36,6 +36,20 @@ final class RawPeer implements Wire.Attacker {
 
   /** Connects from {@code from}; a positive {@code receiveBuffer} is set before connecting. */
   static RawPeer connect(InetSocketAddress address, java.net.InetAddress from, int receiveBuffer) throws IOException {
+    Socket s = socket(address, from, receiveBuffer);
+    try {
+      return new RawPeer(s);
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A plain socket connected from {@code from} (any 127.x address); a positive {@code
+   * receiveBuffer} is set before connecting, so a peer that never reads fills up at once.
+   */
+  static Socket socket(InetSocketAddress address, java.net.InetAddress from, int receiveBuffer) throws IOException {
     Socket s = new Socket();
     try {
       if (receiveBuffer > 0) {
@@ -43,7 +57,7 @@ final class RawPeer implements Wire.Attacker {
       }
       s.bind(new InetSocketAddress(from, 0));
       s.connect(address, 5_000);
-      return new RawPeer(s);
+      return s;
     } catch (IOException | RuntimeException e) {
       s.close();
       throw e;

@@ -74,13 +74,8 @@ final class SecureRawPeer implements Wire.Attacker {
    * receiveBuffer} is set before connecting, so a peer that never reads fills up at once.
    */
   static SecureRawPeer connect(InetSocketAddress address, InetAddress from, int receiveBuffer) throws IOException {
-    Socket s = new Socket();
+    Socket s = RawPeer.socket(address, from, receiveBuffer);
     try {
-      if (receiveBuffer > 0) {
-        s.setReceiveBufferSize(receiveBuffer);
-      }
-      s.bind(new InetSocketAddress(from, 0));
-      s.connect(address, 5_000);
       return new SecureRawPeer(s, NodeTls.create(newKeys()));
     } catch (IOException | RuntimeException e) {
       s.close();
