@@ -232,4 +232,94 @@ class IdCheckTest {
       }
     }
   }
+
+  /** Lower than {@link #ALICE}: bob's connections win simultaneous connects against hers. */
+  private static final PeerId BOB = new PeerId(0x0800, 1);
+  /** Long, so the overlap window holds the whole test; the check's bound is then its maximum, 1 s. */
+  private static final Duration LONG_HANDSHAKE = Duration.ofSeconds(4);
+
+  /** Reads {@code raw}'s frames, answering nothing, until bob's check PINGs it: a check runs. */
+  private static void awaitCheckPing(RawPeer raw) throws Exception {
+    for (int i = 0; i < 16; i++) {
+      if (raw.readFrame()[0] == dev.vecino.p2p.codec.FrameType.PING.code()) {
+        return;
+      }
+    }
+    throw new AssertionError("no check PING on the old connection");
+  }
+
+  /**
+   * A check of alice's connection runs for one newcomer (a second connection she opened) when
+   * bob's own connect to her completes: the two overlap and were opened by different sides, a
+   * simultaneous connect, which the lower-id rule decides as alice decides it, check or not.
+   * Bob's connection wins; before, bob refused it ("already connected"), while alice, who knows
+   * nothing of bob's check, kept it and sent into it (the TLS soak lost such messages).
+   */
+  @Test
+  void aSimultaneousConnectWinnerIsKeptWhileACheckRuns() throws Exception {
+    Events r = new Events();
+    try (ServerSocket aliceServer = new ServerSocket(0, 50, loopback(10));
+         PeerNode bob = Nodes.plain("bob").id(BOB).handshakeTimeout(LONG_HANDSHAKE).listener(r).build().start();
+         RawPeer first = RawPeer.connect(bob.localAddress(), loopback(11))) {
+      first.readFrame();
+      first.sendFrame(dev.vecino.p2p.codec.FrameType.HELLO, RawPeer.hello(ALICE, "alice", PeerNode.DEFAULT_GROUP));
+      Await.until("bob registers alice", () -> bob.peer(ALICE).isPresent());
+      Peer p = bob.peer(ALICE).orElseThrow();
+      InetSocketAddress firstAt = p.remoteAddress();
+      try (AnsweringPeer second = AnsweringPeer.connect(bob.localAddress(), loopback(12), ALICE, "alice")) {
+        awaitCheckPing(first);
+        CompletableFuture<Peer> f = bob.connect((InetSocketAddress) aliceServer.getLocalSocketAddress());
+        // Bob answers the HELLO on his own connection with his: it won (else a BYE, and this throws).
+        try (AnsweringPeer third = AnsweringPeer.accept(aliceServer, ALICE, "alice")) {
+          assertSame(p, f.get(5, TimeUnit.SECONDS));
+          Await.until("the handle moves to bob's connection", () -> r.replaced.size() == 1);
+          assertEquals(firstAt, r.replaced.get(0).oldRemote());
+          assertEquals(aliceServer.getLocalSocketAddress(), p.remoteAddress());
+          bob.send(p, "on the winner").get(5, TimeUnit.SECONDS);
+          Await.until("alice gets it on the winner", () -> third.texts.contains("on the winner"));
+          assertTrue(third.byes.isEmpty(), "the winner stays: " + third.byes.size() + " BYE");
+          Await.until("the check ends and the second connection is refused", () -> second.byeCode() >= 0);
+          assertEquals(1, second.byeCode());
+          assertSame(p, bob.peer(ALICE).orElseThrow());
+          assertEquals(aliceServer.getLocalSocketAddress(), p.remoteAddress());
+          assertTrue(r.disconnects.isEmpty(), "no disconnect: " + r.disconnects);
+        }
+      }
+    }
+  }
+
+  /**
+   * The other side of it: bob's connection to alice is checked for his own second connect when
+   * alice's connection to him arrives. Hers loses the simultaneous connect, and bob keeps it
+   * open until she drops it, as always, so what she sent on it before she saw his is delivered;
+   * before, bob refused it at once and it was lost.
+   */
+  @Test
+  void aSimultaneousConnectLoserIsReadWhileACheckRuns() throws Exception {
+    Events r = new Events();
+    try (ServerSocket aliceServer = new ServerSocket(0, 50, loopback(13));
+         PeerNode bob = Nodes.plain("bob").id(BOB).handshakeTimeout(LONG_HANDSHAKE).listener(r).build().start()) {
+      InetSocketAddress aliceAt = (InetSocketAddress) aliceServer.getLocalSocketAddress();
+      CompletableFuture<Peer> f = bob.connect(aliceAt);
+      try (RawPeer first = RawPeer.accept(aliceServer)) {
+        first.sendFrame(dev.vecino.p2p.codec.FrameType.HELLO, RawPeer.hello(ALICE, "alice", PeerNode.DEFAULT_GROUP));
+        first.readFrame();
+        Peer p = f.get(5, TimeUnit.SECONDS);
+        CompletableFuture<Peer> again = bob.connect(aliceAt);
+        try (RawPeer second = RawPeer.accept(aliceServer)) {
+          second.sendFrame(dev.vecino.p2p.codec.FrameType.HELLO, RawPeer.hello(ALICE, "alice", PeerNode.DEFAULT_GROUP));
+          awaitCheckPing(first);
+          try (AnsweringPeer third = AnsweringPeer.connect(bob.localAddress(), loopback(14), ALICE, "alice")) {
+            third.sendText("sent on the loser");
+            Await.until("bob delivers what came on the losing connection", () -> r.texts().contains("sent on the loser"),
+                () -> "BYEs on it: " + third.byes.size(), Await.DEFAULT);
+            assertTrue(third.byes.isEmpty() || third.byeCode() != 1, "not refused as 'already connected'");
+            assertEquals(aliceAt, p.remoteAddress());
+            assertSame(p, bob.peer(ALICE).orElseThrow());
+          }
+          again.cancel(true);
+        }
+      }
+    }
+  }
 }

@@ -44,7 +44,7 @@ final class SecureRawPeer implements Wire.Attacker {
   /** The node's admission offer was read (and passed over, when it admits anyone). */
   private boolean offerSkipped;
 
-  private SecureRawPeer(Socket tcp, NodeTls tls) throws IOException {
+  private SecureRawPeer(Socket tcp, NodeTls tls, long tlsDelayNanos) throws IOException {
     this.tcp = tcp;
     tcp.setSoTimeout(10_000);
     DataInputStream clear = new DataInputStream(tcp.getInputStream());
@@ -58,6 +58,10 @@ final class SecureRawPeer implements Wire.Attacker {
     this.socket = (SSLSocket) tls.context().getSocketFactory().createSocket(tcp, null, tcp.getPort(), true);
     socket.setUseClientMode(true);
     socket.setEnabledProtocols(new String[] {NodeTls.TLS_13});
+    if (tlsDelayNanos > 0) {
+      // A slow peer, as the test asks: its TLS starts this much later.
+      java.util.concurrent.locks.LockSupport.parkNanos(tlsDelayNanos);
+    }
     socket.startHandshake();
     this.in = new DataInputStream(socket.getInputStream());
     this.out = new DataOutputStream(socket.getOutputStream());
@@ -74,9 +78,15 @@ final class SecureRawPeer implements Wire.Attacker {
    * receiveBuffer} is set before connecting, so a peer that never reads fills up at once.
    */
   static SecureRawPeer connect(InetSocketAddress address, InetAddress from, int receiveBuffer) throws IOException {
+    return connect(address, from, receiveBuffer, java.time.Duration.ZERO);
+  }
+
+  /** As {@link #connect(InetSocketAddress, InetAddress, int)}, starting TLS {@code tlsDelay} after the pre-HELLO. */
+  static SecureRawPeer connect(InetSocketAddress address, InetAddress from, int receiveBuffer, java.time.Duration tlsDelay)
+      throws IOException {
     Socket s = RawPeer.socket(address, from, receiveBuffer);
     try {
-      return new SecureRawPeer(s, NodeTls.create(newKeys()));
+      return new SecureRawPeer(s, NodeTls.create(newKeys()), tlsDelay.toNanos());
     } catch (IOException | RuntimeException e) {
       s.close();
       throw e;

@@ -96,6 +96,24 @@ final class SoakLedger {
     return unknownConnection;
   }
 
+  /**
+   * What a session is missing, for a failure message: the numbers received, and the numbers
+   * whose send succeeded but which have not arrived ({@code ?} when the handle switched
+   * connections during the send).
+   */
+  String describe(String session) {
+    List<Long> got = received.getOrDefault(session, List.of());
+    StringBuilder b = new StringBuilder(session).append(": received ").append(got).append(", written but missing [");
+    String sep = "";
+    for (Sent s : sent.getOrDefault(session, List.of())) {
+      if (s.succeeded() && !got.contains(s.seq())) {
+        b.append(sep).append(s.seq()).append(s.connectionKnown() ? "" : "?");
+        sep = ", ";
+      }
+    }
+    return b.append("] of ").append(sent.getOrDefault(session, List.of()).size()).toString();
+  }
+
   /** Sessions with a message written (future succeeded) but not yet received. */
   List<String> missing() {
     List<String> out = new ArrayList<>();

@@ -120,4 +120,15 @@ class SoakLedgerTest {
     assertEquals(S + ": connection stayed up but 2 of 3 arrived", errors.get(1));
     assertEquals(List.of(), ledger.missing());
   }
+
+  /** A settle that times out says which messages are missing (the TLS soak's losses were whole sessions). */
+  @Test
+  void aSessionMissingWrittenMessagesIsNamedWithThem() {
+    SoakLedger ledger = switchDuringTheSendOf63();
+    receiveRange(ledger, 1, 61);
+    receive(ledger, 64);
+
+    assertEquals(List.of(S), ledger.missing());
+    assertTrue(ledger.describe(S).endsWith("written but missing [62, 63?, 65] of 65"), ledger.describe(S));
+  }
 }

@@ -129,6 +129,11 @@ final class HelloSession extends SessionStage implements TlsStage.Listener {
     }
     if (admit.admitted() && connection.direction == Direction.INBOUND) {
       connection.sendControl(FrameType.HELLO, node.localHello(), false);
+      // The initiator registers us on this HELLO and answers at once. A tunnel that took most of
+      // the wait must not time out in the round trip the answer needs: the initiator would
+      // have sent messages into a connection we then drop. The wait restarts here, as a
+      // plaintext acceptor's starts with its HELLO.
+      extendWait(node.config().handshakeTimeout().toNanos());
     }
   }
 

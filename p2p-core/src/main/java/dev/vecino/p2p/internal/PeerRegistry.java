@@ -140,7 +140,13 @@ final class PeerRegistry {
         return;
       }
       existing = peers.get(hello.id());
-      if (existing != null && existing.check != null) {
+      // A simultaneous connect is decided by the lower-id rule even while a check of the
+      // existing connection runs for another newcomer: the peer applies the same rule without
+      // knowing of our check, and has already registered its side of c if it won there.
+      boolean simultaneous = existing != null && !existing.connection.isClosingOrClosed()
+          && !existing.connection.remoteKeptOther && duplicates.overlaps(existing.connection)
+          && c.direction != existing.connection.direction;
+      if (existing != null && existing.check != null && !simultaneous) {
         // A check of this peer's connection runs for another newcomer: one at a time.
         checkRunning = true;
         kept = existing.connection;
@@ -158,7 +164,7 @@ final class PeerRegistry {
         c.establish(handle, c.direction == Direction.OUTBOUND);
         peers.put(hello.id(), handle);
         isNew = true;
-      } else if (!duplicates.overlaps(existing.connection) || c.direction == existing.connection.direction) {
+      } else if (!simultaneous) {
         // Not a simultaneous connect (see Duplicates.overlaps): check the old connection before giving it up.
         check = new IdCheck(existing, existing.connection, c, hello.name(), this, config.handshakeTimeout().toNanos());
         existing.check = check;
