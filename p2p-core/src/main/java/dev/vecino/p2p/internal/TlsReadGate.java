@@ -13,9 +13,12 @@ package dev.vecino.p2p.internal;
  *       record's cost does not shrink with its size, so a peer sending tiny records would
  *       otherwise buy a whole pass of decryption (180,000 records in 4 MiB). The rest is
  *       unwrapped on the next turns, after the loop's other channels had theirs.
- *   <li>{@code heldForEof}: the peer's close_notify came while the writer held records counted
- *       as written. The transport closes the socket when it reads the end of stream that
- *       follows, and the records would die with it; they go out first.
+ *   <li>{@code heldForEof}: the peer's close_notify came, or this stage began to close, while
+ *       the writer held records counted as written. The transport closes the socket when it
+ *       reads the end of stream that follows, and the records would die with it; they go out
+ *       first. (A closing stage drops what it reads without unwrapping it, so it would not see
+ *       the close_notify before the end of stream: a receiver's BYE read in one pass and its
+ *       close_notify and FIN in the next lost the sender's last records that way.)
  * </ul>
  *
  * <h2>Design and hazards</h2>
@@ -98,8 +101,17 @@ final class TlsReadGate {
     }
   }
 
-  /** The stage closes: it reads the peer's last records, unless the end of stream must wait. */
-  void closing() {
+  /**
+   * The stage closes: it reads (and drops) the peer's last records, unless the end of stream
+   * must wait for records the writer holds. A closing stage drops what it reads unread, so it
+   * would not see a close_notify; the transport would close the socket on the end of stream
+   * that follows it, and the held records, counted as written, would die with it.
+   */
+  void closing(boolean writerHolding) {
+    if (writerHolding && !heldForEof) {
+      heldForEof = true;
+      stage.downstream.pauseReading(true);
+    }
     if (!heldForEof) {
       stage.downstream.pauseReading(false);
     }

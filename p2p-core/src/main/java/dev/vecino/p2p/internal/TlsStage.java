@@ -514,7 +514,7 @@ final class TlsStage extends ByteStage {
     }
     downstream.eventLoop().schedule(downstream::close, held > 0 ? lingerNanos : closeNanos,
         java.util.concurrent.TimeUnit.NANOSECONDS);
-    gate.closing();
+    gate.closing(held > 0);
     if (held > 0) {
       downstream.requestWritable();
     } else {

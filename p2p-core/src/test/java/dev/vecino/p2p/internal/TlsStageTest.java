@@ -249,6 +249,30 @@ class TlsStageTest {
     assertTrue(client.channel.outputShut, "close_notify and the half-close follow the records");
   }
 
+  /**
+   * The peer's BYE came in one read, its close_notify and FIN come in a later one: the close
+   * must not read before the held records are out. A closing stage drops what it reads without
+   * unwrapping it, so it would miss the close_notify, and the transport would close the socket
+   * on the FIN with the records (WritePathStressTest's rare TLS loss on a receiver's disconnect).
+   */
+  @Test
+  void aCloseBeforeThePeersCloseNotifyReadsNothingUntilTheRecordsAreOut() throws Exception {
+    byte[] message = random(50_000);
+    client.channel.writeBudget = 1_000;
+    assertEquals(message.length, client.stage.write(ByteBuffer.wrap(message)));
+    client.stage.close();
+    loop.runTasks();
+    assertTrue(client.channel.readPaused, "nothing is read, so no end of stream, while records are held");
+    assertTrue(client.channel.open, "the close lingers for the held records");
+    server.stage.shutdownOutput();
+
+    client.channel.drain(Long.MAX_VALUE);
+    assertFalse(client.channel.readPaused, "the records are out: the peer's last records are read and dropped");
+    pump();
+    assertArrayEquals(message, server.plaintext.toByteArray(), "every record taken reached the peer");
+    assertTrue(client.channel.outputShut, "close_notify and the half-close follow the records");
+  }
+
   @Test
   void aConnectionThatPausedReadingStaysPausedAfterTheRecordsAreOut() throws Exception {
     client.channel.writeBudget = 1_000;
