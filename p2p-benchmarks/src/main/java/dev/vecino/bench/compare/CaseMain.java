@@ -68,6 +68,8 @@ public final class CaseMain {
       case "vecino-poll" -> new VecinoContender(true, false, true, false);
       case TlsCases.TLS -> new VecinoContender(true, true, false, false, true);
       case TlsCases.PLAIN -> new VecinoContender(true, true, false, false, false);
+      case "vecino-tls-poll" -> new VecinoContender(true, true, true, false, true);
+      case "vecino-plain-poll" -> new VecinoContender(true, true, true, false, false);
       case "vecino-public-api" -> new PublicApiContender();
       case "vecino-echo-client" -> new EchoClientContender();
       case "blocking-socket" -> new BlockingSocketContender();

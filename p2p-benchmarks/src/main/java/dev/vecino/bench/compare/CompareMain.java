@@ -25,14 +25,17 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java -cp p2p-benchmarks/target/benchmarks.jar dev.vecino.bench.compare.CompareMain \
- *     --mode smoke|full --out docs/ [--runs N] [--only REGEX] [--no-jmh]
+ *     --mode smoke|full --out docs/ [--runs N] [--only REGEX] [--no-jmh] [--jvm-opt OPTION]...
  * </pre>
  *
  * <p>{@code smoke} (under 2 minutes) runs each case once, briefly, and exits non-zero if a case
  * failed or reported a number that is not sane (never because a ratio target was missed: a
  * smoke run is too short to judge one); {@code full} (under 30 minutes on 2 cores) runs each
  * case 3 times and also the JMH suite, and its report's targets table is the one to quote.
- * Cases are listed in {@code CaseSet}. Exit status: 0 on success, 1 if a case failed, 2 on bad
+ * Cases are listed in {@code CaseSet}. {@code --jvm-opt} adds an option to every case's JVM
+ * (the report names it): {@code -XX:+UseTransparentHugePages} shows what TLB misses cost, which
+ * on a VM whose kernel flushes the TLB on every system call (page-table isolation without PCID)
+ * is most of TLS's extra latency on JDK 17 (docs/benchmarks.md). Exit status: 0 on success, 1 if a case failed, 2 on bad
  * arguments.
  */
 public final class CompareMain {
@@ -58,6 +61,12 @@ public final class CompareMain {
   }
 
   /**
+   * Options added to every case's JVM ({@code --jvm-opt}, repeatable), e.g.
+   * {@code -XX:+UseTransparentHugePages}; the report names them. Set before any case runs.
+   */
+  static final List<String> JVM_OPTS = new ArrayList<>();
+
+  /**
    * Entry point; see the class documentation.
    *
    * @param args the command line
@@ -80,6 +89,7 @@ public final class CompareMain {
           case "--runs" -> runs = Integer.parseInt(args[++i]);
           case "--only" -> only = Pattern.compile(args[++i]);
           case "--no-jmh" -> jmh = false;
+          case "--jvm-opt" -> JVM_OPTS.add(args[++i]);
           default -> throw new IllegalArgumentException("unknown option: " + args[i]);
         }
       }
@@ -94,7 +104,7 @@ public final class CompareMain {
     } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
       System.err.println("error: " + e.getMessage());
       System.err.println("usage: CompareMain --mode smoke|full --out DIR [--runs N]"
-          + " [--only REGEX] [--no-jmh]");
+          + " [--only REGEX] [--no-jmh] [--jvm-opt OPTION]...");
       System.exit(2);
     } catch (Exception e) {
       e.printStackTrace();
@@ -206,8 +216,9 @@ public final class CompareMain {
    */
   static Result fork(CaseSpec c) throws Exception {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xms1g", "-Xmx1g",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Djava.awt.headless=true",
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xms1g", "-Xmx1g"));
+    cmd.addAll(JVM_OPTS);
+    cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Djava.awt.headless=true",
         "-cp", System.getProperty("java.class.path"), CaseMain.class.getName(),
         c.contender, c.kind, Integer.toString(c.size),
         Long.toString(c.warmup.toMillis()), Long.toString(c.measure.toMillis())));

@@ -87,7 +87,9 @@ final class Report {
     StringBuilder s = new StringBuilder(BEGIN).append("\n\n");
     s.append("## Results (").append(mode.name()).append(" mode)\n\n");
     s.append(machine()).append("\n");
-    s.append("Each case ran in a fresh JVM (`-Xms1g -Xmx1g`, default GC), ")
+    s.append("Each case ran in a fresh JVM (`-Xms1g -Xmx1g")
+        .append(CompareMain.JVM_OPTS.isEmpty() ? "" : " " + String.join(" ", CompareMain.JVM_OPTS))
+        .append("`, default GC), ")
         .append(mode.runs()).append(mode.runs() == 1 ? " run" : " runs, interleaved; medians")
         .append(". Warm-up ").append(Cells.secs(mode.warmup())).append(" (JeroMQ ")
         .append(Cells.secs(mode.jeromqWarmup())).append("; idle path ")

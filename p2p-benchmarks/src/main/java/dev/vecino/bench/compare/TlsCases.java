@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * scan24peers3/...} (a /24 of 127.89.1.0 with three peers, after {@value #WARM_HANDSHAKES}
  * handshakes with them and two scans; the median of {@value #SCANS} scans). Run them alone with
  * {@code --only 'vecino-(tls|plain)'}, the handshake cases alone with {@code --only
- * '^handshake/vecino-(tls|plain)'}.
+ * '^handshake/vecino-(tls|plain)'}. {@code CaseMain} also takes {@code vecino-tls-poll} and
+ * {@code vecino-plain-poll} for {@code pingpong}: the round trip driven by the client's listener
+ * with both nodes busy-polling (as {@code vecino-poll}), so only CPU is on the critical path.
  *
  * <p>Thread safety: none; one case per JVM.
  */
