@@ -5,10 +5,13 @@ import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.internal.tls.NodeTls;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLEngine;
 
 /**
@@ -34,15 +37,60 @@ final class Tls implements AutoCloseable {
   static final int TLS_REQUIRED = 0x01;
   /** The name and group of a pre-HELLO: fixed, so it says nothing of who sent it. */
   static final String PRE_HELLO_NAME = "tls-required";
-  /** Handshake steps waiting for the executor before new handshakes are refused. */
+  /** New handshakes' first steps waiting for the executor before further new ones are refused. */
   static final int MAX_QUEUED_TASKS = 256;
+
+  /**
+   * A batch of one engine's delegated tasks. Steps of handshakes already under way run before
+   * the first step of a new one (an acceptor's answer to a ClientHello), then in order: when
+   * handshakes arrive faster than the CPU can finish them, the ones begun complete, and the
+   * newest wait or are refused, instead of all of them slowing down together until every one
+   * misses its handshake timeout.
+   */
+  static final class Step implements Runnable, Comparable<Step> {
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    final boolean continues;
+    private final long seq = SEQUENCE.incrementAndGet();
+    private final Runnable work;
+    private Runnable started;
+
+    /**
+     * @param continues whether the handshake is under way: anything but an acceptor's first step
+     * @param work the tasks, and what follows them
+     */
+    Step(boolean continues, Runnable work) {
+      this.continues = continues;
+      this.work = work;
+    }
+
+    @Override
+    public void run() {
+      Runnable s = started;
+      if (s != null) {
+        s.run();
+      }
+      work.run();
+    }
+
+    @Override
+    public int compareTo(Step o) {
+      if (continues != o.continues) {
+        return continues ? -1 : 1;
+      }
+      return Long.compare(seq, o.seq);
+    }
+  }
 
   private static final Hello PRE_HELLO = new Hello(VERSION, VERSION, new PeerId(0, 0), 0, PRE_HELLO_NAME,
       PRE_HELLO_NAME, List.of(new Hello.Extension(SECURITY_EXTENSION, new byte[] {TLS_REQUIRED})));
   private static final byte[] PRE_HELLO_BODY = PRE_HELLO.encode();
 
   private final NodeTls keys;
-  private final ThreadPoolExecutor tasks;
+  private final ThreadPoolExecutor pool;
+  /** New handshakes' first steps queued and not started. */
+  private final AtomicInteger firstSteps = new AtomicInteger();
+  /** Runs {@link Step}s: bounded for new handshakes only (those under way are bounded by the pending-handshake limits). */
+  private final Executor tasks = this::execute;
   private final long lingerNanos;
   private final long closeNanos;
 
@@ -57,18 +105,39 @@ final class Tls implements AutoCloseable {
     this.lingerNanos = lingerNanos;
     this.closeNanos = closeNanos;
     AtomicInteger n = new AtomicInteger();
-    // Key exchange and signatures take ~1 ms each, here and not on the I/O threads. One core
-    // thread runs them; a pool grows past its core size only when its queue is full, so the
-    // second thread starts only when MAX_QUEUED_TASKS wait. Until then handshakes, a flood of
-    // them included, take at most one core and leave the other to the I/O threads. Two core
-    // threads were measured: no more handshakes per second with both ends on 2 cores, and a
-    // friend's round trips through a ClientHello flood 2 to 3 times slower at the median.
-    this.tasks = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_QUEUED_TASKS), r -> {
+    // Key exchange and signatures take ~1 ms each, here and not on the I/O threads. One thread
+    // runs them, so handshakes, a flood of them included, take at most one core and leave the
+    // rest to the I/O threads. Two threads were measured: no more handshakes per second with
+    // both ends on 2 cores, and a friend's round trips through a ClientHello flood 2 to 3 times
+    // slower at the median. The queue orders steps (see Step); its bound is execute's.
+    this.pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new PriorityBlockingQueue<>(), r -> {
       Thread t = new Thread(r, "vecino-tls-" + n.incrementAndGet() + "-" + suffix);
       t.setDaemon(true);
       return t;
     }, new ThreadPoolExecutor.AbortPolicy());
-    this.tasks.allowCoreThreadTimeOut(true);
+    this.pool.allowCoreThreadTimeOut(true);
+  }
+
+  /** Queues a {@link Step}; refuses a new handshake's first one while {@value #MAX_QUEUED_TASKS} wait. */
+  private void execute(Runnable r) {
+    if (!(r instanceof Step step)) {
+      throw new IllegalArgumentException("the TLS executor runs Steps");
+    }
+    if (!step.continues) {
+      if (firstSteps.incrementAndGet() > MAX_QUEUED_TASKS) {
+        firstSteps.decrementAndGet();
+        throw new RejectedExecutionException("too many new TLS handshakes waiting");
+      }
+      step.started = firstSteps::decrementAndGet;
+    }
+    try {
+      pool.execute(step);
+    } catch (RejectedExecutionException e) {
+      if (!step.continues) {
+        firstSteps.decrementAndGet();
+      }
+      throw e;
+    }
   }
 
   /**
@@ -125,6 +194,11 @@ final class Tls implements AutoCloseable {
     return new TlsStage(connection, engine, listener, tasks, lingerNanos, closeNanos);
   }
 
+  /** The executor of the engines' delegated tasks: it runs {@link Step}s. */
+  Executor tasks() {
+    return tasks;
+  }
+
   /** This node's certificate. */
   X509Certificate certificate() {
     return keys.certificate();
@@ -132,6 +206,6 @@ final class Tls implements AutoCloseable {
 
   @Override
   public void close() {
-    tasks.shutdownNow();
+    pool.shutdownNow();
   }
 }

@@ -30,7 +30,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * <p><b>The tunnel.</b> Handshake messages are wrapped and unwrapped on the I/O thread; the
  * engine's delegated tasks (key exchange, signatures, the trust manager) run on the node's
  * bounded TLS executor, never on the I/O thread, which carries on with other connections
- * meanwhile. One exception: JSSE makes the initiator's ClientHello, with its two key shares
+ * meanwhile; a handshake under way goes before a new one there ({@link Tls.Step}). One exception: JSSE makes the initiator's ClientHello, with its two key shares
  * (x25519 and secp256r1, the JDK's default groups), inside {@code beginHandshake}, which runs
  * on the I/O thread (about a millisecond per outbound connection). Once the handshake is done
  * the session hears {@link Listener#secured}, with the peer's certificate. Writes before that
@@ -43,7 +43,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * <table>
  * <caption>State: who owns it</caption>
  * <tr><th>state</th><th>owner</th></tr>
- * <tr><td>{@code netIn}, {@code appIn}, {@code tasksRunning}, {@code closing},
+ * <tr><td>{@code netIn}, {@code appIn}, {@code tasksRunning}, {@code taskSteps}, {@code closing},
  * {@code closeWhenDrained}, every {@code engine.unwrap}</td><td>the I/O thread</td></tr>
  * <tr><td>when the socket is read: the connection's pause, the turn's record budget, the end
  * of stream held for the writer's records</td><td>{@link TlsReadGate}, on the I/O thread</td></tr>
@@ -103,6 +103,8 @@ final class TlsStage extends ByteStage {
   private ByteBuffer netIn;
   private ByteBuffer appIn;
   private boolean tasksRunning;
+  /** Batches of delegated tasks handed to the executor so far. */
+  private int taskSteps;
   /** When the socket is read: the connection's pause, the turn's budget, the end of stream held. */
   private final TlsReadGate gate = new TlsReadGate(this);
   private X509Certificate peer;
@@ -379,14 +381,17 @@ final class TlsStage extends ByteStage {
   private void runTasks() {
     tasksRunning = true;
     Channel ch = downstream;
+    // An acceptor's first step begins a handshake; anything else continues one, and goes first.
+    boolean continues = client || taskSteps > 0;
+    taskSteps++;
     try {
-      tasks.execute(() -> {
+      tasks.execute(new Tls.Step(continues, () -> {
         Runnable t;
         while ((t = engine.getDelegatedTask()) != null) {
           t.run();
         }
         ch.eventLoop().execute(this::tasksDone);
-      });
+      }));
     } catch (RejectedExecutionException e) {
       tasksRunning = false;
       fail("too many TLS handshakes in progress");
