@@ -1,6 +1,7 @@
 package dev.vecino.p2p.internal;
 
 import dev.vecino.p2p.Direction;
+import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerId;
 import dev.vecino.p2p.PeerInfo;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * disconnect; listeners hear {@code onConnectionReplaced}.
  *
  * <p><b>Thread safety:</b> fields read by users are volatile or final; {@code check} and
- * {@code gone} are the registry's, under its lock. {@code connection} is written by the
+ * {@code gone} are the registry's, under its lock; {@code goneWith} is written under it before
+ * {@code gone}, and read by any thread (volatile). {@code connection} is written by the
  * registry under its lock, only with a connection already established
  * ({@link Connection#establish}), so any thread that reads it finds a connection that takes
  * sends or has started closing since. Each accessor reads it once; {@link #snapshot()} reads
@@ -42,6 +44,8 @@ public final class PeerHandle implements Peer {
   IdCheck check;
   /** The peer was unregistered and its disconnect reported. Guarded by the registry's lock. */
   boolean gone;
+  /** Why it was unregistered, once {@link #gone}; read by a connect's late reconnect intent. */
+  volatile DisconnectReason goneWith;
   /** Its loss reached the {@link Reconnector} with an intent to act on (once per handle). */
   final java.util.concurrent.atomic.AtomicBoolean lossReported = new java.util.concurrent.atomic.AtomicBoolean();
   /** Bytes received but not yet handed to the listeners (default callback mode). */

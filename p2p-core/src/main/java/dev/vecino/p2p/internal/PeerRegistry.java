@@ -447,6 +447,7 @@ final class PeerRegistry {
       // A handle is reported gone once, even if a newcomer took its id in the map meanwhile.
       removed = h.connection == c && !h.gone;
       if (removed) {
+        h.goneWith = reason;
         h.gone = true;
         peers.remove(h.id, h);
       }

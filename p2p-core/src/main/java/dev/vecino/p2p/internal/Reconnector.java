@@ -55,7 +55,10 @@ final class Reconnector {
   void remember(InetSocketAddress address, Peer peer) {
     intents.put(peer.id(), address);
     if (peer instanceof PeerHandle h && h.state() == PeerState.CLOSED && node.peer(h.id()).isEmpty()) {
-      lost(h, DisconnectReason.of(DisconnectReason.Kind.CONNECTION_LOST, "lost before the connect completed"));
+      // Its own reason when the registry had reported it: a refusal by admission stays one.
+      DisconnectReason why = h.goneWith;
+      lost(h, why != null ? why
+          : DisconnectReason.of(DisconnectReason.Kind.CONNECTION_LOST, "lost before the connect completed"));
     }
   }
 
