@@ -282,6 +282,11 @@ class IdCheckTest {
           assertEquals(1, second.byeCode());
           assertSame(p, bob.peer(ALICE).orElseThrow());
           assertEquals(aliceServer.getLocalSocketAddress(), p.remoteAddress());
+          // The check ended without resetting the first connection, the losing one now, which
+          // bob keeps open until alice drops it: what she sends on it still arrives.
+          first.sendFrame(dev.vecino.p2p.codec.FrameType.TEXT,
+              "late on the loser".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          Await.until("bob delivers what came on the losing connection", () -> r.texts().contains("late on the loser"));
           assertTrue(r.disconnects.isEmpty(), "no disconnect: " + r.disconnects);
         }
       }

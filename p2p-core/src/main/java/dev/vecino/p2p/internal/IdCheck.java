@@ -137,6 +137,24 @@ final class IdCheck {
   }
 
   /**
+   * The peer moved off the old connection to the winner of a simultaneous connect while this
+   * check ran: the question is moot. Ends the check without touching the old connection (it is
+   * the losing one now, and may be kept open so nothing sent on it is lost); the held newcomer
+   * is then refused. Any thread.
+   */
+  void supersede() {
+    old.eventLoop().execute(() -> {
+      if (!done) {
+        done = true;
+        if (timer != null) {
+          timer.cancel();
+        }
+        registry.checkDone(this, true, "the peer moved to a simultaneous connect's winner");
+      }
+    });
+  }
+
+  /**
    * The old connection closed; the registry recorded {@link #oldClosed} under its lock. Old's
    * I/O thread.
    */

@@ -40,7 +40,10 @@ public final class PeerHandle implements Peer {
   private volatile String name;
   private volatile int listenPort;
   volatile Connection connection;
-  /** The check a newcomer with this peer's id started on {@link #connection}, or null. Registry's lock. */
+  /**
+   * The check a newcomer with this peer's id started on {@link #connection}, or null; cleared
+   * when the handle moves to a simultaneous connect's winner meanwhile. Registry's lock.
+   */
   IdCheck check;
   /** The peer was unregistered and its disconnect reported. Guarded by the registry's lock. */
   boolean gone;

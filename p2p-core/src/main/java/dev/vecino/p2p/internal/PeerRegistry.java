@@ -134,6 +134,7 @@ final class PeerRegistry {
     // I/O thread may move the handle once it is released.
     Connection kept = null;
     IdCheck check = null;
+    IdCheck superseded = null;
     synchronized (lock) {
       if (!node.isRunning()) {
         c.handshakeFailed(DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closing"), true);
@@ -170,6 +171,9 @@ final class PeerRegistry {
         existing.check = check;
         handle = null;
       } else if (duplicates.newConnectionWins(c, existing.connection, hello.id())) {
+        // A check of the loser for another newcomer is moot now: it ends without touching it.
+        superseded = existing.check;
+        existing.check = null;
         loser = existing.connection;
         loser.replaced = true;
         previous = loser;
@@ -180,6 +184,9 @@ final class PeerRegistry {
         kept = existing.connection;
         handle = null;
       }
+    }
+    if (superseded != null) {
+      superseded.supersede();
     }
     if (check != null) {
       hold(c, hello, who, check);
@@ -237,9 +244,13 @@ final class PeerRegistry {
     Connection c = k.newcomer;
     Connection old = k.old;
     boolean accept;
+    boolean handleGone;
     DisconnectReason oldGone;
     synchronized (lock) {
-      h.check = null;
+      handleGone = h.gone;
+      if (h.check == k) {
+        h.check = null;
+      }
       oldGone = k.oldClosed;
       accept = (!alive || oldGone != null) && node.isRunning() && c.isHeld() && !h.gone && h.connection == old;
       if (accept) {
@@ -266,7 +277,8 @@ final class PeerRegistry {
     }
     if (node.isRunning() && c.isHeld()) {
       c.replaced = true;
-      if (c.connectFuture != null) {
+      if (c.connectFuture != null && !handleGone) {
+        // (A handle gone meanwhile is no peer to give it: its close fails the connect instead.)
         completeConnect(h, c.connectFuture);
       }
       counters.reject(Kind.DUPLICATE);
@@ -433,7 +445,10 @@ final class PeerRegistry {
       synchronized (lock) {
         // Reported once: the connections' own closes find the handle gone.
         removed = !h.gone && peers.remove(h.id, h);
-        h.gone |= removed;
+        if (removed) {
+          h.goneWith = reason;
+          h.gone = true;
+        }
       }
       if (removed) {
         fireDisconnected(h, reason);

@@ -51,6 +51,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * stream</td><td>{@link TlsWriter}, under its lock: the write-turn holder (the I/O thread or a
  * sender), or the I/O thread for the engine's own messages, which the turn does not cover</td></tr>
  * <tr><td>{@code mode}</td><td>written on the I/O thread, read by writers (volatile)</td></tr>
+ * <tr><td>{@code dropped}</td><td>written on the I/O thread when the connection closed, read by
+ * its queued task step on the TLS thread (volatile)</td></tr>
  * </table>
  * <p>Invariants: (1) every byte written after the pre-HELLO and before the tunnel starts is a
  * refusal (a BYE), never identifying; (2) {@code unwrap} runs on the I/O thread, which JSSE
@@ -94,6 +96,8 @@ final class TlsStage extends ByteStage {
   private final long closeNanos;
   private final TlsWriter writer;
   private volatile Mode mode;
+  /** The connection closed: queued delegated tasks are skipped. Written on the I/O thread, read on the TLS thread. */
+  private volatile boolean dropped;
 
   // I/O thread.
   /** Closing: the peer's last records are read and dropped (see {@link #close}). */
@@ -386,6 +390,11 @@ final class TlsStage extends ByteStage {
     taskSteps++;
     try {
       tasks.execute(new Tls.Step(continues, () -> {
+        if (dropped) {
+          // Closed while it waited (a handshake timed out in the queue, under a storm): its
+          // crypto would only keep the thread from live handshakes.
+          return;
+        }
         Runnable t;
         while ((t = engine.getDelegatedTask()) != null) {
           t.run();
@@ -549,6 +558,7 @@ final class TlsStage extends ByteStage {
 
   @Override
   public void onClosed(IOException cause) {
+    dropped = true;
     writer.release();
     netIn = null;
     appIn = null;
