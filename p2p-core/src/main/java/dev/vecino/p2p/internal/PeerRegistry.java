@@ -141,12 +141,7 @@ final class PeerRegistry {
         return;
       }
       existing = peers.get(hello.id());
-      // A simultaneous connect is decided by the lower-id rule even while a check of the
-      // existing connection runs for another newcomer: the peer applies the same rule without
-      // knowing of our check, and has already registered its side of c if it won there.
-      boolean simultaneous = existing != null && !existing.connection.isClosingOrClosed()
-          && !existing.connection.remoteKeptOther && duplicates.overlaps(existing.connection)
-          && c.direction != existing.connection.direction;
+      boolean simultaneous = simultaneous(existing, c);
       if (existing != null && existing.check != null && !simultaneous) {
         // A check of this peer's connection runs for another newcomer: one at a time.
         checkRunning = true;
@@ -212,6 +207,18 @@ final class PeerRegistry {
     if (c.connectFuture != null) {
       completeConnect(handle, c.connectFuture);
     }
+  }
+
+  /**
+   * Whether {@code c} and {@code existing}'s connection make a simultaneous connect (opened by
+   * different sides, overlapping: {@link Duplicates#overlaps}). The lower-id rule decides it even
+   * while a check of the existing connection runs for another newcomer: the peer applies the
+   * same rule without knowing of our check, and may already be sending on its side of {@code c}.
+   * Lock held.
+   */
+  private boolean simultaneous(PeerHandle existing, Connection c) {
+    return existing != null && !existing.connection.isClosingOrClosed() && !existing.connection.remoteKeptOther
+        && duplicates.overlaps(existing.connection) && c.direction != existing.connection.direction;
   }
 
   /** Holds the newcomer {@code c} in its handshake while {@code check} decides. I/O thread. */

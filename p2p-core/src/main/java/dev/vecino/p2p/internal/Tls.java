@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLEngine;
 
 /**
@@ -61,6 +62,24 @@ final class Tls implements AutoCloseable {
     Step(boolean continues, Runnable work) {
       this.continues = continues;
       this.work = work;
+    }
+
+    /**
+     * The step that runs {@code engine}'s delegated tasks, then {@code then}; nothing when
+     * {@code dropped} says the connection closed while it waited (a handshake that timed out
+     * in the queue, under a storm: its crypto would only keep the thread from live ones).
+     */
+    static Step delegated(boolean continues, SSLEngine engine, BooleanSupplier dropped, Runnable then) {
+      return new Step(continues, () -> {
+        if (dropped.getAsBoolean()) {
+          return;
+        }
+        Runnable t;
+        while ((t = engine.getDelegatedTask()) != null) {
+          t.run();
+        }
+        then.run();
+      });
     }
 
     @Override

@@ -389,18 +389,8 @@ final class TlsStage extends ByteStage {
     boolean continues = client || taskSteps > 0;
     taskSteps++;
     try {
-      tasks.execute(new Tls.Step(continues, () -> {
-        if (dropped) {
-          // Closed while it waited (a handshake timed out in the queue, under a storm): its
-          // crypto would only keep the thread from live handshakes.
-          return;
-        }
-        Runnable t;
-        while ((t = engine.getDelegatedTask()) != null) {
-          t.run();
-        }
-        ch.eventLoop().execute(this::tasksDone);
-      }));
+      tasks.execute(Tls.Step.delegated(continues, engine, () -> dropped,
+          () -> ch.eventLoop().execute(this::tasksDone)));
     } catch (RejectedExecutionException e) {
       tasksRunning = false;
       fail("too many TLS handshakes in progress");
