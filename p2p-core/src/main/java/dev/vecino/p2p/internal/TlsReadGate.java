@@ -124,6 +124,11 @@ final class TlsReadGate {
     if (heldForEof || yielded) {
       return; // recordsOut or nextTurn reads again, unless paused
     }
+    if (stage.isClosing()) {
+      // Invariant (1): a closing stage reads (and drops) the peer's last records whatever the
+      // connection asks, so its end of stream comes and the socket closes without a reset.
+      return;
+    }
     if (!resumed || !stage.inputBuffered()) {
       stage.downstream.pauseReading(pause);
       return;

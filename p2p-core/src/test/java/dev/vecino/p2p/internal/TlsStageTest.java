@@ -273,6 +273,17 @@ class TlsStageTest {
     assertTrue(client.channel.outputShut, "close_notify and the half-close follow the records");
   }
 
+  /** A closing stage reads the peer's last records even when the connection pauses it then. */
+  @Test
+  void aClosingStageKeepsReadingWhateverTheConnectionAsks() throws Exception {
+    client.stage.close();
+    loop.runTasks();
+    assertFalse(client.channel.readPaused, "nothing held: the close reads the peer's last records");
+    client.stage.pauseReading(true);
+    loop.runTasks();
+    assertFalse(client.channel.readPaused, "the connection's pause does not stop a closing stage's reads");
+  }
+
   @Test
   void aConnectionThatPausedReadingStaysPausedAfterTheRecordsAreOut() throws Exception {
     client.channel.writeBudget = 1_000;
