@@ -92,4 +92,21 @@ class TlsStepsTest {
     tasks.execute(step(false, "later", more));
     assertTrue(more.await(10, TimeUnit.SECONDS));
   }
+
+  /** A step of a connection that closed while it waited runs nothing: no crypto, no follow-up. */
+  @Test
+  void aStepOfAClosedConnectionIsSkipped() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    javax.net.ssl.SSLEngine server = NodeTls.create(g.generateKeyPair()).serverEngine();
+    CountDownLatch done = new CountDownLatch(1);
+    tasks.execute(Tls.Step.delegated(true, server, () -> true, () -> ran.add("skipped's follow-up")));
+    tasks.execute(Tls.Step.delegated(true, server, () -> false, () -> {
+      ran.add("live follow-up");
+      done.countDown();
+    }));
+    release.countDown();
+    assertTrue(done.await(10, TimeUnit.SECONDS));
+    assertEquals(List.of("live follow-up"), ran);
+  }
 }
