@@ -49,6 +49,12 @@ public final class PeerHandle implements Peer {
   boolean gone;
   /** Why it was unregistered, once {@link #gone}; read by a connect's late reconnect intent. */
   volatile DisconnectReason goneWith;
+
+  /** Marks the handle unregistered, for {@code reason}: {@code goneWith} first. Registry's lock. */
+  void markGone(DisconnectReason reason) {
+    goneWith = reason;
+    gone = true;
+  }
   /** Its loss reached the {@link Reconnector} with an intent to act on (once per handle). */
   final java.util.concurrent.atomic.AtomicBoolean lossReported = new java.util.concurrent.atomic.AtomicBoolean();
   /** Bytes received but not yet handed to the listeners (default callback mode). */

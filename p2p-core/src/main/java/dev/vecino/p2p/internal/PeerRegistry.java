@@ -259,7 +259,7 @@ final class PeerRegistry {
         h.check = null;
       }
       oldGone = k.oldClosed;
-      accept = (!alive || oldGone != null) && node.isRunning() && c.isHeld() && !h.gone && h.connection == old;
+      accept = (!alive || oldGone != null) && node.isRunning() && c.isHeld() && !handleGone && h.connection == old;
       if (accept) {
         // Established before it is published, so senders never see it handshaking (see onHello).
         c.acceptHeld(h, c.direction == Direction.OUTBOUND);
@@ -453,8 +453,7 @@ final class PeerRegistry {
         // Reported once: the connections' own closes find the handle gone.
         removed = !h.gone && peers.remove(h.id, h);
         if (removed) {
-          h.goneWith = reason;
-          h.gone = true;
+          h.markGone(reason);
         }
       }
       if (removed) {
@@ -469,8 +468,7 @@ final class PeerRegistry {
       // A handle is reported gone once, even if a newcomer took its id in the map meanwhile.
       removed = h.connection == c && !h.gone;
       if (removed) {
-        h.goneWith = reason;
-        h.gone = true;
+        h.markGone(reason);
         peers.remove(h.id, h);
       }
     }

@@ -108,7 +108,10 @@ final class Tls implements AutoCloseable {
   private final ThreadPoolExecutor pool;
   /** New handshakes' first steps queued and not started. */
   private final AtomicInteger firstSteps = new AtomicInteger();
-  /** Runs {@link Step}s: bounded for new handshakes only (those under way are bounded by the pending-handshake limits). */
+  /**
+   * Runs {@link Step}s, bounded for new handshakes only: those under way are bounded by the
+   * pending-handshake limits (inbound) and the connection limit (outbound).
+   */
   private final Executor tasks = this::execute;
   private final long lingerNanos;
   private final long closeNanos;

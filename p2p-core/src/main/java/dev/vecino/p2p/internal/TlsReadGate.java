@@ -108,13 +108,8 @@ final class TlsReadGate {
    * that follows it, and the held records, counted as written, would die with it.
    */
   void closing(boolean writerHolding) {
-    if (writerHolding && !heldForEof) {
-      heldForEof = true;
-      stage.downstream.pauseReading(true);
-    }
-    if (!heldForEof) {
-      stage.downstream.pauseReading(false);
-    }
+    heldForEof |= writerHolding;
+    stage.downstream.pauseReading(heldForEof);
   }
 
   /** The connection's {@code pauseReading}. */

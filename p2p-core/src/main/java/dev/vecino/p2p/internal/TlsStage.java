@@ -30,8 +30,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * <p><b>The tunnel.</b> Handshake messages are wrapped and unwrapped on the I/O thread; the
  * engine's delegated tasks (key exchange, signatures, the trust manager) run on the node's
  * bounded TLS executor, never on the I/O thread, which carries on with other connections
- * meanwhile; a handshake under way goes before a new one there ({@link Tls.Step}). One exception: JSSE makes the initiator's ClientHello, with its two key shares
- * (x25519 and secp256r1, the JDK's default groups), inside {@code beginHandshake}, which runs
+ * meanwhile; a handshake under way goes before a new one there ({@link Tls.Step}). One
+ * exception: JSSE makes the initiator's ClientHello, with its two key shares (x25519 and
+ * secp256r1, the JDK's default groups), inside {@code beginHandshake}, which runs
  * on the I/O thread (about a millisecond per outbound connection). Once the handshake is done
  * the session hears {@link Listener#secured}, with the peer's certificate. Writes before that
  * take nothing (the writer waits for {@link #onWritable}, which this stage calls once the
@@ -43,7 +44,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * <table>
  * <caption>State: who owns it</caption>
  * <tr><th>state</th><th>owner</th></tr>
- * <tr><td>{@code netIn}, {@code appIn}, {@code tasksRunning}, {@code taskSteps}, {@code closing},
+ * <tr><td>{@code netIn}, {@code appIn}, {@code tasksRunning}, {@code stepped}, {@code closing},
  * {@code closeWhenDrained}, every {@code engine.unwrap}</td><td>the I/O thread</td></tr>
  * <tr><td>when the socket is read: the connection's pause, the turn's record budget, the end
  * of stream held for the writer's records</td><td>{@link TlsReadGate}, on the I/O thread</td></tr>
@@ -96,7 +97,7 @@ final class TlsStage extends ByteStage {
   private final long closeNanos;
   private final TlsWriter writer;
   private volatile Mode mode;
-  /** The connection closed: queued delegated tasks are skipped. Written on the I/O thread, read on the TLS thread. */
+  /** The connection closed: its queued delegated tasks are skipped (see the table). */
   private volatile boolean dropped;
 
   // I/O thread.
@@ -107,8 +108,8 @@ final class TlsStage extends ByteStage {
   private ByteBuffer netIn;
   private ByteBuffer appIn;
   private boolean tasksRunning;
-  /** Batches of delegated tasks handed to the executor so far. */
-  private int taskSteps;
+  /** A batch of delegated tasks went to the executor already: the handshake is under way. */
+  private boolean stepped;
   /** When the socket is read: the connection's pause, the turn's budget, the end of stream held. */
   private final TlsReadGate gate = new TlsReadGate(this);
   private X509Certificate peer;
@@ -386,8 +387,8 @@ final class TlsStage extends ByteStage {
     tasksRunning = true;
     Channel ch = downstream;
     // An acceptor's first step begins a handshake; anything else continues one, and goes first.
-    boolean continues = client || taskSteps > 0;
-    taskSteps++;
+    boolean continues = client || stepped;
+    stepped = true;
     try {
       tasks.execute(Tls.Step.delegated(continues, engine, () -> dropped,
           () -> ch.eventLoop().execute(this::tasksDone)));
