@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vecino.p2p.codec.FrameType;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -238,10 +240,15 @@ class IdCheckTest {
   /** Long, so the overlap window holds the whole test; the check's bound is then its maximum, 1 s. */
   private static final Duration LONG_HANDSHAKE = Duration.ofSeconds(4);
 
+  /** Sends alice's HELLO on a hand-driven connection. */
+  private static void helloAsAlice(RawPeer raw) throws Exception {
+    raw.sendFrame(FrameType.HELLO, RawPeer.hello(ALICE, "alice", PeerNode.DEFAULT_GROUP));
+  }
+
   /** Reads {@code raw}'s frames, answering nothing, until bob's check PINGs it: a check runs. */
   private static void awaitCheckPing(RawPeer raw) throws Exception {
     for (int i = 0; i < 16; i++) {
-      if (raw.readFrame()[0] == dev.vecino.p2p.codec.FrameType.PING.code()) {
+      if (raw.readFrame()[0] == FrameType.PING.code()) {
         return;
       }
     }
@@ -262,7 +269,7 @@ class IdCheckTest {
          PeerNode bob = Nodes.plain("bob").id(BOB).handshakeTimeout(LONG_HANDSHAKE).listener(r).build().start();
          RawPeer first = RawPeer.connect(bob.localAddress(), loopback(11))) {
       first.readFrame();
-      first.sendFrame(dev.vecino.p2p.codec.FrameType.HELLO, RawPeer.hello(ALICE, "alice", PeerNode.DEFAULT_GROUP));
+      helloAsAlice(first);
       Await.until("bob registers alice", () -> bob.peer(ALICE).isPresent());
       Peer p = bob.peer(ALICE).orElseThrow();
       InetSocketAddress firstAt = p.remoteAddress();
@@ -284,8 +291,8 @@ class IdCheckTest {
           assertEquals(aliceServer.getLocalSocketAddress(), p.remoteAddress());
           // The check ended without resetting the first connection, the losing one now, which
           // bob keeps open until alice drops it: what she sends on it still arrives.
-          first.sendFrame(dev.vecino.p2p.codec.FrameType.TEXT,
-              "late on the loser".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          first.sendFrame(FrameType.TEXT,
+              "late on the loser".getBytes(StandardCharsets.UTF_8));
           Await.until("bob delivers what came on the losing connection", () -> r.texts().contains("late on the loser"));
           assertTrue(r.disconnects.isEmpty(), "no disconnect: " + r.disconnects);
         }
@@ -307,12 +314,12 @@ class IdCheckTest {
       InetSocketAddress aliceAt = (InetSocketAddress) aliceServer.getLocalSocketAddress();
       CompletableFuture<Peer> f = bob.connect(aliceAt);
       try (RawPeer first = RawPeer.accept(aliceServer)) {
-        first.sendFrame(dev.vecino.p2p.codec.FrameType.HELLO, RawPeer.hello(ALICE, "alice", PeerNode.DEFAULT_GROUP));
+        helloAsAlice(first);
         first.readFrame();
         Peer p = f.get(5, TimeUnit.SECONDS);
         CompletableFuture<Peer> again = bob.connect(aliceAt);
         try (RawPeer second = RawPeer.accept(aliceServer)) {
-          second.sendFrame(dev.vecino.p2p.codec.FrameType.HELLO, RawPeer.hello(ALICE, "alice", PeerNode.DEFAULT_GROUP));
+          helloAsAlice(second);
           awaitCheckPing(first);
           try (AnsweringPeer third = AnsweringPeer.connect(bob.localAddress(), loopback(14), ALICE, "alice")) {
             third.sendText("sent on the loser");

@@ -15,7 +15,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 
@@ -60,7 +62,7 @@ final class SecureRawPeer implements Wire.Attacker {
     socket.setEnabledProtocols(new String[] {NodeTls.TLS_13});
     if (tlsDelayNanos > 0) {
       // A slow peer, as the test asks: its TLS starts this much later.
-      java.util.concurrent.locks.LockSupport.parkNanos(tlsDelayNanos);
+      LockSupport.parkNanos(tlsDelayNanos);
     }
     socket.startHandshake();
     this.in = new DataInputStream(socket.getInputStream());
@@ -78,11 +80,11 @@ final class SecureRawPeer implements Wire.Attacker {
    * receiveBuffer} is set before connecting, so a peer that never reads fills up at once.
    */
   static SecureRawPeer connect(InetSocketAddress address, InetAddress from, int receiveBuffer) throws IOException {
-    return connect(address, from, receiveBuffer, java.time.Duration.ZERO);
+    return connect(address, from, receiveBuffer, Duration.ZERO);
   }
 
   /** As {@link #connect(InetSocketAddress, InetAddress, int)}, starting TLS {@code tlsDelay} after the pre-HELLO. */
-  static SecureRawPeer connect(InetSocketAddress address, InetAddress from, int receiveBuffer, java.time.Duration tlsDelay)
+  static SecureRawPeer connect(InetSocketAddress address, InetAddress from, int receiveBuffer, Duration tlsDelay)
       throws IOException {
     Socket s = RawPeer.socket(address, from, receiveBuffer);
     try {

@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -20,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -58,8 +61,7 @@ class SoakTest {
   /** The wires to soak ({@code vecino.soak.wires}, comma-separated; both by default). */
   private static boolean soaks(Wire wire) {
     String w = System.getProperty("vecino.soak.wires", "");
-    return w.isBlank() || java.util.Arrays.asList(w.toUpperCase(java.util.Locale.ROOT).split("\\s*,\\s*"))
-        .contains(wire.name());
+    return w.isBlank() || Arrays.asList(w.toUpperCase(Locale.ROOT).split("\\s*,\\s*")).contains(wire.name());
   }
 
   private static long seed() {
@@ -96,7 +98,7 @@ class SoakTest {
   @ParameterizedTest
   @EnumSource(Wire.class)
   void randomConnectsDisconnectsAndSendsKeepEveryDeliveryPromise(Wire wire) throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(soaks(wire), "-Dvecino.soak.wires leaves out " + wire);
+    Assumptions.assumeTrue(soaks(wire), "-Dvecino.soak.wires leaves out " + wire);
     long seed = seed();
     Duration duration = duration();
     String replay = wire + ", seed " + seed + " (replay: -Dvecino.soak.seed=" + seed + " -Dvecino.soak.duration="
@@ -121,7 +123,7 @@ class SoakTest {
           nodes[i] = wire.node(name).bindAddress("127.0.1." + (i + 1)).heartbeatInterval(Duration.ofSeconds(1))
               .listener(recorder(name)).build().start();
         } catch (ConfigurationException e) {
-          org.junit.jupiter.api.Assumptions.abort("cannot bind 127.0.1." + (i + 1) + " (Linux has all of 127/8): " + e);
+          Assumptions.abort("cannot bind 127.0.1." + (i + 1) + " (Linux has all of 127/8): " + e);
         }
       }
       long end = System.nanoTime() + duration.toNanos();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.p2p.internal.tls.NodeTls;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,11 +34,15 @@ class TlsStepsTest {
   private final CountDownLatch blocking = new CountDownLatch(1);
   private final List<String> ran = new CopyOnWriteArrayList<>();
 
-  @BeforeEach
-  void blockTheExecutor() throws Exception {
+  private static KeyPair keyPair() throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
-    tls = new Tls(NodeTls.create(g.generateKeyPair()), "test", TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(1));
+    return g.generateKeyPair();
+  }
+
+  @BeforeEach
+  void blockTheExecutor() throws Exception {
+    tls = new Tls(NodeTls.create(keyPair()), "test", TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(1));
     tasks = tls.tasks();
     tasks.execute(new Tls.Step(true, () -> {
       blocking.countDown();
@@ -96,9 +102,7 @@ class TlsStepsTest {
   /** A step of a connection that closed while it waited runs nothing: no crypto, no follow-up. */
   @Test
   void aStepOfAClosedConnectionIsSkipped() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    javax.net.ssl.SSLEngine server = NodeTls.create(g.generateKeyPair()).serverEngine();
+    SSLEngine server = NodeTls.create(keyPair()).serverEngine();
     CountDownLatch done = new CountDownLatch(1);
     tasks.execute(Tls.Step.delegated(true, server, () -> true, () -> ran.add("skipped's follow-up")));
     tasks.execute(Tls.Step.delegated(true, server, () -> false, () -> {
