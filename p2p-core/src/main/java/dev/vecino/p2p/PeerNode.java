@@ -296,7 +296,16 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
   }
 
   /**
-   * Queues a binary message without allocating, for hot paths.
+   * Queues a binary message without allocating, for hot paths. The message leaves now, with
+   * everything queued before it: written by the calling thread when the connection is idle,
+   * else by whoever writes for it.
+   *
+   * <p>A thread that floods one peer — its sends keep finding earlier ones still being written,
+   * for a whole batch (64 KiB; 128 KiB on loopback) in a row — has its messages batched as
+   * {@link #trySendMore(Peer, byte[]) trySendMore} would: they leave a batch at a time, written
+   * by the sending thread, and the last ones within about a millisecond. A send that finds the
+   * connection idle ends the flood; {@link #flush(Peer)} sends everything at once. Request and
+   * reply traffic never floods.
    *
    * @param peer the peer
    * @param payload the payload; copied before return

@@ -223,6 +223,31 @@ class SendMoreTest {
   }
 
   @Test
+  void aFloodOfPlainSendsIsBatchedYetArrivesWholeInOrderTailIncluded() throws Exception {
+    // 300,000 plain sends of 64 B from one thread outpace the writer by far more than a batch:
+    // the queue corks them as a flood. Nobody flushes: the tail must leave by the backstop.
+    int n = 300_000;
+    Streams small = new Streams(64);
+    try (PeerNode a = Nodes.start("a", new Recorder()); PeerNode b = Nodes.start("b", small)) {
+      Peer p = a.connect(b.localAddress()).get(5, TimeUnit.SECONDS);
+      byte[] msg = new byte[64];
+      for (int i = 0; i < n; i++) {
+        encode(msg, 0, i);
+        assertEquals(SendStatus.OK, retry(() -> a.trySend(p, msg)));
+      }
+      Await.until("every flooded message", () -> small.total.get() >= n, small::state, Duration.ofSeconds(20));
+      assertTrue(small.errors.isEmpty(), small.state());
+      assertEquals(n, small.received(0));
+      Await.until("the queue empties", () -> p.queuedBytes() == 0);
+      // After the flood, one more plain send on an idle connection leaves at once, no backstop.
+      encode(msg, 0, n);
+      assertEquals(SendStatus.OK, a.trySend(p, msg));
+      Await.until("the send after the flood", () -> small.total.get() > n, small::state, Duration.ofSeconds(5));
+      assertEquals(n + 1, small.received(0));
+    }
+  }
+
+  @Test
   void theShortTailOfABatchNobodyFlushesStillArrives() throws Exception {
     // Three 50,000 B messages pass one batch (2 x 65,483 B on loopback): the sender writes two
     // whole segments itself; the short remainder must then leave by the backstop.

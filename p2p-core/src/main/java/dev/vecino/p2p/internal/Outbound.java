@@ -17,7 +17,9 @@ import java.util.concurrent.CompletableFuture;
  * on its own thread — writes them to the channel, one holder at a time. A sender streaming
  * corked frames ({@code trySendMore}) encodes them into a {@link SendStage} it owns instead,
  * without the lock; {@link Staging} hands them to the queue (a claim, under the lock) a batch
- * at a time, and before anything else is queued, flushed, written or closed.
+ * at a time, and before anything else is queued, flushed, written or closed. A sender whose
+ * plain sends keep finding the writer behind for a whole batch (a flood, {@link #flood}) is
+ * corked the same way: its plain frames are staged too, until a send finds the turn idle.
  *
  * <h2>Design and hazards</h2>
  *
@@ -25,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * <caption>Fields: who writes them</caption>
  * <tr><th>field</th><th>written by</th><th>guard</th></tr>
  * <tr><td>{@code turn} (state, prompt end, cork timer), {@code closed},
- * {@code failWhenReleased}</td><td>any thread: senders queueing, the turn holder releasing,
+ * {@code failWhenReleased}, {@code floodBytes}</td><td>any thread: senders queueing, the turn holder releasing,
  * the I/O thread closing</td><td>{@code lock}</td></tr>
  * <tr><td>{@code buffers.pending}, {@link SendLedger} (waiters, parked sends, owed PONG,
  * watermarks)</td><td>senders (encode, park) and the turn holder (swap, written)</td>
@@ -88,6 +90,7 @@ final class Outbound implements WriteTurn.Queue {
   private final Object lock = new Object();
   private final CodecSession encoder;
   private final int maxQueuedBytes;
+  private final int batch;
   private final OutboundBuffers buffers;
   private final SendLedger ledger;
   private final Completions completions;
@@ -113,6 +116,8 @@ final class Outbound implements WriteTurn.Queue {
 
   // Guarded by lock.
   private boolean closed;
+  /** Bytes of plain sends in a row that found the write turn busy (see {@link #flood}). */
+  private int floodBytes;
   /** {@link #close} ran while a sender held the turn: it fails what is unwritten when it releases it. */
   private boolean failWhenReleased;
 
@@ -130,6 +135,7 @@ final class Outbound implements WriteTurn.Queue {
     this.completions = completions;
     this.maxQueuedBytes = maxQueuedBytes;
     int batch = segment > 0 ? 2 * segment : DEFAULT_BATCH;
+    this.batch = batch;
     this.turn = new WriteTurn(batch, this);
     long cap = (long) maxQueuedBytes + CONTROL_RESERVE + segment;
     this.buffers = new OutboundBuffers(segment, cap);
@@ -164,9 +170,9 @@ final class Outbound implements WriteTurn.Queue {
    */
   Offered offer(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter,
       boolean mayInline, boolean more) throws CodecException {
-    boolean streams = more && mayInline && waiter == null;
-    if (streams) {
-      Offered staged = staging.offer(type, a, off, len, b);
+    boolean plain = !more && mayInline && waiter == null;
+    if ((more || plain) && mayInline && waiter == null) {
+      Offered staged = staging.offer(type, a, off, len, b, more);
       if (staged != null) {
         return staged;
       }
@@ -188,18 +194,46 @@ final class Outbound implements WriteTurn.Queue {
       if (waiter != null) {
         ledger.await(counts.enqueued(), waiter);
       }
-      WriteTurn.Step step = turn.on(more ? WriteTurn.Event.CORKED : WriteTurn.Event.PROMPT, mayInline);
-      if (streams) {
+      // A plain send that ends the caller's corked stream leaves now, flood or not.
+      boolean flood = plain && !staging.streams() && flood(n);
+      if (more) {
+        floodBytes = 0;
+      }
+      WriteTurn.Step step = turn.on(more || flood ? WriteTurn.Event.CORKED : WriteTurn.Event.PROMPT, mayInline);
+      if ((more && mayInline && waiter == null) || flood) {
         // A stream: its next frames may be staged, once a backstop is on its way.
         if (step == WriteTurn.Step.NONE && !turn.corkTimerPending()) {
           step = turn.armCorkTimer();
         }
-        staging.grant();
+        staging.grant(flood);
       } else if (!more) {
         // A prompt send ends the sender's stream, as flush does.
         staging.endStream();
       }
       return accepted(step);
+    }
+  }
+
+  /**
+   * Whether a plain send of {@code n} bytes is part of a flood (lock held): it and the plain
+   * sends before it found the write turn busy — the writer behind — for a whole batch. The
+   * sender then outpaces the writer, and its frames are better batched than written in pieces
+   * beside it: they are corked as {@code trySendMore}'s are, and leave a batch at a time, or
+   * with the backstop. A send that finds the turn idle ends the flood.
+   */
+  private boolean flood(int n) {
+    if (!turn.activeWithin(WriteTurn.INLINE_IDLE_NANOS)) {
+      floodBytes = 0;
+      return false;
+    }
+    floodBytes = Math.min(floodBytes + n, Integer.MAX_VALUE / 2);
+    return floodBytes >= batch;
+  }
+
+  /** Bytes of the current queue's end that must leave now (lock); for tests. */
+  long promptEnd() {
+    synchronized (lock) {
+      return turn.promptEnd();
     }
   }
 
@@ -341,6 +375,8 @@ final class Outbound implements WriteTurn.Queue {
       }
       staging.claim();
       staging.endStream();
+      // The sender wants its frames out now: a flood starts again from nothing.
+      floodBytes = 0;
       if (counts.queued() == 0) {
         return WriteTurn.Step.NONE;
       }

@@ -39,6 +39,8 @@ final class QueueCounts {
   private long written;
   /** Data frames queued since the connection started. */
   private long messages;
+  /** The buffers were released ({@link #clearQueued}). */
+  private boolean cleared;
 
   /** {@code n} more bytes were queued (lock held). */
   void queue(int n) {
@@ -54,11 +56,17 @@ final class QueueCounts {
   /** {@code n} queued bytes were written (lock held). */
   void written(int n) {
     WRITTEN.setOpaque(this, written + n);
-    QUEUED.setOpaque(this, queued - n);
+    if (!cleared) {
+      QUEUED.setOpaque(this, queued - n);
+    }
   }
 
-  /** The buffers are gone: nothing is queued any more (lock held). */
+  /**
+   * The buffers are gone: nothing is queued any more (lock held). A sender's write that ends
+   * after this still counts as written, but no longer as queued (which would go negative).
+   */
   void clearQueued() {
+    cleared = true;
     QUEUED.setOpaque(this, 0L);
   }
 

@@ -14,8 +14,9 @@ import java.nio.ByteBuffer;
  * <h2>Design and hazards</h2>
  *
  * <p>A sender on its own thread (never the I/O thread) that queues a corked frame
- * ({@code trySendMore}) under the lock is granted the stage. It then encodes its next corked
- * frames straight into the stage, and takes the lock only when a batch is staged (it claims
+ * ({@code trySendMore}, or a plain send the queue corked as part of a flood) under the lock is
+ * granted the stage. It then encodes its next corked frames (and, for a flood, its plain
+ * ones) straight into the stage, and takes the lock only when a batch is staged (it claims
  * the stage and, as the write turn allows, writes the batch itself) or when it finds the
  * stage revoked. Everything else takes the lock and claims the stage first, so a frame queued
  * under the lock goes behind every frame staged before it:
@@ -33,9 +34,11 @@ import java.nio.ByteBuffer;
  * <tr><td>the backstop timer, a park, a close, a BYE</td><td>revokes, then claims</td></tr>
  * </table>
  *
- * <p><b>Invariants</b> (besides {@link SendStage}'s 1–4): (5) only corked frames are staged;
- * a prompt frame always takes the lock and ends its sender's stream, so it leaves under the
- * write turn's rules with everything staged before it; (6) a stage is granted only while a
+ * <p><b>Invariants</b> (besides {@link SendStage}'s 1–4): (5) only corked frames are staged
+ * (a flood's plain frames are corked: its stage is granted as a flood's); a prompt frame
+ * always takes the lock and ends its sender's stream, so it leaves under the write turn's rules
+ * with everything staged before it — a plain send that ends a {@code trySendMore} stream is
+ * always prompt, never part of a flood; (6) a stage is granted only while a
  * backstop timer is on its way, no parked send waits and the queue is open; (7) a stage whose
  * owner was revoked stays that owner's until its next send gives it back (it may be
  * appending when revoked); meanwhile other senders queue under the lock, correct but slower.
@@ -73,9 +76,9 @@ final class Staging {
    *
    * @return what happened, or null when the caller must queue under the lock (nothing staged)
    */
-  Offered offer(FrameType type, byte[] a, int off, int len, ByteBuffer b) throws CodecException {
+  Offered offer(FrameType type, byte[] a, int off, int len, ByteBuffer b, boolean more) throws CodecException {
     SendStage s = stage;
-    if (s == null || s.owner != Thread.currentThread() || s.isRevoked()) {
+    if (s == null || s.owner != Thread.currentThread() || s.isRevoked() || !(more || s.flood)) {
       return null;
     }
     int n = SendStage.encodedLength(encoder, type, len, b);
@@ -102,7 +105,7 @@ final class Staging {
         // Staging on needs a backstop on its way and no revocation: given back, asked again.
         s.owner = null;
         if (s == stage) {
-          grant();
+          grant(s.flood);
         }
       }
       return queue.accepted(step);
@@ -142,7 +145,7 @@ final class Staging {
   }
 
   /** Grants the stage to the calling sender if invariant 6 allows and nobody else stages. Lock held. */
-  void grant() {
+  void grant(boolean flood) {
     if (queue.isClosed() || !turn.corkTimerPending() || queue.hasParked()) {
       return;
     }
@@ -160,7 +163,7 @@ final class Staging {
     } else {
       s.reset(s.buf);
     }
-    s.grant(me);
+    s.grant(me, flood);
   }
 
   /** The owner ends its stream (its prompt send or flush): others may be granted the stage. Lock held. */
@@ -184,6 +187,12 @@ final class Staging {
   /** Forgets the stage (the channel is gone); an owner still appending fails on its next send. Lock held. */
   void drop() {
     stage = null;
+  }
+
+  /** Whether the calling thread owns the stage for a corked stream (not a flood), revoked or not. Lock held. */
+  boolean streams() {
+    SendStage s = stage;
+    return s != null && s.owner == Thread.currentThread() && !s.flood;
   }
 
   /** Whether the calling thread stages (owns the stage, not revoked). Lock held; for tests. */

@@ -60,6 +60,13 @@ package dev.vecino.p2p.internal;
  * only while a backstop timer is on its way ({@link #corkTimerPending}); the timer revokes
  * the stage, so corked frames keep invariant (3). See {@link Staging}.
  *
+ * <p><b>Floods:</b> a plain send is queued as {@code PROMPT} unless its sender is flooding:
+ * its plain sends in a row found the turn held, waited for, or ended within
+ * {@link #INLINE_IDLE_NANOS} ({@link #activeWithin}) for a whole batch. Such a frame is queued
+ * as {@code CORKED} instead (invariant 2 does not cover it; 3 does), so the sender writes whole
+ * batches itself instead of the I/O thread writing pieces beside it. The first send that finds
+ * the turn idle longer than that ends the flood; see {@code Outbound#flood}.
+ *
  * <p><b>Thread safety:</b> none of its own: every method runs under the owning
  * {@link Outbound}'s lock, on any thread. {@code OutboundModelTest} checks the invariants
  * in seeded interleavings of every role.
@@ -269,6 +276,16 @@ final class WriteTurn {
   /** Whether bytes that must leave now (or anything, once closed) are unwritten. */
   boolean mustLeaveNow() {
     return promptEnd > queue.writtenTotal() || queue.isClosed();
+  }
+
+  /** Whether someone holds the turn or waits for it, or a write ended or a sender found the turn idle within {@code nanos}. */
+  boolean activeWithin(long nanos) {
+    return state != State.IDLE || System.nanoTime() - lastActiveNanos <= nanos;
+  }
+
+  /** Bytes queued up to here must leave now (lock held). */
+  long promptEnd() {
+    return promptEnd;
   }
 
   /** Sets the backstop timer unless one is on its way (lock held). */

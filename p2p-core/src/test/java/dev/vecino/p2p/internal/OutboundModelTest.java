@@ -54,9 +54,13 @@ class OutboundModelTest {
       new Model(only).run();
       return;
     }
+    int floods = 0;
     for (long seed = 1; seed <= SEEDS; seed++) {
-      new Model(seed).run();
+      Model m = new Model(seed);
+      m.run();
+      floods += m.floodCorked > 0 ? 1 : 0;
     }
+    assertTrue(floods > 0, "no seed made a plain flood: the model misses that path");
   }
 
   @Test
@@ -84,7 +88,74 @@ class OutboundModelTest {
     m.writeInline(m.pendingInline.poll());
     assertTrue(m.socket.size() >= SEGMENT, "whole segments written by the sender");
     m.quiesce(false);
-    m.checkAllWritten("after the scheduled flush ran");
+    m.checkPromptWritten("after the scheduled flush ran");
+    m.quiesce(true);
+    m.checkAllWritten("with the backstop, which takes a flood's corked tail");
+  }
+
+  @Test
+  void aPlainFloodIsCorkedLikeAStreamUntilABatchOrTheBackstopTakesIt() {
+    Model m = new Model(0);
+    m.channel.interleaves = false;
+    m.send(false, false, false); // from the I/O thread: a flush is scheduled, the writer is behind
+    int prompt = 0;
+    for (int i = 0; i < 400 && !m.outbound.staging(); i++) {
+      m.send(true, false, false);
+      prompt = m.floodCorked == 0 ? m.accepted : prompt;
+      if (!m.pendingInline.isEmpty()) {
+        m.writeInline(m.pendingInline.poll()); // the sender writes the batch it found
+      }
+    }
+    assertTrue(m.floodCorked > 0, "plain sends that keep finding the writer behind become a flood");
+    assertTrue(m.outbound.staging(), "the flood's sender stages its next plain sends");
+    assertEquals(Offered.QUEUED, m.send(true, false, false), "a staged plain send takes no lock and asks nothing");
+    m.quiesce(false);
+    assertTrue(m.framesWritten() >= prompt, "the sends before the flood left without the backstop");
+    assertTrue(m.outbound.staging(), "the flood's tail waits for a batch or the backstop");
+    m.quiesce(true);
+    m.checkAllWritten("the backstop took the flood's tail");
+    assertTrue(!m.outbound.staging(), "the backstop revoked the stage");
+  }
+
+  @Test
+  void aPlainSendThatEndsACorkedBurstLeavesNowHoweverManyBurstsCame() {
+    Model m = new Model(0);
+    m.channel.interleaves = false;
+    for (int burst = 0; burst < 2_000; burst++) {
+      if (burst % 8 == 0) {
+        m.quiesce(false);
+        m.send(false, false, false); // the writer is behind again: a flush is scheduled
+      }
+      m.send(true, true, false);
+      m.send(true, false, false);
+      if (!m.pendingInline.isEmpty()) {
+        m.writeInline(m.pendingInline.poll());
+      }
+    }
+    assertEquals(0, m.floodCorked, "trySend after trySendMore always ends the burst: it never joins a flood");
+    m.quiesce(false);
+    m.checkAllWritten("every burst ended by a plain send, without the backstop");
+  }
+
+  @Test
+  void aPlainSendThatFindsTheConnectionIdleEndsTheFlood() {
+    Model m = new Model(0);
+    m.channel.interleaves = false;
+    m.send(false, false, false);
+    for (int i = 0; i < 200 && m.floodCorked == 0; i++) {
+      m.send(true, false, false);
+    }
+    m.quiesce(true);
+    // Idle longer than a flood's gap: the writer ended its last write more than that ago.
+    long idleSince = System.nanoTime();
+    while (System.nanoTime() - idleSince <= 2 * WriteTurn.INLINE_IDLE_NANOS) {
+      Thread.onSpinWait();
+    }
+    int corked = m.floodCorked;
+    Offered offered = m.send(true, false, false);
+    assertEquals(corked, m.floodCorked, "a send after a quiet spell leaves now");
+    assertEquals(WriteTurn.Step.WRITE_INLINE, offered.step, "and is written at once by its sender");
+    assertTrue(!m.outbound.staging(), "the flood is over");
   }
 
   @Test
@@ -162,6 +233,8 @@ class OutboundModelTest {
     int accepted;
     /** The sequence number after the last accepted prompt (not corked) frame. */
     int promptThrough;
+    /** Plain sends the queue corked as part of a flood. */
+    int floodCorked;
     boolean corkTimerArmed;
     boolean writableWanted;
     boolean closed;
@@ -235,8 +308,11 @@ class OutboundModelTest {
           .append(" -> ").append(offered).append(" ").append(outbound.state());
       if (offered.status == SendStatus.OK) {
         accepted++;
-        if (!more) {
+        // A plain send must leave now unless the queue corked it as part of a flood.
+        if (!more && outbound.promptEnd() >= outbound.bytes()) {
           promptThrough = accepted;
+        } else if (!more) {
+          floodCorked++;
         }
         if (f != null) {
           futureEnds.put(f, outbound.bytes());
@@ -397,6 +473,7 @@ class OutboundModelTest {
     void checkBound() {
       assertTrue(outbound.queuedBytes() <= MAX_QUEUED + Outbound.CONTROL_RESERVE + 512,
           "queued " + outbound.queuedBytes() + " past the bound");
+      assertTrue(outbound.queuedBytes() >= 0, "queued " + outbound.queuedBytes() + " < 0");
     }
 
     int framesWritten() {
@@ -478,6 +555,8 @@ class OutboundModelTest {
       boolean lost;
       /** Writes during which another sender queues a frame, for directed tests. */
       int forcedSends;
+      /** Whether other roles act at random between writes; directed tests turn it off. */
+      boolean interleaves = true;
 
       @Override
       public int write(ByteBuffer src) throws IOException {
@@ -511,7 +590,7 @@ class OutboundModelTest {
           }
           return;
         }
-        if (nesting > 0 || random.nextInt(3) != 0) {
+        if (nesting > 0 || !interleaves || random.nextInt(3) != 0) {
           return;
         }
         nesting++;
