@@ -27,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * <caption>Fields: who writes them</caption>
  * <tr><th>field</th><th>written by</th><th>guard</th></tr>
  * <tr><td>{@code turn} (state, prompt end, cork timer), {@code closed},
- * {@code failWhenReleased}, {@code floodBytes}</td><td>any thread: senders queueing, the turn holder releasing,
+ * {@code failWhenReleased}, {@code floodBytes}, {@code floodSender}</td><td>any thread: senders queueing, the turn holder releasing,
  * the I/O thread closing</td><td>{@code lock}</td></tr>
  * <tr><td>{@code buffers.pending}, {@link SendLedger} (waiters, parked sends, owed PONG,
  * watermarks)</td><td>senders (encode, park) and the turn holder (swap, written)</td>
@@ -116,8 +116,9 @@ final class Outbound implements WriteTurn.Queue {
 
   // Guarded by lock.
   private boolean closed;
-  /** Bytes of plain sends in a row that found the write turn busy (see {@link #flood}). */
+  /** Bytes of {@code floodSender}'s plain sends in a row that found the write turn busy (see {@link #flood}). */
   private int floodBytes;
+  private Thread floodSender;
   /** {@link #close} ran while a sender held the turn: it fails what is unwritten when it releases it. */
   private boolean failWhenReleased;
 
@@ -215,13 +216,22 @@ final class Outbound implements WriteTurn.Queue {
   }
 
   /**
-   * Whether a plain send of {@code n} bytes is part of a flood (lock held): it and the plain
-   * sends before it found the write turn busy — the writer behind — for a whole batch. The
-   * sender then outpaces the writer, and its frames are better batched than written in pieces
-   * beside it: they are corked as {@code trySendMore}'s are, and leave a batch at a time, or
-   * with the backstop. A send that finds the turn idle ends the flood.
+   * Whether a plain send of {@code n} bytes is part of a flood (lock held): it and the same
+   * thread's plain sends before it, a whole batch of them in a row, each found the write turn
+   * held or waited for, or a write ended within {@link WriteTurn#INLINE_IDLE_NANOS}
+   * ({@link WriteTurn#activeWithin}): the writer is behind. The sender then outpaces the writer,
+   * and its frames are better batched than written in pieces beside it: they are corked as
+   * {@code trySendMore}'s are (the caller grants it the stage), and leave a batch at a time,
+   * written by the sender, or with the backstop. A send that finds the turn idle longer than
+   * that ends the flood, as does a flush or a corked send.
    */
   private boolean flood(int n) {
+    Thread me = Thread.currentThread();
+    if (me != floodSender) {
+      // One thread's sends in a row: another sender's message, in the middle, is not batched with them.
+      floodSender = me;
+      floodBytes = 0;
+    }
     if (!turn.activeWithin(WriteTurn.INLINE_IDLE_NANOS)) {
       floodBytes = 0;
       return false;
