@@ -24,7 +24,9 @@ import java.nio.ByteBuffer;
  * bytes only below {@code published}</td></tr>
  * <tr><td>{@code published}</td><td>the owner, after each whole frame (volatile)</td>
  * <td>claimers, under the lock (volatile)</td></tr>
- * <tr><td>{@code owner}, {@code flood}, {@code taken}, {@code messagesTaken}, {@code buf} (swapped by the
+ * <tr><td>{@code flood}</td><td>the owner: set when it is granted the stage (under the lock),
+ * cleared by its first corked send (without it)</td><td>the owner only</td></tr>
+ * <tr><td>{@code owner}, {@code taken}, {@code messagesTaken}, {@code buf} (swapped by the
  * owner's own claim), the positions' reset</td><td>under the lock; the reset and the swap only
  * by the owner</td><td>under the lock; the owner reads {@code owner} without it (only it writes
  * its own thread there, or null)</td></tr>
@@ -72,7 +74,10 @@ final class SendStage {
   ByteBuffer buf;
   /** The owning thread; null when nobody streams. Lock (the owner reads it without). */
   Thread owner;
-  /** Granted to a flood of plain sends: they stage too. Set with {@code owner}, by the owner. */
+  /**
+   * Granted to a flood of plain sends: they stage too. Set with {@code owner} at a grant, and
+   * cleared by the owner's first corked send; read only by the owner.
+   */
   boolean flood;
   /** Bytes of {@code buf} below this hold whole frames the owner handed on. */
   @SuppressWarnings("unused") // accessed through PUBLISHED

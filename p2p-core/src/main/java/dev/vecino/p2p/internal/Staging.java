@@ -81,6 +81,10 @@ final class Staging {
     if (s == null || s.owner != Thread.currentThread() || s.isRevoked() || !(more || s.flood)) {
       return null;
     }
+    if (more && s.flood) {
+      // A corked send turns the flood into a stream: the plain send that ends it leaves now.
+      s.flood = false;
+    }
     int n = SendStage.encodedLength(encoder, type, len, b);
     // Below the high watermark the bound holds too, and no watermark is crossed without the lock.
     if (queue.queuedOpaque() + s.unclaimedByOwner() + n >= highWatermark) {

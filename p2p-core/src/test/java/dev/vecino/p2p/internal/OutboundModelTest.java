@@ -138,6 +138,27 @@ class OutboundModelTest {
   }
 
   @Test
+  void aCorkedSendTurnsAFloodIntoAStreamThatAPlainSendEnds() {
+    Model m = new Model(0);
+    m.channel.interleaves = false;
+    m.send(false, false, false);
+    for (int i = 0; i < 400 && !m.outbound.staging(); i++) {
+      m.send(true, false, false);
+      if (!m.pendingInline.isEmpty()) {
+        m.writeInline(m.pendingInline.poll());
+      }
+    }
+    assertTrue(m.outbound.staging(), "flooding");
+    assertEquals(Offered.QUEUED, m.send(true, true, false), "a corked send into the flood's stage");
+    int corked = m.floodCorked;
+    m.send(true, false, false);
+    assertEquals(corked, m.floodCorked, "the plain send that ends the burst must leave now");
+    assertTrue(!m.outbound.staging(), "and ends the stream");
+    m.quiesce(false);
+    m.checkAllWritten("without the backstop");
+  }
+
+  @Test
   void aPlainSendThatFindsTheConnectionIdleEndsTheFlood() {
     Model m = new Model(0);
     m.channel.interleaves = false;
