@@ -301,11 +301,13 @@ public sealed interface PeerNode extends AutoCloseable permits dev.vecino.p2p.in
    * else by whoever writes for it.
    *
    * <p>A thread that floods one peer — its sends keep finding earlier ones still being written,
-   * for a whole batch (64 KiB; 128 KiB on loopback) in a row — has its messages batched as
-   * {@link #trySendMore(Peer, byte[]) trySendMore} would: they leave a batch at a time, written
-   * by the sending thread, and the last ones within about a millisecond. A send that finds the
-   * connection idle ends the flood; {@link #flush(Peer)} sends everything at once. Request and
-   * reply traffic never floods.
+   * for a whole batch (64 KiB; 128 KiB on loopback) and at least 32 sends in a row — has its
+   * next messages batched as {@link #trySendMore(Peer, byte[]) trySendMore} would: they leave
+   * a batch at a time, written by the sending thread, and the last ones within about a
+   * millisecond (the batching ends then, so a message sent in that millisecond after a flood
+   * may wait for it too). {@link #flush(Peer)} sends everything at once. A few messages,
+   * however large, are never a flood, nor is request and reply traffic, nor the plain send
+   * that ends a {@code trySendMore} burst.
    *
    * @param peer the peer
    * @param payload the payload; copied before return

@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * without the lock; {@link Staging} hands them to the queue (a claim, under the lock) a batch
  * at a time, and before anything else is queued, flushed, written or closed. A sender whose
  * plain sends keep finding the writer behind for a whole batch (a flood, {@link #flood}) is
- * corked the same way: its plain frames are staged too, until a send finds the turn idle.
+ * corked the same way: its plain frames are staged too, until the backstop revokes the stage
+ * and a send finds the turn idle.
  *
  * <h2>Design and hazards</h2>
  *
@@ -78,6 +79,8 @@ final class Outbound implements WriteTurn.Queue {
   private static final int MAX_WRITES_PER_FLUSH = 16;
   /** Room in a stage past a batch, so the frame that completes a batch usually fits. */
   private static final int STAGE_SLACK = 8 * 1024;
+  /** Plain sends in a row, besides a batch of bytes, before the next one is part of a flood. */
+  static final int FLOOD_SENDS = 32;
   /** Writes per turn on a sender's thread: it returns to its caller soon. */
   private static final int MAX_WRITES_INLINE = 2;
 
@@ -118,6 +121,8 @@ final class Outbound implements WriteTurn.Queue {
   private boolean closed;
   /** Bytes of {@code floodSender}'s plain sends in a row that found the write turn busy (see {@link #flood}). */
   private int floodBytes;
+  /** How many sends {@code floodBytes} counts, up to {@link #FLOOD_SENDS}. */
+  private int floodSends;
   private Thread floodSender;
   /** {@link #close} ran while a sender held the turn: it fails what is unwritten when it releases it. */
   private boolean failWhenReleased;
@@ -197,8 +202,14 @@ final class Outbound implements WriteTurn.Queue {
       }
       // A plain send that ends the caller's corked stream leaves now, flood or not.
       boolean flood = plain && !staging.streams() && flood(n);
-      if (more) {
+      if (!plain) {
+        // A corked send, a send with a future, the I/O thread's: the plain sends after it
+        // count afresh, so the one that ends a trySendMore burst always leaves now.
         floodBytes = 0;
+        floodSends = 0;
+      }
+      if (more) {
+        staging.endFlood();
       }
       WriteTurn.Step step = turn.on(more || flood ? WriteTurn.Event.CORKED : WriteTurn.Event.PROMPT, mayInline);
       if ((more && mayInline && waiter == null) || flood) {
@@ -216,14 +227,17 @@ final class Outbound implements WriteTurn.Queue {
   }
 
   /**
-   * Whether a plain send of {@code n} bytes is part of a flood (lock held): it and the same
-   * thread's plain sends before it, a whole batch of them in a row, each found the write turn
-   * held or waited for, or a write ended within {@link WriteTurn#INLINE_IDLE_NANOS}
-   * ({@link WriteTurn#activeWithin}): the writer is behind. The sender then outpaces the writer,
+   * Whether a plain send of {@code n} bytes is part of a flood (lock held): the same thread's
+   * plain sends right before it, a whole batch of bytes and at least {@link #FLOOD_SENDS} of
+   * them in a row, and this one each found the write turn held or waited for, or a write ended
+   * within {@link WriteTurn#INLINE_IDLE_NANOS} ({@link WriteTurn#activeWithin}): the writer is
+   * behind. The sender then outpaces the writer,
    * and its frames are better batched than written in pieces beside it: they are corked as
    * {@code trySendMore}'s are (the caller grants it the stage), and leave a batch at a time,
-   * written by the sender, or with the backstop. A send that finds the turn idle longer than
-   * that ends the flood, as does a flush or a corked send.
+   * written by the sender, or with the backstop. On the lock path, a send that finds the turn
+   * idle longer than that starts the count again, as do a flush, any send that is not a plain
+   * one, and another thread's plain send; a flood's staged sends see none of that, so the
+   * flood lasts until its stage is revoked (the backstop, at most about 1 ms after the grant).
    */
   private boolean flood(int n) {
     Thread me = Thread.currentThread();
@@ -231,13 +245,20 @@ final class Outbound implements WriteTurn.Queue {
       // One thread's sends in a row: another sender's message, in the middle, is not batched with them.
       floodSender = me;
       floodBytes = 0;
+      floodSends = 0;
     }
     if (!turn.activeWithin(WriteTurn.INLINE_IDLE_NANOS)) {
       floodBytes = 0;
+      floodSends = 0;
+      floodSender = null;
       return false;
     }
+    // The sends before this one make the batch, and are many: a few large sends are no flood
+    // (each is a big write already), and the small one after them leaves now.
+    boolean flood = floodBytes >= batch && floodSends >= FLOOD_SENDS;
     floodBytes = Math.min(floodBytes + n, Integer.MAX_VALUE / 2);
-    return floodBytes >= batch;
+    floodSends = Math.min(floodSends + 1, FLOOD_SENDS);
+    return flood;
   }
 
   /** Bytes of the current queue's end that must leave now (lock); for tests. */
@@ -387,6 +408,7 @@ final class Outbound implements WriteTurn.Queue {
       staging.endStream();
       // The sender wants its frames out now: a flood starts again from nothing.
       floodBytes = 0;
+      floodSends = 0;
       if (counts.queued() == 0) {
         return WriteTurn.Step.NONE;
       }

@@ -24,7 +24,7 @@ import java.nio.ByteBuffer;
  * bytes only below {@code published}</td></tr>
  * <tr><td>{@code published}</td><td>the owner, after each whole frame (volatile)</td>
  * <td>claimers, under the lock (volatile)</td></tr>
- * <tr><td>{@code flood}</td><td>the owner: set when it is granted the stage (under the lock),
+ * <tr><td>{@code flood}</td><td>the owner: set or cleared at each grant to it (under the lock),
  * cleared by its first corked send (without it)</td><td>the owner only</td></tr>
  * <tr><td>{@code owner}, {@code taken}, {@code messagesTaken}, {@code buf} (swapped by the
  * owner's own claim), the positions' reset</td><td>under the lock; the reset and the swap only
@@ -75,8 +75,8 @@ final class SendStage {
   /** The owning thread; null when nobody streams. Lock (the owner reads it without). */
   Thread owner;
   /**
-   * Granted to a flood of plain sends: they stage too. Set with {@code owner} at a grant, and
-   * cleared by the owner's first corked send; read only by the owner.
+   * Granted to a flood of plain sends: they stage too. Set or cleared at each grant, with
+   * {@code owner}, and cleared by the owner's first corked send; read only by the owner.
    */
   boolean flood;
   /** Bytes of {@code buf} below this hold whole frames the owner handed on. */

@@ -37,8 +37,9 @@ import java.nio.ByteBuffer;
  * <p><b>Invariants</b> (besides {@link SendStage}'s 1–4): (5) only corked frames are staged
  * (a flood's plain frames are corked: its stage is granted as a flood's); a prompt frame
  * always takes the lock and ends its sender's stream, so it leaves under the write turn's rules
- * with everything staged before it — a plain send that ends a {@code trySendMore} stream is
- * always prompt, never part of a flood; (6) a stage is granted only while a
+ * with everything staged before it — a plain send right after its thread's corked send is
+ * always prompt, never part of a flood (a staged corked send turns a flood's stage into a
+ * stream's; one on the lock path restarts the flood count); (6) a stage is granted only while a
  * backstop timer is on its way, no parked send waits and the queue is open; (7) a stage whose
  * owner was revoked stays that owner's until its next send gives it back (it may be
  * appending when revoked); meanwhile other senders queue under the lock, correct but slower.
@@ -191,6 +192,14 @@ final class Staging {
   /** Forgets the stage (the channel is gone); an owner still appending fails on its next send. Lock held. */
   void drop() {
     stage = null;
+  }
+
+  /** A corked send of the stage's owner turns its flood into a stream (lock held). */
+  void endFlood() {
+    SendStage s = stage;
+    if (s != null && s.owner == Thread.currentThread()) {
+      s.flood = false;
+    }
   }
 
   /** Whether the calling thread owns the stage for a corked stream (not a flood), revoked or not. Lock held. */

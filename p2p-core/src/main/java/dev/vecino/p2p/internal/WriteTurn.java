@@ -61,11 +61,12 @@ package dev.vecino.p2p.internal;
  * the stage, so corked frames keep invariant (3). See {@link Staging}.
  *
  * <p><b>Floods:</b> a plain send is queued as {@code PROMPT} unless its sender is flooding:
- * its plain sends in a row found the turn held, waited for, or ended within
- * {@link #INLINE_IDLE_NANOS} ({@link #activeWithin}) for a whole batch. Such a frame is queued
+ * its plain sends right before it, a whole batch in a row, found the turn held, waited for,
+ * or ended within {@link #INLINE_IDLE_NANOS} ({@link #activeWithin}). Such a frame is queued
  * as {@code CORKED} instead (invariant 2 does not cover it; 3 does), so the sender writes whole
- * batches itself instead of the I/O thread writing pieces beside it. The first send that finds
- * the turn idle longer than that ends the flood; see {@code Outbound#flood}.
+ * batches itself instead of the I/O thread writing pieces beside it. The flood's stage lasts
+ * until the backstop revokes it; then a send that finds the turn idle longer than that counts
+ * afresh. See {@code Outbound#flood}.
  *
  * <p><b>Thread safety:</b> none of its own: every method runs under the owning
  * {@link Outbound}'s lock, on any thread. {@code OutboundModelTest} checks the invariants

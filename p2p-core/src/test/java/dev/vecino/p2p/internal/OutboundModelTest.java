@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -159,6 +161,61 @@ class OutboundModelTest {
   }
 
   @Test
+  void oneLargePlainSendThatFindsTheWriterBusyIsNotAFlood() {
+    Model m = new Model(0);
+    m.channel.interleaves = false;
+    m.send(false, false, false); // the I/O thread queues: a flush is scheduled
+    m.runTask(); // written; the I/O thread keeps the turn one more pass
+    m.send(true, false, false, 2 * SEGMENT + 100); // more than a batch, while the turn is busy
+    assertEquals(0, m.floodCorked, "one message alone is never a flood");
+    m.quiesce(false);
+    m.checkAllWritten("without the backstop");
+  }
+
+  @Test
+  void aPlainSendEndingABurstLeavesNowWhileAnotherThreadStages() throws Exception {
+    Model m = new Model(0);
+    m.channel.interleaves = false;
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      m.send(false, false, false);
+      m.runTask();
+      other.submit(() -> m.send(true, true, false)).get(); // another thread holds the stage
+      m.send(true, true, false); // this thread's trySendMore, under the lock
+      m.send(true, false, false, 2 * SEGMENT + 100); // ended by a large plain trySend
+      assertEquals(0, m.floodCorked, "the send that ends a burst leaves now");
+      m.quiesce(false);
+      m.checkAllWritten("without the backstop");
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
+  @Test
+  void aFloodsStageLastsUntilTheBackstopEvenAfterAQuietSpell() {
+    Model m = new Model(0);
+    m.channel.interleaves = false;
+    m.send(false, false, false);
+    for (int i = 0; i < 400 && !m.outbound.staging(); i++) {
+      m.send(true, false, false);
+      if (!m.pendingInline.isEmpty()) {
+        m.writeInline(m.pendingInline.poll());
+      }
+    }
+    m.quiesce(false);
+    long quietSince = System.nanoTime();
+    while (System.nanoTime() - quietSince <= 5 * WriteTurn.INLINE_IDLE_NANOS) {
+      Thread.onSpinWait();
+    }
+    // As documented: a staged send does not look at the turn; the backstop bounds its wait.
+    assertEquals(Offered.QUEUED, m.send(true, false, false), "still staged after the quiet spell");
+    assertTrue(m.corkTimerArmed, "with the backstop on its way");
+    m.quiesce(true);
+    m.checkAllWritten("the backstop took it");
+    assertTrue(!m.outbound.staging(), "and ended the flood");
+  }
+
+  @Test
   void aPlainSendThatFindsTheConnectionIdleEndsTheFlood() {
     Model m = new Model(0);
     m.channel.interleaves = false;
@@ -256,6 +313,9 @@ class OutboundModelTest {
     int promptThrough;
     /** Plain sends the queue corked as part of a flood. */
     int floodCorked;
+    /** Whether the last accepted data frame was corked ({@code trySendMore}). */
+    boolean lastCorked;
+    boolean bursting;
     boolean corkTimerArmed;
     boolean writableWanted;
     boolean closed;
@@ -314,27 +374,53 @@ class OutboundModelTest {
         control();
       } else if (r < 96 && !closed) {
         close(random.nextBoolean());
+      } else if (r >= 97 && !bursting) {
+        burst();
+      }
+    }
+
+    /** Many small plain sends from one sender, other roles acting now and then: a flood when the writer lags. */
+    void burst() {
+      bursting = true;
+      try {
+        for (int i = 0; i < 2 * Outbound.FLOOD_SENDS; i++) {
+          send(true, false, false, 4 + random.nextInt(60));
+          if (random.nextInt(4) == 0) {
+            randomStep();
+          }
+        }
+      } finally {
+        bursting = false;
       }
     }
 
     // ---- the roles ----
 
     Offered send(boolean sender, boolean more, boolean withFuture) {
+      // Now and then one frame larger than a batch (2 segments): alone, it is never a flood.
+      return send(sender, more, withFuture, random.nextInt(25) == 0 ? 2 * SEGMENT + 100 : 4 + random.nextInt(3) * 100);
+    }
+
+    Offered send(boolean sender, boolean more, boolean withFuture, int size) {
       int seq = accepted;
-      byte[] payload = new byte[4 + random.nextInt(3) * 100];
+      byte[] payload = new byte[size];
       ByteBuffer.wrap(payload).putInt(seq);
       CompletableFuture<Void> f = withFuture ? new CompletableFuture<>() : null;
       Offered offered = outbound.offer(FrameType.BINARY, payload, 0, payload.length, null, f, sender, more);
       trace.append("\n send#").append(seq).append(sender ? " sender" : " io").append(more ? " more" : "")
-          .append(" -> ").append(offered).append(" ").append(outbound.state());
+          .append(" -> ").append(offered).append(" ").append(outbound.state()).append(" size=").append(size)
+          .append(" staging=").append(outbound.staging()).append(" prompt=").append(outbound.promptEnd()).append("/").append(outbound.bytes());
       if (offered.status == SendStatus.OK) {
         accepted++;
-        // A plain send must leave now unless the queue corked it as part of a flood.
+        // A plain send must leave now unless the queue corked it as part of a flood; never
+        // one with a future, the I/O thread's, or one right after a corked send.
         if (!more && outbound.promptEnd() >= outbound.bytes()) {
           promptThrough = accepted;
         } else if (!more) {
+          assertTrue(sender && !withFuture && !lastCorked, "a send that must leave now was corked as a flood");
           floodCorked++;
         }
+        lastCorked = more;
         if (f != null) {
           futureEnds.put(f, outbound.bytes());
         }
