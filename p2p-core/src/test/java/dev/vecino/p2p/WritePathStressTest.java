@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class WritePathStressTest {
 
-  /** Loopback's TCP segment (Outbound.LOOPBACK_SEGMENT): sizes around its multiples matter. */
+  /** Loopback's TCP segment (OutboundBuffers.LOOPBACK_SEGMENT): sizes around its multiples matter. */
   private static final int SEGMENT = 65_483;
   private static final int MAX_PAYLOAD = 300_000;
   private static final int BINARY_THREADS = 3;

@@ -235,7 +235,7 @@ final class Connection implements ChannelHandler {
     SessionInfo full = new SessionInfo(direction, channel.localAddress(), remote,
         node.identity().name(), node.config().maxFrameSize());
     this.encoder = node.config().codec().newSession(full);
-    writer.open(channel, encoder, Outbound.segmentFor(remote));
+    writer.open(channel, encoder, OutboundBuffers.segmentFor(remote));
     // Evicted from its pending-handshake slot before it opened (see evict), or the node closed meanwhile.
     DisconnectReason refused = evicted != null ? evicted
         : owner.track(this) ? null : DisconnectReason.of(Kind.CLOSED_LOCALLY, "node closed");

@@ -5,7 +5,6 @@ import dev.vecino.p2p.codec.CodecSession;
 import dev.vecino.p2p.codec.FrameType;
 import dev.vecino.p2p.transport.Channel;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  * corked frames ({@code trySendMore}) encodes them into a {@link SendStage} it owns instead,
  * without the lock; {@link Staging} hands them to the queue (a claim, under the lock) a batch
  * at a time, and before anything else is queued, flushed, written or closed. A sender whose
- * plain sends keep finding the writer behind for a whole batch (a flood, {@link #flood}) is
+ * plain sends keep finding the writer behind for a whole batch (a flood, {@link FloodCount}) is
  * corked the same way: its plain frames are staged too, until the backstop revokes the stage
  * and a send finds the turn idle.
  *
@@ -28,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * <caption>Fields: who writes them</caption>
  * <tr><th>field</th><th>written by</th><th>guard</th></tr>
  * <tr><td>{@code turn} (state, prompt end, cork timer), {@code closed},
- * {@code failWhenReleased}, {@code floodBytes}, {@code floodSender}</td><td>any thread: senders queueing, the turn holder releasing,
+ * {@code failWhenReleased}, {@code flood}</td><td>any thread: senders queueing, the turn holder releasing,
  * the I/O thread closing</td><td>{@code lock}</td></tr>
  * <tr><td>{@code buffers.pending}, {@link SendLedger} (waiters, parked sends, owed PONG,
  * watermarks)</td><td>senders (encode, park) and the turn holder (swap, written)</td>
@@ -64,8 +63,6 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Outbound implements WriteTurn.Queue {
 
-  /** TCP's segment size on Linux loopback: MTU 65,536 less 40 bytes of headers and 12 of timestamps. */
-  static final int LOOPBACK_SEGMENT = 65_483;
   /** Bytes of queued frames at which a sender writes them itself (no segment size known). */
   static final int DEFAULT_BATCH = 64 * 1024;
   /** How long corked frames wait at most for a flush before the I/O thread writes them. */
@@ -79,21 +76,12 @@ final class Outbound implements WriteTurn.Queue {
   private static final int MAX_WRITES_PER_FLUSH = 16;
   /** Room in a stage past a batch, so the frame that completes a batch usually fits. */
   private static final int STAGE_SLACK = 8 * 1024;
-  /** Plain sends in a row, besides a batch of bytes, before the next one is part of a flood. */
-  static final int FLOOD_SENDS = 32;
   /** Writes per turn on a sender's thread: it returns to its caller soon. */
   private static final int MAX_WRITES_INLINE = 2;
-
-  /** The segment size to cut writes to for a peer at this address (0: do not cut). */
-  static int segmentFor(InetSocketAddress remote) {
-    return remote != null && remote.getAddress() != null && remote.getAddress().isLoopbackAddress()
-        ? LOOPBACK_SEGMENT : 0;
-  }
 
   private final Object lock = new Object();
   private final CodecSession encoder;
   private final int maxQueuedBytes;
-  private final int batch;
   private final OutboundBuffers buffers;
   private final SendLedger ledger;
   private final Completions completions;
@@ -119,11 +107,8 @@ final class Outbound implements WriteTurn.Queue {
 
   // Guarded by lock.
   private boolean closed;
-  /** Bytes of {@code floodSender}'s plain sends in a row that found the write turn busy (see {@link #flood}). */
-  private int floodBytes;
-  /** How many sends {@code floodBytes} counts, up to {@link #FLOOD_SENDS}. */
-  private int floodSends;
-  private Thread floodSender;
+  /** One thread's plain sends in a row that found the writer behind (see {@link FloodCount}). */
+  private final FloodCount flood;
   /** {@link #close} ran while a sender held the turn: it fails what is unwritten when it releases it. */
   private boolean failWhenReleased;
 
@@ -133,7 +118,7 @@ final class Outbound implements WriteTurn.Queue {
   private final WriteLoop loop;
 
   /**
-   * @param segment the TCP segment size to cut batch writes to, 0 for none (see {@link #segmentFor})
+   * @param segment the TCP segment size to cut batch writes to, 0 for none (see {@link OutboundBuffers#segmentFor})
    */
   Outbound(CodecSession encoder, int maxQueuedBytes, int lowWatermark, int highWatermark, int segment,
       Completions completions) {
@@ -141,7 +126,7 @@ final class Outbound implements WriteTurn.Queue {
     this.completions = completions;
     this.maxQueuedBytes = maxQueuedBytes;
     int batch = segment > 0 ? 2 * segment : DEFAULT_BATCH;
-    this.batch = batch;
+    this.flood = new FloodCount(batch);
     this.turn = new WriteTurn(batch, this);
     long cap = (long) maxQueuedBytes + CONTROL_RESERVE + segment;
     this.buffers = new OutboundBuffers(segment, cap);
@@ -200,17 +185,7 @@ final class Outbound implements WriteTurn.Queue {
       if (waiter != null) {
         ledger.await(counts.enqueued(), waiter);
       }
-      // A plain send that ends the caller's corked stream leaves now, flood or not.
-      boolean flood = plain && !staging.streams() && flood(n);
-      if (!plain) {
-        // A corked send, a send with a future, the I/O thread's: the plain sends after it
-        // count afresh, so the one that ends a trySendMore burst always leaves now.
-        floodBytes = 0;
-        floodSends = 0;
-      }
-      if (more) {
-        staging.endFlood();
-      }
+      boolean flood = this.flood.count(plain, more, n, turn, staging);
       WriteTurn.Step step = turn.on(more || flood ? WriteTurn.Event.CORKED : WriteTurn.Event.PROMPT, mayInline);
       if ((more && mayInline && waiter == null) || flood) {
         // A stream: its next frames may be staged, once a backstop is on its way.
@@ -224,41 +199,6 @@ final class Outbound implements WriteTurn.Queue {
       }
       return accepted(step);
     }
-  }
-
-  /**
-   * Whether a plain send of {@code n} bytes is part of a flood (lock held): the same thread's
-   * plain sends right before it, a whole batch of bytes and at least {@link #FLOOD_SENDS} of
-   * them in a row, and this one each found the write turn held or waited for, or a write ended
-   * within {@link WriteTurn#INLINE_IDLE_NANOS} ({@link WriteTurn#activeWithin}): the writer is
-   * behind. The sender then outpaces the writer,
-   * and its frames are better batched than written in pieces beside it: they are corked as
-   * {@code trySendMore}'s are (the caller grants it the stage), and leave a batch at a time,
-   * written by the sender, or with the backstop. On the lock path, a send that finds the turn
-   * idle longer than that starts the count again, as do a flush, any send that is not a plain
-   * one, and another thread's plain send; a flood's staged sends see none of that, so the
-   * flood lasts until its stage is revoked (the backstop, at most about 1 ms after the grant).
-   */
-  private boolean flood(int n) {
-    Thread me = Thread.currentThread();
-    if (me != floodSender) {
-      // One thread's sends in a row: another sender's message, in the middle, is not batched with them.
-      floodSender = me;
-      floodBytes = 0;
-      floodSends = 0;
-    }
-    if (!turn.activeWithin(WriteTurn.INLINE_IDLE_NANOS)) {
-      floodBytes = 0;
-      floodSends = 0;
-      floodSender = null;
-      return false;
-    }
-    // The sends before this one make the batch, and are many: a few large sends are no flood
-    // (each is a big write already), and the small one after them leaves now.
-    boolean flood = floodBytes >= batch && floodSends >= FLOOD_SENDS;
-    floodBytes = Math.min(floodBytes + n, Integer.MAX_VALUE / 2);
-    floodSends = Math.min(floodSends + 1, FLOOD_SENDS);
-    return flood;
   }
 
   /** Bytes of the current queue's end that must leave now (lock); for tests. */
@@ -360,7 +300,6 @@ final class Outbound implements WriteTurn.Queue {
     counts.queue(pending.position() - start);
   }
 
-
   // ---- for Staging ----
 
   /** The lock that guards the queue; {@link Staging} takes it for what it changes. */
@@ -407,8 +346,7 @@ final class Outbound implements WriteTurn.Queue {
       staging.claim();
       staging.endStream();
       // The sender wants its frames out now: a flood starts again from nothing.
-      floodBytes = 0;
-      floodSends = 0;
+      flood.reset();
       if (counts.queued() == 0) {
         return WriteTurn.Step.NONE;
       }

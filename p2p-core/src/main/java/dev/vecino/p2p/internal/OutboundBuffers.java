@@ -1,5 +1,6 @@
 package dev.vecino.p2p.internal;
 
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 /**
@@ -27,6 +28,8 @@ import java.nio.ByteBuffer;
  */
 final class OutboundBuffers {
 
+  /** TCP's segment size on Linux loopback: MTU 65,536 less 40 bytes of headers and 12 of timestamps. */
+  static final int LOOPBACK_SEGMENT = 65_483;
   private static final int INITIAL_CAPACITY = 8 * 1024;
 
   /** The TCP segment size writes are cut to, 0 for none. */
@@ -40,6 +43,12 @@ final class OutboundBuffers {
   private int pendingStart;
   /** What the write-turn holder writes; null or drained when nothing is taken. Turn holder only. */
   private ByteBuffer writing;
+
+  /** The segment size to cut writes to for a peer at this address (0: do not cut). */
+  static int segmentFor(InetSocketAddress remote) {
+    return remote != null && remote.getAddress() != null && remote.getAddress().isLoopbackAddress()
+        ? LOOPBACK_SEGMENT : 0;
+  }
 
   OutboundBuffers(int segment, long capacityCap) {
     this.segment = segment;

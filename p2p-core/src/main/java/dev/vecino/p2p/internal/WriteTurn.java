@@ -66,7 +66,7 @@ package dev.vecino.p2p.internal;
  * as {@code CORKED} instead (invariant 2 does not cover it; 3 does), so the sender writes whole
  * batches itself instead of the I/O thread writing pieces beside it. The flood's stage lasts
  * until the backstop revokes it; then a send that finds the turn idle longer than that counts
- * afresh. See {@code Outbound#flood}.
+ * afresh. See {@link FloodCount}.
  *
  * <p><b>Thread safety:</b> none of its own: every method runs under the owning
  * {@link Outbound}'s lock, on any thread. {@code OutboundModelTest} checks the invariants

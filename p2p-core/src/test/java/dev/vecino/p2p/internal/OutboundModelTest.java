@@ -383,7 +383,7 @@ class OutboundModelTest {
     void burst() {
       bursting = true;
       try {
-        for (int i = 0; i < 2 * Outbound.FLOOD_SENDS; i++) {
+        for (int i = 0; i < 2 * FloodCount.SENDS; i++) {
           send(true, false, false, 4 + random.nextInt(60));
           if (random.nextInt(4) == 0) {
             randomStep();
