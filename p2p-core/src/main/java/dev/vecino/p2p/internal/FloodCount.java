@@ -2,15 +2,16 @@ package dev.vecino.p2p.internal;
 
 /**
  * Tells a flood of plain sends from the rest, for one connection's {@link Outbound}: a plain
- * send is part of a flood when the same thread's plain sends right before it — a whole batch
- * of bytes and at least {@link #SENDS} of them, in a row — and this one each found the write
- * turn held or waited for, or a write ended within {@link WriteTurn#INLINE_IDLE_NANOS}
- * ({@link WriteTurn#activeWithin}): the writer is behind. The sender then outpaces the writer,
+ * send is part of a flood when the same thread's plain sends before it — a whole batch of bytes
+ * and at least {@link #SENDS} of them, with no pause of {@link #PAUSE_NANOS} — and this one each
+ * found the write turn held or waited for, or active within {@link WriteTurn#INLINE_IDLE_NANOS}
+ * ({@link WriteTurn#idleNanos}): the writer is behind. A send that finds the turn idle a little
+ * longer neither counts nor ends the count (the writer caught up for a moment). The sender then outpaces the writer,
  * and its frames are better batched than written in pieces beside it: {@link Outbound} corks
  * them as {@code trySendMore}'s are and grants the sender the stage, so they leave a batch at a
  * time, written by the sender, or with the backstop.
  *
- * <p>The count starts again when a send finds the turn idle longer than that, when another
+ * <p>The count starts again when a send finds the turn idle longer than the pause, when another
  * thread's plain send comes between, and on a flush or any send that is not a plain one
  * ({@link #reset}). A flood's staged sends do not pass here, so the flood lasts until its stage
  * is revoked (the backstop, at most about a millisecond after the grant).
@@ -22,6 +23,8 @@ final class FloodCount {
 
   /** Plain sends in a row, besides a batch of bytes, before the next one is part of a flood. */
   static final int SENDS = 32;
+  /** A turn idle this long when a plain send comes ends the count: the sender paused. */
+  static final long PAUSE_NANOS = 50_000;
 
   private final int batch;
   /** Bytes of {@code sender}'s plain sends in a row that found the writer behind. */
@@ -64,9 +67,14 @@ final class FloodCount {
       sender = me;
       reset();
     }
-    if (!turn.activeWithin(WriteTurn.INLINE_IDLE_NANOS)) {
+    long idle = turn.idleNanos();
+    if (idle > PAUSE_NANOS) {
       reset();
       sender = null;
+      return false;
+    }
+    if (idle > WriteTurn.INLINE_IDLE_NANOS) {
+      // A short gap (the writer caught up for a moment): neither a sign of a flood nor its end.
       return false;
     }
     // The sends before this one make the batch, and are many: a few large sends are no flood

@@ -99,6 +99,8 @@ final class Staging {
       return Offered.QUEUED;
     }
     synchronized (queue.lock()) {
+      // The sender is at work now: its next send on the lock path is not taken for a new one.
+      turn.touch();
       int before = s.taken;
       claim(s);
       if (queue.isClosed()) {

@@ -61,8 +61,8 @@ package dev.vecino.p2p.internal;
  * the stage, so corked frames keep invariant (3). See {@link Staging}.
  *
  * <p><b>Floods:</b> a plain send is queued as {@code PROMPT} unless its sender is flooding:
- * its plain sends right before it, a whole batch in a row, found the turn held, waited for,
- * or ended within {@link #INLINE_IDLE_NANOS} ({@link #activeWithin}). Such a frame is queued
+ * its plain sends before it, a whole batch without a pause, found the turn held, waited for,
+ * or active within {@link #INLINE_IDLE_NANOS} ({@link #idleNanos}). Such a frame is queued
  * as {@code CORKED} instead (invariant 2 does not cover it; 3 does), so the sender writes whole
  * batches itself instead of the I/O thread writing pieces beside it. The flood's stage lasts
  * until the backstop revokes it; then a send that finds the turn idle longer than that counts
@@ -279,9 +279,17 @@ final class WriteTurn {
     return promptEnd > queue.writtenTotal() || queue.isClosed();
   }
 
-  /** Whether someone holds the turn or waits for it, or a write ended or a sender found the turn idle within {@code nanos}. */
-  boolean activeWithin(long nanos) {
-    return state != State.IDLE || System.nanoTime() - lastActiveNanos <= nanos;
+  /**
+   * How long the turn has been idle: 0 while someone holds it or waits for it, else the time
+   * since a write ended, a sender found it idle or a staging sender claimed a batch (lock held).
+   */
+  long idleNanos() {
+    return state != State.IDLE ? 0 : Math.max(0, System.nanoTime() - lastActiveNanos);
+  }
+
+  /** A staging sender claims its batch: it counts as activity, as a write's end does (lock held). */
+  void touch() {
+    lastActiveNanos = System.nanoTime();
   }
 
   /** Bytes queued up to here must leave now (lock held). */

@@ -98,18 +98,7 @@ class OutboundModelTest {
   @Test
   void aPlainFloodIsCorkedLikeAStreamUntilABatchOrTheBackstopTakesIt() {
     Model m = new Model(0);
-    m.channel.interleaves = false;
-    m.send(false, false, false); // from the I/O thread: a flush is scheduled, the writer is behind
-    int prompt = 0;
-    for (int i = 0; i < 400 && !m.outbound.staging(); i++) {
-      m.send(true, false, false);
-      prompt = m.floodCorked == 0 ? m.accepted : prompt;
-      if (!m.pendingInline.isEmpty()) {
-        m.writeInline(m.pendingInline.poll()); // the sender writes the batch it found
-      }
-    }
-    assertTrue(m.floodCorked > 0, "plain sends that keep finding the writer behind become a flood");
-    assertTrue(m.outbound.staging(), "the flood's sender stages its next plain sends");
+    int prompt = m.floodUntilStaged();
     assertEquals(Offered.QUEUED, m.send(true, false, false), "a staged plain send takes no lock and asks nothing");
     m.quiesce(false);
     assertTrue(m.framesWritten() >= prompt, "the sends before the flood left without the backstop");
@@ -142,15 +131,7 @@ class OutboundModelTest {
   @Test
   void aCorkedSendTurnsAFloodIntoAStreamThatAPlainSendEnds() {
     Model m = new Model(0);
-    m.channel.interleaves = false;
-    m.send(false, false, false);
-    for (int i = 0; i < 400 && !m.outbound.staging(); i++) {
-      m.send(true, false, false);
-      if (!m.pendingInline.isEmpty()) {
-        m.writeInline(m.pendingInline.poll());
-      }
-    }
-    assertTrue(m.outbound.staging(), "flooding");
+    m.floodUntilStaged();
     assertEquals(Offered.QUEUED, m.send(true, true, false), "a corked send into the flood's stage");
     int corked = m.floodCorked;
     m.send(true, false, false);
@@ -194,19 +175,9 @@ class OutboundModelTest {
   @Test
   void aFloodsStageLastsUntilTheBackstopEvenAfterAQuietSpell() {
     Model m = new Model(0);
-    m.channel.interleaves = false;
-    m.send(false, false, false);
-    for (int i = 0; i < 400 && !m.outbound.staging(); i++) {
-      m.send(true, false, false);
-      if (!m.pendingInline.isEmpty()) {
-        m.writeInline(m.pendingInline.poll());
-      }
-    }
+    m.floodUntilStaged();
     m.quiesce(false);
-    long quietSince = System.nanoTime();
-    while (System.nanoTime() - quietSince <= 5 * WriteTurn.INLINE_IDLE_NANOS) {
-      Thread.onSpinWait();
-    }
+    quiet(5 * WriteTurn.INLINE_IDLE_NANOS);
     // As documented: a staged send does not look at the turn; the backstop bounds its wait.
     assertEquals(Offered.QUEUED, m.send(true, false, false), "still staged after the quiet spell");
     assertTrue(m.corkTimerArmed, "with the backstop on its way");
@@ -218,22 +189,21 @@ class OutboundModelTest {
   @Test
   void aPlainSendThatFindsTheConnectionIdleEndsTheFlood() {
     Model m = new Model(0);
-    m.channel.interleaves = false;
-    m.send(false, false, false);
-    for (int i = 0; i < 200 && m.floodCorked == 0; i++) {
-      m.send(true, false, false);
-    }
+    m.floodUntilStaged();
     m.quiesce(true);
-    // Idle longer than a flood's gap: the writer ended its last write more than that ago.
-    long idleSince = System.nanoTime();
-    while (System.nanoTime() - idleSince <= 2 * WriteTurn.INLINE_IDLE_NANOS) {
-      Thread.onSpinWait();
-    }
+    // Idle longer than a flood's pause: the writer ended its last write more than that ago.
+    quiet(2 * FloodCount.PAUSE_NANOS);
     int corked = m.floodCorked;
     Offered offered = m.send(true, false, false);
-    assertEquals(corked, m.floodCorked, "a send after a quiet spell leaves now");
+    assertEquals(corked, m.floodCorked, "a send after a pause leaves now");
     assertEquals(WriteTurn.Step.WRITE_INLINE, offered.step, "and is written at once by its sender");
     assertTrue(!m.outbound.staging(), "the flood is over");
+    // The count starts from nothing: sends that find the writer busy again leave now for a while.
+    m.send(false, false, false);
+    for (int i = 0; i < FloodCount.SENDS; i++) {
+      m.send(true, false, false);
+    }
+    assertEquals(corked, m.floodCorked, "a new flood needs a batch and 32 sends again");
   }
 
   @Test
@@ -289,6 +259,14 @@ class OutboundModelTest {
     assertTrue(!m.outbound.staging(), "a flush ends the stream");
     m.quiesce(false);
     m.checkAllWritten("after the flush, without the backstop");
+  }
+
+  /** Lets the clock pass {@code nanos}: the write turn's idle test reads it. */
+  private static void quiet(long nanos) {
+    long since = System.nanoTime();
+    while (System.nanoTime() - since <= nanos) {
+      Thread.onSpinWait();
+    }
   }
 
   /** One seeded run. */
@@ -377,6 +355,28 @@ class OutboundModelTest {
       } else if (r >= 97 && !bursting) {
         burst();
       }
+    }
+
+    /**
+     * Directed, without interleaving: the I/O thread queues a frame (the writer is behind), then
+     * one sender sends plain frames, writing the batches it finds, until it stages them.
+     *
+     * @return the frames accepted before the first one the flood corked
+     */
+    int floodUntilStaged() {
+      channel.interleaves = false;
+      send(false, false, false);
+      int prompt = 0;
+      for (int i = 0; i < 400 && !outbound.staging(); i++) {
+        send(true, false, false);
+        prompt = floodCorked == 0 ? accepted : prompt;
+        if (!pendingInline.isEmpty()) {
+          writeInline(pendingInline.poll());
+        }
+      }
+      assertTrue(floodCorked > 0, "plain sends that keep finding the writer behind become a flood");
+      assertTrue(outbound.staging(), "the flood's sender stages its next plain sends");
+      return prompt;
     }
 
     /** Many small plain sends from one sender, other roles acting now and then: a flood when the writer lags. */
