@@ -510,6 +510,12 @@ final class TlsStage extends ByteStage {
   }
 
   private void closeOnLoop() {
+    if (closing && writer.holding()) {
+      // Closed again while records counted as written still wait for the socket (a writer that
+      // found the stage closing reports a write error, which closes): the first close's linger
+      // bounds the wait; closing now would drop records whose sends already succeeded.
+      return;
+    }
     int held = writer.beginClose(mode == Mode.OPEN);
     closing = true;
     closeWhenDrained = held > 0 && writer.outputShut();

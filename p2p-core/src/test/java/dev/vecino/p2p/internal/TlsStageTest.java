@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.p2p.embedded.EmbeddedChannel;
@@ -23,6 +24,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -296,6 +298,29 @@ class TlsStageTest {
     client.stage.pauseReading(false);
     loop.runTasks();
     assertFalse(client.channel.readPaused);
+  }
+
+  /**
+   * The peer's BYE made the connection close while records were held; then a writer found the
+   * stage closing, and its write error closed the connection again: that second close must not
+   * cut the linger short (WritePathStressTest lost messages whose futures had succeeded).
+   */
+  @Test
+  void aSecondCloseWhileRecordsAreHeldKeepsLingering() throws Exception {
+    byte[] message = random(50_000);
+    client.channel.writeBudget = 1_000;
+    assertEquals(message.length, client.stage.write(ByteBuffer.wrap(message)));
+    client.stage.close();
+    loop.runTasks();
+    assertThrows(SSLException.class, () -> client.stage.write(ByteBuffer.wrap(random(100))),
+        "a writer finds the stage closing");
+    client.stage.close();
+    loop.runTasks();
+    assertTrue(client.channel.open, "the second close lingers too: records are held");
+
+    client.channel.drain(Long.MAX_VALUE);
+    pump();
+    assertArrayEquals(message, server.plaintext.toByteArray(), "every record taken reached the peer");
   }
 
   @Test
