@@ -6,10 +6,10 @@ package dev.vecino.p2p.internal;
  * and at least {@link #SENDS} of them, with no pause of {@link #PAUSE_NANOS} — and this one each
  * found the write turn held or waited for, or active within {@link WriteTurn#INLINE_IDLE_NANOS}
  * ({@link WriteTurn#idleNanos}): the writer is behind. A send that finds the turn idle a little
- * longer neither counts nor ends the count (the writer caught up for a moment). The sender then outpaces the writer,
- * and its frames are better batched than written in pieces beside it: {@link Outbound} corks
- * them as {@code trySendMore}'s are and grants the sender the stage, so they leave a batch at a
- * time, written by the sender, or with the backstop.
+ * longer neither counts nor ends the count (the writer caught up for a moment). The sender then
+ * outpaces the writer, and its frames are better batched than written in pieces beside it:
+ * {@link Outbound} corks them as {@code trySendMore}'s are and grants the sender the stage, so
+ * they leave a batch at a time, written by the sender, or with the backstop.
  *
  * <p>The count starts again when a send finds the turn idle longer than the pause, when another
  * thread's plain send comes between, and on a flush or any send that is not a plain one

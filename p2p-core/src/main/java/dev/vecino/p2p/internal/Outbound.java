@@ -27,8 +27,8 @@ import java.util.concurrent.CompletableFuture;
  * <caption>Fields: who writes them</caption>
  * <tr><th>field</th><th>written by</th><th>guard</th></tr>
  * <tr><td>{@code turn} (state, prompt end, cork timer), {@code closed},
- * {@code failWhenReleased}, {@code flood}</td><td>any thread: senders queueing, the turn holder releasing,
- * the I/O thread closing</td><td>{@code lock}</td></tr>
+ * {@code failWhenReleased}, {@code flood}</td><td>any thread: senders queueing, the turn holder
+ * releasing, the I/O thread closing</td><td>{@code lock}</td></tr>
  * <tr><td>{@code buffers.pending}, {@link SendLedger} (waiters, parked sends, owed PONG,
  * watermarks)</td><td>senders (encode, park) and the turn holder (swap, written)</td>
  * <td>{@code lock}</td></tr>
@@ -118,7 +118,8 @@ final class Outbound implements WriteTurn.Queue {
   private final WriteLoop loop;
 
   /**
-   * @param segment the TCP segment size to cut batch writes to, 0 for none (see {@link OutboundBuffers#segmentFor})
+   * @param segment the TCP segment size to cut batch writes to, 0 for none
+   *     (see {@link OutboundBuffers#segmentFor})
    */
   Outbound(CodecSession encoder, int maxQueuedBytes, int lowWatermark, int highWatermark, int segment,
       Completions completions) {
@@ -161,8 +162,10 @@ final class Outbound implements WriteTurn.Queue {
    */
   Offered offer(FrameType type, byte[] a, int off, int len, ByteBuffer b, CompletableFuture<Void> waiter,
       boolean mayInline, boolean more) throws CodecException {
-    boolean plain = !more && mayInline && waiter == null;
-    if ((more || plain) && mayInline && waiter == null) {
+    // A sender on its own thread without a future may stage: a corked frame, or a flood's plain one.
+    boolean mayStage = mayInline && waiter == null;
+    boolean plain = mayStage && !more;
+    if (mayStage) {
       Offered staged = staging.offer(type, a, off, len, b, more);
       if (staged != null) {
         return staged;
@@ -187,7 +190,7 @@ final class Outbound implements WriteTurn.Queue {
       }
       boolean flood = this.flood.count(plain, more, n, turn, staging);
       WriteTurn.Step step = turn.on(more || flood ? WriteTurn.Event.CORKED : WriteTurn.Event.PROMPT, mayInline);
-      if ((more && mayInline && waiter == null) || flood) {
+      if ((more && mayStage) || flood) {
         // A stream: its next frames may be staged, once a backstop is on its way.
         if (step == WriteTurn.Step.NONE && !turn.corkTimerPending()) {
           step = turn.armCorkTimer();

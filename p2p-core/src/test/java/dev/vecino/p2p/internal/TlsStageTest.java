@@ -104,7 +104,8 @@ class TlsStageTest {
     javax.net.ssl.SSLEngine create();
   }
 
-  private static KeyPair keyPair() throws GeneralSecurityException {
+  /** A P-256 key pair, as a node's (also for {@code TlsStepsTest}). */
+  static KeyPair keyPair() throws GeneralSecurityException {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
     return g.generateKeyPair();
@@ -259,11 +260,7 @@ class TlsStageTest {
    */
   @Test
   void aCloseBeforeThePeersCloseNotifyReadsNothingUntilTheRecordsAreOut() throws Exception {
-    byte[] message = random(50_000);
-    client.channel.writeBudget = 1_000;
-    assertEquals(message.length, client.stage.write(ByteBuffer.wrap(message)));
-    client.stage.close();
-    loop.runTasks();
+    byte[] message = closeWithRecordsHeld();
     assertTrue(client.channel.readPaused, "nothing is read, so no end of stream, while records are held");
     assertTrue(client.channel.open, "the close lingers for the held records");
     server.stage.shutdownOutput();
@@ -273,6 +270,19 @@ class TlsStageTest {
     pump();
     assertArrayEquals(message, server.plaintext.toByteArray(), "every record taken reached the peer");
     assertTrue(client.channel.outputShut, "close_notify and the half-close follow the records");
+  }
+
+  /**
+   * Writes 50,000 bytes through a socket that takes 1,000 (the stage takes them all and holds
+   * records) and closes the client's stage. Returns what was written.
+   */
+  private byte[] closeWithRecordsHeld() throws IOException {
+    byte[] message = random(50_000);
+    client.channel.writeBudget = 1_000;
+    assertEquals(message.length, client.stage.write(ByteBuffer.wrap(message)));
+    client.stage.close();
+    loop.runTasks();
+    return message;
   }
 
   /** A closing stage reads the peer's last records even when the connection pauses it then. */
@@ -307,11 +317,7 @@ class TlsStageTest {
    */
   @Test
   void aSecondCloseWhileRecordsAreHeldKeepsLingering() throws Exception {
-    byte[] message = random(50_000);
-    client.channel.writeBudget = 1_000;
-    assertEquals(message.length, client.stage.write(ByteBuffer.wrap(message)));
-    client.stage.close();
-    loop.runTasks();
+    byte[] message = closeWithRecordsHeld();
     assertThrows(SSLException.class, () -> client.stage.write(ByteBuffer.wrap(random(100))),
         "a writer finds the stage closing");
     client.stage.close();

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecino.p2p.internal.tls.NodeTls;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -34,15 +31,9 @@ class TlsStepsTest {
   private final CountDownLatch blocking = new CountDownLatch(1);
   private final List<String> ran = new CopyOnWriteArrayList<>();
 
-  private static KeyPair keyPair() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    return g.generateKeyPair();
-  }
-
   @BeforeEach
   void blockTheExecutor() throws Exception {
-    tls = new Tls(NodeTls.create(keyPair()), "test", TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(1));
+    tls = new Tls(NodeTls.create(TlsStageTest.keyPair()), "test", TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(1));
     tasks = tls.tasks();
     tasks.execute(new Tls.Step(true, () -> {
       blocking.countDown();
@@ -102,7 +93,7 @@ class TlsStepsTest {
   /** A step of a connection that closed while it waited runs nothing: no crypto, no follow-up. */
   @Test
   void aStepOfAClosedConnectionIsSkipped() throws Exception {
-    SSLEngine server = NodeTls.create(keyPair()).serverEngine();
+    SSLEngine server = NodeTls.create(TlsStageTest.keyPair()).serverEngine();
     CountDownLatch done = new CountDownLatch(1);
     tasks.execute(Tls.Step.delegated(true, server, () -> true, () -> ran.add("skipped's follow-up")));
     tasks.execute(Tls.Step.delegated(true, server, () -> false, () -> {
