@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Measures the bytes allocated by a chosen set of threads, to split a node's allocation into
- * the send path (the sending thread plus the sender's I/O thread) and the receive path (the
- * receiver's I/O and callback threads). JMH's {@code -prof gc} only reports the whole JVM.
+ * Measures the bytes allocated and the CPU time used by a chosen set of threads, to split a
+ * node's allocation and work into the send path (the sending thread plus the sender's I/O
+ * thread) and the receive path (the receiver's I/O and callback threads). JMH's
+ * {@code -prof gc} only reports the whole JVM, and process CPU time hides which thread is the
+ * bottleneck.
  *
  * <p>Uses HotSpot's {@code com.sun.management.ThreadMXBean}; where it is missing, every reading
  * is -1. <b>Thread safety:</b> none; one thread uses a probe.
@@ -19,6 +21,7 @@ public final class AllocProbe {
   private final Predicate<Thread> include;
   private long[] ids = new long[0];
   private long start;
+  private long cpuStart;
 
   /**
    * Creates a probe over every live thread that {@code include} accepts (re-evaluated at each
@@ -55,6 +58,7 @@ public final class AllocProbe {
 
   /** Reads the counters of the threads {@link #select()} picked: the start of the window. */
   public void start() {
+    cpuStart = cpu();
     start = total();
   }
 
@@ -74,6 +78,30 @@ public final class AllocProbe {
    */
   public int threads() {
     return ids.length;
+  }
+
+  /**
+   * Returns the CPU time the selected threads used since {@link #begin()}.
+   *
+   * @return nanoseconds, or -1 if unsupported
+   */
+  public long cpuNanosSinceBegin() {
+    long now = cpu();
+    return now < 0 || cpuStart < 0 ? -1 : now - cpuStart;
+  }
+
+  private long cpu() {
+    if (mx == null || !mx.isThreadCpuTimeSupported()) {
+      return -1;
+    }
+    long sum = 0;
+    for (long id : ids) {
+      long t = mx.getThreadCpuTime(id);
+      if (t > 0) {
+        sum += t;
+      }
+    }
+    return sum;
   }
 
   private long total() {

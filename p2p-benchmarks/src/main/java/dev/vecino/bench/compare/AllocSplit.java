@@ -19,6 +19,11 @@ import dev.vecino.p2p.PeerNode;
  *       documented names {@code vecino-<role>-<id>}), as reported before.
  * </ul>
  *
+ * <p>Beside them, CPU time per message of the same single threads ({@code sendThreadCpuNsPerMsg},
+ * and with direct callbacks {@code senderIoCpuNsPerMsg} and {@code receiverIoCpuNsPerMsg}, from
+ * {@code getThreadCpuTime}): on two cores the busiest of them bounds the rate, which the
+ * process-wide {@code cpuNsPerMsg} does not show.
+ *
  * <p><b>Thread safety:</b> none; the benchmark's main thread owns it.
  */
 final class AllocSplit {
@@ -78,12 +83,20 @@ final class AllocSplit {
    */
   Result put(Result r, long messages) {
     r.put("sendThreadBytesPerMsg", perMsg(sendThread, messages));
+    r.put("sendThreadCpuNsPerMsg", cpuPerMsg(sendThread, messages));
     if (senderIo != null) {
       r.put("senderIoBytesPerMsg", perMsg(senderIo, messages));
       r.put("receiverIoBytesPerMsg", perMsg(receiverIo, messages));
+      r.put("senderIoCpuNsPerMsg", cpuPerMsg(senderIo, messages));
+      r.put("receiverIoCpuNsPerMsg", cpuPerMsg(receiverIo, messages));
     }
     return r.put("sendBytesPerMsg", perMsg(sendPath, messages))
         .put("receiveBytesPerMsg", perMsg(receivePath, messages));
+  }
+
+  private static double cpuPerMsg(AllocProbe p, long messages) {
+    long nanos = p.cpuNanosSinceBegin();
+    return nanos < 0 || messages <= 0 ? Double.NaN : (double) nanos / messages;
   }
 
   private static double perMsg(AllocProbe p, long messages) {

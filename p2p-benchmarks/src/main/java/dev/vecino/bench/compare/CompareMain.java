@@ -43,9 +43,15 @@ public final class CompareMain {
   private CompareMain() {}
 
   /**
-   * Settings of one mode. {@code idleWarmup} is the idle path's: past a node's first heartbeat
-   * (5 s after connecting), whose first run links code once (method handles, ~70 KB on each I/O
-   * thread) that would otherwise be counted as bytes per message of the measured window.
+   * Settings of one mode. In the full mode every case warms up past a node's first heartbeat
+   * (5 s after connecting), for every contender alike. That first PING and PONG take branches
+   * the JIT never saw: C2 deoptimizes about fifteen hot methods on both I/O threads and the
+   * sender (decode, dispatch, encode, the write turn) and compiles them again. With a 3 s
+   * warm-up that happened inside the measured window and cost Vecino's one-way cases about a
+   * tenth of their rate, in some runs a quarter (found with {@code -XX:+LogCompilation}: the
+   * {@code unstable_if} traps all fall at connect + 5 s). The idle path needs it as well: the
+   * first heartbeat links code once (method handles, ~70 KB on each I/O thread) that would
+   * otherwise be counted as bytes per message of the window.
    */
   record Mode(String name, int runs, Duration warmup, Duration jeromqWarmup, Duration idleWarmup,
       Duration measure, boolean jmh) {
@@ -53,7 +59,7 @@ public final class CompareMain {
       return switch (name) {
         case "smoke" -> new Mode("smoke", 1, Duration.ofMillis(300), Duration.ofMillis(600),
             Duration.ofMillis(300), Duration.ofMillis(500), true);
-        case "full" -> new Mode("full", 3, Duration.ofSeconds(3), Duration.ofSeconds(4),
+        case "full" -> new Mode("full", 3, Duration.ofSeconds(6), Duration.ofSeconds(6),
             Duration.ofSeconds(6), Duration.ofSeconds(4), true);
         default -> throw new IllegalArgumentException("--mode must be smoke or full: " + name);
       };

@@ -93,7 +93,8 @@ final class Report {
         .append(mode.runs()).append(mode.runs() == 1 ? " run" : " runs, interleaved; medians")
         .append(". Warm-up ").append(Cells.secs(mode.warmup())).append(" (JeroMQ ")
         .append(Cells.secs(mode.jeromqWarmup())).append("; idle path ")
-        .append(Cells.secs(mode.idleWarmup())).append(", past the first heartbeat), measured ")
+        .append(Cells.secs(mode.idleWarmup())).append("; over 5 s is past a node's first heartbeat,"
+            + " whose deoptimizations then fall outside the window), measured ")
         .append(Cells.secs(mode.measure())).append(". Whole run: ").append(took.toMinutes())
         .append(" min ").append(took.toSecondsPart()).append(" s. Load average (1 min, start →"
             + " end; more than 2 means other work shared the 2 cores): ")

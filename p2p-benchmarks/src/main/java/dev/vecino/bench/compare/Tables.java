@@ -66,7 +66,7 @@ final class Tables {
 
   /**
    * Appends bytes allocated per message, per thread, for the Vecino one-way floods (64 B) and
-   * the idle path.
+   * the idle path, then CPU time per message of the same threads for the floods.
    *
    * @param s the report text
    * @param throughput the one-way cases
@@ -91,6 +91,23 @@ final class Tables {
       allocationRow(s, c);
     }
     s.append('\n');
+    s.append("### CPU per message, per thread (64 B, ns)\n\n");
+    s.append("`ThreadMXBean#getThreadCpuTime` over the measured window ÷ messages received, for"
+        + " the same threads; the whole process beside them. On two cores the busiest thread"
+        + " bounds the rate: at 100 % of a core, 1 ÷ its ns/msg.\n\n");
+    s.append("| case id | msgs/s | sending thread | sender's I/O | receiver's I/O | process |\n");
+    s.append("|---|---:|---:|---:|---:|---:|\n");
+    for (String v : VECINO_ONE_WAY) {
+      CaseSpec c = CaseSpec.find(throughput, "oneway", 64, v);
+      if (c != null && !c.runs.isEmpty()) {
+        s.append("| `").append(c.id()).append("` | ").append(Cells.rate(c)).append(" | ")
+            .append(bytes(c, "sendThreadCpuNsPerMsg")).append(" | ")
+            .append(bytes(c, "senderIoCpuNsPerMsg")).append(" | ")
+            .append(bytes(c, "receiverIoCpuNsPerMsg")).append(" | ")
+            .append(bytes(c, "cpuNsPerMsg")).append(" |\n");
+      }
+    }
+    s.append('\n');
   }
 
   private static void allocationRow(StringBuilder s, CaseSpec c) {
@@ -106,6 +123,7 @@ final class Tables {
         .append(Cells.num(c.med("queueFullPerMsg"))).append(" |\n");
   }
 
+  /** A median with two decimals (bytes or nanoseconds per message), or a dash. */
   private static String bytes(CaseSpec c, String key) {
     double v = c.med(key);
     return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.2f", v);

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * same load. Ids: {@code oneway-64/vecino-tls}, {@code oneway-1024/...}, {@code pingpong-64/...}
  * (direct callbacks, {@code trySend}, {@code onPayload} receiver, as {@code vecino-trysend-payload}),
  * {@code handshake/...} (connects and handshakes per second, warm: after {@value
- * #WARM_HANDSHAKES} of them and {@value #HANDSHAKE_WARMUP_FACTOR} times the mode's warm-up;
+ * #WARM_HANDSHAKES} of them and {@link #handshakeWarmup} (21 s in full mode);
  * {@value #CLIENTS} client nodes connect and disconnect in a loop, one thread each) and {@code
  * scan24peers3/...} (a /24 of 127.89.1.0 with three peers, after {@value #WARM_HANDSHAKES}
  * handshakes with them and two scans; the median of {@value #SCANS} scans). Run them alone with
@@ -43,11 +43,13 @@ final class TlsCases {
   static final String SCAN = "scan24peers3";
   static final int WARM_HANDSHAKES = 50;
   /**
-   * The handshake cases warm up this many times the mode's warm-up (21 s in full mode): the
+   * How long the handshake cases warm up: 3.5 times the mode's warm-up (21 s in full mode). The
    * JDK's pure-Java P-256 and X25519 code, compiled while handshakes run, takes 10 to 20 s of
    * them on 2 shared cores to reach its steady cost (docs/benchmarks.md has the curve).
    */
-  static final int HANDSHAKE_WARMUP_FACTOR = 7;
+  static Duration handshakeWarmup(CompareMain.Mode mode) {
+    return Duration.ofMillis(mode.warmup().toMillis() * 7 / 2);
+  }
   static final int CLIENTS = 4;
   static final int SCANS = 5;
 
@@ -61,8 +63,7 @@ final class TlsCases {
         cases.add(new CaseSpec(c, "oneway", size, mode.warmup(), mode.measure()));
       }
       cases.add(new CaseSpec(c, "pingpong", 64, mode.warmup(), mode.measure()));
-      Duration handshakeWarmup = mode.warmup().multipliedBy(HANDSHAKE_WARMUP_FACTOR);
-      cases.add(new CaseSpec(c, HANDSHAKE, 0, handshakeWarmup, mode.measure()));
+      cases.add(new CaseSpec(c, HANDSHAKE, 0, handshakeWarmup(mode), mode.measure()));
       cases.add(new CaseSpec(c, SCAN, 0, mode.warmup(), Duration.ZERO));
     }
     return cases;

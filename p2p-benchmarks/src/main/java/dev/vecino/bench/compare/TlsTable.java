@@ -53,8 +53,9 @@ final class TlsTable {
     s.append("Secure nodes (TLS 1.3, ECDSA P-256, the default) and plaintext nodes, the same cases in"
         + " the same run; CPU is the whole process (both nodes). Handshakes: ").append(TlsCases.CLIENTS)
         .append(" client nodes connect and disconnect in a loop, after ").append(TlsCases.WARM_HANDSHAKES)
-        .append(" warm-up handshakes and ").append(TlsCases.HANDSHAKE_WARMUP_FACTOR)
-        .append(" × the warm-up time (the JDK's elliptic-curve code compiles slowly).\n\n");
+        .append(" warm-up handshakes and ").append(tls.stream().filter(c -> c.kind.equals(TlsCases.HANDSHAKE)).findFirst()
+            .map(c -> Cells.secs(c.warmup)).orElse("–"))
+        .append(" of warm-up (the JDK's elliptic-curve code compiles slowly).\n\n");
     s.append("| measure | plaintext | TLS | TLS ÷ plaintext | target | met |\n");
     s.append("|---|---:|---:|---:|---|---|\n");
     for (Row r : ROWS) {
