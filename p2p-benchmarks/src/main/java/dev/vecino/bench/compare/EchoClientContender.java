@@ -10,17 +10,17 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
  * {@code vecino-echo-client}: the example {@code echo-client} (closed loop, its default) against
  * the example {@code echo-server}, rewritten here against the public API because the benchmarks
  * depend on {@code p2p-core} only, not on {@code p2p-examples}. Same settings as the examples:
- * default callback executor on both nodes, {@code onMessage} listeners, the server echoing
- * {@code m.bytes()} with {@code trySend(peer, kind, bytes, 0, length)} (parking 50 µs while the
- * queue is full), the client sending the next message from its listener when the echo arrives
- * (parking 20 µs while full), round trips timed from each actual send.
+ * direct callbacks on both nodes (listeners on the I/O threads), {@code onMessage} listeners,
+ * the server echoing {@code m.bytes()} with {@code trySend(peer, kind, bytes, 0, length)} (and,
+ * if the queue is full, with {@code send(..., 1 s)}, which waits in the library), the client
+ * sending the next message from its listener when the echo arrives (the same way), round trips
+ * timed from each actual send.
  *
  * <p>Its reference is {@code echo-64/blocking-socket}: a blocking client and echo thread, the
  * same request and response sizes.
@@ -34,10 +34,9 @@ final class EchoClientContender implements Contender {
       @Override
       public void onMessage(Message m) {
         byte[] bytes = m.bytes();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        while (serverNode.get().trySend(m.sender(), m.kind(), bytes, 0, bytes.length)
-            == SendStatus.QUEUE_FULL && System.nanoTime() < deadline) {
-          LockSupport.parkNanos(50_000);
+        PeerNode node = serverNode.get();
+        if (node.trySend(m.sender(), m.kind(), bytes, 0, bytes.length) == SendStatus.QUEUE_FULL) {
+          node.send(m.sender(), m.kind(), bytes, Duration.ofSeconds(1));
         }
       }
     };
@@ -45,9 +44,9 @@ final class EchoClientContender implements Contender {
     // Plaintext, as the blocking-socket echo it is compared with (`echo-client --plaintext`);
     // what TLS adds is TlsCases' to measure.
     try (PeerNode echo = PeerNode.builder().name("echo").bindAddress("127.0.0.1").port(0)
-            .plaintext(true).listener(server).build();
+            .plaintext(true).directCallbacks(true).listener(server).build();
         PeerNode client = PeerNode.builder().name("echo-client").bindAddress("127.0.0.1")
-            .plaintext(true).listen(false).listener(run).build()) {
+            .plaintext(true).listen(false).directCallbacks(true).listener(run).build()) {
       serverNode.set(echo);
       echo.start();
       client.start();
@@ -60,7 +59,7 @@ final class EchoClientContender implements Contender {
   /**
    * The client's side, as the example's {@code EchoRun} in its closed loop. {@link #execute}
    * runs on the benchmark thread and sends the first message; {@link #onMessage} runs on the
-   * client's callback thread, records each round trip and sends the next message.
+   * client's I/O thread, records each round trip and sends the next message.
    */
   private static final class ClientRun implements PeerListener {
     private final byte[] payload;
@@ -90,8 +89,8 @@ final class EchoClientContender implements Contender {
       long start = System.nanoTime();
       measureFrom = start + warmup.toNanos();
       end = measureFrom + measure.toNanos();
-      // Plain fields: the first send hands them to the callback thread (the node's queues
-      // are synchronized hand-offs); from then on only the callback thread touches them.
+      // Plain fields: the first send hands them to the I/O thread (the node's queues are
+      // synchronized hand-offs); from then on only the I/O thread touches them.
       sentAt = System.nanoTime();
       send();
       if (!done.await(warmup.plus(measure).toMillis() + 10_000, TimeUnit.MILLISECONDS)) {
@@ -122,15 +121,16 @@ final class EchoClientContender implements Contender {
     }
 
     private void send() {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      SendStatus s;
-      while ((s = node.trySend(peer, MessageKind.BINARY, payload, 0, payload.length))
-          != SendStatus.OK) {
-        if (s == SendStatus.CLOSED || System.nanoTime() - deadline > 0) {
-          fail("trySend: " + s);
-          return;
-        }
-        LockSupport.parkNanos(20_000);
+      SendStatus s = node.trySend(peer, MessageKind.BINARY, payload, 0, payload.length);
+      if (s == SendStatus.QUEUE_FULL) {
+        node.send(peer, MessageKind.BINARY, payload, Duration.ofSeconds(5))
+            .whenComplete((ok, e) -> {
+              if (e != null) {
+                fail("send: " + e);
+              }
+            });
+      } else if (s == SendStatus.CLOSED) {
+        fail("trySend: " + s);
       }
     }
 

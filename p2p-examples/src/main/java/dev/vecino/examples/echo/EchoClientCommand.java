@@ -106,7 +106,7 @@ public final class EchoClientCommand implements Callable<Integer> {
       return SecurityOptions.report(spec, refusal);
     }
     EchoRun run = new EchoRun(count, warmup, size, rate == null ? 0 : rate);
-    try (PeerNode node = builder.name("echo-client").listen(false)
+    try (PeerNode node = builder.name("echo-client").listen(false).directCallbacks(true)
         .listener(run).build().start()) {
       Peer peer;
       try {
