@@ -91,7 +91,7 @@ public final class AllocProbe {
   }
 
   private long cpu() {
-    if (mx == null || !mx.isThreadCpuTimeSupported()) {
+    if (mx == null || !mx.isThreadCpuTimeSupported() || !mx.isThreadCpuTimeEnabled()) {
       return -1;
     }
     long sum = 0;

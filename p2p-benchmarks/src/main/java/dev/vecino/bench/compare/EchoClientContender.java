@@ -36,6 +36,8 @@ final class EchoClientContender implements Contender {
         byte[] bytes = m.bytes();
         PeerNode node = serverNode.get();
         if (node.trySend(m.sender(), m.kind(), bytes, 0, bytes.length) == SendStatus.QUEUE_FULL) {
+          // As the example: waits in the library; a failure shows as a lost echo (the client's
+          // latch times out and the case fails).
           node.send(m.sender(), m.kind(), bytes, Duration.ofSeconds(1));
         }
       }
@@ -70,9 +72,10 @@ final class EchoClientContender implements Contender {
     private volatile PeerNode node;
     private volatile Peer peer;
     private volatile String failure;
-    private long measureFrom;
-    private long end;
-    private long sentAt;
+    private volatile long measureFrom;
+    private volatile long end;
+    /** Written by the benchmark thread before the first send, then only on the I/O thread. */
+    private volatile long sentAt;
 
     ClientRun(int size, Duration warmup, Duration measure) {
       this.payload = new byte[size];
@@ -89,8 +92,8 @@ final class EchoClientContender implements Contender {
       long start = System.nanoTime();
       measureFrom = start + warmup.toNanos();
       end = measureFrom + measure.toNanos();
-      // Plain fields: the first send hands them to the I/O thread (the node's queues are
-      // synchronized hand-offs); from then on only the I/O thread touches them.
+      // Volatile: the first send may be written by this thread itself, with no hand-off that
+      // would publish plain fields to the I/O thread that reads them when the echo arrives.
       sentAt = System.nanoTime();
       send();
       if (!done.await(warmup.plus(measure).toMillis() + 10_000, TimeUnit.MILLISECONDS)) {

@@ -94,7 +94,7 @@ final class Tables {
     s.append("### CPU per message, per thread (64 B, ns)\n\n");
     s.append("`ThreadMXBean#getThreadCpuTime` over the measured window ÷ messages received, for"
         + " the same threads; the whole process beside them. On two cores the busiest thread"
-        + " bounds the rate: at 100 % of a core, 1 ÷ its ns/msg.\n\n");
+        + " bounds the rate: at 100 % of a core, 10⁹ ÷ its ns/msg messages a second.\n\n");
     s.append("| case id | msgs/s | sending thread | sender's I/O | receiver's I/O | process |\n");
     s.append("|---|---:|---:|---:|---:|---:|\n");
     for (String v : VECINO_ONE_WAY) {

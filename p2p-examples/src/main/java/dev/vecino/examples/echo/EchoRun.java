@@ -8,8 +8,10 @@ import dev.vecino.p2p.MessageKind;
 import dev.vecino.p2p.Peer;
 import dev.vecino.p2p.PeerListener;
 import dev.vecino.p2p.PeerNode;
+import dev.vecino.p2p.QueueFullException;
 import dev.vecino.p2p.SendStatus;
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -143,7 +145,9 @@ final class EchoRun implements PeerListener {
       Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0));
       node.send(peer, MessageKind.BINARY, payload, left).whenComplete((ok, e) -> {
         if (e != null) {
-          fail(Text.get("echo.queueStayedFull"));
+          Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+          fail(Text.get(cause instanceof QueueFullException ? "echo.queueStayedFull"
+              : "echo.closedWhileSending"));
         }
       });
     } else if (s == SendStatus.CLOSED) {

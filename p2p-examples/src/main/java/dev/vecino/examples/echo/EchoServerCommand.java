@@ -22,6 +22,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -38,9 +40,10 @@ import picocli.CommandLine.Spec;
  * clients see BYE.
  *
  * <p>The echo runs on the node's I/O thread ({@link PeerNodeBuilder#directCallbacks(boolean)
- * direct callbacks}): it never blocks (a full queue parks the echo in the library, see
- * {@link EchoListener#onMessage}), and a measured round trip then crosses no thread hand-off on
- * this side, as with a blocking echo server.
+ * direct callbacks}), so a measured round trip crosses no thread hand-off on this side, as with
+ * a blocking echo server. Nothing there waits: a full queue parks the echo in the library (see
+ * {@link EchoListener#onMessage}), and the lines about connections and dropped echoes are written
+ * by a thread of their own, so a stalled terminal cannot stall the node.
  */
 @Command(
     name = "echo-server",
@@ -87,23 +90,25 @@ public final class EchoServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    EchoListener echo = new EchoListener(out);
     PeerNodeBuilder builder = PeerNode.builder();
     SecurityOptions.Refusal refusal = security.apply(builder, CodecChoice.framed);
     if (refusal != null) {
       return SecurityOptions.report(spec, refusal);
     }
+    EchoListener echo = new EchoListener(out);
     PeerNode node;
     try {
       node = builder.name(name).group(group).bindAddress(bind).port(port)
           .directCallbacks(true).listener(echo).build();
     } catch (IllegalArgumentException e) {
+      echo.close();
       return Usage.error(spec, e.getMessage());
     }
     echo.node = node;
     try {
       node.start();
     } catch (RuntimeException e) {
+      echo.close();
       spec.commandLine().getErr().println("error: " + Errors.startFailure(e, bind, port));
       // start() released what it took; close() would wait for a termination that a failed
       // start never signals (reported to core), so it is not called here.
@@ -115,6 +120,7 @@ public final class EchoServerCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       node.close();
+      echo.close();
       stop.countDown();
     }, "vecino-echo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -122,22 +128,36 @@ public final class EchoServerCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Echoes messages; runs on the node's I/O thread (direct callbacks), so it never blocks. */
-  private final class EchoListener implements PeerListener {
+  /**
+   * Echoes messages on the node's I/O thread (direct callbacks); hands every line it prints to
+   * its reporter thread, which also logs the count of dropped echoes once a second.
+   *
+   * <p><b>Threads:</b> the callbacks run on the I/O thread; {@code drops} and {@code lastDrop}
+   * are written there (and by the futures of parked echoes, on the same thread) and read by the
+   * reporter; {@code reported} is the reporter's alone.
+   */
+  private final class EchoListener implements PeerListener, AutoCloseable {
     private final PrintWriter out;
+    private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "vecino-echo-report");
+      t.setDaemon(true);
+      return t;
+    });
     private final AtomicLong drops = new AtomicLong();
-    private final AtomicLong dropsLogged = new AtomicLong();
-    private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(1));
+    private volatile String lastDrop = "";
+    private long reported;
     private volatile PeerNode node;
 
     EchoListener(PrintWriter out) {
       this.out = out;
+      reporter.scheduleWithFixedDelay(this::reportDrops, 1, 1, TimeUnit.SECONDS);
     }
 
     @Override
     public void onConnected(Peer peer) {
       if (!quiet) {
-        out.println(Text.get("echo.connected", ChatFormat.clean(peer.name()), peer.remoteAddress()));
+        String line = Text.get("echo.connected", ChatFormat.clean(peer.name()), peer.remoteAddress());
+        reporter.execute(() -> out.println(line));
       }
     }
 
@@ -145,15 +165,18 @@ public final class EchoServerCommand implements Callable<Integer> {
     public void onDisconnected(Peer peer, DisconnectReason reason) {
       if (!quiet) {
         // Name and BYE text are the peer's: escaped like the chat shows them.
-        out.println(Text.get("echo.left", ChatFormat.clean(peer.name()), ChatFormat.clean(ChatFormat.reason(reason))));
+        String line = Text.get("echo.left", ChatFormat.clean(peer.name()),
+            ChatFormat.clean(ChatFormat.reason(reason)));
+        reporter.execute(() -> out.println(line));
       }
     }
 
     /**
      * Echoes with {@code trySend}. When the client sends faster than it reads and the queue is
      * full, the echo is handed to {@code send}, which parks it in the library until there is
-     * room (later echoes queue behind it, so the order holds) and fails it after
-     * {@link #FULL_QUEUE_WAIT}: the I/O thread itself never waits.
+     * room (later echoes queue behind it, so the order holds): it fails after
+     * {@link #FULL_QUEUE_WAIT}, or at once when the parked echoes already hold as many bytes as
+     * the queue, and is then counted as dropped. The I/O thread itself never waits.
      */
     @Override
     public void onMessage(Message m) {
@@ -162,20 +185,31 @@ public final class EchoServerCommand implements Callable<Integer> {
       if (node.trySend(to, m.kind(), bytes, 0, bytes.length) == SendStatus.QUEUE_FULL) {
         node.send(to, m.kind(), bytes, FULL_QUEUE_WAIT).whenComplete((ok, e) -> {
           if (e != null) {
-            dropped(to, e);
+            lastDrop = to.id().shortId() + ": " + e;
+            drops.incrementAndGet();
           }
         });
       }
     }
 
-    /** Logs dropped echoes at most once a second, with how many went since the last line. */
-    private void dropped(Peer to, Throwable why) {
-      long n = drops.incrementAndGet();
-      long now = System.nanoTime();
-      long last = lastDropLog.get();
-      if (now - last >= TimeUnit.SECONDS.toNanos(1) && lastDropLog.compareAndSet(last, now)) {
-        long count = n - dropsLogged.getAndSet(n);
-        LOG.warn("{} echo(es) dropped, the last to {}: {}", count, to.id().shortId(), why.toString());
+    /** Logs the echoes dropped since the last report, if any; reporter thread. */
+    private void reportDrops() {
+      long n = drops.get();
+      if (n > reported) {
+        LOG.warn("{} echo(es) dropped, the last to {}", n - reported, lastDrop);
+        reported = n;
+      }
+    }
+
+    /** Reports what is left, then stops the reporter (after the node closed). */
+    @Override
+    public void close() {
+      reporter.execute(this::reportDrops);
+      reporter.shutdown();
+      try {
+        reporter.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }

@@ -51,7 +51,8 @@ class NoTextLiteralsTest {
       "looks like ", "looks like a line of text", // the library's English, matched, not shown
       "this node requires TLS", "this node is plaintext", // the library's TLS hints, matched, not shown
       "assign requested address",    // the JDK's English, matched, not shown
-      "{} echo(es) dropped, the last to {}: {}", // a log line: logs stay English
+      "{} echo(es) dropped, the last to {}", // a log line: logs stay English
+      "vecino-echo-report",          // a thread name
       "vecino-echo-shutdown",        // a thread name
       "summary", "check", "verdict", "address", "port", "id", "group", "rttMicros", "stage",
       "probed", "open", "otherGroup", "notPeers", "outOfScope", "durationMs", "step", "ok",

@@ -90,12 +90,12 @@ class EchoIT {
             LockSupport.parkNanos(100_000);
           }
         }
-        server.awaitErr("echo(es) dropped, the last to ");
         byte[] ping = {1, 2, 3};
         for (int i = 0; i < 100; i++) {
           assertEquals(SendStatus.OK, friend.trySend(direct, ping));
           assertNotNull(echoes.poll(5, TimeUnit.SECONDS), "echo " + i + " to the friend");
         }
+        server.awaitErr("echo(es) dropped, the last to ");
       }
     }
   }

@@ -28,8 +28,9 @@ final class OneWayRelay implements AutoCloseable {
   private volatile Socket upstream;
 
   OneWayRelay(int serverPort) throws IOException {
-    this.server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
-    this.listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+    this.server = new InetSocketAddress(loopback, serverPort);
+    this.listener = new ServerSocket(0, 1, loopback);
     Thread up = new Thread(this::run, "one-way-relay-up");
     up.setDaemon(true);
     up.start();
