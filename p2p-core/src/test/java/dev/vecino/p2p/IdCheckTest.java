@@ -334,4 +334,125 @@ class IdCheckTest {
       }
     }
   }
+
+  /** BYE code 1 with the text that says "I kept the other connection of a simultaneous connect". */
+  private static byte[] byeSimultaneousConnect() {
+    byte[] text = "simultaneous connect resolved".getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[1 + text.length];
+    body[0] = 1;
+    System.arraycopy(text, 0, body, 1, text.length);
+    return body;
+  }
+
+  /**
+   * The two ends of a connection measure the overlap window from their own end of its
+   * handshake, which under load can be a second apart. Here bob's own connection to alice won
+   * a simultaneous connect by his clock, so he keeps her first connection open for her to
+   * drop; she, by hers, checks it instead (a PING). Bob answers that PING with BYE 1
+   * "simultaneous connect resolved", not a PONG: a PONG would make her refuse his connection
+   * ("already connected") after he had sent on it (the TLS soak lost such messages).
+   */
+  @Test
+  void aPingOnTheLosingConnectionKeptForThePeerIsAnsweredWithItsBye() throws Exception {
+    Events r = new Events();
+    try (ServerSocket aliceServer = new ServerSocket(0, 50, loopback(15));
+         PeerNode bob = Nodes.plain("bob").id(BOB).handshakeTimeout(LONG_HANDSHAKE).listener(r).build().start();
+         RawPeer first = RawPeer.connect(bob.localAddress(), loopback(16))) {
+      first.readFrame();
+      helloAsAlice(first);
+      Await.until("bob registers alice", () -> bob.peer(ALICE).isPresent());
+      Peer p = bob.peer(ALICE).orElseThrow();
+      CompletableFuture<Peer> f = bob.connect((InetSocketAddress) aliceServer.getLocalSocketAddress());
+      try (AnsweringPeer third = AnsweringPeer.accept(aliceServer, ALICE, "alice")) {
+        assertSame(p, f.get(5, TimeUnit.SECONDS));
+        Await.until("the handle moves to bob's connection", () -> r.replaced.size() == 1);
+        first.sendFrame(FrameType.PING, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        byte[] answer = first.readFrame();
+        assertEquals(FrameType.BYE.code(), answer[0], "a BYE, not a PONG");
+        assertEquals(1, answer[1]);
+        assertEquals("simultaneous connect resolved",
+            new String(answer, 2, answer.length - 2, StandardCharsets.UTF_8));
+        bob.send(p, "on the winner").get(5, TimeUnit.SECONDS);
+        Await.until("alice gets it on the winner", () -> third.texts.contains("on the winner"));
+        assertTrue(third.byes.isEmpty(), "the winner stays: " + third.byes.size() + " BYE");
+        assertTrue(r.disconnects.isEmpty(), "no disconnect: " + r.disconnects);
+      }
+    }
+  }
+
+  /**
+   * The same disagreement seen from the other end: past the overlap window by bob's clock, his
+   * own new connection to alice makes him check her old one; she, by her clock a simultaneous
+   * connect's winner, answers the check with BYE 1 "simultaneous connect resolved". Those bytes
+   * do not prove the old connection alive: bob gives the peer to the new connection, which is
+   * answered, not refused, and what bob sends goes there.
+   */
+  @Test
+  void aCheckAnsweredWithTheSimultaneousConnectByeGivesThePeerToTheNewcomer() throws Exception {
+    Events r = new Events();
+    try (ServerSocket aliceServer = new ServerSocket(0, 50, loopback(17));
+         PeerNode bob = Nodes.plain("bob").id(BOB).handshakeTimeout(HANDSHAKE).listener(r).build().start();
+         RawPeer first = RawPeer.connect(bob.localAddress(), loopback(18))) {
+      first.readFrame();
+      helloAsAlice(first);
+      Await.until("bob registers alice", () -> bob.peer(ALICE).isPresent());
+      long since = System.nanoTime();
+      Peer p = bob.peer(ALICE).orElseThrow();
+      pastTheOverlapWindow(since);
+      CompletableFuture<Peer> f = bob.connect((InetSocketAddress) aliceServer.getLocalSocketAddress());
+      try (RawPeer third = RawPeer.accept(aliceServer)) {
+        helloAsAlice(third);
+        awaitCheckPing(first);
+        first.sendFrame(FrameType.BYE, byeSimultaneousConnect());
+        assertEquals(FrameType.HELLO.code(), third.readFrame()[0], "answered, not refused");
+        assertSame(p, f.get(5, TimeUnit.SECONDS));
+        Await.until("the handle moves to the new connection", () -> r.replaced.size() == 1);
+        assertEquals(aliceServer.getLocalSocketAddress(), p.remoteAddress());
+        bob.send(p, "on the new connection").get(5, TimeUnit.SECONDS);
+        byte[] frame = third.readFrame();
+        assertEquals(FrameType.TEXT.code(), frame[0]);
+        assertEquals("on the new connection", new String(frame, 1, frame.length - 1, StandardCharsets.UTF_8));
+        assertTrue(r.disconnects.isEmpty(), "no disconnect: " + r.disconnects);
+        assertTrue(first.awaitEof(), "bob closes the old connection after his BYE");
+      }
+    }
+  }
+
+  /**
+   * Bob checks his connection to alice for his own second connect to her, and disconnects her
+   * meanwhile. A connection alice opens then is not "already connected" (the old one is
+   * closing): bob takes it as the peer, anew, and the check ends. Before, bob refused it while
+   * the check ran; alice, who by her clock had kept it as a simultaneous connect's winner, had
+   * sent on it (the TLS soak lost those messages).
+   */
+  @Test
+  void aNewcomerWhileTheCheckedConnectionClosesIsNotAlreadyConnected() throws Exception {
+    Events r = new Events();
+    try (ServerSocket aliceServer = new ServerSocket(0, 50, loopback(19));
+         PeerNode bob = Nodes.plain("bob").id(BOB).handshakeTimeout(LONG_HANDSHAKE).listener(r).build().start()) {
+      InetSocketAddress aliceAt = (InetSocketAddress) aliceServer.getLocalSocketAddress();
+      CompletableFuture<Peer> f = bob.connect(aliceAt);
+      try (RawPeer first = RawPeer.accept(aliceServer)) {
+        helloAsAlice(first);
+        first.readFrame();
+        Peer p = f.get(5, TimeUnit.SECONDS);
+        CompletableFuture<Peer> again = bob.connect(aliceAt);
+        try (RawPeer second = RawPeer.accept(aliceServer)) {
+          helloAsAlice(second);
+          awaitCheckPing(first);
+          bob.disconnect(p);
+          Await.until("bob closes the first connection", () -> p.state() != PeerState.CONNECTED);
+          try (AnsweringPeer third = AnsweringPeer.connect(bob.localAddress(), loopback(20), ALICE, "alice")) {
+            Await.until("bob takes alice's connection as the peer",
+                () -> bob.peer(ALICE).filter(x -> x != p && x.state() == PeerState.CONNECTED).isPresent());
+            Peer q = bob.peer(ALICE).orElseThrow();
+            bob.send(q, "on alice's connection").get(5, TimeUnit.SECONDS);
+            Await.until("alice gets it", () -> third.texts.contains("on alice's connection"));
+            assertTrue(third.byes.isEmpty(), "not refused: " + third.byeText());
+          }
+          again.cancel(true);
+        }
+      }
+    }
+  }
 }

@@ -77,6 +77,11 @@ final class Connection implements ChannelHandler {
   volatile boolean replaced;
   /** Set when the peer said BYE(duplicate): it keeps another connection, which should arrive. */
   volatile boolean remoteKeptOther;
+  /**
+   * The losing connection of a simultaneous connect, kept open until the peer closes it
+   * ({@link Duplicates#standby}); a PING on it is answered by dropping it. I/O thread.
+   */
+  boolean standby;
   /** Set (any thread) when {@link Admission} gave this connection's pending slot to a newcomer. */
   private volatile DisconnectReason evicted;
   /** When the handshake finished ({@link System#nanoTime}), for the duplicate rule's overlap window; 0 before. */
@@ -261,11 +266,13 @@ final class Connection implements ChannelHandler {
       }
     }
     liveness.heard();
+    gate.read(data);
+    // After the frames: any bytes prove a checked connection alive, unless among them the peer
+    // said it kept the newcomer (a BYE that ends the check first, see IdCheck#keptOther).
     IdCheck k = check;
     if (k != null) {
       k.heard();
     }
-    gate.read(data);
   }
 
   // ---- the session (I/O thread) ----

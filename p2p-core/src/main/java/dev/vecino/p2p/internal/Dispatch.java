@@ -87,7 +87,13 @@ final class Dispatch implements FrameSink {
     }
     switch (type) {
       case TEXT, BINARY, CALL -> received(type, buf, offset, length);
-      case PING -> liveness.onPing(buf, offset, length);
+      case PING -> {
+        if (connection.standby) {
+          Duplicates.dropStandby(connection);
+        } else {
+          liveness.onPing(buf, offset, length);
+        }
+      }
       case PONG -> {
         // Liveness heard it already: every read counts. A check waits for its nonce.
         IdCheck check = connection.check;
@@ -136,6 +142,11 @@ final class Dispatch implements FrameSink {
       // A simultaneous connect: the peer kept the other connection, which should arrive.
       // "already connected" is a refusal: the peer keeps an older connection, none comes.
       connection.remoteKeptOther = true;
+      IdCheck check = connection.check;
+      if (check != null) {
+        // We were checking this connection for a newcomer: that newcomer is the one it kept.
+        check.keptOther();
+      }
       if (connection.publicState() == PeerState.CONNECTED) {
         connection.answerBye(reason);
         return;

@@ -89,9 +89,23 @@ final class Duplicates {
    * handshake timeout otherwise.
    */
   private void standby(Connection loser) {
-    Runnable expire = () -> loser.close(DisconnectReason.of(Kind.DUPLICATE, Bye.SIMULTANEOUS_CONNECT), true);
-    loser.eventLoop().execute(() -> loser.eventLoop().schedule(expire,
-        config.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS));
+    Runnable expire = () -> dropStandby(loser);
+    loser.eventLoop().execute(() -> {
+      loser.standby = true;
+      loser.eventLoop().schedule(expire, config.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    });
+  }
+
+  /**
+   * Closes a losing connection kept on standby: its time ran out, or the peer PINGed it. A PING
+   * means the peer still takes it for its live connection: its clock put our winner outside the
+   * overlap window, so it checks this one instead of applying the lower-id rule (each side
+   * measures the window from its own end of the handshake, which can be a second apart under
+   * load). Answering the check would make it refuse our winner ("already connected") after we
+   * sent on it; the BYE tells it we kept the other connection, which it then takes. I/O thread.
+   */
+  static void dropStandby(Connection loser) {
+    loser.close(DisconnectReason.of(Kind.DUPLICATE, Bye.SIMULTANEOUS_CONNECT), true);
   }
 
 

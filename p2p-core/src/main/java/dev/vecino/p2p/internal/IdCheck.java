@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The check sends a PING with a fresh nonce on the old connection, writing it at once even
  * when the queue waits for the socket. Then:
  * <ul>
- *   <li><b>alive</b>: the PONG with the nonce, or any read, arrives within the bound;
+ *   <li><b>alive</b>: the PONG with the nonce, or any read, arrives within the bound, unless the
+ *       read holds BYE {@code simultaneous connect resolved}: the peer kept the newcomer (by its
+ *       clock the two overlapped), which then takes the peer ({@link #keptOther});
  *   <li><b>stale</b>: the old connection closes first (a write to a reset or closed socket
  *       fails at once), or the bound passes in silence;
  *   <li>when this node does not read the old connection (inbound back pressure) or the PING
@@ -152,6 +154,22 @@ final class IdCheck {
         registry.checkDone(this, true, "the peer moved to a simultaneous connect's winner");
       }
     });
+  }
+
+  /**
+   * The peer said BYE {@code simultaneous connect resolved} on the old connection: it kept the
+   * newcomer, a simultaneous connect's winner by its clock (the overlap window had passed by
+   * ours). The newcomer takes the peer; the old connection is not reset but closes as that BYE
+   * asks (what was queued on it still goes). Old's I/O thread.
+   */
+  void keptOther() {
+    if (!done) {
+      done = true;
+      if (timer != null) {
+        timer.cancel();
+      }
+      registry.checkDone(this, false, "the peer kept the new connection (a simultaneous connect)");
+    }
   }
 
   /**

@@ -142,7 +142,8 @@ final class PeerRegistry {
       }
       existing = peers.get(hello.id());
       boolean simultaneous = simultaneous(existing, c);
-      if (existing != null && existing.check != null && !simultaneous) {
+      boolean oldClosing = existing != null && existing.connection.isClosingOrClosed();
+      if (existing != null && existing.check != null && !simultaneous && !oldClosing) {
         // A check of this peer's connection runs for another newcomer: one at a time.
         checkRunning = true;
         kept = existing.connection;
@@ -154,7 +155,15 @@ final class PeerRegistry {
         c.establish(existing, c.direction == Direction.OUTBOUND);
         existing.connection = c;
         handle = existing;
-      } else if (existing == null || existing.connection.isClosingOrClosed()) {
+      } else if (existing == null || oldClosing) {
+        if (existing != null && existing.check != null) {
+          // The old connection closes (a local disconnect, say) while a check of it runs for
+          // another newcomer: it is not "already connected". This one starts the peer afresh,
+          // as it would without the check, and the check ends (its newcomer is refused): the
+          // other side may have kept this one as a simultaneous connect's winner and be sending.
+          superseded = existing.check;
+          existing.check = null;
+        }
         handle = new PeerHandle(node, hello.id(), hello.name(), hello.listenPort(),
             peerSequence.incrementAndGet(), c);
         c.establish(handle, c.direction == Direction.OUTBOUND);
