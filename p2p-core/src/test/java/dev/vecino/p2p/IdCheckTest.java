@@ -310,28 +310,45 @@ class IdCheckTest {
   void aSimultaneousConnectLoserIsReadWhileACheckRuns() throws Exception {
     Events r = new Events();
     try (ServerSocket aliceServer = new ServerSocket(0, 50, loopback(13));
-         PeerNode bob = Nodes.plain("bob").id(BOB).handshakeTimeout(LONG_HANDSHAKE).listener(r).build().start()) {
+         PeerNode bob = Nodes.plain("bob").id(BOB).handshakeTimeout(LONG_HANDSHAKE).listener(r).build().start();
+         OwnRedialChecked checked = OwnRedialChecked.start(bob, aliceServer);
+         AnsweringPeer third = AnsweringPeer.connect(bob.localAddress(), loopback(14), ALICE, "alice")) {
+      Peer p = checked.peer();
+      third.sendText("sent on the loser");
+      Await.until("bob delivers what came on the losing connection", () -> r.texts().contains("sent on the loser"),
+          () -> "BYEs on it: " + third.byes.size(), Await.DEFAULT);
+      assertTrue(third.byes.isEmpty() || third.byeCode() != 1, "not refused as 'already connected'");
+      assertEquals(aliceServer.getLocalSocketAddress(), p.remoteAddress());
+      assertSame(p, bob.peer(ALICE).orElseThrow());
+    }
+  }
+
+  /**
+   * Bob's connection to alice (the first), held open while bob checks it for his own second
+   * connect to her (the second, held): the check's PING has arrived and is not answered.
+   */
+  record OwnRedialChecked(RawPeer first, RawPeer second, Peer peer, CompletableFuture<Peer> again)
+      implements AutoCloseable {
+
+    static OwnRedialChecked start(PeerNode bob, ServerSocket aliceServer) throws Exception {
       InetSocketAddress aliceAt = (InetSocketAddress) aliceServer.getLocalSocketAddress();
       CompletableFuture<Peer> f = bob.connect(aliceAt);
-      try (RawPeer first = RawPeer.accept(aliceServer)) {
-        helloAsAlice(first);
-        first.readFrame();
-        Peer p = f.get(5, TimeUnit.SECONDS);
-        CompletableFuture<Peer> again = bob.connect(aliceAt);
-        try (RawPeer second = RawPeer.accept(aliceServer)) {
-          helloAsAlice(second);
-          awaitCheckPing(first);
-          try (AnsweringPeer third = AnsweringPeer.connect(bob.localAddress(), loopback(14), ALICE, "alice")) {
-            third.sendText("sent on the loser");
-            Await.until("bob delivers what came on the losing connection", () -> r.texts().contains("sent on the loser"),
-                () -> "BYEs on it: " + third.byes.size(), Await.DEFAULT);
-            assertTrue(third.byes.isEmpty() || third.byeCode() != 1, "not refused as 'already connected'");
-            assertEquals(aliceAt, p.remoteAddress());
-            assertSame(p, bob.peer(ALICE).orElseThrow());
-          }
-          again.cancel(true);
-        }
-      }
+      RawPeer first = RawPeer.accept(aliceServer);
+      helloAsAlice(first);
+      first.readFrame();
+      Peer p = f.get(5, TimeUnit.SECONDS);
+      CompletableFuture<Peer> again = bob.connect(aliceAt);
+      RawPeer second = RawPeer.accept(aliceServer);
+      helloAsAlice(second);
+      awaitCheckPing(first);
+      return new OwnRedialChecked(first, second, p, again);
+    }
+
+    @Override
+    public void close() throws Exception {
+      again.cancel(true);
+      second.close();
+      first.close();
     }
   }
 
@@ -429,29 +446,18 @@ class IdCheckTest {
   void aNewcomerWhileTheCheckedConnectionClosesIsNotAlreadyConnected() throws Exception {
     Events r = new Events();
     try (ServerSocket aliceServer = new ServerSocket(0, 50, loopback(19));
-         PeerNode bob = Nodes.plain("bob").id(BOB).handshakeTimeout(LONG_HANDSHAKE).listener(r).build().start()) {
-      InetSocketAddress aliceAt = (InetSocketAddress) aliceServer.getLocalSocketAddress();
-      CompletableFuture<Peer> f = bob.connect(aliceAt);
-      try (RawPeer first = RawPeer.accept(aliceServer)) {
-        helloAsAlice(first);
-        first.readFrame();
-        Peer p = f.get(5, TimeUnit.SECONDS);
-        CompletableFuture<Peer> again = bob.connect(aliceAt);
-        try (RawPeer second = RawPeer.accept(aliceServer)) {
-          helloAsAlice(second);
-          awaitCheckPing(first);
-          bob.disconnect(p);
-          Await.until("bob closes the first connection", () -> p.state() != PeerState.CONNECTED);
-          try (AnsweringPeer third = AnsweringPeer.connect(bob.localAddress(), loopback(20), ALICE, "alice")) {
-            Await.until("bob takes alice's connection as the peer",
-                () -> bob.peer(ALICE).filter(x -> x != p && x.state() == PeerState.CONNECTED).isPresent());
-            Peer q = bob.peer(ALICE).orElseThrow();
-            bob.send(q, "on alice's connection").get(5, TimeUnit.SECONDS);
-            Await.until("alice gets it", () -> third.texts.contains("on alice's connection"));
-            assertTrue(third.byes.isEmpty(), "not refused: " + third.byeText());
-          }
-          again.cancel(true);
-        }
+         PeerNode bob = Nodes.plain("bob").id(BOB).handshakeTimeout(LONG_HANDSHAKE).listener(r).build().start();
+         OwnRedialChecked checked = OwnRedialChecked.start(bob, aliceServer)) {
+      Peer p = checked.peer();
+      bob.disconnect(p);
+      Await.until("bob closes the first connection", () -> p.state() != PeerState.CONNECTED);
+      try (AnsweringPeer third = AnsweringPeer.connect(bob.localAddress(), loopback(20), ALICE, "alice")) {
+        Await.until("bob takes alice's connection as the peer",
+            () -> bob.peer(ALICE).filter(x -> x != p && x.state() == PeerState.CONNECTED).isPresent());
+        Peer q = bob.peer(ALICE).orElseThrow();
+        bob.send(q, "on alice's connection").get(5, TimeUnit.SECONDS);
+        Await.until("alice gets it", () -> third.texts.contains("on alice's connection"));
+        assertTrue(third.byes.isEmpty(), "not refused: " + third.byeText());
       }
     }
   }

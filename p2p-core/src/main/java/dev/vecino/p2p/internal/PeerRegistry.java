@@ -142,8 +142,7 @@ final class PeerRegistry {
       }
       existing = peers.get(hello.id());
       boolean simultaneous = simultaneous(existing, c);
-      boolean oldClosing = existing != null && existing.connection.isClosingOrClosed();
-      if (existing != null && existing.check != null && !simultaneous && !oldClosing) {
+      if (existing != null && existing.check != null && !simultaneous && !existing.connection.isClosingOrClosed()) {
         // A check of this peer's connection runs for another newcomer: one at a time.
         checkRunning = true;
         kept = existing.connection;
@@ -155,15 +154,8 @@ final class PeerRegistry {
         c.establish(existing, c.direction == Direction.OUTBOUND);
         existing.connection = c;
         handle = existing;
-      } else if (existing == null || oldClosing) {
-        if (existing != null && existing.check != null) {
-          // The old connection closes (a local disconnect, say) while a check of it runs for
-          // another newcomer: it is not "already connected". This one starts the peer afresh,
-          // as it would without the check, and the check ends (its newcomer is refused): the
-          // other side may have kept this one as a simultaneous connect's winner and be sending.
-          superseded = existing.check;
-          existing.check = null;
-        }
+      } else if (existing == null || existing.connection.isClosingOrClosed()) {
+        superseded = existing != null ? endCheck(existing) : null;
         handle = new PeerHandle(node, hello.id(), hello.name(), hello.listenPort(),
             peerSequence.incrementAndGet(), c);
         c.establish(handle, c.direction == Direction.OUTBOUND);
@@ -176,8 +168,7 @@ final class PeerRegistry {
         handle = null;
       } else if (duplicates.newConnectionWins(c, existing.connection, hello.id())) {
         // A check of the loser for another newcomer is moot now: it ends without touching it.
-        superseded = existing.check;
-        existing.check = null;
+        superseded = endCheck(existing);
         loser = existing.connection;
         loser.replaced = true;
         previous = loser;
@@ -216,6 +207,20 @@ final class PeerRegistry {
     if (c.connectFuture != null) {
       completeConnect(handle, c.connectFuture);
     }
+  }
+
+  /**
+   * Takes the check of {@code h}'s connection for another newcomer, if one runs, to end it
+   * after the lock ({@link IdCheck#supersede}: its newcomer is refused). The question is moot
+   * when a newcomer wins a simultaneous connect, and when the old connection closes (a local
+   * disconnect, say): the newcomer then starts the peer afresh, as without a check, since the
+   * other side may have kept it as a simultaneous connect's winner and be sending on it. Lock
+   * held.
+   */
+  private static IdCheck endCheck(PeerHandle h) {
+    IdCheck k = h.check;
+    h.check = null;
+    return k;
   }
 
   /**
