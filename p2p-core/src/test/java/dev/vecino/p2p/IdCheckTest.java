@@ -245,6 +245,14 @@ class IdCheckTest {
     raw.sendFrame(FrameType.HELLO, RawPeer.hello(ALICE, "alice", PeerNode.DEFAULT_GROUP));
   }
 
+  /** Answers bob's HELLO on {@code first}, alice's connection to him, as alice: he registers her. */
+  private static Peer registerAlice(PeerNode bob, RawPeer first) throws Exception {
+    first.readFrame();
+    helloAsAlice(first);
+    Await.until("bob registers alice", () -> bob.peer(ALICE).isPresent());
+    return bob.peer(ALICE).orElseThrow();
+  }
+
   /** Reads {@code raw}'s frames, answering nothing, until bob's check PINGs it: a check runs. */
   private static void awaitCheckPing(RawPeer raw) throws Exception {
     for (int i = 0; i < 16; i++) {
@@ -268,10 +276,7 @@ class IdCheckTest {
     try (ServerSocket aliceServer = new ServerSocket(0, 50, loopback(10));
          PeerNode bob = Nodes.plain("bob").id(BOB).handshakeTimeout(LONG_HANDSHAKE).listener(r).build().start();
          RawPeer first = RawPeer.connect(bob.localAddress(), loopback(11))) {
-      first.readFrame();
-      helloAsAlice(first);
-      Await.until("bob registers alice", () -> bob.peer(ALICE).isPresent());
-      Peer p = bob.peer(ALICE).orElseThrow();
+      Peer p = registerAlice(bob, first);
       InetSocketAddress firstAt = p.remoteAddress();
       try (AnsweringPeer second = AnsweringPeer.connect(bob.localAddress(), loopback(12), ALICE, "alice")) {
         awaitCheckPing(first);
@@ -375,10 +380,7 @@ class IdCheckTest {
     try (ServerSocket aliceServer = new ServerSocket(0, 50, loopback(15));
          PeerNode bob = Nodes.plain("bob").id(BOB).handshakeTimeout(LONG_HANDSHAKE).listener(r).build().start();
          RawPeer first = RawPeer.connect(bob.localAddress(), loopback(16))) {
-      first.readFrame();
-      helloAsAlice(first);
-      Await.until("bob registers alice", () -> bob.peer(ALICE).isPresent());
-      Peer p = bob.peer(ALICE).orElseThrow();
+      Peer p = registerAlice(bob, first);
       CompletableFuture<Peer> f = bob.connect((InetSocketAddress) aliceServer.getLocalSocketAddress());
       try (AnsweringPeer third = AnsweringPeer.accept(aliceServer, ALICE, "alice")) {
         assertSame(p, f.get(5, TimeUnit.SECONDS));
@@ -410,11 +412,8 @@ class IdCheckTest {
     try (ServerSocket aliceServer = new ServerSocket(0, 50, loopback(17));
          PeerNode bob = Nodes.plain("bob").id(BOB).handshakeTimeout(HANDSHAKE).listener(r).build().start();
          RawPeer first = RawPeer.connect(bob.localAddress(), loopback(18))) {
-      first.readFrame();
-      helloAsAlice(first);
-      Await.until("bob registers alice", () -> bob.peer(ALICE).isPresent());
+      Peer p = registerAlice(bob, first);
       long since = System.nanoTime();
-      Peer p = bob.peer(ALICE).orElseThrow();
       pastTheOverlapWindow(since);
       CompletableFuture<Peer> f = bob.connect((InetSocketAddress) aliceServer.getLocalSocketAddress());
       try (RawPeer third = RawPeer.accept(aliceServer)) {

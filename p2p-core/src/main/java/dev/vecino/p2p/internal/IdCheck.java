@@ -145,15 +145,7 @@ final class IdCheck {
    * is then refused. Any thread.
    */
   void supersede() {
-    old.eventLoop().execute(() -> {
-      if (!done) {
-        done = true;
-        if (timer != null) {
-          timer.cancel();
-        }
-        registry.checkDone(this, true, "the peer moved to a simultaneous connect's winner");
-      }
-    });
+    old.eventLoop().execute(() -> endLeavingOld(true, "the peer moved to a simultaneous connect's winner"));
   }
 
   /**
@@ -163,12 +155,17 @@ final class IdCheck {
    * asks (what was queued on it still goes). Old's I/O thread.
    */
   void keptOther() {
+    endLeavingOld(false, "the peer kept the new connection (a simultaneous connect)");
+  }
+
+  /** Ends the check, if it still runs, without touching the old connection. Old's I/O thread. */
+  private void endLeavingOld(boolean alive, String why) {
     if (!done) {
       done = true;
       if (timer != null) {
         timer.cancel();
       }
-      registry.checkDone(this, false, "the peer kept the new connection (a simultaneous connect)");
+      registry.checkDone(this, alive, why);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.vecino.examples.echo;
 
 import dev.vecino.examples.chat.ChatFormat;
+import dev.vecino.examples.cli.Errors;
 import dev.vecino.examples.cli.Text;
 import dev.vecino.p2p.DisconnectReason;
 import dev.vecino.p2p.Message;
@@ -11,7 +12,6 @@ import dev.vecino.p2p.PeerNode;
 import dev.vecino.p2p.QueueFullException;
 import dev.vecino.p2p.SendStatus;
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -145,8 +145,7 @@ final class EchoRun implements PeerListener {
       Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0));
       node.send(peer, MessageKind.BINARY, payload, left).whenComplete((ok, e) -> {
         if (e != null) {
-          Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-          fail(Text.get(cause instanceof QueueFullException ? "echo.queueStayedFull"
+          fail(Text.get(Errors.unwrap(e) instanceof QueueFullException ? "echo.queueStayedFull"
               : "echo.closedWhileSending"));
         }
       });
